@@ -1,0 +1,1 @@
+"""The composition root: settings from the environment, wiring, and the ``aixin`` command."""

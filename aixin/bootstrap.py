@@ -1,0 +1,15 @@
+"""The one place that wires real adapters to the use cases."""
+
+from __future__ import annotations
+
+from domain.application import CareRegister, Clock
+
+from aixin.settings import Settings
+
+
+def build_register(settings: Settings, *, clock: Clock | None = None) -> CareRegister:
+    """The register on the configured store (SQLite file by default, PostgreSQL if set)."""
+    if settings.store == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+    return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
+                        clock=clock)

@@ -1,0 +1,113 @@
+"""Settings from the environment (``AIXIN_*``), validated at start."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+from typing_extensions import Annotated
+
+from domain.programme import Programme
+from domain.volunteers.form import ReviewLevel
+
+CommaList = Annotated[tuple[str, ...], NoDecode]
+
+
+class Settings(BaseSettings):
+    """Everything Aixin reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="AIXIN_", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    store: Literal["sqlite", "postgres"] = "sqlite"
+    data_dir: Path = Path("var")
+    host: str = "127.0.0.1"
+    port: int = Field(default=8000, ge=1, le=65535)
+
+    postgres_host: str = "127.0.0.1"
+    postgres_port: int = 5432
+    postgres_user: str = "postgres"
+    postgres_password: SecretStr = SecretStr("")
+    postgres_dbname: str = "aixin"
+    postgres_schema: str = ""
+    postgres_pool_size: int = Field(default=5, ge=1)
+
+    redis_url: str | None = None
+    cipher_key: SecretStr | None = None
+    secret_key: SecretStr | None = None
+    admin_password: SecretStr | None = None
+
+    timezone: str = "Asia/Shanghai"
+    duty_sets: CommaList = ("five_ones",)
+    approval_levels: CommaList = tuple(level.value for level in ReviewLevel)
+    extra_contact_kinds: CommaList = ()
+
+    @field_validator("duty_sets", "approval_levels", "extra_contact_kinds", mode="before")
+    @classmethod
+    def _split_commas(cls, value: object) -> object:
+        if isinstance(value, str):
+            return tuple(item.strip() for item in value.split(",") if item.strip())
+        return value
+
+    @field_validator("cipher_key")
+    @classmethod
+    def _cipher_key_is_aes(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        try:
+            raw = base64.b64decode(value.get_secret_value(), validate=True)
+        except binascii.Error:
+            raise ValueError("AIXIN_CIPHER_KEY must be base64 (see `aixin new-cipher-key`)")
+        if len(raw) not in (16, 24, 32):
+            raise ValueError("AIXIN_CIPHER_KEY must decode to 16, 24 or 32 bytes (AES)")
+        return value
+
+    @model_validator(mode="after")
+    def _production_is_safe(self) -> Settings:
+        if self.environment == "production":
+            secret = self.secret_key.get_secret_value() if self.secret_key else ""
+            if len(secret) < 32 or secret in {"change-me", "secret", "changeme"}:
+                raise ValueError("AIXIN_SECRET_KEY must be set to a random value of at least "
+                                 "32 characters in production")
+            if self.cipher_key is None:
+                raise ValueError("AIXIN_CIPHER_KEY must be set in production: children's "
+                                 "records are encrypted at rest")
+        self.programme()  # unknown duty sets or levels fail at start
+        return self
+
+    def programme(self) -> Programme:
+        return Programme(
+            approval_levels=tuple(ReviewLevel(level) for level in self.approval_levels),
+            duty_sets=self.duty_sets, extra_contact_kinds=self.extra_contact_kinds,
+            timezone=self.timezone)
+
+    @property
+    def sqlite_path(self) -> Path:
+        return self.data_dir / "aixin.sqlite3"
+
+    def event_store_env(self) -> dict[str, str]:
+        """The eventsourcing library's settings for the chosen store."""
+        env: dict[str, str] = {}
+        if self.store == "postgres":
+            env.update(
+                PERSISTENCE_MODULE="eventsourcing.postgres",
+                POSTGRES_HOST=self.postgres_host, POSTGRES_PORT=str(self.postgres_port),
+                POSTGRES_USER=self.postgres_user,
+                POSTGRES_PASSWORD=self.postgres_password.get_secret_value(),
+                POSTGRES_DBNAME=self.postgres_dbname,
+                POSTGRES_POOL_SIZE=str(self.postgres_pool_size),
+                CREATE_TABLE="y",
+            )
+            if self.postgres_schema:
+                env["POSTGRES_SCHEMA"] = self.postgres_schema
+        else:
+            env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
+                       SQLITE_DBNAME=str(self.sqlite_path), CREATE_TABLE="y")
+        if self.cipher_key is not None:
+            env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher",
+                       CIPHER_KEY=self.cipher_key.get_secret_value())
+        return env

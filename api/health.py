@@ -1,0 +1,58 @@
+"""``GET /health``: the store, the broker and the projections' lag."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Request
+from pydantic import BaseModel
+
+router = APIRouter(tags=["health"])
+
+
+class StoreHealth(BaseModel):
+    kind: str
+    ok: bool
+    position: int | None = None
+    error: str | None = None
+
+
+class BrokerHealth(BaseModel):
+    kind: str
+    ok: bool
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"]
+    store: StoreHealth
+    broker: BrokerHealth
+    projections: dict[str, int]
+
+
+@router.get("/health")
+def health(request: Request) -> Health:
+    """Whether the event store answers, which broker is used, and how far projections lag."""
+    settings = request.app.state.settings
+    try:
+        position = request.app.state.register.recorder.max_notification_id() or 0
+        store = StoreHealth(kind=settings.store, ok=True, position=position)
+    except Exception as error:  # noqa: BLE001 - health reports, it does not raise
+        store = StoreHealth(kind=settings.store, ok=False, error=type(error).__name__)
+    broker = _broker_health(settings.redis_url)
+    return Health(status="ok" if store.ok and broker.ok else "degraded", store=store, broker=broker,
+                  projections={})
+
+
+def _broker_health(redis_url: str | None) -> BrokerHealth:
+    """Ping Redis when it is the broker; the embedded default needs no server."""
+    if not redis_url:
+        return BrokerHealth(kind="embedded", ok=True)
+    import redis
+
+    try:
+        client = redis.Redis.from_url(redis_url, socket_timeout=1, socket_connect_timeout=1)
+        ok = bool(client.ping())
+        client.close()
+    except redis.RedisError:
+        ok = False
+    return BrokerHealth(kind="redis", ok=ok)

@@ -1,0 +1,29 @@
+"""The use cases (application layer): methods take ids and plain values, return ids or values."""
+
+from domain.application.base import AixinApplication, Clock, programme_today
+from domain.application.children import ChildrenService
+from domain.application.pairings import PairingsService
+from domain.application.views import ChildView, PairingView, VolunteerView
+from domain.application.volunteers import VolunteersService
+
+
+class CareRegister(ChildrenService, VolunteersService, PairingsService):
+    """The programme's register of record (关爱帮扶台账): children, volunteers, pairings.
+
+    One event log, so a pairing and the children and volunteers in it are ordered
+    together and every projection follows one sequence.
+    """
+
+
+__all__ = [
+    "AixinApplication",
+    "CareRegister",
+    "ChildView",
+    "ChildrenService",
+    "Clock",
+    "PairingView",
+    "PairingsService",
+    "VolunteerView",
+    "VolunteersService",
+    "programme_today",
+]

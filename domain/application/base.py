@@ -1,0 +1,91 @@
+"""The use-case layer's common ground: store, clock, programme and concurrency."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any, ClassVar, TypeVar
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from eventsourcing.application import AggregateNotFoundError, Application
+from eventsourcing.domain import Aggregate
+from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.utils import Environment, EnvType
+
+from domain.children import Child
+from domain.errors import NotFound, StaleVersion
+from domain.pairings import Pairing
+from domain.programme import Programme
+from domain.transcodings import AixinTranscoder
+from domain.volunteers import Volunteer
+
+A = TypeVar("A", bound=Aggregate)
+
+Clock = Callable[[], date]
+
+
+def programme_today(timezone: str) -> Clock:
+    """Today's date where the programme is (China Standard Time by default)."""
+    zone = ZoneInfo(timezone)
+    return lambda: datetime.now(zone).date()
+
+
+class AixinApplication(Application[UUID]):
+    """Base of Aixin's applications: one event log, chosen by environment only.
+
+    ``PERSISTENCE_MODULE`` (``eventsourcing.sqlite`` / ``eventsourcing.postgres``) and
+    the library's other settings come from ``env``; nothing in code picks a store.
+    """
+
+    name = "aixin"
+    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+        Child: 50, Volunteer: 50, Pairing: 100,
+    }
+    _noun: ClassVar[dict[type[Aggregate], str]] = {
+        Child: "child", Volunteer: "volunteer", Pairing: "pairing",
+    }
+
+    def __init__(self, env: EnvType | None = None, *, programme: Programme | None = None,
+                 clock: Clock | None = None) -> None:
+        self.programme = programme or Programme()
+        self.today: Clock = clock or programme_today(self.programme.timezone)
+        super().__init__(env)
+
+    def construct_env(self, name: str, env: EnvType | None = None) -> Environment:
+        """Given an explicit ``env`` (from our settings), use it alone.
+
+        The library would otherwise merge ``os.environ`` over it, where ``AIXIN_*``
+        variables shadow the keys we set (the app is named "aixin").
+        """
+        if env is None:
+            return super().construct_env(name, env)
+        merged = dict(type(self).env)
+        merged["IS_SNAPSHOTTING_ENABLED"] = "y"
+        merged.update(env)
+        return Environment(name, merged)
+
+    def construct_transcoder(self) -> Transcoder:
+        return AixinTranscoder()
+
+    def _get(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
+        """Load one aggregate of the given kind, or NotFound; check If-Match's version."""
+        noun = self._noun.get(cls, cls.__name__.lower())
+        try:
+            aggregate = self.repository.get(aggregate_id)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {noun} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {noun} {aggregate_id}")
+        if expected_version is not None and aggregate.version != expected_version:
+            raise StaleVersion(f"the {noun} is at version {aggregate.version}, not "
+                               f"{expected_version}; read it again before changing it")
+        return aggregate
+
+    def _record(self, *aggregates: Any) -> None:
+        """Save changes atomically; a concurrent writer's change wins and ours is refused."""
+        try:
+            self.save(*aggregates)
+        except IntegrityError:
+            raise StaleVersion("the record was changed by someone else at the same time; "
+                               "nothing was recorded, read it again and retry") from None

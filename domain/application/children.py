@@ -1,0 +1,105 @@
+"""Use cases for the child's record (建档与动态管理)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from domain.application.base import AixinApplication
+from domain.application.views import ChildView
+from domain.children import Child, Consent, Guardian, Parent, Profile
+from domain.common import Actor
+
+
+class ChildrenService(AixinApplication):
+    """Register children, keep their record current, report and resolve concerns."""
+
+    def register_child(
+        self, *, actor: Actor, name: str, sex: str, birth_date: date, region_code: str,
+        school: str, class_name: str, parents: Sequence[Parent], guardian: Guardian | None,
+        consent: Consent | None, categories: Sequence[str] = (),
+        registered_on: date | None = None, ethnicity: str = "", id_number: str = "",
+        boarding: bool = False, address: str = "", village_contact: str = "",
+        income_source: str = "", profile: Profile | None = None,
+    ) -> UUID:
+        """Register a child (建档) and return its id."""
+        today = self.today()
+        child = Child.register(
+            today=today, actor=actor, name=name, sex=sex, birth_date=birth_date,
+            region_code=region_code, school=school.strip(), class_name=class_name.strip(),
+            parents=tuple(parents), guardian=guardian, categories=tuple(categories),
+            consent=consent, registered_on=registered_on or today, ethnicity=ethnicity,
+            id_number=id_number, boarding=boarding, address=address,
+            village_contact=village_contact, income_source=income_source, profile=profile)
+        self._record(child)
+        return child.id
+
+    def get_child(self, child_id: UUID, on: date | None = None) -> ChildView:
+        """The child's record as it stands on ``on`` (default today)."""
+        return ChildView.of(self._get(Child, child_id), on or self.today())
+
+    def change_parent(self, child_id: UUID, parent: Parent, *, actor: Actor,
+                      on: date | None = None, reason: str = "",
+                      expected_version: int | None = None) -> int:
+        """A parent's status or work location changed; returns the new version."""
+        child = self._get(Child, child_id, expected_version)
+        child.change_parent(parent, on=on or self.today(), today=self.today(), actor=actor,
+                            reason=reason)
+        self._record(child)
+        return child.version
+
+    def change_guardian(self, child_id: UUID, guardian: Guardian, *, actor: Actor,
+                        on: date | None = None, reason: str = "",
+                        expected_version: int | None = None) -> int:
+        """The entrusted guardian changed (or an earlier entry is corrected)."""
+        child = self._get(Child, child_id, expected_version)
+        child.change_guardian(guardian, on=on or self.today(), today=self.today(),
+                              actor=actor, reason=reason)
+        self._record(child)
+        return child.version
+
+    def update_profile(self, child_id: UUID, profile: Profile, *, actor: Actor,
+                       on: date | None = None, expected_version: int | None = None) -> int:
+        """New health, study or psychology notes."""
+        child = self._get(Child, child_id, expected_version)
+        child.update_profile(profile, on=on or self.today(), today=self.today(), actor=actor)
+        self._record(child)
+        return child.version
+
+    def change_categories(self, child_id: UUID, categories: Sequence[str], *, actor: Actor,
+                          on: date | None = None, reason: str = "",
+                          expected_version: int | None = None) -> int:
+        """The special-attention categories that apply from ``on``."""
+        child = self._get(Child, child_id, expected_version)
+        child.change_categories(list(categories), on=on or self.today(), today=self.today(),
+                                actor=actor, reason=reason)
+        self._record(child)
+        return child.version
+
+    def report_concern(self, child_id: UUID, *, kind: str, description: str, actor: Actor,
+                       occurred_on: date | None = None) -> str:
+        """Report an anomaly about the child (情况报告); returns the concern's id."""
+        child = self._get(Child, child_id)
+        concern_id = child.report_concern(kind=kind, description=description,
+                                          occurred_on=occurred_on or self.today(),
+                                          today=self.today(), actor=actor)
+        self._record(child)
+        return concern_id
+
+    def resolve_concern(self, child_id: UUID, concern_id: str, *, action: str, actor: Actor,
+                        on: date | None = None) -> int:
+        """Close a concern with the action taken."""
+        child = self._get(Child, child_id)
+        child.resolve_concern(concern_id, action=action, on=on or self.today(),
+                              today=self.today(), actor=actor)
+        self._record(child)
+        return child.version
+
+    def exit_child(self, child_id: UUID, *, reason: str, actor: Actor, on: date | None = None,
+                   expected_version: int | None = None) -> int:
+        """The child leaves the programme; the history stays."""
+        child = self._get(Child, child_id, expected_version)
+        child.exit(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
+        self._record(child)
+        return child.version

@@ -1,0 +1,67 @@
+"""Use cases for pairings (结对帮扶) and the contacts and visits recorded on them."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from uuid import UUID
+
+from domain.application.base import AixinApplication
+from domain.application.views import PairingView
+from domain.children import Child
+from domain.common import Actor
+from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.pairings import Pairing
+from domain.volunteers import Volunteer
+
+
+class PairingsService(AixinApplication):
+    """Form pairings, record contacts, end pairings, and say where the duties stand."""
+
+    def form_pairing(self, *, child_ids: Sequence[UUID], volunteer_ids: Sequence[UUID],
+                     principle: str, actor: Actor, agreement_signed_on: date | None = None,
+                     starts_on: date | None = None,
+                     duty_sets: Sequence[str] | None = None) -> UUID:
+        """Pair approved volunteers with active children; returns the pairing's id."""
+        today = self.today()
+        starts = starts_on or today
+        sets = tuple(duty_sets) if duty_sets else self.programme.duty_sets
+        self.programme.duty_rules(sets)
+        pairing = Pairing.form(
+            children=[self._get(Child, child_id) for child_id in child_ids],
+            volunteers=[self._get(Volunteer, volunteer_id) for volunteer_id in volunteer_ids],
+            principle=principle, agreement_signed_on=agreement_signed_on or starts,
+            starts_on=starts, duty_sets=sets, today=today, actor=actor)
+        self._record(pairing)
+        return pairing.id
+
+    def get_pairing(self, pairing_id: UUID) -> PairingView:
+        return PairingView.of(self._get(Pairing, pairing_id))
+
+    def record_contact(self, pairing_id: UUID, *, kind: str, notes: str, actor: Actor,
+                       occurred_on: date | None = None, duration_minutes: int | None = None,
+                       items: int = 0, expected_version: int | None = None) -> str:
+        """Record a contact or visit (联系/走访); returns the contact's id."""
+        pairing = self._get(Pairing, pairing_id, expected_version)
+        contact_id = pairing.record_contact(
+            kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
+            today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
+            duration_minutes=duration_minutes, items=items)
+        self._record(pairing)
+        return contact_id
+
+    def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
+                    on: date | None = None, expected_version: int | None = None) -> int:
+        """End the pairing with a reason; its history stays."""
+        pairing = self._get(Pairing, pairing_id, expected_version)
+        pairing.end(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
+        self._record(pairing)
+        return pairing.version
+
+    def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:
+        """Where each duty of the pairing's rule set stands on ``on`` (default today)."""
+        pairing = self._get(Pairing, pairing_id)
+        return evaluate_duties(
+            self.programme.duty_rules(pairing.duty_sets), pairing.contacts,
+            on or self.today(), starts_on=pairing.starts_on, ends_on=pairing.ended_on,
+            calendar=self.programme.calendar)

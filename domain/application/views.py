@@ -1,0 +1,122 @@
+"""Immutable values the use cases return: never an aggregate."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.children import Child, Concern, Consent, Guardian, Parent, Profile
+from domain.common import age_on
+from domain.pairings import Contact, Pairing
+from domain.volunteers import Review, Volunteer
+from domain.volunteers.form import VolunteerForm
+
+
+@dataclass(frozen=True)
+class ChildView:
+    """The child's record as it stands on a date (default today)."""
+
+    id: UUID
+    version: int
+    on: date
+    name: str
+    sex: str
+    birth_date: date
+    age: int
+    ethnicity: str
+    id_number: str
+    region_code: str
+    school: str
+    class_name: str
+    boarding: bool
+    address: str
+    village_contact: str
+    income_source: str
+    parents: tuple[Parent, ...]
+    guardian: Guardian | None
+    profile: Profile
+    categories: tuple[str, ...]
+    consent: Consent
+    registered_on: date
+    left_behind: bool
+    status: str
+    exited_on: date | None
+    exit_reason: str
+    concerns: tuple[Concern, ...]
+
+    @classmethod
+    def of(cls, child: Child, on: date) -> ChildView:
+        return cls(
+            id=child.id, version=child.version, on=on, name=child.name, sex=child.sex.value,
+            birth_date=child.birth_date, age=age_on(child.birth_date, on),
+            ethnicity=child.ethnicity, id_number=child.id_number,
+            region_code=child.region_code, school=child.school, class_name=child.class_name,
+            boarding=child.boarding, address=child.address,
+            village_contact=child.village_contact, income_source=child.income_source,
+            parents=child.parents_on(on), guardian=child.guardian_on(on),
+            profile=child.profile_on(on), categories=child.categories_on(on),
+            consent=child.consent, registered_on=child.registered_on,
+            left_behind=child.left_behind_on(on),
+            status="exited" if child.exited_on is not None and child.exited_on <= on
+            else "active",
+            exited_on=child.exited_on, exit_reason=child.exit_reason,
+            concerns=tuple(sorted(child.concerns.values(), key=lambda c: c.occurred_on)),
+        )
+
+
+@dataclass(frozen=True)
+class VolunteerView:
+    id: UUID
+    version: int
+    form: VolunteerForm
+    applied_on: date
+    status: str
+    status_reason: str
+    approval_levels: tuple[str, ...]
+    next_level: str | None
+    level_reached: str | None
+    reviews: tuple[Review, ...]
+    commendations: tuple[tuple[date, str], ...]
+
+    @classmethod
+    def of(cls, volunteer: Volunteer) -> VolunteerView:
+        return cls(
+            id=volunteer.id, version=volunteer.version, form=volunteer.form,
+            applied_on=volunteer.applied_on, status=volunteer.status.value,
+            status_reason=volunteer.status_reason,
+            approval_levels=tuple(level.value for level in volunteer.approval_levels),
+            next_level=volunteer.next_level.value if volunteer.next_level else None,
+            level_reached=volunteer.level_reached.value if volunteer.level_reached else None,
+            reviews=tuple(volunteer.reviews),
+            commendations=tuple((c.on, c.value) for c in volunteer.commendations),
+        )
+
+
+@dataclass(frozen=True)
+class PairingView:
+    id: UUID
+    version: int
+    child_ids: tuple[UUID, ...]
+    volunteer_ids: tuple[UUID, ...]
+    shape: str
+    principle: str
+    agreement_signed_on: date
+    starts_on: date
+    duty_sets: tuple[str, ...]
+    status: str
+    ended_on: date | None
+    end_reason: str
+    contacts: tuple[Contact, ...]
+
+    @classmethod
+    def of(cls, pairing: Pairing) -> PairingView:
+        return cls(
+            id=pairing.id, version=pairing.version, child_ids=pairing.child_ids,
+            volunteer_ids=pairing.volunteer_ids, shape=pairing.shape.value,
+            principle=pairing.principle.value,
+            agreement_signed_on=pairing.agreement_signed_on, starts_on=pairing.starts_on,
+            duty_sets=pairing.duty_sets, status="active" if pairing.is_active else "ended",
+            ended_on=pairing.ended_on, end_reason=pairing.end_reason,
+            contacts=tuple(sorted(pairing.contacts, key=lambda c: c.occurred_on)),
+        )

@@ -1,0 +1,208 @@
+"""The child (留守儿童) as an event-sourced aggregate: every change is a dated event."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from uuid import uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.children.eligibility import is_left_behind
+from domain.children.record import (
+    Concern,
+    Consent,
+    Guardian,
+    Parent,
+    ParentRole,
+    Profile,
+    Sex,
+    checked_categories,
+)
+from domain.common import Actor, division_code, member_of, not_in_future, required_text
+from domain.dated import Dated, value_on, with_fact
+from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound
+
+
+#: Parts of the record a registration may leave out.
+_OPTIONAL: dict[str, Any] = {
+    "ethnicity": "", "id_number": "", "boarding": False, "address": "", "village_contact": "",
+    "income_source": "", "profile": None,
+}
+
+
+class Child(Aggregate):
+    """A child on the register, from registration (建档) to exit, with every change dated."""
+
+    @event("Registered")
+    def __init__(
+        self, *, name: str, sex: Sex, birth_date: date, region_code: str, school: str,
+        class_name: str, parents: tuple[Parent, ...], guardian: Guardian | None,
+        categories: tuple[str, ...], consent: Consent, registered_on: date, actor: Actor,
+        ethnicity: str, id_number: str, boarding: bool, address: str, village_contact: str,
+        income_source: str, profile: Profile | None,
+    ) -> None:
+        self.name, self.sex, self.birth_date = name, sex, birth_date
+        self.region_code, self.school, self.class_name = region_code, school, class_name
+        self.ethnicity, self.id_number, self.boarding = ethnicity, id_number, boarding
+        self.address, self.village_contact = address, village_contact
+        self.income_source, self.consent, self.registered_on = income_source, consent, registered_on
+        self.parent_history: dict[str, list[Dated[Parent]]] = {
+            parent.role.value: [Dated(registered_on, parent)] for parent in parents}
+        self.guardian_history: list[Dated[Guardian | None]] = [Dated(registered_on, guardian)]
+        self.profile_history: list[Dated[Profile]] = [Dated(registered_on, profile or Profile())]
+        self.category_history: list[Dated[tuple[str, ...]]] = [Dated(registered_on, categories)]
+        self.concerns: dict[str, Concern] = {}
+        self.exited_on: date | None = None
+        self.exit_reason = ""
+
+    @classmethod
+    def register(cls, *, today: date, actor: Actor, **record: Any) -> Child:
+        """Register a child (建档); refuses a record without the guardian's consent."""
+        if record.get("consent") is None:
+            raise InvalidRecord("consent", "the parent's or guardian's consent to keep a "
+                                "minor's record is required")
+        record["name"] = required_text("name", record["name"])
+        record["sex"] = member_of(Sex, "sex", record["sex"])
+        not_in_future("birth_date", record["birth_date"], today)
+        division_code("region_code", record["region_code"])
+        not_in_future("registered_on", record["registered_on"], today)
+        not_in_future("consent.on", record["consent"].on, today)
+        if record["birth_date"] > record["registered_on"]:
+            raise InvalidRecord("birth_date", "a child is registered after being born")
+        parents = tuple(record["parents"])
+        if len({parent.role for parent in parents}) != len(parents):
+            raise InvalidRecord("parents", "each parent role (father, mother) appears once")
+        record["parents"] = parents
+        record["categories"] = checked_categories(record.get("categories", ()))
+        return cls(actor=actor, **{**_OPTIONAL, **record})
+
+    # -- reading the record -------------------------------------------------------------
+
+    def parents_on(self, day: date) -> tuple[Parent, ...]:
+        found = (value_on(history, day) for history in self.parent_history.values())
+        return tuple(sorted((p for p in found if p), key=lambda p: p.role.value))
+
+    def guardian_on(self, day: date) -> Guardian | None:
+        return value_on(self.guardian_history, day)
+
+    def profile_on(self, day: date) -> Profile:
+        return value_on(self.profile_history, day) or Profile()
+
+    def categories_on(self, day: date) -> tuple[str, ...]:
+        return value_on(self.category_history, day) or ()
+
+    def is_registered_on(self, day: date) -> bool:
+        """On the register on ``day``: registered by then and not yet exited."""
+        return self.registered_on <= day and (self.exited_on is None or day < self.exited_on)
+
+    def left_behind_on(self, day: date) -> bool:
+        """Derived, never stored: under 16 and parents away on ``day`` (see eligibility)."""
+        return self.is_registered_on(day) and is_left_behind(
+            self.birth_date, self.parents_on(day), day)
+
+    @property
+    def is_active(self) -> bool:
+        return self.exited_on is None
+
+    def open_concerns(self) -> tuple[Concern, ...]:
+        return tuple(c for c in self.concerns.values() if c.is_open)
+
+    # -- commands -------------------------------------------------------------------------
+
+    def change_parent(self, parent: Parent, *, on: date, today: date, actor: Actor,
+                      reason: str = "") -> None:
+        """A parent's status or work location changed (e.g. came home: 返乡)."""
+        self._check_change("on", on, today)
+        self._parent_changed(parent=parent, on=on, reason=reason, actor=actor)
+
+    @event("ParentChanged")
+    def _parent_changed(self, parent: Parent, on: date, reason: str, actor: Actor) -> None:
+        history = self.parent_history.get(parent.role.value, [])
+        self.parent_history[parent.role.value] = with_fact(history, Dated(on, parent))
+
+    def change_guardian(self, guardian: Guardian, *, on: date, today: date, actor: Actor,
+                        reason: str = "") -> None:
+        """The entrusted guardian (受委托监护人) changed, or an earlier entry is corrected."""
+        self._check_change("on", on, today)
+        self._guardian_changed(guardian=guardian, on=on, reason=reason, actor=actor)
+
+    @event("GuardianChanged")
+    def _guardian_changed(self, guardian: Guardian, on: date, reason: str, actor: Actor) -> None:
+        self.guardian_history = with_fact(self.guardian_history, Dated(on, guardian))
+
+    def update_profile(self, profile: Profile, *, on: date, today: date, actor: Actor) -> None:
+        """New health, study or psychology notes (动态管理)."""
+        self._check_change("on", on, today)
+        self._profile_updated(profile=profile, on=on, actor=actor)
+
+    @event("ProfileUpdated")
+    def _profile_updated(self, profile: Profile, on: date, actor: Actor) -> None:
+        self.profile_history = with_fact(self.profile_history, Dated(on, profile))
+
+    def change_categories(self, categories: tuple[str, ...] | list[str], *, on: date,
+                          today: date, actor: Actor, reason: str = "") -> None:
+        """The special-attention categories (重点关爱类别) that apply from ``on``."""
+        self._check_change("on", on, today)
+        self._categories_changed(categories=checked_categories(categories), on=on,
+                                 reason=reason, actor=actor)
+
+    @event("CategoriesChanged")
+    def _categories_changed(self, categories: tuple[str, ...], on: date, reason: str,
+                            actor: Actor) -> None:
+        self.category_history = with_fact(self.category_history, Dated(on, categories))
+
+    def report_concern(self, *, kind: str, description: str, occurred_on: date, today: date,
+                       actor: Actor) -> str:
+        """Report an anomaly at once (情况报告): returns the concern's id."""
+        self._check_change("occurred_on", occurred_on, today)
+        concern_id = uuid4().hex
+        self._concern_reported(concern_id=concern_id, kind=required_text("kind", kind),
+                               description=required_text("description", description),
+                               occurred_on=occurred_on, actor=actor)
+        return concern_id
+
+    @event("ConcernReported")
+    def _concern_reported(self, concern_id: str, kind: str, description: str,
+                          occurred_on: date, actor: Actor) -> None:
+        self.concerns[concern_id] = Concern(concern_id, kind, description, occurred_on, actor.id)
+
+    def resolve_concern(self, concern_id: str, *, action: str, on: date, today: date,
+                        actor: Actor) -> None:
+        """Close a concern with the action taken; it stays on the child's history."""
+        concern = self.concerns.get(concern_id)
+        if concern is None:
+            raise NotFound(f"no concern {concern_id} on this child")
+        if not concern.is_open:
+            raise ConcernRule("a concern is resolved once; this one was resolved on "
+                              f"{concern.resolved_on}")
+        self._check_change("on", on, today)
+        if on < concern.occurred_on:
+            raise ConcernRule("a concern is resolved on or after the day it occurred "
+                              f"({concern.occurred_on})")
+        self._concern_resolved(concern_id=concern_id, action=required_text("action", action),
+                               on=on, actor=actor)
+
+    @event("ConcernResolved")
+    def _concern_resolved(self, concern_id: str, action: str, on: date, actor: Actor) -> None:
+        old = self.concerns[concern_id]
+        self.concerns[concern_id] = Concern(old.id, old.kind, old.description, old.occurred_on,
+                                            old.reported_by, resolved_on=on, action=action)
+
+    def exit(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """The child leaves the programme (退出); the history stays."""
+        self._check_change("on", on, today)
+        self._exited(reason=required_text("reason", reason), on=on, actor=actor)
+
+    @event("Exited")
+    def _exited(self, reason: str, on: date, actor: Actor) -> None:
+        self.exited_on, self.exit_reason = on, reason
+
+    def _check_change(self, field: str, on: date, today: date) -> None:
+        if self.exited_on is not None:
+            raise ChildExited(f"the child left the programme on {self.exited_on}; "
+                              "an exited child's record takes no new facts")
+        not_in_future(field, on, today)
+        if on < self.registered_on:
+            raise InvalidRecord(field, f"{on} is before the child was registered "
+                                f"({self.registered_on})")

@@ -1,0 +1,143 @@
+"""The parts of a child's record (留守儿童档案): parents, guardian, consent, profile."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.common import member_of, required_text
+from domain.errors import InvalidRecord
+
+
+class Sex(StrEnum):
+    """性别."""
+
+    MALE = "male"
+    FEMALE = "female"
+
+
+class ParentRole(StrEnum):
+    FATHER = "father"
+    MOTHER = "mother"
+
+
+class ParentStatus(StrEnum):
+    """Where a parent is: away working (外出务工), home, unable to guard (无监护能力), deceased."""
+
+    AWAY = "away"
+    HOME = "home"
+    INCAPABLE = "incapable"
+    DECEASED = "deceased"
+
+
+#: Special-attention categories (重点/特殊留守儿童); several may apply.
+CATEGORIES: dict[str, str] = {
+    "single_parent": "单亲家庭",
+    "poor_family": "家庭贫困",
+    "subsistence_allowance": "低保家庭",
+    "registered_poor": "建档立卡贫困户",
+    "disabled": "残疾",
+    "both_parents_away": "双亲外出",
+    "unsupported": "事实无人抚养",
+    "study_difficulty": "学习困难",
+    "behaviour_difficulty": "行为偏差",
+    "psychological_difficulty": "心理问题",
+}
+
+
+def checked_categories(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
+    """Known categories, sorted and without repeats."""
+    unknown = sorted(set(values) - CATEGORIES.keys())
+    if unknown:
+        raise InvalidRecord(
+            "categories", f"unknown {', '.join(unknown)}; known: {', '.join(CATEGORIES)}")
+    return tuple(sorted(set(values)))
+
+
+@dataclass(frozen=True)
+class Parent:
+    """A parent (父亲/母亲): where they work and whether they can act as guardian."""
+
+    role: ParentRole
+    status: ParentStatus
+    name: str = ""
+    phone: str = ""
+    work_location: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", member_of(ParentRole, "parents.role", self.role))
+        object.__setattr__(self, "status", member_of(ParentStatus, "parents.status", self.status))
+
+    @property
+    def is_away(self) -> bool:
+        return self.status is ParentStatus.AWAY
+
+    @property
+    def can_guard(self) -> bool:
+        """A parent at home can act as guardian; one away, incapable or deceased cannot."""
+        return self.status is ParentStatus.HOME
+
+
+@dataclass(frozen=True)
+class Guardian:
+    """Entrusted guardian (受委托监护人), usually a grandparent."""
+
+    name: str
+    relation: str
+    age: int | None = None
+    health: str = ""
+    education: str = ""
+    phone: str = ""
+
+    def __post_init__(self) -> None:
+        required_text("guardian.name", self.name)
+        required_text("guardian.relation", self.relation)
+        if self.age is not None and not 0 < self.age < 130:
+            raise InvalidRecord("guardian.age", "must be between 1 and 129")
+
+
+@dataclass(frozen=True)
+class Consent:
+    """The parent's or guardian's consent to keep the child's record (监护人同意).
+
+    China's personal-information law treats a minor's data as sensitive: no record
+    is kept without it.
+    """
+
+    by: str
+    relation: str
+    on: date
+    method: str
+
+    def __post_init__(self) -> None:
+        required_text("consent.by", self.by)
+        required_text("consent.relation", self.relation)
+        required_text("consent.method", self.method)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """Health, study and psychological notes (健康、学习、心理状况)."""
+
+    health: str = ""
+    study: str = ""
+    psychology: str = ""
+
+
+@dataclass(frozen=True)
+class Concern:
+    """An anomaly report (情况报告): absence, injury, illness, neglect, crisis."""
+
+    id: str
+    kind: str
+    description: str
+    occurred_on: date
+    reported_by: str
+    resolved_on: date | None = None
+    action: str = ""
+
+    @property
+    def is_open(self) -> bool:
+        return self.resolved_on is None
+

@@ -1,0 +1,78 @@
+"""Values every part of the model shares: who recorded a fact, and the dates it carries."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import TypeVar
+
+from domain.errors import DateInFuture, InvalidRecord
+
+ROLES = ("admin", "federation", "school", "volunteer", "auditor", "system")
+
+E = TypeVar("E", bound=StrEnum)
+
+_DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who recorded a fact: a user's id and the role they acted in (记录人)."""
+
+    id: str
+    role: str
+
+    def __post_init__(self) -> None:
+        if not self.id:
+            raise InvalidRecord("actor.id", "who recorded the fact must be known")
+        if self.role not in ROLES:
+            raise InvalidRecord("actor.role", f"must be one of {', '.join(ROLES)}")
+
+
+SYSTEM = Actor(id="system", role="system")
+
+
+def not_in_future(field: str, value: date, today: date) -> date:
+    """Return ``value`` if it is not after ``today``; facts are recorded late, never early."""
+    if value > today:
+        raise DateInFuture(field, value, today)
+    return value
+
+
+def division_code(field: str, value: str) -> str:
+    """Check an administrative division code (行政区划代码): 6, 9 or 12 digits."""
+    if not _DIVISION_CODE.match(value or ""):
+        raise InvalidRecord(
+            field, "an administrative division code has 6 (county), 9 (township) "
+            "or 12 (village) digits")
+    return value
+
+
+def required_text(field: str, value: str) -> str:
+    """Return stripped ``value``; an empty required text is refused."""
+    text = (value or "").strip()
+    if not text:
+        raise InvalidRecord(field, "is required")
+    return text
+
+
+def age_on(birth_date: date, on: date) -> int:
+    """Completed years (周岁) on ``on``.
+
+    A person born on 29 February completes a year on 1 March in years without one.
+    """
+    years = on.year - birth_date.year
+    if (on.month, on.day) < (birth_date.month, birth_date.day):
+        years -= 1
+    return years
+
+
+def member_of(enum: type[E], field: str, value: object) -> E:
+    """``value`` as a member of ``enum``, or an error naming the field and the choices."""
+    try:
+        return enum(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum)
+        raise InvalidRecord(field, f"{value!r} is not one of {allowed}") from None

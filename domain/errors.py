@@ -1,0 +1,102 @@
+"""Domain errors: one small hierarchy whose messages name the rule that was broken."""
+
+from __future__ import annotations
+
+
+class DomainError(Exception):
+    """A command broke a rule of the programme; nothing was recorded.
+
+    ``rule`` is a stable code for the rule (for clients and tests); the message
+    says in words which rule it is.
+    """
+
+    rule: str = "domain_rule"
+
+    def __init__(self, message: str, *, rule: str | None = None) -> None:
+        super().__init__(message)
+        if rule is not None:
+            self.rule = rule
+
+    @property
+    def message(self) -> str:
+        return str(self.args[0])
+
+
+class InvalidRecord(DomainError):
+    """A value in a record is not acceptable (e.g. a malformed division code)."""
+
+    rule = "invalid_record"
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(f"{field}: {message}")
+        self.field = field
+
+
+class DateInFuture(InvalidRecord):
+    """Facts about the world are recorded after they happen, never before."""
+
+    rule = "date_not_in_future"
+
+    def __init__(self, field: str, value: object, today: object) -> None:
+        super().__init__(field, f"{value} is in the future (today is {today}); "
+                         "a fact can be recorded late but never before it happens")
+
+
+class NotFound(DomainError):
+    """No such child, volunteer, pairing or concern."""
+
+    rule = "not_found"
+
+
+class ChildExited(DomainError):
+    """A child who has left the programme keeps its history but takes no new facts."""
+
+    rule = "child_exited"
+
+
+class ApprovalOutOfOrder(DomainError):
+    """Approval runs level by level: unit → county → city → province."""
+
+    rule = "approval_order"
+
+
+class ApplicationClosed(DomainError):
+    """A volunteer's application was already rejected or fully approved."""
+
+    rule = "application_closed"
+
+
+class VolunteerStatusRule(DomainError):
+    """Suspension, reinstatement, disqualification and commendation follow the status."""
+
+    rule = "volunteer_status"
+
+
+class PairingRule(DomainError):
+    """Only approved, active volunteers and active children can be paired (结对帮扶)."""
+
+    rule = "pairing_eligibility"
+
+
+class PairingEnded(DomainError):
+    """No contact can be recorded on, and no change made to, an ended pairing."""
+
+    rule = "pairing_ended"
+
+
+class ContactRule(DomainError):
+    """A contact happens within the pairing's life and is of a kind the programme knows."""
+
+    rule = "contact_rule"
+
+
+class ConcernRule(DomainError):
+    """An anomaly report (情况报告) is resolved once, after it was reported."""
+
+    rule = "concern_rule"
+
+
+class StaleVersion(DomainError):
+    """The record changed since the caller read it (If-Match); nothing was recorded."""
+
+    rule = "stale_version"

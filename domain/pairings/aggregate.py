@@ -1,0 +1,124 @@
+"""The pairing (结对) as an event-sourced aggregate: formed, contacts recorded, ended."""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+from uuid import UUID, uuid4
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.children import Child
+from domain.common import Actor, member_of, not_in_future, required_text
+from domain.errors import ContactRule, InvalidRecord, PairingEnded, PairingRule
+from domain.pairings.contact import Contact, PairingShape, Principle
+from domain.volunteers import Volunteer
+
+
+class Pairing(Aggregate):
+    """Volunteers paired with children under a signed responsibility agreement (责任状)."""
+
+    @event("Formed")
+    def __init__(self, *, child_ids: tuple[UUID, ...], volunteer_ids: tuple[UUID, ...],
+                 principle: Principle, agreement_signed_on: date, starts_on: date,
+                 duty_sets: tuple[str, ...], actor: Actor) -> None:
+        self.child_ids, self.volunteer_ids = child_ids, volunteer_ids
+        self.principle, self.duty_sets = principle, duty_sets
+        self.agreement_signed_on, self.starts_on = agreement_signed_on, starts_on
+        self.contacts: list[Contact] = []
+        self.ended_on: date | None = None
+        self.end_reason = ""
+
+    @classmethod
+    def form(cls, *, children: Sequence[Child], volunteers: Sequence[Volunteer],
+             principle: str, agreement_signed_on: date, starts_on: date,
+             duty_sets: Sequence[str], today: date, actor: Actor) -> Pairing:
+        """Pair approved volunteers with active children (结对)."""
+        principle_ = member_of(Principle, "principle", principle)
+        _check_shape(children, volunteers)
+        for volunteer in volunteers:
+            if not volunteer.can_be_paired:
+                raise PairingRule(
+                    f"only an approved, active volunteer can be paired; volunteer "
+                    f"{volunteer.id} is {volunteer.status.value}")
+        not_in_future("starts_on", starts_on, today)
+        not_in_future("agreement_signed_on", agreement_signed_on, today)
+        if agreement_signed_on > starts_on:
+            raise PairingRule("the responsibility agreement (责任状) is signed before the "
+                              "pairing starts", rule="agreement_before_start")
+        for child in children:
+            if not child.is_active:
+                raise PairingRule(f"only a child on the register can be paired; child "
+                                  f"{child.id} left the programme on {child.exited_on}")
+            if child.registered_on > starts_on:
+                raise PairingRule(f"child {child.id} was registered on {child.registered_on}, "
+                                  "after the pairing would start")
+        return cls(child_ids=tuple(c.id for c in children),
+                   volunteer_ids=tuple(v.id for v in volunteers), principle=principle_,
+                   agreement_signed_on=agreement_signed_on, starts_on=starts_on,
+                   duty_sets=tuple(duty_sets), actor=actor)
+
+    @property
+    def shape(self) -> PairingShape:
+        if len(self.volunteer_ids) > 1:
+            return PairingShape.MANY_TO_ONE
+        if len(self.child_ids) > 1:
+            return PairingShape.ONE_TO_MANY
+        return PairingShape.ONE_TO_ONE
+
+    @property
+    def is_active(self) -> bool:
+        return self.ended_on is None
+
+    def record_contact(self, *, kind: str, occurred_on: date, notes: str, today: date,
+                       actor: Actor, known_kinds: Collection[str],
+                       duration_minutes: int | None = None, items: int = 0) -> str:
+        """Record a contact or visit; it may be recorded late but never dated ahead."""
+        if not self.is_active:
+            raise PairingEnded(f"the pairing ended on {self.ended_on}; no contact is recorded "
+                               "on an ended pairing")
+        if kind not in known_kinds:
+            raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
+                                f"known: {', '.join(sorted(known_kinds))}")
+        not_in_future("occurred_on", occurred_on, today)
+        if occurred_on < self.starts_on:
+            raise ContactRule(f"a contact cannot be dated {occurred_on}, before the pairing "
+                              f"started on {self.starts_on}", rule="contact_before_pairing")
+        contact = Contact(uuid4().hex, kind, occurred_on, notes.strip(), actor.id,
+                          duration_minutes, items)
+        self._contact_recorded(contact=contact, actor=actor)
+        return contact.id
+
+    @event("ContactRecorded")
+    def _contact_recorded(self, contact: Contact, actor: Actor) -> None:
+        self.contacts.append(contact)
+
+    def end(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """End the pairing with a reason; its history stays."""
+        if not self.is_active:
+            raise PairingEnded(f"the pairing already ended on {self.ended_on}")
+        not_in_future("on", on, today)
+        last = max((c.occurred_on for c in self.contacts), default=self.starts_on)
+        if on < last:
+            raise PairingRule(f"a pairing cannot end on {on}, before its start or a contact "
+                              f"recorded on it ({last})", rule="end_after_contacts")
+        self._ended(reason=required_text("reason", reason), on=on, actor=actor)
+
+    @event("Ended")
+    def _ended(self, reason: str, on: date, actor: Actor) -> None:
+        self.ended_on, self.end_reason = on, reason
+
+
+def _check_shape(children: Sequence[Child], volunteers: Sequence[Volunteer]) -> None:
+    if not children:
+        raise InvalidRecord("child_ids", "a pairing has at least one child")
+    if not volunteers:
+        raise InvalidRecord("volunteer_ids", "a pairing has at least one volunteer")
+    if len({c.id for c in children}) != len(children):
+        raise InvalidRecord("child_ids", "each child appears once")
+    if len({v.id for v in volunteers}) != len(volunteers):
+        raise InvalidRecord("volunteer_ids", "each volunteer appears once")
+    if len(children) > 1 and len(volunteers) > 1:
+        raise PairingRule("a pairing is one-to-one, several volunteers to one child (多帮一) "
+                          "or one volunteer to several children (一对多), never many-to-many",
+                          rule="pairing_shape")

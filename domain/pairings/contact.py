@@ -1,0 +1,44 @@
+"""What a pairing is made of and what it records: shapes, principles, contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.errors import InvalidRecord
+
+
+class Principle(StrEnum):
+    """Matching principle: nearby (就近), kin (就亲), by need (分类)."""
+
+    NEARBY = "nearby"
+    KIN = "kin"
+    NEED = "need"
+
+
+class PairingShape(StrEnum):
+    """一对一 / 多帮一 / 一对多."""
+
+    ONE_TO_ONE = "one_to_one"
+    MANY_TO_ONE = "many_to_one"
+    ONE_TO_MANY = "one_to_many"
+
+
+@dataclass(frozen=True)
+class Contact:
+    """A contact or visit (联系/走访) as recorded: when it happened and what was given."""
+
+    id: str
+    kind: str
+    occurred_on: date
+    notes: str
+    recorded_by: str
+    duration_minutes: int | None = None
+    items: int = 0
+
+    def __post_init__(self) -> None:
+        if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
+            raise InvalidRecord("duration_minutes", "must be between 0 and 1440 minutes")
+        if self.items < 0:
+            raise InvalidRecord("items", "items given are counted from 0 up")

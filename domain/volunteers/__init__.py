@@ -1,0 +1,14 @@
+"""Caring mothers and other volunteers (爱心妈妈), approved level by level."""
+
+from domain.volunteers.aggregate import Review, Volunteer, VolunteerStatus
+from domain.volunteers.form import APPROVAL_LEVELS, Decision, ReviewLevel, VolunteerForm
+
+__all__ = [
+    "APPROVAL_LEVELS",
+    "Decision",
+    "Review",
+    "ReviewLevel",
+    "Volunteer",
+    "VolunteerForm",
+    "VolunteerStatus",
+]

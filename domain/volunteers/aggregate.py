@@ -1,0 +1,153 @@
+"""The volunteer as an event-sourced aggregate: applied, reviewed level by level, and after."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.common import Actor, member_of, not_in_future, required_text
+from domain.dated import Dated
+from domain.errors import (
+    ApplicationClosed,
+    ApprovalOutOfOrder,
+    InvalidRecord,
+    VolunteerStatusRule,
+)
+from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
+
+
+class VolunteerStatus(StrEnum):
+    PENDING = "pending"  # 审核中
+    APPROVED = "approved"  # 已批准
+    REJECTED = "rejected"  # 未通过
+    SUSPENDED = "suspended"  # 暂停
+    DISQUALIFIED = "disqualified"  # 取消资格
+
+
+@dataclass(frozen=True)
+class Review:
+    """One level's opinion (意见) with its date."""
+
+    level: ReviewLevel
+    decision: Decision
+    opinion: str
+    on: date
+    by: str
+
+
+class Volunteer(Aggregate):
+    """A caring mother (爱心妈妈) or other volunteer."""
+
+    @event("Applied")
+    def __init__(self, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
+                 applied_on: date, actor: Actor) -> None:
+        self.form, self.approval_levels, self.applied_on = form, approval_levels, applied_on
+        self.reviews: list[Review] = []
+        self.status = VolunteerStatus.PENDING
+        self.status_reason = ""
+        self.commendations: list[Dated] = []
+
+    @classmethod
+    def apply(cls, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
+              applied_on: date, today: date, actor: Actor) -> Volunteer:
+        """Apply to volunteer (申请); the programme says which levels must approve."""
+        not_in_future("applied_on", applied_on, today)
+        if not approval_levels:
+            raise InvalidRecord("approval_levels", "at least one level approves a volunteer")
+        return cls(form=form, approval_levels=tuple(approval_levels), applied_on=applied_on,
+                   actor=actor)
+
+    @property
+    def next_level(self) -> ReviewLevel | None:
+        if self.status is not VolunteerStatus.PENDING:
+            return None
+        return self.approval_levels[len(self.reviews)]
+
+    @property
+    def level_reached(self) -> ReviewLevel | None:
+        approved = [r.level for r in self.reviews if r.decision is Decision.APPROVE]
+        return approved[-1] if approved else None
+
+    @property
+    def can_be_paired(self) -> bool:
+        """Only an approved, active volunteer is paired with children."""
+        return self.status is VolunteerStatus.APPROVED
+
+    def review(self, *, level: str, decision: str, opinion: str, on: date, today: date,
+               actor: Actor) -> None:
+        """Record one level's opinion; levels go in order and a rejection ends it."""
+        level_ = member_of(ReviewLevel, "level", level)
+        decision_ = member_of(Decision, "decision", decision)
+        if self.status is not VolunteerStatus.PENDING:
+            raise ApplicationClosed(f"the application is closed ({self.status.value}); "
+                                    "no further review is taken")
+        if level_ is not self.next_level:
+            raise ApprovalOutOfOrder(
+                f"approval goes level by level ({' → '.join(self.approval_levels)}): "
+                f"the next review is at level {self.next_level}, not {level_.value}")
+        not_in_future("on", on, today)
+        earliest = self.reviews[-1].on if self.reviews else self.applied_on
+        if on < earliest:
+            raise ApprovalOutOfOrder(f"a review is dated on or after the previous step "
+                                     f"({earliest})")
+        self._reviewed(level=level_, decision=decision_, opinion=opinion.strip(), on=on,
+                       actor=actor)
+
+    @event("Reviewed")
+    def _reviewed(self, level: ReviewLevel, decision: Decision, opinion: str, on: date,
+                  actor: Actor) -> None:
+        self.reviews.append(Review(level, decision, opinion, on, actor.id))
+        if decision is Decision.REJECT:
+            self.status = VolunteerStatus.REJECTED
+        elif len(self.reviews) == len(self.approval_levels):
+            self.status = VolunteerStatus.APPROVED
+
+    def suspend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """Suspend an approved volunteer (暂停)."""
+        self._require(VolunteerStatus.APPROVED, "suspended")
+        self._suspended(reason=required_text("reason", reason),
+                        on=not_in_future("on", on, today), actor=actor)
+
+    @event("Suspended")
+    def _suspended(self, reason: str, on: date, actor: Actor) -> None:
+        self.status, self.status_reason = VolunteerStatus.SUSPENDED, reason
+
+    def reinstate(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """Reinstate a suspended volunteer (恢复)."""
+        self._require(VolunteerStatus.SUSPENDED, "reinstated")
+        self._reinstated(reason=reason.strip(), on=not_in_future("on", on, today), actor=actor)
+
+    @event("Reinstated")
+    def _reinstated(self, reason: str, on: date, actor: Actor) -> None:
+        self.status, self.status_reason = VolunteerStatus.APPROVED, reason
+
+    def disqualify(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """Disqualify for not doing the duties (取消资格); final."""
+        self._require((VolunteerStatus.APPROVED, VolunteerStatus.SUSPENDED), "disqualified")
+        self._disqualified(reason=required_text("reason", reason),
+                           on=not_in_future("on", on, today), actor=actor)
+
+    @event("Disqualified")
+    def _disqualified(self, reason: str, on: date, actor: Actor) -> None:
+        self.status, self.status_reason = VolunteerStatus.DISQUALIFIED, reason
+
+    def commend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
+        """Commend an approved volunteer (表彰)."""
+        self._require(VolunteerStatus.APPROVED, "commended")
+        self._commended(reason=required_text("reason", reason),
+                        on=not_in_future("on", on, today), actor=actor)
+
+    @event("Commended")
+    def _commended(self, reason: str, on: date, actor: Actor) -> None:
+        self.commendations.append(Dated(on, reason))
+
+    def _require(self, allowed: VolunteerStatus | tuple[VolunteerStatus, ...],
+                 verb: str) -> None:
+        allowed_ = allowed if isinstance(allowed, tuple) else (allowed,)
+        if self.status not in allowed_:
+            raise VolunteerStatusRule(
+                f"only a volunteer who is {' or '.join(s.value for s in allowed_)} can be "
+                f"{verb}; this one is {self.status.value}")

@@ -1,0 +1,48 @@
+"""The volunteer registration form (爱心妈妈登记表) and the approval levels."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+
+from domain.common import division_code, required_text
+
+
+class ReviewLevel(StrEnum):
+    """Who gives an opinion, in order: 所在单位 → 县妇联 → 市州妇联 → 省妇联."""
+
+    UNIT = "unit"
+    COUNTY = "county"
+    CITY = "city"
+    PROVINCE = "province"
+
+
+APPROVAL_LEVELS: tuple[ReviewLevel, ...] = tuple(ReviewLevel)
+
+
+class Decision(StrEnum):
+    APPROVE = "approve"
+    REJECT = "reject"
+
+
+@dataclass(frozen=True)
+class VolunteerForm:
+    """What the applicant fills in (登记表)."""
+
+    name: str
+    region_code: str
+    phone: str
+    unit: str = ""
+    address: str = ""
+    birth_date: date | None = None
+    postal_code: str = ""
+    political_status: str = ""
+    position: str = ""
+    education: str = ""
+    experience: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "name", required_text("name", self.name))
+        object.__setattr__(self, "phone", required_text("phone", self.phone))
+        division_code("region_code", self.region_code)

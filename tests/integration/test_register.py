@@ -1,0 +1,127 @@
+"""The use cases on a real store: what is recorded is what is read back, on both stores."""
+
+from __future__ import annotations
+
+from datetime import date
+from uuid import uuid4
+
+import pytest
+
+from domain.application import CareRegister
+from domain.children import Parent, Profile
+from domain.errors import NotFound, PairingRule, StaleVersion
+from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
+
+
+def approved_volunteer(register: CareRegister) -> object:
+    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
+                                               applied_on=date(2026, 1, 5))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer_id, level=level, decision="approve",
+                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
+    return volunteer_id
+
+
+def test_a_registered_child_reads_back_with_derived_status(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    child = register.get_child(child_id)
+    assert (child.name, child.left_behind, child.status, child.version) == (
+        "王小花", True, "active", 1)
+    assert child.guardian is not None and child.guardian.relation == "祖母"
+
+
+def test_a_parent_coming_home_is_read_back_as_no_longer_left_behind(
+        register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    register.change_parent(child_id, Parent(role="mother", status="home"), actor=TEACHER,
+                           on=date(2026, 5, 1), reason="返乡")
+    assert not register.get_child(child_id).left_behind
+    assert register.get_child(child_id, on=date(2026, 4, 30)).left_behind
+
+
+def test_a_volunteer_walks_through_four_approvals(register: CareRegister) -> None:
+    volunteer = register.get_volunteer(approved_volunteer(register))  # type: ignore[arg-type]
+    assert (volunteer.status, volunteer.level_reached, volunteer.version) == (
+        "approved", "province", 5)
+
+
+def test_a_pairing_records_contacts_and_ends(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    pairing_id = register.form_pairing(
+        child_ids=[child_id], volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", agreement_signed_on=date(2026, 3, 5), starts_on=date(2026, 3, 10),
+        actor=STAFF)
+    register.record_contact(pairing_id, kind="home_visit", notes="家访，辅导作业", actor=MOTHER,
+                            occurred_on=date(2026, 4, 3), duration_minutes=90)
+    register.end_pairing(pairing_id, reason="孩子转学", actor=STAFF, on=date(2026, 6, 1))
+    pairing = register.get_pairing(pairing_id)
+    assert (pairing.status, len(pairing.contacts), pairing.contacts[0].kind) == (
+        "ended", 1, "home_visit")
+
+
+def test_pairing_an_unapproved_volunteer_records_nothing(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF)
+    before = register.recorder.max_notification_id()
+    with pytest.raises(PairingRule):
+        register.form_pairing(child_ids=[child_id], volunteer_ids=[volunteer_id],
+                              principle="need", actor=STAFF)
+    assert register.recorder.max_notification_id() == before
+
+
+def test_a_stale_expected_version_records_nothing(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    register.change_parent(child_id, Parent(role="mother", status="home"), actor=STAFF)
+    with pytest.raises(StaleVersion, match="version 2, not 1"):
+        register.exit_child(child_id, reason="迁出", actor=STAFF, expected_version=1)
+    assert register.get_child(child_id).version == 2
+
+
+def test_two_writers_from_the_same_version_one_wins(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    first = register.repository.get(child_id)
+    second = register.repository.get(child_id)
+    first.update_profile(Profile(health="感冒"), on=TODAY, today=TODAY, actor=TEACHER)
+    second.update_profile(Profile(health="良好"), on=TODAY, today=TODAY, actor=TEACHER)
+    register._record(first)
+    with pytest.raises(StaleVersion, match="changed by someone else"):
+        register._record(second)
+    assert register.get_child(child_id).profile.health == "感冒"
+
+
+def test_an_unknown_id_is_not_found(register: CareRegister) -> None:
+    with pytest.raises(NotFound, match="no child"):
+        register.get_child(uuid4())
+
+
+def test_a_volunteer_id_is_not_a_child(register: CareRegister) -> None:
+    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF)
+    with pytest.raises(NotFound, match="no child"):
+        register.get_child(volunteer_id)
+
+
+def test_duties_are_evaluated_from_the_recorded_contacts(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    pairing_id = register.form_pairing(
+        child_ids=[child_id], volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="kin", starts_on=date(2026, 4, 1), actor=STAFF)
+    register.record_contact(pairing_id, kind="phone", notes="通话", actor=MOTHER,
+                            occurred_on=date(2026, 6, 2))
+    statuses = {s.name: s for s in register.pairing_duties(pairing_id, on=TODAY)}
+    assert len(statuses) == 5
+    assert any(s.status == "met" and s.last_qualifying_contact == date(2026, 6, 2)
+               for s in statuses.values())
+
+
+def test_a_long_lived_pairing_is_snapshotted(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    pairing_id = register.form_pairing(
+        child_ids=[child_id], volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    for day in range(1, 101):
+        register.record_contact(pairing_id, kind="phone", notes=f"第{day}次通话", actor=MOTHER,
+                                occurred_on=date(2026, 3, 10))
+    assert register.snapshots is not None
+    snapshots = list(register.snapshots.get(pairing_id))
+    assert [s.originator_version for s in snapshots] == [100]
+    assert len(register.get_pairing(pairing_id).contacts) == 100

@@ -1,0 +1,1 @@
+"""Background work on Celery: reminders and quarterly reports (issue 5)."""
