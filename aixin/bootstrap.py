@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from domain.application import CareRegister, Clock
-
 from aixin.settings import Settings
+from domain.application import CareRegister, Clock
 
 
 def build_register(settings: Settings, *, clock: Clock | None = None) -> CareRegister:

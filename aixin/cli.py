@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import os
 import secrets
 from typing import Annotated
 
@@ -13,7 +12,7 @@ app = typer.Typer(help="Aixin (爱心): records for the care of rural left-behin
                   no_args_is_help=True, add_completion=False)
 
 
-def _settings():  # noqa: ANN202 - imported late: no work at import time
+def _settings():
     from pydantic import ValidationError
 
     from aixin.settings import Settings
@@ -61,8 +60,8 @@ def check() -> None:
     """Check that the event store answers with the current settings."""
     from aixin.bootstrap import build_register
 
-    register = build_register(_settings())
+    settings = _settings()
+    register = build_register(settings)
     position = register.recorder.max_notification_id() or 0
-    typer.echo(f"event store OK ({os.environ.get('AIXIN_STORE', 'sqlite')}), "
-               f"{position} events recorded")
+    typer.echo(f"event store OK ({settings.store}), {position} events recorded")
     register.close()

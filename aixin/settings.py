@@ -5,11 +5,10 @@ from __future__ import annotations
 import base64
 import binascii
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
-from typing_extensions import Annotated
 
 from domain.programme import Programme
 from domain.volunteers.form import ReviewLevel
@@ -61,7 +60,7 @@ class Settings(BaseSettings):
         try:
             raw = base64.b64decode(value.get_secret_value(), validate=True)
         except binascii.Error:
-            raise ValueError("AIXIN_CIPHER_KEY must be base64 (see `aixin new-cipher-key`)")
+            raise ValueError("AIXIN_CIPHER_KEY must be base64 (`aixin new-cipher-key`)") from None
         if len(raw) not in (16, 24, 32):
             raise ValueError("AIXIN_CIPHER_KEY must decode to 16, 24 or 32 bytes (AES)")
         return value

@@ -25,7 +25,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             app.state.register.close()
 
-    app = FastAPI(title="Aixin 爱心", version="0.1.0", lifespan=lifespan,
-                  description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
+    app = FastAPI(
+        title="Aixin 爱心", version="0.1.0", lifespan=lifespan,
+        description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
     app.include_router(health_router)
     return app

@@ -36,7 +36,7 @@ def health(request: Request) -> Health:
     try:
         position = request.app.state.register.recorder.max_notification_id() or 0
         store = StoreHealth(kind=settings.store, ok=True, position=position)
-    except Exception as error:  # noqa: BLE001 - health reports, it does not raise
+    except Exception as error:
         store = StoreHealth(kind=settings.store, ok=False, error=type(error).__name__)
     broker = _broker_health(settings.redis_url)
     return Health(status="ok" if store.ok and broker.ok else "degraded", store=store, broker=broker,

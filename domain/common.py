@@ -72,7 +72,7 @@ def age_on(birth_date: date, on: date) -> int:
 def member_of(enum: type[E], field: str, value: object) -> E:
     """``value`` as a member of ``enum``, or an error naming the field and the choices."""
     try:
-        return enum(value)
+        return enum(value)  # type: ignore[arg-type]
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
         raise InvalidRecord(field, f"{value!r} is not one of {allowed}") from None

@@ -39,7 +39,7 @@ class AixinApplication(Application[UUID]):
     """
 
     name = "aixin"
-    snapshotting_intervals: ClassVar[dict[type[Aggregate], int]] = {  # type: ignore[misc]
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {  # type: ignore[misc]
         Child: 50, Volunteer: 50, Pairing: 100,
     }
     _noun: ClassVar[dict[type[Aggregate], str]] = {
@@ -72,7 +72,7 @@ class AixinApplication(Application[UUID]):
         """Load one aggregate of the given kind, or NotFound; check If-Match's version."""
         noun = self._noun.get(cls, cls.__name__.lower())
         try:
-            aggregate = self.repository.get(aggregate_id)
+            aggregate: object = self.repository.get(aggregate_id)
         except AggregateNotFoundError:
             raise NotFound(f"no {noun} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
@@ -82,7 +82,7 @@ class AixinApplication(Application[UUID]):
                                f"{expected_version}; read it again before changing it")
         return aggregate
 
-    def _record(self, *aggregates: Any) -> None:
+    def _commit(self, *aggregates: Any) -> None:
         """Save changes atomically; a concurrent writer's change wins and ours is refused."""
         try:
             self.save(*aggregates)

@@ -32,7 +32,7 @@ class ChildrenService(AixinApplication):
             consent=consent, registered_on=registered_on or today, ethnicity=ethnicity,
             id_number=id_number, boarding=boarding, address=address,
             village_contact=village_contact, income_source=income_source, profile=profile)
-        self._record(child)
+        self._commit(child)
         return child.id
 
     def get_child(self, child_id: UUID, on: date | None = None) -> ChildView:
@@ -46,7 +46,7 @@ class ChildrenService(AixinApplication):
         child = self._get(Child, child_id, expected_version)
         child.change_parent(parent, on=on or self.today(), today=self.today(), actor=actor,
                             reason=reason)
-        self._record(child)
+        self._commit(child)
         return child.version
 
     def change_guardian(self, child_id: UUID, guardian: Guardian, *, actor: Actor,
@@ -56,7 +56,7 @@ class ChildrenService(AixinApplication):
         child = self._get(Child, child_id, expected_version)
         child.change_guardian(guardian, on=on or self.today(), today=self.today(),
                               actor=actor, reason=reason)
-        self._record(child)
+        self._commit(child)
         return child.version
 
     def update_profile(self, child_id: UUID, profile: Profile, *, actor: Actor,
@@ -64,7 +64,7 @@ class ChildrenService(AixinApplication):
         """New health, study or psychology notes."""
         child = self._get(Child, child_id, expected_version)
         child.update_profile(profile, on=on or self.today(), today=self.today(), actor=actor)
-        self._record(child)
+        self._commit(child)
         return child.version
 
     def change_categories(self, child_id: UUID, categories: Sequence[str], *, actor: Actor,
@@ -74,7 +74,7 @@ class ChildrenService(AixinApplication):
         child = self._get(Child, child_id, expected_version)
         child.change_categories(list(categories), on=on or self.today(), today=self.today(),
                                 actor=actor, reason=reason)
-        self._record(child)
+        self._commit(child)
         return child.version
 
     def report_concern(self, child_id: UUID, *, kind: str, description: str, actor: Actor,
@@ -84,7 +84,7 @@ class ChildrenService(AixinApplication):
         concern_id = child.report_concern(kind=kind, description=description,
                                           occurred_on=occurred_on or self.today(),
                                           today=self.today(), actor=actor)
-        self._record(child)
+        self._commit(child)
         return concern_id
 
     def resolve_concern(self, child_id: UUID, concern_id: str, *, action: str, actor: Actor,
@@ -93,7 +93,7 @@ class ChildrenService(AixinApplication):
         child = self._get(Child, child_id)
         child.resolve_concern(concern_id, action=action, on=on or self.today(),
                               today=self.today(), actor=actor)
-        self._record(child)
+        self._commit(child)
         return child.version
 
     def exit_child(self, child_id: UUID, *, reason: str, actor: Actor, on: date | None = None,
@@ -101,5 +101,5 @@ class ChildrenService(AixinApplication):
         """The child leaves the programme; the history stays."""
         child = self._get(Child, child_id, expected_version)
         child.exit(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._record(child)
+        self._commit(child)
         return child.version

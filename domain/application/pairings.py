@@ -32,7 +32,7 @@ class PairingsService(AixinApplication):
             volunteers=[self._get(Volunteer, volunteer_id) for volunteer_id in volunteer_ids],
             principle=principle, agreement_signed_on=agreement_signed_on or starts,
             starts_on=starts, duty_sets=sets, today=today, actor=actor)
-        self._record(pairing)
+        self._commit(pairing)
         return pairing.id
 
     def get_pairing(self, pairing_id: UUID) -> PairingView:
@@ -47,7 +47,7 @@ class PairingsService(AixinApplication):
             kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
             today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
             duration_minutes=duration_minutes, items=items)
-        self._record(pairing)
+        self._commit(pairing)
         return contact_id
 
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
@@ -55,7 +55,7 @@ class PairingsService(AixinApplication):
         """End the pairing with a reason; its history stays."""
         pairing = self._get(Pairing, pairing_id, expected_version)
         pairing.end(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._record(pairing)
+        self._commit(pairing)
         return pairing.version
 
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:

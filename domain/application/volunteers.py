@@ -20,7 +20,7 @@ class VolunteersService(AixinApplication):
         today = self.today()
         volunteer = Volunteer.apply(form=form, approval_levels=self.programme.approval_levels,
                                     applied_on=applied_on or today, today=today, actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return volunteer.id
 
     def get_volunteer(self, volunteer_id: UUID) -> VolunteerView:
@@ -33,14 +33,14 @@ class VolunteersService(AixinApplication):
         volunteer = self._get(Volunteer, volunteer_id, expected_version)
         volunteer.review(level=level, decision=decision, opinion=opinion,
                          on=on or self.today(), today=self.today(), actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return VolunteerView.of(volunteer)
 
     def suspend_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                           on: date | None = None, expected_version: int | None = None) -> int:
         volunteer = self._get(Volunteer, volunteer_id, expected_version)
         volunteer.suspend(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return volunteer.version
 
     def reinstate_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
@@ -48,7 +48,7 @@ class VolunteersService(AixinApplication):
         volunteer = self._get(Volunteer, volunteer_id, expected_version)
         volunteer.reinstate(reason=reason, on=on or self.today(), today=self.today(),
                             actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return volunteer.version
 
     def disqualify_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
@@ -57,12 +57,12 @@ class VolunteersService(AixinApplication):
         volunteer = self._get(Volunteer, volunteer_id, expected_version)
         volunteer.disqualify(reason=reason, on=on or self.today(), today=self.today(),
                              actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return volunteer.version
 
     def commend_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                           on: date | None = None, expected_version: int | None = None) -> int:
         volunteer = self._get(Volunteer, volunteer_id, expected_version)
         volunteer.commend(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._record(volunteer)
+        self._commit(volunteer)
         return volunteer.version

@@ -14,7 +14,6 @@ from domain.children.record import (
     Consent,
     Guardian,
     Parent,
-    ParentRole,
     Profile,
     Sex,
     checked_categories,
@@ -22,7 +21,6 @@ from domain.children.record import (
 from domain.common import Actor, division_code, member_of, not_in_future, required_text
 from domain.dated import Dated, value_on, with_fact
 from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound
-
 
 #: Parts of the record a registration may leave out.
 _OPTIONAL: dict[str, Any] = {

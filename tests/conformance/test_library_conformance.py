@@ -136,5 +136,5 @@ for _store, _prefix in (("sqlite", "SQLite"), ("postgres", "Postgres")):
         globals()[_name] = _on(_store, _base, _name)
 
 # Only the concrete classes above are collected (pytest collects every TestCase subclass).
-del (OurStore, SQLiteFactoryCase, AggregateRecorderCase, ApplicationRecorderCase,
+del (_base, OurStore, SQLiteFactoryCase, AggregateRecorderCase, ApplicationRecorderCase,
      TrackingRecorderCase, ProcessRecorderCase, ApplicationCase, ExampleApplicationCase)

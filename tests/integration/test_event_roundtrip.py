@@ -27,7 +27,7 @@ def every_event_type() -> set[type]:
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
-    return found
+    return {cls for cls in found if cls.__name__ not in ("Event", "Created")}  # library bases
 
 
 def aggregates_with_every_event() -> list[Aggregate]:

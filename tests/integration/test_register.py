@@ -83,9 +83,9 @@ def test_two_writers_from_the_same_version_one_wins(register: CareRegister) -> N
     second = register.repository.get(child_id)
     first.update_profile(Profile(health="感冒"), on=TODAY, today=TODAY, actor=TEACHER)
     second.update_profile(Profile(health="良好"), on=TODAY, today=TODAY, actor=TEACHER)
-    register._record(first)
+    register._commit(first)
     with pytest.raises(StaleVersion, match="changed by someone else"):
-        register._record(second)
+        register._commit(second)
     assert register.get_child(child_id).profile.health == "感冒"
 
 
