@@ -1,0 +1,63 @@
+"""Duties (帮扶责任): the rules as data, their periods, and where a pairing stands on a date."""
+
+from domain.duties.evaluation import (
+    DutyState,
+    DutyStatus,
+    QualifyingContact,
+    evaluate_duties,
+    evaluate_duty,
+)
+from domain.duties.periods import (
+    DEFAULT_CALENDAR,
+    Period,
+    PeriodKind,
+    SchoolCalendar,
+    Term,
+    next_period,
+    period_containing,
+    previous_period,
+)
+from domain.duties.rules import (
+    CONTACT_KIND_TITLES,
+    DEFAULT_DUTY_SET,
+    DUTY_SETS,
+    FIVE_ONES,
+    SCHOOL_TEACHER,
+    STANDARD_CONTACT_KINDS,
+    THREE_ONES,
+    TWO_VISITS,
+    ContactKind,
+    DutyRule,
+    DutySet,
+    UnknownDutySet,
+    rules_for,
+)
+
+__all__ = [
+    "CONTACT_KIND_TITLES",
+    "DEFAULT_CALENDAR",
+    "DEFAULT_DUTY_SET",
+    "DUTY_SETS",
+    "FIVE_ONES",
+    "SCHOOL_TEACHER",
+    "STANDARD_CONTACT_KINDS",
+    "THREE_ONES",
+    "TWO_VISITS",
+    "ContactKind",
+    "DutyRule",
+    "DutySet",
+    "DutyState",
+    "DutyStatus",
+    "Period",
+    "PeriodKind",
+    "QualifyingContact",
+    "SchoolCalendar",
+    "Term",
+    "UnknownDutySet",
+    "evaluate_duties",
+    "evaluate_duty",
+    "next_period",
+    "period_containing",
+    "previous_period",
+    "rules_for",
+]

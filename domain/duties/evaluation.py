@@ -1,0 +1,175 @@
+"""Where a pairing's duties stand on a date (履职情况): met, due or overdue, and why.
+
+The evaluation is pure: it reads the rules, the contacts and the pairing's dates, nothing else.
+
+- Only qualifying contacts count: of one of the rule's kinds, on or after the day the pairing
+  started and on or before the day of evaluation (later ones were not there yet). A contact
+  counts for the period that contains its date (a school holiday belongs to the term before it).
+- A period is owed only if the pairing was active for all of it, so the partial first period
+  (and the partial last one of an ended pairing) can be met or due but never missed.
+- met: the current period already has ``times`` qualifying contacts.
+- overdue: not met, and an owed period since the last satisfied one ended unsatisfied; it is
+  overdue since the day after the first such period ended.
+- due: neither.
+An ended pairing is evaluated as of the day it ended.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+from typing import Protocol
+
+from domain.duties.periods import (
+    DEFAULT_CALENDAR,
+    Period,
+    SchoolCalendar,
+    period_containing,
+    previous_period,
+)
+from domain.duties.rules import CONTACT_KIND_TITLES, DutyRule
+
+
+class DutyState(StrEnum):
+    """已完成 / 待完成 / 已逾期."""
+
+    MET = "met"
+    DUE = "due"
+    OVERDUE = "overdue"
+
+
+class QualifyingContact(Protocol):
+    """What the evaluation needs from a contact: its kind and the day it happened."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def occurred_on(self) -> date: ...
+
+
+@dataclass(frozen=True)
+class DutyStatus:
+    """One duty on one date: its state, the period it is judged in, and the reason in words."""
+
+    name: str
+    title: str
+    status: DutyState
+    period: Period
+    last_qualifying_contact: date | None
+    overdue_since: date | None
+    reason: str
+
+
+def evaluate_duties(
+    rules: Iterable[DutyRule],
+    contacts: Iterable[QualifyingContact],
+    on: date,
+    *,
+    starts_on: date,
+    ends_on: date | None = None,
+    calendar: SchoolCalendar = DEFAULT_CALENDAR,
+) -> tuple[DutyStatus, ...]:
+    """Where each of ``rules`` stands on ``on`` for a pairing active from ``starts_on``."""
+    recorded = tuple(contacts)
+    return tuple(
+        evaluate_duty(rule, recorded, on, starts_on=starts_on, ends_on=ends_on, calendar=calendar)
+        for rule in rules
+    )
+
+
+def evaluate_duty(
+    rule: DutyRule,
+    contacts: Iterable[QualifyingContact],
+    on: date,
+    *,
+    starts_on: date,
+    ends_on: date | None = None,
+    calendar: SchoolCalendar = DEFAULT_CALENDAR,
+) -> DutyStatus:
+    """Where ``rule`` stands on ``on``; raises ``ValueError`` if ``on`` is before ``starts_on``."""
+    if on < starts_on:
+        raise ValueError(f"cannot evaluate duties on {on}: the pairing starts on {starts_on}")
+    if ends_on is not None and ends_on < starts_on:
+        raise ValueError(f"a pairing cannot end ({ends_on}) before it starts ({starts_on})")
+    as_of = on if ends_on is None else min(on, ends_on)
+    qualifying = sorted(
+        (contact.occurred_on, contact.kind)
+        for contact in contacts
+        if contact.kind in rule.kinds and starts_on <= contact.occurred_on <= as_of
+    )
+    counts = Counter(period_containing(rule.period, day, calendar) for day, _ in qualifying)
+    current = period_containing(rule.period, as_of, calendar)
+    last = qualifying[-1][0] if qualifying else None
+
+    def status(state: DutyState, reason: str, since: date | None = None) -> DutyStatus:
+        if as_of < on:
+            reason += f"（结对已于{as_of.isoformat()}结束，按该日评估）"
+        return DutyStatus(rule.name, rule.title, state, current, last, since, reason)
+
+    if counts[current] >= rule.times:
+        done = [(day, kind) for day, kind in qualifying if day >= current.start]
+        return status(DutyState.MET, _met_reason(current, done))
+    first_missed = _first_missed(rule, current, as_of, counts, (starts_on, ends_on), calendar)
+    if first_missed is not None:
+        since = first_missed.end + timedelta(days=1)
+        return status(DutyState.OVERDUE, f"自{since.isoformat()}起逾期：{_last(last)}", since)
+    return status(DutyState.DUE, _due_reason(rule, current, as_of, counts[current], last))
+
+
+def _first_missed(
+    rule: DutyRule,
+    current: Period,
+    as_of: date,
+    counts: Counter[Period],
+    active: tuple[date, date | None],
+    calendar: SchoolCalendar,
+) -> Period | None:
+    """The first owed period left unsatisfied since the last satisfied one, walking back.
+
+    The walk stops at the last satisfied period or at the period the pairing started in, so it
+    takes at most one step per period of the pairing's life.
+    """
+    first_missed = current if as_of > current.end and _owed(current, active) else None
+    period = current
+    while period.start > active[0]:
+        period = previous_period(period, calendar)
+        if counts[period] >= rule.times:
+            break
+        if _owed(period, active):
+            first_missed = period
+    return first_missed
+
+
+def _owed(period: Period, active: tuple[date, date | None]) -> bool:
+    """Owed only if the pairing was active from the period's first day to its last."""
+    starts_on, ends_on = active
+    return starts_on <= period.start and (ends_on is None or ends_on >= period.end)
+
+
+def _met_reason(period: Period, done: list[tuple[date, str]]) -> str:
+    listed = "、".join(f"{day.isoformat()} {_kind_title(kind)}" for day, kind in done)
+    count = f"{len(done)}次" if len(done) > 1 else ""
+    return f"本期（{period.label}）已完成{count}：{listed}"
+
+
+def _due_reason(rule: DutyRule, period: Period, as_of: date, count: int, last: date | None) -> str:
+    progress = f"（已{count}次，需{rule.times}次）" if rule.times > 1 else ""
+    if as_of > period.end:  # a school holiday: the term has ended, a make-up contact still counts
+        deadline = f"本期已于{period.end.isoformat()}结束，假期内补做仍计入本期"
+    else:
+        deadline = f"截止{period.end.isoformat()}"
+    return f"本期（{period.label}）尚未完成{progress}，{deadline}；{_last(last)}"
+
+
+def _last(last: date | None) -> str:
+    if last is None:
+        return "尚无符合条件的联系"
+    return f"最近一次符合条件的联系是{last.isoformat()}"
+
+
+def _kind_title(kind: str) -> str:
+    return CONTACT_KIND_TITLES.get(kind, kind)
