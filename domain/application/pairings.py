@@ -11,6 +11,7 @@ from domain.application.views import PairingView
 from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.errors import InvalidRecord
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
 
@@ -61,7 +62,11 @@ class PairingsService(AixinApplication):
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:
         """Where each duty of the pairing's rule set stands on ``on`` (default today)."""
         pairing = self._get(Pairing, pairing_id)
+        day = on or self.today()
+        if day < pairing.starts_on:
+            raise InvalidRecord("on", f"{day} is before the pairing started "
+                                f"({pairing.starts_on}); duties begin with the pairing")
         return evaluate_duties(
-            self.programme.duty_rules(pairing.duty_sets), pairing.contacts,
-            on or self.today(), starts_on=pairing.starts_on, ends_on=pairing.ended_on,
+            self.programme.duty_rules(pairing.duty_sets), pairing.contacts, day,
+            starts_on=pairing.starts_on, ends_on=pairing.ended_on,
             calendar=self.programme.calendar)

@@ -13,6 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from tests.conftest import postgres_params
+
 AIXIN = Path(sys.executable).parent / "aixin"
 
 
@@ -22,12 +24,12 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture
-def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+def serve(tmp_path: Path, **settings: str) -> Iterator[tuple[str, Path]]:
+    """Run `aixin serve` as a real process with the given AIXIN_* settings."""
     port = free_port()
     data_dir = tmp_path / "data"
-    env = {**os.environ, "AIXIN_PORT": str(port), "AIXIN_DATA_DIR": str(data_dir)}
-    env.pop("AIXIN_STORE", None)
+    env = {name: value for name, value in os.environ.items() if not name.startswith("AIXIN_")}
+    env.update(AIXIN_PORT=str(port), AIXIN_DATA_DIR=str(data_dir), **settings)
     process = subprocess.Popen([str(AIXIN), "serve"], env=env, cwd=tmp_path,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
@@ -45,6 +47,19 @@ def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
         process.wait(timeout=10)
 
 
+@pytest.fixture
+def served(tmp_path: Path) -> Iterator[tuple[str, Path]]:
+    yield from serve(tmp_path)
+
+
+@pytest.fixture
+def served_on_postgres(tmp_path: Path, postgres_schema: str) -> Iterator[tuple[str, Path]]:
+    params = postgres_params()
+    yield from serve(tmp_path, AIXIN_STORE="postgres", AIXIN_POSTGRES_HOST=params["host"],
+                     AIXIN_POSTGRES_PORT=params["port"], AIXIN_POSTGRES_USER=params["user"],
+                     AIXIN_POSTGRES_DBNAME=params["dbname"], AIXIN_POSTGRES_SCHEMA=postgres_schema)
+
+
 def test_serve_answers_health_on_the_embedded_store(served: tuple[str, Path]) -> None:
     url, data_dir = served
     body = httpx.get(f"{url}/health", timeout=5).json()
@@ -52,6 +67,15 @@ def test_serve_answers_health_on_the_embedded_store(served: tuple[str, Path]) ->
     assert body["store"] == {"kind": "sqlite", "ok": True, "position": 0, "error": None}
     assert body["broker"]["kind"] == "embedded"
     assert (data_dir / "aixin.sqlite3").exists()
+
+
+@pytest.mark.postgres
+def test_the_environment_alone_puts_the_service_on_postgres(
+        served_on_postgres: tuple[str, Path]) -> None:
+    url, data_dir = served_on_postgres
+    body = httpx.get(f"{url}/health", timeout=5).json()
+    assert (body["status"], body["store"]["kind"], body["store"]["ok"]) == ("ok", "postgres", True)
+    assert not (data_dir / "aixin.sqlite3").exists()
 
 
 def test_the_command_lists_its_commands() -> None:

@@ -9,7 +9,7 @@ import pytest
 
 from domain.application import CareRegister
 from domain.children import Parent, Profile
-from domain.errors import NotFound, PairingRule, StaleVersion
+from domain.errors import InvalidRecord, NotFound, PairingRule, StaleVersion
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
 
 
@@ -125,3 +125,12 @@ def test_a_long_lived_pairing_is_snapshotted(register: CareRegister) -> None:
     snapshots = list(register.snapshots.get(pairing_id))
     assert [s.originator_version for s in snapshots] == [100]
     assert len(register.get_pairing(pairing_id).contacts) == 100
+
+
+def test_duties_cannot_be_asked_for_before_the_pairing_started(register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    pairing_id = register.form_pairing(
+        child_ids=[child_id], volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="kin", starts_on=date(2026, 4, 1), actor=STAFF)
+    with pytest.raises(InvalidRecord, match="before the pairing started"):
+        register.pairing_duties(pairing_id, on=date(2026, 3, 31))
