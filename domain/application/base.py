@@ -82,6 +82,14 @@ class AixinApplication(Application[UUID]):
                                f"{expected_version}; read it again before changing it")
         return aggregate
 
+    def _change(self, cls: type[A], aggregate_id: UUID, expected_version: int | None,
+                command: Callable[[A], object]) -> A:
+        """Load, run one command on, and record one aggregate: all of it or nothing."""
+        aggregate = self._get(cls, aggregate_id, expected_version)
+        command(aggregate)
+        self._commit(aggregate)
+        return aggregate
+
     def _commit(self, *aggregates: Any) -> None:
         """Save changes atomically; a concurrent writer's change wins and ours is refused."""
         try:

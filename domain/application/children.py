@@ -43,39 +43,32 @@ class ChildrenService(AixinApplication):
                       on: date | None = None, reason: str = "",
                       expected_version: int | None = None) -> int:
         """A parent's status or work location changed; returns the new version."""
-        child = self._get(Child, child_id, expected_version)
-        child.change_parent(parent, on=on or self.today(), today=self.today(), actor=actor,
-                            reason=reason)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, expected_version, lambda c: c.change_parent(
+            parent, on=on or today, today=today, actor=actor, reason=reason)).version
 
     def change_guardian(self, child_id: UUID, guardian: Guardian, *, actor: Actor,
                         on: date | None = None, reason: str = "",
                         expected_version: int | None = None) -> int:
         """The entrusted guardian changed (or an earlier entry is corrected)."""
-        child = self._get(Child, child_id, expected_version)
-        child.change_guardian(guardian, on=on or self.today(), today=self.today(),
-                              actor=actor, reason=reason)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, expected_version, lambda c: c.change_guardian(
+            guardian, on=on or today, today=today, actor=actor, reason=reason)).version
 
     def update_profile(self, child_id: UUID, profile: Profile, *, actor: Actor,
                        on: date | None = None, expected_version: int | None = None) -> int:
         """New health, study or psychology notes."""
-        child = self._get(Child, child_id, expected_version)
-        child.update_profile(profile, on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, expected_version, lambda c: c.update_profile(
+            profile, on=on or today, today=today, actor=actor)).version
 
     def change_categories(self, child_id: UUID, categories: Sequence[str], *, actor: Actor,
                           on: date | None = None, reason: str = "",
                           expected_version: int | None = None) -> int:
         """The special-attention categories that apply from ``on``."""
-        child = self._get(Child, child_id, expected_version)
-        child.change_categories(list(categories), on=on or self.today(), today=self.today(),
-                                actor=actor, reason=reason)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, expected_version, lambda c: c.change_categories(
+            list(categories), on=on or today, today=today, actor=actor, reason=reason)).version
 
     def report_concern(self, child_id: UUID, *, kind: str, description: str, actor: Actor,
                        occurred_on: date | None = None) -> str:
@@ -90,16 +83,13 @@ class ChildrenService(AixinApplication):
     def resolve_concern(self, child_id: UUID, concern_id: str, *, action: str, actor: Actor,
                         on: date | None = None) -> int:
         """Close a concern with the action taken."""
-        child = self._get(Child, child_id)
-        child.resolve_concern(concern_id, action=action, on=on or self.today(),
-                              today=self.today(), actor=actor)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, None, lambda c: c.resolve_concern(
+            concern_id, action=action, on=on or today, today=today, actor=actor)).version
 
     def exit_child(self, child_id: UUID, *, reason: str, actor: Actor, on: date | None = None,
                    expected_version: int | None = None) -> int:
         """The child leaves the programme; the history stays."""
-        child = self._get(Child, child_id, expected_version)
-        child.exit(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(child)
-        return child.version
+        today = self.today()
+        return self._change(Child, child_id, expected_version, lambda c: c.exit(
+            reason=reason, on=on or today, today=today, actor=actor)).version

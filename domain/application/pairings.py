@@ -54,10 +54,9 @@ class PairingsService(AixinApplication):
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> int:
         """End the pairing with a reason; its history stays."""
-        pairing = self._get(Pairing, pairing_id, expected_version)
-        pairing.end(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(pairing)
-        return pairing.version
+        today = self.today()
+        return self._change(Pairing, pairing_id, expected_version, lambda p: p.end(
+            reason=reason, on=on or today, today=today, actor=actor)).version
 
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:
         """Where each duty of the pairing's rule set stands on ``on`` (default today)."""

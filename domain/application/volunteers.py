@@ -12,7 +12,10 @@ from domain.volunteers import Volunteer, VolunteerForm
 
 
 class VolunteersService(AixinApplication):
-    """Applications, reviews, suspension, reinstatement, disqualification, commendation."""
+    """Applications, reviews, suspension, reinstatement, disqualification, commendation.
+
+    Each command returns the volunteer's new version (or view), for If-Match.
+    """
 
     def apply_to_volunteer(self, form: VolunteerForm, *, actor: Actor,
                            applied_on: date | None = None) -> UUID:
@@ -30,39 +33,37 @@ class VolunteersService(AixinApplication):
                          opinion: str, actor: Actor, on: date | None = None,
                          expected_version: int | None = None) -> VolunteerView:
         """One level's opinion (意见): approve or reject."""
-        volunteer = self._get(Volunteer, volunteer_id, expected_version)
-        volunteer.review(level=level, decision=decision, opinion=opinion,
-                         on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(volunteer)
-        return VolunteerView.of(volunteer)
+        today = self.today()
+        return VolunteerView.of(self._change(
+            Volunteer, volunteer_id, expected_version,
+            lambda v: v.review(level=level, decision=decision, opinion=opinion,
+                               on=on or today, today=today, actor=actor)))
 
     def suspend_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                           on: date | None = None, expected_version: int | None = None) -> int:
-        volunteer = self._get(Volunteer, volunteer_id, expected_version)
-        volunteer.suspend(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(volunteer)
-        return volunteer.version
+        """Suspend an approved volunteer (暂停)."""
+        today = self.today()
+        return self._change(Volunteer, volunteer_id, expected_version, lambda v: v.suspend(
+            reason=reason, on=on or today, today=today, actor=actor)).version
 
     def reinstate_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                             on: date | None = None, expected_version: int | None = None) -> int:
-        volunteer = self._get(Volunteer, volunteer_id, expected_version)
-        volunteer.reinstate(reason=reason, on=on or self.today(), today=self.today(),
-                            actor=actor)
-        self._commit(volunteer)
-        return volunteer.version
+        """Reinstate a suspended volunteer (恢复)."""
+        today = self.today()
+        return self._change(Volunteer, volunteer_id, expected_version, lambda v: v.reinstate(
+            reason=reason, on=on or today, today=today, actor=actor)).version
 
     def disqualify_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                              on: date | None = None,
                              expected_version: int | None = None) -> int:
-        volunteer = self._get(Volunteer, volunteer_id, expected_version)
-        volunteer.disqualify(reason=reason, on=on or self.today(), today=self.today(),
-                             actor=actor)
-        self._commit(volunteer)
-        return volunteer.version
+        """Disqualify a volunteer for not doing the duties (取消资格)."""
+        today = self.today()
+        return self._change(Volunteer, volunteer_id, expected_version, lambda v: v.disqualify(
+            reason=reason, on=on or today, today=today, actor=actor)).version
 
     def commend_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                           on: date | None = None, expected_version: int | None = None) -> int:
-        volunteer = self._get(Volunteer, volunteer_id, expected_version)
-        volunteer.commend(reason=reason, on=on or self.today(), today=self.today(), actor=actor)
-        self._commit(volunteer)
-        return volunteer.version
+        """Commend an approved volunteer (表彰)."""
+        today = self.today()
+        return self._change(Volunteer, volunteer_id, expected_version, lambda v: v.commend(
+            reason=reason, on=on or today, today=today, actor=actor)).version
