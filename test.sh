@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# The whole test suite: sets itself up, finds (or starts) PostgreSQL and Redis,
+# checks the code with ruff, then runs pytest. Extra arguments go to pytest.
+set -euo pipefail
+cd "$(dirname "$0")"
+scripts/bootstrap.sh --with-services
+# shellcheck source=scripts/services.sh
+source scripts/services.sh
+.venv/bin/ruff check .
+set +e
+.venv/bin/python -m pytest "$@"
+status=$?
+set -e
+if [ "$status" -eq 5 ]; then
+  echo "[aixin] pytest collected no tests: that is a failure here" >&2
+  status=1
+fi
+exit "$status"
