@@ -10,12 +10,14 @@ export AIXIN_TEST_REDIS_URL=${AIXIN_TEST_REDIS_URL:-redis://127.0.0.1:6379/0}
 
 _aixin_tmp=""
 _aixin_cleanup() {
+  local status=$?  # keep the test run's exit status whatever cleanup returns
   if [ -n "${_aixin_pg_dir:-}" ] && [ -d "$_aixin_pg_dir" ]; then
     runuser -u postgres -- "$_aixin_pg_bin/pg_ctl" -D "$_aixin_pg_dir/data" -m immediate stop \
       >/dev/null 2>&1 || true
   fi
   if [ -n "${_aixin_redis_pid:-}" ]; then kill "$_aixin_redis_pid" 2>/dev/null || true; fi
-  [ -n "$_aixin_tmp" ] && rm -rf "$_aixin_tmp"
+  if [ -n "$_aixin_tmp" ]; then rm -rf "$_aixin_tmp"; fi
+  return "$status"
 }
 trap _aixin_cleanup EXIT
 
