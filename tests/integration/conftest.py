@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import pytest
 
 from aixin.bootstrap import build_register
 from domain.application import CareRegister
+from projections.catalog import ALL_VIEWS
+from projections.runner import ViewRunner
+from projections.store import PostgresParams, ViewStore
 from tests.builders import TODAY
+from tests.conftest import postgres_params
 
 STORES = [pytest.param("sqlite", id="sqlite"),
           pytest.param("postgres", id="postgres", marks=pytest.mark.postgres)]
@@ -25,3 +30,33 @@ def register(store: str, make_settings: Callable[..., object]) -> Iterator[CareR
     app = build_register(make_settings(store), clock=lambda: TODAY)  # type: ignore[arg-type]
     yield app
     app.close()
+
+
+@pytest.fixture
+def view_store(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[ViewStore]:
+    """Where views live on the same kind of store as ``register`` (fresh for each test)."""
+    if store == "sqlite":
+        views = ViewStore("sqlite", sqlite_dir=tmp_path / "views")
+        yield views
+        views.close()
+        return
+    params = postgres_params()
+    prefix = request.getfixturevalue("postgres_schema")  # dropped with its views below
+    views = ViewStore("postgres", postgres=PostgresParams(
+        dbname=params["dbname"], host=params["host"], port=int(params["port"]),
+        user=params["user"], password="", schema_prefix=prefix))
+    yield views
+    views.close()
+    import psycopg
+
+    with psycopg.connect(**params, autocommit=True) as conn:
+        rows = conn.execute("SELECT schema_name FROM information_schema.schemata"
+                            " WHERE schema_name LIKE %s", (prefix + "\\_%",)).fetchall()
+        for (schema,) in rows:
+            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+
+
+@pytest.fixture
+def runner(register: CareRegister, view_store: ViewStore) -> ViewRunner:
+    """Applies the register's log to every view, in small batches to cross boundaries."""
+    return ViewRunner(register, view_store, ALL_VIEWS, batch_size=3)

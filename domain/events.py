@@ -1,0 +1,44 @@
+"""The events of the register, by their names in the programme's language.
+
+The aggregates define their events through their command methods; this module names
+them once for the read side (projections, timelines, reports) to import.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.children import Child
+from domain.pairings import Pairing
+from domain.volunteers import Volunteer
+
+_c: Any = Child
+_v: Any = Volunteer
+_p: Any = Pairing
+
+ChildRegistered: type = _c.Registered
+ParentChanged: type = _c.ParentChanged
+GuardianChanged: type = _c.GuardianChanged
+ProfileUpdated: type = _c.ProfileUpdated
+CategoriesChanged: type = _c.CategoriesChanged
+ConcernReported: type = _c.ConcernReported
+ConcernResolved: type = _c.ConcernResolved
+ChildExited: type = _c.Exited
+
+VolunteerApplied: type = _v.Applied
+VolunteerReviewed: type = _v.Reviewed
+VolunteerSuspended: type = _v.Suspended
+VolunteerReinstated: type = _v.Reinstated
+VolunteerDisqualified: type = _v.Disqualified
+VolunteerCommended: type = _v.Commended
+
+PairingFormed: type = _p.Formed
+ContactRecorded: type = _p.ContactRecorded
+PairingEnded: type = _p.Ended
+
+CHILD_EVENTS = (ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated,
+                CategoriesChanged, ConcernReported, ConcernResolved, ChildExited)
+VOLUNTEER_EVENTS = (VolunteerApplied, VolunteerReviewed, VolunteerSuspended,
+                    VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
+PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
+ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS

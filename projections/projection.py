@@ -1,0 +1,39 @@
+"""What a projection is here: tables, and how each event changes them.
+
+A projection is applied in batches: every event of a batch and the log position of
+the last one are committed in one transaction (the library's tracking recorders), so
+a restart resumes exactly where the last commit left off, applying nothing twice.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from typing import Any, ClassVar
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.projection import Projection
+
+from projections.sql import Tx
+
+
+class View(Projection[Any]):  # the library's Projection, applied in batches
+    """A read model of the register's event log: one or more tables of its own."""
+
+    name: str
+    #: CREATE TABLE / CREATE INDEX statements, portable between SQLite and PostgreSQL.
+    schema: ClassVar[tuple[str, ...]]
+    #: Tables to empty when the view is rebuilt from zero.
+    tables: ClassVar[tuple[str, ...]]
+
+    @abstractmethod
+    def apply(self, event: Any, tx: Tx) -> None:
+        """Change the tables for one event, inside the batch's transaction."""
+
+    def process_event(self, domain_event: Any, tracking: Tracking) -> None:
+        """The library's one-event entry point: a batch of one."""
+        self.view.apply_batch(self, [domain_event], tracking)
+
+    def apply_all(self, events: Sequence[Any], tx: Tx) -> None:
+        for event in events:
+            self.apply(event, tx)

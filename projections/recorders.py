@@ -1,0 +1,81 @@
+"""Tracking recorders that also hold a view's tables: change and position, one commit.
+
+The library's tracking recorders keep "how far have I read the log"; these keep the
+view's tables beside it, in the same SQLite file or the same PostgreSQL schema, so a
+batch of changes and its position commit together or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from eventsourcing.persistence import Tracking
+from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
+from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
+
+from projections.sql import Engine, Tx
+
+if TYPE_CHECKING:
+    from projections.projection import View
+
+
+class SQLiteViewRecorder(SQLiteTrackingRecorder):
+    """A view in its own SQLite file, with the library's ``tracking`` table."""
+
+    engine: Engine = "sqlite"
+
+    def __init__(self, datastore: SQLiteDatastore, *, schema: Sequence[str]) -> None:
+        self.view_schema = tuple(schema)  # read by the library's __init__
+        super().__init__(datastore)
+
+    def construct_create_table_statements(self) -> list[str]:
+        return [*super().construct_create_table_statements(), *self.view_schema]
+
+    def apply_batch(self, view: View, events: Sequence[Any], tracking: Tracking) -> None:
+        """Apply ``events`` and record ``tracking``: one transaction."""
+        with self.datastore.transaction(commit=True) as cursor:
+            view.apply_all(events, Tx(cursor, self.engine))
+            self._insert_tracking(cursor, tracking)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=False) as cursor:
+            yield Tx(cursor, self.engine)
+
+
+class PostgresViewRecorder(PostgresTrackingRecorder):
+    """A view in its own PostgreSQL schema, with the library's tracking table there."""
+
+    engine: Engine = "postgres"
+
+    def __init__(self, datastore: PostgresDatastore, *, schema: Sequence[str]) -> None:
+        super().__init__(datastore, tracking_table_name="tracking")
+        self.view_schema = tuple(schema)
+        self._search_path = f'SET LOCAL search_path TO "{datastore.schema}"'
+
+    def create_table(self) -> None:
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{self.datastore.schema}"')
+        super().create_table()
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._search_path)
+            for statement in self.view_schema:
+                cursor.execute(statement)
+
+    def apply_batch(self, view: View, events: Sequence[Any], tracking: Tracking) -> None:
+        """Apply ``events`` and record ``tracking``: one transaction."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._search_path)
+            view.apply_all(events, Tx(cursor, self.engine))
+            self._insert_tracking(cursor, tracking)
+
+    @contextmanager
+    def read(self) -> Iterator[Tx]:
+        with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._search_path)
+            yield Tx(cursor, self.engine)
+
+
+ViewRecorder = SQLiteViewRecorder | PostgresViewRecorder

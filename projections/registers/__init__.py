@@ -1,0 +1,1 @@
+"""The registers: current state of children, volunteers, pairings and open concerns."""

@@ -1,0 +1,200 @@
+"""The children's register (留守儿童花名册): who is on it, where, and whether paired.
+
+``left_behind`` depends on the date (a child turns 16), so the register keeps its parts:
+whether the parents' latest facts leave the child behind, and the day the child turns 16.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from domain.children import Parent, ParentRole, ParentStatus
+from domain.children.eligibility import AGE_LIMIT, parents_leave_child_behind
+from domain.events import (
+    CategoriesChanged,
+    ChildExited,
+    ChildRegistered,
+    ConcernReported,
+    ConcernResolved,
+    GuardianChanged,
+    PairingEnded,
+    PairingFormed,
+    ParentChanged,
+    ProfileUpdated,
+)
+from projections.events import Dispatching, csv, handles, iso
+from projections.projection import View
+from projections.sql import Row, Tx
+
+
+class ChildrenRegister(Dispatching, View):
+    """Children on the register, filterable by region, school, category, status, pairing."""
+
+    name = "children"
+    tables = ("reg_children", "reg_child_pairings")
+    schema = (
+        "CREATE TABLE IF NOT EXISTS reg_children ("
+        " child_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
+        " sex TEXT NOT NULL, birth_date TEXT NOT NULL, turns_16_on TEXT NOT NULL,"
+        " region_code TEXT NOT NULL, school TEXT NOT NULL, class_name TEXT NOT NULL,"
+        " categories TEXT NOT NULL, categories_on TEXT NOT NULL,"
+        " father_status TEXT, father_on TEXT, mother_status TEXT, mother_on TEXT,"
+        " parents_away INTEGER NOT NULL, status TEXT NOT NULL, registered_on TEXT NOT NULL,"
+        " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS reg_children_region ON reg_children (region_code)",
+        "CREATE INDEX IF NOT EXISTS reg_children_school ON reg_children (school)",
+        "CREATE TABLE IF NOT EXISTS reg_child_pairings ("
+        " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL, active INTEGER NOT NULL,"
+        " PRIMARY KEY (pairing_id, child_id))",
+    )
+
+    @handles(ChildRegistered)
+    def _registered(self, e: Any, tx: Tx) -> None:
+        parents = {p.role.value: p for p in e.parents}
+        father, mother = parents.get("father"), parents.get("mother")
+        on = iso(e.registered_on)
+        tx.execute(
+            "INSERT INTO reg_children (child_id, version, name, sex, birth_date, turns_16_on,"
+            " region_code, school, class_name, categories, categories_on, father_status,"
+            " father_on, mother_status, mother_on, parents_away, status, registered_on)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), e.originator_version, e.name, e.sex.value,
+             iso(e.birth_date), iso(_turns_16(e.birth_date)), e.region_code, e.school,
+             e.class_name, csv(e.categories), on, father and father.status.value,
+             father and on, mother and mother.status.value, mother and on,
+             int(parents_leave_child_behind(e.parents)), "active", on))
+
+    @handles(ParentChanged)
+    def _parent_changed(self, e: Any, tx: Tx) -> None:
+        row = _child(tx, e.originator_id)
+        role = e.parent.role.value
+        if row[f"{role}_on"] is None or iso(e.on) >= row[f"{role}_on"]:
+            row[f"{role}_status"], row[f"{role}_on"] = e.parent.status.value, iso(e.on)
+        statuses = [Parent(role=ParentRole(r), status=ParentStatus(row[f"{r}_status"]))
+                    for r in ("father", "mother") if row[f"{r}_status"]]
+        tx.execute(
+            f"UPDATE reg_children SET version = ?, {role}_status = ?, {role}_on = ?,"
+            " parents_away = ? WHERE child_id = ?",
+            (e.originator_version, row[f"{role}_status"], row[f"{role}_on"],
+             int(parents_leave_child_behind(statuses)), str(e.originator_id)))
+
+    @handles(CategoriesChanged)
+    def _categories_changed(self, e: Any, tx: Tx) -> None:
+        tx.execute(
+            "UPDATE reg_children SET version = ?,"
+            " categories = CASE WHEN categories_on <= ? THEN ? ELSE categories END,"
+            " categories_on = CASE WHEN categories_on <= ? THEN ? ELSE categories_on END"
+            " WHERE child_id = ?",
+            (e.originator_version, iso(e.on), csv(e.categories), iso(e.on), iso(e.on),
+             str(e.originator_id)))
+
+    @handles(ChildExited)
+    def _exited(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE reg_children SET version = ?, status = 'exited', exited_on = ?,"
+                   " exit_reason = ? WHERE child_id = ?",
+                   (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+
+    @handles(GuardianChanged, ProfileUpdated, ConcernReported,
+             ConcernResolved)
+    def _versioned(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
+                   (e.originator_version, str(e.originator_id)))
+
+    @handles(PairingFormed)
+    def _paired(self, e: Any, tx: Tx) -> None:
+        for child_id in e.child_ids:
+            tx.execute("INSERT INTO reg_child_pairings (pairing_id, child_id, active)"
+                       " VALUES (?, ?, 1)", (str(e.originator_id), str(child_id)))
+            tx.execute("UPDATE reg_children SET active_pairings = active_pairings + 1"
+                       " WHERE child_id = ?", (str(child_id),))
+
+    @handles(PairingEnded)
+    def _unpaired(self, e: Any, tx: Tx) -> None:
+        children = tx.execute("SELECT child_id FROM reg_child_pairings WHERE pairing_id = ?"
+                              " AND active = 1", (str(e.originator_id),)).all()
+        tx.execute("UPDATE reg_child_pairings SET active = 0 WHERE pairing_id = ?",
+                   (str(e.originator_id),))
+        for row in children:
+            tx.execute("UPDATE reg_children SET active_pairings = active_pairings - 1"
+                       " WHERE child_id = ?", (row["child_id"],))
+
+
+def _child(tx: Tx, child_id: object) -> Row:
+    row = tx.execute("SELECT * FROM reg_children WHERE child_id = ?", (str(child_id),)).one()
+    assert row is not None, f"child {child_id} not in the register"
+    return row
+
+
+def _turns_16(birth_date: date) -> date:
+    try:
+        return birth_date.replace(year=birth_date.year + AGE_LIMIT)
+    except ValueError:  # born on 29 February: the year is complete on 1 March
+        return date(birth_date.year + AGE_LIMIT, 3, 1)
+
+
+@dataclass(frozen=True)
+class ChildFilter:
+    """What the register can be asked (all optional)."""
+
+    region_code: str | None = None
+    school: str | None = None
+    left_behind: bool | None = None
+    category: str | None = None
+    status: str | None = None
+    paired: bool | None = None
+    min_age: int | None = None
+    max_age: int | None = None
+
+
+def list_children(tx: Tx, where: ChildFilter, on: date, *, after: str | None = None,
+                  limit: int = 50) -> list[Row]:
+    """Children matching ``where`` on ``on``, ordered by id, from the cursor ``after``."""
+    clauses, params = _conditions(where, on)
+    if after:
+        clauses.append("child_id > ?")
+        params.append(after)
+    sql = ("SELECT *, CASE WHEN status = 'active' AND parents_away = 1 AND turns_16_on > ?"
+           " THEN 1 ELSE 0 END AS left_behind FROM reg_children")
+    if clauses:
+        sql += " WHERE " + " AND ".join(clauses)
+    sql += " ORDER BY child_id LIMIT ?"
+    return tx.execute(sql, [iso(on), *params, limit]).all()
+
+
+def _conditions(where: ChildFilter, on: date) -> tuple[list[str], list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if where.region_code:
+        clauses.append("region_code LIKE ?")
+        params.append(where.region_code + "%")
+    if where.school:
+        clauses.append("school = ?")
+        params.append(where.school)
+    if where.status:
+        clauses.append("status = ?")
+        params.append(where.status)
+    if where.category:
+        clauses.append("categories LIKE ?")
+        params.append(f"%,{where.category},%")
+    if where.paired is not None:
+        clauses.append("active_pairings > 0" if where.paired else "active_pairings = 0")
+    if where.left_behind is not None:
+        lb = "(status = 'active' AND parents_away = 1 AND turns_16_on > ?)"
+        clauses.append(lb if where.left_behind else f"NOT {lb}")
+        params.append(iso(on))
+    if where.min_age is not None:  # at least N years old on ``on``
+        clauses.append("birth_date <= ?")
+        params.append(iso(_years_before(on, where.min_age)))
+    if where.max_age is not None:  # not yet N+1 on ``on``
+        clauses.append("birth_date > ?")
+        params.append(iso(_years_before(on, where.max_age + 1)))
+    return clauses, params
+
+
+def _years_before(on: date, years: int) -> date:
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:
+        return date(on.year - years, 2, 28)

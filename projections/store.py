@@ -1,0 +1,168 @@
+"""Where views live, and how a rebuilt view takes over from the one in service.
+
+Each view has generations: a SQLite file per generation under the data folder, or a
+PostgreSQL schema per generation beside the event tables. A small pointer says which
+generation is in service, so a rebuild fills a new generation while the old one keeps
+answering, then the pointer moves in one step.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from threading import Lock
+
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+from projections.projection import View
+from projections.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
+from projections.sql import Engine
+
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class PostgresParams:
+    dbname: str
+    host: str
+    port: int
+    user: str
+    password: str
+    schema_prefix: str = "view"
+    pool_size: int = 2
+
+
+@dataclass
+class ViewStore:
+    """Opens the recorders of views, by name and generation."""
+
+    engine: Engine
+    sqlite_dir: Path | None = None
+    postgres: PostgresParams | None = None
+    _open: dict[tuple[str, int], ViewRecorder] = field(default_factory=dict)
+    _lock: Lock = field(default_factory=Lock)
+
+    # -- the generation pointer -----------------------------------------------------------
+
+    def current_generation(self, name: str) -> int:
+        """The generation in service (1 until a rebuild has finished)."""
+        _check(name)
+        if self.engine == "sqlite":
+            pointer = self._sqlite_path(name, 0).with_suffix(".current")
+            return int(pointer.read_text()) if pointer.exists() else 1
+        with self._pointer_store().transaction(commit=True) as cursor:
+            cursor.execute(self._pointer_table())
+            cursor.execute(f"SELECT generation FROM {self._pointers_name()} WHERE name = %s",
+                           (name,))
+            row = cursor.fetchone()
+        return int(row["generation"]) if row else 1
+
+    def promote(self, name: str, generation: int) -> None:
+        """Put ``generation`` in service."""
+        _check(name)
+        if self.engine == "sqlite":
+            pointer = self._sqlite_path(name, 0).with_suffix(".current")
+            temporary = pointer.with_suffix(".current.tmp")
+            temporary.write_text(str(generation))
+            temporary.replace(pointer)
+            return
+        with self._pointer_store().transaction(commit=True) as cursor:
+            cursor.execute(self._pointer_table())
+            cursor.execute(
+                f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
+                (name, generation))
+
+    def drop(self, name: str, generation: int) -> None:
+        """Remove a generation no longer in service."""
+        recorder = self._open.pop((name, generation), None)
+        if recorder is not None:
+            recorder.datastore.close()
+        if self.engine == "sqlite":
+            base = self._sqlite_path(name, generation)
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{base}{suffix}").unlink(missing_ok=True)
+            return
+        with self._pointer_store().transaction(commit=True) as cursor:
+            cursor.execute(f'DROP SCHEMA IF EXISTS "{self._schema(name, generation)}" CASCADE')
+
+    # -- recorders ------------------------------------------------------------------------
+
+    def recorder(self, view: type[View], generation: int | None = None) -> ViewRecorder:
+        """The recorder of ``view``'s generation (default: the one in service)."""
+        number = self.current_generation(view.name) if generation is None else generation
+        key = (view.name, number)
+        with self._lock:
+            if key not in self._open:
+                self._open[key] = self._construct(view, number)
+            return self._open[key]
+
+    def close(self) -> None:
+        with self._lock:
+            for recorder in self._open.values():
+                recorder.datastore.close()
+            self._open.clear()
+            if self._pointers is not None:
+                self._pointers.close()
+                self._pointers = None
+
+    def _construct(self, view: type[View], generation: int) -> ViewRecorder:
+        recorder: ViewRecorder
+        if self.engine == "sqlite":
+            assert self.sqlite_dir is not None
+            self.sqlite_dir.mkdir(parents=True, exist_ok=True)
+            datastore = SQLiteDatastore(str(self._sqlite_path(view.name, generation)),
+                                        lock_timeout=30)
+            recorder = SQLiteViewRecorder(datastore, schema=view.schema)
+        else:
+            assert self.postgres is not None
+            datastore_pg = self._pg_datastore(self._schema(view.name, generation))
+            recorder = PostgresViewRecorder(datastore_pg, schema=view.schema)
+        recorder.create_table()
+        return recorder
+
+    def _sqlite_path(self, name: str, generation: int) -> Path:
+        assert self.sqlite_dir is not None
+        suffix = "" if generation <= 1 else f".g{generation}"
+        return self.sqlite_dir / f"{name}{suffix}.sqlite3"
+
+    def _schema(self, name: str, generation: int) -> str:
+        assert self.postgres is not None
+        return f"{self.postgres.schema_prefix}_{name}_g{generation}"
+
+    _pointers: PostgresDatastore | None = None
+
+    def _pointers_name(self) -> str:
+        return f'"{self._pointer_schema()}".generations'
+
+    def _pointer_table(self) -> str:
+        return (f"CREATE TABLE IF NOT EXISTS {self._pointers_name()} "
+                "(name text PRIMARY KEY, generation integer NOT NULL)")
+
+    def _pointer_store(self) -> PostgresDatastore:
+        if self._pointers is None:
+            self._pointers = self._pg_datastore(self._pointer_schema())
+        return self._pointers
+
+    def _pointer_schema(self) -> str:
+        assert self.postgres is not None
+        return f"{self.postgres.schema_prefix}_meta"
+
+    def _pg_datastore(self, schema: str) -> PostgresDatastore:
+        assert self.postgres is not None
+        params = self.postgres
+        datastore = PostgresDatastore(
+            dbname=params.dbname, host=params.host, port=params.port, user=params.user,
+            password=params.password, schema=schema, pool_size=params.pool_size,
+            max_overflow=params.pool_size)
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        return datastore
+
+
+def _check(name: str) -> None:
+    if not _NAME.match(name):
+        raise ValueError(f"a view's name is lower-case letters, digits and '_': {name!r}")
+
