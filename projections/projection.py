@@ -32,8 +32,10 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """The library's one-event entry point: a batch of one."""
-        self.view.apply_batch(self, [domain_event], tracking)
+        self.view.apply_batch(self, [(tracking.notification_id, domain_event)], tracking)
 
-    def apply_all(self, events: Sequence[Any], tx: Tx) -> None:
-        for event in events:
+    def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
+        """Apply (position, event) pairs in log order; ``tx.position`` says where we are."""
+        for position, event in events:
+            tx.position = position
             self.apply(event, tx)

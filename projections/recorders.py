@@ -33,7 +33,8 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
     def construct_create_table_statements(self) -> list[str]:
         return [*super().construct_create_table_statements(), *self.view_schema]
 
-    def apply_batch(self, view: View, events: Sequence[Any], tracking: Tracking) -> None:
+    def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
+                    tracking: Tracking) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:
             view.apply_all(events, Tx(cursor, self.engine))
@@ -64,7 +65,8 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
             for statement in self.view_schema:
                 cursor.execute(statement)
 
-    def apply_batch(self, view: View, events: Sequence[Any], tracking: Tracking) -> None:
+    def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
+                    tracking: Tracking) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._search_path)

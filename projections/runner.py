@@ -44,7 +44,7 @@ class ViewRunner:
                 start=position, limit=size, inclusive_of_start=False)
             if not notifications:
                 break
-            events = [self.app.mapper.to_domain_event(n) for n in notifications]
+            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
             try:
                 recorder.apply_batch(projection, events,
                                      Tracking(self.app.name, notifications[-1].id))

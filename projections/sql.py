@@ -19,6 +19,8 @@ class Tx:
     def __init__(self, cursor: Any, engine: Engine) -> None:
         self._cursor = getattr(cursor, "sqlite_cursor", cursor)  # unwrap the library's
         self.engine = engine
+        #: While a batch is applied: the log position (notification id) of the event.
+        self.position = 0
 
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.engine == "postgres" else sql
