@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from projections.projection import View
 from projections.registers.children import ChildrenRegister
+from projections.registers.concerns import ConcernsRegister
+from projections.registers.pairings import PairingsRegister
+from projections.registers.volunteers import VolunteersRegister
 
-ALL_VIEWS: tuple[type[View], ...] = (ChildrenRegister,)
+ALL_VIEWS: tuple[type[View], ...] = (
+    ChildrenRegister,
+    VolunteersRegister,
+    PairingsRegister,
+    ConcernsRegister,
+)
 
 BY_NAME: dict[str, type[View]] = {view.name: view for view in ALL_VIEWS}

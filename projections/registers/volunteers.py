@@ -1,0 +1,90 @@
+"""The volunteers' register (爱心妈妈名册): status, level reached, region."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from domain.events import (
+    VolunteerApplied,
+    VolunteerCommended,
+    VolunteerDisqualified,
+    VolunteerReinstated,
+    VolunteerReviewed,
+    VolunteerSuspended,
+)
+from projections.events import Dispatching, handles, iso
+from projections.projection import View
+from projections.sql import Row, Tx
+
+
+class VolunteersRegister(Dispatching, View):
+    """Volunteers by status, level reached and division code."""
+
+    name = "volunteers"
+    tables = ("reg_volunteers",)
+    schema = (
+        "CREATE TABLE IF NOT EXISTS reg_volunteers ("
+        " volunteer_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
+        " region_code TEXT NOT NULL, unit TEXT NOT NULL, applied_on TEXT NOT NULL,"
+        " levels TEXT NOT NULL, reviews INTEGER NOT NULL DEFAULT 0, level_reached TEXT,"
+        " status TEXT NOT NULL, status_on TEXT, commendations INTEGER NOT NULL DEFAULT 0)",
+        "CREATE INDEX IF NOT EXISTS reg_volunteers_region ON reg_volunteers (region_code)",
+    )
+
+    @handles(VolunteerApplied)
+    def _applied(self, e: Any, tx: Tx) -> None:
+        tx.execute(
+            "INSERT INTO reg_volunteers (volunteer_id, version, name, region_code, unit,"
+            " applied_on, levels, status) VALUES (?,?,?,?,?,?,?,?)",
+            (str(e.originator_id), e.originator_version, e.form.name, e.form.region_code,
+             e.form.unit, iso(e.applied_on), ",".join(e.approval_levels), "pending"))
+
+    @handles(VolunteerReviewed)
+    def _reviewed(self, e: Any, tx: Tx) -> None:
+        row = tx.execute("SELECT levels, reviews FROM reg_volunteers WHERE volunteer_id = ?",
+                         (str(e.originator_id),)).one()
+        assert row is not None
+        reviews = row["reviews"] + 1
+        if e.decision.value == "reject":
+            status, reached = "rejected", None
+        else:
+            status = "approved" if reviews == len(row["levels"].split(",")) else "pending"
+            reached = e.level.value
+        tx.execute(
+            "UPDATE reg_volunteers SET version = ?, reviews = ?, status = ?, status_on = ?,"
+            " level_reached = COALESCE(?, level_reached) WHERE volunteer_id = ?",
+            (e.originator_version, reviews, status, iso(e.on), reached, str(e.originator_id)))
+
+    @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified)
+    def _status(self, e: Any, tx: Tx) -> None:
+        status = {VolunteerSuspended: "suspended", VolunteerReinstated: "approved",
+                  VolunteerDisqualified: "disqualified"}[type(e)]
+        tx.execute("UPDATE reg_volunteers SET version = ?, status = ?, status_on = ?"
+                   " WHERE volunteer_id = ?",
+                   (e.originator_version, status, iso(e.on), str(e.originator_id)))
+
+    @handles(VolunteerCommended)
+    def _commended(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE reg_volunteers SET version = ?, commendations = commendations + 1"
+                   " WHERE volunteer_id = ?", (e.originator_version, str(e.originator_id)))
+
+
+def list_volunteers(tx: Tx, *, status: str | None = None, region_code: str | None = None,
+                    level_reached: str | None = None, after: str | None = None,
+                    limit: int = 50) -> list[Row]:
+    """Volunteers matching the filters, ordered by id, from the cursor ``after``."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    for column, value in (("status", status), ("level_reached", level_reached)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(value)
+    if region_code:
+        clauses.append("region_code LIKE ?")
+        params.append(region_code + "%")
+    if after:
+        clauses.append("volunteer_id > ?")
+        params.append(after)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return tx.execute(f"SELECT * FROM reg_volunteers{where} ORDER BY volunteer_id LIMIT ?",
+                      [*params, limit]).all()
