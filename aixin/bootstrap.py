@@ -1,9 +1,12 @@
-"""The one place that wires real adapters to the use cases."""
+"""The one place that wires real adapters to the use cases and the read side."""
 
 from __future__ import annotations
 
 from aixin.settings import Settings
 from domain.application import CareRegister, Clock
+from projections.catalog import ALL_VIEWS
+from projections.runner import ViewRunner
+from projections.store import PostgresParams, ViewStore
 
 
 def build_register(settings: Settings, *, clock: Clock | None = None) -> CareRegister:
@@ -12,3 +15,19 @@ def build_register(settings: Settings, *, clock: Clock | None = None) -> CareReg
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
                         clock=clock)
+
+
+def build_view_store(settings: Settings) -> ViewStore:
+    """Views beside the log: SQLite files under the data folder, or PostgreSQL schemas."""
+    if settings.store == "sqlite":
+        return ViewStore("sqlite", sqlite_dir=settings.data_dir / "views")
+    prefix = f"{settings.postgres_schema}_view" if settings.postgres_schema else "aixin_view"
+    return ViewStore("postgres", postgres=PostgresParams(
+        dbname=settings.postgres_dbname, host=settings.postgres_host,
+        port=settings.postgres_port, user=settings.postgres_user,
+        password=settings.postgres_password.get_secret_value(), schema_prefix=prefix))
+
+
+def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
+    return ViewRunner(register, build_view_store(settings), ALL_VIEWS,
+                      batch_size=settings.projections_batch_size)

@@ -65,3 +65,61 @@ def check() -> None:
     position = register.recorder.max_notification_id() or 0
     typer.echo(f"event store OK ({settings.store}), {position} events recorded")
     register.close()
+
+
+projections_app = typer.Typer(help="The read side: registers, timelines, duty status.",
+                              no_args_is_help=True)
+app.add_typer(projections_app, name="projections")
+
+
+@app.command()
+def projector(
+    once: Annotated[bool, typer.Option(help="Catch up once and exit.")] = False,
+) -> None:
+    """Keep every projection caught up with the log (subscription, with polling fallback)."""
+    import logging
+    import signal
+
+    from aixin.bootstrap import build_register, build_runner
+    from projections.follower import Follower
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    settings = _settings()
+    register = build_register(settings)
+    runner = build_runner(settings, register)
+    if once:
+        typer.echo(f"applied {runner.catch_up_all()} events; lag {runner.lag()}")
+        return
+    follower = Follower(runner, poll_interval=settings.projections_poll_interval)
+    signal.signal(signal.SIGTERM, lambda *_: follower.stop(timeout=0))
+    typer.echo(f"projector following the log ({settings.store}); lag {runner.lag()}")
+    try:
+        follower.run()
+    except KeyboardInterrupt:
+        follower.stop(timeout=0)
+
+
+@projections_app.command("rebuild")
+def rebuild(name: Annotated[str, typer.Argument(help="The view to rebuild from zero.")]) -> None:
+    """Rebuild one projection from zero; the one in service answers until it is done."""
+    from aixin.bootstrap import build_register, build_runner
+    from projections.catalog import BY_NAME
+
+    if name not in BY_NAME:
+        typer.echo(f"no projection {name!r}; known: {', '.join(BY_NAME)}", err=True)
+        raise typer.Exit(2)
+    settings = _settings()
+    runner = build_runner(settings, build_register(settings))
+    applied = runner.rebuild(BY_NAME[name])
+    typer.echo(f"rebuilt {name}: {applied} events applied; lag {runner.lag()[name]}")
+
+
+@projections_app.command("status")
+def projections_status() -> None:
+    """How many events each projection is behind the log."""
+    from aixin.bootstrap import build_register, build_runner
+
+    settings = _settings()
+    runner = build_runner(settings, build_register(settings))
+    for name, lag in runner.lag().items():
+        typer.echo(f"{name}: {lag} behind")

@@ -35,6 +35,10 @@ class Settings(BaseSettings):
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
 
+    projections_in_process: bool | None = None  # default: yes on SQLite, no on PostgreSQL
+    projections_poll_interval: float = Field(default=0.5, gt=0)
+    projections_batch_size: int = Field(default=500, ge=1)
+
     redis_url: str | None = None
     cipher_key: SecretStr | None = None
     secret_key: SecretStr | None = None
@@ -83,6 +87,13 @@ class Settings(BaseSettings):
             approval_levels=tuple(ReviewLevel(level) for level in self.approval_levels),
             duty_sets=self.duty_sets, extra_contact_kinds=self.extra_contact_kinds,
             timezone=self.timezone)
+
+    @property
+    def follows_in_process(self) -> bool:
+        """Whether the service itself keeps the projections (always on SQLite)."""
+        if self.projections_in_process is None:
+            return self.store == "sqlite"
+        return self.projections_in_process
 
     @property
     def sqlite_path(self) -> Path:

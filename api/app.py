@@ -7,9 +7,10 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
-from aixin.bootstrap import build_register
+from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
 from api.health import router as health_router
+from projections.follower import Follower
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -20,9 +21,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
         app.state.register = build_register(settings)
+        app.state.views = build_runner(settings, app.state.register)
+        follower = None
+        if settings.follows_in_process:  # the embedded default keeps its own projections
+            follower = Follower(app.state.views,
+                                poll_interval=settings.projections_poll_interval).start()
         try:
             yield
         finally:
+            if follower is not None:
+                follower.stop()
+            app.state.views.store.close()
             app.state.register.close()
 
     app = FastAPI(

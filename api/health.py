@@ -26,7 +26,7 @@ class Health(BaseModel):
     status: Literal["ok", "degraded"]
     store: StoreHealth
     broker: BrokerHealth
-    projections: dict[str, int]
+    projections: dict[str, int]  # events each projection is behind the log
 
 
 @router.get("/health")
@@ -39,8 +39,12 @@ def health(request: Request) -> Health:
     except Exception as error:
         store = StoreHealth(kind=settings.store, ok=False, error=type(error).__name__)
     broker = _broker_health(settings.redis_url)
-    return Health(status="ok" if store.ok and broker.ok else "degraded", store=store, broker=broker,
-                  projections={})
+    try:
+        lag = request.app.state.views.lag()
+    except Exception:
+        lag = {}
+    return Health(status="ok" if store.ok and broker.ok else "degraded", store=store,
+                  broker=broker, projections=lag)
 
 
 def _broker_health(redis_url: str | None) -> BrokerHealth:

@@ -30,7 +30,11 @@ def postgres_schema() -> Iterator[str]:
         conn.execute(f'CREATE SCHEMA "{schema}"')
     yield schema
     with psycopg.connect(**postgres_params(), autocommit=True) as conn:
-        conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+        rows = conn.execute("SELECT schema_name FROM information_schema.schemata"
+                            " WHERE schema_name = %s OR schema_name LIKE %s",
+                            (schema, schema + "\\_%")).fetchall()
+        for (name,) in rows:  # the schema and the views' schemas named after it
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
 
 
 @pytest.fixture

@@ -46,14 +46,7 @@ def view_store(store: str, tmp_path: Path, request: pytest.FixtureRequest) -> It
         dbname=params["dbname"], host=params["host"], port=int(params["port"]),
         user=params["user"], password="", schema_prefix=prefix))
     yield views
-    views.close()
-    import psycopg
-
-    with psycopg.connect(**params, autocommit=True) as conn:
-        rows = conn.execute("SELECT schema_name FROM information_schema.schemata"
-                            " WHERE schema_name LIKE %s", (prefix + "\\_%",)).fetchall()
-        for (schema,) in rows:
-            conn.execute(f'DROP SCHEMA "{schema}" CASCADE')
+    views.close()  # its schemas are dropped with ``postgres_schema``
 
 
 @pytest.fixture

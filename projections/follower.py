@@ -1,0 +1,86 @@
+"""Following the log: wake on PostgreSQL notifications, and poll whatever happens.
+
+The library's subscription can stall silently when its listening connection drops, so
+the follower never relies on notifications alone: it catches up at least every
+``poll_interval`` seconds, and a notification only wakes it sooner. On SQLite, which
+cannot be subscribed to, it simply polls.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable
+from contextlib import suppress
+from typing import Any
+
+from projections.runner import ViewRunner
+
+log = logging.getLogger(__name__)
+
+
+class Follower:
+    """Keeps every view caught up until stopped; survives dropped connections."""
+
+    def __init__(self, runner: ViewRunner, *, poll_interval: float = 0.5,
+                 on_tick: Callable[[], None] | None = None) -> None:
+        self.runner = runner
+        self.poll_interval = poll_interval
+        self.on_tick = on_tick
+        self._stop = threading.Event()
+        self._woken = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._listener: threading.Thread | None = None
+        self.errors = 0
+
+    def start(self) -> Follower:
+        """Follow in background threads (the embedded service)."""
+        self._thread = threading.Thread(target=self.run, name="aixin-follower", daemon=True)
+        self._thread.start()
+        return self
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._stop.set()
+        self._woken.set()
+        for thread in (self._thread, self._listener):
+            if thread is not None:
+                thread.join(timeout)
+
+    def run(self) -> None:
+        """Follow in this thread until stopped (the projector process)."""
+        if _listens(self.runner.app):
+            self._listener = threading.Thread(target=self._listen, name="aixin-listen",
+                                              daemon=True)
+            self._listener.start()
+        backoff = self.poll_interval
+        while not self._stop.is_set():
+            try:
+                self.runner.catch_up_all()
+                if self.on_tick is not None:
+                    self.on_tick()
+                backoff = self.poll_interval
+            except Exception:  # noqa: BLE001 - a dropped connection must not end following
+                self.errors += 1
+                log.exception("projection catch-up failed; retrying in %.1fs", backoff)
+                backoff = min(backoff * 2, 30.0)
+            self._woken.wait(backoff)
+            self._woken.clear()
+
+    def _listen(self) -> None:
+        """LISTEN on the log's channel and wake the follower; reconnect when dropped."""
+        recorder: Any = self.runner.app.recorder
+        while not self._stop.is_set():
+            try:
+                with recorder.datastore.get_connection() as conn:
+                    conn.execute(f'LISTEN "{recorder.channel_name}"')
+                    while not self._stop.is_set():
+                        for _ in conn.notifies(timeout=1.0, stop_after=1):
+                            self._woken.set()
+            except Exception:  # noqa: BLE001 - polling goes on; listen again shortly
+                log.warning("lost the notification channel; polling until it is back")
+                with suppress(Exception):
+                    self._stop.wait(self.poll_interval * 4)
+
+
+def _listens(app: Any) -> bool:
+    return hasattr(app.recorder, "channel_name")
