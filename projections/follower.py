@@ -59,7 +59,7 @@ class Follower:
                 if self.on_tick is not None:
                     self.on_tick()
                 backoff = self.poll_interval
-            except Exception:  # noqa: BLE001 - a dropped connection must not end following
+            except Exception:  # a dropped connection must not end following
                 self.errors += 1
                 log.exception("projection catch-up failed; retrying in %.1fs", backoff)
                 backoff = min(backoff * 2, 30.0)
@@ -76,7 +76,7 @@ class Follower:
                     while not self._stop.is_set():
                         for _ in conn.notifies(timeout=1.0, stop_after=1):
                             self._woken.set()
-            except Exception:  # noqa: BLE001 - polling goes on; listen again shortly
+            except Exception:  # polling goes on; listen again shortly
                 log.warning("lost the notification channel; polling until it is back")
                 with suppress(Exception):
                     self._stop.wait(self.poll_interval * 4)

@@ -9,10 +9,12 @@ answering, then the pointer moves in one step.
 from __future__ import annotations
 
 import re
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from threading import Lock
+from threading import RLock
 
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -42,7 +44,7 @@ class ViewStore:
     sqlite_dir: Path | None = None
     postgres: PostgresParams | None = None
     _open: dict[tuple[str, int], ViewRecorder] = field(default_factory=dict)
-    _lock: Lock = field(default_factory=Lock)
+    _lock: RLock = field(default_factory=RLock)
 
     # -- the generation pointer -----------------------------------------------------------
 
@@ -52,8 +54,7 @@ class ViewStore:
         if self.engine == "sqlite":
             pointer = self._sqlite_path(name, 0).with_suffix(".current")
             return int(pointer.read_text()) if pointer.exists() else 1
-        with self._pointer_store().transaction(commit=True) as cursor:
-            cursor.execute(self._pointer_table())
+        with self._pointer_store().transaction(commit=False) as cursor:
             cursor.execute(f"SELECT generation FROM {self._pointers_name()} WHERE name = %s",
                            (name,))
             row = cursor.fetchone()
@@ -69,7 +70,6 @@ class ViewStore:
             temporary.replace(pointer)
             return
         with self._pointer_store().transaction(commit=True) as cursor:
-            cursor.execute(self._pointer_table())
             cursor.execute(
                 f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
                 "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
@@ -120,7 +120,14 @@ class ViewStore:
             assert self.postgres is not None
             datastore_pg = self._pg_datastore(self._schema(view.name, generation))
             recorder = PostgresViewRecorder(datastore_pg, schema=view.schema)
-        recorder.create_table()
+        for attempt in range(5):
+            try:
+                recorder.create_table()
+                break
+            except IntegrityError:  # another process created the same tables at once
+                time.sleep(0.05 * (attempt + 1))
+        else:
+            recorder.create_table()
         return recorder
 
     def _sqlite_path(self, name: str, generation: int) -> Path:
@@ -142,9 +149,12 @@ class ViewStore:
                 "(name text PRIMARY KEY, generation integer NOT NULL)")
 
     def _pointer_store(self) -> PostgresDatastore:
-        if self._pointers is None:
-            self._pointers = self._pg_datastore(self._pointer_schema())
-        return self._pointers
+        with self._lock:
+            if self._pointers is None:
+                pointers = self._pg_datastore(self._pointer_schema())
+                _ddl(pointers, self._pointer_table())
+                self._pointers = pointers
+            return self._pointers
 
     def _pointer_schema(self) -> str:
         assert self.postgres is not None
@@ -157,9 +167,21 @@ class ViewStore:
             dbname=params.dbname, host=params.host, port=params.port, user=params.user,
             password=params.password, schema=schema, pool_size=params.pool_size,
             max_overflow=params.pool_size)
-        with datastore.transaction(commit=True) as cursor:
-            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+        _ddl(datastore, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         return datastore
+
+
+def _ddl(datastore: PostgresDatastore, statement: str) -> None:
+    """Run idempotent DDL; two processes creating the same thing at once both succeed."""
+    for attempt in range(5):
+        try:
+            with datastore.transaction(commit=True) as cursor:
+                cursor.execute(statement)
+            return
+        except IntegrityError:  # PostgreSQL's IF NOT EXISTS is not safe against a race
+            time.sleep(0.05 * (attempt + 1))
+    with datastore.transaction(commit=True) as cursor:
+        cursor.execute(statement)
 
 
 def _check(name: str) -> None:

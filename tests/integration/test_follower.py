@@ -1,0 +1,47 @@
+"""Following the log in process: read your writes, and the wait is bounded."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+
+from domain.application import CareRegister
+from projections.follower import Follower
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.runner import ViewRunner
+from tests.builders import STAFF, TODAY, child_record
+
+
+@pytest.fixture
+def follower(runner: ViewRunner) -> Iterator[Follower]:
+    following = Follower(runner, poll_interval=0.05).start()
+    yield following
+    following.stop()
+
+
+def test_a_client_that_waits_reads_its_own_write(
+        register: CareRegister, runner: ViewRunner, follower: Follower) -> None:
+    register.register_child(actor=STAFF, **child_record(name="新登记"))
+    position = register.recorder.max_notification_id() or 0
+    assert runner.wait_for(position, timeout=5)
+    with runner.store.recorder(ChildrenRegister).read() as tx:
+        assert [r["name"] for r in list_children(tx, ChildFilter(), TODAY)] == ["新登记"]
+
+
+def test_waiting_for_a_projection_that_does_not_follow_gives_up_in_time(
+        register: CareRegister, runner: ViewRunner) -> None:
+    register.register_child(actor=STAFF, **child_record())
+    started = time.monotonic()
+    assert not runner.wait_for(register.recorder.max_notification_id() or 0, timeout=0.3)
+    assert time.monotonic() - started < 2
+
+
+def test_the_follower_keeps_up_with_writes_as_they_come(
+        register: CareRegister, runner: ViewRunner, follower: Follower) -> None:
+    for index in range(20):
+        register.register_child(actor=STAFF, **child_record(name=f"孩子{index}"))
+    assert runner.wait_for(register.recorder.max_notification_id() or 0, timeout=5)
+    assert set(runner.lag().values()) == {0}
+    assert follower.errors == 0
