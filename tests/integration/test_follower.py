@@ -45,3 +45,39 @@ def test_the_follower_keeps_up_with_writes_as_they_come(
     assert runner.wait_for(register.recorder.max_notification_id() or 0, timeout=5)
     assert set(runner.lag().values()) == {0}
     assert follower.errors == 0
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=False)
+def test_on_postgres_a_notification_wakes_the_follower_before_the_next_poll(
+        register: CareRegister, runner: ViewRunner) -> None:
+    following = Follower(runner, poll_interval=30).start()
+    try:
+        time.sleep(0.5)  # the first catch-up has run; the next poll is 30 s away
+        register.register_child(actor=STAFF, **child_record())
+        assert runner.wait_for(register.recorder.max_notification_id() or 0, timeout=5)
+    finally:
+        following.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=False)
+def test_when_notifications_stop_the_follower_still_polls(
+        register: CareRegister, runner: ViewRunner) -> None:
+    import psycopg
+
+    from tests.conftest import postgres_params
+
+    following = Follower(runner, poll_interval=0.2).start()
+    try:
+        time.sleep(0.5)
+        channel = register.recorder.channel_name  # type: ignore[attr-defined]
+        with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+            killed = conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                " WHERE query = %s", (f'LISTEN "{channel}"',)).fetchall()
+        assert killed, "the follower was listening"
+        register.register_child(actor=STAFF, **child_record())
+        assert runner.wait_for(register.recorder.max_notification_id() or 0, timeout=5)
+    finally:
+        following.stop()
