@@ -100,3 +100,9 @@ class StaleVersion(DomainError):
     """The record changed since the caller read it (If-Match); nothing was recorded."""
 
     rule = "stale_version"
+
+
+class AccountRule(DomainError):
+    """Accounts: a username is taken once; a deactivated account changes no more."""
+
+    rule = "account_rule"

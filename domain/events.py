@@ -10,11 +10,13 @@ from typing import Any
 
 from domain.children import Child
 from domain.pairings import Pairing
+from domain.users import User
 from domain.volunteers import Volunteer
 
 _c: Any = Child
 _v: Any = Volunteer
 _p: Any = Pairing
+_u: Any = User
 
 ChildRegistered: type = _c.Registered
 ParentChanged: type = _c.ParentChanged
@@ -36,9 +38,15 @@ PairingFormed: type = _p.Formed
 ContactRecorded: type = _p.ContactRecorded
 PairingEnded: type = _p.Ended
 
+UserRegistered: type = _u.Registered
+UserScopeChanged: type = _u.ScopeChanged
+UserPasswordChanged: type = _u.PasswordChanged
+UserDeactivated: type = _u.Deactivated
+
 CHILD_EVENTS = (ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated,
                 CategoriesChanged, ConcernReported, ConcernResolved, ChildExited)
 VOLUNTEER_EVENTS = (VolunteerApplied, VolunteerReviewed, VolunteerSuspended,
                     VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
 PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
-ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS
+USER_EVENTS = (UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
+ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS

@@ -32,15 +32,17 @@ from domain.children.record import (
 from domain.common import Actor
 from domain.dated import Dated
 from domain.pairings.contact import Contact, PairingShape, Principle
+from domain.users.aggregate import Role, Scope
 from domain.volunteers.aggregate import Review, VolunteerStatus
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
 
 VALUE_OBJECTS: tuple[type, ...] = (
     Actor, Dated, Parent, Guardian, Consent, Profile, Concern, VolunteerForm, Review, Contact,
+    Scope,
 )
 ENUMS: tuple[type[Enum], ...] = (
     Sex, ParentRole, ParentStatus, ReviewLevel, Decision, VolunteerStatus, Principle,
-    PairingShape,
+    PairingShape, Role,
 )
 
 

@@ -3,11 +3,12 @@
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.pairings import PairingsService
+from domain.application.users import UsersService, UserView
 from domain.application.views import ChildView, PairingView, VolunteerView
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ChildrenService, VolunteersService, PairingsService):
+class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings.
 
     One event log, so a pairing and the children and volunteers in it are ordered
@@ -23,6 +24,8 @@ __all__ = [
     "Clock",
     "PairingView",
     "PairingsService",
+    "UserView",
+    "UsersService",
     "VolunteerView",
     "VolunteersService",
     "programme_today",

@@ -18,6 +18,7 @@ from domain.errors import NotFound, StaleVersion
 from domain.pairings import Pairing
 from domain.programme import Programme
 from domain.transcodings import AixinTranscoder
+from domain.users import User
 from domain.volunteers import Volunteer
 
 A = TypeVar("A", bound=Aggregate)
@@ -43,7 +44,7 @@ class AixinApplication(Application[UUID]):
         Child: 50, Volunteer: 50, Pairing: 100,
     }
     _noun: ClassVar[dict[type[Aggregate], str]] = {
-        Child: "child", Volunteer: "volunteer", Pairing: "pairing",
+        Child: "child", Volunteer: "volunteer", Pairing: "pairing", User: "user",
     }
 
     def __init__(self, env: EnvType | None = None, *, programme: Programme | None = None,

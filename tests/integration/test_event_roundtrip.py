@@ -14,6 +14,7 @@ from aixin.bootstrap import build_register
 from domain.children import Child, Guardian, Parent, Profile
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from domain.pairings import Pairing
+from domain.users import Scope, User
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
 
@@ -23,7 +24,7 @@ D = date(2026, 5, 1)
 def every_event_type() -> set[type]:
     """The event classes of every aggregate, found by looking, not listed by hand."""
     found: set[type] = set()
-    for aggregate in (Child, Volunteer, Pairing):
+    for aggregate in (Child, Volunteer, Pairing, User):
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
@@ -66,7 +67,12 @@ def aggregates_with_every_event() -> list[Aggregate]:
                            actor=MOTHER, known_kinds=frozenset(STANDARD_CONTACT_KINDS),
                            duration_minutes=45, items=3)
     pairing.end(reason="调整结对", on=TODAY, today=TODAY, actor=STAFF)
-    return [child, volunteer, other, helper, pairing]
+    user = User.create(username="mother1", password_hash="$argon2id$x",
+                       scope=Scope(role="volunteer", volunteer_id=helper.id), actor=STAFF)
+    user.change_scope(Scope(role="federation", region_code="420821"), actor=STAFF)
+    user.change_password("$argon2id$y", actor=STAFF)
+    user.deactivate(reason="离职", actor=STAFF)
+    return [child, volunteer, other, helper, pairing, user]
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

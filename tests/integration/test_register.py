@@ -9,7 +9,8 @@ import pytest
 
 from domain.application import CareRegister
 from domain.children import Parent, Profile
-from domain.errors import InvalidRecord, NotFound, PairingRule, StaleVersion
+from domain.errors import AccountRule, InvalidRecord, NotFound, PairingRule, StaleVersion
+from domain.users import Scope
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
 
 
@@ -134,3 +135,20 @@ def test_duties_cannot_be_asked_for_before_the_pairing_started(register: CareReg
         principle="kin", starts_on=date(2026, 4, 1), actor=STAFF)
     with pytest.raises(InvalidRecord, match="before the pairing started"):
         register.pairing_duties(pairing_id, on=date(2026, 3, 31))
+
+
+def test_a_username_is_taken_once(register: CareRegister) -> None:
+    scope = Scope(role="auditor")
+    register.create_user(username="auditor1", password_hash="x", scope=scope, actor=STAFF)
+    with pytest.raises(AccountRule, match="already taken"):
+        register.create_user(username="AUDITOR1", password_hash="y", scope=scope, actor=STAFF)
+
+
+def test_whether_any_account_exists_is_read_from_the_log(register: CareRegister) -> None:
+    register.register_child(actor=STAFF, **child_record())
+    assert not register.any_user_exists()
+    register.create_user(username="admin", password_hash="x", scope=Scope(role="admin"),
+                         actor=STAFF)
+    assert register.any_user_exists()
+    found = register.find_user("Admin")
+    assert found is not None and found.scope.role == "admin"

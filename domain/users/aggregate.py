@@ -1,0 +1,104 @@
+"""A user account: created, role or scope changed, password changed, deactivated.
+
+Every change is an event, so "who could do what, when" can be answered later.
+Passwords arrive here already hashed; the domain never sees one in clear.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from uuid import NAMESPACE_URL, UUID, uuid5
+
+from eventsourcing.domain import Aggregate, event
+
+from domain.common import Actor, member_of, required_text
+from domain.errors import AccountRule, InvalidRecord
+
+_USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
+_REGION_PREFIX = re.compile(r"^\d{2,12}$")
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    FEDERATION = "federation"  # 妇联 (and other member units) at a level
+    SCHOOL = "school"  # 学校 / 班主任
+    VOLUNTEER = "volunteer"  # 爱心妈妈
+    AUDITOR = "auditor"  # 督导组, 审计
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a user may see: a division-code prefix, a school, or one volunteer's pairings."""
+
+    role: Role
+    region_code: str | None = None
+    school: str | None = None
+    volunteer_id: UUID | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "role", member_of(Role, "role", self.role))
+        if self.role is Role.FEDERATION and not _REGION_PREFIX.match(self.region_code or ""):
+            raise InvalidRecord("region_code", "federation staff work within a division-code "
+                                "prefix of 2 to 12 digits")
+        if self.role is Role.SCHOOL and not (self.school or "").strip():
+            raise InvalidRecord("school", "a school user belongs to a school")
+        if self.role is Role.VOLUNTEER and self.volunteer_id is None:
+            raise InvalidRecord("volunteer_id", "a volunteer user is one registered volunteer")
+
+
+def user_id_for(username: str) -> UUID:
+    """One id per username (case-insensitive), so a username can only be taken once."""
+    return uuid5(NAMESPACE_URL, f"aixin:user:{username.strip().lower()}")
+
+
+class User(Aggregate):
+    """An account (账号) of a person who uses Aixin."""
+
+    @event("Registered")
+    def __init__(self, *, username: str, password_hash: str, scope: Scope,
+                 actor: Actor) -> None:
+        self.username, self.password_hash, self.scope = username, password_hash, scope
+        self.active = True
+
+    @staticmethod
+    def create_id(username: str, **_: object) -> UUID:  # type: ignore[override]
+        return user_id_for(username)
+
+    @classmethod
+    def create(cls, *, username: str, password_hash: str, scope: Scope,
+               actor: Actor) -> User:
+        if not _USERNAME.match(username or ""):
+            raise InvalidRecord("username", "3 to 64 letters, digits or . _ @ -")
+        required_text("password", password_hash)
+        return cls(username=username.strip().lower(), password_hash=password_hash,
+                   scope=scope, actor=actor)
+
+    def change_scope(self, scope: Scope, *, actor: Actor) -> None:
+        self._require_active()
+        self._scope_changed(scope=scope, actor=actor)
+
+    @event("ScopeChanged")
+    def _scope_changed(self, scope: Scope, actor: Actor) -> None:
+        self.scope = scope
+
+    def change_password(self, password_hash: str, *, actor: Actor) -> None:
+        self._require_active()
+        self._password_changed(password_hash=password_hash, actor=actor)
+
+    @event("PasswordChanged")
+    def _password_changed(self, password_hash: str, actor: Actor) -> None:
+        self.password_hash = password_hash
+
+    def deactivate(self, *, reason: str, actor: Actor) -> None:
+        self._require_active()
+        self._deactivated(reason=required_text("reason", reason), actor=actor)
+
+    @event("Deactivated")
+    def _deactivated(self, reason: str, actor: Actor) -> None:
+        self.active = False
+
+    def _require_active(self) -> None:
+        if not self.active:
+            raise AccountRule("a deactivated account takes no changes")
