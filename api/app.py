@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import logging
+import secrets
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
 
 from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
+from api import errors
 from api.health import router as health_router
+from api.routes import auth, children, pairings, volunteers
+from api.security import Tokens, hash_password
+from domain.common import SYSTEM
+from domain.users import Scope
 from projections.follower import Follower
+
+log = logging.getLogger(__name__)
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -22,6 +31,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.register = build_register(settings)
         app.state.views = build_runner(settings, app.state.register)
+        secret = settings.secret_key.get_secret_value() if settings.secret_key else None
+        if secret is None:
+            log.warning("AIXIN_SECRET_KEY is not set: tokens last until this process stops")
+        app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
+        _bootstrap_admin(app, settings)
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections
             follower = Follower(app.state.views,
@@ -37,5 +51,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(
         title="Aixin 爱心", version="0.1.0", lifespan=lifespan,
         description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
+    errors.install(app)
+    api = APIRouter(prefix="/api/v1")
+    for module in (auth, volunteers, children, pairings):
+        api.include_router(module.router)
+    app.include_router(api)
     app.include_router(health_router)
+    app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
     return app
+
+
+def _bootstrap_admin(app: FastAPI, settings: Settings) -> None:
+    """With AIXIN_ADMIN_PASSWORD set and no account yet, create ``admin``."""
+    if settings.admin_password is None or app.state.register.any_user_exists():
+        return
+    app.state.register.create_user(
+        username="admin", password_hash=hash_password(settings.admin_password.get_secret_value()),
+        scope=Scope(role="admin"), actor=SYSTEM)  # type: ignore[arg-type]
+    log.info("created the admin account from AIXIN_ADMIN_PASSWORD")

@@ -4,7 +4,7 @@ from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.pairings import PairingsService
 from domain.application.users import UsersService, UserView
-from domain.application.views import ChildView, PairingView, VolunteerView
+from domain.application.views import ChildView, PairingView, Recorded, VolunteerView
 from domain.application.volunteers import VolunteersService
 
 
@@ -24,6 +24,7 @@ __all__ = [
     "Clock",
     "PairingView",
     "PairingsService",
+    "Recorded",
     "UserView",
     "UsersService",
     "VolunteerView",

@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.application.base import AixinApplication
-from domain.application.views import PairingView
+from domain.application.views import PairingView, Recorded
 from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus, evaluate_duties
@@ -41,15 +41,15 @@ class PairingsService(AixinApplication):
 
     def record_contact(self, pairing_id: UUID, *, kind: str, notes: str, actor: Actor,
                        occurred_on: date | None = None, duration_minutes: int | None = None,
-                       items: int = 0, expected_version: int | None = None) -> str:
-        """Record a contact or visit (联系/走访); returns the contact's id."""
+                       items: int = 0, expected_version: int | None = None) -> Recorded:
+        """Record a contact or visit (联系/走访); returns its id and the pairing's version."""
         pairing = self._get(Pairing, pairing_id, expected_version)
         contact_id = pairing.record_contact(
             kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
             today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
             duration_minutes=duration_minutes, items=items)
         self._commit(pairing)
-        return contact_id
+        return Recorded(contact_id, pairing.version)
 
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> int:

@@ -120,3 +120,11 @@ class PairingView:
             ended_on=pairing.ended_on, end_reason=pairing.end_reason,
             contacts=tuple(sorted(pairing.contacts, key=lambda c: c.occurred_on)),
         )
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A fact recorded inside an aggregate: its own id, and the aggregate's new version."""
+
+    id: str
+    version: int

@@ -146,6 +146,7 @@ class ChildFilter:
     paired: bool | None = None
     min_age: int | None = None
     max_age: int | None = None
+    child_ids: tuple[str, ...] | None = None  # only these (a volunteer's children)
 
 
 def list_children(tx: Tx, where: ChildFilter, on: date, *, after: str | None = None,
@@ -184,6 +185,9 @@ def _conditions(where: ChildFilter, on: date) -> tuple[list[str], list[Any]]:
         lb = "(status = 'active' AND parents_away = 1 AND turns_16_on > ?)"
         clauses.append(lb if where.left_behind else f"NOT {lb}")
         params.append(iso(on))
+    if where.child_ids is not None:
+        clauses.append(f"child_id IN ({', '.join('?' * len(where.child_ids)) or 'NULL'})")
+        params.extend(where.child_ids)
     if where.min_age is not None:  # at least N years old on ``on``
         clauses.append("birth_date <= ?")
         params.append(iso(_years_before(on, where.min_age)))

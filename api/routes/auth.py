@@ -1,0 +1,65 @@
+"""/auth/token and /users: who may come in, and in what role."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi.security import OAuth2PasswordRequestForm
+
+from api.deps import Caller, Register, TokenIssuer, etag, roles
+from api.schemas.users import Token, UserCreate, UserPublic
+from api.security import DUMMY_HASH, Principal, hash_password, password_matches
+from domain.application import UserView
+from domain.users import Scope
+
+router = APIRouter(tags=["auth"])
+
+
+def public(user: UserView) -> UserPublic:
+    return UserPublic(id=user.id, version=user.version, username=user.username,
+                      role=user.scope.role.value, region_code=user.scope.region_code,
+                      school=user.scope.school, volunteer_id=user.scope.volunteer_id,
+                      active=user.active)
+
+
+@router.post("/auth/token", response_model=Token)
+def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], register: Register,
+                tokens: TokenIssuer) -> Token:
+    """Exchange a username and password for a bearer token (OAuth2 password flow)."""
+    user = register.find_user(form.username)
+    valid = password_matches(user.password_hash if user else DUMMY_HASH, form.password)
+    if user is None or not valid or not user.active:
+        raise HTTPException(status_code=401, detail="wrong username or password",
+                            headers={"WWW-Authenticate": "Bearer"})
+    return Token(access_token=tokens.issue(user.id, user.username))
+
+
+@router.post("/users", status_code=201, response_model=UserPublic)
+def create_user(body: UserCreate, caller: Annotated[Principal, Depends(roles("admin"))],
+                register: Register, response: Response) -> UserPublic:
+    """Create an account (admin only); its role decides its scope."""
+    if body.volunteer_id is not None:
+        register.get_volunteer(body.volunteer_id)  # 404 if there is no such volunteer
+    scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
+                  school=body.school, volunteer_id=body.volunteer_id)
+    user_id = register.create_user(username=body.username,
+                                   password_hash=hash_password(body.password), scope=scope,
+                                   actor=caller.actor)
+    user = register.get_user(user_id)
+    response.headers["ETag"] = etag(user.version)
+    return public(user)
+
+
+@router.get("/users/me", response_model=UserPublic)
+def who_am_i(caller: Caller, register: Register) -> UserPublic:
+    """The account the token belongs to."""
+    return public(register.get_user(caller.user_id))
+
+
+@router.get("/users/{user_id}", response_model=UserPublic)
+def read_user(user_id: UUID, caller: Annotated[Principal, Depends(roles("admin", "auditor"))],
+              register: Register) -> UserPublic:
+    """An account (admin and auditors)."""
+    return public(register.get_user(user_id))

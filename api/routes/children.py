@@ -1,0 +1,206 @@
+"""/children: the child's record, its changes, concerns and exit."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+
+from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.schemas.children import (
+    CategoriesChange,
+    ChildCreate,
+    ChildListed,
+    ChildPublic,
+    ConcernCreated,
+    ConcernIn,
+    ExitIn,
+    GuardianChange,
+    ParentChange,
+    ProfileIn,
+    ResolutionIn,
+)
+from api.schemas.common import Page
+from api.scope import child_changeable, child_visible, hidden, volunteers_children
+from api.security import Principal
+from domain.application import ChildView
+from domain.children import Consent, Guardian, Parent, Profile
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+
+router = APIRouter(prefix="/children", tags=["children"])
+Staff = Annotated[Principal, Depends(roles("admin", "federation", "school"))]
+
+
+def public(view: ChildView) -> ChildPublic:
+    return ChildPublic.model_validate(dataclasses.asdict(view))
+
+
+def _visible(register: Register, views: Views, caller: Principal, child_id: UUID,
+             on: date | None = None) -> ChildView:
+    view = register.get_child(child_id, on)
+    if not child_visible(caller, views, child_id, view.region_code, view.school):
+        raise hidden("child", child_id)
+    return view
+
+
+def _changeable(register: Register, views: Views, caller: Principal,
+                child_id: UUID) -> ChildView:
+    view = _visible(register, views, caller, child_id)
+    if not child_changeable(caller, view.region_code, view.school):
+        raise HTTPException(status_code=403, detail="this role cannot change the child's record")
+    return view
+
+
+def _respond(register: Register, views: Views, response: Response, child_id: UUID,
+             status: int = 200) -> ChildPublic:
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    view = register.get_child(child_id)
+    response.headers["ETag"] = etag(view.version)
+    response.status_code = status
+    return public(view)
+
+
+@router.post("", status_code=201, response_model=ChildPublic)
+def register_child(body: ChildCreate, caller: Staff, register: Register, views: Views,
+                   response: Response) -> ChildPublic:
+    """Register a child (建档) with the guardian's consent; returns the record."""
+    if not child_changeable(caller, body.region_code, body.school):
+        raise HTTPException(status_code=403, detail="a child is registered within your scope")
+    values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
+                                                      "profile"})
+    child_id = register.register_child(
+        actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
+        guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
+        consent=Consent(**body.consent.model_dump()),
+        profile=Profile(**body.profile.model_dump(exclude={"on"})) if body.profile else None,
+        **values)
+    return _respond(register, views, response, child_id, 201)
+
+
+@router.get("", response_model=Page[ChildListed])
+def list_registered(
+    caller: Caller, views: Views, register: Register, region_code: str | None = None,
+    school: str | None = None, left_behind: bool | None = None, category: str | None = None,
+    status: str | None = None, paired: bool | None = None, on: date | None = None,
+    after: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ChildListed]:
+    """Children on the register within your scope, filtered, a page at a time."""
+    where = ChildFilter(region_code=region_code, school=school, left_behind=left_behind,
+                        category=category, status=status, paired=paired)
+    if caller.role == "federation":
+        prefix = caller.scope.region_code or ""
+        if region_code and not region_code.startswith(prefix):
+            return Page(items=[])
+        where = dataclasses.replace(where, region_code=max(region_code or "", prefix, key=len))
+    elif caller.role == "school":
+        if school and school != caller.scope.school:
+            return Page(items=[])
+        where = dataclasses.replace(where, school=caller.scope.school)
+    elif caller.role == "volunteer":
+        where = dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        rows = list_children(tx, where, on or register.today(), after=after, limit=limit)
+    items = [ChildListed(
+        id=row["child_id"], version=row["version"], name=row["name"], sex=row["sex"],
+        birth_date=row["birth_date"], region_code=row["region_code"], school=row["school"],
+        class_name=row["class_name"], categories=[c for c in row["categories"].split(",") if c],
+        left_behind=bool(row["left_behind"]), status=row["status"],
+        paired=row["active_pairings"] > 0, exited_on=row["exited_on"]) for row in rows]
+    return Page(items=items, next=rows[-1]["child_id"] if len(rows) == limit else None)
+
+
+@router.get("/{child_id}", response_model=ChildPublic)
+def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
+               response: Response, on: date | None = None) -> ChildPublic:
+    """The child's record as it stands today (or on ``on``)."""
+    view = _visible(register, views, caller, child_id, on)
+    response.headers["ETag"] = etag(view.version)
+    return public(view)
+
+
+@router.post("/{child_id}/parents/{role}", response_model=ChildPublic)
+def change_parent(child_id: UUID, role: str, body: ParentChange, caller: Caller,
+                  register: Register, views: Views, expected: IfMatch,
+                  response: Response) -> ChildPublic:
+    """A parent's status or work location changed (e.g. came home)."""
+    view = _changeable(register, views, caller, child_id)
+    current = next((p for p in view.parents if p.role == role), None)
+    parent = Parent(role=role, status=body.status,  # type: ignore[arg-type]
+                    name=body.name if body.name is not None else (current.name if current else ""),
+                    phone=body.phone if body.phone is not None
+                    else (current.phone if current else ""),
+                    work_location=body.work_location if body.work_location is not None
+                    else (current.work_location if current else ""))
+    register.change_parent(child_id, parent, actor=caller.actor, on=body.on,
+                           reason=body.reason, expected_version=expected)
+    return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/guardian", response_model=ChildPublic)
+def change_guardian(child_id: UUID, body: GuardianChange, caller: Caller, register: Register,
+                    views: Views, expected: IfMatch, response: Response) -> ChildPublic:
+    """The entrusted guardian (受委托监护人) changed, or an entry is corrected."""
+    _changeable(register, views, caller, child_id)
+    register.change_guardian(child_id, Guardian(**body.model_dump(exclude={"reason", "on"})),
+                             actor=caller.actor, on=body.on, reason=body.reason,
+                             expected_version=expected)
+    return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/profile", response_model=ChildPublic)
+def update_profile(child_id: UUID, body: ProfileIn, caller: Caller, register: Register,
+                   views: Views, expected: IfMatch, response: Response) -> ChildPublic:
+    """New health, study or psychology notes."""
+    _changeable(register, views, caller, child_id)
+    register.update_profile(child_id, Profile(**body.model_dump(exclude={"on"})),
+                            actor=caller.actor, on=body.on, expected_version=expected)
+    return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/categories", response_model=ChildPublic)
+def change_categories(child_id: UUID, body: CategoriesChange, caller: Caller,
+                      register: Register, views: Views, expected: IfMatch,
+                      response: Response) -> ChildPublic:
+    """The special-attention categories (重点关爱类别) from a date."""
+    _changeable(register, views, caller, child_id)
+    register.change_categories(child_id, body.categories, actor=caller.actor, on=body.on,
+                               reason=body.reason, expected_version=expected)
+    return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/exit", response_model=ChildPublic)
+def exit_child(child_id: UUID, body: ExitIn, caller: Caller, register: Register,
+               views: Views, expected: IfMatch, response: Response) -> ChildPublic:
+    """The child leaves the programme; the history stays."""
+    _changeable(register, views, caller, child_id)
+    register.exit_child(child_id, reason=body.reason, actor=caller.actor, on=body.on,
+                        expected_version=expected)
+    return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/concerns", status_code=201, response_model=ConcernCreated)
+def report_concern(child_id: UUID, body: ConcernIn, caller: Caller, register: Register,
+                   views: Views) -> ConcernCreated:
+    """Report an anomaly (情况报告) at once: teachers, volunteers and staff."""
+    _visible(register, views, caller, child_id)
+    if caller.role == "auditor":
+        raise HTTPException(status_code=403, detail="auditors read; they do not report")
+    concern_id = register.report_concern(child_id, kind=body.kind,
+                                         description=body.description, actor=caller.actor,
+                                         occurred_on=body.occurred_on)
+    version = register.get_child(child_id).version
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    return ConcernCreated(id=concern_id, child_id=child_id, version=version)
+
+
+@router.post("/{child_id}/concerns/{concern_id}/resolution", response_model=ChildPublic)
+def resolve_concern(child_id: UUID, concern_id: str, body: ResolutionIn, caller: Caller,
+                    register: Register, views: Views, response: Response) -> ChildPublic:
+    """Close a concern with the action taken."""
+    _changeable(register, views, caller, child_id)
+    register.resolve_concern(child_id, concern_id, action=body.action, actor=caller.actor,
+                             on=body.on)
+    return _respond(register, views, response, child_id)

@@ -1,0 +1,121 @@
+"""/pairings: form, record contacts, end, and where the duties stand."""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Response
+
+from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.schemas.pairings import (
+    ContactCreated,
+    ContactIn,
+    Duties,
+    DutyOut,
+    EndIn,
+    PairingCreate,
+    PairingPublic,
+)
+from api.scope import READ_ALL, child_visible, hidden, in_region
+from api.security import Principal
+from domain.application import PairingView
+
+router = APIRouter(prefix="/pairings", tags=["pairings"])
+Organiser = Annotated[Principal, Depends(roles("admin", "federation"))]
+
+
+def public(view: PairingView) -> PairingPublic:
+    return PairingPublic.model_validate(dataclasses.asdict(view))
+
+
+def _visible(register: Register, views: Views, caller: Principal,
+             pairing_id: UUID) -> PairingView:
+    view = register.get_pairing(pairing_id)
+    if caller.role in READ_ALL:
+        return view
+    if caller.role == "volunteer":
+        if caller.scope.volunteer_id in view.volunteer_ids:
+            return view
+        raise hidden("pairing", pairing_id)
+    for child_id in view.child_ids:
+        child = register.get_child(child_id)
+        if child_visible(caller, views, child_id, child.region_code, child.school):
+            return view
+    raise hidden("pairing", pairing_id)
+
+
+def _respond(register: Register, views: Views, response: Response,
+             pairing_id: UUID, status: int = 200) -> PairingPublic:
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    view = register.get_pairing(pairing_id)
+    response.headers["ETag"] = etag(view.version)
+    response.status_code = status
+    return public(view)
+
+
+@router.post("", status_code=201, response_model=PairingPublic)
+def form_pairing(body: PairingCreate, caller: Organiser, register: Register, views: Views,
+                 response: Response) -> PairingPublic:
+    """Pair approved volunteers with active children, under a signed agreement (责任状)."""
+    if caller.role == "federation":
+        for child_id in body.child_ids:
+            if not in_region(caller, register.get_child(child_id).region_code):
+                raise hidden("child", child_id)
+        for volunteer_id in body.volunteer_ids:
+            if not in_region(caller, register.get_volunteer(volunteer_id).form.region_code):
+                raise hidden("volunteer", volunteer_id)
+    pairing_id = register.form_pairing(
+        child_ids=body.child_ids, volunteer_ids=body.volunteer_ids, principle=body.principle,
+        agreement_signed_on=body.agreement_signed_on, starts_on=body.starts_on,
+        duty_sets=body.duty_sets, actor=caller.actor)
+    return _respond(register, views, response, pairing_id, 201)
+
+
+@router.get("/{pairing_id}", response_model=PairingPublic)
+def read_pairing(pairing_id: UUID, caller: Caller, register: Register, views: Views,
+                 response: Response) -> PairingPublic:
+    """A pairing with every contact recorded on it."""
+    view = _visible(register, views, caller, pairing_id)
+    response.headers["ETag"] = etag(view.version)
+    return public(view)
+
+
+@router.post("/{pairing_id}/contacts", status_code=201, response_model=ContactCreated)
+def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: Register,
+                   views: Views, expected: IfMatch, response: Response) -> ContactCreated:
+    """Record a contact or visit; it may be dated in the past, never in the future."""
+    _visible(register, views, caller, pairing_id)
+    if caller.role not in ("admin", "federation", "volunteer"):
+        raise HTTPException(status_code=403, detail="contacts are recorded by the volunteers "
+                            "of the pairing or by staff")
+    recorded = register.record_contact(
+        pairing_id, kind=body.kind, notes=body.notes, actor=caller.actor,
+        occurred_on=body.occurred_on, duration_minutes=body.duration_minutes,
+        items=body.items, expected_version=expected)
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    response.headers["ETag"] = etag(recorded.version)
+    return ContactCreated(id=recorded.id, pairing_id=pairing_id, version=recorded.version)
+
+
+@router.post("/{pairing_id}/end", response_model=PairingPublic)
+def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Register,
+                views: Views, expected: IfMatch, response: Response) -> PairingPublic:
+    """End the pairing with a reason; its history stays."""
+    _visible(register, views, caller, pairing_id)
+    register.end_pairing(pairing_id, reason=body.reason, actor=caller.actor, on=body.on,
+                         expected_version=expected)
+    return _respond(register, views, response, pairing_id)
+
+
+@router.get("/{pairing_id}/duties", response_model=Duties)
+def duties(pairing_id: UUID, caller: Caller, register: Register, views: Views,
+           on: date | None = None) -> Duties:
+    """Each duty of the pairing's rule set on a date: met, due or overdue, and why."""
+    _visible(register, views, caller, pairing_id)
+    day = on or register.today()
+    statuses = register.pairing_duties(pairing_id, day)
+    return Duties(on=day, duties=[DutyOut.model_validate(dataclasses.asdict(s))
+                                  for s in statuses])

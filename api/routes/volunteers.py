@@ -1,0 +1,158 @@
+"""/volunteers: application, level-by-level review, suspension, disqualification."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+
+from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.schemas.common import Page
+from api.schemas.volunteers import (
+    CommendationIn,
+    ReviewIn,
+    StatusChange,
+    VolunteerCreate,
+    VolunteerListed,
+    VolunteerPublic,
+)
+from api.scope import READ_ALL, hidden, in_region
+from api.security import Principal
+from domain.application import VolunteerView
+from domain.volunteers import VolunteerForm
+from projections.registers.volunteers import VolunteersRegister, list_volunteers
+
+router = APIRouter(prefix="/volunteers", tags=["volunteers"])
+Approver = Annotated[Principal, Depends(roles("admin", "federation"))]
+
+
+def public(view: VolunteerView) -> VolunteerPublic:
+    return VolunteerPublic(
+        id=view.id, version=view.version, **dataclasses.asdict(view.form),
+        applied_on=view.applied_on, status=view.status, status_reason=view.status_reason,
+        approval_levels=list(view.approval_levels), next_level=view.next_level,
+        level_reached=view.level_reached,
+        reviews=[dataclasses.asdict(r) for r in view.reviews],  # type: ignore[misc]
+        commendations=[CommendationIn(reason=text, on=on) for on, text in view.commendations])
+
+
+def _visible(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
+    view = register.get_volunteer(volunteer_id)
+    role = caller.role
+    if role in READ_ALL or (role == "federation" and in_region(caller, view.form.region_code)) \
+            or (role == "volunteer" and caller.scope.volunteer_id == volunteer_id):
+        return view
+    raise hidden("volunteer", volunteer_id)
+
+
+def _manageable(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
+    view = _visible(register, caller, volunteer_id)
+    if caller.role not in ("admin", "federation"):
+        raise HTTPException(status_code=403, detail="only admin and federation staff do this")
+    return view
+
+
+def _respond(register: Register, views: Views, response: Response, volunteer_id: UUID,
+             status: int = 200) -> VolunteerPublic:
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    view = register.get_volunteer(volunteer_id)
+    response.headers["ETag"] = etag(view.version)
+    response.status_code = status
+    return public(view)
+
+
+@router.post("", status_code=201, response_model=VolunteerPublic)
+def apply(body: VolunteerCreate, caller: Approver, register: Register, views: Views,
+          response: Response) -> VolunteerPublic:
+    """Record a volunteer's application (登记表)."""
+    if caller.role == "federation" and not in_region(caller, body.region_code):
+        raise HTTPException(status_code=403, detail="register volunteers within your region")
+    form = VolunteerForm(**body.model_dump(exclude={"applied_on"}))
+    volunteer_id = register.apply_to_volunteer(form, actor=caller.actor,
+                                               applied_on=body.applied_on)
+    return _respond(register, views, response, volunteer_id, 201)
+
+
+@router.get("", response_model=Page[VolunteerListed])
+def list_registered(caller: Caller, views: Views, status: str | None = None,
+                    region_code: str | None = None, level_reached: str | None = None,
+                    after: str | None = None,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[VolunteerListed]:
+    """Volunteers within your scope, by status, region and level reached."""
+    if caller.role == "federation":
+        prefix = caller.scope.region_code or ""
+        if region_code and not region_code.startswith(prefix):
+            return Page(items=[])
+        region_code = max(region_code or "", prefix, key=len)
+    elif caller.role not in READ_ALL:
+        raise HTTPException(status_code=403, detail="this role does not list volunteers")
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        rows = list_volunteers(tx, status=status, region_code=region_code,
+                               level_reached=level_reached, after=after, limit=limit)
+    items = [VolunteerListed(id=r["volunteer_id"], version=r["version"], name=r["name"],
+                             region_code=r["region_code"], unit=r["unit"], status=r["status"],
+                             level_reached=r["level_reached"], applied_on=r["applied_on"])
+             for r in rows]
+    return Page(items=items, next=rows[-1]["volunteer_id"] if len(rows) == limit else None)
+
+
+@router.get("/{volunteer_id}", response_model=VolunteerPublic)
+def read_volunteer(volunteer_id: UUID, caller: Caller, register: Register,
+                   response: Response) -> VolunteerPublic:
+    """A volunteer with the opinions of every level so far."""
+    view = _visible(register, caller, volunteer_id)
+    response.headers["ETag"] = etag(view.version)
+    return public(view)
+
+
+@router.post("/{volunteer_id}/reviews", response_model=VolunteerPublic)
+def review(volunteer_id: UUID, body: ReviewIn, caller: Caller, register: Register,
+           views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
+    """One level's opinion: unit → county → city → province, in order."""
+    _manageable(register, caller, volunteer_id)
+    register.review_volunteer(volunteer_id, level=body.level, decision=body.decision,
+                              opinion=body.opinion, actor=caller.actor, on=body.on,
+                              expected_version=expected)
+    return _respond(register, views, response, volunteer_id)
+
+
+@router.post("/{volunteer_id}/suspension", response_model=VolunteerPublic)
+def suspend(volunteer_id: UUID, body: StatusChange, caller: Caller, register: Register,
+            views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
+    """Suspend an approved volunteer (暂停)."""
+    _manageable(register, caller, volunteer_id)
+    register.suspend_volunteer(volunteer_id, reason=body.reason, actor=caller.actor,
+                               on=body.on, expected_version=expected)
+    return _respond(register, views, response, volunteer_id)
+
+
+@router.post("/{volunteer_id}/reinstatement", response_model=VolunteerPublic)
+def reinstate(volunteer_id: UUID, body: StatusChange, caller: Caller, register: Register,
+              views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
+    """Reinstate a suspended volunteer (恢复)."""
+    _manageable(register, caller, volunteer_id)
+    register.reinstate_volunteer(volunteer_id, reason=body.reason, actor=caller.actor,
+                                 on=body.on, expected_version=expected)
+    return _respond(register, views, response, volunteer_id)
+
+
+@router.post("/{volunteer_id}/disqualification", response_model=VolunteerPublic)
+def disqualify(volunteer_id: UUID, body: StatusChange, caller: Caller, register: Register,
+               views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
+    """Disqualify for not doing the duties (取消资格), with a reason."""
+    _manageable(register, caller, volunteer_id)
+    register.disqualify_volunteer(volunteer_id, reason=body.reason, actor=caller.actor,
+                                  on=body.on, expected_version=expected)
+    return _respond(register, views, response, volunteer_id)
+
+
+@router.post("/{volunteer_id}/commendations", response_model=VolunteerPublic)
+def commend(volunteer_id: UUID, body: CommendationIn, caller: Caller, register: Register,
+            views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
+    """Commend a volunteer (表彰)."""
+    _manageable(register, caller, volunteer_id)
+    register.commend_volunteer(volunteer_id, reason=body.reason, actor=caller.actor,
+                               on=body.on, expected_version=expected)
+    return _respond(register, views, response, volunteer_id)

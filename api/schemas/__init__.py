@@ -1,0 +1,1 @@
+"""Request and response models, separate per use: never the domain object itself."""

@@ -1,0 +1,195 @@
+"""The child's record as it travels over HTTP (留守儿童档案)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Strict
+
+ParentStatus = Literal["away", "home", "incapable", "deceased"]
+
+
+class ParentIn(Strict):
+    role: Literal["father", "mother"]
+    status: ParentStatus
+    name: str = Field(default="", max_length=100, examples=["王建国"])
+    phone: str = Field(default="", max_length=40)
+    work_location: str = Field(default="", max_length=200, examples=["广东省东莞市"])
+
+
+class ParentChange(Strict):
+    status: ParentStatus
+    name: str | None = Field(default=None, max_length=100)
+    phone: str | None = Field(default=None, max_length=40)
+    work_location: str | None = Field(default=None, max_length=200)
+    reason: str = Field(default="", max_length=2000, examples=["返乡就业"])
+    on: date | None = None
+
+
+class GuardianIn(Strict):
+    name: str = Field(min_length=1, max_length=100, examples=["张桂兰"])
+    relation: str = Field(min_length=1, max_length=50, examples=["祖母"])
+    age: int | None = Field(default=None, ge=1, le=129)
+    health: str = Field(default="", max_length=200)
+    education: str = Field(default="", max_length=100)
+    phone: str = Field(default="", max_length=40)
+
+
+class GuardianChange(GuardianIn):
+    reason: str = Field(default="", max_length=2000)
+    on: date | None = None
+
+
+class ConsentIn(Strict):
+    by: str = Field(min_length=1, max_length=100, examples=["王建国"])
+    relation: str = Field(min_length=1, max_length=50, examples=["父亲"])
+    on: date
+    method: str = Field(min_length=1, max_length=100, examples=["书面签字"])
+
+
+class ProfileIn(Strict):
+    health: str = Field(default="", max_length=2000)
+    study: str = Field(default="", max_length=2000)
+    psychology: str = Field(default="", max_length=2000)
+    on: date | None = None
+
+
+class ChildCreate(Strict):
+    name: str = Field(min_length=1, max_length=100, examples=["王小花"])
+    sex: Literal["male", "female"]
+    birth_date: date
+    region_code: str = Field(examples=["420821101"])
+    school: str = Field(min_length=1, max_length=200, examples=["石牌镇中心小学"])
+    class_name: str = Field(default="", max_length=100, examples=["四年级二班"])
+    parents: list[ParentIn] = Field(max_length=2)
+    guardian: GuardianIn | None = None
+    categories: list[str] = Field(default_factory=list, max_length=20)
+    consent: ConsentIn
+    registered_on: date | None = None
+    ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
+    id_number: str = Field(default="", max_length=30)
+    boarding: bool = False
+    address: str = Field(default="", max_length=300)
+    village_contact: str = Field(default="", max_length=200)
+    income_source: str = Field(default="", max_length=200)
+    profile: ProfileIn | None = None
+
+
+class CategoriesChange(Strict):
+    categories: list[str] = Field(max_length=20)
+    reason: str = Field(default="", max_length=2000)
+    on: date | None = None
+
+
+class ExitIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000, examples=["随父母迁往城市"])
+    on: date | None = None
+
+
+class ConcernIn(Strict):
+    kind: str = Field(min_length=1, max_length=50, examples=["absence"])
+    description: str = Field(min_length=1, max_length=4000, examples=["连续三天未到校"])
+    occurred_on: date | None = None
+
+
+class ResolutionIn(Strict):
+    action: str = Field(min_length=1, max_length=4000, examples=["家访后已返校"])
+    on: date | None = None
+
+
+class ParentOut(BaseModel):
+    role: str
+    status: str
+    name: str
+    phone: str
+    work_location: str
+
+
+class GuardianOut(BaseModel):
+    name: str
+    relation: str
+    age: int | None
+    health: str
+    education: str
+    phone: str
+
+
+class ConsentOut(BaseModel):
+    by: str
+    relation: str
+    on: date
+    method: str
+
+
+class ProfileOut(BaseModel):
+    health: str
+    study: str
+    psychology: str
+
+
+class ConcernOut(BaseModel):
+    id: str
+    kind: str
+    description: str
+    occurred_on: date
+    resolved_on: date | None
+    action: str
+
+
+class ChildPublic(BaseModel):
+    """The child's record as it stands on a date; ``left_behind`` is derived."""
+
+    id: UUID
+    version: int
+    name: str
+    sex: str
+    birth_date: date
+    age: int
+    ethnicity: str
+    id_number: str
+    region_code: str
+    school: str
+    class_name: str
+    boarding: bool
+    address: str
+    village_contact: str
+    income_source: str
+    parents: list[ParentOut]
+    guardian: GuardianOut | None
+    profile: ProfileOut
+    categories: list[str]
+    consent: ConsentOut
+    registered_on: date
+    left_behind: bool
+    status: Literal["active", "exited"]
+    exited_on: date | None
+    exit_reason: str
+    concerns: list[ConcernOut]
+
+
+class ChildListed(BaseModel):
+    """A child as the register lists it."""
+
+    id: UUID
+    version: int
+    name: str
+    sex: str
+    birth_date: date
+    region_code: str
+    school: str
+    class_name: str
+    categories: list[str]
+    left_behind: bool
+    status: str
+    paired: bool
+    exited_on: date | None
+
+
+class ConcernCreated(BaseModel):
+    id: str
+    child_id: UUID
+    version: int

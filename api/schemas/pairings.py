@@ -1,0 +1,86 @@
+"""Pairings, contacts and duties over HTTP (结对帮扶)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Strict
+
+
+class PairingCreate(Strict):
+    child_ids: list[UUID] = Field(min_length=1, max_length=50)
+    volunteer_ids: list[UUID] = Field(min_length=1, max_length=20)
+    principle: Literal["nearby", "kin", "need"]
+    agreement_signed_on: date | None = None
+    starts_on: date | None = None
+    duty_sets: list[str] | None = None
+
+
+class ContactIn(Strict):
+    kind: str = Field(min_length=1, max_length=50, examples=["home_visit"])
+    occurred_on: date | None = None
+    notes: str = Field(default="", max_length=4000, examples=["家访，辅导作业"])
+    duration_minutes: int | None = Field(default=None, ge=0, le=1440)
+    items: int = Field(default=0, ge=0, le=100000)
+
+
+class EndIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000, examples=["孩子随父母迁出"])
+    on: date | None = None
+
+
+class ContactOut(BaseModel):
+    id: str
+    kind: str
+    occurred_on: date
+    notes: str
+    duration_minutes: int | None
+    items: int
+
+
+class ContactCreated(BaseModel):
+    id: str
+    pairing_id: UUID
+    version: int
+
+
+class PairingPublic(BaseModel):
+    id: UUID
+    version: int
+    child_ids: list[UUID]
+    volunteer_ids: list[UUID]
+    shape: str
+    principle: str
+    agreement_signed_on: date
+    starts_on: date
+    duty_sets: list[str]
+    status: Literal["active", "ended"]
+    ended_on: date | None
+    end_reason: str
+    contacts: list[ContactOut]
+
+
+class PeriodOut(BaseModel):
+    kind: str
+    start: date
+    end: date
+    label: str
+
+
+class DutyOut(BaseModel):
+    name: str
+    title: str
+    status: Literal["met", "due", "overdue"]
+    period: PeriodOut
+    last_qualifying_contact: date | None
+    overdue_since: date | None
+    reason: str
+
+
+class Duties(BaseModel):
+    on: date
+    duties: list[DutyOut]

@@ -1,0 +1,85 @@
+"""The volunteer registration form and its reviews over HTTP (爱心妈妈登记表)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from pydantic import BaseModel, Field
+
+from api.schemas.common import Strict
+
+
+class VolunteerCreate(Strict):
+    name: str = Field(min_length=1, max_length=100, examples=["刘爱华"])
+    unit: str = Field(default="", max_length=200, examples=["钟祥市妇联"])
+    address: str = Field(default="", max_length=300)
+    birth_date: date | None = None
+    postal_code: str = Field(default="", max_length=10, examples=["431900"])
+    political_status: str = Field(default="", max_length=50, examples=["中共党员"])
+    position: str = Field(default="", max_length=100, examples=["干部"])
+    phone: str = Field(min_length=1, max_length=40)
+    education: str = Field(default="", max_length=50, examples=["大专"])
+    experience: str = Field(default="", max_length=4000)
+    region_code: str = Field(examples=["420821"])
+    applied_on: date | None = None
+
+
+class ReviewIn(Strict):
+    level: Literal["unit", "county", "city", "province"]
+    decision: Literal["approve", "reject"]
+    opinion: str = Field(default="", max_length=4000, examples=["同意"])
+    on: date | None = None
+
+
+class CommendationIn(Strict):
+    reason: str = Field(min_length=1, max_length=2000, examples=["优秀爱心妈妈"])
+    on: date | None = None
+
+
+class StatusChange(Strict):
+    reason: str = Field(default="", max_length=2000)
+    on: date | None = None
+
+
+class ReviewOut(BaseModel):
+    level: str
+    decision: str
+    opinion: str
+    on: date
+
+
+class VolunteerPublic(BaseModel):
+    id: UUID
+    version: int
+    name: str
+    unit: str
+    address: str
+    birth_date: date | None
+    postal_code: str
+    political_status: str
+    position: str
+    phone: str
+    education: str
+    experience: str
+    region_code: str
+    applied_on: date
+    status: str
+    status_reason: str
+    approval_levels: list[str]
+    next_level: str | None
+    level_reached: str | None
+    reviews: list[ReviewOut]
+    commendations: list[CommendationIn]
+
+
+class VolunteerListed(BaseModel):
+    id: UUID
+    version: int
+    name: str
+    region_code: str
+    unit: str
+    status: str
+    level_reached: str | None
+    applied_on: date
