@@ -1,0 +1,61 @@
+"""Coming in: tokens for the right password, 401 for anything else, accounts by admins."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import ADMIN_PASSWORD, login
+
+
+def test_the_bootstrap_admin_gets_a_bearer_token(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/token",
+                           data={"username": "admin", "password": ADMIN_PASSWORD})
+    assert (response.status_code, response.json()["token_type"]) == (200, "bearer")
+
+
+def test_a_wrong_password_is_401(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/token", data={"username": "admin", "password": "x"})
+    assert response.status_code == 401
+
+
+def test_an_unknown_user_is_401_like_a_wrong_password(client: TestClient) -> None:
+    response = client.post("/api/v1/auth/token", data={"username": "nobody", "password": "x"})
+    assert response.status_code == 401
+
+
+def test_routes_need_a_token(client: TestClient) -> None:
+    assert client.get("/api/v1/children").status_code == 401
+
+
+def test_a_tampered_token_is_401(client: TestClient, admin: dict[str, str]) -> None:
+    tampered = {"Authorization": admin["Authorization"][:-2] + "xx"}
+    assert client.get("/api/v1/children", headers=tampered).status_code == 401
+
+
+def test_only_an_admin_creates_accounts(
+        client: TestClient, user: Callable[..., dict[str, str]]) -> None:
+    auditor = user("auditor")
+    response = client.post("/api/v1/users", headers=auditor, json={
+        "username": "someone", "password": "password-123", "role": "auditor"})
+    assert response.status_code == 403
+
+
+def test_a_federation_account_needs_its_region(client: TestClient,
+                                               admin: dict[str, str]) -> None:
+    response = client.post("/api/v1/users", headers=admin, json={
+        "username": "fed", "password": "password-123", "role": "federation"})
+    assert response.status_code == 422
+    assert response.json()["detail"][0]["loc"] == ["body", "region_code"]
+
+
+def test_a_username_is_taken_once(client: TestClient, admin: dict[str, str]) -> None:
+    body = {"username": "same", "password": "password-123", "role": "auditor"}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 409
+
+
+def test_the_caller_can_read_its_own_account(client: TestClient) -> None:
+    me = client.get("/api/v1/users/me", headers=login(client, "admin", ADMIN_PASSWORD))
+    assert (me.status_code, me.json()["role"]) == (200, "admin")
