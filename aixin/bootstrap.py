@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
 from aixin.settings import Settings
+from api.idempotency import IdempotencyStore
 from domain.application import CareRegister, Clock
 from projections.catalog import ALL_VIEWS
 from projections.runner import ViewRunner
@@ -31,3 +35,20 @@ def build_view_store(settings: Settings) -> ViewStore:
 def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
     return ViewRunner(register, build_view_store(settings), ALL_VIEWS,
                       batch_size=settings.projections_batch_size)
+
+
+def build_idempotency_store(settings: Settings) -> IdempotencyStore:
+    """Idempotency keys beside the log: a SQLite file, or a PostgreSQL schema."""
+    if settings.store == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return IdempotencyStore(SQLiteDatastore(str(settings.data_dir / "idempotency.sqlite3"),
+                                                lock_timeout=30))
+    schema = f"{settings.postgres_schema or 'aixin'}_api"
+    datastore = PostgresDatastore(
+        dbname=settings.postgres_dbname, host=settings.postgres_host,
+        port=settings.postgres_port, user=settings.postgres_user,
+        password=settings.postgres_password.get_secret_value(), schema=schema,
+        pool_size=settings.postgres_pool_size, max_overflow=settings.postgres_pool_size)
+    with datastore.transaction(commit=True) as cursor:
+        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+    return IdempotencyStore(datastore)

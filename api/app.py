@@ -9,10 +9,11 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from aixin.bootstrap import build_register, build_runner
+from aixin.bootstrap import build_idempotency_store, build_register, build_runner
 from aixin.settings import Settings
 from api import errors
 from api.health import router as health_router
+from api.middleware import LimitsAndIdempotency
 from api.routes import auth, children, pairings, volunteers
 from api.security import Tokens, hash_password
 from domain.common import SYSTEM
@@ -35,6 +36,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if secret is None:
             log.warning("AIXIN_SECRET_KEY is not set: tokens last until this process stops")
         app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
+        app.state.idempotency = build_idempotency_store(settings)
         _bootstrap_admin(app, settings)
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections
@@ -46,12 +48,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             if follower is not None:
                 follower.stop()
             app.state.views.store.close()
+            app.state.idempotency.close()
             app.state.register.close()
 
     app = FastAPI(
         title="Aixin 爱心", version="0.1.0", lifespan=lifespan,
         description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
     errors.install(app)
+    app.add_middleware(LimitsAndIdempotency, state=app.state)
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, pairings):
         api.include_router(module.router)
