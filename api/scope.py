@@ -10,6 +10,8 @@ from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.runner import ViewRunner
 
 READ_ALL = ("admin", "auditor")
+#: Whose reads of a child's record are recorded on the child's timeline.
+RECORDED_READERS = ("auditor", "federation")
 
 
 def volunteers_children(caller: Principal, views: ViewRunner) -> set[str]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from domain.access import RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.users import User
@@ -48,5 +49,7 @@ CHILD_EVENTS = (ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated,
 VOLUNTEER_EVENTS = (VolunteerApplied, VolunteerReviewed, VolunteerSuspended,
                     VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
 PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
+RecordWasRead: type = RecordRead.Read  # type: ignore[attr-defined]
+
 USER_EVENTS = (UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
-ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS
+ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + (RecordWasRead,)

@@ -24,7 +24,13 @@ from api.schemas.children import (
     ResolutionIn,
 )
 from api.schemas.common import Page
-from api.scope import child_changeable, child_visible, hidden, volunteers_children
+from api.scope import (
+    RECORDED_READERS,
+    child_changeable,
+    child_visible,
+    hidden,
+    volunteers_children,
+)
 from api.security import Principal
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
@@ -115,8 +121,11 @@ def list_registered(
 @router.get("/{child_id}", response_model=ChildPublic)
 def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
                response: Response, on: date | None = None) -> ChildPublic:
-    """The child's record as it stands today (or on ``on``)."""
+    """The child's record as it stands today (or on ``on``); auditors' and federation
+    staff's reads are themselves recorded on the child's timeline."""
     view = _visible(register, views, caller, child_id, on)
+    if caller.role in RECORDED_READERS:
+        register.record_read(child_id, what="record", actor=caller.actor)
     response.headers["ETag"] = etag(view.version)
     return public(view)
 

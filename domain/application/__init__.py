@@ -1,5 +1,6 @@
 """The use cases (application layer): methods take ids and plain values, return ids or values."""
 
+from domain.application.access import AccessService
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.pairings import PairingsService
@@ -8,7 +9,8 @@ from domain.application.views import ChildView, PairingView, Recorded, Volunteer
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService):
+class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService,
+                   AccessService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings.
 
     One event log, so a pairing and the children and volunteers in it are ordered
@@ -17,6 +19,7 @@ class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersSer
 
 
 __all__ = [
+    "AccessService",
     "AixinApplication",
     "CareRegister",
     "ChildView",

@@ -133,3 +133,17 @@ def test_lists_are_paginated_with_a_cursor(client: TestClient, admin: dict[str, 
     second = client.get(f"/api/v1/children?limit=3&after={first['next']}", headers=admin).json()
     ids = [item["id"] for item in first["items"] + second["items"]]
     assert (len(ids), len(set(ids)), second["next"]) == (5, 5, None)
+
+
+def test_an_auditors_read_is_itself_recorded(
+        client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
+    child = create(client, "/api/v1/children", CHILD, admin)
+    auditor = user("auditor")
+    register = client.app.state.register  # type: ignore[attr-defined]
+    before = register.recorder.max_notification_id()
+    client.get(f"/api/v1/children/{child['id']}", headers=auditor)
+    (stored,) = register.recorder.select_notifications(start=before, limit=10,
+                                                      inclusive_of_start=False)
+    read = register.mapper.to_domain_event(stored)
+    assert (type(read).__qualname__, str(read.child_id), read.actor.role) == (
+        "RecordRead.Read", child["id"], "auditor")

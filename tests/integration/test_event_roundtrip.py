@@ -11,6 +11,7 @@ import pytest
 from eventsourcing.domain import Aggregate
 
 from aixin.bootstrap import build_register
+from domain.access import RecordRead
 from domain.children import Child, Guardian, Parent, Profile
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from domain.pairings import Pairing
@@ -24,7 +25,7 @@ D = date(2026, 5, 1)
 def every_event_type() -> set[type]:
     """The event classes of every aggregate, found by looking, not listed by hand."""
     found: set[type] = set()
-    for aggregate in (Child, Volunteer, Pairing, User):
+    for aggregate in (Child, Volunteer, Pairing, User, RecordRead):
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
@@ -72,7 +73,8 @@ def aggregates_with_every_event() -> list[Aggregate]:
     user.change_scope(Scope(role="federation", region_code="420821"), actor=STAFF)
     user.change_password("$argon2id$y", actor=STAFF)
     user.deactivate(reason="离职", actor=STAFF)
-    return [child, volunteer, other, helper, pairing, user]
+    read = RecordRead(child_id=child.id, what="record", reason="年度督导", actor=STAFF)
+    return [child, volunteer, other, helper, pairing, user, read]
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])
