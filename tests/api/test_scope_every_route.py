@@ -1,0 +1,83 @@
+"""Object-level authorization on every route, found by enumerating the OpenAPI document.
+
+A caller outside a record's scope is told the record does not exist (404), or, where
+the route creates or lists, is refused (403) or shown nothing. A route added without a
+case here fails this test.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import CHILD, VOLUNTEER, create, paired
+
+# (method, path) → (body or None, expected status for a federation user of another county)
+CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
+    ("post", "/api/v1/auth/token"): (None, 0),  # not a record: no scope to test
+    ("get", "/api/v1/users/me"): (None, 0),  # the caller's own account
+    ("post", "/api/v1/users"): ({"username": "x1", "password": "password-123",
+                                 "role": "auditor"}, 403),
+    ("get", "/api/v1/users/{user_id}"): (None, 403),
+    ("get", "/api/v1/volunteers"): (None, 200),
+    ("post", "/api/v1/volunteers"): (VOLUNTEER, 403),
+    ("get", "/api/v1/volunteers/{volunteer_id}"): (None, 404),
+    ("post", "/api/v1/volunteers/{volunteer_id}/reviews"): (
+        {"level": "unit", "decision": "approve"}, 404),
+    ("post", "/api/v1/volunteers/{volunteer_id}/suspension"): ({"reason": "外出"}, 404),
+    ("post", "/api/v1/volunteers/{volunteer_id}/reinstatement"): ({"reason": "返回"}, 404),
+    ("post", "/api/v1/volunteers/{volunteer_id}/disqualification"): ({"reason": "未履职"}, 404),
+    ("post", "/api/v1/volunteers/{volunteer_id}/commendations"): ({"reason": "优秀"}, 404),
+    ("get", "/api/v1/children"): (None, 200),
+    ("post", "/api/v1/children"): (CHILD, 403),
+    ("get", "/api/v1/children/{child_id}"): (None, 404),
+    ("post", "/api/v1/children/{child_id}/parents/{role}"): ({"status": "home"}, 404),
+    ("post", "/api/v1/children/{child_id}/guardian"): ({"name": "王", "relation": "姑姑"}, 404),
+    ("post", "/api/v1/children/{child_id}/profile"): ({"health": "良好"}, 404),
+    ("post", "/api/v1/children/{child_id}/categories"): ({"categories": []}, 404),
+    ("post", "/api/v1/children/{child_id}/exit"): ({"reason": "迁出"}, 404),
+    ("post", "/api/v1/children/{child_id}/concerns"): (
+        {"kind": "absence", "description": "缺课"}, 404),
+    ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
+        {"action": "已处理"}, 404),
+    ("post", "/api/v1/pairings"): (None, 404),  # body built from the ids below
+    ("get", "/api/v1/pairings/{pairing_id}"): (None, 404),
+    ("post", "/api/v1/pairings/{pairing_id}/contacts"): (
+        {"kind": "phone", "occurred_on": "2026-04-02", "notes": ""}, 404),
+    ("post", "/api/v1/pairings/{pairing_id}/end"): ({"reason": "调整"}, 404),
+    ("get", "/api/v1/pairings/{pairing_id}/duties"): (None, 404),
+}
+
+
+def api_routes(client: TestClient) -> set[tuple[str, str]]:
+    paths = client.app.openapi()["paths"]  # type: ignore[attr-defined]
+    return {(method, path) for path, operations in paths.items() if path.startswith("/api/v1")
+            for method in operations}
+
+
+def test_every_route_has_an_out_of_scope_case(client: TestClient) -> None:
+    assert api_routes(client) == set(CASES)
+
+
+@pytest.mark.parametrize(("method", "path"), [key for key, (_, status) in CASES.items()
+                                              if status])
+def test_a_caller_of_another_county_cannot_reach_the_record(
+        client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]],
+        method: str, path: str) -> None:
+    child_id, volunteer_id, pairing_id = paired(client, admin)
+    concern = create(client, f"/api/v1/children/{child_id}/concerns",
+                     {"kind": "absence", "description": "缺课"}, admin)
+    ids = {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing_id,
+           "concern_id": concern["id"], "role": "mother",
+           "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"]}
+    outsider = user("federation", region_code="4209")
+    body, expected = CASES[(method, path)]
+    if path == "/api/v1/pairings":
+        body = {"child_ids": [child_id], "volunteer_ids": [volunteer_id], "principle": "kin"}
+    response = client.request(method.upper(), path.format(**ids), json=body, headers=outsider)
+    assert response.status_code == expected, response.text
+    if method == "get" and expected == 200:
+        assert response.json()["items"] == []
