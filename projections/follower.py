@@ -37,9 +37,11 @@ class Follower:
         """Follow in background threads (the embedded service)."""
         self._thread = threading.Thread(target=self.run, name="aixin-follower", daemon=True)
         self._thread.start()
+        self.runner.waker = self._woken.set  # a local write wakes us at once
         return self
 
     def stop(self, timeout: float = 5.0) -> None:
+        self.runner.waker = None
         self._stop.set()
         self._woken.set()
         for thread in (self._thread, self._listener):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from eventsourcing.application import Application
@@ -27,6 +27,8 @@ class ViewRunner:
     store: ViewStore
     views: Sequence[type[View]]
     batch_size: int = BATCH_SIZE
+    #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
+    waker: Callable[[], None] | None = None
 
     def catch_up(self, view: type[View], *, generation: int | None = None,
                  limit: int | None = None) -> int:
@@ -71,7 +73,9 @@ class ViewRunner:
     def wait_for(self, position: int, timeout: float = 2.0) -> bool:
         """Read your writes: wait (bounded) until every view has applied ``position``."""
         deadline = time.monotonic() + timeout
-        pause = 0.005
+        if self.waker is not None:
+            self.waker()
+        pause = 0.002
         for view in self.views:
             recorder = self.store.recorder(view)
             while (recorder.max_tracking_id(self.app.name) or 0) < position:
