@@ -11,6 +11,7 @@ from domain.application.views import PairingView, Recorded
 from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.duties.rules import DUTY_SETS
 from domain.errors import InvalidRecord
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
@@ -27,7 +28,11 @@ class PairingsService(AixinApplication):
         today = self.today()
         starts = starts_on or today
         sets = tuple(duty_sets) if duty_sets else self.programme.duty_sets
-        self.programme.duty_rules(sets)
+        try:
+            self.programme.duty_rules(sets)
+        except (KeyError, ValueError) as error:
+            raise InvalidRecord("duty_sets", f"{error.args[0] if error.args else error}; "
+                                f"known: {', '.join(DUTY_SETS)}") from None
         pairing = Pairing.form(
             children=[self._get(Child, child_id) for child_id in child_ids],
             volunteers=[self._get(Volunteer, volunteer_id) for volunteer_id in volunteer_ids],

@@ -92,3 +92,12 @@ def test_a_contact_with_a_stale_if_match_is_412(
                          headers={**admin, "If-Match": '"1"'},
                          json={"kind": "phone", "occurred_on": "2026-04-03", "notes": ""})
     assert (first.status_code, first.headers["ETag"], second.status_code) == (201, '"2"', 412)
+
+
+def test_an_unknown_duty_set_names_the_field(client: TestClient, admin: dict[str, str]) -> None:
+    child = create(client, "/api/v1/children", CHILD, admin)
+    response = client.post("/api/v1/pairings", headers=admin, json={
+        "child_ids": [child["id"]], "volunteer_ids": [child["id"]], "principle": "kin",
+        "duty_sets": ["seven_wonders"]})
+    assert (response.status_code, response.json()["detail"][0]["loc"]) == (
+        422, ["body", "duty_sets"])
