@@ -1,12 +1,16 @@
 #!/usr/bin/env bash
-# The whole test suite: sets itself up, finds (or starts) PostgreSQL and Redis,
-# checks the code with ruff, then runs pytest. Extra arguments go to pytest.
+# The whole test suite: sets itself up (scripts/bootstrap.sh), finds or starts PostgreSQL and
+# Redis (scripts/services.sh), checks the code with ruff, then runs pytest.
+# Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 set -euo pipefail
 cd "$(dirname "$0")"
 scripts/bootstrap.sh --with-services
 # shellcheck source=scripts/services.sh
 source scripts/services.sh
+
+echo "[aixin] ruff check ." >&2
 .venv/bin/ruff check .
+
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

@@ -19,7 +19,7 @@ CommaList = Annotated[tuple[str, ...], NoDecode]
 class Settings(BaseSettings):
     """Everything Aixin reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="AIXIN_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="AIXIN_", extra="ignore", env_ignore_empty=True)
 
     environment: Literal["development", "test", "production"] = "development"
     store: Literal["sqlite", "postgres"] = "sqlite"
