@@ -1,0 +1,178 @@
+"""Benchmark: recording contacts through the HTTP API on PostgreSQL, 1, 8 and 16 clients.
+
+Prints requests/s and p50/p99 latency for each client count, next to the ceiling measured
+in the same run: the bare eventsourcing library appending the same ContactRecorded events
+to the same kind of aggregates on the same PostgreSQL (its writer lock serialises appends).
+
+    .venv/bin/python bench/contacts_http.py [--seconds 10]
+
+Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db test) in a
+throwaway schema, runs `aixin serve` (API) and `aixin projector` as real processes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from datetime import date
+from pathlib import Path
+
+import httpx
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from aixin.bootstrap import build_register
+from aixin.settings import Settings
+from domain.duties.rules import STANDARD_CONTACT_KINDS
+from tests.builders import MOTHER, STAFF, child_record, volunteer_form
+from tests.conftest import postgres_params
+from tests.e2e.server import AIXIN, free_port
+
+TARGET_RATIO_AT_8 = 0.5  # at 8 clients, at least half the library's rate
+TARGET_P99_AT_16_MS = 50.0
+
+
+def settings_for(schema: str) -> Settings:
+    p = postgres_params()
+    return Settings(store="postgres", postgres_host=p["host"], postgres_port=int(p["port"]),
+                    postgres_user=p["user"], postgres_dbname=p["dbname"],
+                    postgres_schema=schema, postgres_pool_size=20)  # type: ignore[arg-type]
+
+
+def pairings(register, count: int) -> list[uuid.UUID]:
+    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
+                                            applied_on=date(2026, 1, 5))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer, level=level, decision="approve", opinion="",
+                                  on=date(2026, 2, 1), actor=STAFF)
+    made = []
+    for _ in range(count):
+        child = register.register_child(actor=STAFF, **child_record())
+        made.append(register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
+                                          principle="nearby", starts_on=date(2026, 3, 10),
+                                          actor=STAFF))
+    return made
+
+
+def library_rate(register, ids: list[uuid.UUID], threads: int, seconds: float) -> float:
+    """The ceiling: the bare library saving ContactRecorded events, ``threads`` at once."""
+    kinds = frozenset(STANDARD_CONTACT_KINDS)
+    counts = [0] * threads
+    stop = time.monotonic() + seconds
+
+    def work(index: int) -> None:
+        pairing = register.repository.get(ids[index])
+        while time.monotonic() < stop:
+            pairing.record_contact(kind="phone", occurred_on=date(2026, 4, 2), notes="通话",
+                                   today=date(2026, 11, 23), actor=MOTHER, known_kinds=kinds)
+            register.save(pairing)
+            counts[index] += 1
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return sum(counts) / seconds
+
+
+def http_run(url: str, token: str, ids: list[str], clients: int,
+             seconds: float) -> tuple[float, float, float, int]:
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    errors = [0] * clients
+    stop = time.monotonic() + seconds
+
+    def work(index: int) -> None:
+        with httpx.Client(base_url=f"{url}/api/v1", timeout=30,
+                          headers={"Authorization": f"Bearer {token}"}) as client:
+            while time.monotonic() < stop:
+                started = time.perf_counter()
+                response = client.post(f"/pairings/{ids[index]}/contacts", json={
+                    "kind": "phone", "occurred_on": "2026-04-02", "notes": "电话"})
+                latencies[index].append(time.perf_counter() - started)
+                errors[index] += response.status_code != 201
+
+    workers = [threading.Thread(target=work, args=(i,)) for i in range(clients)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    every = sorted(x for per in latencies for x in per)
+    p99 = every[min(len(every) - 1, int(len(every) * 0.99))]
+    return len(every) / seconds, statistics.median(every) * 1000, p99 * 1000, sum(errors)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=10.0)
+    args = parser.parse_args()
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    params = postgres_params()
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        settings = settings_for(schema)
+        register = build_register(settings)
+        ids = pairings(register, 32)
+        ceilings = {n: library_rate(register, ids[16:16 + n], n, args.seconds) for n in (1, 8)}
+        register.close()
+        port = free_port()
+        env = {k: v for k, v in os.environ.items() if not k.startswith("AIXIN_")}
+        env.update(AIXIN_STORE="postgres", AIXIN_POSTGRES_HOST=params["host"],
+                   AIXIN_POSTGRES_PORT=params["port"], AIXIN_POSTGRES_USER=params["user"],
+                   AIXIN_POSTGRES_DBNAME=params["dbname"], AIXIN_POSTGRES_SCHEMA=schema,
+                   AIXIN_POSTGRES_POOL_SIZE="20", AIXIN_PORT=str(port),
+                   AIXIN_ADMIN_PASSWORD="bench-password",
+                   AIXIN_SECRET_KEY="bench-signing-key-0123456789-0123456789")
+        processes.append(subprocess.Popen([str(AIXIN), "projector"], env=env,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"{schema}-serve.log", "wb")  # noqa: SIM115
+        processes.append(subprocess.Popen([str(AIXIN), "serve"], env=env, stdout=log,
+                                          stderr=subprocess.STDOUT))
+        url = f"http://127.0.0.1:{port}"
+        for _ in range(100):
+            try:
+                httpx.get(f"{url}/health", timeout=1)
+                break
+            except httpx.TransportError:
+                time.sleep(0.2)
+        token = httpx.post(f"{url}/api/v1/auth/token", data={
+            "username": "admin", "password": "bench-password"}).json()["access_token"]
+        print(f"library ceiling (same appends, same PostgreSQL): 1 writer {ceilings[1]:.0f}/s, "
+              f"8 writers {ceilings[8]:.0f}/s")
+        print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
+              f"{'ratio to ceiling':>17}")
+        for clients in (1, 8, 16):
+            rate, p50, p99, errors = http_run(url, token, [str(i) for i in ids[:16]], clients,
+                                              args.seconds)
+            ceiling = ceilings[1 if clients == 1 else 8]
+            print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
+                  f"{rate / ceiling:>17.2f}")
+            if clients == 8:
+                verdict = "met" if rate / ceiling >= TARGET_RATIO_AT_8 else "NOT met"
+                print(f"        target at 8 clients: ≥ {TARGET_RATIO_AT_8:.0%} of the ceiling "
+                      f"— {verdict}")
+            if clients == 16:
+                verdict = "met" if p99 < TARGET_P99_AT_16_MS else "NOT met"
+                print(f"        target at 16 clients: p99 < {TARGET_P99_AT_16_MS:.0f} ms "
+                      f"— {verdict}")
+    finally:
+        for process in processes:
+            process.terminate()
+            process.wait(timeout=15)
+        with psycopg.connect(**params, autocommit=True) as conn:
+            for (name,) in conn.execute("SELECT schema_name FROM information_schema.schemata "
+                                        "WHERE schema_name LIKE %s", (schema + "%",)).fetchall():
+                conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()
