@@ -35,6 +35,7 @@ class Settings(BaseSettings):
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)
 
+    aggregate_cache_size: int = Field(default=1000, ge=0)  # 0: no cache
     projections_in_process: bool | None = None  # default: yes on SQLite, no on PostgreSQL
     projections_poll_interval: float = Field(default=0.5, gt=0)
     projections_batch_size: int = Field(default=500, ge=1)
@@ -117,6 +118,11 @@ class Settings(BaseSettings):
         else:
             env.update(PERSISTENCE_MODULE="eventsourcing.sqlite",
                        SQLITE_DBNAME=str(self.sqlite_path), CREATE_TABLE="y")
+        if self.aggregate_cache_size:
+            # Recently used aggregates stay in memory and are brought up to date from the
+            # log (fast-forward) on each read, so other processes' writes are always seen.
+            env.update(AGGREGATE_CACHE_MAXSIZE=str(self.aggregate_cache_size),
+                       AGGREGATE_CACHE_FASTFORWARD="y", DEEPCOPY_FROM_AGGREGATE_CACHE="y")
         if self.cipher_key is not None:
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher",
                        CIPHER_KEY=self.cipher_key.get_secret_value())

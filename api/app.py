@@ -37,6 +37,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("AIXIN_SECRET_KEY is not set: tokens last until this process stops")
         app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
         app.state.idempotency = build_idempotency_store(settings)
+        app.state.accounts = {}  # a short-lived cache of the callers' accounts
         _bootstrap_admin(app, settings)
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections

@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable
 from typing import Annotated
+from uuid import UUID
 
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from aixin.settings import Settings
 from api.security import Principal, TokenError, Tokens
-from domain.application import CareRegister
+from domain.application import CareRegister, UserView
 from domain.errors import NotFound
 from projections.runner import ViewRunner
 
@@ -43,12 +45,28 @@ _UNAUTHORIZED = HTTPException(status_code=401, detail="not authenticated: a vali
                               "is required", headers={"WWW-Authenticate": "Bearer"})
 
 
-def _principal(register: Register, tokens: TokenIssuer,
+_ACCOUNT_CACHE_SECONDS = 2.0  # a deactivation or new scope counts within two seconds
+
+
+def _account(register: CareRegister, accounts: dict[UUID, tuple[float, UserView]],
+             user_id: UUID) -> UserView:
+    now = time.monotonic()
+    cached = accounts.get(user_id)
+    if cached is not None and now - cached[0] < _ACCOUNT_CACHE_SECONDS:
+        return cached[1]
+    user = register.get_user(user_id)
+    if len(accounts) > 10_000:
+        accounts.clear()
+    accounts[user_id] = (now, user)
+    return user
+
+
+def _principal(request: Request, register: Register, tokens: TokenIssuer,
                token: Annotated[str | None, Depends(oauth2)]) -> Principal:
     if not token:
         raise _UNAUTHORIZED
     try:
-        user = register.get_user(tokens.subject(token))
+        user = _account(register, request.app.state.accounts, tokens.subject(token))
     except (TokenError, NotFound):
         raise _UNAUTHORIZED from None
     if not user.active:
