@@ -12,6 +12,7 @@ import logging
 import threading
 from collections.abc import Callable
 from contextlib import suppress
+from datetime import date
 from typing import Any
 
 from projections.runner import ViewRunner
@@ -32,6 +33,7 @@ class Follower:
         self._thread: threading.Thread | None = None
         self._listener: threading.Thread | None = None
         self.errors = 0
+        self._refreshed_on: date | None = None
 
     def start(self) -> Follower:
         """Follow in background threads (the embedded service)."""
@@ -58,6 +60,7 @@ class Follower:
         while not self._stop.is_set():
             try:
                 self.runner.catch_up_all()
+                self._refresh_when_the_day_turns()
                 if self.on_tick is not None:
                     self.on_tick()
                 backoff = self.poll_interval
@@ -67,6 +70,16 @@ class Follower:
                 backoff = min(backoff * 2, 30.0)
             self._woken.wait(backoff)
             self._woken.clear()
+
+    def _refresh_when_the_day_turns(self) -> None:
+        """Duty status depends on the date: refresh it once each new day (China time)."""
+        today_of = getattr(self.runner.app, "today", None)
+        if today_of is None:
+            return
+        today = today_of()
+        if today != self._refreshed_on:
+            self.runner.refresh(today)
+            self._refreshed_on = today
 
     def _listen(self) -> None:
         """LISTEN on the log's channel and wake the follower; reconnect when dropped."""

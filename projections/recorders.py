@@ -45,6 +45,12 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
         with self.datastore.transaction(commit=False) as cursor:
             yield Tx(cursor, self.engine)
 
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction outside a batch (a daily refresh); no position moves."""
+        with self.datastore.transaction(commit=True) as cursor:
+            yield Tx(cursor, self.engine)
+
 
 class PostgresViewRecorder(PostgresTrackingRecorder):
     """A view in its own PostgreSQL schema, with the library's tracking table there."""
@@ -76,6 +82,13 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
     @contextmanager
     def read(self) -> Iterator[Tx]:
         with self.datastore.transaction(commit=False) as cursor:
+            cursor.execute(self._search_path)
+            yield Tx(cursor, self.engine)
+
+    @contextmanager
+    def write(self) -> Iterator[Tx]:
+        """A write transaction outside a batch (a daily refresh); no position moves."""
+        with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._search_path)
             yield Tx(cursor, self.engine)
 

@@ -6,6 +6,7 @@ import logging
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -58,6 +59,16 @@ class ViewRunner:
             position = notifications[-1].id
             applied += len(events)
         return applied
+
+    def refresh(self, on: date) -> int:
+        """Bring date-dependent views (duty status) up to ``on``; returns rows refreshed."""
+        refreshed = 0
+        for view in self.views:
+            refresh = getattr(view, "refresh", None)
+            if refresh is not None:
+                with self.store.recorder(view).write() as tx:
+                    refreshed += int(refresh(tx, on))
+        return refreshed
 
     def catch_up_all(self) -> int:
         return sum(self.catch_up(view) for view in self.views)

@@ -9,7 +9,14 @@ from fastapi import APIRouter, Depends, HTTPException, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import Caller, Register, TokenIssuer, etag, roles
-from api.schemas.users import Token, UserCreate, UserPublic
+from api.schemas.users import (
+    Deactivation,
+    PasswordChange,
+    ScopeChange,
+    Token,
+    UserCreate,
+    UserPublic,
+)
 from api.security import DUMMY_HASH, Principal, hash_password, password_matches
 from domain.application import UserView
 from domain.users import Scope
@@ -63,3 +70,39 @@ def read_user(user_id: UUID, caller: Annotated[Principal, Depends(roles("admin",
               register: Register) -> UserPublic:
     """An account (admin and auditors)."""
     return public(register.get_user(user_id))
+
+
+Admin = Annotated[Principal, Depends(roles("admin"))]
+
+
+@router.post("/users/{user_id}/scope", response_model=UserPublic)
+def change_scope(user_id: UUID, body: ScopeChange, caller: Admin, register: Register,
+                 response: Response) -> UserPublic:
+    """Give an account another role or scope (admin only); the change is on record."""
+    scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
+                  school=body.school, volunteer_id=body.volunteer_id)
+    register.change_scope(user_id, scope, actor=caller.actor)
+    user = register.get_user(user_id)
+    response.headers["ETag"] = etag(user.version)
+    return public(user)
+
+
+@router.post("/users/{user_id}/deactivation", response_model=UserPublic)
+def deactivate(user_id: UUID, body: Deactivation, caller: Admin, register: Register,
+               response: Response) -> UserPublic:
+    """Deactivate an account (admin only); its tokens stop working."""
+    register.deactivate_user(user_id, reason=body.reason, actor=caller.actor)
+    user = register.get_user(user_id)
+    response.headers["ETag"] = etag(user.version)
+    return public(user)
+
+
+@router.post("/users/me/password", response_model=UserPublic)
+def change_password(body: PasswordChange, caller: Caller, register: Register) -> UserPublic:
+    """Change your own password; the current one is asked for again."""
+    user = register.get_user(caller.user_id)
+    if not password_matches(user.password_hash, body.current_password):
+        raise HTTPException(status_code=403, detail="the current password is wrong")
+    register.change_password(caller.user_id, hash_password(body.new_password),
+                             actor=caller.actor)
+    return public(register.get_user(caller.user_id))

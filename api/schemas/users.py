@@ -33,3 +33,19 @@ class UserPublic(BaseModel):
 class Token(BaseModel):
     access_token: str
     token_type: Literal["bearer"] = "bearer"
+
+
+class ScopeChange(Strict):
+    role: Literal["admin", "federation", "school", "volunteer", "auditor"]
+    region_code: str | None = None
+    school: str | None = None
+    volunteer_id: UUID | None = None
+
+
+class PasswordChange(Strict):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: str = Field(min_length=8, max_length=256)
+
+
+class Deactivation(Strict):
+    reason: str = Field(min_length=1, max_length=2000, examples=["调离岗位"])

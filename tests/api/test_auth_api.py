@@ -59,3 +59,34 @@ def test_a_username_is_taken_once(client: TestClient, admin: dict[str, str]) -> 
 def test_the_caller_can_read_its_own_account(client: TestClient) -> None:
     me = client.get("/api/v1/users/me", headers=login(client, "admin", ADMIN_PASSWORD))
     assert (me.status_code, me.json()["role"]) == (200, "admin")
+
+
+def test_a_deactivated_account_can_no_longer_log_in(
+        client: TestClient, admin: dict[str, str]) -> None:
+    made = client.post("/api/v1/users", headers=admin, json={
+        "username": "leaving", "password": "password-123", "role": "auditor"}).json()
+    response = client.post(f"/api/v1/users/{made['id']}/deactivation", headers=admin,
+                           json={"reason": "调离岗位"})
+    assert (response.status_code, response.json()["active"]) == (200, False)
+    assert client.post("/api/v1/auth/token", data={
+        "username": "leaving", "password": "password-123"}).status_code == 401
+
+
+def test_a_user_changes_its_own_password_with_the_current_one(client: TestClient) -> None:
+    me = login(client, "admin", ADMIN_PASSWORD)
+    wrong = client.post("/api/v1/users/me/password", headers=me, json={
+        "current_password": "nope", "new_password": "another-password"})
+    right = client.post("/api/v1/users/me/password", headers=me, json={
+        "current_password": ADMIN_PASSWORD, "new_password": "another-password"})
+    assert (wrong.status_code, right.status_code) == (403, 200)
+    assert login(client, "admin", "another-password")
+
+
+def test_an_admin_changes_an_accounts_scope(
+        client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
+    made = client.post("/api/v1/users", headers=admin, json={
+        "username": "moving", "password": "password-123", "role": "federation",
+        "region_code": "4208"}).json()
+    response = client.post(f"/api/v1/users/{made['id']}/scope", headers=admin,
+                           json={"role": "federation", "region_code": "4209"})
+    assert (response.status_code, response.json()["region_code"]) == (200, "4209")

@@ -22,6 +22,9 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/users"): ({"username": "x1", "password": "password-123",
                                  "role": "auditor"}, 403),
     ("get", "/api/v1/users/{user_id}"): (None, 403),
+    ("post", "/api/v1/users/{user_id}/scope"): ({"role": "auditor"}, 403),
+    ("post", "/api/v1/users/{user_id}/deactivation"): ({"reason": "调离"}, 403),
+    ("post", "/api/v1/users/me/password"): (None, 0),  # the caller's own account
     ("get", "/api/v1/volunteers"): (None, 200),
     ("post", "/api/v1/volunteers"): (VOLUNTEER, 403),
     ("get", "/api/v1/volunteers/{volunteer_id}"): (None, 404),
