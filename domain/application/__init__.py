@@ -3,6 +3,7 @@
 from domain.application.access import AccessService
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
+from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
 from domain.application.users import UsersService, UserView
 from domain.application.views import ChildView, PairingView, Recorded, VolunteerView
@@ -10,7 +11,7 @@ from domain.application.volunteers import VolunteersService
 
 
 class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService,
-                   AccessService):
+                   AccessService, HistoryService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings.
 
     One event log, so a pairing and the children and volunteers in it are ordered
@@ -25,6 +26,7 @@ __all__ = [
     "ChildView",
     "ChildrenService",
     "Clock",
+    "HistoryService",
     "PairingView",
     "PairingsService",
     "Recorded",

@@ -1,0 +1,263 @@
+"""Benchmark: how fast the projections catch up, and how long a rebuild of a big log takes.
+
+Generates a county's log of N events on PostgreSQL in a throwaway schema, then measures,
+all in the same run:
+
+- the ceiling: a plain read of the log (select and decode, pages of 2,000), events/s;
+- the baseline: the library's one-event-per-transaction path (``View.process_event``)
+  over the first ``--single`` events, for every view;
+- our batched ``ViewRunner``: batch size 1 over the same first events, and a full
+  ``ViewRunner.rebuild`` of every view at the larger batch sizes;
+
+and prints each rate next to the baseline and the ceiling, with the time a rebuild of
+1,000,000 events would take at that rate.
+
+    .venv/bin/python bench/rebuild.py [N] [--single 10000] [--batch-sizes 1,100,500,2000]
+
+Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db test).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import sys
+import time
+import uuid
+from collections.abc import Iterator, Sequence
+from dataclasses import replace
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import psycopg
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from eventsourcing.persistence import Tracking
+
+from aixin.bootstrap import build_register, build_view_store
+from aixin.settings import Settings
+from domain.application import CareRegister
+from domain.children import Child, Parent
+from domain.pairings import Pairing
+from domain.volunteers import Volunteer
+from projections.catalog import ALL_VIEWS
+from projections.projection import View
+from projections.runner import ViewRunner
+from projections.store import ViewStore
+from tests.builders import MOTHER, STAFF, TEACHER, child_record, volunteer_form
+from tests.conftest import postgres_params
+
+TODAY = date(2026, 6, 15)
+START = TODAY - timedelta(days=730)  # two years of contacts
+MILLION = 1_000_000
+SCRATCH = 90  # a generation number no rebuild here reaches
+KINDS = ("phone", "home_visit", "material_aid", "letter", "school_visit", "talk",
+         "parent_call", "tutoring", "guardian_contact", "festival")
+
+
+# -- the log ------------------------------------------------------------------------------------
+
+
+def settings_for(schema: str) -> Settings:
+    p = postgres_params()
+    return Settings(store="postgres", postgres_host=p["host"], postgres_port=int(p["port"]),
+                    postgres_user=p["user"], postgres_dbname=p["dbname"],
+                    postgres_schema=schema, postgres_pool_size=2)  # type: ignore[arg-type]
+
+
+def chunks(items: Sequence[Any], size: int) -> Iterator[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def generate(register: CareRegister, events: int, rng: random.Random) -> None:
+    """A county in the issue's proportions (per 1,000,000 events: 20,000 children, 8,000
+    volunteers), built in memory and saved a few hundred aggregates at a time."""
+    programme = register.programme
+    volunteers: list[Volunteer] = []
+    for index in range(max(2, events // 125)):
+        applied = START - timedelta(days=rng.randrange(60, 200))
+        volunteer = Volunteer.apply(form=volunteer_form(name=f"志愿者{index}"),
+                                    approval_levels=programme.approval_levels,
+                                    applied_on=applied, today=TODAY, actor=STAFF)
+        for step, level in enumerate(programme.approval_levels):
+            volunteer.review(level=level.value, decision="approve", opinion="同意",
+                             on=applied + timedelta(days=7 * (step + 1)), today=TODAY,
+                             actor=STAFF)
+        volunteers.append(volunteer)
+    children: list[Child] = []
+    for index in range(max(2, events // 50)):
+        registered = START - timedelta(days=rng.randrange(1, 30))
+        child = Child.register(today=TODAY, actor=STAFF, **child_record(
+            name=f"孩子{index}", registered_on=registered,
+            birth_date=date(2011, 1, 1) + timedelta(days=rng.randrange(3650)),
+            region_code=f"4208{rng.randrange(10, 99)}{rng.randrange(100, 120)}"))
+        if rng.random() < 0.1:
+            child.change_parent(Parent(role="mother", status="home"), today=TODAY,
+                                actor=TEACHER, reason="返乡",
+                                on=START + timedelta(days=rng.randrange(700)))
+        children.append(child)
+    for batch in chunks([*volunteers, *children], 300):
+        register.save(*batch)
+
+    pairings = []
+    for child in children:
+        pairings.append(Pairing.form(
+            children=[child], volunteers=[rng.choice(volunteers)], principle="nearby",
+            agreement_signed_on=START, starts_on=START, duty_sets=programme.duty_sets,
+            today=TODAY, actor=STAFF))
+    recorded = sum(aggregate.version for aggregate in (*volunteers, *children))
+    contacts = max(0, events - recorded - len(pairings))
+    left = len(pairings)
+    for batch in chunks(pairings, 20):
+        for pairing in batch:
+            share = min(98, contacts // left)  # under 100: no snapshot while saving
+            left -= 1
+            for _ in range(share):
+                kind = rng.choice(KINDS)
+                pairing.record_contact(
+                    kind=kind, occurred_on=START + timedelta(days=rng.randrange(730)),
+                    notes="", today=TODAY, actor=MOTHER, known_kinds=programme.contact_kinds,
+                    items=rng.randrange(1, 4) if kind == "material_aid" else 0)
+            contacts -= share
+        register.save(*batch)
+
+
+# -- measuring ----------------------------------------------------------------------------------
+
+
+def plain_read(register: CareRegister, page: int = 2000) -> float:
+    """Seconds to select and decode the whole log, as a projection must."""
+    started = time.perf_counter()
+    position = 0
+    while notifications := register.recorder.select_notifications(
+            start=position, limit=page, inclusive_of_start=False):
+        for notification in notifications:
+            register.mapper.to_domain_event(notification)
+        position = notifications[-1].id
+    return time.perf_counter() - started
+
+
+def one_event_per_transaction(runner: ViewRunner, view: type[View], limit: int) -> float:
+    """Seconds for the library's path: read, then ``process_event`` one at a time."""
+    recorder = runner.store.recorder(view, SCRATCH)
+    projection = view(recorder)
+    app = runner.app
+    started = time.perf_counter()
+    position, done = 0, 0
+    while done < limit and (notifications := app.recorder.select_notifications(
+            start=position, limit=min(500, limit - done), inclusive_of_start=False)):
+        for notification in notifications:
+            projection.process_event(app.mapper.to_domain_event(notification),
+                                     Tracking(app.name, notification.id))
+        position, done = notifications[-1].id, done + len(notifications)
+    elapsed = time.perf_counter() - started
+    runner.store.drop(view.name, SCRATCH)
+    return elapsed
+
+
+def batched_first(runner: ViewRunner, view: type[View], limit: int) -> float:
+    """Seconds for ``ViewRunner.catch_up`` over the first ``limit`` events."""
+    started = time.perf_counter()
+    runner.catch_up(view, generation=SCRATCH, limit=limit)
+    elapsed = time.perf_counter() - started
+    runner.store.drop(view.name, SCRATCH)
+    return elapsed
+
+
+def rebuild(runner: ViewRunner, view: type[View]) -> float:
+    started = time.perf_counter()
+    runner.rebuild(view)
+    return time.perf_counter() - started
+
+
+def duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.1f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("events", nargs="?", type=int, default=100_000)
+    parser.add_argument("--single", type=int, default=10_000,
+                        help="events for the one-event-per-transaction baseline")
+    parser.add_argument("--batch-sizes", default="1,100,500,2000")
+    args = parser.parse_args()
+    sizes = [int(size) for size in args.batch_sizes.split(",")]
+
+    schema = f"bench_rebuild_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+        conn.execute(f'CREATE SCHEMA "{schema}"')
+    settings = settings_for(schema)
+    configured = build_view_store(settings).postgres
+    assert configured is not None
+    views = ViewStore("postgres", postgres=replace(configured, pool_size=1))
+    register: CareRegister | None = None
+    try:
+        register = build_register(settings, clock=lambda: TODAY)
+        started = time.perf_counter()
+        generate(register, args.events, random.Random(1))
+        total = register.recorder.max_notification_id() or 0
+        generated = time.perf_counter() - started
+        single = min(args.single, total)
+        names = ", ".join(view.name for view in ALL_VIEWS)
+        print(f"log: {total:,} events generated in {generated:.1f} s "
+              f"({total / generated:,.0f} events/s), schema {schema}")
+        print(f"views ({len(ALL_VIEWS)}): {names}")
+        print("rates are log events per second through ALL views together "
+              "(each view reads the log itself)\n")
+
+        read = plain_read(register)
+        ceiling = total / read
+        print(f"ceiling   plain read of the log (select + decode): {ceiling:>9,.0f} events/s "
+              f"(1,000,000 in {duration(MILLION / ceiling)})")
+
+        runner = ViewRunner(register, views, ALL_VIEWS)
+        per_view = {view.name: one_event_per_transaction(runner, view, single)
+                    for view in ALL_VIEWS}
+        baseline = single / sum(per_view.values())
+        print(f"baseline  one event per transaction (View.process_event), first {single:,}: "
+              f"{baseline:>7,.0f} events/s (1,000,000 in {duration(MILLION / baseline)})")
+        print("          per view: " + ", ".join(
+            f"{name} {single / seconds:,.0f}" for name, seconds in per_view.items()))
+        print()
+        print(f"{'batched ViewRunner':<32}{'events/s':>10}{'× baseline':>12}"
+              f"{'÷ ceiling':>11}{'1,000,000 in':>15}")
+        for size in sizes:
+            runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size)
+            if size == 1:
+                what, count = f"batch 1, catch_up first {single:,}", single
+                timings = {view.name: batched_first(runner, view, single) for view in ALL_VIEWS}
+            else:
+                what, count = f"batch {size}, rebuild all {total:,}", total
+                timings = {view.name: rebuild(runner, view) for view in ALL_VIEWS}
+            rate = count / sum(timings.values())
+            print(f"{what:<32}{rate:>10,.0f}{rate / baseline:>11.1f}×{rate / ceiling:>10.2f}"
+                  f"{duration(MILLION / rate):>15}")
+            print("    per view: " + ", ".join(
+                f"{name} {count / seconds:,.0f}" for name, seconds in timings.items()))
+        print(f"\ntarget (issue 3): rebuild at least half the plain read rate, "
+              f"i.e. {ceiling / 2:,.0f} events/s for all views")
+    finally:
+        views.close()
+        if register is not None:
+            register.close()
+        drop_schemas(schema)
+
+
+def drop_schemas(schema: str) -> None:
+    with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+        rows = conn.execute("SELECT schema_name FROM information_schema.schemata"
+                            " WHERE schema_name = %s OR schema_name LIKE %s",
+                            (schema, schema + "\\_%")).fetchall()
+        for (name,) in rows:
+            conn.execute(f'DROP SCHEMA "{name}" CASCADE')
+
+
+if __name__ == "__main__":
+    main()

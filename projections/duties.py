@@ -1,0 +1,249 @@
+"""Duty status per pairing (履职情况): met, due or overdue, kept current as contacts arrive.
+
+One row per (pairing, duty rule), so "who is overdue today in county X" is one query over the
+stored rows (:func:`overdue`), not a replay of every pairing. The rows are what the domain's pure
+:func:`~domain.duties.evaluate_duties` says; this view only decides *as of which day*:
+
+- Applying a batch evaluates each pairing it touched once, at the end of the batch, as of the day
+  its latest event was recorded in China time (记录日), never earlier than the pairing's start,
+  its last contact, its end or its previous evaluation. The day comes from the log, not the wall
+  clock, so a rebuild from zero gives the same rows.
+- As the date moves on, :meth:`DutyView.refresh` re-evaluates, as of the new day, every active
+  pairing evaluated before it (the daily scan and the projector call it). An ended pairing is no
+  longer evaluated: its rows stay as they were when it ended.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, date
+from typing import Any, ClassVar, NamedTuple
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from domain.duties import DEFAULT_CALENDAR, SchoolCalendar, evaluate_duties, rules_for
+from domain.events import (
+    PAIRING_EVENTS,
+    ChildRegistered,
+    ContactRecorded,
+    PairingEnded,
+    PairingFormed,
+    VolunteerApplied,
+)
+from projections.events import Dispatching, csv, handles, iso
+from projections.projection import View
+from projections.recorders import PostgresViewRecorder, ViewRecorder
+from projections.sql import Row, Tx
+
+_CHUNK = 500  # pairings evaluated per pair of reads
+
+
+class _Contact(NamedTuple):
+    kind: str
+    occurred_on: date
+
+
+class DutyView(Dispatching, View):
+    """Where each duty of each pairing stands (履职情况), with the reason in words."""
+
+    name = "duties"
+    tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
+              "duty_contacts", "duty_status")
+    schema = (
+        "CREATE TABLE IF NOT EXISTS duty_children (child_id TEXT PRIMARY KEY,"
+        " region_code TEXT NOT NULL, school TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS duty_volunteers (volunteer_id TEXT PRIMARY KEY,"
+        " region_code TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS duty_pairings (pairing_id TEXT PRIMARY KEY,"
+        " starts_on TEXT NOT NULL, ended_on TEXT, duty_sets TEXT NOT NULL,"
+        " child_ids TEXT NOT NULL, volunteer_ids TEXT NOT NULL, region_code TEXT NOT NULL,"
+        " school TEXT NOT NULL, last_contact_on TEXT, evaluated_on TEXT)",
+        "CREATE INDEX IF NOT EXISTS duty_pairings_evaluated ON duty_pairings (evaluated_on)",
+        "CREATE TABLE IF NOT EXISTS duty_pairing_volunteers (pairing_id TEXT NOT NULL,"
+        " volunteer_id TEXT NOT NULL, region_code TEXT, PRIMARY KEY (pairing_id, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS duty_pairing_volunteers_volunteer"
+        " ON duty_pairing_volunteers (volunteer_id)",
+        "CREATE TABLE IF NOT EXISTS duty_contacts (pairing_id TEXT NOT NULL,"
+        " contact_id TEXT NOT NULL, kind TEXT NOT NULL, occurred_on TEXT NOT NULL,"
+        " PRIMARY KEY (pairing_id, contact_id))",
+        "CREATE TABLE IF NOT EXISTS duty_status (pairing_id TEXT NOT NULL,"
+        " ordinal INTEGER NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL,"
+        " status TEXT NOT NULL, period_label TEXT NOT NULL, period_start TEXT NOT NULL,"
+        " period_end TEXT NOT NULL, last_qualifying_contact TEXT, overdue_since TEXT,"
+        " reason TEXT NOT NULL, evaluated_on TEXT NOT NULL, PRIMARY KEY (pairing_id, name))",
+        "CREATE INDEX IF NOT EXISTS duty_status_day ON duty_status (evaluated_on, status)",
+    )
+    #: The programme's school calendar (校历), for duties by term.
+    calendar: ClassVar[SchoolCalendar] = DEFAULT_CALENDAR
+    #: Where the programme is: an event's recorded instant is a day in this zone.
+    timezone: ClassVar[ZoneInfo] = ZoneInfo("Asia/Shanghai")
+
+    @classmethod
+    def recorded_on(cls, event: Any) -> date:
+        """The day ``event`` was recorded, in the programme's time zone (China time)."""
+        stamp = event.timestamp
+        if stamp.tzinfo is None:  # the library records UTC unless told otherwise
+            stamp = stamp.replace(tzinfo=UTC)
+        return stamp.astimezone(cls.timezone).date()
+
+    def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
+        """Apply the batch, then evaluate each pairing it touched once, as of its latest day."""
+        touched: dict[str, date] = {}
+        for position, event in events:
+            tx.position = position
+            self.apply(event, tx)
+            if type(event) in PAIRING_EVENTS:
+                key, day = str(event.originator_id), self.recorded_on(event)
+                touched[key] = max(day, touched.get(key, day))
+        self.evaluate(tx, touched)
+
+    @handles(ChildRegistered)
+    def _child(self, e: Any, tx: Tx) -> None:
+        tx.execute("INSERT INTO duty_children (child_id, region_code, school) VALUES (?,?,?)",
+                   (str(e.originator_id), e.region_code, e.school))
+
+    @handles(VolunteerApplied)
+    def _volunteer(self, e: Any, tx: Tx) -> None:
+        tx.execute("INSERT INTO duty_volunteers (volunteer_id, region_code) VALUES (?,?)",
+                   (str(e.originator_id), e.form.region_code))
+
+    @handles(PairingFormed)
+    def _formed(self, e: Any, tx: Tx) -> None:
+        pairing_id = str(e.originator_id)
+        child = tx.execute("SELECT region_code, school FROM duty_children WHERE child_id = ?",
+                           (str(e.child_ids[0]),)).one()
+        volunteers = [(pairing_id, str(v), _region_of(tx, v)) for v in e.volunteer_ids]
+        region = child["region_code"] if child else (volunteers[0][2] or "")
+        tx.execute(
+            "INSERT INTO duty_pairings (pairing_id, starts_on, duty_sets, child_ids,"
+            " volunteer_ids, region_code, school) VALUES (?,?,?,?,?,?,?)",
+            (pairing_id, iso(e.starts_on), csv(e.duty_sets), csv(e.child_ids),
+             csv(e.volunteer_ids), region, child["school"] if child else ""))
+        tx.executemany("INSERT INTO duty_pairing_volunteers (pairing_id, volunteer_id,"
+                       " region_code) VALUES (?,?,?)", volunteers)
+
+    @handles(ContactRecorded)
+    def _contact(self, e: Any, tx: Tx) -> None:
+        contact, on = e.contact, iso(e.contact.occurred_on)
+        tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on)"
+                   " VALUES (?,?,?,?)", (str(e.originator_id), contact.id, contact.kind, on))
+        tx.execute("UPDATE duty_pairings SET last_contact_on = CASE WHEN last_contact_on IS NULL"
+                   " OR last_contact_on < ? THEN ? ELSE last_contact_on END WHERE pairing_id = ?",
+                   (on, on, str(e.originator_id)))
+
+    @handles(PairingEnded)
+    def _ended(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE duty_pairings SET ended_on = ? WHERE pairing_id = ?",
+                   (iso(e.on), str(e.originator_id)))
+
+    @classmethod
+    def refresh(cls, tx: Tx, on: date) -> int:
+        """Re-evaluate as of ``on`` every active pairing evaluated before it; returns how many.
+
+        On PostgreSQL it first locks the pairings' table against batches being applied (they
+        wait for it, it waits for them), so neither reads the other's half-done work.
+        """
+        if tx.engine == "postgres":
+            tx.execute("LOCK TABLE duty_pairings IN SHARE ROW EXCLUSIVE MODE")
+        stale = tx.execute("SELECT pairing_id FROM duty_pairings WHERE ended_on IS NULL"
+                           " AND evaluated_on < ? ORDER BY pairing_id", (iso(on),)).all()
+        cls.evaluate(tx, {row["pairing_id"]: on for row in stale})
+        return len(stale)
+
+    @classmethod
+    def evaluate(cls, tx: Tx, pairings: Mapping[str, date]) -> None:
+        """Evaluate and store each pairing (id → the earliest day to evaluate it as of)."""
+        ids = sorted(pairings)
+        for first in range(0, len(ids), _CHUNK):
+            chunk = ids[first:first + _CHUNK]
+            marks = ", ".join("?" * len(chunk))
+            contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in chunk}
+            for row in tx.execute("SELECT pairing_id, kind, occurred_on FROM duty_contacts"
+                                  f" WHERE pairing_id IN ({marks})", chunk).all():
+                contacts[row["pairing_id"]].append(
+                    _Contact(row["kind"], date.fromisoformat(row["occurred_on"])))
+            for pairing in tx.execute(f"SELECT * FROM duty_pairings WHERE pairing_id IN ({marks})"
+                                      " ORDER BY pairing_id", chunk).all():
+                key = pairing["pairing_id"]
+                cls._store(tx, pairing, contacts[key], pairings[key])
+
+    @classmethod
+    def _store(cls, tx: Tx, pairing: Row, contacts: list[_Contact], at_least: date) -> None:
+        starts_on, ended_on = date.fromisoformat(pairing["starts_on"]), _day(pairing["ended_on"])
+        known = (starts_on, ended_on, _day(pairing["last_contact_on"]),
+                 _day(pairing["evaluated_on"]))
+        on = max(at_least, *(day for day in known if day is not None))
+        statuses = evaluate_duties(
+            rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts, on,
+            starts_on=starts_on, ends_on=ended_on, calendar=cls.calendar)
+        key = pairing["pairing_id"]
+        tx.execute("DELETE FROM duty_status WHERE pairing_id = ?", (key,))
+        tx.executemany(
+            "INSERT INTO duty_status (pairing_id, ordinal, name, title, status, period_label,"
+            " period_start, period_end, last_qualifying_contact, overdue_since, reason,"
+            " evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+            [(key, ordinal, s.name, s.title, s.status.value, s.period.label,
+              iso(s.period.start), iso(s.period.end), iso(s.last_qualifying_contact),
+              iso(s.overdue_since), s.reason, iso(on)) for ordinal, s in enumerate(statuses)])
+        tx.execute("UPDATE duty_pairings SET evaluated_on = ? WHERE pairing_id = ?",
+                   (iso(on), key))
+
+
+def _region_of(tx: Tx, volunteer_id: object) -> str | None:
+    row = tx.execute("SELECT region_code FROM duty_volunteers WHERE volunteer_id = ?",
+                     (str(volunteer_id),)).one()
+    return None if row is None else str(row["region_code"])
+
+
+def _day(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+@contextmanager
+def writing(recorder: ViewRecorder) -> Iterator[Tx]:
+    """A write transaction on a view's tables outside a batch, e.g. for :meth:`refresh`."""
+    with recorder.datastore.transaction(commit=True) as cursor:
+        if isinstance(recorder, PostgresViewRecorder):
+            cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
+        yield Tx(cursor, recorder.engine)
+
+
+def duties_of(tx: Tx, pairing_id: str | UUID) -> list[Row]:
+    """The pairing's duties as last evaluated, in the order of its rule sets."""
+    return tx.execute("SELECT * FROM duty_status WHERE pairing_id = ? ORDER BY ordinal",
+                      (str(pairing_id),)).all()
+
+
+def overdue(tx: Tx, on: date, *, region_code: str | None = None,
+            volunteer_id: str | None = None, after: str | None = None,
+            limit: int = 100) -> list[Row]:
+    """Overdue duties of active pairings as evaluated on ``on`` (逾期名单), by pairing and duty.
+
+    ``region_code`` is a division-code prefix: a county's code finds its townships' pairings.
+    ``after`` is the ``cursor`` of the last row of the previous page ("pairing_id/duty"), or a
+    pairing id to start after all of that pairing's duties.
+    """
+    clauses = ["s.status = 'overdue'", "s.evaluated_on = ?", "p.ended_on IS NULL"]
+    params: list[Any] = [iso(on)]
+    if region_code:
+        clauses.append("p.region_code LIKE ?")
+        params.append(region_code + "%")
+    if volunteer_id:
+        clauses.append("s.pairing_id IN (SELECT pairing_id FROM duty_pairing_volunteers"
+                       " WHERE volunteer_id = ?)")
+        params.append(str(volunteer_id))
+    if after:
+        pairing_id, _, duty = after.partition("/")
+        if duty:
+            clauses.append("(s.pairing_id > ? OR (s.pairing_id = ? AND s.name > ?))")
+            params += [pairing_id, pairing_id, duty]
+        else:
+            clauses.append("s.pairing_id > ?")
+            params.append(pairing_id)
+    return tx.execute(
+        "SELECT s.*, p.region_code, p.school, p.child_ids, p.volunteer_ids,"
+        " s.pairing_id || '/' || s.name AS cursor FROM duty_status s"
+        " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+        f" WHERE {' AND '.join(clauses)} ORDER BY s.pairing_id, s.name LIMIT ?",
+        [*params, limit]).all()

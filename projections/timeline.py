@@ -1,0 +1,193 @@
+"""The child's timeline (成长档案时间线, the audit trail): every event about one child.
+
+One row per (child, event), from every stream that speaks of the child: its own events
+(registration, parents, guardian, profile, categories, concerns, exit), its pairings'
+(formed, contacts, ended) and the reads of its record (查阅记录). A contact on a
+one-to-many pairing (一对多) is an entry on the timeline of each child of the pairing;
+the view learns a pairing's children from ``PairingFormed`` and keeps them in
+``tl_pairing_children``.
+
+Each entry carries the log position, who recorded it (记录人), the business date it
+happened on (业务日期) and the instant it was recorded, and a few non-identifying facts
+(kind, status, reason...). Names, phones, ID numbers and free-text notes stay in the log.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from domain import events as domain_events
+from domain.events import (
+    ALL_EVENTS,
+    CategoriesChanged,
+    ChildExited,
+    ChildRegistered,
+    ConcernReported,
+    ConcernResolved,
+    ContactRecorded,
+    GuardianChanged,
+    PairingEnded,
+    PairingFormed,
+    ParentChanged,
+    ProfileUpdated,
+    RecordWasRead,
+)
+from domain.programme import Programme
+from projections.events import Dispatching, handles, iso
+from projections.projection import View
+from projections.sql import Row, Tx
+
+#: The programme's name of each event class ("ContactRecorded", not "Pairing.ContactRecorded").
+EVENT_TYPES: dict[type, str] = {
+    cls: name for name, cls in vars(domain_events).items()
+    if isinstance(cls, type) and cls in ALL_EVENTS
+}
+
+_INSERT = (
+    "INSERT INTO tl_entries (child_id, position, aggregate_id, aggregate_version, event_type,"
+    " actor_id, actor_role, occurred_on, recorded_at, details)")
+
+
+def instant(moment: datetime) -> str:
+    """An instant as stored: UTC, ISO 8601 with microseconds, so text order is time order."""
+    if moment.tzinfo is None:
+        raise ValueError(f"an instant needs its offset from UTC: {moment!r}")
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+class ChildTimeline(Dispatching, View):
+    """Every event about each child, in log order (the auditors' 督导 trail)."""
+
+    name = "timeline"
+    tables = ("tl_entries", "tl_pairing_children")
+    schema = (
+        # The primary key (child_id, position) is the index on child_id, in timeline order.
+        "CREATE TABLE IF NOT EXISTS tl_entries ("
+        " child_id TEXT NOT NULL, position BIGINT NOT NULL, aggregate_id TEXT NOT NULL,"
+        " aggregate_version INTEGER NOT NULL, event_type TEXT NOT NULL,"
+        " actor_id TEXT NOT NULL, actor_role TEXT NOT NULL, occurred_on TEXT NOT NULL,"
+        " recorded_at TEXT NOT NULL, details TEXT NOT NULL,"
+        " PRIMARY KEY (child_id, position))",
+        "CREATE TABLE IF NOT EXISTS tl_pairing_children ("
+        " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL,"
+        " PRIMARY KEY (pairing_id, child_id))",
+    )
+
+    # -- the child's own events -----------------------------------------------------------
+
+    @handles(ChildRegistered)
+    def _registered(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.registered_on, {
+            "categories": list(e.categories),
+            "parents": {p.role.value: p.status.value for p in e.parents},
+            "guardian": None if e.guardian is None else e.guardian.relation})
+
+    @handles(ParentChanged)
+    def _parent_changed(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on, {
+            "role": e.parent.role.value, "status": e.parent.status.value, "reason": e.reason})
+
+    @handles(GuardianChanged)
+    def _guardian_changed(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on,
+               {"relation": e.guardian.relation, "reason": e.reason})
+
+    @handles(ProfileUpdated)
+    def _profile_updated(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on, {})  # health and psychology notes stay in the log
+
+    @handles(CategoriesChanged)
+    def _categories_changed(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on,
+               {"categories": list(e.categories), "reason": e.reason})
+
+    @handles(ConcernReported)
+    def _concern_reported(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.occurred_on,
+               {"concern_id": e.concern_id, "kind": e.kind})
+
+    @handles(ConcernResolved)
+    def _concern_resolved(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on, {"concern_id": e.concern_id})
+
+    @handles(ChildExited)
+    def _exited(self, e: Any, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
+
+    # -- its pairings' events -------------------------------------------------------------
+
+    @handles(PairingFormed)
+    def _pairing_formed(self, e: Any, tx: Tx) -> None:
+        tx.executemany("INSERT INTO tl_pairing_children (pairing_id, child_id) VALUES (?, ?)",
+                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+        details = {"principle": e.principle.value, "children": len(e.child_ids),
+                   "volunteer_ids": [str(v) for v in e.volunteer_ids],
+                   "duty_sets": list(e.duty_sets),
+                   "agreement_signed_on": iso(e.agreement_signed_on)}
+        for child_id in e.child_ids:
+            _entry(tx, e, child_id, e.starts_on, details)
+
+    @handles(ContactRecorded)
+    def _contact_recorded(self, e: Any, tx: Tx) -> None:
+        contact = e.contact
+        _for_pairing(tx, e, contact.occurred_on, {
+            "contact_id": contact.id, "kind": contact.kind,
+            "duration_minutes": contact.duration_minutes, "items": contact.items})
+
+    @handles(PairingEnded)
+    def _pairing_ended(self, e: Any, tx: Tx) -> None:
+        _for_pairing(tx, e, e.on, {"reason": e.reason})
+
+    # -- reads of its record (查阅记录) --------------------------------------------------
+
+    @handles(RecordWasRead)
+    def _read(self, e: Any, tx: Tx) -> None:
+        # A read carries no business date of its own: the day it was read, in China.
+        day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
+        _entry(tx, e, e.child_id, day, {"what": e.what, "reason": e.reason})
+
+
+def _for_pairing(tx: Tx, e: Any, occurred_on: date, details: dict[str, Any]) -> None:
+    """One entry for each child of the event's pairing, in one statement."""
+    tx.execute(
+        _INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tl_pairing_children"
+        " WHERE pairing_id = ?", (*_facts(tx, e, occurred_on, details), str(e.originator_id)))
+
+
+def _entry(tx: Tx, e: Any, child_id: object, occurred_on: date,
+           details: dict[str, Any]) -> None:
+    tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)",
+               (str(child_id), *_facts(tx, e, occurred_on, details)))
+
+
+def _facts(tx: Tx, e: Any, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:
+    """The entry's columns after ``child_id``."""
+    return (tx.position, str(e.originator_id), e.originator_version, EVENT_TYPES[type(e)],
+            e.actor.id, e.actor.role, iso(occurred_on), instant(e.timestamp),
+            json.dumps(details, ensure_ascii=False, sort_keys=True))
+
+
+def timeline(tx: Tx, child_id: object, *, occurred_until: date | None = None,
+             recorded_until: datetime | None = None, after_position: int | None = None,
+             limit: int = 100) -> list[Row]:
+    """The child's entries in log order: those that happened on or before ``occurred_until``
+    and were recorded at or before ``recorded_until``, after the cursor ``after_position``.
+
+    Each row has ``details`` decoded to a dict.
+    """
+    clauses = ["child_id = ?"]
+    params: list[Any] = [str(child_id)]
+    bounds: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
+        ("occurred_on <= ?", occurred_until, iso), ("recorded_at <= ?", recorded_until, instant),
+        ("position > ?", after_position, int))
+    for clause, value, encode in bounds:
+        if value is not None:
+            clauses.append(clause)
+            params.append(encode(value))
+    rows = tx.execute("SELECT * FROM tl_entries WHERE " + " AND ".join(clauses)
+                      + " ORDER BY position LIMIT ?", [*params, limit]).all()
+    return [{**row, "details": json.loads(row["details"])} for row in rows]
