@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import base64
+import os
 import secrets
+import subprocess
+import sys
 from typing import Annotated
 
 import typer
@@ -28,6 +31,9 @@ def _settings():
 def serve(
     host: Annotated[str | None, typer.Option(help="Address to listen on (AIXIN_HOST).")] = None,
     port: Annotated[int | None, typer.Option(help="Port (AIXIN_PORT, default 8000).")] = None,
+    with_worker: Annotated[bool, typer.Option(
+        "--worker/--no-worker",
+        help="Without Redis, also run a background worker and the schedule.")] = True,
 ) -> None:
     """Run the HTTP service (on the embedded SQLite store unless AIXIN_STORE=postgres)."""
     import uvicorn
@@ -37,8 +43,52 @@ def serve(
     settings = _settings()
     typer.echo(f"Aixin serving on http://{host or settings.host}:{port or settings.port} "
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
-    uvicorn.run(create_app(settings), host=host or settings.host, port=port or settings.port,
-                log_level="info")
+    background = None if settings.redis_url or not with_worker else _embedded_worker()
+    try:
+        uvicorn.run(create_app(settings), host=host or settings.host,
+                    port=port or settings.port, log_level="info")
+    finally:
+        if background is not None:
+            background.terminate()
+            background.wait(30)
+
+
+def _embedded_worker() -> subprocess.Popen[bytes]:
+    """``aixin worker --beat`` beside the API, on the broker that needs no server."""
+    typer.echo("Aixin background worker and schedule: embedded (no Redis configured)")
+    return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"])
+
+
+@app.command()
+def worker(
+    queues: Annotated[str, typer.Option("--queues", "-Q", help="Queues to serve.")] =
+        "reminders,reports,maintenance",
+    concurrency: Annotated[int | None, typer.Option(
+        help="Worker processes (AIXIN_WORKER_CONCURRENCY).")] = None,
+    beat: Annotated[bool, typer.Option(help="Also run the schedule (one process only).")] =
+        False,
+) -> None:
+    """Run a Celery worker (background reminders and reports)."""
+    from workers.app import create_celery
+
+    settings = _settings()
+    celery = create_celery(settings)
+    argv = ["worker", "--loglevel=INFO", f"--queues={queues}",
+            f"--concurrency={concurrency or settings.worker_concurrency}",
+            f"--hostname=aixin-{os.getpid()}@%h"]
+    if beat:
+        argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
+    celery.worker_main(argv)
+
+
+@app.command("beat")
+def beat_command() -> None:
+    """Run the Celery schedule (daily reminder scan, quarterly reports): one per deployment."""
+    from workers.app import create_celery
+
+    settings = _settings()
+    create_celery(settings).start(["beat", "--loglevel=INFO",
+                                   f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
 
 
 @app.command("settings")

@@ -40,7 +40,11 @@ class Settings(BaseSettings):
     projections_poll_interval: float = Field(default=0.5, gt=0)
     projections_batch_size: int = Field(default=500, ge=1)
 
-    redis_url: str | None = None
+    redis_url: str | None = None  # the Celery broker and result backend in production
+    redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis
+    worker_concurrency: int = Field(default=2, ge=1)
+    reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time
+    report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
     cipher_key: SecretStr | None = None
     secret_key: SecretStr | None = None
     admin_password: SecretStr | None = None
@@ -50,7 +54,8 @@ class Settings(BaseSettings):
     approval_levels: CommaList = tuple(level.value for level in ReviewLevel)
     extra_contact_kinds: CommaList = ()
 
-    @field_validator("duty_sets", "approval_levels", "extra_contact_kinds", mode="before")
+    @field_validator("duty_sets", "approval_levels", "extra_contact_kinds", "report_regions",
+                     mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -80,6 +85,9 @@ class Settings(BaseSettings):
             if self.cipher_key is None:
                 raise ValueError("AIXIN_CIPHER_KEY must be set in production: children's "
                                  "records are encrypted at rest")
+            if not self.redis_url:
+                raise ValueError("AIXIN_REDIS_URL must be set in production: the workers' "
+                                 "broker is Redis")
         self.programme()  # unknown duty sets or levels fail at start
         return self
 
@@ -95,6 +103,22 @@ class Settings(BaseSettings):
         if self.projections_in_process is None:
             return self.store == "sqlite"
         return self.projections_in_process
+
+    @property
+    def broker_url(self) -> str:
+        """Redis when configured; otherwise kombu's file-system transport under the data
+        folder, which needs no server (the embedded default)."""
+        return self.redis_url or "filesystem://"
+
+    @property
+    def broker_folder(self) -> Path:
+        return self.data_dir / "broker"
+
+    @property
+    def result_backend(self) -> str:
+        if self.redis_url:
+            return self.redis_url
+        return f"file://{(self.data_dir / 'results').resolve()}"
 
     @property
     def sqlite_path(self) -> Path:
