@@ -70,7 +70,7 @@ def create_celery(settings: Settings) -> Celery:
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
     if not settings.redis_url:
-        for folder in ("in", "processed"):
+        for folder in ("in", "processed", "control"):
             (settings.broker_folder / folder).mkdir(parents=True, exist_ok=True)
         (settings.data_dir / "results").mkdir(parents=True, exist_ok=True)
     return app
@@ -86,7 +86,8 @@ def _transport_options(settings: Settings) -> dict[str, Any]:
         return options
     folder = settings.broker_folder
     return {"data_folder_in": str(folder / "in"), "data_folder_out": str(folder / "in"),
-            "processed_folder": str(folder / "processed"), "store_processed": False}
+            "processed_folder": str(folder / "processed"), "store_processed": False,
+            "control_folder": str(folder / "control")}
 
 
 def _result_options(settings: Settings) -> dict[str, Any]:
