@@ -77,6 +77,10 @@ def _principal(request: Request, register: Register, tokens: TokenIssuer,
 Caller = Annotated[Principal, Depends(_principal)]
 
 
+#: Each role check made by ``roles`` and the roles it admits (the OpenAPI 403s name them).
+ROLE_CHECKS: dict[Callable[..., Principal], tuple[str, ...]] = {}
+
+
 def roles(*allowed: str) -> Callable[[Principal], Principal]:
     """A dependency that admits only the given roles (403 for the others)."""
 
@@ -87,13 +91,15 @@ def roles(*allowed: str) -> Callable[[Principal], Principal]:
                                 f"allowed: {', '.join(allowed)}")
         return caller
 
+    ROLE_CHECKS[check] = allowed
     return check
 
 
 _ETAG = re.compile(r'^(W/)?"?(\d+)"?$')
 
 
-def _if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
+def if_match_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
+    """The version an ``If-Match`` header expects (None: no condition); 412 if malformed."""
     if if_match is None or if_match.strip() == "*":
         return None
     found = _ETAG.match(if_match.strip())
@@ -103,7 +109,7 @@ def _if_match(if_match: Annotated[str | None, Header()] = None) -> int | None:
     return int(found.group(2))
 
 
-IfMatch = Annotated[int | None, Depends(_if_match)]
+IfMatch = Annotated[int | None, Depends(if_match_version)]
 
 
 def etag(version: int) -> str:

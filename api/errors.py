@@ -1,15 +1,54 @@
-"""HTTP errors: 404 unknown or out of scope, 409 a rule, 412 If-Match, 422 a field."""
+"""HTTP errors: 404 unknown or out of scope, 409 a rule, 412 If-Match, 422 a field.
+
+Every operation in ``/openapi.json`` documents the errors it can answer with, each with
+the one ``{"detail": ...}`` model and a one-line description. They are added here, in
+one place, from what each route is made of (see ``error_responses``), not by hand per
+route: a route added later is documented the same way.
+"""
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any
 
+from fastapi import FastAPI, Request, routing
+from fastapi.dependencies.models import Dependant
+from fastapi.responses import JSONResponse
+from fastapi.routing import APIRoute
+from fastapi.security import OAuth2PasswordRequestForm
+from pydantic import BaseModel, Field
+from pydantic.json_schema import models_json_schema
+
+from api.deps import ROLE_CHECKS, if_match_version, oauth2
+from api.middleware import MAX_BODY
 from domain.errors import DomainError, InvalidRecord, NotFound, StaleVersion
 
 
+class FieldError(BaseModel):
+    """One field at fault: where it is (``loc``), what is wrong, and which check failed."""
+
+    loc: list[str | int] = Field(examples=[["query", "as_of"]])
+    msg: str = Field(examples=["2026-09-01 is in the future; history is of what has happened"])
+    type: str = Field(examples=["future_date"])
+
+
+class ErrorBody(BaseModel):
+    """Every error answer: ``detail`` is a message, or (422) the fields at fault."""
+
+    detail: str | list[FieldError] = Field(
+        examples=["the volunteer is rejected and cannot be paired"])
+    rule: str | None = Field(default=None, description="The domain rule a 409 names.",
+                             examples=["volunteer_not_approved"])
+
+
+_COMMANDS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+_WITH_BODY = frozenset({"POST", "PUT", "PATCH"})
+_REF = "#/components/schemas/{model}"
+
+
 def install(app: FastAPI) -> None:
-    """Map the domain's one error hierarchy onto HTTP, naming the rule or the field."""
+    """Map the domain's one error hierarchy onto HTTP, naming the rule or the field;
+    document each route's errors in the OpenAPI document."""
 
     @app.exception_handler(InvalidRecord)
     def _invalid(request: Request, error: InvalidRecord) -> JSONResponse:
@@ -31,3 +70,119 @@ def install(app: FastAPI) -> None:
     def _rule(request: Request, error: DomainError) -> JSONResponse:
         return JSONResponse(status_code=409, content={"detail": error.message,
                                                       "rule": error.rule})
+
+    app.openapi = _documented(app)  # type: ignore[method-assign]
+
+
+# -- the errors in the OpenAPI document ---------------------------------------------------
+
+
+def error_responses(dependant: Dependant, method: str) -> dict[int, str]:
+    """The errors a route can answer with, each with one line saying when.
+
+    Read from the route itself: its bearer token (401), its role check (403), its path
+    naming a record or a body naming others by id (404), a command's domain rules and
+    Idempotency-Key (409, 422), If-Match (412), the body limit (413), its parameters (422).
+    """
+    calls = set(_calls(dependant))
+    authenticated = oauth2 in calls
+    command = method in _COMMANDS
+    allowed = [ROLE_CHECKS[call] for call in calls if call in ROLE_CHECKS]
+    codes: dict[int, str] = {}
+    if authenticated:
+        codes[401] = "Not authenticated: the bearer token is missing, invalid or expired."
+    elif OAuth2PasswordRequestForm in calls:
+        codes[401] = "Wrong username or password, or the account is deactivated."
+    if allowed:
+        codes[403] = f"Your role may not do this (allowed: {', '.join(allowed[0])})."
+    elif authenticated and command:
+        codes[403] = "Your role or scope may not do this to this record."
+    if dependant.path_params or (authenticated and command and _names_records(dependant)):
+        codes[404] = "No such record, or it lies outside your scope (the two are not told apart)."
+    if command:
+        codes[409] = ("A rule of the domain refuses the command (`rule` names it), a "
+                      "concurrent change won, or this Idempotency-Key is still in flight.")
+    if if_match_version in calls:
+        codes[412] = "If-Match names a version that is no longer current; nothing was recorded."
+    if method in _WITH_BODY:
+        codes[413] = f"The request body is over {MAX_BODY} bytes."
+    if command:
+        codes[422] = ("A field is missing or malformed (`detail` names it), or the "
+                      "Idempotency-Key was used with another request.")
+    elif _has_parameters(dependant):
+        codes[422] = "A parameter is malformed (`detail` names it)."
+    return codes
+
+
+def _documented(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """``app.openapi`` that adds every route's error responses to the generated document."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            document = generate()
+            _add_error_model(document)
+            for path, route in _api_routes(app):
+                for method in sorted(route.methods or ()):
+                    operation = document.get("paths", {}).get(path, {}).get(method.lower())
+                    if operation is not None:
+                        _add_errors(operation, error_responses(route.dependant, method))
+        return app.openapi_schema  # type: ignore[return-value]
+
+    return openapi
+
+
+def _add_error_model(document: dict[str, Any]) -> None:
+    _, schemas = models_json_schema([(ErrorBody, "serialization")], ref_template=_REF)
+    document.setdefault("components", {}).setdefault("schemas", {}).update(schemas["$defs"])
+
+
+def _add_errors(operation: dict[str, Any], codes: dict[int, str]) -> None:
+    """Document each code with the error model; a route's own description is kept, but
+    FastAPI's default 422 gives way, since a 422 may also carry a plain message."""
+    responses = operation.setdefault("responses", {})
+    content = {"application/json": {"schema": {"$ref": _REF.format(model="ErrorBody")}}}
+    for code, description in codes.items():
+        documented = responses.get(str(code))
+        if documented is None or documented.get("description") == "Validation Error":
+            responses[str(code)] = {"description": description, "content": content}
+        else:
+            documented.setdefault("content", content)
+
+
+def _api_routes(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
+    """(path as the document names it, route) for every API route.
+
+    FastAPI from 0.12x keeps included routers apart and walks them with
+    ``iter_route_contexts``; earlier versions copy their routes into ``app.routes``.
+    """
+    contexts: Iterable[Any] = getattr(routing, "iter_route_contexts", iter)(app.routes)
+    for context in contexts:
+        route = getattr(context, "original_route", context)
+        if isinstance(route, APIRoute) and context.path_format:
+            yield context.path_format, route
+
+
+def _calls(dependant: Dependant) -> Iterator[Any]:
+    """Every dependency the route calls, however deep."""
+    for dependency in dependant.dependencies:
+        yield dependency.call
+        yield from _calls(dependency)
+
+
+def _has_parameters(dependant: Dependant) -> bool:
+    """Whether the route reads a path, query, header or cookie parameter, or a body."""
+    if (dependant.path_params or dependant.query_params or dependant.header_params
+            or dependant.cookie_params or dependant.body_params):
+        return True
+    return any(_has_parameters(dependency) for dependency in dependant.dependencies)
+
+
+def _names_records(dependant: Dependant) -> bool:
+    """Whether the body names other records by id (``child_ids``, ``volunteer_id``...)."""
+    for param in dependant.body_params:
+        model = param.field_info.annotation
+        names = getattr(model, "model_fields", {}) or {param.name: None}
+        if any(name.endswith(("_id", "_ids")) for name in names):
+            return True
+    return False

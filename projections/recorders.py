@@ -37,7 +37,9 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
                     tracking: Tracking) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:
-            view.apply_all(events, Tx(cursor, self.engine))
+            tx = Tx(cursor, self.engine, deferred=True)
+            view.apply_all(events, tx)
+            tx.flush()
             self._insert_tracking(cursor, tracking)
 
     @contextmanager
@@ -49,7 +51,9 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
     def write(self) -> Iterator[Tx]:
         """A write transaction outside a batch (a daily refresh); no position moves."""
         with self.datastore.transaction(commit=True) as cursor:
-            yield Tx(cursor, self.engine)
+            tx = Tx(cursor, self.engine, deferred=True)
+            yield tx
+            tx.flush()
 
 
 class PostgresViewRecorder(PostgresTrackingRecorder):
@@ -74,9 +78,14 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
                     tracking: Tracking) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
-        with self.datastore.transaction(commit=True) as cursor:
+        with self.datastore.transaction(commit=True) as cursor, \
+                cursor.connection.pipeline() as pipeline:
+            # Pipeline mode: writes are sent without waiting for each reply, so a batch
+            # costs a few round trips, not one per statement; a read syncs the pipeline.
             cursor.execute(self._search_path)
-            view.apply_all(events, Tx(cursor, self.engine))
+            tx = Tx(cursor, self.engine, deferred=True, sync=pipeline.sync)
+            view.apply_all(events, tx)
+            tx.flush()
             self._insert_tracking(cursor, tracking)
 
     @contextmanager
@@ -90,7 +99,9 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
         """A write transaction outside a batch (a daily refresh); no position moves."""
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._search_path)
-            yield Tx(cursor, self.engine)
+            tx = Tx(cursor, self.engine, deferred=True)
+            yield tx
+            tx.flush()
 
 
 ViewRecorder = SQLiteViewRecorder | PostgresViewRecorder

@@ -7,11 +7,13 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from projections.projection import View
+from projections.recorders import ViewRecorder
 from projections.store import ViewStore
 
 log = logging.getLogger(__name__)
@@ -38,27 +40,36 @@ class ViewRunner:
         Each batch and its position commit together, so a crash mid-way loses at most
         the batch in flight, which the next run applies again from the committed position.
         """
-        recorder = self.store.recorder(view, generation)
-        projection = view(recorder)
-        position = recorder.max_tracking_id(self.app.name) or 0
-        applied = 0
-        while limit is None or applied < limit:
-            size = self.batch_size if limit is None else min(self.batch_size, limit - applied)
+        return self.catch_up_together([view], generation=generation, limit=limit)
+
+    def catch_up_together(self, views: Sequence[type[View]], *,
+                          generation: int | None = None, limit: int | None = None) -> int:
+        """Catch several views up reading the log once: each batch of the log is read and
+        decoded once, then applied to each view that has not seen it, in that view's own
+        transaction with its position. Returns the events applied, summed over the views.
+        """
+        targets = [_Target.of(view, self.store.recorder(view, generation), self.app.name)
+                   for view in views]
+        if not targets:
+            return 0
+        position = min(target.position for target in targets)
+        read = applied = 0
+        while limit is None or read < limit:
+            size = self.batch_size if limit is None else min(self.batch_size, limit - read)
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=size, inclusive_of_start=False)
             if not notifications:
                 break
-            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications]
-            try:
-                recorder.apply_batch(projection, events,
-                                     Tracking(self.app.name, notifications[-1].id))
-            except IntegrityError:
-                # another runner committed this batch first: nothing applied twice
-                position = recorder.max_tracking_id(self.app.name) or 0
-                continue
-            position = notifications[-1].id
-            applied += len(events)
+            last = notifications[-1].id
+            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
+                      if n.id > min(target.position for target in targets)]
+            for target in targets:
+                applied += target.apply(self.app.name, events, last)
+            position, read = last, read + len(notifications)
         return applied
+
+    def catch_up_all(self) -> int:
+        return self.catch_up_together(self.views)
 
     def refresh(self, on: date) -> int:
         """Bring date-dependent views (duty status) up to ``on``; returns rows refreshed."""
@@ -69,9 +80,6 @@ class ViewRunner:
                 with self.store.recorder(view).write() as tx:
                     refreshed += int(refresh(tx, on))
         return refreshed
-
-    def catch_up_all(self) -> int:
-        return sum(self.catch_up(view) for view in self.views)
 
     def position(self, view: type[View]) -> int:
         return self.store.recorder(view).max_tracking_id(self.app.name) or 0
@@ -97,17 +105,57 @@ class ViewRunner:
         return True
 
     def rebuild(self, view: type[View]) -> int:
-        """Rebuild ``view`` from zero into a new generation, then put it in service.
+        """Rebuild ``view`` from zero into a new generation, then put it in service."""
+        return self.rebuild_together([view])
 
-        The generation in service keeps answering until the new one has caught up;
-        events recorded meanwhile are applied to the new one before it takes over.
+    def rebuild_together(self, views: Sequence[type[View]] | None = None) -> int:
+        """Rebuild views (default: all) from zero, reading the log once for all of them.
+
+        Each is built into a new generation while the one in service keeps answering; once
+        caught up it takes over, and events recorded meanwhile are applied before the old
+        generation is dropped.
         """
-        old = self.store.current_generation(view.name)
-        new = old + 1
-        self.store.drop(view.name, new)  # a rebuild that died half-way starts again
-        applied = self.catch_up(view, generation=new)
-        self.store.promote(view.name, new)
-        applied += self.catch_up(view, generation=new)
-        self.store.drop(view.name, old)
-        log.info("rebuilt view %s: %d events into generation %d", view.name, applied, new)
+        views = list(self.views if views is None else views)
+        old = {view.name: self.store.current_generation(view.name) for view in views}
+        new = {name: generation + 1 for name, generation in old.items()}
+        for view in views:
+            self.store.drop(view.name, new[view.name])  # a rebuild that died half-way
+        groups: dict[int, list[type[View]]] = {}
+        for view in views:
+            groups.setdefault(new[view.name], []).append(view)
+        applied = sum(self.catch_up_together(group, generation=generation)
+                      for generation, group in groups.items())
+        for view in views:
+            self.store.promote(view.name, new[view.name])
+        applied += self.catch_up_together(views)
+        for view in views:
+            self.store.drop(view.name, old[view.name])
+            log.info("rebuilt view %s into generation %d", view.name, new[view.name])
         return applied
+
+
+@dataclass
+class _Target:
+    """One view being caught up: its recorder, its projection, how far it has applied."""
+
+    recorder: ViewRecorder
+    projection: View
+    position: int
+
+    @classmethod
+    def of(cls, view: type[View], recorder: ViewRecorder, app_name: str) -> _Target:
+        return cls(recorder, view(recorder), recorder.max_tracking_id(app_name) or 0)
+
+    def apply(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
+        """Apply the events after this view's position, committing ``last`` with them."""
+        if last <= self.position:
+            return 0
+        unseen = [(position, event) for position, event in events if position > self.position]
+        try:
+            self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last))
+        except IntegrityError:
+            # another runner committed this batch first: nothing applied twice
+            self.position = self.recorder.max_tracking_id(app_name) or 0
+            return 0
+        self.position = last
+        return len(unseen)

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
+from datetime import date, datetime
 from typing import Annotated, Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
 
 from api.deps import Caller, IfMatch, Register, Views, etag, roles
 from api.schemas.children import (
@@ -24,6 +26,7 @@ from api.schemas.children import (
     ResolutionIn,
 )
 from api.schemas.common import Page
+from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, business_day
 from api.scope import (
     RECORDED_READERS,
     child_changeable,
@@ -35,9 +38,13 @@ from api.security import Principal
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.sql import Row
+from projections.timeline import ChildTimeline, timeline
 
 router = APIRouter(prefix="/children", tags=["children"])
 Staff = Annotated[Principal, Depends(roles("admin", "federation", "school"))]
+#: Who reads a child's history: staff within their scope and auditors, not volunteers.
+HistoryReader = Annotated[Principal, Depends(roles("admin", "federation", "school", "auditor"))]
 
 
 def public(view: ChildView) -> ChildPublic:
@@ -128,6 +135,58 @@ def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
         register.record_read(child_id, what="record", actor=caller.actor)
     response.headers["ETag"] = etag(view.version)
     return public(view)
+
+
+#: The history's page cursor: the ``next`` of the page before, a log position.
+After = Annotated[int | None, Query(ge=0, le=2**63 - 1, description="The `next` of the "
+                                    "page before: entries after this log position.")]
+
+
+@router.get("/{child_id}/history", response_model=ChildHistory)
+def read_history(child_id: UUID, caller: HistoryReader, register: Register, views: Views,
+                 as_of: AsOf = None, known_at: KnownAt = None, after: After = None,
+                 limit: Annotated[int, Query(ge=1, le=500)] = 100) -> ChildHistory:
+    """The child's record as it was on ``as_of`` as the register knew it at ``known_at``
+    (历史回溯), and the timeline of every event about the child within both bounds.
+
+    Staff within their scope and auditors read it; volunteers may not (403), since the
+    timeline shows other people's work on the child and who read its record. Auditors'
+    and federation staff's reads are themselves recorded on the timeline (after the
+    answer is made, so a read shows on the next one).
+    """
+    zone = ZoneInfo(register.programme.timezone)
+    day = _past_day(business_day(as_of, zone) if as_of else register.today(), register)
+    known = known_at or datetime.now(zone)
+    _visible(register, views, caller, child_id)
+    state = register.child_as_of(child_id, day, known)  # 404 if not yet registered then
+    entries, cursor = _timeline_page(register, views, child_id, day, known, after, limit)
+    if caller.role in RECORDED_READERS:
+        register.record_read(child_id, what="history", actor=caller.actor)
+    return ChildHistory(as_of=day, known_at=known, state=public(state),
+                        timeline=[TimelineEntry.of(row, zone) for row in entries], next=cursor)
+
+
+def _timeline_page(register: Register, views: Views, child_id: UUID, day: date,
+                   known: datetime, after: int | None, limit: int) -> tuple[list[Row], str | None]:
+    """A page of the child's timeline within both bounds, once the views have caught up
+    with the log (bounded wait), and the cursor of the next page if there is one."""
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    with views.store.recorder(ChildTimeline).read() as tx:
+        rows = timeline(tx, child_id, occurred_until=day, recorded_until=known,
+                        after_position=after, limit=limit + 1)
+    if len(rows) > limit:
+        return rows[:limit], str(rows[limit - 1]["position"])
+    return rows, None
+
+
+def _past_day(day: date, register: Register) -> date:
+    """History is of what has happened: a business date in the future is refused (422)."""
+    if day > register.today():
+        raise RequestValidationError([{
+            "loc": ("query", "as_of"), "type": "future_date", "input": day.isoformat(),
+            "msg": f"{day} is in the future (today is {register.today()}); "
+                   "history is of what has happened"}])
+    return day
 
 
 @router.post("/{child_id}/parents/{role}", response_model=ChildPublic)

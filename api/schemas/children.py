@@ -23,9 +23,9 @@ class ParentIn(Strict):
 
 class ParentChange(Strict):
     status: ParentStatus
-    name: str | None = Field(default=None, max_length=100)
+    name: str | None = Field(default=None, max_length=100, examples=["李秀英"])
     phone: str | None = Field(default=None, max_length=40)
-    work_location: str | None = Field(default=None, max_length=200)
+    work_location: str | None = Field(default=None, max_length=200, examples=["湖北省钟祥市"])
     reason: str = Field(default="", max_length=2000, examples=["返乡就业"])
     on: date | None = None
 
@@ -34,13 +34,13 @@ class GuardianIn(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["张桂兰"])
     relation: str = Field(min_length=1, max_length=50, examples=["祖母"])
     age: int | None = Field(default=None, ge=1, le=129)
-    health: str = Field(default="", max_length=200)
-    education: str = Field(default="", max_length=100)
+    health: str = Field(default="", max_length=200, examples=["良好"])
+    education: str = Field(default="", max_length=100, examples=["小学"])
     phone: str = Field(default="", max_length=40)
 
 
 class GuardianChange(GuardianIn):
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, examples=["祖母年迈，改由姑姑照看"])
     on: date | None = None
 
 
@@ -52,9 +52,9 @@ class ConsentIn(Strict):
 
 
 class ProfileIn(Strict):
-    health: str = Field(default="", max_length=2000)
-    study: str = Field(default="", max_length=2000)
-    psychology: str = Field(default="", max_length=2000)
+    health: str = Field(default="", max_length=2000, examples=["身体健康"])
+    study: str = Field(default="", max_length=2000, examples=["成绩中等，数学较弱"])
+    psychology: str = Field(default="", max_length=2000, examples=["性格内向，想念父母"])
     on: date | None = None
 
 
@@ -73,15 +73,15 @@ class ChildCreate(Strict):
     ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
     id_number: str = Field(default="", max_length=30)
     boarding: bool = False
-    address: str = Field(default="", max_length=300)
-    village_contact: str = Field(default="", max_length=200)
-    income_source: str = Field(default="", max_length=200)
+    address: str = Field(default="", max_length=300, examples=["湖北省钟祥市石牌镇彭墩村三组"])
+    village_contact: str = Field(default="", max_length=200, examples=["村妇联主席 刘芳"])
+    income_source: str = Field(default="", max_length=200, examples=["父母务工收入"])
     profile: ProfileIn | None = None
 
 
 class CategoriesChange(Strict):
     categories: list[str] = Field(max_length=20)
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, examples=["父亲外出务工"])
     on: date | None = None
 
 

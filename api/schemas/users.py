@@ -37,8 +37,8 @@ class Token(BaseModel):
 
 class ScopeChange(Strict):
     role: Literal["admin", "federation", "school", "volunteer", "auditor"]
-    region_code: str | None = None
-    school: str | None = None
+    region_code: str | None = Field(default=None, examples=["420821"])
+    school: str | None = Field(default=None, examples=["石牌镇中心小学"])
     volunteer_id: UUID | None = None
 
 

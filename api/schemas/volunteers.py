@@ -14,14 +14,17 @@ from api.schemas.common import Strict
 class VolunteerCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["刘爱华"])
     unit: str = Field(default="", max_length=200, examples=["钟祥市妇联"])
-    address: str = Field(default="", max_length=300)
+    address: str = Field(default="", max_length=300, examples=["湖北省钟祥市郢中街道"])
     birth_date: date | None = None
     postal_code: str = Field(default="", max_length=10, examples=["431900"])
     political_status: str = Field(default="", max_length=50, examples=["中共党员"])
     position: str = Field(default="", max_length=100, examples=["干部"])
     phone: str = Field(min_length=1, max_length=40)
     education: str = Field(default="", max_length=50, examples=["大专"])
-    experience: str = Field(default="", max_length=4000)
+    experience: str = Field(default="", max_length=4000,
+                            examples=["从事妇联工作十年，曾结对帮扶三名留守儿童"])
+    email: str = Field(default="", max_length=254, examples=["liuaihua@example.cn"],
+                       description="Optional: reminders are e-mailed to it.")
     region_code: str = Field(examples=["420821"])
     applied_on: date | None = None
 
@@ -39,7 +42,7 @@ class CommendationIn(Strict):
 
 
 class StatusChange(Strict):
-    reason: str = Field(default="", max_length=2000)
+    reason: str = Field(default="", max_length=2000, examples=["外出学习三个月"])
     on: date | None = None
 
 
@@ -63,6 +66,7 @@ class VolunteerPublic(BaseModel):
     phone: str
     education: str
     experience: str
+    email: str = ""
     region_code: str
     applied_on: date
     status: str

@@ -37,6 +37,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/children"): (None, 200),
     ("post", "/api/v1/children"): (CHILD, 403),
     ("get", "/api/v1/children/{child_id}"): (None, 404),
+    ("get", "/api/v1/children/{child_id}/history"): (None, 404),
     ("post", "/api/v1/children/{child_id}/parents/{role}"): ({"status": "home"}, 404),
     ("post", "/api/v1/children/{child_id}/guardian"): ({"name": "王", "relation": "姑姑"}, 404),
     ("post", "/api/v1/children/{child_id}/profile"): ({"health": "良好"}, 404),

@@ -15,7 +15,7 @@ import eventsourcing.domain
 import pytest
 
 from domain.application import CareRegister
-from projections.duties import DutyView, duties_of, overdue, writing
+from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
 from projections.sql import Row
 from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
@@ -68,7 +68,7 @@ def duties(runner: ViewRunner, pairing_id: UUID) -> dict[str, Row]:
 
 
 def refresh(runner: ViewRunner, on: date) -> int:
-    with writing(runner.store.recorder(DutyView)) as tx:
+    with runner.store.recorder(DutyView).write() as tx:
         return DutyView.refresh(tx, on)
 
 
