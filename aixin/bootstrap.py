@@ -48,7 +48,7 @@ def build_idempotency_store(settings: Settings) -> IdempotencyStore:
         dbname=settings.postgres_dbname, host=settings.postgres_host,
         port=settings.postgres_port, user=settings.postgres_user,
         password=settings.postgres_password.get_secret_value(), schema=schema,
-        pool_size=settings.postgres_pool_size, max_overflow=settings.postgres_pool_size)
+        pool_size=1, max_overflow=settings.postgres_pool_size)
     with datastore.transaction(commit=True) as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     return IdempotencyStore(datastore)

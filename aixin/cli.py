@@ -11,6 +11,8 @@ from typing import Annotated
 
 import typer
 
+from aixin import cli_audit
+
 app = typer.Typer(help="Aixin (爱心): records for the care of rural left-behind children.",
                   no_args_is_help=True, add_completion=False)
 
@@ -45,8 +47,13 @@ def serve(
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
     background = None if settings.redis_url or not with_worker else _embedded_worker()
     try:
-        uvicorn.run(create_app(settings), host=host or settings.host,
-                    port=port or settings.port, log_level="info")
+        if settings.web_workers > 1:  # each process builds the app from the environment
+            uvicorn.run("api.app:create_app", factory=True, workers=settings.web_workers,
+                        host=host or settings.host, port=port or settings.port,
+                        log_level="info")
+        else:
+            uvicorn.run(create_app(settings), host=host or settings.host,
+                        port=port or settings.port, log_level="info")
     finally:
         if background is not None:
             background.terminate()
@@ -77,6 +84,7 @@ def worker(
             f"--concurrency={concurrency or settings.worker_concurrency}",
             f"--hostname=aixin-{os.getpid()}@%h"]
     if beat:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)  # the schedule file's folder
         argv += ["--beat", f"--schedule={settings.data_dir / 'celerybeat-schedule'}"]
     celery.worker_main(argv)
 
@@ -87,6 +95,7 @@ def beat_command() -> None:
     from workers.app import create_celery
 
     settings = _settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)  # the schedule file's folder
     create_celery(settings).start(["beat", "--loglevel=INFO",
                                    f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
 
@@ -120,6 +129,7 @@ def check() -> None:
 projections_app = typer.Typer(help="The read side: registers, timelines, duty status.",
                               no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
+cli_audit.register(app)  # audit verify|anchor, export, import
 
 
 @app.command()
@@ -150,18 +160,22 @@ def projector(
 
 
 @projections_app.command("rebuild")
-def rebuild(name: Annotated[str, typer.Argument(help="The view to rebuild from zero.")]) -> None:
-    """Rebuild one projection from zero; the one in service answers until it is done."""
+def rebuild(name: Annotated[str, typer.Argument(
+        help="The view to rebuild from zero, or 'all' (one read of the log for all).")]) -> None:
+    """Rebuild a projection from zero; the one in service answers until it is done."""
     from aixin.bootstrap import build_register, build_runner
-    from projections.catalog import BY_NAME
+    from projections.catalog import ALL_VIEWS, BY_NAME
 
-    if name not in BY_NAME:
-        typer.echo(f"no projection {name!r}; known: {', '.join(BY_NAME)}", err=True)
+    if name not in BY_NAME and name != "all":
+        typer.echo(f"no projection {name!r}; known: {', '.join(BY_NAME)}, all", err=True)
         raise typer.Exit(2)
     settings = _settings()
     runner = build_runner(settings, build_register(settings))
-    applied = runner.rebuild(BY_NAME[name])
-    typer.echo(f"rebuilt {name}: {applied} events applied; lag {runner.lag()[name]}")
+    views = ALL_VIEWS if name == "all" else (BY_NAME[name],)
+    applied = runner.rebuild_together(views)
+    lag = runner.lag()
+    typer.echo(f"rebuilt {name}: {applied} events applied; lag "
+               + ", ".join(f"{view.name} {lag[view.name]}" for view in views))
 
 
 @projections_app.command("status")

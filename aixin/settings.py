@@ -6,6 +6,7 @@ import base64
 import binascii
 from pathlib import Path
 from typing import Annotated, Literal
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -26,6 +27,7 @@ class Settings(BaseSettings):
     data_dir: Path = Path("var")
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
+    web_workers: int = Field(default=1, ge=1, le=64)  # API processes (PostgreSQL only)
 
     postgres_host: str = "127.0.0.1"
     postgres_port: int = 5432
@@ -43,8 +45,30 @@ class Settings(BaseSettings):
     redis_url: str | None = None  # the Celery broker and result backend in production
     redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis
     worker_concurrency: int = Field(default=2, ge=1)
-    reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time
     report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
+
+    # -- reminders (履职提醒): the scan, escalation, delivery (workers/reminders) -------------
+    reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time
+    reminder_scan_interval: float | None = Field(default=None, gt=0)  # seconds: scan this often
+    # instead of daily (development and tests); every scan is idempotent
+    reminder_due_soon_days: int = Field(default=7, ge=0, le=366)  # remind this many days ahead
+    reminder_escalation_days: int = Field(default=14, ge=0)  # overdue this long: flag it up
+    reminder_delivery_attempts: int = Field(default=5, ge=1, le=50)  # per volunteer and channel
+    reminder_retry_backoff: float = Field(default=30.0, gt=0)  # seconds before the 1st retry,
+    reminder_retry_backoff_max: float = Field(default=600.0, gt=0)  # doubling up to this
+    reminder_delivery_lease: float = Field(default=900.0, gt=0)  # seconds an attempt may take
+    # before another worker presumes its worker dead and tries again
+    smtp_host: str | None = None  # the e-mail channel is on when set
+    smtp_port: int = Field(default=25, ge=1, le=65535)
+    smtp_from: str = "aixin@localhost"
+    smtp_starttls: bool = False
+    smtp_user: str = ""
+    smtp_password: SecretStr | None = None
+    smtp_timeout: float = Field(default=10.0, gt=0)
+    reminder_webhook_url: str | None = None  # the SMS / mini-program webhook is on when set
+    reminder_webhook_secret: SecretStr | None = None  # HMAC-SHA256 key signing each request
+    reminder_webhook_allowed_hosts: CommaList = ()  # the only hosts a webhook may go to
+    reminder_webhook_timeout: float = Field(default=10.0, gt=0)
     cipher_key: SecretStr | None = None
     secret_key: SecretStr | None = None
     admin_password: SecretStr | None = None
@@ -55,7 +79,7 @@ class Settings(BaseSettings):
     extra_contact_kinds: CommaList = ()
 
     @field_validator("duty_sets", "approval_levels", "extra_contact_kinds", "report_regions",
-                     mode="before")
+                     "reminder_webhook_allowed_hosts", mode="before")
     @classmethod
     def _split_commas(cls, value: object) -> object:
         if isinstance(value, str):
@@ -88,8 +112,44 @@ class Settings(BaseSettings):
             if not self.redis_url:
                 raise ValueError("AIXIN_REDIS_URL must be set in production: the workers' "
                                  "broker is Redis")
+        if self.web_workers > 1:
+            if self.store != "postgres":
+                raise ValueError("AIXIN_WEB_WORKERS above 1 needs AIXIN_STORE=postgres: the "
+                                 "embedded SQLite store is served by one process")
+            if self.secret_key is None:
+                raise ValueError("AIXIN_WEB_WORKERS above 1 needs AIXIN_SECRET_KEY: every "
+                                 "process must sign and check tokens with the same key")
         self.programme()  # unknown duty sets or levels fail at start
+        self._check_reminder_delivery()
         return self
+
+    def _check_reminder_delivery(self) -> None:
+        """A webhook goes only to an allowed host (no SSRF), no retry waits long enough to
+        outlive the broker's visibility timeout, and a claimed delivery attempt outlives the
+        longest a send may take."""
+        if self.reminder_webhook_url:
+            url = urlsplit(self.reminder_webhook_url)
+            if url.scheme not in ("http", "https") or not url.hostname:
+                raise ValueError("AIXIN_REMINDER_WEBHOOK_URL must be an http(s) URL")
+            if url.hostname.lower() not in self.webhook_hosts:
+                raise ValueError("AIXIN_REMINDER_WEBHOOK_URL's host must be listed in "
+                                 "AIXIN_REMINDER_WEBHOOK_ALLOWED_HOSTS")
+            if self.environment == "production" and (
+                    url.scheme != "https" or self.reminder_webhook_secret is None):
+                raise ValueError("in production the reminder webhook is https and signed "
+                                 "(AIXIN_REMINDER_WEBHOOK_SECRET)")
+        if self.reminder_retry_backoff_max > 1800:
+            raise ValueError("AIXIN_REMINDER_RETRY_BACKOFF_MAX must be at most 1800 seconds: a "
+                             "retry parked longer could outlive the broker's visibility timeout "
+                             "(3600 s) and be handed to a second worker")
+        slowest = max(self.smtp_timeout, self.reminder_webhook_timeout)
+        if self.reminder_delivery_lease < 2 * slowest:
+            raise ValueError("AIXIN_REMINDER_DELIVERY_LEASE must be at least twice the longest "
+                             "channel timeout")
+
+    @property
+    def webhook_hosts(self) -> frozenset[str]:
+        return frozenset(host.lower() for host in self.reminder_webhook_allowed_hosts)
 
     def programme(self) -> Programme:
         return Programme(

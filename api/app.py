@@ -14,11 +14,12 @@ from aixin.settings import Settings
 from api import errors
 from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency
-from api.routes import auth, children, pairings, volunteers
+from api.routes import audit, auth, children, pairings, reminders, volunteers
 from api.security import Tokens, hash_password
 from domain.common import SYSTEM
 from domain.users import Scope
 from projections.follower import Follower
+from workers.app import create_celery
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +39,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
         app.state.idempotency = build_idempotency_store(settings)
         app.state.accounts = {}  # a short-lived cache of the callers' accounts
+        # The broker's client: it connects on first use (POST /reminders/scan), so the
+        # service starts, and records, whether or not the broker is up.
+        app.state.celery = create_celery(settings)
         _bootstrap_admin(app, settings)
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections
@@ -48,6 +52,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         finally:
             if follower is not None:
                 follower.stop()
+            app.state.celery.close()
             app.state.views.store.close()
             app.state.idempotency.close()
             app.state.register.close()
@@ -58,7 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(LimitsAndIdempotency, state=app.state)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, volunteers, children, pairings):
+    for module in (auth, volunteers, children, pairings, reminders, audit):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

@@ -4,16 +4,23 @@ Prints requests/s and p50/p99 latency for each client count, next to the ceiling
 in the same run: the bare eventsourcing library appending the same ContactRecorded events
 to the same kind of aggregates on the same PostgreSQL (its writer lock serialises appends).
 
-    .venv/bin/python bench/contacts_http.py [--seconds 10]
+    .venv/bin/python bench/contacts_http.py [--seconds 10] [--web-workers 2] [--client wrk]
 
 Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db test) in a
-throwaway schema, runs `aixin serve` (API) and `aixin projector` as real processes.
+throwaway schema, runs `aixin serve` (API, ``--web-workers`` processes) and `aixin projector`
+as real processes. The clients are `wrk` (a C load generator; `apt-get install wrk`), so the
+load generator takes little of the machine's two cores, or Python threads with httpx
+(``--client python``). Each request records a contact on one of 2,000 pairings, chosen at
+random, so concurrent requests rarely contend for the same pairing; any that do are refused
+(409) and counted as errors.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -109,9 +116,55 @@ def http_run(url: str, token: str, ids: list[str], clients: int,
     return len(every) / seconds, statistics.median(every) * 1000, p99 * 1000, sum(errors)
 
 
+WRK_SCRIPT = """
+local ids = {%s}
+local body = '{"kind": "phone", "occurred_on": "2026-04-02", "notes": "电话"}'
+function setup(thread)
+  thread:set("seed", math.random(1, 2^30))
+end
+function init(args)
+  math.randomseed(seed)
+end
+function request()
+  local id = ids[math.random(#ids)]
+  return wrk.format("POST", "/api/v1/pairings/" .. id .. "/contacts", nil, body)
+end
+"""
+
+
+def wrk_run(url: str, token: str, ids: list[str], clients: int,
+            seconds: float) -> tuple[float, float, float, int]:
+    """requests/s, p50 ms, p99 ms and non-2xx responses, as wrk measures them."""
+    script = Path(os.environ.get("TMPDIR", "/tmp")) / f"aixin-bench-{uuid.uuid4().hex[:8]}.lua"
+    script.write_text(WRK_SCRIPT % ",".join(f'"{i}"' for i in ids), encoding="utf-8")
+    try:
+        done = subprocess.run(
+            ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds:.0f}s", "--latency",
+             "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/json",
+             "-s", str(script), url], capture_output=True, text=True, check=True)
+    finally:
+        script.unlink()
+    out = done.stdout
+    rate = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"\s50%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"\s99%\s+(\S+)", out).group(1))  # type: ignore[union-attr]
+    bad = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", out)
+    return rate, p50, p99, int(bad.group(1)) if bad else 0
+
+
+def _ms(text: str) -> float:
+    for unit, factor in (("us", 0.001), ("ms", 1.0), ("s", 1000.0)):
+        if text.endswith(unit):
+            return float(text[:-len(unit)]) * factor
+    raise ValueError(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--web-workers", type=int, default=2, help="API processes")
+    parser.add_argument("--client", choices=("wrk", "python"),
+                        default="wrk" if shutil.which("wrk") else "python")
     args = parser.parse_args()
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     params = postgres_params()
@@ -121,8 +174,8 @@ def main() -> None:
     try:
         settings = settings_for(schema)
         register = build_register(settings)
-        ids = pairings(register, 32)
-        ceilings = {n: library_rate(register, ids[16:16 + n], n, args.seconds) for n in (1, 8)}
+        ids = pairings(register, 2000)
+        ceilings = {n: library_rate(register, ids[-n:], n, args.seconds) for n in (1, 8)}
         register.close()
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("AIXIN_")}
@@ -131,11 +184,13 @@ def main() -> None:
                    AIXIN_POSTGRES_DBNAME=params["dbname"], AIXIN_POSTGRES_SCHEMA=schema,
                    AIXIN_POSTGRES_POOL_SIZE="20", AIXIN_PORT=str(port),
                    AIXIN_ADMIN_PASSWORD="bench-password",
-                   AIXIN_SECRET_KEY="bench-signing-key-0123456789-0123456789")
+                   AIXIN_SECRET_KEY="bench-signing-key-0123456789-0123456789",
+                   AIXIN_WEB_WORKERS=str(args.web_workers))
         processes.append(subprocess.Popen([str(AIXIN), "projector"], env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"{schema}-serve.log", "wb")  # noqa: SIM115
-        processes.append(subprocess.Popen([str(AIXIN), "serve"], env=env, stdout=log,
+        processes.append(subprocess.Popen([str(AIXIN), "serve", "--no-worker"], env=env,
+                                          stdout=log,
                                           stderr=subprocess.STDOUT))
         url = f"http://127.0.0.1:{port}"
         for _ in range(100):
@@ -148,11 +203,13 @@ def main() -> None:
             "username": "admin", "password": "bench-password"}).json()["access_token"]
         print(f"library ceiling (same appends, same PostgreSQL): 1 writer {ceilings[1]:.0f}/s, "
               f"8 writers {ceilings[8]:.0f}/s")
+        print(f"API: {args.web_workers} process(es) of `aixin serve`; clients: {args.client}")
+        run = wrk_run if args.client == "wrk" else http_run
         print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
               f"{'ratio to ceiling':>17}")
         for clients in (1, 8, 16):
-            rate, p50, p99, errors = http_run(url, token, [str(i) for i in ids[:16]], clients,
-                                              args.seconds)
+            rate, p50, p99, errors = run(url, token, [str(i) for i in ids[:-8]], clients,
+                                         args.seconds)
             ceiling = ceilings[1 if clients == 1 else 8]
             print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
                   f"{rate / ceiling:>17.2f}")

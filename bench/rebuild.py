@@ -116,21 +116,28 @@ def generate(register: CareRegister, events: int, rng: random.Random) -> None:
             children=[child], volunteers=[rng.choice(volunteers)], principle="nearby",
             agreement_signed_on=START, starts_on=START, duty_sets=programme.duty_sets,
             today=TODAY, actor=STAFF))
-    recorded = sum(aggregate.version for aggregate in (*volunteers, *children))
-    contacts = max(0, events - recorded - len(pairings))
-    left = len(pairings)
-    for batch in chunks(pairings, 20):
-        for pairing in batch:
-            share = min(98, contacts // left)  # under 100: no snapshot while saving
-            left -= 1
-            for _ in range(share):
-                kind = rng.choice(KINDS)
-                pairing.record_contact(
-                    kind=kind, occurred_on=START + timedelta(days=rng.randrange(730)),
-                    notes="", today=TODAY, actor=MOTHER, known_kinds=programme.contact_kinds,
-                    items=rng.randrange(1, 4) if kind == "material_aid" else 0)
-            contacts -= share
+    for batch in chunks(pairings, 500):
         register.save(*batch)
+    recorded = sum(aggregate.version for aggregate in (*volunteers, *children, *pairings))
+    contacts = max(0, events - recorded)
+    # Contacts are recorded as the two years go by: in rounds, one contact per pairing per
+    # round, so the log interleaves the pairings as a real one does (a batch of the log
+    # touches as many pairings as it has contacts), a few recorded late.
+    rounds = -(-contacts // len(pairings))
+    for round_ in range(rounds):
+        around = START + timedelta(days=round_ * 730 // rounds)
+        todo = pairings[:contacts - round_ * len(pairings)] if round_ == rounds - 1 else pairings
+        for batch in chunks(todo, 500):
+            for pairing in batch:
+                kind = rng.choice(KINDS)
+                late = rng.random() < 0.05
+                occurred = around - timedelta(days=rng.randrange(30, 90) if late
+                                              else rng.randrange(0, 7))
+                pairing.record_contact(
+                    kind=kind, occurred_on=max(START, occurred), notes="", today=TODAY,
+                    actor=MOTHER, known_kinds=programme.contact_kinds,
+                    items=rng.randrange(1, 4) if kind == "material_aid" else 0)
+            register.save(*batch)
 
 
 # -- measuring ----------------------------------------------------------------------------------
@@ -151,7 +158,7 @@ def plain_read(register: CareRegister, page: int = 2000) -> float:
 def one_event_per_transaction(runner: ViewRunner, view: type[View], limit: int) -> float:
     """Seconds for the library's path: read, then ``process_event`` one at a time."""
     recorder = runner.store.recorder(view, SCRATCH)
-    projection = view(recorder)
+    projection = view.for_app(recorder, runner.app)
     app = runner.app
     started = time.perf_counter()
     position, done = 0, 0

@@ -106,3 +106,10 @@ class AccountRule(DomainError):
     """Accounts: a username is taken once; a deactivated account changes no more."""
 
     rule = "account_rule"
+
+
+class ReminderRule(DomainError):
+    """A reminder (提醒) is issued once per duty per period, and each delivery of it is
+    attempted by one worker at a time and settled once."""
+
+    rule = "reminder_rule"

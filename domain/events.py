@@ -11,6 +11,7 @@ from typing import Any
 from domain.access import RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
+from domain.reminders import Escalation, Reminder
 from domain.users import User
 from domain.volunteers import Volunteer
 
@@ -18,6 +19,8 @@ _c: Any = Child
 _v: Any = Volunteer
 _p: Any = Pairing
 _u: Any = User
+_r: Any = Reminder
+_e: Any = Escalation
 
 ChildRegistered: type = _c.Registered
 ParentChanged: type = _c.ParentChanged
@@ -52,4 +55,14 @@ PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
 RecordWasRead: type = RecordRead.Read  # type: ignore[attr-defined]
 
 USER_EVENTS = (UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
-ALL_EVENTS = CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + (RecordWasRead,)
+
+ReminderIssued: type = _r.Issued
+ReminderDeliveryAttempted: type = _r.DeliveryAttempted
+ReminderDelivered: type = _r.Delivered
+ReminderDeliveryFailed: type = _r.DeliveryFailed
+DutyEscalated: type = _e.Raised
+
+REMINDER_EVENTS = (ReminderIssued, ReminderDeliveryAttempted, ReminderDelivered,
+                   ReminderDeliveryFailed, DutyEscalated)
+ALL_EVENTS = (CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + (RecordWasRead,)
+              + REMINDER_EVENTS)

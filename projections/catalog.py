@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from projections.duties import DutyView
+from projections.integrity import HashChain
+from projections.policies import PairingsFollowTheirMembers
 from projections.projection import View
 from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.pairings import PairingsRegister
+from projections.registers.reminders import RemindersRegister
 from projections.registers.volunteers import VolunteersRegister
+from projections.reports.facts import ReportFacts
 from projections.timeline import ChildTimeline
 
 ALL_VIEWS: tuple[type[View], ...] = (
@@ -17,6 +21,10 @@ ALL_VIEWS: tuple[type[View], ...] = (
     ConcernsRegister,
     DutyView,
     ChildTimeline,
+    RemindersRegister,
+    ReportFacts,
+    PairingsFollowTheirMembers,  # a policy: issues commands as it follows the log
+    HashChain,  # tamper evidence: the stored rows, chained
 )
 
 BY_NAME: dict[str, type[View]] = {view.name: view for view in ALL_VIEWS}

@@ -11,12 +11,14 @@ stored rows (:func:`overdue`), not a replay of every pairing. The rows are what 
 - As the date moves on, :meth:`DutyView.refresh` re-evaluates, as of the new day, every active
   pairing evaluated before it (the daily scan and the projector call it). An ended pairing is no
   longer evaluated: its rows stay as they were when it ended.
+
+:func:`due_or_overdue` is the reminders' query (提醒名单): the duties of the active pairings that
+are overdue or due soon on one given day.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date
 from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
@@ -31,9 +33,9 @@ from domain.events import (
     PairingFormed,
     VolunteerApplied,
 )
+from domain.reminders import DueDuty, needs_reminder
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.recorders import PostgresViewRecorder, ViewRecorder
 from projections.sql import Row, Tx
 
 _CHUNK = 500  # pairings evaluated per pair of reads
@@ -49,7 +51,7 @@ class DutyView(Dispatching, View):
 
     name = "duties"
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
-              "duty_contacts", "duty_status")
+              "duty_contacts", "duty_status", "duty_pending")
     schema = (
         "CREATE TABLE IF NOT EXISTS duty_children (child_id TEXT PRIMARY KEY,"
         " region_code TEXT NOT NULL, school TEXT NOT NULL)",
@@ -73,6 +75,8 @@ class DutyView(Dispatching, View):
         " period_end TEXT NOT NULL, last_qualifying_contact TEXT, overdue_since TEXT,"
         " reason TEXT NOT NULL, evaluated_on TEXT NOT NULL, PRIMARY KEY (pairing_id, name))",
         "CREATE INDEX IF NOT EXISTS duty_status_day ON duty_status (evaluated_on, status)",
+        "CREATE TABLE IF NOT EXISTS duty_pending (pairing_id TEXT PRIMARY KEY,"
+        " on_day TEXT NOT NULL)",
     )
     #: The programme's school calendar (校历), for duties by term.
     calendar: ClassVar[SchoolCalendar] = DEFAULT_CALENDAR
@@ -96,7 +100,12 @@ class DutyView(Dispatching, View):
             if type(event) in PAIRING_EVENTS:
                 key, day = str(event.originator_id), self.recorded_on(event)
                 touched[key] = max(day, touched.get(key, day))
-        self.evaluate(tx, touched)
+        if tx.more_to_come:
+            # Far behind the log (a rebuild, a catch-up after downtime): a pairing touched in
+            # many batches is evaluated once, when the view reaches the head of the log.
+            tx.executemany(_PENDING, [(key, iso(day)) for key, day in touched.items()])
+            return
+        self.evaluate(tx, _with_pending(tx, touched))
 
     @handles(ChildRegistered)
     def _child(self, e: Any, tx: Tx) -> None:
@@ -126,11 +135,9 @@ class DutyView(Dispatching, View):
     @handles(ContactRecorded)
     def _contact(self, e: Any, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
+        # The pairing's last contact is set when it is evaluated, at the end of the batch.
         tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on)"
                    " VALUES (?,?,?,?)", (str(e.originator_id), contact.id, contact.kind, on))
-        tx.execute("UPDATE duty_pairings SET last_contact_on = CASE WHEN last_contact_on IS NULL"
-                   " OR last_contact_on < ? THEN ? ELSE last_contact_on END WHERE pairing_id = ?",
-                   (on, on, str(e.originator_id)))
 
     @handles(PairingEnded)
     def _ended(self, e: Any, tx: Tx) -> None:
@@ -138,8 +145,10 @@ class DutyView(Dispatching, View):
                    (iso(e.on), str(e.originator_id)))
 
     @classmethod
-    def refresh(cls, tx: Tx, on: date) -> int:
-        """Re-evaluate as of ``on`` every active pairing evaluated before it; returns how many.
+    def refresh(cls, tx: Tx, on: date, limit: int | None = None) -> int:
+        """Re-evaluate as of ``on`` every active pairing evaluated before it (at most
+        ``limit`` of them: a follower refreshes a county in short transactions between its
+        batches); returns how many.
 
         On PostgreSQL it first locks the pairings' table against batches being applied (they
         wait for it, it waits for them), so neither reads the other's half-done work.
@@ -147,9 +156,12 @@ class DutyView(Dispatching, View):
         if tx.engine == "postgres":
             tx.execute("LOCK TABLE duty_pairings IN SHARE ROW EXCLUSIVE MODE")
         stale = tx.execute("SELECT pairing_id FROM duty_pairings WHERE ended_on IS NULL"
-                           " AND evaluated_on < ? ORDER BY pairing_id", (iso(on),)).all()
-        cls.evaluate(tx, {row["pairing_id"]: on for row in stale})
-        return len(stale)
+                           " AND evaluated_on < ? ORDER BY pairing_id"
+                           + ("" if limit is None else f" LIMIT {int(limit)}"),
+                           (iso(on),)).all()
+        due = _with_pending(tx, {row["pairing_id"]: on for row in stale})
+        cls.evaluate(tx, due)
+        return len(due)
 
     @classmethod
     def evaluate(cls, tx: Tx, pairings: Mapping[str, date]) -> None:
@@ -171,8 +183,8 @@ class DutyView(Dispatching, View):
     @classmethod
     def _store(cls, tx: Tx, pairing: Row, contacts: list[_Contact], at_least: date) -> None:
         starts_on, ended_on = date.fromisoformat(pairing["starts_on"]), _day(pairing["ended_on"])
-        known = (starts_on, ended_on, _day(pairing["last_contact_on"]),
-                 _day(pairing["evaluated_on"]))
+        last_contact = max((contact.occurred_on for contact in contacts), default=None)
+        known = (starts_on, ended_on, last_contact, _day(pairing["evaluated_on"]))
         on = max(at_least, *(day for day in known if day is not None))
         statuses = evaluate_duties(
             rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts, on,
@@ -186,8 +198,27 @@ class DutyView(Dispatching, View):
             [(key, ordinal, s.name, s.title, s.status.value, s.period.label,
               iso(s.period.start), iso(s.period.end), iso(s.last_qualifying_contact),
               iso(s.overdue_since), s.reason, iso(on)) for ordinal, s in enumerate(statuses)])
-        tx.execute("UPDATE duty_pairings SET evaluated_on = ? WHERE pairing_id = ?",
-                   (iso(on), key))
+        tx.execute("UPDATE duty_pairings SET evaluated_on = ?, last_contact_on = ?"
+                   " WHERE pairing_id = ?", (iso(on), iso(last_contact), key))
+
+
+#: A pairing whose evaluation waits for the end of a catch-up, and the day to evaluate as of.
+_PENDING = ("INSERT INTO duty_pending (pairing_id, on_day) VALUES (?, ?) ON CONFLICT (pairing_id)"
+            " DO UPDATE SET on_day = CASE WHEN excluded.on_day > duty_pending.on_day"
+            " THEN excluded.on_day ELSE duty_pending.on_day END")
+
+
+def _with_pending(tx: Tx, touched: Mapping[str, date]) -> dict[str, date]:
+    """``touched`` and the pairings left pending, each with the later of its days; the
+    pending ones are taken off the list (they are evaluated in this transaction)."""
+    due = dict(touched)
+    pending = tx.execute("SELECT pairing_id, on_day FROM duty_pending").all()
+    for row in pending:
+        day = date.fromisoformat(row["on_day"])
+        due[row["pairing_id"]] = max(day, due.get(row["pairing_id"], day))
+    if pending:
+        tx.execute("DELETE FROM duty_pending")
+    return due
 
 
 def _region_of(tx: Tx, volunteer_id: object) -> str | None:
@@ -198,15 +229,6 @@ def _region_of(tx: Tx, volunteer_id: object) -> str | None:
 
 def _day(value: str | None) -> date | None:
     return None if value is None else date.fromisoformat(value)
-
-
-@contextmanager
-def writing(recorder: ViewRecorder) -> Iterator[Tx]:
-    """A write transaction on a view's tables outside a batch, e.g. for :meth:`refresh`."""
-    with recorder.datastore.transaction(commit=True) as cursor:
-        if isinstance(recorder, PostgresViewRecorder):
-            cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
-        yield Tx(cursor, recorder.engine)
 
 
 def duties_of(tx: Tx, pairing_id: str | UUID) -> list[Row]:
@@ -247,3 +269,58 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
         " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
         f" WHERE {' AND '.join(clauses)} ORDER BY s.pairing_id, s.name LIMIT ?",
         [*params, limit]).all()
+
+
+class DuePage(NamedTuple):
+    """One page of :func:`due_or_overdue`."""
+
+    duties: list[DueDuty]
+    #: Pass back as ``after`` for the next page; None after the last one.
+    next: str | None
+
+
+def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = None,
+                   pairings: int = 200) -> DuePage:
+    """Duties needing a reminder on ``on``: overdue, or due with the period ending within
+    ``due_soon_days`` days (see :func:`domain.reminders.needs_reminder`), of the pairings that
+    are active and had started by ``on``, a page of ``pairings`` pairings at a time, in
+    pairing order from the cursor ``after``.
+
+    Each pairing is evaluated as of ``on`` itself, from this view's pairings and contacts, by the
+    same pure evaluation its stored rows come from. The stored rows are each as of the pairing's
+    own latest day, and :meth:`DutyView.refresh` can only move them forward; evaluating here
+    gives every pairing the same day, for a past day too, and leaves the view as it is.
+    """
+    page = tx.execute("SELECT * FROM duty_pairings WHERE ended_on IS NULL AND starts_on <= ?"
+                      " AND pairing_id > ? ORDER BY pairing_id LIMIT ?",
+                      (iso(on), after or "", pairings)).all()
+    if not page:
+        return DuePage([], None)
+    ids = [row["pairing_id"] for row in page]
+    marks = ", ".join("?" * len(ids))
+    contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in ids}
+    for row in tx.execute("SELECT pairing_id, kind, occurred_on FROM duty_contacts"
+                          f" WHERE pairing_id IN ({marks})", ids).all():
+        contacts[row["pairing_id"]].append(
+            _Contact(row["kind"], date.fromisoformat(row["occurred_on"])))
+    regions = {(row["pairing_id"], row["volunteer_id"]): row["region_code"] or ""
+               for row in tx.execute("SELECT * FROM duty_pairing_volunteers"
+                                     f" WHERE pairing_id IN ({marks})", ids).all()}
+    found: list[DueDuty] = []
+    for pairing in page:
+        key = pairing["pairing_id"]
+        volunteers = _ids(pairing["volunteer_ids"])
+        statuses = evaluate_duties(
+            rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts[key],
+            on, starts_on=date.fromisoformat(pairing["starts_on"]), calendar=DutyView.calendar)
+        found += [DueDuty(
+            pairing_id=UUID(key), child_ids=_ids(pairing["child_ids"]), volunteer_ids=volunteers,
+            region_code=pairing["region_code"], school=pairing["school"],
+            volunteer_region_codes=tuple(regions.get((key, str(v)), "") for v in volunteers),
+            status=status, on=on)
+            for status in statuses if needs_reminder(status, on, due_soon_days)]
+    return DuePage(found, ids[-1] if len(page) == pairings else None)
+
+
+def _ids(values: str) -> tuple[UUID, ...]:
+    return tuple(UUID(value) for value in values.strip(",").split(",") if value)

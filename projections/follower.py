@@ -19,6 +19,11 @@ from projections.runner import ViewRunner
 
 log = logging.getLogger(__name__)
 
+#: Longest pause after failures: a database back from a restart is followed again soon.
+MAX_BACKOFF = 5.0
+#: Records of a date-dependent view refreshed per pass (one short transaction each).
+REFRESH_SLICE = 200
+
 
 class Follower:
     """Keeps every view caught up until stopped; survives dropped connections."""
@@ -67,19 +72,22 @@ class Follower:
             except Exception:  # a dropped connection must not end following
                 self.errors += 1
                 log.exception("projection catch-up failed; retrying in %.1fs", backoff)
-                backoff = min(backoff * 2, 30.0)
+                backoff = min(backoff * 2, MAX_BACKOFF)
             self._woken.wait(backoff)
             self._woken.clear()
 
     def _refresh_when_the_day_turns(self) -> None:
-        """Duty status depends on the date: refresh it once each new day (China time)."""
+        """Duty status depends on the date: refresh it once each new day (China time), a
+        slice per pass, so new events are applied between slices and never wait long."""
         today_of = getattr(self.runner.app, "today", None)
         if today_of is None:
             return
         today = today_of()
         if today != self._refreshed_on:
-            self.runner.refresh(today)
-            self._refreshed_on = today
+            if self.runner.refresh(today, limit=REFRESH_SLICE) < REFRESH_SLICE:
+                self._refreshed_on = today
+            else:
+                self._woken.set()  # more to refresh: the next pass comes at once
 
     def _listen(self) -> None:
         """LISTEN on the log's channel and wake the follower; reconnect when dropped."""

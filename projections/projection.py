@@ -26,6 +26,11 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
+    @classmethod
+    def for_app(cls, recorder: Any, app: Any) -> View:
+        """The view as a runner of ``app``'s log makes it (a policy also takes the app)."""
+        return cls(recorder)
+
     @abstractmethod
     def apply(self, event: Any, tx: Tx) -> None:
         """Change the tables for one event, inside the batch's transaction."""

@@ -34,10 +34,11 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
         return [*super().construct_create_table_statements(), *self.view_schema]
 
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
-                    tracking: Tracking) -> None:
+                    tracking: Tracking, *, more_to_come: bool = False) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:
             tx = Tx(cursor, self.engine, deferred=True)
+            tx.more_to_come = more_to_come
             view.apply_all(events, tx)
             tx.flush()
             self._insert_tracking(cursor, tracking)
@@ -76,7 +77,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
                 cursor.execute(statement)
 
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
-                    tracking: Tracking) -> None:
+                    tracking: Tracking, *, more_to_come: bool = False) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor, \
                 cursor.connection.pipeline() as pipeline:
@@ -84,6 +85,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
             # costs a few round trips, not one per statement; a read syncs the pipeline.
             cursor.execute(self._search_path)
             tx = Tx(cursor, self.engine, deferred=True, sync=pipeline.sync)
+            tx.more_to_come = more_to_come
             view.apply_all(events, tx)
             tx.flush()
             self._insert_tracking(cursor, tracking)

@@ -48,11 +48,12 @@ class ViewRunner:
         decoded once, then applied to each view that has not seen it, in that view's own
         transaction with its position. Returns the events applied, summed over the views.
         """
-        targets = [_Target.of(view, self.store.recorder(view, generation), self.app.name)
+        targets = [_Target.of(view, self.store.recorder(view, generation), self.app)
                    for view in views]
         if not targets:
             return 0
         position = min(target.position for target in targets)
+        head = self.app.recorder.max_notification_id() or 0
         read = applied = 0
         while limit is None or read < limit:
             size = self.batch_size if limit is None else min(self.batch_size, limit - read)
@@ -63,22 +64,24 @@ class ViewRunner:
             last = notifications[-1].id
             events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
                       if n.id > min(target.position for target in targets)]
+            more = last < head  # the head as read at the start: later events come after
             for target in targets:
-                applied += target.apply(self.app.name, events, last)
+                applied += target.apply(self.app.name, events, last, more)
             position, read = last, read + len(notifications)
         return applied
 
     def catch_up_all(self) -> int:
         return self.catch_up_together(self.views)
 
-    def refresh(self, on: date) -> int:
-        """Bring date-dependent views (duty status) up to ``on``; returns rows refreshed."""
+    def refresh(self, on: date, limit: int | None = None) -> int:
+        """Bring date-dependent views (duty status) up to ``on``, at most ``limit`` records
+        of each view in this call (None: all); returns how many were refreshed."""
         refreshed = 0
         for view in self.views:
             refresh = getattr(view, "refresh", None)
             if refresh is not None:
                 with self.store.recorder(view).write() as tx:
-                    refreshed += int(refresh(tx, on))
+                    refreshed += int(refresh(tx, on, limit))
         return refreshed
 
     def position(self, view: type[View]) -> int:
@@ -143,16 +146,19 @@ class _Target:
     position: int
 
     @classmethod
-    def of(cls, view: type[View], recorder: ViewRecorder, app_name: str) -> _Target:
-        return cls(recorder, view(recorder), recorder.max_tracking_id(app_name) or 0)
+    def of(cls, view: type[View], recorder: ViewRecorder, app: Application) -> _Target:
+        return cls(recorder, view.for_app(recorder, app),
+                   recorder.max_tracking_id(app.name) or 0)
 
-    def apply(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
+    def apply(self, app_name: str, events: Sequence[tuple[int, Any]], last: int,
+              more_to_come: bool) -> int:
         """Apply the events after this view's position, committing ``last`` with them."""
         if last <= self.position:
             return 0
         unseen = [(position, event) for position, event in events if position > self.position]
         try:
-            self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last))
+            self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last),
+                                      more_to_come=more_to_come)
         except IntegrityError:
             # another runner committed this batch first: nothing applied twice
             self.position = self.recorder.max_tracking_id(app_name) or 0

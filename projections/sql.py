@@ -26,6 +26,9 @@ class Tx:
         self.engine = engine
         #: While a batch is applied: the log position (notification id) of the event.
         self.position = 0
+        #: While a batch is applied: whether the log holds more events right after it (a
+        #: view far behind, rebuilding or catching up, may leave costly work to the end).
+        self.more_to_come = False
         #: Writes not sent yet: runs of the same statement, each run one ``executemany``.
         self._pending: list[tuple[str, list[tuple[Any, ...]]]] = []
         self._deferred = deferred

@@ -33,7 +33,10 @@ class PostgresParams:
     user: str
     password: str
     schema_prefix: str = "view"
-    pool_size: int = 2
+    #: Connections each view keeps open, and how many more it may open when busy: one
+    #: process opens a pool per view, so these stay small.
+    pool_size: int = 1
+    max_overflow: int = 3
 
 
 @dataclass
@@ -165,7 +168,8 @@ class ViewStore:
         datastore = PostgresDatastore(
             dbname=params.dbname, host=params.host, port=params.port, user=params.user,
             password=params.password, schema=schema, pool_size=params.pool_size,
-            max_overflow=params.pool_size)
+            max_overflow=params.max_overflow,
+            pre_ping=True)  # a connection dropped while idle is replaced, not handed out
         _ddl(datastore, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         return datastore
 

@@ -2,10 +2,11 @@
 
 One row per (child, event), from every stream that speaks of the child: its own events
 (registration, parents, guardian, profile, categories, concerns, exit), its pairings'
-(formed, contacts, ended) and the reads of its record (查阅记录). A contact on a
-one-to-many pairing (一对多) is an entry on the timeline of each child of the pairing;
-the view learns a pairing's children from ``PairingFormed`` and keeps them in
-``tl_pairing_children``.
+(formed, contacts, ended), the reads of its record (查阅记录), and the reminders and
+escalations about its pairings' duties (issued, delivered or failed to deliver, escalated).
+A contact on a one-to-many pairing (一对多) is an entry on the timeline of each child of the
+pairing; the view learns a pairing's children from ``PairingFormed`` and keeps them in
+``tl_pairing_children``, and a reminder's from ``ReminderIssued`` (``tl_reminder_children``).
 
 Each entry carries the log position, who recorded it (记录人), the business date it
 happened on (业务日期) and the instant it was recorded, and a few non-identifying facts
@@ -29,12 +30,16 @@ from domain.events import (
     ConcernReported,
     ConcernResolved,
     ContactRecorded,
+    DutyEscalated,
     GuardianChanged,
     PairingEnded,
     PairingFormed,
     ParentChanged,
     ProfileUpdated,
     RecordWasRead,
+    ReminderDelivered,
+    ReminderDeliveryFailed,
+    ReminderIssued,
 )
 from domain.programme import Programme
 from projections.events import Dispatching, handles, iso
@@ -46,6 +51,9 @@ EVENT_TYPES: dict[type, str] = {
     cls: name for name, cls in vars(domain_events).items()
     if isinstance(cls, type) and cls in ALL_EVENTS
 }
+
+#: Pairings whose children are kept in memory at most (then the memory starts again).
+_KNOWN_PAIRINGS = 100_000
 
 _INSERT = (
     "INSERT INTO tl_entries (child_id, position, aggregate_id, aggregate_version, event_type,"
@@ -63,7 +71,7 @@ class ChildTimeline(Dispatching, View):
     """Every event about each child, in log order (the auditors' 督导 trail)."""
 
     name = "timeline"
-    tables = ("tl_entries", "tl_pairing_children")
+    tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children")
     schema = (
         # The primary key (child_id, position) is the index on child_id, in timeline order.
         "CREATE TABLE IF NOT EXISTS tl_entries ("
@@ -75,7 +83,16 @@ class ChildTimeline(Dispatching, View):
         "CREATE TABLE IF NOT EXISTS tl_pairing_children ("
         " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL,"
         " PRIMARY KEY (pairing_id, child_id))",
+        "CREATE TABLE IF NOT EXISTS tl_reminder_children ("
+        " reminder_id TEXT NOT NULL, child_id TEXT NOT NULL,"
+        " PRIMARY KEY (reminder_id, child_id))",
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Each pairing's children, as formed (never changed afterwards, so safe to keep
+        #: across batches, even one that rolled back: it will be applied again the same).
+        self._pairing_children: dict[str, list[str]] = {}
 
     # -- the child's own events -----------------------------------------------------------
 
@@ -130,17 +147,31 @@ class ChildTimeline(Dispatching, View):
                    "agreement_signed_on": iso(e.agreement_signed_on)}
         for child_id in e.child_ids:
             _entry(tx, e, child_id, e.starts_on, details)
+        self._pairing_children[str(e.originator_id)] = sorted(str(c) for c in e.child_ids)
+
+    def _for_pairing(self, tx: Tx, e: Any, occurred_on: date,
+                     details: dict[str, Any]) -> None:
+        """One entry for each child of the event's pairing."""
+        pairing_id = str(e.originator_id)
+        children = self._pairing_children.get(pairing_id)
+        if children is None:
+            if len(self._pairing_children) >= _KNOWN_PAIRINGS:
+                self._pairing_children.clear()
+            children = self._pairing_children[pairing_id] = _children_of(tx, pairing_id)
+        facts = _facts(tx, e, occurred_on, details)
+        for child_id in children:
+            tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)", (child_id, *facts))
 
     @handles(ContactRecorded)
     def _contact_recorded(self, e: Any, tx: Tx) -> None:
         contact = e.contact
-        _for_pairing(tx, e, contact.occurred_on, {
+        self._for_pairing(tx, e, contact.occurred_on, {
             "contact_id": contact.id, "kind": contact.kind,
             "duration_minutes": contact.duration_minutes, "items": contact.items})
 
     @handles(PairingEnded)
     def _pairing_ended(self, e: Any, tx: Tx) -> None:
-        _for_pairing(tx, e, e.on, {"reason": e.reason})
+        self._for_pairing(tx, e, e.on, {"reason": e.reason})
 
     # -- reads of its record (查阅记录) --------------------------------------------------
 
@@ -150,12 +181,44 @@ class ChildTimeline(Dispatching, View):
         day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
         _entry(tx, e, e.child_id, day, {"what": e.what, "reason": e.reason})
 
+    # -- reminders about its pairings' duties (履职提醒) and escalations (逾期上报) ---------
 
-def _for_pairing(tx: Tx, e: Any, occurred_on: date, details: dict[str, Any]) -> None:
-    """One entry for each child of the event's pairing, in one statement."""
-    tx.execute(
-        _INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tl_pairing_children"
-        " WHERE pairing_id = ?", (*_facts(tx, e, occurred_on, details), str(e.originator_id)))
+    @handles(ReminderIssued)
+    def _reminder_issued(self, e: Any, tx: Tx) -> None:
+        tx.executemany("INSERT INTO tl_reminder_children (reminder_id, child_id) VALUES (?, ?)",
+                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+        details = {"pairing_id": str(e.pairing_id), "duty": e.duty, "status": e.duty_status,
+                   "period": e.period_label, "overdue_since": iso(e.overdue_since),
+                   "volunteer_ids": [str(v) for v in e.volunteer_ids]}
+        for child_id in e.child_ids:
+            _entry(tx, e, child_id, e.on, details)
+
+    @handles(ReminderDelivered, ReminderDeliveryFailed)
+    def _reminder_delivery(self, e: Any, tx: Tx) -> None:
+        details: dict[str, Any] = {"volunteer_id": str(e.volunteer_id), "channel": e.channel,
+                                   "attempt": e.attempt}
+        failed = type(e) is ReminderDeliveryFailed
+        if failed:
+            details.update(error=e.error, final=e.final)
+        day = e.at.astimezone(ZoneInfo(Programme.timezone)).date()
+        tx.execute(
+            _INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tl_reminder_children"
+            " WHERE reminder_id = ?", (*_facts(tx, e, day, details), str(e.originator_id)))
+
+    @handles(DutyEscalated)
+    def _escalated(self, e: Any, tx: Tx) -> None:
+        details = {"pairing_id": str(e.pairing_id), "duty": e.duty,
+                   "overdue_since": iso(e.overdue_since), "days_overdue": e.days_overdue,
+                   "federation_region_codes": list(e.federation_region_codes),
+                   "reminder_id": str(e.reminder_id)}
+        for child_id in e.child_ids:
+            _entry(tx, e, child_id, e.on, details)
+
+
+def _children_of(tx: Tx, pairing_id: str) -> list[str]:
+    return [row["child_id"] for row in tx.execute(
+        "SELECT child_id FROM tl_pairing_children WHERE pairing_id = ? ORDER BY child_id",
+        (pairing_id,)).all()]
 
 
 def _entry(tx: Tx, e: Any, child_id: object, occurred_on: date,

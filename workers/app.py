@@ -30,7 +30,7 @@ from aixin.settings import Settings
 QUEUES = ("reminders", "reports", "maintenance")
 
 #: Modules whose ``shared_task``s the worker registers.
-TASK_MODULES = ("workers.tasks",)
+TASK_MODULES = ("workers.tasks", "workers.reminders.tasks")
 
 #: A task name's prefix decides its queue.
 ROUTES = {f"aixin.{queue}.*": {"queue": queue} for queue in QUEUES}
@@ -104,11 +104,11 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     task itself decides what is due from the records, so a missed or doubled tick is
     harmless.
     """
+    scan_every: Any = crontab(minute=0, hour=settings.reminder_scan_hour)
+    if settings.reminder_scan_interval:  # development and tests: every so many seconds
+        scan_every = settings.reminder_scan_interval
     schedule: dict[str, dict[str, Any]] = {
-        "daily-reminder-scan": {
-            "task": "aixin.reminders.scan",
-            "schedule": crontab(minute=0, hour=settings.reminder_scan_hour),
-        },
+        "daily-reminder-scan": {"task": "aixin.reminders.scan", "schedule": scan_every},
         "projections-new-day": {
             "task": "aixin.maintenance.refresh_views",
             "schedule": crontab(minute=5, hour=0),

@@ -5,14 +5,16 @@ from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
+from domain.application.reminders import Issued, RemindersService, ReminderView
 from domain.application.users import UsersService, UserView
 from domain.application.views import ChildView, PairingView, Recorded, VolunteerView
 from domain.application.volunteers import VolunteersService
 
 
 class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService,
-                   AccessService, HistoryService):
-    """The programme's register of record (关爱帮扶台账): children, volunteers, pairings.
+                   AccessService, HistoryService, RemindersService):
+    """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
+    and the reminders and escalations the background workers issue about their duties.
 
     One event log, so a pairing and the children and volunteers in it are ordered
     together and every projection follows one sequence.
@@ -27,9 +29,12 @@ __all__ = [
     "ChildrenService",
     "Clock",
     "HistoryService",
+    "Issued",
     "PairingView",
     "PairingsService",
     "Recorded",
+    "ReminderView",
+    "RemindersService",
     "UserView",
     "UsersService",
     "VolunteerView",

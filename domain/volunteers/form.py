@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
 from domain.common import division_code, required_text
+from domain.errors import InvalidRecord
+
+_EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
 
 class ReviewLevel(StrEnum):
@@ -28,7 +32,11 @@ class Decision(StrEnum):
 
 @dataclass(frozen=True)
 class VolunteerForm:
-    """What the applicant fills in (登记表)."""
+    """What the applicant fills in (登记表).
+
+    ``email`` is optional and was added after the first records: events stored without it
+    load with ``""``. Reminders go by e-mail to it and by the SMS gateway to ``phone``.
+    """
 
     name: str
     region_code: str
@@ -41,8 +49,13 @@ class VolunteerForm:
     position: str = ""
     education: str = ""
     experience: str = ""
+    email: str = ""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "name", required_text("name", self.name))
         object.__setattr__(self, "phone", required_text("phone", self.phone))
         division_code("region_code", self.region_code)
+        email = (self.email or "").strip()
+        if email and not _EMAIL.match(email):
+            raise InvalidRecord("email", "is not an e-mail address")
+        object.__setattr__(self, "email", email)

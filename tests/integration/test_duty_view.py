@@ -194,3 +194,35 @@ def everything(runner: ViewRunner) -> list[list[Row]]:
     with runner.store.recorder(DutyView).read() as tx:
         return [tx.execute(f"SELECT * FROM {table} ORDER BY 1, 2").all()
                 for table in ("duty_pairings", "duty_status", "duty_contacts")]
+
+
+def test_a_catch_up_far_behind_ends_with_the_rows_of_one_that_followed_every_event(
+        register: CareRegister, runner: ViewRunner, log_clock: LogClock) -> None:
+    followed = ViewRunner(register, runner.store, [DutyView], batch_size=2)
+    pairings = [paired(register, starts_on=date(2026, 3, 10)) for _ in range(3)]
+    for day in (3, 9, 17, 25):
+        log_clock.at(date(2026, 4, day))
+        for pairing_id in pairings[: day % 3 + 1]:
+            contact(register, pairing_id, date(2026, 4, day), kind="home_visit")
+            followed.catch_up(DutyView, generation=7)  # at the head after every event
+    behind = ViewRunner(register, runner.store, [DutyView], batch_size=2)
+    behind.catch_up(DutyView, generation=8)  # one catch-up, batches of two, far behind
+
+    def rows(generation: int) -> list[Row]:
+        with runner.store.recorder(DutyView, generation).read() as tx:
+            return tx.execute("SELECT * FROM duty_status ORDER BY pairing_id, name").all()
+
+    assert rows(8) == rows(7)
+    assert {row["pairing_id"] for row in rows(8)} == {str(p) for p in pairings}
+    with runner.store.recorder(DutyView, 8).read() as tx:
+        assert tx.execute("SELECT count(*) AS n FROM duty_pending").one() == {"n": 0}
+
+
+def test_a_refresh_in_slices_reaches_every_pairing_a_slice_at_a_time(
+        register: CareRegister, runner: ViewRunner) -> None:
+    pairings = [paired(register, starts_on=date(2026, 3, 10)) for _ in range(5)]
+    runner.catch_up(DutyView)
+    later = date(2026, 7, 1)
+    assert [runner.refresh(later, limit=2) for _ in range(4)] == [2, 2, 1, 0]
+    assert {duties(runner, p)["monthly_contact"]["evaluated_on"] for p in pairings} == {
+        later.isoformat()}

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import os
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from eventsourcing.domain import Aggregate
@@ -13,8 +13,11 @@ from eventsourcing.domain import Aggregate
 from aixin.bootstrap import build_register
 from domain.access import RecordRead
 from domain.children import Child, Guardian, Parent, Profile
+from domain.common import SYSTEM
+from domain.duties import evaluate_duties, rules_for
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from domain.pairings import Pairing
+from domain.reminders import DueDuty, Escalation, Reminder
 from domain.users import Scope, User
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
@@ -25,7 +28,7 @@ D = date(2026, 5, 1)
 def every_event_type() -> set[type]:
     """The event classes of every aggregate, found by looking, not listed by hand."""
     found: set[type] = set()
-    for aggregate in (Child, Volunteer, Pairing, User, RecordRead):
+    for aggregate in (Child, Volunteer, Pairing, User, RecordRead, Reminder, Escalation):
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
@@ -74,7 +77,29 @@ def aggregates_with_every_event() -> list[Aggregate]:
     user.change_password("$argon2id$y", actor=STAFF)
     user.deactivate(reason="离职", actor=STAFF)
     read = RecordRead(child_id=child.id, what="record", reason="年度督导", actor=STAFF)
-    return [child, volunteer, other, helper, pairing, user, read]
+    reminder, escalation = reminded(pairing)
+    return [child, volunteer, other, helper, pairing, user, read, reminder, escalation]
+
+
+def reminded(pairing: Pairing) -> tuple[Reminder, Escalation]:
+    """A reminder with every kind of delivery event, and an escalation, about ``pairing``."""
+    (duty, *_) = evaluate_duties(rules_for(["five_ones"]), (), TODAY,
+                                 starts_on=date(2026, 3, 10))
+    due = DueDuty(pairing_id=pairing.id, child_ids=pairing.child_ids,
+                  volunteer_ids=pairing.volunteer_ids, region_code="420821101",
+                  school="石牌镇中心小学", volunteer_region_codes=("420821",), status=duty,
+                  on=TODAY)
+    reminder = Reminder.issue(due, today=TODAY, actor=SYSTEM)
+    (volunteer_id,) = pairing.volunteer_ids
+    at = datetime(2026, 6, 15, 1, 2, 3, 456789, tzinfo=UTC)
+    for channel in ("email", "webhook"):
+        reminder.attempt(volunteer_id, channel, at=at, lease=timedelta(minutes=15),
+                         actor=SYSTEM)
+    reminder.delivered(volunteer_id, "email", attempt=1, at=at, actor=SYSTEM)
+    reminder.failed(volunteer_id, "webhook", attempt=1, error="HTTP 503：网关忙", final=True,
+                    at=at, actor=SYSTEM)
+    escalation = Escalation.raise_for(due, threshold_days=14, today=TODAY, actor=SYSTEM)
+    return reminder, escalation
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

@@ -52,3 +52,19 @@ def test_an_unknown_duty_set_fails_at_start(monkeypatch: pytest.MonkeyPatch) -> 
 def test_a_programme_chooses_several_duty_sets(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AIXIN_DUTY_SETS", "five_ones, two_visits")
     assert Settings().programme().duty_sets == ("five_ones", "two_visits")
+
+
+def test_several_api_processes_need_postgresql() -> None:
+    with pytest.raises(ValidationError, match="AIXIN_WEB_WORKERS above 1 needs AIXIN_STORE"):
+        Settings(web_workers=2, secret_key="s" * 40)  # type: ignore[arg-type]
+
+
+def test_several_api_processes_need_one_signing_key() -> None:
+    with pytest.raises(ValidationError, match="needs AIXIN_SECRET_KEY"):
+        Settings(web_workers=2, store="postgres")
+
+
+def test_production_needs_redis_for_the_workers() -> None:
+    with pytest.raises(ValidationError, match="AIXIN_REDIS_URL"):
+        Settings(environment="production", secret_key="k" * 40,  # type: ignore[arg-type]
+                 cipher_key=base64.b64encode(b"k" * 32).decode())

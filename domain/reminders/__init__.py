@@ -1,0 +1,30 @@
+"""Reminders (履职提醒) of due and overdue duties; escalations (逾期上报) of long-overdue ones."""
+
+from domain.reminders.aggregate import (
+    NO_CHANNEL,
+    Delivery,
+    DeliveryState,
+    Escalation,
+    Reminder,
+    escalation_id_for,
+    reminder_id_for,
+)
+from domain.reminders.due import DueDuty, days_overdue, needs_escalation, needs_reminder
+from domain.reminders.message import ReminderText, chinese_date, compose
+
+__all__ = [
+    "NO_CHANNEL",
+    "Delivery",
+    "DeliveryState",
+    "DueDuty",
+    "Escalation",
+    "Reminder",
+    "ReminderText",
+    "chinese_date",
+    "compose",
+    "days_overdue",
+    "escalation_id_for",
+    "needs_escalation",
+    "needs_reminder",
+    "reminder_id_for",
+]

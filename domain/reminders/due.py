@@ -1,0 +1,58 @@
+"""Which duties need a reminder on a day, and which need escalating (提醒与逾期上报的规则).
+
+Pure rules over the duty evaluation (:mod:`domain.duties.evaluation`):
+
+- *due soon* (即将到期): the duty is ``due`` and its period ends within ``due_soon_days`` days of
+  the day (or has ended: a school holiday, when a make-up contact still counts for the term);
+- *overdue* (已逾期): the duty is ``overdue``;
+- a met duty needs nothing.
+
+An overdue duty is *escalated* (上报) to the volunteers' federation level once it has been
+overdue for ``escalation_days`` days: on the day ``overdue_since + escalation_days`` and after.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.duties.evaluation import DutyState, DutyStatus
+
+
+def needs_reminder(status: DutyStatus, on: date, due_soon_days: int) -> bool:
+    """Whether the duty, as evaluated on ``on``, is overdue or due within ``due_soon_days``."""
+    if status.status is DutyState.OVERDUE:
+        return True
+    return status.status is DutyState.DUE and (status.period.end - on).days <= due_soon_days
+
+
+def days_overdue(status: DutyStatus, on: date) -> int:
+    """Whole days since the duty became overdue (0 on the first overdue day, and if not)."""
+    if status.status is not DutyState.OVERDUE or status.overdue_since is None:
+        return 0
+    return max((on - status.overdue_since).days, 0)
+
+
+def needs_escalation(status: DutyStatus, on: date, escalation_days: int) -> bool:
+    """Whether the duty has been overdue for ``escalation_days`` days or more on ``on``."""
+    return status.status is DutyState.OVERDUE and days_overdue(status, on) >= escalation_days
+
+
+@dataclass(frozen=True)
+class DueDuty:
+    """One duty of one active pairing as it stands on ``on``, with whom it concerns.
+
+    What the daily scan reads from the duty-status projection and hands to the use cases.
+    ``volunteer_region_codes`` are the volunteers' own division codes, in the order of
+    ``volunteer_ids``: the federation level an escalation goes to.
+    """
+
+    pairing_id: UUID
+    child_ids: tuple[UUID, ...]
+    volunteer_ids: tuple[UUID, ...]
+    region_code: str
+    school: str
+    volunteer_region_codes: tuple[str, ...]
+    status: DutyStatus
+    on: date

@@ -1,0 +1,86 @@
+"""Policies (联动规则): records that follow from other records, issued as the log is followed.
+
+"A pairing ends with a reason (child left the programme, volunteer disqualified,
+reassigned) and its history stays." When the last active child of a pairing leaves the
+programme, or its last qualified volunteer is disqualified, the pairing ends, recorded by
+the system with the reason in words.
+
+A policy is applied like a view, in batches with its position (so a restart resumes where
+it stopped), but it also issues commands to the register. A command can therefore run
+again after a crash or a batch refused to a competing projector; each one is idempotent
+(ending a pairing already ended records nothing), so a policy acts at least once and
+records at most once.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+from uuid import UUID
+
+from domain.common import SYSTEM, Actor
+from domain.events import ChildExited, PairingEnded, PairingFormed, VolunteerDisqualified
+from projections.events import Dispatching, handles
+from projections.projection import View
+from projections.sql import Tx
+
+
+class EndsPairings(Protocol):
+    def end_pairing_because(self, pairing_id: UUID, *, reason: str, on: Any,
+                            actor: Actor) -> bool: ...
+
+
+class PairingsFollowTheirMembers(Dispatching, View):
+    """A pairing ends when none of its children remains in the programme, or none of its
+    volunteers remains qualified (儿童退出 / 志愿者取消资格 → 结对终止)."""
+
+    name = "policy_pairings"
+    tables = ("pol_members",)
+    schema = (
+        "CREATE TABLE IF NOT EXISTS pol_members (pairing_id TEXT NOT NULL,"
+        " member_id TEXT NOT NULL, member TEXT NOT NULL, gone INTEGER NOT NULL DEFAULT 0,"
+        " PRIMARY KEY (pairing_id, member_id))",
+        "CREATE INDEX IF NOT EXISTS pol_members_member ON pol_members (member_id)",
+    )
+
+    def __init__(self, *args: Any, commands: EndsPairings | None = None,
+                 **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = commands
+
+    @classmethod
+    def for_app(cls, recorder: Any, app: Any) -> PairingsFollowTheirMembers:
+        return cls(recorder, commands=app)
+
+    @handles(PairingFormed)
+    def _formed(self, e: Any, tx: Tx) -> None:
+        pairing_id = str(e.originator_id)
+        tx.executemany(
+            "INSERT INTO pol_members (pairing_id, member_id, member) VALUES (?,?,?)",
+            [(pairing_id, str(child), "child") for child in e.child_ids]
+            + [(pairing_id, str(volunteer), "volunteer") for volunteer in e.volunteer_ids])
+
+    @handles(PairingEnded)
+    def _ended(self, e: Any, tx: Tx) -> None:
+        tx.execute("DELETE FROM pol_members WHERE pairing_id = ?", (str(e.originator_id),))
+
+    @handles(ChildExited)
+    def _child_exited(self, e: Any, tx: Tx) -> None:
+        self._member_gone(tx, e, f"儿童已退出关爱对象（{e.reason}）")
+
+    @handles(VolunteerDisqualified)
+    def _volunteer_disqualified(self, e: Any, tx: Tx) -> None:
+        self._member_gone(tx, e, f"志愿者已被取消资格（{e.reason}）")
+
+    def _member_gone(self, tx: Tx, e: Any, reason: str) -> None:
+        member_id = str(e.originator_id)
+        tx.execute("UPDATE pol_members SET gone = 1 WHERE member_id = ?", (member_id,))
+        orphaned = tx.execute(
+            "SELECT m.pairing_id FROM pol_members m WHERE m.member_id = ? AND NOT EXISTS ("
+            " SELECT 1 FROM pol_members o WHERE o.pairing_id = m.pairing_id"
+            " AND o.member = m.member AND o.gone = 0) ORDER BY m.pairing_id",
+            (member_id,)).all()
+        if self.commands is None:
+            raise RuntimeError("a policy runs with the register it issues commands to")
+        for row in orphaned:
+            self.commands.end_pairing_because(UUID(row["pairing_id"]), reason=reason,
+                                              on=e.on, actor=SYSTEM)

@@ -1,0 +1,237 @@
+"""The reminders' register (提醒台账): every reminder issued, its delivery, and escalations.
+
+One row per reminder with what it is about (pairing, duty, period, the duty's status when it
+was issued: ``due`` or ``overdue``) and where its delivery stands:
+
+- ``pending``: issued, no attempt recorded yet (or no channel is configured);
+- ``sending``: an attempt is under way or will be retried;
+- ``delivered``: reached the volunteers on every channel tried;
+- ``failed``: at least one target was given up on (staff should follow up).
+
+Escalations (逾期上报) are kept beside, and mark the reminder of the period they were raised in.
+Where a reminder belongs, for federation staff: the pairing's division code (its first
+child's) or any of its volunteers' own. Ids and codes only: names and addresses stay in the log.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.events import (
+    DutyEscalated,
+    ReminderDelivered,
+    ReminderDeliveryAttempted,
+    ReminderDeliveryFailed,
+    ReminderIssued,
+    VolunteerApplied,
+)
+from projections.events import Dispatching, csv, handles, iso
+from projections.projection import View
+from projections.sql import Row, Tx
+
+DUTY_STATUSES = ("due", "overdue")
+DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
+
+
+class RemindersRegister(Dispatching, View):
+    """Reminders by volunteer, pairing, child, status and region; escalations by region."""
+
+    name = "reminders"
+    tables = ("rem_volunteers", "rem_reminders", "rem_recipients", "rem_children",
+              "rem_deliveries", "rem_escalations")
+    schema = (
+        "CREATE TABLE IF NOT EXISTS rem_volunteers (volunteer_id TEXT PRIMARY KEY,"
+        " region_code TEXT NOT NULL)",
+        "CREATE TABLE IF NOT EXISTS rem_reminders ("
+        " reminder_id TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL,"
+        " pairing_id TEXT NOT NULL, child_ids TEXT NOT NULL, volunteer_ids TEXT NOT NULL,"
+        " region_code TEXT NOT NULL, school TEXT NOT NULL, duty TEXT NOT NULL,"
+        " duty_title TEXT NOT NULL, status TEXT NOT NULL, period_label TEXT NOT NULL,"
+        " period_start TEXT NOT NULL, period_end TEXT NOT NULL, overdue_since TEXT,"
+        " reason TEXT NOT NULL, issued_on TEXT NOT NULL, issued_at TEXT NOT NULL,"
+        " delivery TEXT NOT NULL, escalation_id TEXT, escalated_on TEXT)",
+        "CREATE INDEX IF NOT EXISTS rem_reminders_position ON rem_reminders (position)",
+        "CREATE INDEX IF NOT EXISTS rem_reminders_pairing ON rem_reminders (pairing_id)",
+        "CREATE TABLE IF NOT EXISTS rem_recipients (reminder_id TEXT NOT NULL,"
+        " volunteer_id TEXT NOT NULL, region_code TEXT NOT NULL,"
+        " PRIMARY KEY (reminder_id, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS rem_recipients_volunteer ON rem_recipients (volunteer_id)",
+        "CREATE TABLE IF NOT EXISTS rem_children (reminder_id TEXT NOT NULL,"
+        " child_id TEXT NOT NULL, PRIMARY KEY (reminder_id, child_id))",
+        "CREATE INDEX IF NOT EXISTS rem_children_child ON rem_children (child_id)",
+        "CREATE TABLE IF NOT EXISTS rem_deliveries (reminder_id TEXT NOT NULL,"
+        " volunteer_id TEXT NOT NULL, channel TEXT NOT NULL, state TEXT NOT NULL,"
+        " attempts INTEGER NOT NULL, error TEXT NOT NULL, at TEXT NOT NULL,"
+        " PRIMARY KEY (reminder_id, volunteer_id, channel))",
+        "CREATE TABLE IF NOT EXISTS rem_escalations (escalation_id TEXT PRIMARY KEY,"
+        " position BIGINT NOT NULL, pairing_id TEXT NOT NULL, child_ids TEXT NOT NULL,"
+        " volunteer_ids TEXT NOT NULL, region_code TEXT NOT NULL, school TEXT NOT NULL,"
+        " federation_region_codes TEXT NOT NULL, duty TEXT NOT NULL, duty_title TEXT NOT NULL,"
+        " overdue_since TEXT NOT NULL, days_overdue INTEGER NOT NULL,"
+        " threshold_days INTEGER NOT NULL, reminder_id TEXT NOT NULL, raised_on TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rem_escalations_position ON rem_escalations (position)",
+    )
+
+    @handles(VolunteerApplied)
+    def _volunteer(self, e: Any, tx: Tx) -> None:
+        tx.execute("INSERT INTO rem_volunteers (volunteer_id, region_code) VALUES (?,?)",
+                   (str(e.originator_id), e.form.region_code))
+
+    @handles(ReminderIssued)
+    def _issued(self, e: Any, tx: Tx) -> None:
+        key = str(e.originator_id)
+        tx.execute(
+            "INSERT INTO rem_reminders (reminder_id, position, version, pairing_id, child_ids,"
+            " volunteer_ids, region_code, school, duty, duty_title, status, period_label,"
+            " period_start, period_end, overdue_since, reason, issued_on, issued_at, delivery)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (key, tx.position, e.originator_version, str(e.pairing_id), csv(e.child_ids),
+             csv(e.volunteer_ids), e.region_code, e.school, e.duty, e.duty_title,
+             e.duty_status, e.period_label, iso(e.period_start), iso(e.period_end),
+             iso(e.overdue_since), e.reason, iso(e.on), _instant(e.timestamp), "pending"))
+        for volunteer_id in e.volunteer_ids:
+            region = tx.execute("SELECT region_code FROM rem_volunteers WHERE volunteer_id = ?",
+                                (str(volunteer_id),)).scalar()
+            tx.execute("INSERT INTO rem_recipients (reminder_id, volunteer_id, region_code)"
+                       " VALUES (?,?,?)", (key, str(volunteer_id), region or ""))
+        tx.executemany("INSERT INTO rem_children (reminder_id, child_id) VALUES (?,?)",
+                       [(key, str(child_id)) for child_id in e.child_ids])
+
+    @handles(ReminderDeliveryAttempted)
+    def _attempted(self, e: Any, tx: Tx) -> None:
+        key = (str(e.originator_id), str(e.volunteer_id), e.channel)
+        tx.execute("DELETE FROM rem_deliveries WHERE reminder_id = ? AND volunteer_id = ?"
+                   " AND channel = ?", key)
+        tx.execute("INSERT INTO rem_deliveries (reminder_id, volunteer_id, channel, state,"
+                   " attempts, error, at) VALUES (?,?,?,?,?,?,?)",
+                   (*key, "sending", e.attempt, "", _instant(e.at)))
+        self._settle(e, tx)
+
+    @handles(ReminderDelivered, ReminderDeliveryFailed)
+    def _outcome(self, e: Any, tx: Tx) -> None:
+        if type(e) is ReminderDelivered:
+            state, error = "delivered", ""
+        else:
+            state, error = ("failed" if e.final else "retrying"), e.error
+        tx.execute("UPDATE rem_deliveries SET state = ?, error = ?, at = ? WHERE reminder_id = ?"
+                   " AND volunteer_id = ? AND channel = ?",
+                   (state, error, _instant(e.at), str(e.originator_id), str(e.volunteer_id),
+                    e.channel))
+        self._settle(e, tx)
+
+    @staticmethod
+    def _settle(e: Any, tx: Tx) -> None:
+        """The reminder's delivery status from its targets' states."""
+        key = str(e.originator_id)
+        states = {row["state"] for row in tx.execute(
+            "SELECT state FROM rem_deliveries WHERE reminder_id = ?", (key,)).all()}
+        if "failed" in states:
+            delivery = "failed"
+        elif states & {"sending", "retrying"}:
+            delivery = "sending"
+        else:
+            delivery = "delivered" if "delivered" in states else "pending"
+        tx.execute("UPDATE rem_reminders SET delivery = ?, version = ? WHERE reminder_id = ?",
+                   (delivery, e.originator_version, key))
+
+    @handles(DutyEscalated)
+    def _escalated(self, e: Any, tx: Tx) -> None:
+        key = str(e.originator_id)
+        tx.execute(
+            "INSERT INTO rem_escalations (escalation_id, position, pairing_id, child_ids,"
+            " volunteer_ids, region_code, school, federation_region_codes, duty, duty_title,"
+            " overdue_since, days_overdue, threshold_days, reminder_id, raised_on)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            (key, tx.position, str(e.pairing_id), csv(e.child_ids), csv(e.volunteer_ids),
+             e.region_code, e.school, csv(e.federation_region_codes), e.duty, e.duty_title,
+             iso(e.overdue_since), e.days_overdue, e.threshold_days, str(e.reminder_id),
+             iso(e.on)))
+        tx.execute("UPDATE rem_reminders SET escalation_id = ?, escalated_on = ?"
+                   " WHERE reminder_id = ? AND escalation_id IS NULL",
+                   (key, iso(e.on), str(e.reminder_id)))
+
+
+def _instant(moment: datetime) -> str:
+    """An instant as stored: UTC ISO 8601 with microseconds, so text order is time order."""
+    if moment.tzinfo is None:  # the library records UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def list_reminders(tx: Tx, *, volunteer_id: str | None = None, pairing_id: str | None = None,
+                   child_id: str | None = None, status: str | None = None,
+                   region_code: str | None = None, school: str | None = None,
+                   escalated: bool | None = None, after: int | None = None,
+                   limit: int = 50) -> list[Row]:
+    """Reminders matching the filters, in the order they were issued, after the cursor
+    ``after`` (the ``position`` of the last row of the previous page).
+
+    ``status`` is the duty's status when issued (``due``, ``overdue``) or the delivery's
+    (``pending``, ``sending``, ``delivered``, ``failed``). ``region_code`` is a division-code
+    prefix matching the pairing's code or a volunteer's.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if status in DUTY_STATUSES:
+        clauses.append("status = ?")
+        params.append(status)
+    elif status:
+        clauses.append("delivery = ?")
+        params.append(status)
+    for column, table, value in (("volunteer_id", "rem_recipients", volunteer_id),
+                                 ("child_id", "rem_children", child_id)):
+        if value:
+            clauses.append(f"reminder_id IN (SELECT reminder_id FROM {table}"
+                           f" WHERE {column} = ?)")
+            params.append(str(value))
+    for column, value in (("pairing_id", pairing_id), ("school", school)):
+        if value:
+            clauses.append(f"{column} = ?")
+            params.append(str(value))
+    if region_code:
+        clauses.append("(region_code LIKE ? OR reminder_id IN (SELECT reminder_id FROM"
+                       " rem_recipients WHERE region_code LIKE ?))")
+        params += [region_code + "%", region_code + "%"]
+    if escalated is not None:
+        clauses.append("escalation_id IS NOT NULL" if escalated else "escalation_id IS NULL")
+    if after is not None:
+        clauses.append("position > ?")
+        params.append(after)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return tx.execute(f"SELECT * FROM rem_reminders{where} ORDER BY position LIMIT ?",
+                      [*params, limit]).all()
+
+
+def deliveries_of(tx: Tx, reminder_ids: Iterable[str]) -> dict[str, list[Row]]:
+    """Each reminder's targets (volunteer, channel) with their state, attempts and last error."""
+    ids = list(reminder_ids)
+    found: dict[str, list[Row]] = {key: [] for key in ids}
+    if not ids:
+        return found
+    marks = ", ".join("?" * len(ids))
+    for row in tx.execute(f"SELECT * FROM rem_deliveries WHERE reminder_id IN ({marks})"
+                          " ORDER BY reminder_id, volunteer_id, channel", ids).all():
+        found[row["reminder_id"]].append(row)
+    return found
+
+
+def list_escalations(tx: Tx, *, region_code: str | None = None, pairing_id: str | None = None,
+                     after: int | None = None, limit: int = 50) -> list[Row]:
+    """Escalations (逾期上报) in the order raised; ``region_code`` is a prefix matching the
+    federation level they were raised to (a volunteer's code) or the pairing's code."""
+    clauses: list[str] = []
+    params: list[Any] = []
+    if region_code:
+        clauses.append("(region_code LIKE ? OR federation_region_codes LIKE ?)")
+        params += [region_code + "%", "%," + region_code + "%"]
+    if pairing_id:
+        clauses.append("pairing_id = ?")
+        params.append(str(pairing_id))
+    if after is not None:
+        clauses.append("position > ?")
+        params.append(after)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return tx.execute(f"SELECT * FROM rem_escalations{where} ORDER BY position LIMIT ?",
+                      [*params, limit]).all()

@@ -1,0 +1,31 @@
+"""The quarterly report (季度报送, issue 5): bitemporal facts and the figures computed from them.
+
+- :class:`~projections.reports.facts.ReportFacts`: the view (one row per fact, both dates).
+- :func:`~projections.reports.quarterly.compute_figures`, :func:`combine`, :func:`townships`,
+  :func:`changes_between`, :func:`explain_changes`, :func:`to_json`: the figures as known at an
+  instant, per township and combined, and what late records changed.
+"""
+
+from projections.reports.facts import ReportFacts
+from projections.reports.quarterly import (
+    Quarter,
+    changes_between,
+    combine,
+    compute_figures,
+    explain_changes,
+    figure_changes,
+    to_json,
+    townships,
+)
+
+__all__ = [
+    "Quarter",
+    "ReportFacts",
+    "changes_between",
+    "combine",
+    "compute_figures",
+    "explain_changes",
+    "figure_changes",
+    "to_json",
+    "townships",
+]

@@ -1,0 +1,261 @@
+"""The facts behind the quarterly report (季度报送), kept bitemporally: one row per event.
+
+A quarterly report must come out the same when it is produced again "as known at" the same
+instant, however many late records (补录) arrived since. So this view never overwrites a fact:
+each event that can move a figure is one row of ``rf_facts``, with
+
+- the log position (``position``), the event's programme name (``event``),
+- the business date it happened on (``occurred_on``, 业务日期),
+- the instant it was recorded (``recorded_at``, UTC ISO text, so text order is time order),
+- where it belongs: the division code, its township (the first 9 digits, 乡镇) and the school.
+
+"As known at T" is then a filter ``recorded_at <= T`` and "on day D" a filter
+``occurred_on <= D``; :mod:`projections.reports.quarterly` does the arithmetic.
+
+Where a fact belongs:
+
+- a child's facts (parents, categories, exit, concerns) belong to the child's household
+  division code and school, which never change;
+- a pairing's facts (formed, contacts, ended, escalations of its duties) belong to its *home*:
+  the division code and school of its first child, so each pairing and each contact is
+  counted in one township only; ``rf_pairing_children`` keeps every child of every pairing, in
+  the child's own township, for pairing coverage (结对覆盖率), which is counted per child;
+- a volunteer's facts belong to the division code on the registration form (often a county's
+  6 digits: its township is then the county code itself).
+
+Three small tables hold what later events need to be placed (``rf_children``, ``rf_pairings``,
+``rf_volunteers``); their columns that change (an exit, an end) carry their own recorded instant,
+so they too can be read as known at T. Only non-identifying facts are kept: no names, phones or
+notes (they stay in the encrypted log).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from domain.events import (
+    CategoriesChanged,
+    ChildExited,
+    ChildRegistered,
+    ConcernReported,
+    ConcernResolved,
+    ContactRecorded,
+    DutyEscalated,
+    PairingEnded,
+    PairingFormed,
+    ParentChanged,
+    VolunteerApplied,
+    VolunteerCommended,
+    VolunteerDisqualified,
+    VolunteerReinstated,
+    VolunteerReviewed,
+    VolunteerSuspended,
+)
+from projections.events import Dispatching, csv, handles, iso
+from projections.projection import View
+from projections.sql import Tx
+from projections.timeline import EVENT_TYPES
+
+#: Digits of a township's division code (县 6, 乡镇 9, 村 12).
+TOWNSHIP_DIGITS = 9
+
+
+def township_of(region_code: str) -> str:
+    """The township (乡镇) a division code is in: its first 9 digits, or the code itself if it
+    names a county (6 digits)."""
+    return region_code[:TOWNSHIP_DIGITS]
+
+
+def recorded_instant(moment: datetime) -> str:
+    """An event's recorded instant as stored: UTC, ISO 8601 with microseconds."""
+    if moment.tzinfo is None:  # the library records UTC
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+_FACT = ("INSERT INTO rf_facts (position, event, subject_id, region_code, township, school,"
+         " occurred_on, recorded_at, kind, amount, detail)")
+
+
+class ReportFacts(Dispatching, View):
+    """Every event that moves a figure of the quarterly report, with both of its dates."""
+
+    name = "report_facts"
+    tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers")
+    schema = (
+        "CREATE TABLE IF NOT EXISTS rf_facts ("
+        " position BIGINT PRIMARY KEY, event TEXT NOT NULL, subject_id TEXT NOT NULL,"
+        " region_code TEXT NOT NULL, township TEXT NOT NULL, school TEXT NOT NULL,"
+        " occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL, kind TEXT NOT NULL,"
+        " amount INTEGER NOT NULL, detail TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rf_facts_township ON rf_facts (township, event)",
+        "CREATE INDEX IF NOT EXISTS rf_facts_subject ON rf_facts (subject_id, event)",
+        "CREATE INDEX IF NOT EXISTS rf_facts_recorded ON rf_facts (recorded_at)",
+        "CREATE TABLE IF NOT EXISTS rf_children ("
+        " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, township TEXT NOT NULL,"
+        " school TEXT NOT NULL, sex TEXT NOT NULL, birth_date TEXT NOT NULL,"
+        " registered_on TEXT NOT NULL, recorded_at TEXT NOT NULL, parents TEXT NOT NULL,"
+        " categories TEXT NOT NULL, exited_on TEXT, exit_reason TEXT, exit_recorded_at TEXT)",
+        "CREATE INDEX IF NOT EXISTS rf_children_township ON rf_children (township)",
+        "CREATE TABLE IF NOT EXISTS rf_pairings ("
+        " pairing_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, township TEXT NOT NULL,"
+        " school TEXT NOT NULL, shape TEXT NOT NULL, duty_sets TEXT NOT NULL,"
+        " starts_on TEXT NOT NULL, recorded_at TEXT NOT NULL, ended_on TEXT, end_reason TEXT,"
+        " end_recorded_at TEXT)",
+        "CREATE INDEX IF NOT EXISTS rf_pairings_township ON rf_pairings (township)",
+        "CREATE TABLE IF NOT EXISTS rf_pairing_children ("
+        " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL, region_code TEXT NOT NULL,"
+        " township TEXT NOT NULL, school TEXT NOT NULL, PRIMARY KEY (pairing_id, child_id))",
+        "CREATE INDEX IF NOT EXISTS rf_pairing_children_township"
+        " ON rf_pairing_children (township)",
+        "CREATE TABLE IF NOT EXISTS rf_volunteers ("
+        " volunteer_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, township TEXT NOT NULL,"
+        " recorded_at TEXT NOT NULL, last_level TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rf_volunteers_township ON rf_volunteers (township)",
+    )
+
+    # -- children -------------------------------------------------------------------------
+
+    @handles(ChildRegistered)
+    def _registered(self, e: Any, tx: Tx) -> None:
+        child_id, region = str(e.originator_id), e.region_code
+        parents = json.dumps({p.role.value: p.status.value for p in e.parents}, sort_keys=True)
+        tx.execute(
+            "INSERT INTO rf_children (child_id, region_code, township, school, sex, birth_date,"
+            " registered_on, recorded_at, parents, categories) VALUES (?,?,?,?,?,?,?,?,?,?)",
+            (child_id, region, township_of(region), e.school, e.sex.value, iso(e.birth_date),
+             iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories)))
+        _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
+              kind=e.sex.value, detail=parents)
+
+    @handles(ParentChanged)
+    def _parent_changed(self, e: Any, tx: Tx) -> None:
+        _child_fact(tx, e, e.on, kind=e.parent.role.value, detail=e.parent.status.value)
+
+    @handles(CategoriesChanged)
+    def _categories_changed(self, e: Any, tx: Tx) -> None:
+        _child_fact(tx, e, e.on, detail=csv(e.categories))
+
+    @handles(ChildExited)
+    def _exited(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE rf_children SET exited_on = ?, exit_reason = ?, exit_recorded_at = ?"
+                   " WHERE child_id = ?",
+                   (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
+        _child_fact(tx, e, e.on, detail=e.reason)
+
+    @handles(ConcernReported)
+    def _concern_reported(self, e: Any, tx: Tx) -> None:
+        _child_fact(tx, e, e.occurred_on, kind=e.kind, detail=e.concern_id)
+
+    @handles(ConcernResolved)
+    def _concern_resolved(self, e: Any, tx: Tx) -> None:
+        _child_fact(tx, e, e.on, detail=e.concern_id)
+
+    # -- pairings -------------------------------------------------------------------------
+
+    @handles(PairingFormed)
+    def _formed(self, e: Any, tx: Tx) -> None:
+        """Placed by statements that read the children's places themselves (no read here:
+        a batch's writes go to the database together)."""
+        pairing_id, first = str(e.originator_id), str(e.child_ids[0])
+        shape = ("many_to_one" if len(e.volunteer_ids) > 1 else
+                 "one_to_many" if len(e.child_ids) > 1 else "one_to_one")
+        tx.execute(
+            "INSERT INTO rf_pairings (pairing_id, region_code, township, school, shape,"
+            " duty_sets, starts_on, recorded_at) SELECT ?, region_code, township, school, ?, ?,"
+            " ?, ? FROM rf_children WHERE child_id = ?",
+            (pairing_id, shape, csv(e.duty_sets), iso(e.starts_on),
+             recorded_instant(e.timestamp), first))
+        for child_id in e.child_ids:
+            tx.execute(
+                "INSERT INTO rf_pairing_children (pairing_id, child_id, region_code, township,"
+                " school) SELECT ?, child_id, region_code, township, school FROM rf_children"
+                " WHERE child_id = ?", (pairing_id, str(child_id)))
+        _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
+                      detail=csv(e.child_ids))
+
+    @handles(ContactRecorded)
+    def _contact(self, e: Any, tx: Tx) -> None:
+        contact = e.contact
+        _pairing_fact(tx, e, contact.occurred_on, kind=contact.kind, amount=contact.items,
+                      detail=contact.id)
+
+    @handles(PairingEnded)
+    def _ended(self, e: Any, tx: Tx) -> None:
+        tx.execute("UPDATE rf_pairings SET ended_on = ?, end_reason = ?, end_recorded_at = ?"
+                   " WHERE pairing_id = ?",
+                   (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
+        _pairing_fact(tx, e, e.on, detail=e.reason)
+
+    @handles(DutyEscalated)
+    def _escalated(self, e: Any, tx: Tx) -> None:
+        """A long-overdue duty flagged up by the reminders' scan (逾期上报), placed with its
+        pairing; dated the day it was raised."""
+        tx.execute(
+            _FACT + " SELECT ?, ?, pairing_id, region_code, township, school, ?, ?, ?, ?, ?"
+            " FROM rf_pairings WHERE pairing_id = ?",
+            (tx.position, EVENT_TYPES[type(e)], iso(e.on), recorded_instant(e.timestamp),
+             e.duty, e.days_overdue, str(e.originator_id), str(e.pairing_id)))
+
+    # -- volunteers -----------------------------------------------------------------------
+
+    @handles(VolunteerApplied)
+    def _applied(self, e: Any, tx: Tx) -> None:
+        volunteer_id, region = str(e.originator_id), e.form.region_code
+        tx.execute("INSERT INTO rf_volunteers (volunteer_id, region_code, township, recorded_at,"
+                   " last_level) VALUES (?,?,?,?,?)",
+                   (volunteer_id, region, township_of(region), recorded_instant(e.timestamp),
+                    str(e.approval_levels[-1])))
+        _fact(tx, e, volunteer_id, (region, township_of(region), ""), e.applied_on,
+              amount=len(e.approval_levels))
+
+    @handles(VolunteerReviewed)
+    def _reviewed(self, e: Any, tx: Tx) -> None:
+        """``amount`` is 1 on the review that completes the approval: an approval at the last
+        of the volunteer's levels (levels are reviewed in order, so it is the last review)."""
+        tx.execute(
+            _FACT + " SELECT ?, ?, volunteer_id, region_code, township, '', ?, ?, ?,"
+            " CASE WHEN ? = 'approve' AND last_level = ? THEN 1 ELSE 0 END, ?"
+            " FROM rf_volunteers WHERE volunteer_id = ?",
+            (tx.position, EVENT_TYPES[type(e)], iso(e.on), recorded_instant(e.timestamp),
+             e.decision.value, e.decision.value, e.level.value, e.level.value,
+             str(e.originator_id)))
+
+    @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
+    def _volunteer_status(self, e: Any, tx: Tx) -> None:
+        _volunteer_fact(tx, e, e.on, detail=e.reason)
+
+
+def _fact(tx: Tx, e: Any, subject_id: str, place: tuple[str, str, str], on: Any, *,
+          kind: str = "", amount: int = 0, detail: str = "") -> None:
+    tx.execute(_FACT + " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+               (tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
+                recorded_instant(e.timestamp), kind, amount, detail))
+
+
+def _placed(tx: Tx, e: Any, table: str, key: str, on: Any, kind: str, amount: int,
+            detail: str) -> None:
+    """A fact placed where its child, pairing or volunteer is, in one statement."""
+    school = "school" if table != "rf_volunteers" else "''"
+    tx.execute(
+        _FACT + f" SELECT ?, ?, {key}, region_code, township, {school}, ?, ?, ?, ?, ?"
+        f" FROM {table} WHERE {key} = ?",
+        (tx.position, EVENT_TYPES[type(e)], iso(on), recorded_instant(e.timestamp), kind,
+         amount, detail, str(e.originator_id)))
+
+
+def _child_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+                detail: str = "") -> None:
+    _placed(tx, e, "rf_children", "child_id", on, kind, amount, detail)
+
+
+def _pairing_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+                  detail: str = "") -> None:
+    _placed(tx, e, "rf_pairings", "pairing_id", on, kind, amount, detail)
+
+
+def _volunteer_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+                    detail: str = "") -> None:
+    _placed(tx, e, "rf_volunteers", "volunteer_id", on, kind, amount, detail)

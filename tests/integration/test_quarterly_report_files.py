@@ -1,0 +1,151 @@
+"""The quarterly report's files, opened as a reader would: the workbook with openpyxl, the
+narrative with python-docx; the figures in them are the hand-counted ones of the quarter."""
+
+from __future__ import annotations
+
+import io
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from docx import Document
+from docx.oxml.ns import qn
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, PieChart
+
+from domain.application import CareRegister
+from projections.reports import ReportFacts, explain_changes
+from projections.runner import ViewRunner
+from tests.integration.test_quarterly_report import (
+    CENTRAL,
+    figures,
+    hand_made_quarter,
+    late_records,
+)
+from workers.reports.files import docx_bytes, file_stem, write_files, xlsx_bytes
+
+
+@pytest.fixture
+def store() -> str:
+    """The files do not depend on the store: SQLite only."""
+    return "sqlite"
+
+
+@pytest.fixture
+def report(register: CareRegister, runner: ViewRunner) -> dict[str, Any]:
+    """The hand-made quarter as known now, with the school's enrolment."""
+    hand_made_quarter(register)
+    return figures(runner, enrolment={CENTRAL: 30})
+
+
+@pytest.fixture
+def revised(register: CareRegister, runner: ViewRunner) -> tuple[dict, dict]:
+    """The quarter reported again after a late parent call: (figures, changes)."""
+    quarter = hand_made_quarter(register)
+    before = figures(runner, datetime.now(UTC))
+    late_records(register, quarter)
+    after = figures(runner)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        return after, explain_changes(tx, before, after)
+
+
+def workbook(figures_: dict, changes: dict | None = None) -> Any:
+    return load_workbook(io.BytesIO(xlsx_bytes(figures_, changes)))
+
+
+def rows(sheet: Any) -> dict[str, Any]:
+    """A two-column sheet as {label: value}."""
+    return {row[0]: row[1] for row in sheet.iter_rows(min_row=2, values_only=True) if row[0]}
+
+
+def text(document: Any) -> str:
+    return "\n".join(paragraph.text for paragraph in document.paragraphs)
+
+
+# -- the workbook ----------------------------------------------------------------------------
+
+
+def test_the_workbook_has_one_sheet_per_table(report: dict) -> None:
+    assert workbook(report).sheetnames == [
+        "总体情况", "留守儿童构成", "结对覆盖", "联系走访", "履职情况", "按乡镇", "按学校",
+        "退出与结束原因", "情况报告", "志愿者", "说明"]
+
+
+def test_the_workbooks_overview_holds_the_quarters_figures(report: dict) -> None:
+    overview = rows(workbook(report)["总体情况"])
+    assert {label: overview[label] for label in (
+        "在册儿童（人）", "留守儿童（人）", "留守儿童：男（人）", "留守儿童：女（人）",
+        "留守儿童最小年龄（岁）", "留守儿童最大年龄（岁）", "结对覆盖率", "留守儿童占在校学生比例",
+        "联系走访（次）", "家访（次）", "发放物品（件）", "走访（联系）儿童（人）",
+        "季度末逾期职责（项）", "季度末在册爱心妈妈（人）")} == {
+        "在册儿童（人）": 5, "留守儿童（人）": 3, "留守儿童：男（人）": 2,
+        "留守儿童：女（人）": 1, "留守儿童最小年龄（岁）": 7, "留守儿童最大年龄（岁）": 12,
+        "结对覆盖率": 0.6667, "留守儿童占在校学生比例": 0.1, "联系走访（次）": 7,
+        "家访（次）": 2, "发放物品（件）": 3, "走访（联系）儿童（人）": 4,
+        "季度末逾期职责（项）": 3, "季度末在册爱心妈妈（人）": 2}
+
+
+def test_the_workbooks_tables_break_the_figures_down(report: dict) -> None:
+    book = workbook(report)
+    contacts = rows(book["联系走访"])
+    assert (contacts["家访"], contacts["电话"], contacts["物资帮扶"]) == (2, 2, 1)
+    duties = {row[0]: row[1:4] for row in book["履职情况"].iter_rows(min_row=2, values_only=True)}
+    assert duties["每月至少联系一次孩子"] == (6, 5, 0.8333)
+    schools = {row[0]: row for row in book["按学校"].iter_rows(min_row=2, values_only=True)}
+    assert schools[CENTRAL][1:3] == (4, 3)  # on the register, left behind
+
+
+def test_the_workbook_charts_coverage_and_compliance_natively(report: dict) -> None:
+    book = workbook(report)
+    coverage = [type(chart) for chart in book["结对覆盖"]._charts]
+    compliance = [type(chart) for chart in book["履职情况"]._charts]
+    assert (coverage, compliance) == ([BarChart, PieChart], [BarChart])
+
+
+def test_the_workbook_lists_what_changed_and_which_late_records(
+        revised: tuple[dict, dict]) -> None:
+    figures_, changes = revised
+    book = workbook(figures_, changes)
+    assert ("联系走访（次）", 7, 8) in book["变化说明"].iter_rows(values_only=True)
+    late = [row[:2] for row in book["补录记录"].iter_rows(min_row=2, values_only=True)]
+    assert late == [("联系走访", "2026-03-28")]
+
+
+# -- the narrative ---------------------------------------------------------------------------
+
+
+def test_the_narrative_fills_the_templates_blanks_in_chinese(report: dict) -> None:
+    narrative = text(Document(io.BytesIO(docx_bytes(report))))
+    for filled in ("在册儿童5人（男3人，女2人）", "留守儿童3人（男2人，女1人），年龄7至12岁",
+                   "留守儿童占在校学生比例10.00%", "本季度新结对1对", "季度末在结对2对",
+                   "结对覆盖率66.67%（目标100%）", "尚未结对1人", "本季度联系走访7次",
+                   "其中家访2次", "走访（联系）儿童4人，发放物品3件", "总体履职率33.33%",
+                   "每月至少联系一次孩子：应履职6期次，已履职5期次，履职率83.33%",
+                   "本季度报告异常情况2件", "季度末在册爱心妈妈2人"):
+        assert filled in narrative
+
+
+def test_the_narrative_has_tables_by_township_and_school(report: dict) -> None:
+    document = Document(io.BytesIO(docx_bytes(report)))
+    first_cells = [[row.cells[0].text for row in table.rows[1:]] for table in document.tables]
+    assert first_cells == [["420821", "420821101", "420821102"], [CENTRAL, "胡集镇中学"]]
+
+
+def test_the_narrative_names_an_east_asian_font(report: dict) -> None:
+    normal = Document(io.BytesIO(docx_bytes(report))).styles["Normal"]
+    assert normal.element.rPr.rFonts.get(qn("w:eastAsia")) == "宋体"
+
+
+def test_the_narrative_explains_the_change_by_the_late_record(
+        revised: tuple[dict, dict]) -> None:
+    figures_, changes = revised
+    narrative = text(Document(io.BytesIO(docx_bytes(figures_, changes))))
+    assert "联系走访（次）：由7变为8" in narrative
+    assert "补录联系走访（亲情电话/书信），发生于2026-03-28" in narrative
+
+
+def test_both_files_are_written_under_the_reports_name(report: dict, tmp_path: Any) -> None:
+    written = write_files(report, tmp_path / "reports")
+    assert sorted(written) == [f"{file_stem(report)}.docx", f"{file_stem(report)}.xlsx"]
+    assert file_stem(report) == "420821-2026Q1"
+    assert all(path.stat().st_size > 0 for path in written.values())

@@ -1,0 +1,1 @@
+"""Reminders in the background (履职提醒): the daily scan, delivery over channels, escalation."""

@@ -1,0 +1,1 @@
+"""The quarterly report's files (issue 5): see :mod:`workers.reports.files`."""
