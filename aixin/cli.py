@@ -63,7 +63,19 @@ def serve(
 def _embedded_worker() -> subprocess.Popen[bytes]:
     """``aixin worker --beat`` beside the API, on the broker that needs no server."""
     typer.echo("Aixin background worker and schedule: embedded (no Redis configured)")
-    return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"])
+    return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"],
+                            preexec_fn=_die_with_parent)
+
+
+def _die_with_parent() -> None:
+    """In the embedded worker: end when the service ends, even if it was killed (Linux)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 @app.command()
