@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import time
+
+from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -9,6 +12,7 @@ from aixin.settings import Settings
 from api.idempotency import IdempotencyStore
 from domain.application import CareRegister, Clock
 from projections.catalog import ALL_VIEWS
+from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
 from projections.store import PostgresParams, ViewStore
 
@@ -17,6 +21,15 @@ def build_register(settings: Settings, *, clock: Clock | None = None) -> CareReg
     """The register on the configured store (SQLite file by default, PostgreSQL if set)."""
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+    for attempt in range(5):
+        try:
+            return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
+                                clock=clock)
+        except (IntegrityError, InternalError, ProgrammingError):
+            # Two processes (workers taking their first tasks together) ran the store's
+            # idempotent DDL at the same moment: PostgreSQL refuses one of them ("tuple
+            # concurrently updated", "already exists"). A lasting error is raised below.
+            time.sleep(0.1 * (attempt + 1))
     return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
                         clock=clock)
 
@@ -52,3 +65,26 @@ def build_idempotency_store(settings: Settings) -> IdempotencyStore:
     with datastore.transaction(commit=True) as cursor:
         cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
     return IdempotencyStore(datastore)
+
+
+def build_report_store(settings: Settings) -> ReportStore:
+    """Produced reports beside the log: a SQLite file, or the PostgreSQL schema
+    ``<schema>_reports`` (shared by the API processes and the workers)."""
+    if settings.store == "sqlite":
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        return ReportStore(SQLiteDatastore(str(settings.data_dir / "reports.sqlite3"),
+                                           lock_timeout=30))
+    schema = f"{settings.postgres_schema or 'aixin'}_reports"
+    datastore = PostgresDatastore(
+        dbname=settings.postgres_dbname, host=settings.postgres_host,
+        port=settings.postgres_port, user=settings.postgres_user,
+        password=settings.postgres_password.get_secret_value(), schema=schema,
+        pool_size=1, max_overflow=settings.postgres_pool_size, pre_ping=True)
+    for attempt in range(5):
+        try:
+            with datastore.transaction(commit=True) as cursor:
+                cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+            break
+        except (IntegrityError, InternalError):  # another process created it at once
+            time.sleep(0.05 * (attempt + 1))
+    return ReportStore(datastore)

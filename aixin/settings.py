@@ -46,6 +46,8 @@ class Settings(BaseSettings):
     redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis
     worker_concurrency: int = Field(default=2, ge=1)
     report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
+    report_townships_per_task: int = Field(default=25, ge=1)  # a report's fan-out: one task
+    # per this many townships (乡镇); a region with no more computes in one task
 
     # -- reminders (履职提醒): the scan, escalation, delivery (workers/reminders) -------------
     reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time

@@ -9,14 +9,20 @@ from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
 
-from aixin.bootstrap import build_idempotency_store, build_register, build_runner
+from aixin.bootstrap import (
+    build_idempotency_store,
+    build_register,
+    build_report_store,
+    build_runner,
+)
 from aixin.settings import Settings
 from api import errors
 from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency
-from api.routes import audit, auth, children, pairings, reminders, volunteers
+from api.routes import audit, auth, children, pairings, reminders, reports, volunteers
 from api.security import Tokens, hash_password
 from domain.common import SYSTEM
+from domain.errors import AccountRule, StaleVersion
 from domain.users import Scope
 from projections.follower import Follower
 from workers.app import create_celery
@@ -38,6 +44,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("AIXIN_SECRET_KEY is not set: tokens last until this process stops")
         app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
         app.state.idempotency = build_idempotency_store(settings)
+        app.state.reports = build_report_store(settings)  # produced reports and files
         app.state.accounts = {}  # a short-lived cache of the callers' accounts
         # The broker's client: it connects on first use (POST /reminders/scan), so the
         # service starts, and records, whether or not the broker is up.
@@ -55,6 +62,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.celery.close()
             app.state.views.store.close()
             app.state.idempotency.close()
+            app.state.reports.close()
             app.state.register.close()
 
     app = FastAPI(
@@ -63,7 +71,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(LimitsAndIdempotency, state=app.state)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, volunteers, children, pairings, reminders, audit):
+    for module in (auth, volunteers, children, pairings, reminders, audit, reports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)
@@ -75,7 +83,11 @@ def _bootstrap_admin(app: FastAPI, settings: Settings) -> None:
     """With AIXIN_ADMIN_PASSWORD set and no account yet, create ``admin``."""
     if settings.admin_password is None or app.state.register.any_user_exists():
         return
-    app.state.register.create_user(
-        username="admin", password_hash=hash_password(settings.admin_password.get_secret_value()),
-        scope=Scope(role="admin"), actor=SYSTEM)  # type: ignore[arg-type]
+    try:
+        app.state.register.create_user(
+            username="admin",
+            password_hash=hash_password(settings.admin_password.get_secret_value()),
+            scope=Scope(role="admin"), actor=SYSTEM)  # type: ignore[arg-type]
+    except (AccountRule, StaleVersion):  # another API process starting just now made it
+        return
     log.info("created the admin account from AIXIN_ADMIN_PASSWORD")

@@ -141,7 +141,9 @@ def wrk_run(url: str, token: str, ids: list[str], clients: int,
         done = subprocess.run(
             ["wrk", f"-t{min(clients, 2)}", f"-c{clients}", f"-d{seconds:.0f}s", "--latency",
              "-H", f"Authorization: Bearer {token}", "-H", "Content-Type: application/json",
-             "-s", str(script), url], capture_output=True, text=True, check=True)
+             "-s", str(script), url], capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise RuntimeError(f"wrk failed ({done.returncode}): {done.stdout}{done.stderr}")
     finally:
         script.unlink()
     out = done.stdout

@@ -16,7 +16,15 @@ Each worker is a fresh process (``spawn``) with its own connection, as a Celery 
 peak memory is its own maximum resident set. The combined figures are checked to be exactly the
 whole computation's, byte for byte. Rendering the .xlsx and .docx is timed last.
 
+With ``--celery``, the report is then produced end to end by the real tasks
+(``aixin.reports.generate``, a chord of ``aixin.reports.part`` over groups of ``--per-task``
+townships, then ``aixin.reports.combine`` rendering and storing the files) in 1, then 2
+``aixin worker`` processes on Redis (``AIXIN_TEST_REDIS_URL``, default redis://127.0.0.1:6379/0):
+wall time from queuing to ``done``, and each worker's peak memory (the highest ``VmHWM`` among
+its processes: the pool child does the work); the stored figures are checked against the whole.
+
     .venv/bin/python bench/report.py [N] [--group 1] [--keep] [--schema NAME]
+                                     [--celery [--per-task 25]]
 
 ``--keep`` leaves the generated schema in place and prints its name; ``--schema`` reuses one
 (generation takes a while at a million events), ``--rebuild`` rebuilds its facts view first.
@@ -90,6 +98,88 @@ def run(pool_size: int, schema: str, known_at: str,
     return time.perf_counter() - started, results
 
 
+def process_group_peak_mib(pgid: int) -> float:
+    """The highest peak resident memory (VmHWM) among the live processes of a group."""
+    peak = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) != pgid:
+                continue
+            for line in (stat.parent / "status").read_text().splitlines():
+                if line.startswith("VmHWM:"):
+                    peak = max(peak, int(line.split()[1]) / 1024)
+        except (OSError, IndexError, ValueError):
+            continue  # the process ended meanwhile
+    return peak
+
+
+def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
+               whole: bytes, logs: Path) -> tuple[float, list[float], int]:
+    """The report produced by the real Celery tasks in ``workers`` worker processes on Redis:
+    (wall seconds from queuing to done, each worker's peak MiB, parts)."""
+    import os
+    import signal
+    import subprocess
+
+    import redis
+
+    from aixin.bootstrap import build_report_store
+    from domain.common import SYSTEM
+    from tests.workers.conftest import AIXIN, redis_url, settings_env
+
+    prefix = f"aixin-bench-{uuid.uuid4().hex[:8]}:"
+    settings = settings_for(schema).model_copy(update={
+        "redis_url": redis_url(), "redis_key_prefix": prefix,
+        "report_townships_per_task": per_task, "data_dir": logs})
+    started = []
+    try:
+        for number in range(workers):
+            log = (logs / f"worker-{workers}-{number}.log").open("wb")
+            started.append(subprocess.Popen(
+                [str(AIXIN), "worker", "--concurrency=1", "--queues=reports"],
+                env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True))
+            log.close()
+        for number in range(workers):
+            path = logs / f"worker-{workers}-{number}.log"
+            while " ready." not in path.read_text(errors="replace"):
+                assert started[number].poll() is None, path.read_text()[-2000:]
+                time.sleep(0.2)
+        register = build_register(settings)
+        results = build_report_store(settings)
+        try:
+            report_id = register.request_report(region_code=REGION, year=YEAR, quarter=QUARTER,
+                                                known_at=known_at, actor=SYSTEM)
+            from workers.app import create_celery
+
+            celery = create_celery(settings)
+            begun = time.perf_counter()
+            celery.send_task("aixin.reports.generate", args=(str(report_id),))
+            while (report := register.get_report(report_id)).status.value in ("queued",
+                                                                              "running"):
+                time.sleep(0.2)
+            wall = time.perf_counter() - begun
+            assert report.status.value == "done", report.failure
+            assert results.figures(report_id) == whole, "the chord's figures differ"
+            peaks = [process_group_peak_mib(process.pid) for process in started]
+            parts = sum(path.read_text(errors="replace").count("Task aixin.reports.part[")
+                        for path in logs.glob(f"worker-{workers}-*.log")) // 2
+            celery.close()
+        finally:
+            results.close()
+            register.close()
+        return wall, peaks, parts
+    finally:
+        for process in started:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+            process.wait(60)
+        client = redis.Redis.from_url(redis_url())
+        for key in client.scan_iter(f"{prefix}*"):
+            client.delete(key)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("events", nargs="?", type=int, default=1_000_000)
@@ -98,6 +188,10 @@ def main() -> None:
     parser.add_argument("--schema", help="reuse a schema generated and kept before")
     parser.add_argument("--rebuild", action="store_true",
                         help="rebuild the report's facts view from zero first (timed)")
+    parser.add_argument("--celery", action="store_true",
+                        help="also run the real Celery chord in 1 and 2 worker processes")
+    parser.add_argument("--per-task", type=int, default=25,
+                        help="townships per part task of the Celery chord")
     args = parser.parse_args()
 
     schema = args.schema or f"bench_report_{uuid.uuid4().hex[:8]}"
@@ -155,6 +249,21 @@ def main() -> None:
             sizes = ", ".join(f"{name} {path.stat().st_size // 1024} KiB"
                               for name, path in written.items())
         print(f"\nfiles: {sizes} in {time.perf_counter() - started:.1f} s")
+        if args.celery:
+            from projections.registers.reports import ReportsRegister
+
+            # as a deployment's projector would, keep the reports' register up to date
+            ViewRunner(register, build_view_store(settings), (ReportsRegister,),
+                       batch_size=2000).catch_up(ReportsRegister)
+            print(f"\nthe real tasks (generate, {len(codes):,} townships in parts of "
+                  f"{args.per_task}, combine with files), workers on Redis:")
+            with tempfile.TemporaryDirectory() as folder:
+                for count in (1, 2):
+                    wall, peak_mibs, parts = celery_run(schema, count, args.per_task,
+                                                        known_at, to_json(whole), Path(folder))
+                    print(f"  {count} worker{'s' if count > 1 else ' '}: {wall:6.1f} s wall "
+                          f"({parts} parts), peak memory per worker "
+                          + ", ".join(f"{peak:.0f}" for peak in peak_mibs) + " MiB")
         totals = whole["totals"]
         print(f"totals: left behind {totals['left_behind']:,}, coverage "
               f"{totals['pairing_coverage']}, contacts {totals['contacts']:,}, duty compliance "

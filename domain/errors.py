@@ -113,3 +113,10 @@ class ReminderRule(DomainError):
     attempted by one worker at a time and settled once."""
 
     rule = "reminder_rule"
+
+
+class ReportRule(DomainError):
+    """A report (季度报送) is produced by one attempt at a time and settled once: done or
+    failed, it takes no further attempt or outcome."""
+
+    rule = "report_rule"

@@ -12,6 +12,7 @@ from domain.access import RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.reminders import Escalation, Reminder
+from domain.reports import QuarterlyReport
 from domain.users import User
 from domain.volunteers import Volunteer
 
@@ -21,6 +22,7 @@ _p: Any = Pairing
 _u: Any = User
 _r: Any = Reminder
 _e: Any = Escalation
+_q: Any = QuarterlyReport
 
 ChildRegistered: type = _c.Registered
 ParentChanged: type = _c.ParentChanged
@@ -64,5 +66,11 @@ DutyEscalated: type = _e.Raised
 
 REMINDER_EVENTS = (ReminderIssued, ReminderDeliveryAttempted, ReminderDelivered,
                    ReminderDeliveryFailed, DutyEscalated)
+ReportRequested: type = _q.Requested
+ReportStarted: type = _q.Started
+ReportCompleted: type = _q.Completed
+ReportFailed: type = _q.Failed
+
+REPORT_EVENTS = (ReportRequested, ReportStarted, ReportCompleted, ReportFailed)
 ALL_EVENTS = (CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + (RecordWasRead,)
-              + REMINDER_EVENTS)
+              + REMINDER_EVENTS + REPORT_EVENTS)

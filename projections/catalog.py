@@ -10,6 +10,7 @@ from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.pairings import PairingsRegister
 from projections.registers.reminders import RemindersRegister
+from projections.registers.reports import ReportsRegister
 from projections.registers.volunteers import VolunteersRegister
 from projections.reports.facts import ReportFacts
 from projections.timeline import ChildTimeline
@@ -23,6 +24,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     ChildTimeline,
     RemindersRegister,
     ReportFacts,
+    ReportsRegister,
     PairingsFollowTheirMembers,  # a policy: issues commands as it follows the log
     HashChain,  # tamper evidence: the stored rows, chained
 )

@@ -30,7 +30,7 @@ from aixin.settings import Settings
 QUEUES = ("reminders", "reports", "maintenance")
 
 #: Modules whose ``shared_task``s the worker registers.
-TASK_MODULES = ("workers.tasks", "workers.reminders.tasks")
+TASK_MODULES = ("workers.tasks", "workers.reminders.tasks", "workers.reports.tasks")
 
 #: A task name's prefix decides its queue.
 ROUTES = {f"aixin.{queue}.*": {"queue": queue} for queue in QUEUES}
@@ -114,6 +114,8 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": crontab(minute=5, hour=0),
         },
     }
+    # reports requested while the broker was down, or whose worker died, are queued again
+    schedule["reports-requeue"] = {"task": "aixin.reports.requeue", "schedule": 600.0}
     if settings.report_regions:
         schedule["quarterly-reports"] = {
             "task": "aixin.reports.quarter_turned",

@@ -6,13 +6,14 @@ from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
 from domain.application.reminders import Issued, RemindersService, ReminderView
+from domain.application.reports import ReportsService, ReportView
 from domain.application.users import UsersService, UserView
 from domain.application.views import ChildView, PairingView, Recorded, VolunteerView
 from domain.application.volunteers import VolunteersService
 
 
 class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService,
-                   AccessService, HistoryService, RemindersService):
+                   AccessService, HistoryService, RemindersService, ReportsService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -35,6 +36,8 @@ __all__ = [
     "Recorded",
     "ReminderView",
     "RemindersService",
+    "ReportView",
+    "ReportsService",
     "UserView",
     "UsersService",
     "VolunteerView",

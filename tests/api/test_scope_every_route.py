@@ -15,6 +15,8 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, VOLUNTEER, create, paired
 
+REPORT = {"kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}
+
 # (method, path) → (body or None, expected status for a federation user of another county)
 CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/auth/token"): (None, 0),  # not a record: no scope to test
@@ -56,6 +58,10 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/reminders"): (None, 200),
     ("post", "/api/v1/reminders/scan"): ({}, 403),  # admin only
     ("get", "/api/v1/audit/verify"): (None, 403),  # admin and auditors only
+    ("post", "/api/v1/reports"): (REPORT, 403),  # a region beyond the caller's
+    ("get", "/api/v1/reports"): (None, 200),
+    ("get", "/api/v1/reports/{report_id}"): (None, 404),
+    ("get", "/api/v1/reports/{report_id}/files/{name}"): (None, 404),
 }
 
 
@@ -79,7 +85,9 @@ def test_a_caller_of_another_county_cannot_reach_the_record(
                      {"kind": "absence", "description": "缺课"}, admin)
     ids = {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing_id,
            "concern_id": concern["id"], "role": "mother",
-           "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"]}
+           "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"],
+           "report_id": client.post("/api/v1/reports", json=REPORT, headers=admin).json()["id"],
+           "name": "420821-2026Q1.xlsx"}
     outsider = user("federation", region_code="4209")
     body, expected = CASES[(method, path)]
     if path == "/api/v1/pairings":

@@ -18,6 +18,7 @@ from domain.duties import evaluate_duties, rules_for
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from domain.pairings import Pairing
 from domain.reminders import DueDuty, Escalation, Reminder
+from domain.reports import QuarterlyReport, scheduled_report_id
 from domain.users import Scope, User
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
@@ -28,7 +29,8 @@ D = date(2026, 5, 1)
 def every_event_type() -> set[type]:
     """The event classes of every aggregate, found by looking, not listed by hand."""
     found: set[type] = set()
-    for aggregate in (Child, Volunteer, Pairing, User, RecordRead, Reminder, Escalation):
+    for aggregate in (Child, Volunteer, Pairing, User, RecordRead, Reminder, Escalation,
+                      QuarterlyReport):
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
@@ -78,7 +80,8 @@ def aggregates_with_every_event() -> list[Aggregate]:
     user.deactivate(reason="离职", actor=STAFF)
     read = RecordRead(child_id=child.id, what="record", reason="年度督导", actor=STAFF)
     reminder, escalation = reminded(pairing)
-    return [child, volunteer, other, helper, pairing, user, read, reminder, escalation]
+    return [child, volunteer, other, helper, pairing, user, read, reminder, escalation,
+            *reported()]
 
 
 def reminded(pairing: Pairing) -> tuple[Reminder, Escalation]:
@@ -100,6 +103,25 @@ def reminded(pairing: Pairing) -> tuple[Reminder, Escalation]:
                     at=at, actor=SYSTEM)
     escalation = Escalation.raise_for(due, threshold_days=14, today=TODAY, actor=SYSTEM)
     return reminder, escalation
+
+
+def reported() -> tuple[QuarterlyReport, QuarterlyReport]:
+    """A report requested, started and completed (with its files' digests), and a scheduled
+    one that failed."""
+    at = datetime(2026, 6, 15, 1, 2, 3, 456789, tzinfo=UTC)
+    done = QuarterlyReport.request(region_code="4208", year=2026, quarter=1, known_at=at,
+                                   now=at, today=TODAY, actor=STAFF, escalate_after_days=14)
+    done.start(at=at, lease=timedelta(minutes=30), actor=SYSTEM)
+    done.complete(position=123, figures_sha256="0f" * 32, files=(
+        {"name": "4208-2026Q1.xlsx", "content_type": "application/vnd.openxmlformats-"
+         "officedocument.spreadsheetml.sheet", "size": 2048, "sha256": "1e" * 32},),
+        at=at, actor=SYSTEM)
+    failed = QuarterlyReport.request(region_code="420821", year=2026, quarter=1, known_at=at,
+                                     now=at, today=TODAY, actor=SYSTEM,
+                                     report_id=scheduled_report_id("420821", 2026, 1))
+    failed.start(at=at, lease=timedelta(minutes=30), actor=SYSTEM)
+    failed.fail(reason="OperationalError：数据库不可用", at=at, actor=SYSTEM)
+    return done, failed
 
 
 @pytest.mark.parametrize("encrypted", [False, True], ids=["plain", "encrypted"])

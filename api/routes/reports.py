@@ -1,0 +1,197 @@
+"""/reports: the quarterly report (季度报送), requested here and produced by the background workers.
+
+``POST /reports`` records the request (``known_at`` fixed now, never later) and hands it to the
+workers; ``GET /reports/{id}`` follows it (``queued``, ``running``, ``done``, ``failed``) and,
+once done, gives the figures, the log position they were computed at, what changed since the
+previous report of the same quarter, and links to the files (``.json``, ``.xlsx``, ``.docx``).
+
+Scope: admin and auditors request and read every report; federation staff those of regions
+within their division-code prefix (a request outside it is 403, a report outside it 404, as if
+it did not exist); schools and volunteers may not (403).
+
+If the broker is unreachable, the request is still recorded and answered 202 with
+``dispatched: false``: the schedule's ``aixin.reports.requeue`` queues every report requested
+with no attempt for ten minutes, once the broker is back. Nothing is lost and nothing is done
+twice (a report already under way or done is left alone by the workers).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from typing import Annotated, Any
+from uuid import UUID
+
+from celery import Celery
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
+from kombu.exceptions import KombuError
+from redis.exceptions import RedisError
+
+from api.deps import AppSettings, Register, Views, roles
+from api.schemas.common import Page
+from api.schemas.reports import (
+    ActorOut,
+    FileOut,
+    ReportIn,
+    ReportListed,
+    ReportOut,
+    ReportQueued,
+    ReportStatus,
+)
+from api.scope import READ_ALL, hidden, in_region
+from api.security import Principal
+from domain.application import ReportView
+from domain.reports import ReportStatus as Status
+from projections.registers.reports import ReportsRegister, list_reports
+from projections.reports.store import CONTENT_TYPES, ReportStore
+from projections.sql import Row
+
+log = logging.getLogger(__name__)
+
+router = APIRouter(prefix="/reports", tags=["reports"])
+Reporter = Annotated[Principal, Depends(roles("admin", "federation", "auditor"))]
+
+#: Publishing gives up after about two seconds when the broker does not answer.
+_PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
+                  "interval_max": 1.0}
+
+
+def _celery(request: Request) -> Celery:
+    return request.app.state.celery  # type: ignore[no-any-return]
+
+
+def _reports(request: Request) -> ReportStore:
+    return request.app.state.reports  # type: ignore[no-any-return]
+
+
+Broker = Annotated[Celery, Depends(_celery)]
+Reports = Annotated[ReportStore, Depends(_reports)]
+
+
+def _url(report_id: object) -> str:
+    return f"/api/v1/reports/{report_id}"
+
+
+def _visible(caller: Principal, region_code: str) -> bool:
+    return caller.role in READ_ALL or (caller.role == "federation"
+                                       and in_region(caller, region_code))
+
+
+def _files(report_id: object, files: Any) -> list[FileOut]:
+    return [FileOut(**{key: f[key] for key in ("name", "content_type", "size", "sha256")},
+                    url=f"{_url(report_id)}/files/{f['name']}") for f in files]
+
+
+@router.post("", status_code=202, response_model=ReportQueued)
+def request_report(body: ReportIn, caller: Reporter, register: Register, settings: AppSettings,
+                   celery: Broker, response: Response) -> ReportQueued:
+    """Request a report of the quarter for the region, as known at ``known_at``; the
+    background workers produce it (follow the ``url``)."""
+    if caller.role == "federation" and not in_region(caller, body.region_code):
+        raise HTTPException(status_code=403, detail="request reports of regions within yours")
+    report_id = register.request_report(
+        kind=body.kind, region_code=body.region_code, year=body.year, quarter=body.quarter,
+        known_at=body.known_at, actor=caller.actor,
+        escalate_after_days=int(getattr(settings, "reminder_escalation_days", 14)))
+    dispatched = True
+    try:
+        celery.send_task("aixin.reports.generate", args=(str(report_id),), ignore_result=True,
+                         retry=True, retry_policy=_PUBLISH_RETRY)
+    except (KombuError, RedisError, OSError) as error:  # kombu wraps most in its own
+        log.warning("report %s recorded but not queued (broker: %s); the schedule's requeue "
+                    "will queue it", report_id, type(error).__name__)
+        dispatched = False
+    report = register.get_report(report_id)
+    response.headers["Location"] = _url(report_id)
+    return ReportQueued(id=report.id, kind=report.kind, region_code=report.region_code,
+                        year=report.year, quarter=report.quarter, known_at=report.known_at,
+                        dispatched=dispatched, url=_url(report_id))
+
+
+@router.get("", response_model=Page[ReportListed])
+def list_requested(
+    caller: Reporter, views: Views,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$", description=(
+        "A division-code prefix: reports of regions within it."))] = None,
+    year: Annotated[int | None, Query(ge=2000, le=9999)] = None,
+    quarter: Annotated[int | None, Query(ge=1, le=4)] = None,
+    status: ReportStatus | None = None,
+    after: Annotated[int | None, Query(ge=0, le=2**63 - 1, description=(
+        "The `next` of the page before."))] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ReportListed]:
+    """Reports within your scope, in the order they were requested."""
+    if caller.role == "federation":
+        prefix = caller.scope.region_code or ""
+        if region_code and not region_code.startswith(prefix):
+            return Page(items=[])
+        region_code = max(region_code or "", prefix, key=len)
+    with views.store.recorder(ReportsRegister).read() as tx:
+        rows = list_reports(tx, region_code=region_code, year=year, quarter=quarter,
+                            status=status, after=after, limit=limit)
+    return Page(items=[_listed(row) for row in rows],
+                next=str(rows[-1]["position"]) if len(rows) == limit else None)
+
+
+@router.get("/{report_id}", response_model=ReportOut)
+def read_report(report_id: UUID, caller: Reporter, register: Register,
+                reports: Reports) -> ReportOut:
+    """The report's status and, once done, its figures, log position, changes and files."""
+    report = _report(register, caller, report_id)
+    figures = changes = None
+    if report.status is Status.DONE:
+        stored = reports.get(report_id)
+        content = reports.figures(report_id)
+        if stored is not None and content is not None:
+            figures, changes = json.loads(content), stored.changes
+    return ReportOut(**_common(report), escalate_after_days=report.escalate_after_days,
+                     requested_on=report.requested_on, started_at=report.started_at,
+                     figures=figures, changes=changes)
+
+
+@router.get("/{report_id}/files/{name}", response_class=Response, responses={
+    200: {"description": "The file.", "content": {kind: {} for kind in CONTENT_TYPES.values()}}})
+def read_file(report_id: UUID, name: str, caller: Reporter, register: Register,
+              reports: Reports) -> Response:
+    """One of the report's files: the figures (.json), the workbook (.xlsx) or the
+    narrative (.docx)."""
+    report = _report(register, caller, report_id)
+    listed = {f["name"]: f for f in report.files}
+    found = reports.file(report_id, name) if name in listed else None
+    if found is None:
+        raise hidden("file", name)
+    stored, content = found
+    return Response(content=content, media_type=stored.content_type, headers={
+        "Content-Disposition": f'attachment; filename="{stored.name}"',
+        "ETag": f'"{stored.sha256}"'})
+
+
+def _report(register: Register, caller: Principal, report_id: UUID) -> ReportView:
+    report = register.get_report(report_id)
+    if not _visible(caller, report.region_code):
+        raise hidden("report", report_id)
+    return report
+
+
+def _common(report: ReportView) -> dict[str, Any]:
+    return {
+        "id": report.id, "kind": report.kind, "region_code": report.region_code,
+        "year": report.year, "quarter": report.quarter, "known_at": report.known_at,
+        "status": report.status.value, "requested_at": report.requested_at,
+        "requested_by": ActorOut(id=report.requested_by.id, role=report.requested_by.role),
+        "attempts": report.attempts, "finished_at": report.finished_at,
+        "position": report.position, "figures_sha256": report.figures_sha256,
+        "failure": report.failure, "files": _files(report.id, report.files),
+        "url": _url(report.id)}
+
+
+def _listed(row: Row) -> ReportListed:
+    return ReportListed(
+        id=row["report_id"], kind=row["kind"], region_code=row["region_code"], year=row["year"],
+        quarter=row["quarter"], known_at=row["known_at"], status=row["status"],
+        requested_at=row["requested_at"],
+        requested_by=ActorOut(id=row["requested_by"], role=row["requested_role"]),
+        attempts=row["attempts"], finished_at=row["finished_at"],
+        position=row["log_position"], figures_sha256=row["figures_sha256"],
+        failure=row["failure"], files=_files(row["report_id"], row["files"]),
+        url=_url(row["report_id"]))

@@ -1,0 +1,85 @@
+"""The quarterly report (季度报送) over HTTP."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+from uuid import UUID
+
+from pydantic import AwareDatetime, BaseModel, Field
+
+from api.schemas.common import Strict
+
+ReportStatus = Literal["queued", "running", "done", "failed"]
+
+
+class ReportIn(Strict):
+    kind: Literal["quarterly"] = Field(description="The kind of report: quarterly (季度报送).")
+    region_code: str = Field(pattern=r"^\d{2,12}$", examples=["420821"],
+                             description="A division-code prefix: the region reported on.")
+    year: int = Field(ge=2000, le=9999, examples=[2026])
+    quarter: int = Field(ge=1, le=4, examples=[1])
+    known_at: AwareDatetime | None = Field(
+        default=None, description="Report what the register had been told by this instant "
+        "(default: now; never later). The same instant gives the same figures, byte for byte.")
+
+
+class ActorOut(BaseModel):
+    id: str
+    role: str
+
+
+class FileOut(BaseModel):
+    name: str = Field(examples=["420821-2026Q1.xlsx"])
+    content_type: str
+    size: int
+    sha256: str
+    url: str = Field(description="Where to download it (GET, with the bearer token).")
+
+
+class ReportQueued(BaseModel):
+    id: UUID
+    status: Literal["queued"] = "queued"
+    kind: str
+    region_code: str
+    year: int
+    quarter: int
+    known_at: datetime
+    dispatched: bool = Field(description="Whether the report was handed to the background "
+                             "workers now; if not (the broker is down), it is recorded and "
+                             "queued again within minutes of the broker's return.")
+    url: str = Field(description="Where to follow it: GET for its status, figures and files.")
+
+
+class ReportListed(BaseModel):
+    id: UUID
+    kind: str
+    region_code: str
+    year: int
+    quarter: int
+    known_at: datetime
+    status: ReportStatus
+    requested_at: datetime
+    requested_by: ActorOut
+    attempts: int
+    finished_at: datetime | None
+    position: int | None = Field(description="The event-log position the figures were "
+                                 "computed at (once done).")
+    figures_sha256: str | None
+    failure: str | None
+    files: list[FileOut]
+    url: str
+
+
+class ReportOut(ReportListed):
+    escalate_after_days: int = Field(description="Days overdue from which a duty counts as "
+                                     "escalated in the figures (逾期上报时限).")
+    requested_on: date
+    started_at: datetime | None
+    figures: dict[str, Any] | None = Field(
+        description="The figures (once done): meta, totals, townships, schools. The canonical "
+        "bytes, whose SHA-256 is figures_sha256, are the .json file.")
+    changes: dict[str, Any] | None = Field(
+        description="What changed since the previous completed report of the same region and "
+        "quarter, known at an earlier instant: the figures that moved, and the late records "
+        "(补录) that moved them. None for the first.")

@@ -1,0 +1,214 @@
+"""Producing a quarterly report (季度报送), step by step, whatever runs the steps.
+
+The Celery tasks (:mod:`workers.reports.tasks`) run these steps in worker processes, fanned
+out as a chord; tests and small regions run them in one process (:func:`produce`).
+
+1. :func:`begin`: claim an attempt (``ReportStarted``; None if the report is settled or an
+   attempt is under way), catch the facts view up, and split the region's townships (乡镇)
+   into groups, ``townships_per_task`` each: the :class:`Plan`.
+2. :func:`compute_part`: one group's figures, as known at the report's ``known_at``, and the
+   facts view's log position they were read at.
+3. :func:`finish`: combine the parts (exactly the figures of one computation over the whole
+   region), explain what changed since the previous completed report of the same region and
+   quarter (which figures moved, and which late records moved them), render the .xlsx and
+   .docx, store them once beside the log, and record ``ReportCompleted`` with the log position
+   (the highest of the parts') and the files' digests.
+
+Every step can be repeated: a re-delivered part computes the same figures (everything is read
+as known at the report's fixed instant), the results are stored once (the first stored stand),
+and completing a completed report records nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from uuid import UUID
+
+import psycopg
+from eventsourcing.persistence import InterfaceError, OperationalError
+
+from domain.application import CareRegister, ReportView
+from domain.common import SYSTEM
+from domain.errors import StaleVersion
+from domain.reports import ReportStatus
+from projections.registers.reports import ReportsRegister, previous_completed
+from projections.reports import ReportFacts, combine, compute_figures, explain_changes, to_json
+from projections.reports import townships as townships_of
+from projections.reports.store import ReportStore, StoredReport
+from projections.runner import ViewRunner
+from workers.reports.files import docx_bytes, file_stem, xlsx_bytes
+
+log = logging.getLogger(__name__)
+
+#: An attempt with no outcome this long after it started is presumed dead (its worker died
+#: between recording the start and queuing its parts); a new attempt may then be made. Kept
+#: within the Redis visibility timeout (one hour), after which Redis re-delivers a task anyway.
+LEASE = timedelta(hours=1)
+#: A report requested this long ago with no attempt is queued again (the broker was down).
+QUEUED_GRACE = timedelta(minutes=10)
+
+#: Errors worth retrying: the database or the broker briefly unreachable, a lock timeout, a
+#: concurrent change. Anything else (a bug, bad data) would fail the same way again.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    OperationalError, InterfaceError, psycopg.OperationalError, sqlite3.OperationalError,
+    ConnectionError, TimeoutError, StaleVersion)
+
+
+@dataclass
+class Reporting:
+    """What producing reports works with: the register, the read side, the results store."""
+
+    register: CareRegister
+    views: ViewRunner
+    results: ReportStore
+    townships_per_task: int = 25
+
+
+@dataclass(frozen=True)
+class Plan:
+    """An attempt at a report: what every part computes, and the groups of townships."""
+
+    report_id: str
+    attempt: int
+    spec: dict[str, Any]
+    groups: list[list[str]]
+
+
+def spec_of(report: ReportView, position: int) -> dict[str, Any]:
+    """What a part needs to compute (JSON values, for the task messages)."""
+    return {"report_id": str(report.id), "region_code": report.region_code,
+            "year": report.year, "quarter": report.quarter,
+            "known_at": report.known_at.isoformat(),
+            "escalate_after_days": report.escalate_after_days, "position": position}
+
+
+def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None) -> int | None:
+    """Claim an attempt at the report: its number, or None if there is nothing to do (settled,
+    or another attempt under way). ``attempt``: the attempt a retried task continues, which
+    is not claimed again while it is the report's latest."""
+    if attempt is not None:
+        report = ctx.register.get_report(report_id)
+        if report.status is ReportStatus.RUNNING and report.attempts == attempt:
+            return attempt
+    return ctx.register.start_report(report_id, lease=LEASE, actor=SYSTEM)
+
+
+def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
+    """Catch the facts view up and split the region's townships into the parts' groups."""
+    report = ctx.register.get_report(report_id)
+    ctx.views.catch_up(ReportFacts)
+    position = ctx.views.position(ReportFacts)
+    with ctx.views.store.recorder(ReportFacts).read() as tx:
+        codes = townships_of(tx, report.region_code, report.known_at)
+    size = max(1, ctx.townships_per_task)
+    groups = [codes[i:i + size] for i in range(0, len(codes), size)]
+    log.info("report %s attempt %d: %d townships in %d parts", report_id, attempt, len(codes),
+             len(groups))
+    return Plan(str(report_id), attempt, spec_of(report, position), groups)
+
+
+def begin(ctx: Reporting, report_id: UUID) -> Plan | None:
+    """Claim an attempt and plan it; None if there is nothing to do."""
+    attempt = claim(ctx, report_id)
+    return None if attempt is None else plan(ctx, report_id, attempt)
+
+
+def compute_part(ctx: Reporting, spec: dict[str, Any],
+                 townships: Sequence[str] | None) -> dict[str, Any]:
+    """The figures of the townships (None: the whole region) as known at the report's
+    instant, and the facts view's log position they were read at."""
+    if ctx.views.position(ReportFacts) < spec["position"]:
+        ctx.views.catch_up(ReportFacts)  # a view behind the planning worker's (a rebuild)
+    position = ctx.views.position(ReportFacts)
+    with ctx.views.store.recorder(ReportFacts).read() as tx:
+        figures = compute_figures(
+            tx, spec["region_code"], spec["year"], spec["quarter"],
+            datetime.fromisoformat(spec["known_at"]),
+            None if townships is None else list(townships),
+            programme=ctx.register.programme,
+            escalate_after_days=spec["escalate_after_days"])
+    return {"figures": figures, "position": position}
+
+
+def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
+    """Combine, explain, render, store and record the report (once); returns a summary."""
+    report = ctx.register.get_report(report_id)
+    if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        return summary(report)
+    if any(part.get("skipped") for part in parts):
+        return summary(report)  # a part found the report settled (failed) meanwhile
+    figures = (parts[0]["figures"] if len(parts) == 1 and parts[0]["figures"]["meta"][
+        "townships"] is None else combine([part["figures"] for part in parts]))
+    position = max(int(part["position"]) for part in parts)
+    changes = explain(ctx, report, figures)
+    stem = file_stem(figures)
+    files = {f"{stem}.json": to_json(figures), f"{stem}.xlsx": xlsx_bytes(figures, changes),
+             f"{stem}.docx": docx_bytes(figures, changes)}
+    stored = ctx.results.put(report_id, position=position, figures_name=f"{stem}.json",
+                             files=files, changes=changes)
+    record_completion(ctx, report_id, stored)
+    return summary(ctx.register.get_report(report_id))
+
+
+def record_completion(ctx: Reporting, report_id: UUID, stored: StoredReport) -> bool:
+    """Record ``ReportCompleted`` for what is stored; False if the report was settled."""
+    return ctx.register.complete_report(
+        report_id, position=stored.position, figures_sha256=stored.figures_sha256,
+        files=tuple(f.as_dict() for f in stored.files), actor=SYSTEM)
+
+
+def explain(ctx: Reporting, report: ReportView, figures: dict[str, Any]) -> dict[str, Any] | None:
+    """What changed since the previous completed report of the same region and quarter (known
+    at an earlier instant), and which late records changed it; None if there is none."""
+    ctx.views.catch_up(ReportsRegister)
+    with ctx.views.store.recorder(ReportsRegister).read() as tx:
+        previous = previous_completed(tx, region_code=report.region_code, year=report.year,
+                                      quarter=report.quarter, known_before=report.known_at)
+    if previous is None:
+        return None
+    earlier = ctx.results.figures(UUID(previous["report_id"]))
+    if earlier is None:
+        return None
+    with ctx.views.store.recorder(ReportFacts).read() as tx:
+        changes = explain_changes(tx, json.loads(earlier), figures)
+    return {"previous_report_id": previous["report_id"], **changes}
+
+
+def record_failure(ctx: Reporting, report_id: UUID, error: BaseException | str) -> bool:
+    """Record ``ReportFailed`` with what went wrong (the error's kind and message); False if
+    the report was settled already."""
+    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    log.warning("report %s failed: %s", report_id, reason)
+    return ctx.register.fail_report(report_id, reason=reason, actor=SYSTEM)
+
+
+def settled(ctx: Reporting, report_id: UUID) -> bool:
+    return ctx.register.get_report(report_id).status in (ReportStatus.DONE,
+                                                          ReportStatus.FAILED)
+
+
+def produce(ctx: Reporting, report_id: UUID) -> dict[str, Any]:
+    """The whole report in this process: the plan's parts one after another, then the
+    finish. A part or finish that fails records the failure and re-raises."""
+    plan = begin(ctx, report_id)
+    if plan is None:
+        return summary(ctx.register.get_report(report_id))
+    try:
+        parts = ([compute_part(ctx, plan.spec, group) for group in plan.groups]
+                 if len(plan.groups) > 1 else [compute_part(ctx, plan.spec, None)])
+        return finish(ctx, report_id, parts)
+    except Exception as error:
+        record_failure(ctx, report_id, error)
+        raise
+
+
+def summary(report: ReportView) -> dict[str, Any]:
+    return {"report_id": str(report.id), "status": report.status.value,
+            "attempts": report.attempts, "position": report.position,
+            "figures_sha256": report.figures_sha256}

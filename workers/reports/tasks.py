@@ -1,0 +1,215 @@
+"""Report tasks (queue ``reports``): the quarterly report (季度报送), fanned out over townships.
+
+- ``aixin.reports.generate(report_id)``: queued by ``POST /reports``, by the schedule and by
+  ``requeue``. Claims an attempt (a settled report, or one with an attempt under way, is left
+  alone: nothing is computed twice), catches the facts view up, and either computes a small
+  region in this task or fans out as a chord: one ``aixin.reports.part`` per group of
+  ``report_townships_per_task`` townships, then ``aixin.reports.combine``.
+- ``aixin.reports.part(spec, townships)``: one group's figures as known at the report's instant.
+- ``aixin.reports.combine(parts, report_id)``: the chord's callback; see
+  :func:`workers.reports.generation.finish`.
+- ``aixin.reports.quarter_turned(on=None)``: run by the schedule at each quarter's turn:
+  requests the scheduled report of every ``AIXIN_REPORT_REGIONS`` prefix for the quarter just
+  ended (its id derived from region and quarter, so two beats record it once) and queues it.
+- ``aixin.reports.requeue()``: run by the schedule every few minutes: queues again reports
+  requested with no attempt for a while (the broker was down when they were requested) and
+  attempts silent past their lease (their worker died).
+
+Failures: a transient error (database or broker unreachable, lock timeout) is retried with
+exponential backoff (5 s doubling to 5 minutes, 6 retries, far below the Redis visibility
+timeout); any other error, or retries exhausted, records ``ReportFailed`` with the error, so no
+failure is lost. A chord whose part dies in a way no task catches calls ``chord_failed``.
+"""
+
+from __future__ import annotations
+
+import threading
+from datetime import date
+from typing import Any
+from uuid import UUID
+
+from celery import Task, chord, shared_task
+from celery.result import AsyncResult
+from celery.signals import worker_process_shutdown
+from kombu.exceptions import OperationalError as BrokerError
+from kombu.utils.uuid import uuid as task_id
+
+from aixin.bootstrap import build_report_store
+from domain.common import SYSTEM
+from domain.reports import quarter_before
+from projections.registers.reports import ReportsRegister, stalled
+from workers.context import services
+from workers.reports.generation import (
+    LEASE,
+    QUEUED_GRACE,
+    TRANSIENT,
+    Reporting,
+    claim,
+    compute_part,
+    finish,
+    plan,
+    record_failure,
+    settled,
+    summary,
+)
+
+RETRIES = 6
+RETRY_BASE = 5  # seconds before the first retry, doubling
+RETRY_MAX = 300
+
+#: Queuing the parts may also meet the broker briefly down.
+_TRANSIENT_OR_BROKER: tuple[type[BaseException], ...] = (*TRANSIENT, BrokerError)
+
+_lock = threading.Lock()
+_reporting: Reporting | None = None
+
+
+def reporting() -> Reporting:
+    """This worker process's register, views and report store, built once."""
+    global _reporting
+    with _lock:
+        if _reporting is None:
+            running = services()
+            _reporting = Reporting(
+                running.register, running.views, build_report_store(running.settings),
+                townships_per_task=running.settings.report_townships_per_task)
+        return _reporting
+
+
+@worker_process_shutdown.connect
+def close_report_store(**_: Any) -> None:
+    global _reporting
+    with _lock:
+        if _reporting is not None:
+            _reporting.results.close()
+            _reporting = None
+
+
+def escalate_after_days() -> int:
+    """The reminders' escalation threshold (逾期上报时限), which the report counts against."""
+    return int(getattr(services().settings, "reminder_escalation_days", 14))
+
+
+def backoff(retries: int) -> float:
+    return float(min(RETRY_BASE * 2 ** retries, RETRY_MAX))
+
+
+def _transient(task: Task, report_id: str, error: BaseException,
+               args: tuple[Any, ...] | None = None) -> dict[str, Any]:
+    """Retry after a transient error; once retries are exhausted, record the failure."""
+    if task.request.retries < RETRIES:
+        raise task.retry(args=args, kwargs={} if args is not None else None, exc=error,
+                         countdown=backoff(task.request.retries), max_retries=RETRIES)
+    record_failure(reporting(), UUID(report_id), f"gave up after {RETRIES} retries: "
+                   f"{type(error).__name__}: {error}")
+    return {"report_id": report_id, "status": "failed"}
+
+
+@shared_task(name="aixin.reports.generate", bind=True, acks_late=True, ignore_result=True)
+def generate(self: Task, report_id: str, attempt: int | None = None) -> dict[str, Any]:
+    """Produce the report, in this task or fanned out over the townships. ``attempt``: the
+    attempt a retry of this task continues."""
+    key = UUID(report_id)
+    claimed = attempt
+    try:
+        ctx = reporting()
+        claimed = claim(ctx, key, attempt=attempt)
+        if claimed is None:
+            return summary(ctx.register.get_report(key))
+        planned = plan(ctx, key, claimed)
+        if len(planned.groups) <= 1:  # a small region: no fan-out
+            return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
+        ids = [task_id() for _ in planned.groups]
+        body = combine.s(report_id=report_id, part_ids=ids).on_error(
+            chord_failed.s(report_id=report_id))
+        chord([part.s(planned.spec, group).set(task_id=part_id)
+               for part_id, group in zip(ids, planned.groups, strict=True)])(body)
+        return {"report_id": report_id, "status": "running", "attempt": claimed,
+                "parts": len(planned.groups)}
+    except _TRANSIENT_OR_BROKER as error:
+        return _transient(self, report_id, error, args=(report_id, claimed))
+    except Exception as error:
+        record_failure(reporting(), key, error)
+        return {"report_id": report_id, "status": "failed"}
+
+
+@shared_task(name="aixin.reports.part", bind=True, acks_late=True)
+def part(self: Task, spec: dict[str, Any], townships: list[str]) -> dict[str, Any]:
+    """One group of townships' figures; ``{"skipped": True}`` if the report is settled."""
+    report_id = spec["report_id"]
+    try:
+        ctx = reporting()
+        if settled(ctx, UUID(report_id)):
+            return {"skipped": True}
+        return compute_part(ctx, spec, townships)
+    except TRANSIENT as error:
+        _transient(self, report_id, error)
+        return {"skipped": True}
+    except Exception as error:
+        record_failure(reporting(), UUID(report_id), error)
+        return {"skipped": True}
+
+
+@shared_task(name="aixin.reports.combine", bind=True, acks_late=True)
+def combine(self: Task, parts: list[dict[str, Any]], report_id: str,
+            part_ids: list[str] | None = None) -> dict[str, Any]:
+    """The chord's callback: combine the parts, render, store and record the report; then
+    forget the parts' results (the figures are stored, the result backend need not keep
+    them for a week)."""
+    try:
+        outcome = finish(reporting(), UUID(report_id), parts)
+        for key in part_ids or ():
+            try:
+                AsyncResult(key, app=self.app).forget()
+            except Exception:  # best effort: they expire anyway
+                break
+        return outcome
+    except TRANSIENT as error:
+        return _transient(self, report_id, error)
+    except Exception as error:
+        record_failure(reporting(), UUID(report_id), error)
+        return {"report_id": report_id, "status": "failed"}
+
+
+@shared_task(name="aixin.reports.chord_failed", acks_late=True, ignore_result=True)
+def chord_failed(request: Any, exc: BaseException, traceback: Any, report_id: str) -> None:
+    """A part or the callback failed in a way the tasks did not record: record it."""
+    record_failure(reporting(), UUID(report_id), f"the report's tasks failed: {exc!r}")
+
+
+#: The schedule's tasks retry a transient error themselves: the quarter's tick comes once.
+_SCHEDULED = {"acks_late": True, "autoretry_for": TRANSIENT, "max_retries": RETRIES,
+              "retry_backoff": RETRY_BASE, "retry_backoff_max": RETRY_MAX}
+
+
+@shared_task(name="aixin.reports.quarter_turned", **_SCHEDULED)
+def quarter_turned(on: str | None = None) -> dict[str, Any]:
+    """Request and queue the scheduled report of every configured region for the quarter
+    that ended before ``on``'s quarter began (default: today, programme time)."""
+    ctx = reporting()
+    settings = services().settings
+    day = date.fromisoformat(on) if on else ctx.register.today()
+    year, quarter = quarter_before(day)
+    requested: list[str] = []
+    already: list[str] = []
+    for region in settings.report_regions:
+        report_id, recorded = ctx.register.request_scheduled_report(
+            region_code=region, year=year, quarter=quarter, actor=SYSTEM,
+            escalate_after_days=escalate_after_days())
+        (requested if recorded else already).append(str(report_id))
+        if recorded:
+            generate.apply_async((str(report_id),))
+    return {"year": year, "quarter": quarter, "requested": requested, "already": already}
+
+
+@shared_task(name="aixin.reports.requeue", **_SCHEDULED)
+def requeue() -> dict[str, Any]:
+    """Queue again the reports that should be under way and show no sign of it."""
+    ctx = reporting()
+    ctx.views.catch_up(ReportsRegister)
+    now = ctx.register.now()
+    with ctx.views.store.recorder(ReportsRegister).read() as tx:
+        rows = stalled(tx, requested_before=now - QUEUED_GRACE, started_before=now - LEASE)
+    for row in rows:
+        generate.apply_async((row["report_id"],))
+    return {"queued": [row["report_id"] for row in rows]}
