@@ -46,6 +46,9 @@ class Settings(BaseSettings):
     redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis
     worker_concurrency: int = Field(default=2, ge=1)
     report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
+    #: Pupils per school where known (在校学生数), as JSON: {"石牌镇中心小学": 1250}; the
+    #: quarterly report gives the share of pupils left behind for these schools.
+    school_enrolment: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     report_townships_per_task: int = Field(default=25, ge=1)  # a report's fan-out: one task
     # per this many townships (乡镇); a region with no more computes in one task
 

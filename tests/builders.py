@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
+from uuid import UUID
 
 from domain.children import Consent, Guardian, Parent
 from domain.common import Actor
 from domain.volunteers import VolunteerForm
+
+if TYPE_CHECKING:
+    from domain.application import CareRegister
 
 TODAY = date(2026, 6, 15)
 STAFF = Actor(id="staff-1", role="federation")
@@ -53,3 +58,13 @@ def volunteer_form(**overrides: object) -> VolunteerForm:
     }
     values.update(overrides)
     return VolunteerForm(**values)  # type: ignore[arg-type]
+
+
+def approved_volunteer(register: CareRegister, **form: object) -> UUID:
+    """A volunteer who applied on 5 January 2026 and was approved at every level."""
+    volunteer_id = register.apply_to_volunteer(volunteer_form(**form), actor=STAFF,
+                                               applied_on=date(2026, 1, 5))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer_id, level=level, decision="approve",
+                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
+    return volunteer_id

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -12,6 +13,9 @@ import psycopg
 
 from aixin.settings import Settings
 from domain.application import CareRegister
+from projections.catalog import ALL_VIEWS
+from projections.projection import View
+from projections.runner import ViewRunner
 from tests.builders import MOTHER, STAFF, child_record, volunteer_form
 from tests.conftest import postgres_params
 
@@ -97,3 +101,17 @@ class EventTable:
         schema = self.settings.postgres_schema
         self.execute(f"SELECT nextval(pg_get_serial_sequence('\"{schema}\".\"{table}\"',"
                      " 'notification_id'))")
+
+
+def all_rows(runner: ViewRunner,
+             views: Sequence[type[View]] = ALL_VIEWS) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every view's tables, in a canonical order: two stores' read sides
+    compare equal exactly when they hold the same rows."""
+    rows: dict[str, list[tuple[Any, ...]]] = {}
+    for view in views:
+        with runner.store.recorder(view).read() as tx:
+            for name in view.tables:
+                found = [tuple(sorted(row.items())) for row in
+                         tx.execute(f"SELECT * FROM {name}").all()]
+                rows[name] = sorted(found, key=repr)
+    return rows

@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import psycopg
 import pytest
@@ -21,12 +20,11 @@ from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
 from domain.application import CareRegister
 from projections.audit import LogAudit
-from projections.catalog import ALL_VIEWS
 from projections.integrity import HashChain
 from projections.runner import ViewRunner
 from tests.builders import STAFF, TODAY
 from tests.conftest import postgres_params
-from tests.integration.log_support import record_some_care
+from tests.integration.log_support import all_rows, record_some_care
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
 
@@ -45,16 +43,6 @@ def opened(settings: Settings) -> Iterator[Store]:
         register.close()
 
 
-def registers(runner: ViewRunner) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every view's tables, in a canonical order."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    for view in ALL_VIEWS:
-        with runner.store.recorder(view).read() as tx:
-            for name in view.tables:
-                found = [tuple(sorted(row.items())) for row in
-                         tx.execute(f"SELECT * FROM {name}").all()]
-                rows[name] = sorted(found, key=repr)
-    return rows
 
 
 @pytest.fixture
@@ -135,7 +123,7 @@ def test_a_log_restored_into_a_fresh_sqlite_store_rebuilds_the_same_registers(
     summary = import_log(restored, exported)
     runner.catch_up_all()
     assert summary.count == original[0].recorder.max_notification_id()
-    assert registers(runner) == registers(original[1])
+    assert all_rows(runner) == all_rows(original[1])
 
 
 def test_a_log_restored_into_a_fresh_postgresql_schema_rebuilds_the_same_registers(
@@ -143,7 +131,7 @@ def test_a_log_restored_into_a_fresh_postgresql_schema_rebuilds_the_same_registe
     restored, runner = fresh_postgres
     import_log(restored, exported)
     runner.catch_up_all()
-    assert registers(runner) == registers(original[1])
+    assert all_rows(runner) == all_rows(original[1])
 
 
 def test_the_restored_logs_hash_chain_ends_on_the_originals_head(

@@ -13,16 +13,11 @@ import pytest
 from domain.application import CareRegister
 from domain.children import Guardian, Parent
 from domain.errors import NotFound
-from tests.builders import MOTHER, STAFF, TEACHER, child_record, volunteer_form
+from tests.builders import MOTHER, STAFF, TEACHER, approved_volunteer, child_record
 
 
 def approved(register: CareRegister) -> UUID:
-    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
-                                               applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
-    return volunteer_id
+    return approved_volunteer(register)
 
 
 def paired(register: CareRegister) -> UUID:

@@ -10,16 +10,11 @@ from domain.application import CareRegister
 from domain.common import SYSTEM
 from projections.policies import PairingsFollowTheirMembers
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, STAFF, child_record, volunteer_form
+from tests.builders import MOTHER, STAFF, approved_volunteer, child_record
 
 
 def approved(register: CareRegister, name: str = "李秀英") -> UUID:
-    volunteer_id = register.apply_to_volunteer(volunteer_form(name=name), actor=STAFF,
-                                               applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
-    return volunteer_id
+    return approved_volunteer(register, name=name)
 
 
 def pair(register: CareRegister, children: list[UUID], volunteers: list[UUID]) -> UUID:

@@ -29,6 +29,7 @@ from projections.sql import Tx
 from projections.store import ViewStore
 from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
+from tests.integration.log_support import all_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
 
@@ -114,16 +115,6 @@ def committed_events(register: CareRegister) -> list[tuple[int, str, int]]:
             " ORDER BY notification_id").fetchall()]
 
 
-def registers(runner: ViewRunner) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every register's tables, in a canonical order."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    for view in ALL_VIEWS:
-        with runner.store.recorder(view).read() as tx:
-            for name in view.tables:
-                found = [tuple(sorted(row.items())) for row in
-                         tx.execute(f"SELECT * FROM {name}").all()]
-                rows[name] = sorted(found, key=repr)
-    return rows
 
 
 @pytest.fixture
@@ -194,7 +185,7 @@ def test_sixteen_writers_and_slow_commits_leave_no_gap_and_no_duplicate(
     assert any(before < position < head for position in followed), (
         "the follower committed batches while the writers were writing")
 
-    kept = registers(runner)
+    kept = all_rows(runner)
     for view in ALL_VIEWS:
         runner.rebuild(view)
-    assert registers(runner) == kept
+    assert all_rows(runner) == kept

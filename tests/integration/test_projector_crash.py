@@ -37,6 +37,7 @@ from projections.runner import ViewRunner
 from projections.store import ViewStore
 from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
+from tests.integration.log_support import all_rows
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(180)]
 
@@ -324,28 +325,18 @@ def caught_up_while_the_county_writes(register: CareRegister, runner: ViewRunner
         time.sleep(0.02)
 
 
-def registers(runner: ViewRunner) -> dict[str, list[tuple[Any, ...]]]:
-    """Every row of every register's tables, in a canonical order."""
-    rows: dict[str, list[tuple[Any, ...]]] = {}
-    for view in ALL_VIEWS:
-        with runner.store.recorder(view).read() as tx:
-            for name in view.tables:
-                found = [tuple(sorted(row.items())) for row in
-                         tx.execute(f"SELECT * FROM {name}").all()]
-                rows[name] = sorted(found, key=repr)
-    return rows
 
 
 def assert_identical_to_a_rebuild_from_zero(runner: ViewRunner, county: County) -> None:
     assert set(runner.lag().values()) == {0}, runner.lag()
-    kept = registers(runner)
+    kept = all_rows(runner)
     contacts = sum(dict(row)["contacts"] for row in kept["reg_pairings"])
     assert (len(kept["reg_children"]), len(kept["reg_volunteers"]),
             len(kept["reg_pairings"]), contacts) == (
         len(county.children), len(county.volunteers), len(county.pairings), county.contacts)
     for view in ALL_VIEWS:
         runner.rebuild(view)
-    rebuilt = registers(runner)
+    rebuilt = all_rows(runner)
     differences = {name: (len(kept[name]), len(rebuilt[name]),
                           [row for row in kept[name] if row not in rebuilt[name]][:2])
                    for name in kept if kept[name] != rebuilt[name]}

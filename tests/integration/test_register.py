@@ -11,16 +11,15 @@ from domain.application import CareRegister
 from domain.children import Parent, Profile
 from domain.errors import AccountRule, InvalidRecord, NotFound, PairingRule, StaleVersion
 from domain.users import Scope
-from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
-
-
-def approved_volunteer(register: CareRegister) -> object:
-    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
-                                               applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
-    return volunteer_id
+from tests.builders import (
+    MOTHER,
+    STAFF,
+    TEACHER,
+    TODAY,
+    approved_volunteer,
+    child_record,
+    volunteer_form,
+)
 
 
 def test_a_registered_child_reads_back_with_derived_status(register: CareRegister) -> None:

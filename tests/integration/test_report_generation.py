@@ -303,3 +303,18 @@ def test_an_error_that_is_not_transient_is_recorded_without_retrying(
     report = register.get_report(report_id)
     assert (report.status, report.failure, len(calls)) == (
         ReportStatus.FAILED, "KeyError: 'totals'", 1)
+
+
+def test_the_configured_enrolment_gives_each_schools_share_of_pupils_left_behind(
+        register: CareRegister, runner: ViewRunner, results: ReportStore) -> None:
+    hand_made_quarter(register)
+    ctx = Reporting(register, runner, results, townships_per_task=1,
+                    enrolment={"石牌镇中心小学": 400})
+    report_id = request(register)
+    plan = begin(ctx, report_id)
+    assert plan is not None
+    finish(ctx, report_id, [compute_part(ctx, plan.spec, group) for group in plan.groups])
+    totals = json.loads(stored_figures(ctx, report_id))["totals"]
+    assert (totals["schools_with_pupils"], totals["pupils"]) == (1, 400)
+    share = totals["left_behind_in_schools_with_pupils"] / 400
+    assert totals["left_behind_share_of_pupils"] == round(share, 4) > 0

@@ -15,18 +15,13 @@ from domain.common import Actor
 from projections.runner import ViewRunner
 from projections.sql import Row
 from projections.timeline import ChildTimeline, timeline
-from tests.builders import MOTHER, STAFF, TEACHER, child_record, volunteer_form
+from tests.builders import MOTHER, STAFF, TEACHER, approved_volunteer, child_record
 
 AUDITOR = Actor(id="auditor-1", role="auditor")
 
 
 def approved(register: CareRegister) -> UUID:
-    volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
-                                               applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
-    return volunteer_id
+    return approved_volunteer(register)
 
 
 @dataclass(frozen=True)

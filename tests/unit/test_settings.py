@@ -68,3 +68,8 @@ def test_production_needs_redis_for_the_workers() -> None:
     with pytest.raises(ValidationError, match="AIXIN_REDIS_URL"):
         Settings(environment="production", secret_key="k" * 40,  # type: ignore[arg-type]
                  cipher_key=base64.b64encode(b"k" * 32).decode())
+
+
+def test_school_enrolment_is_read_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIXIN_SCHOOL_ENROLMENT", '{"石牌镇中心小学": 1250}')
+    assert Settings().school_enrolment == {"石牌镇中心小学": 1250}

@@ -24,8 +24,8 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -68,6 +68,8 @@ class Reporting:
     views: ViewRunner
     results: ReportStore
     townships_per_task: int = 25
+    #: Pupils per school where known (在校学生数), for the share of pupils left behind.
+    enrolment: Mapping[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,15 @@ class Plan:
     groups: list[list[str]]
 
 
-def spec_of(report: ReportView, position: int) -> dict[str, Any]:
-    """What a part needs to compute (JSON values, for the task messages)."""
+def spec_of(report: ReportView, position: int,
+            enrolment: Mapping[str, int] | None = None) -> dict[str, Any]:
+    """What a part needs to compute (JSON values, for the task messages). The enrolment
+    is the one configured when the attempt is planned, the same for every part."""
     return {"report_id": str(report.id), "region_code": report.region_code,
             "year": report.year, "quarter": report.quarter,
             "known_at": report.known_at.isoformat(),
-            "escalate_after_days": report.escalate_after_days, "position": position}
+            "escalate_after_days": report.escalate_after_days, "position": position,
+            "enrolment": dict(enrolment or {})}
 
 
 def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None) -> int | None:
@@ -110,7 +115,7 @@ def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
     groups = [codes[i:i + size] for i in range(0, len(codes), size)]
     log.info("report %s attempt %d: %d townships in %d parts", report_id, attempt, len(codes),
              len(groups))
-    return Plan(str(report_id), attempt, spec_of(report, position), groups)
+    return Plan(str(report_id), attempt, spec_of(report, position, ctx.enrolment), groups)
 
 
 def begin(ctx: Reporting, report_id: UUID) -> Plan | None:
@@ -131,7 +136,7 @@ def compute_part(ctx: Reporting, spec: dict[str, Any],
             tx, spec["region_code"], spec["year"], spec["quarter"],
             datetime.fromisoformat(spec["known_at"]),
             None if townships is None else list(townships),
-            programme=ctx.register.programme,
+            programme=ctx.register.programme, enrolment=spec.get("enrolment"),
             escalate_after_days=spec["escalate_after_days"])
     return {"figures": figures, "position": position}
 

@@ -72,7 +72,8 @@ def reporting() -> Reporting:
             running = services()
             _reporting = Reporting(
                 running.register, running.views, build_report_store(running.settings),
-                townships_per_task=running.settings.report_townships_per_task)
+                townships_per_task=running.settings.report_townships_per_task,
+                enrolment=running.settings.school_enrolment)
         return _reporting
 
 
