@@ -9,7 +9,8 @@ stored rows (:func:`overdue`), not a replay of every pairing. The rows are what 
   its last contact, its end or its previous evaluation. The day comes from the log, not the wall
   clock, so a rebuild from zero gives the same rows.
 - As the date moves on, :meth:`DutyView.refresh` re-evaluates, as of the new day, every active
-  pairing evaluated before it (the daily scan and the projector call it). An ended pairing is no
+  pairing evaluated before it (the projector when the day turns, in slices, and the nightly
+  maintenance task call it). An ended pairing is no
   longer evaluated: its rows stay as they were when it ended.
 
 :func:`due_or_overdue` is the reminders' query (提醒名单): the duties of the active pairings that
