@@ -14,7 +14,7 @@ from eventsourcing.persistence import IntegrityError, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
 from domain.children import Child
-from domain.errors import NotFound, StaleVersion
+from domain.errors import DomainError, NotFound, StaleVersion
 from domain.pairings import Pairing
 from domain.programme import Programme
 from domain.transcodings import AixinTranscoder
@@ -22,6 +22,10 @@ from domain.users import User
 from domain.volunteers import Volunteer
 
 A = TypeVar("A", bound=Aggregate)
+R = TypeVar("R")
+
+#: Times a change is tried again on a fresh read when a concurrent writer got there first.
+RACES = 5
 
 Clock = Callable[[], date]
 
@@ -90,6 +94,29 @@ class AixinApplication(Application[UUID]):
         command(aggregate)
         self._commit(aggregate)
         return aggregate
+
+    def _change_racing(self, cls: type[A], aggregate_id: UUID, command: Callable[[A], R], *,
+                       refused: type[DomainError]) -> tuple[bool, R | None]:
+        """Run ``command`` on the latest aggregate and record it, reading again when another
+        writer recorded something first (for the system's own, idempotent commands).
+
+        Returns (True, what the command returned), or (False, None) if the aggregate's
+        rules refuse it with ``refused`` (already settled): nothing is recorded then.
+        StaleVersion if it kept changing for :data:`RACES` tries.
+        """
+        for _ in range(RACES):
+            aggregate = self._get(cls, aggregate_id)
+            try:
+                result = command(aggregate)
+            except refused:
+                return False, None
+            try:
+                self._commit(aggregate)
+            except StaleVersion:
+                continue  # someone recorded something meanwhile: look again
+            return True, result
+        raise StaleVersion(f"{cls.__name__.lower()} {aggregate_id} kept changing; "
+                           "nothing was recorded")
 
     def _commit(self, *aggregates: Any) -> None:
         """Save changes atomically; a concurrent writer's change wins and ours is refused."""

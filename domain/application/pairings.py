@@ -12,7 +12,7 @@ from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus, evaluate_duties
 from domain.duties.rules import DUTY_SETS
-from domain.errors import InvalidRecord, StaleVersion
+from domain.errors import InvalidRecord, PairingEnded
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
 
@@ -71,19 +71,14 @@ class PairingsService(AixinApplication):
         Idempotent: a pairing already ended is left as it is. It ends on ``on``, or on its
         last contact if one was recorded later (a pairing never ends before its contacts).
         """
-        for _ in range(5):  # a contact recorded at the same moment: read it again
-            pairing = self._get(Pairing, pairing_id)
-            if not pairing.is_active:
-                return False
+        today = self.today()
+
+        def end(pairing: Pairing) -> None:
             last = max((c.occurred_on for c in pairing.contacts), default=pairing.starts_on)
-            pairing.end(reason=reason, on=min(max(on, last), self.today()),
-                        today=self.today(), actor=actor)
-            try:
-                self._commit(pairing)
-            except StaleVersion:
-                continue
-            return True
-        raise StaleVersion(f"pairing {pairing_id} kept changing while it was being ended")
+            pairing.end(reason=reason, on=min(max(on, last), today), today=today, actor=actor)
+
+        recorded, _ = self._change_racing(Pairing, pairing_id, end, refused=PairingEnded)
+        return recorded
 
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:
         """Where each duty of the pairing's rule set stands on ``on`` (default today)."""

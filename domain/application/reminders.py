@@ -32,9 +32,6 @@ from domain.reminders import (
     reminder_id_for,
 )
 
-#: How often a delivery record is retried when another worker changed the reminder meanwhile.
-_RACES = 5
-
 
 @dataclass(frozen=True)
 class Issued:
@@ -132,19 +129,14 @@ class RemindersService(AixinApplication):
                        lease: timedelta, actor: Actor) -> int | None:
         """Record an attempt to deliver to the target and return its number, or None if the
         target is settled or another worker's attempt is under way (younger than ``lease``)."""
-        for _ in range(_RACES):
-            reminder = self._get(Reminder, reminder_id)
-            try:
-                attempt = reminder.attempt(volunteer_id, channel, at=self.now(), lease=lease,
-                                           actor=actor)
-            except ReminderRule:
-                return None
-            try:
-                self._commit(reminder)
-            except StaleVersion:
-                continue  # someone recorded something meanwhile: look again
-            return attempt
-        return None
+        try:
+            _, attempt = self._change_racing(
+                Reminder, reminder_id, lambda reminder: reminder.attempt(
+                    volunteer_id, channel, at=self.now(), lease=lease, actor=actor),
+                refused=ReminderRule)
+        except StaleVersion:
+            return None  # others keep claiming it: one of them has it
+        return attempt
 
     def record_delivered(self, reminder_id: UUID, volunteer_id: UUID, channel: str, *,
                          attempt: int, actor: Actor) -> bool:
@@ -162,18 +154,8 @@ class RemindersService(AixinApplication):
     # -- helpers --------------------------------------------------------------------------
 
     def _outcome(self, reminder_id: UUID, command: Callable[[Reminder], None]) -> bool:
-        for _ in range(_RACES):
-            reminder = self._get(Reminder, reminder_id)
-            try:
-                command(reminder)
-            except ReminderRule:
-                return False
-            try:
-                self._commit(reminder)
-            except StaleVersion:
-                continue
-            return True
-        raise StaleVersion(f"reminder {reminder_id} kept changing; the outcome was not recorded")
+        recorded, _ = self._change_racing(Reminder, reminder_id, command, refused=ReminderRule)
+        return recorded
 
     def _recorded(self, aggregate_id: UUID) -> bool:
         """Whether the aggregate's first event is recorded (one primary-key read)."""

@@ -22,9 +22,6 @@ from domain.common import Actor
 from domain.errors import NotFound, ReportRule, StaleVersion
 from domain.reports import QuarterlyReport, ReportStatus, scheduled_report_id
 
-#: How often an outcome is retried when another worker changed the report meanwhile.
-_RACES = 5
-
 
 @dataclass(frozen=True)
 class ReportView:
@@ -111,18 +108,14 @@ class ReportsService(AixinApplication):
     def start_report(self, report_id: UUID, *, lease: timedelta, actor: Actor) -> int | None:
         """Claim an attempt at producing the report: its number, or None if the report is
         settled or another attempt is under way (started less than ``lease`` ago)."""
-        for _ in range(_RACES):
-            report = self._get(QuarterlyReport, report_id)
-            try:
-                attempt = report.start(at=self.now(), lease=lease, actor=actor)
-            except ReportRule:
-                return None
-            try:
-                self._commit(report)
-            except StaleVersion:
-                continue  # someone recorded something meanwhile: look again
-            return attempt
-        return None
+        try:
+            _, attempt = self._change_racing(
+                QuarterlyReport, report_id,
+                lambda report: report.start(at=self.now(), lease=lease, actor=actor),
+                refused=ReportRule)
+        except StaleVersion:
+            return None  # others keep claiming it: one of them has it
+        return attempt
 
     def complete_report(self, report_id: UUID, *, position: int, figures_sha256: str,
                         files: tuple[dict[str, Any], ...], actor: Actor) -> bool:
@@ -137,15 +130,6 @@ class ReportsService(AixinApplication):
             reason=reason, at=self.now(), actor=actor))
 
     def _settle_report(self, report_id: UUID, command: Callable[[QuarterlyReport], None]) -> bool:
-        for _ in range(_RACES):
-            report = self._get(QuarterlyReport, report_id)
-            try:
-                command(report)
-            except ReportRule:
-                return False
-            try:
-                self._commit(report)
-            except StaleVersion:
-                continue
-            return True
-        raise StaleVersion(f"report {report_id} kept changing; the outcome was not recorded")
+        recorded, _ = self._change_racing(QuarterlyReport, report_id, command,
+                                          refused=ReportRule)
+        return recorded
