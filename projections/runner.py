@@ -62,8 +62,9 @@ class ViewRunner:
             if not notifications:
                 break
             last = notifications[-1].id
+            lowest = min(target.position for target in targets)
             events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
-                      if n.id > min(target.position for target in targets)]
+                      if n.id > lowest]
             more = last < head  # the head as read at the start: later events come after
             for target in targets:
                 applied += target.apply(self.app.name, events, last, more)
