@@ -52,29 +52,23 @@ def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
 
 def build_idempotency_store(settings: Settings) -> IdempotencyStore:
     """Idempotency keys beside the log: a SQLite file, or a PostgreSQL schema."""
-    if settings.store == "sqlite":
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return IdempotencyStore(SQLiteDatastore(str(settings.data_dir / "idempotency.sqlite3"),
-                                                lock_timeout=30))
-    schema = f"{settings.postgres_schema or 'aixin'}_api"
-    datastore = PostgresDatastore(
-        dbname=settings.postgres_dbname, host=settings.postgres_host,
-        port=settings.postgres_port, user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(), schema=schema,
-        pool_size=1, max_overflow=settings.postgres_pool_size)
-    with datastore.transaction(commit=True) as cursor:
-        cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-    return IdempotencyStore(datastore)
+    return IdempotencyStore(_beside_the_log(settings, "idempotency.sqlite3", "api"))
 
 
 def build_report_store(settings: Settings) -> ReportStore:
     """Produced reports beside the log: a SQLite file, or the PostgreSQL schema
     ``<schema>_reports`` (shared by the API processes and the workers)."""
+    return ReportStore(_beside_the_log(settings, "reports.sqlite3", "reports"))
+
+
+def _beside_the_log(settings: Settings, sqlite_file: str,
+                    suffix: str) -> SQLiteDatastore | PostgresDatastore:
+    """A datastore of its own next to the event log: a SQLite file in the data folder, or
+    the PostgreSQL schema ``<schema>_<suffix>`` (created by whichever process comes first)."""
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-        return ReportStore(SQLiteDatastore(str(settings.data_dir / "reports.sqlite3"),
-                                           lock_timeout=30))
-    schema = f"{settings.postgres_schema or 'aixin'}_reports"
+        return SQLiteDatastore(str(settings.data_dir / sqlite_file), lock_timeout=30)
+    schema = f"{settings.postgres_schema or 'aixin'}_{suffix}"
     datastore = PostgresDatastore(
         dbname=settings.postgres_dbname, host=settings.postgres_host,
         port=settings.postgres_port, user=settings.postgres_user,
@@ -87,4 +81,4 @@ def build_report_store(settings: Settings) -> ReportStore:
             break
         except (IntegrityError, InternalError):  # another process created it at once
             time.sleep(0.05 * (attempt + 1))
-    return ReportStore(datastore)
+    return datastore
