@@ -21,6 +21,9 @@ takes them again as aggregates are saved. Nor are the views, rebuilt from the lo
 (``aixin projections rebuild all``), nor the chain's anchors (the restored log starts its
 own chain, whose head matches ``chain_hash``).
 
+The data keys that seal personal fields go beside the file (``FILE.keys``), still wrapped by
+``AIXIN_KEY_ENCRYPTION_KEY``; an erased child's key is there only as its tombstone.
+
 ``import_log`` refuses a store that already holds events, and a file whose checksum,
 count or chain hash does not match its header, before it inserts anything; then it
 inserts through the recorder in batches, keeping every originator version. Positions
@@ -36,7 +39,7 @@ import binascii
 import hashlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -100,7 +103,39 @@ def export_log(app: Any, path: Path, *, chain_head: ChainHead | None = None) -> 
     except BaseException:
         partial.unlink(missing_ok=True)
         raise
+    _export_keys(app, path)
     return summary
+
+
+def keys_path(path: Path) -> Path:
+    """The data keys beside an export: ``FILE.keys``, each still wrapped by the
+    key-encryption key (a destroyed key as its tombstone), so a store restored with the
+    same ``AIXIN_KEY_ENCRYPTION_KEY`` reads the personal fields, and an erased child stays
+    erased."""
+    return path.with_name(path.name + ".keys")
+
+
+def _export_keys(app: Any, path: Path) -> None:
+    vault = getattr(app.personal_data, "keys", None)
+    if vault is None:
+        return
+    target = keys_path(path)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_text(json.dumps({"format": "aixin-data-keys", "version": 1,
+                                   "keys": vault.export()}))
+    partial.replace(target)
+
+
+def _import_keys(app: Any, path: Path) -> None:
+    vault = getattr(app.personal_data, "keys", None)
+    source = keys_path(path)
+    if vault is None or not source.exists():
+        return
+    try:
+        vault.restore(json.loads(source.read_text())["keys"])
+    except Exception as error:  # a wrong key-encryption key fails to unwrap
+        raise ArchiveError(f"the data keys in {source.name} do not unwrap with this store's "
+                           "AIXIN_KEY_ENCRYPTION_KEY") from error
 
 
 def _header_line(application: str, summary: Summary, chain_head: ChainHead | None) -> bytes:
@@ -145,12 +180,15 @@ def check_archive(path: Path, application: str) -> dict[str, Any]:
     return header
 
 
-def import_log(app: Any, path: Path, *, batch: int = BATCH) -> Summary:
-    """Restore the log in ``path`` into ``app``'s store, which must hold no event yet."""
+def import_log(app: Any, path: Path, *, batch: int = BATCH,
+               progress: Callable[[int, int | None], None] | None = None) -> Summary:
+    """Restore the log in ``path`` into ``app``'s store, which must hold no event yet;
+    ``progress`` is told after each batch how many events of how many are in."""
     header = check_archive(path, app.name)
     if app.recorder.max_notification_id():
         raise ArchiveError("the store already holds events: a log is restored only into "
                            "an empty store")
+    _import_keys(app, path)
     positions: list[int] = []  # the first and the last given by the store
     pending: list[StoredEvent] = []
     for number, row in enumerate(_rows(path)):
@@ -163,8 +201,12 @@ def import_log(app: Any, path: Path, *, batch: int = BATCH) -> Summary:
         if len(pending) >= batch:
             positions = _insert(app, pending, positions)
             pending = []
+            if progress is not None:
+                progress(number + 1, int(header["count"]))
     if pending:
         positions = _insert(app, pending, positions)
+    if progress is not None:
+        progress(int(header["count"]), int(header["count"]))
     return Summary(int(header["count"]), positions[0] if positions else None,
                    positions[-1] if positions else None, str(header["sha256"]),
                    str(header["chain_hash"]))

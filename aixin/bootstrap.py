@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import logging
 import time
 
 from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
+from aixin.privacy.keys import KeyStore
+from aixin.privacy.sealing import FieldEncryption
 from aixin.settings import Settings
 from api.idempotency import IdempotencyStore
 from domain.application import CareRegister, Clock
@@ -16,22 +19,37 @@ from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
 from projections.store import PostgresParams, ViewStore
 
+log = logging.getLogger(__name__)
 
-def build_register(settings: Settings, *, clock: Clock | None = None) -> CareRegister:
-    """The register on the configured store (SQLite file by default, PostgreSQL if set)."""
+
+def build_register(settings: Settings, *, clock: Clock | None = None,
+                   kind: type[CareRegister] = CareRegister) -> CareRegister:
+    """The register on the configured store (SQLite file by default, PostgreSQL if set);
+    ``kind``: a subclass of the register to build (the demo's)."""
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
+    keys = build_key_store(settings)
     for attempt in range(5):
         try:
-            return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
-                                clock=clock)
+            return kind(env=settings.event_store_env(), programme=settings.programme(),
+                        clock=clock, personal_data=FieldEncryption(keys))
         except (IntegrityError, InternalError, ProgrammingError):
             # Two processes (workers taking their first tasks together) ran the store's
             # idempotent DDL at the same moment: PostgreSQL refuses one of them ("tuple
             # concurrently updated", "already exists"). A lasting error is raised below.
             time.sleep(0.1 * (attempt + 1))
-    return CareRegister(env=settings.event_store_env(), programme=settings.programme(),
-                        clock=clock)
+    return kind(env=settings.event_store_env(), programme=settings.programme(),
+                clock=clock, personal_data=FieldEncryption(keys))
+
+
+def build_key_store(settings: Settings) -> KeyStore:
+    """The data keys of children and volunteers beside the log, wrapped by the
+    key-encryption key: a SQLite file, or the PostgreSQL schema ``<schema>_keys``."""
+    if settings.key_encryption_key is None:
+        log.warning("AIXIN_KEY_ENCRYPTION_KEY is not set: personal fields are sealed with "
+                    "data keys wrapped by the public development key (refused in production)")
+    return KeyStore(_beside_the_log(settings, "keys.sqlite3", "keys"), settings.kek,
+                    cache_seconds=settings.data_key_cache_seconds)
 
 
 def build_view_store(settings: Settings) -> ViewStore:

@@ -11,7 +11,8 @@ from typing import Annotated
 
 import typer
 
-from aixin import cli_audit
+from aixin import cli_audit, compliance
+from aixin.demo import cli as demo_cli
 
 app = typer.Typer(help="Aixin (爱心): records for the care of rural left-behind children.",
                   no_args_is_help=True, add_completion=False)
@@ -40,9 +41,11 @@ def serve(
     """Run the HTTP service (on the embedded SQLite store unless AIXIN_STORE=postgres)."""
     import uvicorn
 
+    from aixin.logs import configure_logging, logging_config
     from api.app import create_app
 
     settings = _settings()
+    configure_logging()  # JSON lines on stderr, ids only (no personal data)
     typer.echo(f"Aixin serving on http://{host or settings.host}:{port or settings.port} "
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
     background = None if settings.redis_url or not with_worker else _embedded_worker()
@@ -50,10 +53,11 @@ def serve(
         if settings.web_workers > 1:  # each process builds the app from the environment
             uvicorn.run("api.app:create_app", factory=True, workers=settings.web_workers,
                         host=host or settings.host, port=port or settings.port,
-                        log_level="info")
+                        log_level="info", log_config=logging_config(), server_header=False)
         else:
             uvicorn.run(create_app(settings), host=host or settings.host,
-                        port=port or settings.port, log_level="info")
+                        port=port or settings.port, log_level="info",
+                        log_config=logging_config(), server_header=False)
     finally:
         if background is not None:
             background.terminate()
@@ -142,6 +146,8 @@ projections_app = typer.Typer(help="The read side: registers, timelines, duty st
                               no_args_is_help=True)
 app.add_typer(projections_app, name="projections")
 cli_audit.register(app)  # audit verify|anchor, export, import
+app.command("demo")(demo_cli.demo)  # the demo county (演示数据)
+app.command("compliance-audit")(compliance.compliance_audit_command)
 
 
 @app.command()
@@ -149,13 +155,13 @@ def projector(
     once: Annotated[bool, typer.Option(help="Catch up once and exit.")] = False,
 ) -> None:
     """Keep every projection caught up with the log (subscription, with polling fallback)."""
-    import logging
     import signal
 
     from aixin.bootstrap import build_register, build_runner
+    from aixin.logs import configure_logging
     from projections.follower import Follower
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    configure_logging()
     settings = _settings()
     register = build_register(settings)
     runner = build_runner(settings, register)
@@ -176,6 +182,7 @@ def rebuild(name: Annotated[str, typer.Argument(
         help="The view to rebuild from zero, or 'all' (one read of the log for all).")]) -> None:
     """Rebuild a projection from zero; the one in service answers until it is done."""
     from aixin.bootstrap import build_register, build_runner
+    from aixin.progress import progress_bar
     from projections.catalog import ALL_VIEWS, BY_NAME
 
     if name not in BY_NAME and name != "all":
@@ -184,7 +191,8 @@ def rebuild(name: Annotated[str, typer.Argument(
     settings = _settings()
     runner = build_runner(settings, build_register(settings))
     views = ALL_VIEWS if name == "all" else (BY_NAME[name],)
-    applied = runner.rebuild_together(views)
+    with progress_bar(f"重建 {name}") as progress:
+        applied = runner.rebuild_together(views, progress=progress)
     lag = runner.lag()
     typer.echo(f"rebuilt {name}: {applied} events applied; lag "
                + ", ".join(f"{view.name} {lag[view.name]}" for view in views))

@@ -133,12 +133,14 @@ def import_command(
 ) -> None:
     """Restore an exported event log into an empty store (same AIXIN_CIPHER_KEY)."""
     from aixin.archive import ArchiveError, import_log
+    from aixin.progress import progress_bar
     from projections.audit import LogAudit
     from projections.integrity import HashChain
 
     register_, runner = _open(chain=True)
     try:
-        summary = import_log(register_, path)
+        with progress_bar("导入事件日志") as progress:
+            summary = import_log(register_, path, progress=progress)
         typer.echo(f"imported {summary.count} events (positions {summary.first_position}.."
                    f"{summary.last_position}); views are rebuilt by the projector or "
                    "`aixin projections rebuild all`")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import hashlib
 from pathlib import Path
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -75,13 +76,25 @@ class Settings(BaseSettings):
     reminder_webhook_allowed_hosts: CommaList = ()  # the only hosts a webhook may go to
     reminder_webhook_timeout: float = Field(default=10.0, gt=0)
     cipher_key: SecretStr | None = None
+    #: Wraps the data key of each child and volunteer (envelope encryption of personal
+    #: fields, aixin/privacy); base64 of 32 bytes. Development and tests fall back to a fixed,
+    #: publicly known key (and say so); production refuses to start without one.
+    key_encryption_key: SecretStr | None = None
+    data_key_cache_seconds: float = Field(default=2.0, ge=0, le=60)  # how long a process
+    # keeps unwrapped data keys: another process's erasure is followed within this time
     secret_key: SecretStr | None = None
     admin_password: SecretStr | None = None
+    # -- login throttling and write limits (登录限流, OWASP API2/API4): api/throttle.py -------
+    login_max_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords per username
+    login_max_failures_per_address: int = Field(default=50, ge=1)  # ... per client address
+    login_window: float = Field(default=900.0, gt=0, le=86400)  # seconds a failure counts
+    write_rate_limit: int = Field(default=0, ge=0)  # writes per minute per account; 0: none
 
     timezone: str = "Asia/Shanghai"
     duty_sets: CommaList = ("five_ones",)
     approval_levels: CommaList = tuple(level.value for level in ReviewLevel)
     extra_contact_kinds: CommaList = ()
+    break_glass_minutes: int = Field(default=60, ge=1, le=24 * 60)  # a break-glass grant's life
 
     @field_validator("duty_sets", "approval_levels", "extra_contact_kinds", "report_regions",
                      "reminder_webhook_allowed_hosts", mode="before")
@@ -104,6 +117,20 @@ class Settings(BaseSettings):
             raise ValueError("AIXIN_CIPHER_KEY must decode to 16, 24 or 32 bytes (AES)")
         return value
 
+    @field_validator("key_encryption_key")
+    @classmethod
+    def _kek_is_aes_256(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None or not value.get_secret_value():
+            return None
+        try:
+            raw = base64.b64decode(value.get_secret_value(), validate=True)
+        except binascii.Error:
+            raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must be base64 "
+                             "(`aixin new-cipher-key`)") from None
+        if len(raw) != 32:
+            raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must decode to 32 bytes (AES-256)")
+        return value
+
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:
         if self.environment == "production":
@@ -114,6 +141,9 @@ class Settings(BaseSettings):
             if self.cipher_key is None:
                 raise ValueError("AIXIN_CIPHER_KEY must be set in production: children's "
                                  "records are encrypted at rest")
+            if self.key_encryption_key is None:
+                raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must be set in production: it "
+                                 "wraps the data key of each child and volunteer")
             if not self.redis_url:
                 raise ValueError("AIXIN_REDIS_URL must be set in production: the workers' "
                                  "broker is Redis")
@@ -160,7 +190,17 @@ class Settings(BaseSettings):
         return Programme(
             approval_levels=tuple(ReviewLevel(level) for level in self.approval_levels),
             duty_sets=self.duty_sets, extra_contact_kinds=self.extra_contact_kinds,
-            timezone=self.timezone)
+            timezone=self.timezone, break_glass_minutes=self.break_glass_minutes)
+
+    @property
+    def kek(self) -> bytes:
+        """The key-encryption key: the configured one, or (not in production) the fixed
+        development key, which anyone can read here and protects nothing."""
+        if self.key_encryption_key is not None:
+            return base64.b64decode(self.key_encryption_key.get_secret_value())
+        if self.environment == "production":
+            raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must be set in production")
+        return hashlib.sha256(b"aixin development key-encryption key: not a secret").digest()
 
     @property
     def follows_in_process(self) -> bool:

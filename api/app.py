@@ -16,11 +16,22 @@ from aixin.bootstrap import (
     build_runner,
 )
 from aixin.settings import Settings
-from api import errors
+from api import console, errors
 from api.health import router as health_router
-from api.middleware import LimitsAndIdempotency
-from api.routes import audit, auth, children, pairings, reminders, reports, volunteers
+from api.middleware import LimitsAndIdempotency, SecurityHeaders, WriteRateLimit
+from api.routes import (
+    access,
+    audit,
+    auth,
+    children,
+    erasure,
+    pairings,
+    reminders,
+    reports,
+    volunteers,
+)
 from api.security import Tokens, hash_password
+from api.throttle import LoginThrottle
 from domain.common import SYSTEM
 from domain.errors import AccountRule, StaleVersion
 from domain.users import Scope
@@ -44,6 +55,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             log.warning("AIXIN_SECRET_KEY is not set: tokens last until this process stops")
         app.state.tokens = Tokens(secret or secrets.token_urlsafe(32))
         app.state.idempotency = build_idempotency_store(settings)
+        app.state.throttle = LoginThrottle(  # failed logins, beside the idempotency keys
+            app.state.idempotency.datastore, max_failures=settings.login_max_failures,
+            max_per_address=settings.login_max_failures_per_address,
+            window=settings.login_window)
         app.state.reports = build_report_store(settings)  # produced reports and files
         app.state.accounts = {}  # a short-lived cache of the callers' accounts
         # The broker's client: it connects on first use (POST /reminders/scan), so the
@@ -70,12 +85,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
     errors.install(app)
     app.add_middleware(LimitsAndIdempotency, state=app.state)
+    app.add_middleware(WriteRateLimit, state=app.state, per_minute=settings.write_rate_limit)
+    app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, volunteers, children, pairings, reminders, audit, reports):
+    for module in (auth, volunteers, children, erasure, access, pairings, reminders, audit,
+                   reports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)
     app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
+    console.install(app)  # the browser console at /console (not in the OpenAPI document)
     return app
 
 

@@ -82,7 +82,8 @@ def error_responses(dependant: Dependant, method: str) -> dict[int, str]:
 
     Read from the route itself: its bearer token (401), its role check (403), its path
     naming a record or a body naming others by id (404), a command's domain rules and
-    Idempotency-Key (409, 422), If-Match (412), the body limit (413), its parameters (422).
+    Idempotency-Key (409, 422), If-Match (412), the body limit (413), its parameters (422),
+    the write limit on commands and the login throttle (429).
     """
     calls = set(_calls(dependant))
     authenticated = oauth2 in calls
@@ -111,6 +112,12 @@ def error_responses(dependant: Dependant, method: str) -> dict[int, str]:
                       "Idempotency-Key was used with another request.")
     elif _has_parameters(dependant):
         codes[422] = "A parameter is malformed (`detail` names it)."
+    if command and authenticated:
+        codes[429] = ("Too many changes from this account this minute "
+                      "(`AIXIN_WRITE_RATE_LIMIT`); try again after `Retry-After` seconds.")
+    elif OAuth2PasswordRequestForm in calls:
+        codes[429] = ("Too many failed logins for this username or address: refused, even "
+                      "with the right password, for `Retry-After` seconds.")
     return codes
 
 

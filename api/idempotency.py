@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,7 +15,9 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.sql import Tx
+from domain.personal import ERASED
+from projections.beside import TablesBesideTheLog
+from projections.store import truncate_wal
 
 KEEP_SECONDS = 48 * 3600  # at least the 24 hours clients are promised
 PENDING_SECONDS = 60  # a claim older than this was left by a process that died
@@ -36,29 +37,11 @@ class Stored:
     created: float
 
 
-class IdempotencyStore:
+class IdempotencyStore(TablesBesideTheLog):
     """Claims, completes and looks up keys, per caller."""
 
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
-        self.datastore = datastore
-        self.engine = "postgres" if isinstance(datastore, PostgresDatastore) else "sqlite"
-        for attempt in range(5):
-            try:
-                with self._tx(commit=True) as tx:
-                    tx.execute(_SCHEMA)
-                break
-            except IntegrityError:  # created by another process at the same moment
-                time.sleep(0.05 * (attempt + 1))
-
-    def _tx(self, *, commit: bool) -> Any:
-        @contextmanager
-        def scope() -> Any:
-            with self.datastore.transaction(commit=commit) as cursor:
-                if isinstance(self.datastore, PostgresDatastore):
-                    cursor.execute(f'SET LOCAL search_path TO "{self.datastore.schema}"')
-                yield Tx(cursor, self.engine)  # type: ignore[arg-type]
-
-        return scope()
+        super().__init__(datastore, (_SCHEMA,))
 
     def claim(self, owner: str, key: str, fingerprint: str) -> Stored | None:
         """Claim the key for a first request (None), or return what is stored for it."""
@@ -101,5 +84,47 @@ class IdempotencyStore:
             tx.execute("DELETE FROM idempotency_keys WHERE created < ?",
                        ((now or time.time()) - KEEP_SECONDS,))
 
-    def close(self) -> None:
-        self.datastore.close()
+    def redact(self, subject_id: str) -> int:
+        """Erase the personal texts of the stored responses that mention ``subject_id`` (a
+        child whose personal data is erased): a retry still replays the same status and
+        ids, with every personal field reading ``"[已删除]"``. Returns how many changed."""
+        changed = 0
+        with self._tx(commit=True) as tx:
+            if self.engine == "sqlite":  # the old text leaves no copy in the file
+                tx.execute("PRAGMA secure_delete = ON")
+            rows = tx.execute("SELECT owner, key, body FROM idempotency_keys WHERE body LIKE ?",
+                              (f"%{subject_id}%",)).all()
+            for row in rows:
+                body = redacted_body(row["body"])
+                if body != row["body"]:
+                    tx.execute("UPDATE idempotency_keys SET body = ? WHERE owner = ? AND key = ?",
+                               (body, row["owner"], row["key"]))
+                    changed += 1
+        if self.engine == "sqlite":  # nor in the write-ahead log
+            truncate_wal(self.datastore)
+        return changed
+
+
+#: The keys under which a response carries a personal text (see ``domain.personal``).
+PERSONAL_KEYS = frozenset({
+    "name", "id_number", "address", "village_contact", "income_source", "phone",
+    "work_location", "health", "study", "psychology", "by", "description", "action", "notes",
+    "email", "experience"})
+
+
+def redacted_body(body: str) -> str:
+    """A JSON response with every non-empty personal text erased."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return body
+    return json.dumps(_erased(data), ensure_ascii=False, separators=(",", ":"))
+
+
+def _erased(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: ERASED if key in PERSONAL_KEYS and isinstance(item, str) and item
+                else _erased(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_erased(item) for item in value]
+    return value

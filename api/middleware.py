@@ -1,9 +1,13 @@
-"""ASGI middleware: request size limit, and Idempotency-Key replay on every POST."""
+"""ASGI middleware: request size limit, Idempotency-Key replay on every POST, security
+headers on every response, and a per-account limit on writes."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import math
+import time
+from collections import deque
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
 
@@ -125,3 +129,93 @@ class LimitsAndIdempotency:
                    if k.lower() != "content-type"]
         await _respond(send, stored.status, stored.body,
                        [*headers, (b"idempotent-replayed", b"true")])
+
+
+#: Sent with every answer (OWASP API8): no MIME sniffing, never framed, no referrer.
+_ALWAYS = ((b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+           (b"referrer-policy", b"no-referrer"),
+           (b"cross-origin-resource-policy", b"same-origin"))
+#: The API's JSON loads nothing and runs nothing; pages elsewhere (docs, console) may.
+_API_CSP = b"default-src 'none'; frame-ancestors 'none'"
+_PAGE_CSP = b"frame-ancestors 'none'"
+_HSTS = b"max-age=31536000; includeSubDomains"
+
+
+class SecurityHeaders:
+    """Security headers on every response: ``nosniff``, ``DENY`` framing, no referrer, a
+    Content-Security-Policy, ``Cache-Control: no-store`` (answers carry children's personal
+    data: no browser or proxy keeps them) unless a route set its own, and
+    ``Strict-Transport-Security`` over TLS or in production (behind a TLS proxy)."""
+
+    def __init__(self, app: ASGIApp, *, hsts: bool = False) -> None:
+        self.app = app
+        self.hsts = hsts
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        api = scope["path"].startswith("/api/")
+        tls = self.hsts or scope.get("scheme") == "https"
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                extra = [*_ALWAYS, (b"content-security-policy", _API_CSP if api else _PAGE_CSP),
+                         (b"cache-control", b"no-store")]
+                if tls:
+                    extra.append((b"strict-transport-security", _HSTS))
+                headers += [(name, value) for name, value in extra if name not in present]
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+
+class WriteRateLimit:
+    """At most ``per_minute`` writes (POST, PUT, PATCH, DELETE) per account and minute
+    (OWASP API4): the next is 429 with ``Retry-After``. Logins are throttled apart
+    (:mod:`api.throttle`); requests without a valid token are left to the route (401).
+
+    The count is kept in this process: with several API processes (``AIXIN_WEB_WORKERS``)
+    each allows ``per_minute``, so the deployment allows that many times more; set the limit
+    with the number of processes in mind.
+    """
+
+    def __init__(self, app: ASGIApp, state: Any, per_minute: int) -> None:
+        self.app = app
+        self.state = state  # the FastAPI app's state: .tokens
+        self.per_minute = per_minute
+        self.recent: dict[str, deque[float]] = {}
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if (self.per_minute and scope["type"] == "http"
+                and scope["method"] in ("POST", "PUT", "PATCH", "DELETE")):
+            wait = self._wait(scope)
+            if wait is not None:
+                await _respond(send, 429, _detail(
+                    f"too many changes from this account: at most {self.per_minute} a minute; "
+                    f"try again in {wait} seconds"), [(b"retry-after", str(wait).encode())])
+                return
+        await self.app(scope, receive, send)
+
+    def _wait(self, scope: Scope) -> int | None:
+        headers = dict(scope["headers"])
+        authorization = headers.get(b"authorization", b"").decode()
+        if not authorization.lower().startswith("bearer "):
+            return None
+        try:
+            owner = str(self.state.tokens.subject(authorization[7:].strip()))
+        except TokenError:
+            return None
+        now = time.monotonic()
+        if len(self.recent) > 10_000:  # forget idle accounts now and then
+            self.recent = {k: v for k, v in self.recent.items() if v and v[-1] > now - 60}
+        times = self.recent.setdefault(owner, deque())
+        while times and times[0] <= now - 60:
+            times.popleft()
+        if len(times) >= self.per_minute:
+            return max(1, math.ceil(times[0] + 60 - now))
+        times.append(now)
+        return None

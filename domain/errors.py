@@ -96,6 +96,18 @@ class ConcernRule(DomainError):
     rule = "concern_rule"
 
 
+class BreakGlassRule(DomainError):
+    """Break-glass access (紧急调阅): federation staff, outside their scope, with a reason."""
+
+    rule = "break_glass"
+
+
+class PersonalDataErased(DomainError):
+    """The child's personal data was erased (个人信息已删除): its record takes no new facts."""
+
+    rule = "personal_data_erased"
+
+
 class StaleVersion(DomainError):
     """The record changed since the caller read it (If-Match); nothing was recorded."""
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.access import RecordRead
+from domain.access import BreakGlass, RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.reminders import Escalation, Reminder
@@ -32,6 +32,7 @@ CategoriesChanged: type = _c.CategoriesChanged
 ConcernReported: type = _c.ConcernReported
 ConcernResolved: type = _c.ConcernResolved
 ChildExited: type = _c.Exited
+ChildErased: type = _c.PersonalDataErased
 
 VolunteerApplied: type = _v.Applied
 VolunteerReviewed: type = _v.Reviewed
@@ -50,11 +51,14 @@ UserPasswordChanged: type = _u.PasswordChanged
 UserDeactivated: type = _u.Deactivated
 
 CHILD_EVENTS = (ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated,
-                CategoriesChanged, ConcernReported, ConcernResolved, ChildExited)
+                CategoriesChanged, ConcernReported, ConcernResolved, ChildExited, ChildErased)
 VOLUNTEER_EVENTS = (VolunteerApplied, VolunteerReviewed, VolunteerSuspended,
                     VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
 PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
 RecordWasRead: type = RecordRead.Read  # type: ignore[attr-defined]
+BreakGlassOpened: type = BreakGlass.Opened  # type: ignore[attr-defined]
+BreakGlassGranted: type = BreakGlass.Granted  # type: ignore[attr-defined]
+ACCESS_EVENTS = (RecordWasRead, BreakGlassOpened, BreakGlassGranted)
 
 USER_EVENTS = (UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
 
@@ -72,5 +76,5 @@ ReportCompleted: type = _q.Completed
 ReportFailed: type = _q.Failed
 
 REPORT_EVENTS = (ReportRequested, ReportStarted, ReportCompleted, ReportFailed)
-ALL_EVENTS = (CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + (RecordWasRead,)
+ALL_EVENTS = (CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + ACCESS_EVENTS
               + REMINDER_EVENTS + REPORT_EVENTS)

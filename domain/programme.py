@@ -18,6 +18,7 @@ class Programme:
     extra_contact_kinds: tuple[str, ...] = ()
     calendar: SchoolCalendar = field(default=DEFAULT_CALENDAR)
     timezone: str = "Asia/Shanghai"
+    break_glass_minutes: int = 60  # how long a break-glass grant (紧急调阅) holds
 
     def __post_init__(self) -> None:
         rules_for(self.duty_sets)  # an unknown duty set fails at start, not at first use

@@ -6,6 +6,7 @@ from projections.duties import DutyView
 from projections.integrity import HashChain
 from projections.policies import PairingsFollowTheirMembers
 from projections.projection import View
+from projections.registers.access import AccessRegister
 from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.pairings import PairingsRegister
@@ -20,6 +21,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     VolunteersRegister,
     PairingsRegister,
     ConcernsRegister,
+    AccessRegister,
     DutyView,
     ChildTimeline,
     RemindersRegister,

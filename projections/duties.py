@@ -104,26 +104,47 @@ class DutyView(Dispatching, View):
         if tx.more_to_come:
             # Far behind the log (a rebuild, a catch-up after downtime): a pairing touched in
             # many batches is evaluated once, when the view reaches the head of the log.
-            tx.executemany(_PENDING, [(key, iso(day)) for key, day in touched.items()])
+            tx.executemany(_PENDING, [(key, iso(day)) for key, day in touched.items()],
+                           distinct=True)
             return
         self.evaluate(tx, _with_pending(tx, touched))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Where children (region, school) and volunteers (region) are, as registered: never
+        #: changed afterwards, so safe to keep across batches (even one that rolled back: it
+        #: is applied again the same); a pairing formed then needs no read of its own.
+        self._children: dict[str, Row] = {}
+        self._volunteers: dict[str, str | None] = {}
 
     @handles(ChildRegistered)
     def _child(self, e: Any, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_children (child_id, region_code, school) VALUES (?,?,?)",
                    (str(e.originator_id), e.region_code, e.school))
+        self._remember(self._children, str(e.originator_id),
+                       {"region_code": e.region_code, "school": e.school})
 
     @handles(VolunteerApplied)
     def _volunteer(self, e: Any, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_volunteers (volunteer_id, region_code) VALUES (?,?)",
                    (str(e.originator_id), e.form.region_code))
+        self._remember(self._volunteers, str(e.originator_id), e.form.region_code)
+
+    @staticmethod
+    def _remember(known: dict[str, Any], key: str, value: Any) -> None:
+        if len(known) >= _KNOWN:
+            known.clear()
+        known[key] = value
 
     @handles(PairingFormed)
     def _formed(self, e: Any, tx: Tx) -> None:
-        pairing_id = str(e.originator_id)
-        child = tx.execute("SELECT region_code, school FROM duty_children WHERE child_id = ?",
-                           (str(e.child_ids[0]),)).one()
-        volunteers = [(pairing_id, str(v), _region_of(tx, v)) for v in e.volunteer_ids]
+        pairing_id, first = str(e.originator_id), str(e.child_ids[0])
+        child = self._children.get(first) or tx.execute(
+            "SELECT region_code, school FROM duty_children WHERE child_id = ?",
+            (first,)).one()
+        volunteers = [(pairing_id, str(v), self._volunteers[str(v)]
+                       if str(v) in self._volunteers else _region_of(tx, v))
+                      for v in e.volunteer_ids]
         region = child["region_code"] if child else (volunteers[0][2] or "")
         tx.execute(
             "INSERT INTO duty_pairings (pairing_id, starts_on, duty_sets, child_ids,"
@@ -176,13 +197,25 @@ class DutyView(Dispatching, View):
                                   f" WHERE pairing_id IN ({marks})", chunk).all():
                 contacts[row["pairing_id"]].append(
                     _Contact(row["kind"], date.fromisoformat(row["occurred_on"])))
-            for pairing in tx.execute(f"SELECT * FROM duty_pairings WHERE pairing_id IN ({marks})"
-                                      " ORDER BY pairing_id", chunk).all():
+            found = tx.execute(f"SELECT * FROM duty_pairings WHERE pairing_id IN ({marks})"
+                               " ORDER BY pairing_id", chunk).all()
+            # The chunk's rows are replaced by three statements, not three per pairing.
+            statuses: list[tuple[Any, ...]] = []
+            evaluated: list[tuple[Any, ...]] = []
+            for pairing in found:
                 key = pairing["pairing_id"]
-                cls._store(tx, pairing, contacts[key], pairings[key])
+                on, last_contact, rows = cls._evaluated(pairing, contacts[key], pairings[key])
+                statuses += rows
+                evaluated.append((key, iso(on), iso(last_contact)))
+            if found:
+                tx.execute(f"DELETE FROM duty_status WHERE pairing_id IN ({marks})", chunk)
+                tx.executemany(_STATUS, statuses)
+                tx.update_from_values(_EVALUATED, evaluated)
 
     @classmethod
-    def _store(cls, tx: Tx, pairing: Row, contacts: list[_Contact], at_least: date) -> None:
+    def _evaluated(cls, pairing: Row, contacts: list[_Contact],
+                   at_least: date) -> tuple[date, date | None, list[tuple[Any, ...]]]:
+        """The day a pairing is evaluated as of, its last contact, and its status rows."""
         starts_on, ended_on = date.fromisoformat(pairing["starts_on"]), _day(pairing["ended_on"])
         last_contact = max((contact.occurred_on for contact in contacts), default=None)
         known = (starts_on, ended_on, last_contact, _day(pairing["evaluated_on"]))
@@ -191,16 +224,20 @@ class DutyView(Dispatching, View):
             rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts, on,
             starts_on=starts_on, ends_on=ended_on, calendar=cls.calendar)
         key = pairing["pairing_id"]
-        tx.execute("DELETE FROM duty_status WHERE pairing_id = ?", (key,))
-        tx.executemany(
-            "INSERT INTO duty_status (pairing_id, ordinal, name, title, status, period_label,"
-            " period_start, period_end, last_qualifying_contact, overdue_since, reason,"
-            " evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(key, ordinal, s.name, s.title, s.status.value, s.period.label,
-              iso(s.period.start), iso(s.period.end), iso(s.last_qualifying_contact),
-              iso(s.overdue_since), s.reason, iso(on)) for ordinal, s in enumerate(statuses)])
-        tx.execute("UPDATE duty_pairings SET evaluated_on = ?, last_contact_on = ?"
-                   " WHERE pairing_id = ?", (iso(on), iso(last_contact), key))
+        return on, last_contact, [
+            (key, ordinal, s.name, s.title, s.status.value, s.period.label,
+             iso(s.period.start), iso(s.period.end), iso(s.last_qualifying_contact),
+             iso(s.overdue_since), s.reason, iso(on)) for ordinal, s in enumerate(statuses)]
+
+
+_STATUS = ("INSERT INTO duty_status (pairing_id, ordinal, name, title, status, period_label,"
+           " period_start, period_end, last_qualifying_contact, overdue_since, reason,"
+           " evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+#: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
+_EVALUATED = ("UPDATE duty_pairings SET evaluated_on = v.column2, last_contact_on = v.column3"
+              " FROM (VALUES {rows}) AS v WHERE duty_pairings.pairing_id = v.column1")
+#: Children and volunteers whose place is kept in memory at most (then it starts again).
+_KNOWN = 200_000
 
 
 #: A pairing whose evaluation waits for the end of a catch-up, and the day to evaluate as of.

@@ -55,6 +55,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 from typing import Any, ClassVar
 from uuid import UUID
 
@@ -132,6 +133,11 @@ class HashChain(View):
     def __init__(self, view: Any, *, app: Any = None) -> None:
         super().__init__(view)
         self.app = app
+        self._stored: Sequence[Any] = ()
+
+    def read_along(self, stored: Sequence[Any]) -> None:
+        """Keep the batch's stored rows as the runner read them: no second read of the log."""
+        self._stored = stored
 
     @classmethod
     def for_app(cls, recorder: Any, app: Any) -> HashChain:
@@ -148,7 +154,10 @@ class HashChain(View):
         if self.app is None:
             raise RuntimeError("the hash chain reads the stored rows: make it with for_app")
         first, last = events[0][0], events[-1][0]
-        rows = StoredLog(self.app).rows(first - 1, last, last - first + 1)
+        rows = [row for row in self._stored if first <= row.id <= last]
+        if not rows or rows[0].id != first or rows[-1].id != last or any(
+                row.id <= before.id for before, row in pairwise(rows)):
+            rows = StoredLog(self.app).rows(first - 1, last, last - first + 1)
         head = chain_head(tx)
         seq, previous = (head.seq, bytes.fromhex(head.hash)) if head else (0, GENESIS)
         due: list[Anchor] = []

@@ -31,6 +31,10 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
         """The view as a runner of ``app``'s log makes it (a policy also takes the app)."""
         return cls(recorder)
 
+    def read_along(self, stored: Sequence[Any]) -> None:
+        """The stored rows (the library's notifications) of the batch about to be applied,
+        for a view made of the rows themselves rather than the events (the hash chain)."""
+
     @abstractmethod
     def apply(self, event: Any, tx: Tx) -> None:
         """Change the tables for one event, inside the batch's transaction."""

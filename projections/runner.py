@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -43,16 +43,21 @@ class ViewRunner:
         return self.catch_up_together([view], generation=generation, limit=limit)
 
     def catch_up_together(self, views: Sequence[type[View]], *,
-                          generation: int | None = None, limit: int | None = None) -> int:
+                          generation: int | None = None, limit: int | None = None,
+                          generations: Mapping[str, int] | None = None,
+                          progress: Callable[[int, int | None], None] | None = None) -> int:
         """Catch several views up reading the log once: each batch of the log is read and
         decoded once, then applied to each view that has not seen it, in that view's own
         transaction with its position. Returns the events applied, summed over the views.
+        ``generations`` names each view's generation where it is not ``generation``;
+        ``progress`` is told after each batch how many events of how many were read.
         """
-        targets = [_Target.of(view, self.store.recorder(view, generation), self.app)
-                   for view in views]
+        chosen = generations or {}
+        targets = [_Target.of(view, self.store.recorder(view, chosen.get(view.name, generation)),
+                              self.app) for view in views]
         if not targets:
             return 0
-        position = min(target.position for target in targets)
+        position = start = min(target.position for target in targets)
         head = self.app.recorder.max_notification_id() or 0
         read = applied = 0
         while limit is None or read < limit:
@@ -67,8 +72,11 @@ class ViewRunner:
                       if n.id > lowest]
             more = last < head  # the head as read at the start: later events come after
             for target in targets:
+                target.projection.read_along(notifications)
                 applied += target.apply(self.app.name, events, last, more)
             position, read = last, read + len(notifications)
+            if progress is not None:
+                progress(read, None if limit is not None else max(read, head - start))
         return applied
 
     def catch_up_all(self) -> int:
@@ -112,7 +120,8 @@ class ViewRunner:
         """Rebuild ``view`` from zero into a new generation, then put it in service."""
         return self.rebuild_together([view])
 
-    def rebuild_together(self, views: Sequence[type[View]] | None = None) -> int:
+    def rebuild_together(self, views: Sequence[type[View]] | None = None, *,
+                         progress: Callable[[int, int | None], None] | None = None) -> int:
         """Rebuild views (default: all) from zero, reading the log once for all of them.
 
         Each is built into a new generation while the one in service keeps answering; once
@@ -124,11 +133,8 @@ class ViewRunner:
         new = {name: generation + 1 for name, generation in old.items()}
         for view in views:
             self.store.drop(view.name, new[view.name])  # a rebuild that died half-way
-        groups: dict[int, list[type[View]]] = {}
-        for view in views:
-            groups.setdefault(new[view.name], []).append(view)
-        applied = sum(self.catch_up_together(group, generation=generation)
-                      for generation, group in groups.items())
+        applied = self.catch_up_together(views, generations=new,  # one read of the log
+                                         progress=progress)
         for view in views:
             self.store.promote(view.name, new[view.name])
         applied += self.catch_up_together(views)

@@ -30,7 +30,7 @@ class Tx:
         #: view far behind, rebuilding or catching up, may leave costly work to the end).
         self.more_to_come = False
         #: Writes not sent yet: runs of the same statement, each run one ``executemany``.
-        self._pending: list[tuple[str, list[tuple[Any, ...]]]] = []
+        self._pending: list[tuple[str, list[tuple[Any, ...]]]] = []  # or _Distinct, _Values
         self._deferred = deferred
         #: In PostgreSQL's pipeline mode: waits for every result sent so far, so that the
         #: next statement's result is not taken for a write's (psycopg would mix them up).
@@ -47,7 +47,8 @@ class Tx:
         what sequential execution would give."""
         statement = self._sql(sql)
         if self._deferred and _is_write(statement):
-            if self._pending and self._pending[-1][0] == statement:
+            if self._pending and type(self._pending[-1][0]) is str \
+                    and self._pending[-1][0] == statement:
                 self._pending[-1][1].append(tuple(params))
             else:
                 self._pending.append((statement, [tuple(params)]))
@@ -56,12 +57,31 @@ class Tx:
         self._cursor.execute(statement, tuple(params))
         return self
 
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
-        if self._deferred:
-            for row in rows:
-                self.execute(sql, row)
-        else:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], *,
+                    distinct: bool = False) -> None:
+        """Run ``sql`` once per row. ``distinct`` says no two rows have the same key, so an
+        ``INSERT ... ON CONFLICT ... DO UPDATE`` may go as one multi-row statement (PostgreSQL
+        refuses one that would update a row twice)."""
+        if not self._deferred:
             self._cursor.executemany(self._sql(sql), [tuple(row) for row in rows])
+            return
+        statement = self._sql(sql)
+        if distinct:
+            self._pending.append((_Distinct(statement), [tuple(row) for row in rows]))
+            return
+        for row in rows:
+            self.execute(sql, row)
+
+    def update_from_values(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
+        """``UPDATE t SET ... FROM (VALUES {rows}) AS v WHERE ...``: many rows changed by one
+        statement per chunk. ``{rows}`` stands for the rows' parameters; in the statement the
+        values are ``v.column1``, ``v.column2``... (the name both databases give them; cast
+        them, ``CAST(v.column2 AS INTEGER)``, where a type matters). Rows must not repeat a key.
+        """
+        if rows:
+            self._pending.append((_Values(self._sql(sql)), [tuple(row) for row in rows]))
+            if not self._deferred:
+                self.flush()
 
     def flush(self) -> None:
         """Send the writes held back, in order (the recorders call it before committing).
@@ -71,26 +91,38 @@ class Tx:
         """
         pending, self._pending = self._pending, []
         for statement, rows in pending:
-            if len(rows) == 1:
+            if not rows:
+                continue
+            if isinstance(statement, _Values):
+                head, _, tail = statement.partition("{rows}")
+                self._multi_row(head, tail, rows)
+            elif len(rows) == 1:
                 self._cursor.execute(statement, rows[0])
-            elif (values := _PLAIN_INSERT.match(statement)) is not None:
-                head, width = values.group(1), len(rows[0])
-                per_statement = max(1, _MAX_PARAMS // width)
-                for first in range(0, len(rows), per_statement):
-                    chunk = rows[first:first + per_statement]
-                    params = [value for row in chunk for value in row]
-                    if self.engine == "postgres":
-                        # Numbered parameters on a raw cursor: psycopg would otherwise
-                        # parse the long statement for its placeholders on every batch.
-                        raw = self._raw or psycopg.RawCursor(self._cursor.connection)
-                        self._raw = raw
-                        raw.execute(_numbered(head, width, len(chunk)), params)
-                    else:
-                        self._cursor.execute(_many(head, width, len(chunk)), params)
+            elif (values := _INSERT_VALUES.match(statement)) is not None and (
+                    not values.group(3) or isinstance(statement, _Distinct)
+                    or _DO_NOTHING.match(values.group(3))):
+                self._multi_row(values.group(1), values.group(3) or "", rows)
             else:
                 self._cursor.executemany(statement, rows)
         if pending and self._sync is not None:
             self._sync()
+
+    def _multi_row(self, head: str, tail: str, rows: list[tuple[Any, ...]]) -> None:
+        """``head`` + the rows' placeholders + ``tail``, as few statements as the databases'
+        parameter limits allow."""
+        width = len(rows[0])
+        per_statement = max(1, _MAX_PARAMS // width)
+        for first in range(0, len(rows), per_statement):
+            chunk = rows[first:first + per_statement]
+            params = [value for row in chunk for value in row]
+            if self.engine == "postgres":
+                # Numbered parameters on a raw cursor: psycopg would otherwise parse the
+                # long statement for its placeholders on every batch.
+                raw = self._raw or psycopg.RawCursor(self._cursor.connection)
+                self._raw = raw
+                raw.execute(_numbered(head, width, len(chunk)) + tail, params)
+            else:
+                self._cursor.execute(_many(head, width, len(chunk)) + tail, params)
 
     def all(self) -> list[Row]:
         return [_as_dict(row, self._cursor) for row in self._cursor.fetchall()]
@@ -106,10 +138,24 @@ class Tx:
         return next(iter(row.values())) if isinstance(row, Mapping) else row[0]
 
 
-#: ``INSERT INTO t (a, b) VALUES (?, ?)`` and nothing after: rows can be sent together.
-_PLAIN_INSERT = re.compile(r"^(\s*INSERT\s+INTO\s+\S+\s*\([^)]*\)\s*VALUES\s*)"
-                           r"(\((?:\s*(?:\?|%s)\s*,)*\s*(?:\?|%s)\s*\))\s*$",
-                           re.IGNORECASE | re.DOTALL)
+#: ``INSERT INTO t (a, b) VALUES (?, ?)``, perhaps followed by an ``ON CONFLICT`` clause: a
+#: run of them can go as one multi-row statement when nothing follows, when what follows is
+#: ``DO NOTHING``, or when the rows are known to have distinct keys.
+_INSERT_VALUES = re.compile(r"^(\s*INSERT\s+INTO\s+\S+\s*\([^)]*\)\s*VALUES\s*)"
+                            r"(\((?:\s*(?:\?|%s)\s*,)*\s*(?:\?|%s)\s*\))"
+                            r"(\s+ON\s+CONFLICT\b.*)?\s*$",
+                            re.IGNORECASE | re.DOTALL)
+_DO_NOTHING = re.compile(r"^\s+ON\s+CONFLICT\s*(\([^)]*\))?\s*DO\s+NOTHING\s*$",
+                         re.IGNORECASE)
+
+
+class _Distinct(str):
+    """A statement whose rows are known to have distinct keys (see ``Tx.executemany``)."""
+
+
+class _Values(str):
+    """A statement with ``{rows}`` where its rows' VALUES go (``Tx.update_from_values``)."""
+
 #: Parameters per statement, below SQLite's and PostgreSQL's limits.
 _MAX_PARAMS = 30_000
 

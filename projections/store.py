@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import RLock
+from typing import Any
 
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
@@ -102,6 +103,17 @@ class ViewStore:
                 self._open[key] = self._construct(view, number)
             return self._open[key]
 
+    def checkpoint(self) -> None:
+        """Fold the SQLite views' write-ahead logs into their files and empty them, so a
+        personal text just overwritten (an erasure) leaves no old copy in a ``-wal`` file.
+        PostgreSQL's own WAL is the server's to recycle: nothing to do here."""
+        if self.engine != "sqlite":
+            return
+        with self._lock:
+            datastores = [recorder.datastore for recorder in self._open.values()]
+        for datastore in datastores:
+            truncate_wal(datastore)
+
     def close(self) -> None:
         with self._lock:
             for recorder in self._open.values():
@@ -174,10 +186,18 @@ class ViewStore:
         return datastore
 
 
+def truncate_wal(datastore: Any) -> None:
+    """``PRAGMA wal_checkpoint(TRUNCATE)`` on a SQLite datastore, outside any transaction."""
+    with datastore.get_connection(commit=True) as connection:
+        connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
+
 class _RelaxedPool(SQLiteConnectionPool):
     def _create_connection(self) -> SQLiteConnection:
         connection = super()._create_connection()
         connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        # A personal text overwritten (an erasure) leaves no copy in the file's free space.
+        connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
         return connection
 
 

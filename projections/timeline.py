@@ -24,7 +24,9 @@ from zoneinfo import ZoneInfo
 from domain import events as domain_events
 from domain.events import (
     ALL_EVENTS,
+    BreakGlassGranted,
     CategoriesChanged,
+    ChildErased,
     ChildExited,
     ChildRegistered,
     ConcernReported,
@@ -135,6 +137,11 @@ class ChildTimeline(Dispatching, View):
     def _exited(self, e: Any, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
+    @handles(ChildErased)
+    def _erased(self, e: Any, tx: Tx) -> None:
+        """The erasure of the child's personal data (个人信息删除) and its legal ground."""
+        _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
+
     # -- its pairings' events -------------------------------------------------------------
 
     @handles(PairingFormed)
@@ -179,7 +186,16 @@ class ChildTimeline(Dispatching, View):
     def _read(self, e: Any, tx: Tx) -> None:
         # A read carries no business date of its own: the day it was read, in China.
         day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
-        _entry(tx, e, e.child_id, day, {"what": e.what, "reason": e.reason})
+        details = {"what": e.what, "reason": e.reason}
+        if getattr(e, "break_glass", None) is not None:  # read under a break-glass grant
+            details["break_glass"] = str(e.break_glass)
+        _entry(tx, e, e.child_id, day, details)
+
+    @handles(BreakGlassGranted)
+    def _break_glass(self, e: Any, tx: Tx) -> None:
+        day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
+        _entry(tx, e, e.child_id, day, {"reason": e.reason, "minutes": e.minutes,
+                                        "expires_at": instant(e.expires_at)})
 
     # -- reminders about its pairings' duties (履职提醒) and escalations (逾期上报) ---------
 

@@ -55,11 +55,14 @@ if [ -z "${PY:-}" ]; then
   PY=$(find_python) || { say "Python 3.11 or newer is required (set PYTHON=...)"; exit 1; }
 fi
 
-# System packages only the tests need: PostgreSQL and Redis servers.
+# System packages only the tests need: PostgreSQL and Redis servers, Chromium.
 if [ "$with_services" -eq 1 ]; then
   optional=()
   compgen -G "/usr/lib/postgresql/*/bin/initdb" >/dev/null || optional+=(postgresql)
   command -v redis-server >/dev/null 2>&1 || optional+=(redis-server)
+  # The console's browser tests: Debian's Chromium (driven by Playwright) and a Chinese font.
+  [ -x /usr/bin/chromium ] || optional+=(chromium)
+  fc-list :lang=zh 2>/dev/null | grep -q . || optional+=(fonts-wqy-microhei)
   if [ ${#optional[@]} -gt 0 ] && ! apt_install "${optional[@]}"; then
     say "warning: could not install ${optional[*]}; the tests need running servers then"
   fi

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -23,12 +24,27 @@ def postgres_params() -> dict[str, str]:
 @pytest.fixture
 def postgres_schema() -> Iterator[str]:
     """A fresh schema in the real PostgreSQL, dropped afterwards."""
+    with fresh_schema() as schema:
+        yield schema
+
+
+@contextmanager
+def fresh_schema() -> Iterator[str]:
+    """A fresh schema in the real PostgreSQL, dropped with the views' schemas named after it."""
     import psycopg
 
     schema = f"t_{uuid.uuid4().hex[:12]}"
     with psycopg.connect(**postgres_params(), autocommit=True) as conn:
         conn.execute(f'CREATE SCHEMA "{schema}"')
-    yield schema
+    try:
+        yield schema
+    finally:
+        _drop_schemas(schema)
+
+
+def _drop_schemas(schema: str) -> None:
+    import psycopg
+
     with psycopg.connect(**postgres_params(), autocommit=True) as conn:
         rows = conn.execute("SELECT schema_name FROM information_schema.schemata"
                             " WHERE schema_name = %s OR schema_name LIKE %s",

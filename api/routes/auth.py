@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import logging
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
 from api.deps import Caller, Register, TokenIssuer, etag, roles
@@ -18,10 +20,24 @@ from api.schemas.users import (
     UserPublic,
 )
 from api.security import DUMMY_HASH, Principal, hash_password, password_matches
+from api.throttle import LoginThrottle
 from domain.application import UserView
 from domain.users import Scope
 
+log = logging.getLogger(__name__)
+
 router = APIRouter(tags=["auth"])
+
+
+def _throttle(request: Request) -> LoginThrottle:
+    return request.app.state.throttle  # type: ignore[no-any-return]
+
+
+Throttle = Annotated[LoginThrottle, Depends(_throttle)]
+_THROTTLED = {429: {"description": "Too many failed logins for this username or from this "
+                    "address: refused, even with the right password, for `Retry-After` "
+                    "seconds.", "headers": {"Retry-After": {
+                        "description": "Seconds to wait.", "schema": {"type": "integer"}}}}}
 
 
 def public(user: UserView) -> UserPublic:
@@ -31,16 +47,36 @@ def public(user: UserView) -> UserPublic:
                       active=user.active)
 
 
-@router.post("/auth/token", response_model=Token)
+@router.post("/auth/token", response_model=Token, responses=_THROTTLED)  # type: ignore[arg-type]
 def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], register: Register,
-                tokens: TokenIssuer) -> Token:
-    """Exchange a username and password for a bearer token (OAuth2 password flow)."""
+                tokens: TokenIssuer, throttle: Throttle, request: Request) -> Token:
+    """Exchange a username and password for a bearer token (OAuth2 password flow); repeated
+    failures lock the username and the address for a while (429)."""
+    address = request.client.host if request.client else "unknown"
+    ids = {"username_digest": _digest(form.username), "address_digest": _digest(address)}
+    wait = throttle.wait(form.username, address)
+    if wait is not None:
+        log.warning("login refused: too many failures", extra={"event": "login_throttled",
+                                                               **ids, "retry_after": wait})
+        raise HTTPException(status_code=429, headers={"Retry-After": str(wait)},
+                            detail=f"too many failed logins for this account or address; "
+                            f"try again in {wait} seconds")
     user = register.find_user(form.username)
     valid = password_matches(user.password_hash if user else DUMMY_HASH, form.password)
     if user is None or not valid or not user.active:
+        throttle.failed(form.username, address)
+        log.warning("login refused: wrong username or password", extra={
+            "event": "login_failed", "user_id": str(user.id) if user else None, **ids})
         raise HTTPException(status_code=401, detail="wrong username or password",
                             headers={"WWW-Authenticate": "Bearer"})
+    throttle.succeeded(form.username)
+    log.info("login", extra={"event": "login", "user_id": str(user.id)})
     return Token(access_token=tokens.issue(user.id, user.username))
+
+
+def _digest(value: str) -> str:
+    """A short digest to correlate log lines about one username or address, not the value."""
+    return hashlib.sha256(value.strip().lower().encode()).hexdigest()[:16]
 
 
 @router.post("/users", status_code=201, response_model=UserPublic)

@@ -15,6 +15,8 @@ from api.deps import Caller, IfMatch, Register, Views, etag, roles
 from api.schemas.children import (
     CategoriesChange,
     ChildCreate,
+    ChildForRole,
+    ChildForVolunteer,
     ChildListed,
     ChildPublic,
     ConcernCreated,
@@ -35,7 +37,7 @@ from api.scope import (
     volunteers_children,
 )
 from api.security import Principal
-from domain.application import ChildView
+from domain.application import BreakGlassGrant, ChildView
 from domain.children import Consent, Guardian, Parent, Profile
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.sql import Row
@@ -49,6 +51,39 @@ HistoryReader = Annotated[Principal, Depends(roles("admin", "federation", "schoo
 
 def public(view: ChildView) -> ChildPublic:
     return ChildPublic.model_validate(dataclasses.asdict(view))
+
+
+def for_role(view: ChildView, caller: Principal) -> ChildPublic | ChildForVolunteer:
+    """The record as the caller's role may read it (最小必要): a caring mother reads only
+    what her duties need; staff and auditors the whole record."""
+    if caller.role == "volunteer":
+        return ChildForVolunteer.model_validate(dataclasses.asdict(view))
+    return public(view)
+
+
+def _readable(register: Register, views: Views, caller: Principal, child_id: UUID,
+              on: date | None = None) -> tuple[ChildView, BreakGlassGrant | None]:
+    """The child if the caller may read it: within its scope, or (federation staff) under a
+    break-glass grant in force (紧急调阅), which is returned so the read names it."""
+    view = register.get_child(child_id, on)
+    if child_visible(caller, views, child_id, view.region_code, view.school):
+        return view, None
+    grant = (register.break_glass_in_force(child_id, caller.actor.id)
+             if caller.role == "federation" else None)
+    if grant is None:
+        raise hidden("child", child_id)
+    return view, grant
+
+
+def _record_read(register: Register, caller: Principal, child_id: UUID, what: str,
+                 grant: BreakGlassGrant | None) -> None:
+    """Auditors' and federation staff's reads go on the child's timeline; a read under a
+    break-glass grant names the grant and its reason."""
+    if grant is not None:
+        register.record_read(child_id, what=what, actor=caller.actor, reason=grant.reason,
+                             break_glass=grant.id)
+    elif caller.role in RECORDED_READERS:
+        register.record_read(child_id, what=what, actor=caller.actor)
 
 
 def _visible(register: Register, views: Views, caller: Principal, child_id: UUID,
@@ -125,16 +160,16 @@ def list_registered(
     return Page(items=items, next=rows[-1]["child_id"] if len(rows) == limit else None)
 
 
-@router.get("/{child_id}", response_model=ChildPublic)
+@router.get("/{child_id}", response_model=ChildForRole)
 def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
-               response: Response, on: date | None = None) -> ChildPublic:
-    """The child's record as it stands today (or on ``on``); auditors' and federation
-    staff's reads are themselves recorded on the child's timeline."""
-    view = _visible(register, views, caller, child_id, on)
-    if caller.role in RECORDED_READERS:
-        register.record_read(child_id, what="record", actor=caller.actor)
+               response: Response, on: date | None = None) -> ChildPublic | ChildForVolunteer:
+    """The child's record as it stands today (or on ``on``), in the view the caller's role
+    may read (``view``: ``full`` or ``volunteer``); auditors' and federation staff's reads,
+    and reads under break-glass, are themselves recorded on the child's timeline."""
+    view, grant = _readable(register, views, caller, child_id, on)
+    _record_read(register, caller, child_id, "record", grant)
     response.headers["ETag"] = etag(view.version)
-    return public(view)
+    return for_role(view, caller)
 
 
 #: The history's page cursor: the ``next`` of the page before, a log position.
@@ -149,20 +184,19 @@ def read_history(child_id: UUID, caller: HistoryReader, register: Register, view
     """The child's record as it was on ``as_of`` as the register knew it at ``known_at``
     (历史回溯), and the timeline of every event about the child within both bounds.
 
-    Staff within their scope and auditors read it; volunteers may not (403), since the
-    timeline shows other people's work on the child and who read its record. Auditors'
-    and federation staff's reads are themselves recorded on the timeline (after the
-    answer is made, so a read shows on the next one).
+    Staff within their scope (federation staff beyond it under break-glass) and auditors
+    read it; volunteers may not (403), since the timeline shows other people's work on the
+    child and who read its record. Auditors' and federation staff's reads are themselves
+    recorded on the timeline (after the answer is made, so a read shows on the next one).
     """
     zone = ZoneInfo(register.programme.timezone)
     day = _past_day(business_day(as_of, zone) if as_of else register.today(), register)
     known = known_at or datetime.now(zone)
-    _visible(register, views, caller, child_id)
+    _, grant = _readable(register, views, caller, child_id)
     state = register.child_as_of(child_id, day, known)  # 404 if not yet registered then
     entries, cursor = _timeline_page(register, views, child_id, day, known, after, limit)
-    if caller.role in RECORDED_READERS:
-        register.record_read(child_id, what="history", actor=caller.actor)
-    return ChildHistory(as_of=day, known_at=known, state=public(state),
+    _record_read(register, caller, child_id, "history", grant)
+    return ChildHistory(as_of=day, known_at=known, state=for_role(state, caller),
                         timeline=[TimelineEntry.of(row, zone) for row in entries], next=cursor)
 
 

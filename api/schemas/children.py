@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
@@ -141,8 +141,11 @@ class ConcernOut(BaseModel):
 
 
 class ChildPublic(BaseModel):
-    """The child's record as it stands on a date; ``left_behind`` is derived."""
+    """The child's record as it stands on a date; ``left_behind`` is derived. The whole
+    record, as staff (admin, federation, school) and auditors read it."""
 
+    view: Literal["full"] = Field(default="full", description="Which view of the record "
+                                  "this is: `full` (staff, auditors) or `volunteer`.")
     id: UUID
     version: int
     name: str
@@ -169,6 +172,60 @@ class ChildPublic(BaseModel):
     exited_on: date | None
     exit_reason: str
     concerns: list[ConcernOut]
+
+
+class ParentForVolunteer(BaseModel):
+    """A parent as a caring mother sees them: who, and whether away (no phone, no work
+    location: guided calls to the parents go through the child and its guardian)."""
+
+    role: str
+    status: str
+    name: str
+
+
+class GuardianForVolunteer(BaseModel):
+    """The entrusted guardian as a caring mother sees them: whom to call and visit."""
+
+    name: str
+    relation: str
+    phone: str
+
+
+class ChildForVolunteer(BaseModel):
+    """The child's record as a caring mother (爱心妈妈) paired with it reads it: only what
+    her duties need (最小必要). She contacts the child and its guardian, visits the home and
+    the school, guides calls to the parents and helps by need, so she sees the child's
+    school and class, home address and village contact, the guardian's name, relation and
+    phone, the parents' names and whether they are away, the special-attention categories
+    and the care notes. Never the ID number (身份证号), the parents' phones or work
+    locations, the guardian's age, health or schooling, the family's income, the consent,
+    the concern reports or the exit reason."""
+
+    view: Literal["volunteer"] = Field(default="volunteer", description="Which view of the "
+                                       "record this is: `volunteer` (最小必要).")
+    id: UUID
+    version: int
+    name: str
+    sex: str
+    birth_date: date
+    age: int
+    region_code: str
+    school: str
+    class_name: str
+    boarding: bool
+    address: str
+    village_contact: str
+    parents: list[ParentForVolunteer]
+    guardian: GuardianForVolunteer | None
+    profile: ProfileOut
+    categories: list[str]
+    left_behind: bool
+    status: Literal["active", "exited"]
+    exited_on: date | None
+
+
+#: The record as the caller's role may read it (least privilege), told apart by ``view``.
+ChildForRole = Annotated[ChildPublic | ChildForVolunteer, Field(discriminator="view")]
 
 
 class ChildListed(BaseModel):

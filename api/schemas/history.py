@@ -15,7 +15,7 @@ from uuid import UUID
 from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
 
-from api.schemas.children import ChildPublic
+from api.schemas.children import ChildForRole
 from projections.sql import Row
 
 #: An offset whose ``+`` was left unencoded in a query string arrives as a space.
@@ -116,6 +116,7 @@ class ChildHistory(BaseModel):
 
     as_of: date
     known_at: datetime
-    state: ChildPublic
+    state: ChildForRole = Field(description="The record in the view the caller's role may "
+                                "read (`view`: `full` or `volunteer`).")
     timeline: list[TimelineEntry]
     next: str | None = None

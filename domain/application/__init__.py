@@ -1,6 +1,6 @@
 """The use cases (application layer): methods take ids and plain values, return ids or values."""
 
-from domain.application.access import AccessService
+from domain.application.access import AccessService, BreakGlassGrant
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
@@ -25,6 +25,7 @@ class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersSer
 __all__ = [
     "AccessService",
     "AixinApplication",
+    "BreakGlassGrant",
     "CareRegister",
     "ChildView",
     "ChildrenService",

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
 from domain.children import Child
@@ -36,6 +36,22 @@ def programme_today(timezone: str) -> Clock:
     return lambda: datetime.now(zone).date()
 
 
+class PersonalDataKeys(Protocol):
+    """Port: the data keys that keep personal texts secret, one per child and per volunteer
+    (envelope encryption); destroying a subject's keys erases its personal data
+    (crypto-shredding) without rewriting the log. Implemented by the infrastructure."""
+
+    def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
+        """The store's mapper, sealing personal texts as they are stored."""
+        ...
+
+    def shred(self, subject_id: UUID) -> None:
+        """Destroy the subject's data keys for good (idempotent)."""
+        ...
+
+    def close(self) -> None: ...
+
+
 class AixinApplication(Application[UUID]):
     """Base of Aixin's applications: one event log, chosen by environment only.
 
@@ -52,8 +68,11 @@ class AixinApplication(Application[UUID]):
     }
 
     def __init__(self, env: EnvType | None = None, *, programme: Programme | None = None,
-                 clock: Clock | None = None) -> None:
+                 clock: Clock | None = None,
+                 personal_data: PersonalDataKeys | None = None) -> None:
         self.programme = programme or Programme()
+        #: Field encryption; None (in-memory tests) keeps personal texts as they are.
+        self.personal_data = personal_data
         self.today: Clock = clock or programme_today(self.programme.timezone)
         super().__init__(env)
 
@@ -72,6 +91,15 @@ class AixinApplication(Application[UUID]):
 
     def construct_transcoder(self) -> Transcoder:
         return AixinTranscoder()
+
+    def construct_mapper(self) -> Mapper[UUID]:
+        mapper = super().construct_mapper()
+        return self.personal_data.protect(mapper) if self.personal_data else mapper
+
+    def close(self) -> None:
+        super().close()
+        if self.personal_data is not None:
+            self.personal_data.close()
 
     def _get(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         """Load one aggregate of the given kind, or NotFound; check If-Match's version."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
@@ -10,6 +11,7 @@ from domain.application.base import AixinApplication
 from domain.application.views import ChildView
 from domain.children import Child, Consent, Guardian, Parent, Profile
 from domain.common import Actor
+from domain.errors import PersonalDataErased
 
 
 class ChildrenService(AixinApplication):
@@ -93,3 +95,30 @@ class ChildrenService(AixinApplication):
         today = self.today()
         return self._change(Child, child_id, expected_version, lambda c: c.exit(
             reason=reason, on=on or today, today=today, actor=actor)).version
+
+    def erase_personal_data(self, child_id: UUID, *, reason: str, actor: Actor,
+                            on: date | None = None) -> Erasure:
+        """Erase the child's personal data (个人信息删除) on a legal ground: the erasure is
+        recorded on the child, then its data keys are destroyed (crypto-shredding); the log
+        is not rewritten.
+
+        Idempotent: a second erasure records nothing (``recorded`` is false), and destroys
+        the keys again in case a first attempt stopped between the two steps.
+        """
+        today = self.today()
+        recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
+            reason=reason, on=on or today, today=today, actor=actor), refused=PersonalDataErased)
+        if self.personal_data is not None:
+            self.personal_data.shred(child_id)
+        child = self._get(Child, child_id)
+        assert child.erased_on is not None
+        return Erasure(child.version, child.erased_on, recorded)
+
+
+@dataclass(frozen=True)
+class Erasure:
+    """An erasure as recorded: the child's version, its date, and whether this call made it."""
+
+    version: int
+    erased_on: date
+    recorded: bool

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import Any, ClassVar
 from uuid import uuid4
 
 from eventsourcing.domain import Aggregate, event
@@ -20,7 +20,8 @@ from domain.children.record import (
 )
 from domain.common import Actor, division_code, member_of, not_in_future, required_text
 from domain.dated import Dated, value_on, with_fact
-from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound
+from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound, PersonalDataErased
+from domain.personal import erased, redacted
 
 #: Parts of the record a registration may leave out.
 _OPTIONAL: dict[str, Any] = {
@@ -31,6 +32,11 @@ _OPTIONAL: dict[str, Any] = {
 
 class Child(Aggregate):
     """A child on the register, from registration (建档) to exit, with every change dated."""
+
+    #: The record's own personal texts (beside its value objects' ``personal_fields``).
+    personal_attributes: ClassVar[frozenset[str]] = frozenset(
+        {"name", "id_number", "address", "village_contact", "income_source", "description",
+         "action"})
 
     @event("Registered")
     def __init__(
@@ -53,6 +59,7 @@ class Child(Aggregate):
         self.concerns: dict[str, Concern] = {}
         self.exited_on: date | None = None
         self.exit_reason = ""
+        self.erased_on: date | None = None
 
     @classmethod
     def register(cls, *, today: date, actor: Actor, **record: Any) -> Child:
@@ -196,7 +203,25 @@ class Child(Aggregate):
     def _exited(self, reason: str, on: date, actor: Actor) -> None:
         self.exited_on, self.exit_reason = on, reason
 
+    def erase_personal_data(self, *, reason: str, on: date, today: date,
+                            actor: Actor) -> None:
+        """Erase the child's personal data (个人信息删除) on a legal ground: the facts stay,
+        every personal text reads as erased from now on. Once only."""
+        if getattr(self, "erased_on", None) is not None:  # snapshots before it lack it
+            raise PersonalDataErased(f"the child's personal data was erased on {self.erased_on}")
+        self._personal_data_erased(reason=required_text("reason", reason),
+                                   on=not_in_future("on", on, today), actor=actor)
+
+    @event("PersonalDataErased")
+    def _personal_data_erased(self, reason: str, on: date, actor: Actor) -> None:
+        state = {key: value for key, value in vars(self).items() if not key.startswith("_")}
+        vars(self).update(redacted(state, erased, self.personal_attributes))
+        self.erased_on = on
+
     def _check_change(self, field: str, on: date, today: date) -> None:
+        if getattr(self, "erased_on", None) is not None:
+            raise PersonalDataErased(f"the child's personal data was erased on "
+                                     f"{self.erased_on}; the record takes no new facts")
         if self.exited_on is not None:
             raise ChildExited(f"the child left the programme on {self.exited_on}; "
                               "an exited child's record takes no new facts")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from domain.common import member_of, required_text
 from domain.errors import InvalidRecord
@@ -59,6 +60,9 @@ def checked_categories(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:
 class Parent:
     """A parent (父亲/母亲): where they work and whether they can act as guardian."""
 
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"name", "phone", "work_location"})
+
     role: ParentRole
     status: ParentStatus
     name: str = ""
@@ -83,6 +87,9 @@ class Parent:
 class Guardian:
     """Entrusted guardian (受委托监护人), usually a grandparent."""
 
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"name", "phone", "health"})
+
     name: str
     relation: str
     age: int | None = None
@@ -105,6 +112,9 @@ class Consent:
     is kept without it.
     """
 
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"by"})
+
     by: str
     relation: str
     on: date
@@ -120,6 +130,9 @@ class Consent:
 class Profile:
     """Health, study and psychological notes (健康、学习、心理状况)."""
 
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"health", "study", "psychology"})
+
     health: str = ""
     study: str = ""
     psychology: str = ""
@@ -128,6 +141,9 @@ class Profile:
 @dataclass(frozen=True)
 class Concern:
     """An anomaly report (情况报告): absence, injury, illness, neglect, crisis."""
+
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"description", "action"})
 
     id: str
     kind: str

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from domain.errors import InvalidRecord
 
@@ -28,6 +29,9 @@ class PairingShape(StrEnum):
 @dataclass(frozen=True)
 class Contact:
     """A contact or visit (联系/走访) as recorded: when it happened and what was given."""
+
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"notes"})
 
     id: str
     kind: str

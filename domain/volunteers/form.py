@@ -6,9 +6,11 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 
 from domain.common import division_code, required_text
 from domain.errors import InvalidRecord
+from domain.personal import ERASED
 
 _EMAIL = re.compile(r"^[^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+$")
 
@@ -38,6 +40,10 @@ class VolunteerForm:
     load with ``""``. Reminders go by e-mail to it and by the SMS gateway to ``phone``.
     """
 
+    #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
+    personal_fields: ClassVar[frozenset[str]] = frozenset(
+        {"name", "phone", "address", "email", "experience"})
+
     name: str
     region_code: str
     phone: str
@@ -56,6 +62,6 @@ class VolunteerForm:
         object.__setattr__(self, "phone", required_text("phone", self.phone))
         division_code("region_code", self.region_code)
         email = (self.email or "").strip()
-        if email and not _EMAIL.match(email):
+        if email and email != ERASED and not _EMAIL.match(email):
             raise InvalidRecord("email", "is not an e-mail address")
         object.__setattr__(self, "email", email)

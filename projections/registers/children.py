@@ -14,6 +14,7 @@ from domain.children import Parent, ParentRole, ParentStatus
 from domain.children.eligibility import AGE_LIMIT, parents_leave_child_behind
 from domain.events import (
     CategoriesChanged,
+    ChildErased,
     ChildExited,
     ChildRegistered,
     ConcernReported,
@@ -24,6 +25,7 @@ from domain.events import (
     ParentChanged,
     ProfileUpdated,
 )
+from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
@@ -96,6 +98,12 @@ class ChildrenRegister(Dispatching, View):
                    " exit_reason = ? WHERE child_id = ?",
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
 
+    @handles(ChildErased)
+    def _erased(self, e: Any, tx: Tx) -> None:
+        """The child's personal data was erased: its name reads as erased here too."""
+        tx.execute("UPDATE reg_children SET version = ?, name = ? WHERE child_id = ?",
+                   (e.originator_version, ERASED, str(e.originator_id)))
+
     @handles(GuardianChanged, ProfileUpdated, ConcernReported,
              ConcernResolved)
     def _versioned(self, e: Any, tx: Tx) -> None:
@@ -147,6 +155,7 @@ class ChildFilter:
     min_age: int | None = None
     max_age: int | None = None
     child_ids: tuple[str, ...] | None = None  # only these (a volunteer's children)
+    name: str | None = None  # part of the name (the console's search by name)
 
 
 def list_children(tx: Tx, where: ChildFilter, on: date, *, after: str | None = None,
@@ -173,6 +182,9 @@ def _conditions(where: ChildFilter, on: date) -> tuple[list[str], list[Any]]:
     if where.school:
         clauses.append("school = ?")
         params.append(where.school)
+    if where.name:
+        clauses.append("name LIKE ?")
+        params.append(f"%{where.name}%")
     if where.status:
         clauses.append("status = ?")
         params.append(where.status)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from domain.events import ContactRecorded, PairingEnded, PairingFormed
 from projections.events import Dispatching, csv, handles, iso
@@ -14,6 +15,7 @@ class PairingsRegister(Dispatching, View):
     """Pairings with their children, volunteers, contact counts and last contact."""
 
     name = "pairings"
+    _tally: dict[str, _Tally]  # the batch's contacts, per pairing
     tables = ("reg_pairings", "reg_pairing_members")
     schema = (
         "CREATE TABLE IF NOT EXISTS reg_pairings ("
@@ -44,22 +46,56 @@ class PairingsRegister(Dispatching, View):
             [(str(e.originator_id), str(i), "child") for i in e.child_ids]
             + [(str(e.originator_id), str(i), "volunteer") for i in e.volunteer_ids])
 
+    def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
+        """Apply the batch; its contacts change each pairing's row once, at the end, by one
+        statement for all of them (a batch of the log touches as many pairings as it has
+        contacts: one UPDATE each would be most of the work)."""
+        self._tally: dict[str, _Tally] = {}
+        super().apply_all(events, tx)
+        if self._tally:
+            tx.update_from_values(_ADD_CONTACTS, [
+                (pairing_id, *tally) for pairing_id, tally in self._tally.items()])
+
     @handles(ContactRecorded)
     def _contact(self, e: Any, tx: Tx) -> None:
-        contact = e.contact
-        tx.execute(
-            "UPDATE reg_pairings SET version = ?, contacts = contacts + 1,"
-            " home_visits = home_visits + ?, items = items + ?,"
-            " last_contact_on = CASE WHEN last_contact_on IS NULL OR last_contact_on < ?"
-            " THEN ? ELSE last_contact_on END WHERE pairing_id = ?",
-            (e.originator_version, int(contact.kind == "home_visit"), contact.items,
-             iso(contact.occurred_on), iso(contact.occurred_on), str(e.originator_id)))
+        contact, key = e.contact, str(e.originator_id)
+        tally = self._tally.get(key) or _Tally(0, 0, 0, 0, None)
+        on = iso(contact.occurred_on)
+        self._tally[key] = _Tally(
+            max(tally.version, e.originator_version), tally.contacts + 1,
+            tally.home_visits + int(contact.kind == "home_visit"), tally.items + contact.items,
+            on if tally.last_contact_on is None or tally.last_contact_on < on  # type: ignore[operator]
+            else tally.last_contact_on)
 
     @handles(PairingEnded)
     def _ended(self, e: Any, tx: Tx) -> None:
         tx.execute("UPDATE reg_pairings SET version = ?, status = 'ended', ended_on = ?,"
                    " end_reason = ? WHERE pairing_id = ?",
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+
+
+class _Tally(NamedTuple):
+    """A pairing's contacts within one batch."""
+
+    version: int
+    contacts: int
+    home_visits: int
+    items: int
+    last_contact_on: str | None
+
+
+#: Each pairing's batch of contacts added to its row (v: pairing, version, contacts, home
+#: visits, items, latest contact day).
+_ADD_CONTACTS = (
+    "UPDATE reg_pairings SET"
+    " version = CASE WHEN version > CAST(v.column2 AS INTEGER) THEN version"
+    " ELSE CAST(v.column2 AS INTEGER) END,"
+    " contacts = contacts + CAST(v.column3 AS INTEGER),"
+    " home_visits = home_visits + CAST(v.column4 AS INTEGER),"
+    " items = items + CAST(v.column5 AS INTEGER),"
+    " last_contact_on = CASE WHEN last_contact_on IS NULL OR last_contact_on < v.column6"
+    " THEN v.column6 ELSE last_contact_on END"
+    " FROM (VALUES {rows}) AS v WHERE reg_pairings.pairing_id = v.column1")
 
 
 def list_pairings(tx: Tx, *, status: str | None = None, child_id: str | None = None,

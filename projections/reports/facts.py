@@ -32,6 +32,7 @@ notes (they stay in the encrypted log).
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -75,6 +76,9 @@ def recorded_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
+#: Places kept in memory at most (then the memory starts again).
+_KNOWN_PLACES = 200_000
+
 _FACT = ("INSERT INTO rf_facts (position, event, subject_id, region_code, township, school,"
          " occurred_on, recorded_at, kind, amount, detail)")
 
@@ -116,11 +120,37 @@ class ReportFacts(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS rf_volunteers_township ON rf_volunteers (township)",
     )
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        #: Where each child and each pairing belongs (division code, township, school). A
+        #: place never changes once recorded, so it is safe to keep across batches, even one
+        #: that rolled back (it will be applied again the same): a contact's fact is then one
+        #: row of a multi-row INSERT instead of an INSERT ... SELECT of its own.
+        self._places: dict[str, tuple[str, str, str]] = {}
+
+    def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
+        """Apply the batch, having first read in one query where its contacts' pairings are."""
+        contacts = [str(getattr(event, "originator_id", "")) for _, event in events
+                    if type(event) is ContactRecorded]
+        unknown = {key for key in contacts if key not in self._places}
+        if len(self._places) + len(unknown) > _KNOWN_PLACES:
+            self._places.clear()
+        ids = sorted(unknown)
+        for first in range(0, len(ids), 500):
+            chunk = ids[first:first + 500]
+            for row in tx.execute(
+                    "SELECT pairing_id, region_code, township, school FROM rf_pairings"
+                    f" WHERE pairing_id IN ({', '.join('?' * len(chunk))})", chunk).all():
+                self._places[row["pairing_id"]] = (
+                    row["region_code"], row["township"], row["school"])
+        super().apply_all(events, tx)
+
     # -- children -------------------------------------------------------------------------
 
     @handles(ChildRegistered)
     def _registered(self, e: Any, tx: Tx) -> None:
         child_id, region = str(e.originator_id), e.region_code
+        self._places[child_id] = (region, township_of(region), e.school)
         parents = json.dumps({p.role.value: p.status.value for p in e.parents}, sort_keys=True)
         tx.execute(
             "INSERT INTO rf_children (child_id, region_code, township, school, sex, birth_date,"
@@ -175,12 +205,19 @@ class ReportFacts(Dispatching, View):
                 " WHERE child_id = ?", (pairing_id, str(child_id)))
         _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
+        if (place := self._places.get(first)) is not None:
+            self._places[pairing_id] = place
 
     @handles(ContactRecorded)
     def _contact(self, e: Any, tx: Tx) -> None:
-        contact = e.contact
-        _pairing_fact(tx, e, contact.occurred_on, kind=contact.kind, amount=contact.items,
-                      detail=contact.id)
+        contact, pairing_id = e.contact, str(e.originator_id)
+        place = self._places.get(pairing_id)
+        if place is None:  # a pairing whose place is not known yet (formed in this batch)
+            _pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
+                          amount=contact.items, detail=contact.id)
+        else:
+            _fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
+                  amount=contact.items, detail=contact.id)
 
     @handles(PairingEnded)
     def _ended(self, e: Any, tx: Tx) -> None:

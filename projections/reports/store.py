@@ -17,17 +17,16 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
 
-from eventsourcing.persistence import IntegrityError, InternalError
+from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.sql import Tx
+from projections.beside import TablesBesideTheLog, engine_of
 
 CONTENT_TYPES = {
     ".json": "application/json",
@@ -83,28 +82,12 @@ def sha256(content: bytes) -> str:
     return hashlib.sha256(content).hexdigest()
 
 
-class ReportStore:
+class ReportStore(TablesBesideTheLog):
     """Stores each report's results once, and reads them back."""
 
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
-        self.datastore = datastore
-        self.engine = "postgres" if isinstance(datastore, PostgresDatastore) else "sqlite"
-        statements = _schema("BYTEA" if self.engine == "postgres" else "BLOB")
-        for attempt in range(5):
-            try:
-                with self._tx(commit=True) as tx:
-                    for statement in statements:
-                        tx.execute(statement)
-                break
-            except (IntegrityError, InternalError):  # created by another process at once
-                time.sleep(0.05 * (attempt + 1))
-
-    @contextmanager
-    def _tx(self, *, commit: bool) -> Iterator[Tx]:
-        with self.datastore.transaction(commit=commit) as cursor:
-            if isinstance(self.datastore, PostgresDatastore):
-                cursor.execute(f'SET LOCAL search_path TO "{self.datastore.schema}"')
-            yield Tx(cursor, self.engine)  # type: ignore[arg-type]
+        super().__init__(datastore, _schema(
+            "BYTEA" if engine_of(datastore) == "postgres" else "BLOB"))
 
     def put(self, report_id: UUID, *, position: int, figures_name: str,
             files: Mapping[str, bytes], changes: Mapping[str, Any] | None = None

@@ -40,11 +40,15 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/children"): (CHILD, 403),
     ("get", "/api/v1/children/{child_id}"): (None, 404),
     ("get", "/api/v1/children/{child_id}/history"): (None, 404),
+    # The one way past scope, by design: stating a reason opens the record for a while (紧急调阅).
+    ("post", "/api/v1/children/{child_id}/break-glass"): ({"reason": "接到走失通报需联系监护人"},
+                                                          201),
     ("post", "/api/v1/children/{child_id}/parents/{role}"): ({"status": "home"}, 404),
     ("post", "/api/v1/children/{child_id}/guardian"): ({"name": "王", "relation": "姑姑"}, 404),
     ("post", "/api/v1/children/{child_id}/profile"): ({"health": "良好"}, 404),
     ("post", "/api/v1/children/{child_id}/categories"): ({"categories": []}, 404),
     ("post", "/api/v1/children/{child_id}/exit"): ({"reason": "迁出"}, 404),
+    ("post", "/api/v1/children/{child_id}/erasure"): ({"reason": "依法删除"}, 403),  # admin only
     ("post", "/api/v1/children/{child_id}/concerns"): (
         {"kind": "absence", "description": "缺课"}, 404),
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
@@ -58,6 +62,8 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/reminders"): (None, 200),
     ("post", "/api/v1/reminders/scan"): ({}, 403),  # admin only
     ("get", "/api/v1/audit/verify"): (None, 403),  # admin and auditors only
+    ("get", "/api/v1/audit/break-glass"): (None, 403),  # admin and auditors only
+    ("get", "/api/v1/audit/compliance"): (None, 403),  # admin and auditors only
     ("post", "/api/v1/reports"): (REPORT, 403),  # a region beyond the caller's
     ("get", "/api/v1/reports"): (None, 200),
     ("get", "/api/v1/reports/{report_id}"): (None, 404),

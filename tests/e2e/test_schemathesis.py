@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from contextlib import ExitStack
 from pathlib import Path
 
 import httpx
@@ -10,16 +11,31 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 
+from tests.conftest import fresh_schema, postgres_params
 from tests.e2e.server import running
 
 PASSWORD = "fuzz-admin-password"
 
 
-@pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+@pytest.fixture(scope="module",
+                params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def served(request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The real server, on the embedded store and on PostgreSQL, with an admin's token."""
     folder: Path = tmp_path_factory.mktemp("fuzz")
-    with running(folder, AIXIN_DATA_DIR=str(folder / "data"),
-                 AIXIN_ADMIN_PASSWORD=PASSWORD) as url:
+    with ExitStack() as stack:
+        store: dict[str, str] = {}
+        if request.param == "postgres":
+            params = postgres_params()
+            store = {"AIXIN_STORE": "postgres", "AIXIN_POSTGRES_HOST": params["host"],
+                     "AIXIN_POSTGRES_PORT": params["port"],
+                     "AIXIN_POSTGRES_USER": params["user"],
+                     "AIXIN_POSTGRES_DBNAME": params["dbname"],
+                     "AIXIN_POSTGRES_SCHEMA": stack.enter_context(fresh_schema()),
+                     "AIXIN_PROJECTIONS_IN_PROCESS": "true",
+                     "AIXIN_SECRET_KEY": "fuzz-signing-key-0123456789-0123456789"}
+        url = stack.enter_context(running(folder, AIXIN_DATA_DIR=str(folder / "data"),
+                                          AIXIN_ADMIN_PASSWORD=PASSWORD, **store))
         token = httpx.post(f"{url}/api/v1/auth/token", data={
             "username": "admin", "password": PASSWORD}).json()["access_token"]
         yield url, {"Authorization": f"Bearer {token}"}

@@ -226,3 +226,15 @@ def test_a_refresh_in_slices_reaches_every_pairing_a_slice_at_a_time(
     assert [runner.refresh(later, limit=2) for _ in range(4)] == [2, 2, 1, 0]
     assert {duties(runner, p)["monthly_contact"]["evaluated_on"] for p in pairings} == {
         later.isoformat()}
+
+
+def test_a_rebuild_tells_its_progress_up_to_the_head_of_the_log(
+        register: CareRegister, runner: ViewRunner) -> None:
+    for _ in range(3):
+        paired(register, starts_on=date(2026, 4, 1))
+    head = register.recorder.max_notification_id()
+    told: list[tuple[int, int | None]] = []
+    runner.batch_size = 4
+    runner.rebuild_together([DutyView], progress=lambda *seen: told.append(seen))
+    assert len(told) > 1
+    assert told[-1] == (head, head)

@@ -174,3 +174,13 @@ def test_a_file_restored_with_another_cipher_key_is_refused(
         import_log(restored, exported)
     with opened(other) as (restored, _):
         assert not restored.recorder.max_notification_id()
+
+
+def test_an_import_tells_its_progress_up_to_every_event_of_the_file(
+        original: Store, exported: Path, fresh_sqlite: Store) -> None:
+    restored, _ = fresh_sqlite
+    told: list[tuple[int, int | None]] = []
+    summary = import_log(restored, exported, batch=5, progress=lambda *seen: told.append(seen))
+    assert len(told) > 1
+    assert told[-1] == (summary.count, summary.count)
+    assert [done for done, _ in told] == sorted(done for done, _ in told)

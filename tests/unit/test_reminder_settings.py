@@ -20,7 +20,8 @@ def test_a_delivery_lease_shorter_than_a_send_may_take_is_refused() -> None:
 
 def test_in_production_the_webhook_is_https_and_signed() -> None:
     production = {"environment": "production", "secret_key": "s" * 40,
-                  "cipher_key": "MDEyMzQ1Njc4OWFiY2RlZg==", "redis_url": "redis://r:6379/0"}
+                  "cipher_key": "MDEyMzQ1Njc4OWFiY2RlZg==", "redis_url": "redis://r:6379/0",
+                  "key_encryption_key": "d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3d3c="}
     with pytest.raises(ValidationError, match="https and signed"):
         Settings(**production, reminder_webhook_url="http://sms.example.cn/send",  # type: ignore[arg-type]
                  reminder_webhook_allowed_hosts="sms.example.cn")

@@ -67,7 +67,8 @@ def test_several_api_processes_need_one_signing_key() -> None:
 def test_production_needs_redis_for_the_workers() -> None:
     with pytest.raises(ValidationError, match="AIXIN_REDIS_URL"):
         Settings(environment="production", secret_key="k" * 40,  # type: ignore[arg-type]
-                 cipher_key=base64.b64encode(b"k" * 32).decode())
+                 cipher_key=base64.b64encode(b"k" * 32).decode(),
+                 key_encryption_key=base64.b64encode(b"w" * 32).decode())
 
 
 def test_school_enrolment_is_read_as_json(monkeypatch: pytest.MonkeyPatch) -> None:

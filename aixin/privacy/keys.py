@@ -1,0 +1,151 @@
+"""The data keys (数据密钥), each wrapped by the key-encryption key, in a table beside the log.
+
+One data key per child, per volunteer and per pairing; a key *concerns* subjects (the
+children or volunteer its texts are about). Destroying a subject's keys (``shred``)
+overwrites each wrapped key, then deletes it, leaving a tombstone so that the key is never
+made again under the same id: texts sealed with it stay unreadable for good.
+
+Keys are kept unwrapped in memory for at most ``cache_seconds``: another process that
+destroys a key is followed within that time.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.sqlite import SQLiteDatastore
+
+from projections.beside import TablesBesideTheLog
+
+_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS data_keys ("
+    " key_id TEXT PRIMARY KEY, wrapped TEXT, created REAL NOT NULL, destroyed REAL)",
+    "CREATE TABLE IF NOT EXISTS data_key_subjects ("
+    " subject_id TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (subject_id, key_id))",
+)
+_NONCE = 12
+
+
+class KeyStore(TablesBesideTheLog):
+    """Creates, unwraps and destroys data keys (AES-256-GCM, wrapped with AES-GCM)."""
+
+    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, kek: bytes, *,
+                 cache_seconds: float = 2.0) -> None:
+        super().__init__(datastore, _SCHEMA)
+        self._kek = AESGCM(kek)
+        self._cache: dict[str, tuple[float, bytes | None]] = {}
+        self._cache_seconds = cache_seconds
+
+    def key(self, key_id: str) -> bytes | None:
+        """The data key, or None if it was destroyed (or never made)."""
+        now = time.monotonic()
+        cached = self._cache.get(key_id)
+        if cached is not None and now - cached[0] < self._cache_seconds:
+            return cached[1]
+        with self._tx(commit=False) as tx:
+            row = tx.execute("SELECT wrapped FROM data_keys WHERE key_id = ?", (key_id,)).one()
+        key = self._unwrap(key_id, row["wrapped"]) if row and row["wrapped"] else None
+        self._remember(key_id, key, now)
+        return key
+
+    def key_for_sealing(self, key_id: str, subjects: Iterable[str] = ()) -> bytes | None:
+        """The data key to seal new texts with, made on first use and tied to ``subjects``;
+        None if it was destroyed (what is sealed for an erased subject is not kept)."""
+        if not subjects:  # most events of a record: its key exists, only read it
+            existing = self.key(key_id)
+            if existing is not None:
+                return existing
+        key = AESGCM.generate_key(bit_length=256)
+        with self._tx() as tx:
+            tx.execute(self._insert_new("data_keys (key_id, wrapped, created)", "key_id"),
+                       (key_id, self._wrap(key_id, key), time.time()))
+            for subject in {key_id, *subjects}:
+                tx.execute(self._insert_new("data_key_subjects (subject_id, key_id)",
+                                            "subject_id, key_id"), (subject, key_id))
+        self._cache.pop(key_id, None)
+        return self.key(key_id)
+
+    def shred(self, subject_id: str) -> list[str]:
+        """Destroy every key concerning ``subject_id``: overwritten, then deleted, durably
+        (committed; on SQLite with ``secure_delete`` and the write-ahead log truncated, on
+        PostgreSQL the table vacuumed). Returns the ids of the keys destroyed now."""
+        with self._tx() as tx:
+            if self.engine == "sqlite":
+                tx.execute("PRAGMA secure_delete = ON")
+            rows = tx.execute("SELECT k.key_id FROM data_keys k JOIN data_key_subjects s"
+                              " ON s.key_id = k.key_id WHERE s.subject_id = ?"
+                              " AND k.wrapped IS NOT NULL", (subject_id,)).all()
+            ids = [row["key_id"] for row in rows]
+            for key_id in ids:
+                junk = base64.b64encode(os.urandom(_NONCE + 48)).decode()
+                tx.execute("UPDATE data_keys SET wrapped = ? WHERE key_id = ?", (junk, key_id))
+                tx.execute("UPDATE data_keys SET wrapped = NULL, destroyed = ? WHERE key_id = ?",
+                           (time.time(), key_id))
+        for key_id in ids:
+            self._cache[key_id] = (time.monotonic(), None)
+        self._compact()
+        return ids
+
+    def export(self) -> list[dict[str, Any]]:
+        """Every key as stored (still wrapped) and the subjects it concerns, for an export."""
+        with self._tx(commit=False) as tx:
+            keys = tx.execute("SELECT key_id, wrapped, created, destroyed FROM data_keys"
+                              " ORDER BY key_id").all()
+            subjects = tx.execute("SELECT subject_id, key_id FROM data_key_subjects").all()
+        concerning: dict[str, list[str]] = {}
+        for row in subjects:
+            concerning.setdefault(row["key_id"], []).append(row["subject_id"])
+        return [{**row, "subjects": sorted(concerning.get(row["key_id"], []))} for row in keys]
+
+    def restore(self, keys: Iterable[dict[str, Any]]) -> int:
+        """Put exported keys (wrapped by the same key-encryption key) into this store."""
+        count = 0
+        with self._tx() as tx:
+            for key in keys:
+                if key["wrapped"]:
+                    self._unwrap(key["key_id"], key["wrapped"])  # the same KEK, or refused
+                tx.execute(self._insert_new("data_keys (key_id, wrapped, created, destroyed)",
+                                            "key_id"),
+                           (key["key_id"], key["wrapped"], key["created"], key["destroyed"]))
+                for subject in key["subjects"]:
+                    tx.execute(self._insert_new("data_key_subjects (subject_id, key_id)",
+                                                "subject_id, key_id"), (subject, key["key_id"]))
+                count += 1
+        return count
+
+    # -- wrapping, SQL --------------------------------------------------------------------
+
+    def _wrap(self, key_id: str, key: bytes) -> str:
+        nonce = os.urandom(_NONCE)
+        return base64.b64encode(nonce + self._kek.encrypt(nonce, key, key_id.encode())).decode()
+
+    def _unwrap(self, key_id: str, wrapped: str) -> bytes:
+        raw = base64.b64decode(wrapped)
+        return self._kek.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode())
+
+    def _remember(self, key_id: str, key: bytes | None, now: float) -> None:
+        if len(self._cache) > 100_000:
+            self._cache.clear()
+        self._cache[key_id] = (now, key)
+
+    @staticmethod
+    def _insert_new(into: str, conflict: str) -> str:
+        columns = into[into.index("(") + 1:into.index(")")].split(",")
+        marks = ", ".join("?" * len(columns))
+        return f"INSERT INTO {into} VALUES ({marks}) ON CONFLICT ({conflict}) DO NOTHING"
+
+    def _compact(self) -> None:
+        """Leave no copy of a destroyed key in the database's files: PostgreSQL vacuums the
+        table (its connections are in autocommit); SQLite empties its write-ahead log."""
+        if isinstance(self.datastore, PostgresDatastore):
+            with self.datastore.get_connection() as connection:
+                connection.execute(f'VACUUM "{self.datastore.schema}".data_keys')
+        else:
+            with self.datastore.get_connection(commit=True) as connection:
+                connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")

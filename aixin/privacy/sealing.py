@@ -1,0 +1,150 @@
+"""Sealing personal texts in the stored events and snapshots (字段级加密).
+
+:class:`PersonalDataMapper` is the event store's mapper with one step more: before an event
+of a child, a volunteer or a pairing (or a snapshot of one) is transcoded, each personal
+text the model names (``domain.personal``) is replaced by an envelope
+``{"k": key id, "n": nonce, "c": AES-GCM ciphertext}`` sealed with the data key of the
+record it belongs to; reading opens the envelope again, or gives ``"[已删除]"``
+(``domain.personal.ERASED``) once that key is destroyed. The library's whole-event cipher
+(``AIXIN_CIPHER_KEY``) still applies after this, as before.
+
+Whose key seals what:
+
+- a child's events and snapshots: the child's key;
+- a volunteer's: the volunteer's key;
+- a pairing's (contact notes): the pairing's own key, which *concerns* every child in it,
+  so erasing any one of its children destroys it too (notes in a one-to-many pairing may
+  speak of each child). The pairing's volunteer keeps their own record and key.
+"""
+
+from __future__ import annotations
+
+import base64
+import os
+from dataclasses import dataclass
+from typing import Any
+from uuid import UUID
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from eventsourcing.domain import Snapshot
+from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
+from eventsourcing.utils import resolve_topic
+
+from aixin.privacy.keys import KeyStore
+from domain.children import Child
+from domain.pairings import Pairing
+from domain.personal import ERASED, redacted
+from domain.volunteers import Volunteer
+
+_NONCE = 12
+
+
+@dataclass(frozen=True)
+class Sealed:
+    """A personal text as stored: sealed with the data key ``key_id``."""
+
+    key_id: str
+    nonce: bytes
+    ciphertext: bytes
+
+
+class SealedAsEnvelope(Transcoding):
+    """A sealed text as its envelope; read back as the text, or as erased."""
+
+    type = Sealed
+    name = "pii"
+
+    def __init__(self, keys: KeyStore) -> None:
+        self.keys = keys
+
+    def encode(self, obj: Sealed) -> dict[str, str]:
+        return {"k": obj.key_id, "n": base64.b64encode(obj.nonce).decode(),
+                "c": base64.b64encode(obj.ciphertext).decode()}
+
+    def decode(self, data: dict[str, str]) -> str:
+        key = self.keys.key(data["k"])
+        if key is None:
+            return ERASED
+        try:
+            plain = AESGCM(key).decrypt(base64.b64decode(data["n"]),
+                                        base64.b64decode(data["c"]), data["k"].encode())
+        except InvalidTag:
+            raise ValueError(f"a personal text sealed with key {data['k']} does not open: "
+                             "it was altered") from None
+        return plain.decode()
+
+
+class PersonalDataMapper(Mapper[UUID]):
+    """The library's mapper, sealing personal texts with their record's data key."""
+
+    def __init__(self, base: Mapper[UUID], keys: KeyStore) -> None:
+        super().__init__(transcoder=base.transcoder, compressor=base.compressor,
+                         cipher=base.cipher)
+        self.keys = keys
+        if isinstance(base.transcoder, JSONTranscoder):
+            base.transcoder.register(SealedAsEnvelope(keys))
+
+    def to_stored_event(self, domain_event: Any) -> StoredEvent:
+        state = dict(vars(domain_event))
+        owner, personal = _owner(domain_event)
+        if owner is not None:
+            inner = state.get("state") if _is_snapshot(domain_event) else None
+            subjects = [str(c) for c in (inner or state).get("child_ids", ())]
+            key_id = str(state["originator_id"])
+            key = self.keys.key_for_sealing(key_id, subjects)
+            seal = _sealer(key_id, key)
+            if inner is not None:
+                state["state"] = redacted(inner, seal, personal)
+            else:
+                state = redacted(state, seal, personal)
+            sealed = object.__new__(type(domain_event))
+            object.__setattr__(sealed, "__dict__", state)
+            domain_event = sealed
+        return super().to_stored_event(domain_event)
+
+
+def _sealer(key_id: str, key: bytes | None) -> Any:
+    def seal(text: str) -> Sealed | str:
+        if key is None:  # the subject's data was erased: nothing personal is kept
+            return ERASED
+        nonce = os.urandom(_NONCE)
+        return Sealed(key_id, nonce, AESGCM(key).encrypt(nonce, text.encode(),
+                                                         key_id.encode()))
+    return seal
+
+
+_OWNERS: tuple[type[Any], ...] = (Child, Volunteer, Pairing)
+
+
+def _owner(domain_event: Any) -> tuple[type[Any] | None, frozenset[str]]:
+    """The aggregate class whose key seals this event, and its own personal attributes."""
+    if _is_snapshot(domain_event):
+        cls: Any = resolve_topic(domain_event.topic)
+    else:
+        cls = next((owner for owner in _OWNERS
+                    if isinstance(domain_event, owner.Event)),
+                   None)
+    if cls not in _OWNERS:
+        return None, frozenset()
+    return cls, getattr(cls, "personal_attributes", frozenset())
+
+
+def _is_snapshot(domain_event: Any) -> bool:
+    return isinstance(domain_event, Snapshot)
+
+
+@dataclass
+class FieldEncryption:
+    """The port ``PersonalDataKeys`` on a :class:`KeyStore`: seals with it, shreds in it."""
+
+    keys: KeyStore
+
+    def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
+        return PersonalDataMapper(mapper, self.keys)
+
+    def shred(self, subject_id: UUID) -> None:
+        self.keys.shred(str(subject_id))
+
+    def close(self) -> None:
+        self.keys.close()

@@ -1,0 +1,42 @@
+"""Rendering the console's pages: one Jinja2 environment, the words, the CSRF cookie."""
+
+from __future__ import annotations
+
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+
+from api.console import labels
+from api.console.session import csrf_token, set_cookies
+from api.security import Principal
+
+HERE = Path(__file__).parent
+
+
+@cache
+def templates() -> Jinja2Templates:
+    """The templates, loaded on first use (nothing at import)."""
+    found = Jinja2Templates(directory=HERE / "templates")
+    found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary)
+    found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
+                             CATEGORIES=labels.CATEGORIES)
+    return found
+
+
+def render(request: Request, name: str, caller: Principal | None = None, *,
+           status_code: int = 200, **context: Any) -> HTMLResponse:
+    """The page ``name`` with ``context``, the caller, and the browser's CSRF token."""
+    response = templates().TemplateResponse(
+        request, name, {"caller": caller, "csrf": csrf_token(request), **context},
+        status_code=status_code)
+    set_cookies(request, response)
+    return response
+
+
+def not_found(request: Request, caller: Principal, what: str) -> HTMLResponse:
+    """Out of scope or not there: the console, like the API, does not tell them apart."""
+    return render(request, "not_found.html", caller, status_code=404, what=what)

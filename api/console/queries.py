@@ -1,0 +1,40 @@
+"""Read-side look-ups only the console needs (candidates to move beside their views).
+
+Each reads one view's tables in one short transaction, as the API's routes do.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from projections.duties import DutyView, overdue
+from projections.registers.children import ChildrenRegister
+from projections.runner import ViewRunner
+
+_OVERDUE_PAGE = 1000
+
+
+def children_overdue(views: ViewRunner, on: date, region_code: str | None) -> set[str]:
+    """The children of every active pairing with a duty overdue on ``on`` (逾期名单)."""
+    found: set[str] = set()
+    after: str | None = None
+    with views.store.recorder(DutyView).read() as tx:
+        while True:
+            rows = overdue(tx, on, region_code=region_code, after=after, limit=_OVERDUE_PAGE)
+            for row in rows:
+                found.update(c for c in row["child_ids"].strip(",").split(",") if c)
+            if len(rows) < _OVERDUE_PAGE:
+                return found
+            after = rows[-1]["cursor"]
+
+
+def child_names(views: ViewRunner, child_ids: Iterable[str]) -> dict[str, str]:
+    """Names from the children's register, by id (ids not on it are left out)."""
+    ids = sorted(set(child_ids))
+    if not ids:
+        return {}
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        rows = tx.execute("SELECT child_id, name FROM reg_children WHERE child_id IN"
+                          f" ({', '.join('?' * len(ids))})", ids).all()
+    return {row["child_id"]: row["name"] for row in rows}

@@ -1,0 +1,83 @@
+"""Pairings as the console shows them: who with whom, and where their duties stand (履职)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from uuid import UUID
+
+from api.console.queries import child_names
+from api.scope import READ_ALL, child_visible, in_region
+from api.security import Principal
+from domain.application import CareRegister, VolunteerView
+from domain.duties.evaluation import DutyStatus
+from domain.errors import DomainError
+from projections.registers.pairings import PairingsRegister, list_pairings
+from projections.runner import ViewRunner
+from projections.sql import Row
+
+
+@dataclass
+class Shown:
+    """A pairing on a page: its register row, the people in it the caller may see, its
+    duties on the day shown and the share of them met (履职率)."""
+
+    row: Row
+    children: list[tuple[str, str | None]] = field(default_factory=list)  # (id, name or None)
+    volunteers: list[tuple[str, str | None]] = field(default_factory=list)
+    duties: tuple[DutyStatus, ...] = ()
+
+    @property
+    def compliance(self) -> float | None:
+        if not self.duties:
+            return None
+        return sum(d.status.value == "met" for d in self.duties) / len(self.duties)
+
+
+def volunteer_visible(caller: Principal, view: VolunteerView) -> bool:
+    """As ``GET /volunteers/{id}``: auditors and admin, federation in its region, oneself."""
+    return (caller.role in READ_ALL
+            or (caller.role == "federation" and in_region(caller, view.form.region_code))
+            or (caller.role == "volunteer" and caller.scope.volunteer_id == view.id))
+
+
+def _ids(values: str) -> list[str]:
+    return [value for value in values.strip(",").split(",") if value]
+
+
+def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
+                on: date, child_id: UUID | None = None, volunteer_id: UUID | None = None,
+                known_at: datetime | None = None) -> list[Shown]:
+    """The pairings of a child or of a volunteer (at most 50), with their duties on ``on``
+    (as known at ``known_at`` if given, else as known now)."""
+    with views.store.recorder(PairingsRegister).read() as tx:
+        rows = list_pairings(tx, child_id=str(child_id) if child_id else None,
+                             volunteer_id=str(volunteer_id) if volunteer_id else None,
+                             limit=50)
+    names = child_names(views, (c for row in rows for c in _ids(row["child_ids"])))
+    shown = []
+    for row in rows:
+        item = Shown(row=row)
+        for child in _ids(row["child_ids"]):
+            item.children.append((child, names.get(child) if _sees_child(
+                register, views, caller, child) else None))
+        for volunteer in _ids(row["volunteer_ids"]):
+            view = register.get_volunteer(UUID(volunteer))
+            item.volunteers.append((volunteer, view.form.name if volunteer_visible(
+                caller, view) else None))
+        if row["starts_on"] <= on.isoformat():
+            try:
+                item.duties = register.pairing_duties_as_of(UUID(row["pairing_id"]), on,
+                                                            known_at)
+            except DomainError:  # not yet formed as known then
+                item.duties = ()
+        shown.append(item)
+    return shown
+
+
+def _sees_child(register: CareRegister, views: ViewRunner, caller: Principal,
+                child_id: str) -> bool:
+    if caller.role in READ_ALL:
+        return True
+    child = register.get_child(UUID(child_id))
+    return child_visible(caller, views, child.id, child.region_code, child.school)

@@ -1,0 +1,31 @@
+"""/children/{id}/erasure: erase a child's personal data by destroying its key (admin)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, Request
+
+from api.deps import Register, Views, roles
+from api.idempotency import IdempotencyStore
+from api.schemas.erasure import ErasureIn, ErasureOut
+from api.security import Principal
+
+router = APIRouter(prefix="/children", tags=["children"])
+Admin = Annotated[Principal, Depends(roles("admin"))]
+
+
+@router.post("/{child_id}/erasure", response_model=ErasureOut)
+def erase(child_id: UUID, body: ErasureIn, caller: Admin, register: Register, views: Views,
+          request: Request) -> ErasureOut:
+    """Erase the child's personal data (个人信息删除) without rewriting the log: the
+    erasure is recorded with its legal ground, then the child's key is destroyed.
+    Counts, pairings and the hash chain stay; a repeat records nothing."""
+    erasure = register.erase_personal_data(child_id, reason=body.reason, actor=caller.actor)
+    idempotency: IdempotencyStore = request.app.state.idempotency
+    idempotency.redact(str(child_id))
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    views.store.checkpoint()  # the views' old pages with the child's texts leave the WAL
+    return ErasureOut(id=child_id, version=erasure.version, erased_on=erasure.erased_on,
+                      recorded=erasure.recorded)

@@ -1,0 +1,65 @@
+"""Personal information (个人信息): which values are personal, and what is left once erased.
+
+The model says *what* is personal; how it is kept secret (a data key per child and per
+volunteer) is the infrastructure's business. Each value object names its personal fields
+in a ``personal_fields`` class attribute; an aggregate names its own in
+``personal_attributes``. Only text is personal here: dates, codes, counts and statuses stay
+readable, so registers, reports and duty statistics still add up after an erasure.
+
+After an erasure (个人信息删除, crypto-shredding) every personal text reads as
+:data:`ERASED`; an empty text stays empty (it never held anything).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Collection
+from typing import Any
+
+#: What a personal text reads as once its key is destroyed.
+ERASED = "[已删除]"
+
+
+def redacted(value: Any, replace: Callable[[str], Any],
+             personal: Collection[str] = ()) -> Any:
+    """``value`` with every non-empty personal text ``t`` replaced by ``replace(t)``.
+
+    Walks value objects (their ``personal_fields``), dicts, lists and tuples; ``personal``
+    names the personal keys of ``value`` itself when it is a dict (an event's or an
+    aggregate's attributes). Nothing is changed in place.
+    """
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        fields: frozenset[str] = getattr(type(value), "personal_fields", frozenset())
+        changes = {}
+        for field in dataclasses.fields(value):
+            old = getattr(value, field.name)
+            new = _text(old, replace) if field.name in fields else redacted(old, replace)
+            if new is not old:
+                changes[field.name] = new
+        return _rebuilt(value, changes) if changes else value
+    kind = type(value)
+    if kind is dict:
+        return {key: _text(item, replace) if key in personal else redacted(item, replace)
+                for key, item in value.items()}
+    if kind is list:
+        return [redacted(item, replace) for item in value]
+    if kind is tuple:
+        return tuple(redacted(item, replace) for item in value)
+    return value
+
+
+def erased(_: str) -> str:
+    return ERASED
+
+
+def _text(value: Any, replace: Callable[[str], Any]) -> Any:
+    return replace(value) if isinstance(value, str) and value else value
+
+
+def _rebuilt(obj: Any, changes: dict[str, Any]) -> Any:
+    """A copy of a frozen value object with ``changes``, without re-running its checks
+    (a sealed or erased text would not pass them: it is not a phone number)."""
+    copy = object.__new__(type(obj))
+    for field in dataclasses.fields(obj):
+        object.__setattr__(copy, field.name, changes.get(field.name, getattr(obj, field.name)))
+    return copy

@@ -1,0 +1,165 @@
+"""Personal fields sealed with a data key per child, volunteer and pairing, and erased by
+destroying the key (crypto-shredding), on the real PostgreSQL and on SQLite."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from uuid import UUID
+
+import psycopg
+import pytest
+
+from aixin.bootstrap import build_idempotency_store, build_register, build_runner
+from aixin.settings import Settings
+from domain.application import CareRegister
+from domain.personal import ERASED
+from projections.audit import LogAudit
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.runner import ViewRunner
+from tests.builders import STAFF, TODAY, child_record, volunteer_form
+from tests.conftest import postgres_params
+
+pytestmark = pytest.mark.timeout(300)
+
+ID_NUMBER = "420821201605200021"
+SECRETS = ("王小花", ID_NUMBER, "13800000001", "张桂兰", "刘爱华", "13700000004", "奶奶说她想妈妈")
+
+
+@dataclass
+class Store:
+    settings: Settings
+    register: CareRegister
+    runner: ViewRunner
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest,
+          make_settings: Callable[..., Settings]) -> Iterator[Store]:
+    settings = make_settings(request.param, postgres_pool_size=1)
+    register = build_register(settings, clock=lambda: TODAY)
+    runner = build_runner(settings, register)
+    yield Store(settings, register, runner)
+    runner.store.close()
+    register.close()
+
+
+def _paired_child(register: CareRegister) -> tuple[UUID, UUID, UUID]:
+    child = register.register_child(actor=STAFF, **child_record(id_number=ID_NUMBER))
+    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
+                                            applied_on=date(2026, 3, 1))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
+                                  actor=STAFF, on=date(2026, 3, 2))
+    pairing = register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
+                                    principle="nearby", actor=STAFF, starts_on=date(2026, 3, 3))
+    register.record_contact(pairing, kind="home_visit", notes="奶奶说她想妈妈", actor=STAFF,
+                            occurred_on=date(2026, 4, 1))
+    return child, volunteer, pairing
+
+
+def test_personal_fields_read_back_as_recorded_with_the_key(store: Store) -> None:
+    child, volunteer, pairing = _paired_child(store.register)
+
+    record = store.register.get_child(child)
+    assert (record.name, record.id_number, record.guardian and record.guardian.phone) == (
+        "王小花", ID_NUMBER, "13900000003")
+    assert store.register.get_volunteer(volunteer).form.phone == "13700000004"
+    assert store.register.get_pairing(pairing).contacts[0].notes == "奶奶说她想妈妈"
+
+
+def test_the_stored_events_and_snapshots_hold_no_personal_text_even_before_erasure(
+        store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    store.register.take_snapshot(child)
+
+    assert not _found_in_the_store(store)
+
+
+def test_after_erasure_no_table_file_or_view_holds_the_childs_personal_data(
+        store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    store.register.take_snapshot(child)
+    idempotency = build_idempotency_store(store.settings)
+    claimed = idempotency.claim("admin", "k1", "f")
+    assert claimed is None
+    idempotency.complete("admin", "k1", 201, f'{{"id": "{child}", "name": "王小花"}}'.encode(),
+                         {})
+    store.runner.catch_up_all()
+
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+    idempotency.redact(str(child))
+    store.runner.catch_up_all()
+    idempotency.close()
+    store.runner.store.close()  # SQLite: the write-ahead logs are checkpointed and removed
+
+    found = _found_in_the_store(store)
+    assert [hit for hit in found if not hit.startswith(("刘爱华", "13700000004"))] == []
+
+
+def test_an_erased_childs_contact_notes_read_as_erased_but_the_volunteer_keeps_theirs(
+        store: Store) -> None:
+    child, volunteer, pairing = _paired_child(store.register)
+
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+
+    assert store.register.get_pairing(pairing).contacts[0].notes == ERASED
+    assert store.register.get_volunteer(volunteer).form.name == "刘爱华"
+
+
+def test_a_register_rebuilt_after_erasure_shows_the_name_erased_and_the_same_count(
+        store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+
+    store.runner.rebuild(ChildrenRegister)
+    with store.runner.store.recorder(ChildrenRegister).read() as tx:
+        rows = list_children(tx, ChildFilter(left_behind=True), TODAY)
+    assert [(row["child_id"], row["name"], row["active_pairings"]) for row in rows] == [
+        (str(child), ERASED, 1)]
+
+
+def test_the_hash_chain_still_verifies_after_erasure(store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+    store.runner.catch_up_all()
+
+    assert LogAudit.of(store.runner).verify().intact
+
+
+def test_a_destroyed_key_is_never_made_again(store: Store) -> None:
+    child, _, pairing = _paired_child(store.register)
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+
+    store.register.record_contact(pairing, kind="phone", notes="王小花很好", actor=STAFF,
+                                  occurred_on=date(2026, 5, 1))
+    assert [c.notes for c in store.register.get_pairing(pairing).contacts] == [ERASED, ERASED]
+
+
+def _found_in_the_store(store: Store) -> list[str]:
+    """Each secret found in clear text anywhere in the store, with where."""
+    if store.settings.store == "sqlite":
+        return [f"{secret} in {path.name}" for path in _files(store.settings.data_dir)
+                for secret in SECRETS if secret.encode() in path.read_bytes()]
+    found = []
+    schema = store.settings.postgres_schema
+    with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+        tables = conn.execute(
+            "SELECT table_schema, table_name FROM information_schema.tables"
+            " WHERE table_schema = %s OR table_schema LIKE %s", (schema, schema + "\\_%"),
+        ).fetchall()
+        assert len(tables) >= 4  # events, snapshots, keys (and the views once built)
+        for table_schema, table in tables:
+            for row in conn.execute(f'SELECT * FROM "{table_schema}"."{table}"').fetchall():
+                for value in row:
+                    raw = bytes(value) if isinstance(value, bytes | memoryview) else (
+                        str(value).encode())
+                    found += [f"{secret} in {table}" for secret in SECRETS
+                              if secret.encode() in raw]
+    return found
+
+
+def _files(folder: Path) -> list[Path]:
+    return [path for path in folder.rglob("*") if path.is_file()]
