@@ -23,6 +23,7 @@ from api.console.queries import children_overdue
 from api.console.session import ConsoleCaller
 from api.console.shown import pairings_of
 from api.deps import Register, Views
+from api.routes.children import for_role
 from api.scope import RECORDED_READERS, child_visible, volunteers_children
 from api.security import Principal
 from domain.application import CareRegister, ChildView
@@ -122,7 +123,9 @@ def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register
         register.record_read(child_id, what="history", actor=caller.actor)
     pairings = pairings_of(register, views, caller, child_id=child_id, on=day,
                            known_at=known_at if as_of else None)
-    return render(request, "child.html", caller, child=record, then=then, changed=changed,
+    # A caring mother reads only what her duties need, as through the API (最小必要).
+    shown = for_role(record, caller) if caller.role == "volunteer" else record
+    return render(request, "child.html", caller, child=shown, then=then, changed=changed,
                   entries=entries, pairings=pairings, day=day, **context)
 
 

@@ -46,6 +46,19 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
         yield test_client
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def client_on_each_store(request: pytest.FixtureRequest,
+                         make_settings: Callable[..., Any]) -> Iterator[TestClient]:
+    """The service on the embedded store and on the real PostgreSQL (a fresh schema), its
+    projections kept in process on both. A module uses it as its ``client``:
+    its own ``client`` fixture returns this one."""
+    settings = make_settings(request.param, admin_password=ADMIN_PASSWORD,
+                             secret_key="a-test-signing-key-of-enough-length-0123456789",
+                             projections_poll_interval=0.02, projections_in_process=True)
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
 def login(client: TestClient, username: str, password: str) -> dict[str, str]:
     response = client.post("/api/v1/auth/token",
                            data={"username": username, "password": password})

@@ -20,6 +20,12 @@ Headers = dict[str, str]
 
 
 @pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """Each test of this module on SQLite and on PostgreSQL."""
+    return client_on_each_store
+
+
+@pytest.fixture
 def child_id(client: TestClient, admin: Headers) -> str:
     """A child registered in 钟祥市 (4208...)."""
     return str(create(client, "/api/v1/children", CHILD, admin)["id"])

@@ -104,6 +104,17 @@ def test_a_volunteer_sees_the_record_but_not_the_history(
     assert "不能查看历史回溯" in page
 
 
+def test_a_volunteer_reads_on_the_childs_page_only_what_her_duties_need(
+        client: TestClient, admin: dict[str, str]) -> None:
+    child_id, volunteer_id, _ = paired(client, admin)
+    console_login(client, console_user(client, admin, "volunteer", volunteer_id=volunteer_id),
+                  "password-123")
+    page = client.get(f"/console/children/{child_id}").text
+    assert "张桂兰" in page and "13900000003" in page  # the guardian, whom she contacts
+    for withheld in ("广东省东莞市", "13800000001", "68", "良好", "家庭收入来源", "情况报告"):
+        assert withheld not in page, withheld
+
+
 def test_schools_may_not_open_the_reports(client: TestClient, admin: dict[str, str]) -> None:
     console_login(client, console_user(client, admin, "school", school="石牌镇中心小学"),
                   "password-123")
