@@ -5,13 +5,16 @@ children or volunteer its texts are about). Destroying a subject's keys (``shred
 overwrites each wrapped key, then deletes it, leaving a tombstone so that the key is never
 made again under the same id: texts sealed with it stay unreadable for good.
 
-Keys are kept unwrapped in memory for at most ``cache_seconds``: another process that
-destroys a key is followed within that time.
+Keys are kept unwrapped in memory (with their ciphers) while no key is destroyed: every
+``cache_seconds`` the store asks the table when a key was last destroyed, and forgets every
+key it holds if that changed, so another process's erasure is followed within that time
+without asking for each key again (a rebuild reads each record's key thousands of times).
 """
 
 from __future__ import annotations
 
 import base64
+import math
 import os
 import time
 from collections.abc import Iterable
@@ -28,6 +31,7 @@ _SCHEMA = (
     " key_id TEXT PRIMARY KEY, wrapped TEXT, created REAL NOT NULL, destroyed REAL)",
     "CREATE TABLE IF NOT EXISTS data_key_subjects ("
     " subject_id TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (subject_id, key_id))",
+    "CREATE INDEX IF NOT EXISTS data_keys_destroyed ON data_keys (destroyed)",
 )
 _NONCE = 12
 
@@ -39,20 +43,48 @@ class KeyStore(TablesBesideTheLog):
                  cache_seconds: float = 2.0) -> None:
         super().__init__(datastore, _SCHEMA)
         self._kek = AESGCM(kek)
-        self._cache: dict[str, tuple[float, bytes | None]] = {}
+        self._cache: dict[str, bytes | None] = {}  # None: destroyed
+        self._ciphers: dict[str, AESGCM] = {}
         self._cache_seconds = cache_seconds
+        self._checked = -math.inf  # when the last destruction was last looked up
+        self._last_destroyed: object = None
 
     def key(self, key_id: str) -> bytes | None:
         """The data key, or None if it was destroyed (or never made)."""
-        now = time.monotonic()
-        cached = self._cache.get(key_id)
-        if cached is not None and now - cached[0] < self._cache_seconds:
-            return cached[1]
+        self._follow_destructions()
+        if key_id in self._cache:
+            return self._cache[key_id]
         with self._tx(commit=False) as tx:
             row = tx.execute("SELECT wrapped FROM data_keys WHERE key_id = ?", (key_id,)).one()
-        key = self._unwrap(key_id, row["wrapped"]) if row and row["wrapped"] else None
-        self._remember(key_id, key, now)
+        if row is None:  # not made yet: nothing to remember
+            return None
+        key = self._unwrap(key_id, row["wrapped"]) if row["wrapped"] else None
+        self._remember(key_id, key)
         return key
+
+    def cipher(self, key_id: str) -> AESGCM | None:
+        """AES-GCM with the data key (made once per key), or None if it was destroyed."""
+        key = self.key(key_id)
+        if key is None:
+            return None
+        cipher = self._ciphers.get(key_id)
+        if cipher is None:
+            cipher = self._ciphers[key_id] = AESGCM(key)
+        return cipher
+
+    def _follow_destructions(self) -> None:
+        """Forget every key held if a key was destroyed since the last look (at most one
+        look per ``cache_seconds``)."""
+        now = time.monotonic()
+        if now - self._checked < self._cache_seconds:
+            return
+        with self._tx(commit=False) as tx:
+            last = tx.execute("SELECT MAX(destroyed) AS last FROM data_keys").scalar()
+        if last != self._last_destroyed:
+            self._cache.clear()
+            self._ciphers.clear()
+            self._last_destroyed = last
+        self._checked = now
 
     def key_for_sealing(self, key_id: str, subjects: Iterable[str] = ()) -> bytes | None:
         """The data key to seal new texts with, made on first use and tied to ``subjects``;
@@ -68,7 +100,7 @@ class KeyStore(TablesBesideTheLog):
             for subject in {key_id, *subjects}:
                 tx.execute(self._insert_new("data_key_subjects (subject_id, key_id)",
                                             "subject_id, key_id"), (subject, key_id))
-        self._cache.pop(key_id, None)
+        self._forget(key_id)
         return self.key(key_id)
 
     def shred(self, subject_id: str) -> list[str]:
@@ -88,7 +120,8 @@ class KeyStore(TablesBesideTheLog):
                 tx.execute("UPDATE data_keys SET wrapped = NULL, destroyed = ? WHERE key_id = ?",
                            (time.time(), key_id))
         for key_id in ids:
-            self._cache[key_id] = (time.monotonic(), None)
+            self._forget(key_id)
+            self._remember(key_id, None)
         self._compact()
         return ids
 
@@ -129,10 +162,15 @@ class KeyStore(TablesBesideTheLog):
         raw = base64.b64decode(wrapped)
         return self._kek.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode())
 
-    def _remember(self, key_id: str, key: bytes | None, now: float) -> None:
+    def _remember(self, key_id: str, key: bytes | None) -> None:
         if len(self._cache) > 100_000:
             self._cache.clear()
-        self._cache[key_id] = (now, key)
+            self._ciphers.clear()
+        self._cache[key_id] = key
+
+    def _forget(self, key_id: str) -> None:
+        self._cache.pop(key_id, None)
+        self._ciphers.pop(key_id, None)
 
     @staticmethod
     def _insert_new(into: str, conflict: str) -> str:

@@ -63,12 +63,12 @@ class SealedAsEnvelope(Transcoding):
                 "c": base64.b64encode(obj.ciphertext).decode()}
 
     def decode(self, data: dict[str, str]) -> str:
-        key = self.keys.key(data["k"])
-        if key is None:
+        cipher = self.keys.cipher(data["k"])
+        if cipher is None:
             return ERASED
         try:
-            plain = AESGCM(key).decrypt(base64.b64decode(data["n"]),
-                                        base64.b64decode(data["c"]), data["k"].encode())
+            plain = cipher.decrypt(base64.b64decode(data["n"]), base64.b64decode(data["c"]),
+                                   data["k"].encode())
         except InvalidTag:
             raise ValueError(f"a personal text sealed with key {data['k']} does not open: "
                              "it was altered") from None

@@ -3,6 +3,7 @@ destroying the key (crypto-shredding), on the real PostgreSQL and on SQLite."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -12,7 +13,12 @@ from uuid import UUID
 import psycopg
 import pytest
 
-from aixin.bootstrap import build_idempotency_store, build_register, build_runner
+from aixin.bootstrap import (
+    build_idempotency_store,
+    build_key_store,
+    build_register,
+    build_runner,
+)
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.personal import ERASED
@@ -163,3 +169,27 @@ def _found_in_the_store(store: Store) -> list[str]:
 
 def _files(folder: Path) -> list[Path]:
     return [path for path in folder.rglob("*") if path.is_file()]
+
+
+def test_an_erasure_in_another_process_is_followed_within_the_key_cache_time(
+        store: Store) -> None:
+    settings = store.settings.model_copy(update={"data_key_cache_seconds": 0.2})
+    here, there = build_key_store(settings), build_key_store(settings)
+    made = here.key_for_sealing("k-1", ["child-1"])
+    assert made is not None and here.key("k-1") == made  # held in memory from now on
+    there.shred("child-1")
+    assert here.key("k-1") == made  # not asked again within the cache time
+    time.sleep(0.25)
+    assert here.key("k-1") is None and here.cipher("k-1") is None
+    here.close()
+    there.close()
+
+
+def test_a_key_is_read_from_the_table_once_while_none_is_destroyed(store: Store) -> None:
+    keys = build_key_store(store.settings.model_copy(update={"data_key_cache_seconds": 0.05}))
+    made = keys.key_for_sealing("k-2", ["child-2"])
+    with keys._tx() as tx:  # the wrapped key changed behind the cache's back
+        tx.execute("UPDATE data_keys SET wrapped = 'x' WHERE key_id = 'k-2'")
+    time.sleep(0.1)
+    assert keys.key("k-2") == made  # no destruction since: the key held is still good
+    keys.close()
