@@ -17,6 +17,7 @@ from domain.application import CareRegister, Clock
 from projections.catalog import ALL_VIEWS
 from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
+from projections.sql import idempotent_ddl
 from projections.store import PostgresParams, ViewStore
 
 log = logging.getLogger(__name__)
@@ -28,18 +29,21 @@ def build_register(settings: Settings, *, clock: Clock | None = None,
     ``kind``: a subclass of the register to build (the demo's)."""
     if settings.store == "sqlite":
         settings.data_dir.mkdir(parents=True, exist_ok=True)
-    keys = build_key_store(settings)
+    def built() -> CareRegister:
+        # Its own key store each attempt: a register that failed half-way is closed when it
+        # is collected, and closes its key store with it.
+        return kind(env=settings.event_store_env(), programme=settings.programme(),
+                    clock=clock, personal_data=FieldEncryption(build_key_store(settings)))
+
     for attempt in range(5):
         try:
-            return kind(env=settings.event_store_env(), programme=settings.programme(),
-                        clock=clock, personal_data=FieldEncryption(keys))
+            return built()
         except (IntegrityError, InternalError, ProgrammingError):
             # Two processes (workers taking their first tasks together) ran the store's
             # idempotent DDL at the same moment: PostgreSQL refuses one of them ("tuple
             # concurrently updated", "already exists"). A lasting error is raised below.
             time.sleep(0.1 * (attempt + 1))
-    return kind(env=settings.event_store_env(), programme=settings.programme(),
-                clock=clock, personal_data=FieldEncryption(keys))
+    return built()
 
 
 def build_key_store(settings: Settings) -> KeyStore:
@@ -91,12 +95,12 @@ def _beside_the_log(settings: Settings, sqlite_file: str,
         dbname=settings.postgres_dbname, host=settings.postgres_host,
         port=settings.postgres_port, user=settings.postgres_user,
         password=settings.postgres_password.get_secret_value(), schema=schema,
-        pool_size=1, max_overflow=settings.postgres_pool_size, pre_ping=True)
-    for attempt in range(5):
-        try:
-            with datastore.transaction(commit=True) as cursor:
-                cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
-            break
-        except (IntegrityError, InternalError):  # another process created it at once
-            time.sleep(0.05 * (attempt + 1))
+        # None kept open before it is needed: every process has several such stores, and
+        # one PostgreSQL serves all the processes of a deployment.
+        pool_size=0, max_overflow=max(2, settings.postgres_pool_size), pre_ping=True)
+    def run() -> None:
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
+
+    idempotent_ddl(run)
     return datastore

@@ -9,16 +9,14 @@ now must still lead to every hash written down before. See ``projections.integri
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 
-from projections.sql import Tx
+from projections.sql import Tx, idempotent_ddl
 
 
 @dataclass(frozen=True)
@@ -90,13 +88,11 @@ class Anchors:
         statement = (f"CREATE TABLE IF NOT EXISTS {self.table} (position BIGINT PRIMARY KEY,"
                      " seq BIGINT NOT NULL, hash TEXT NOT NULL, anchored_at TEXT NOT NULL,"
                      " reason TEXT NOT NULL)")
-        for attempt in range(5):
-            try:
-                with self._datastore.transaction(commit=True) as cursor:
-                    cursor.execute(statement)
-                break
-            except IntegrityError:  # PostgreSQL's IF NOT EXISTS is not safe against a race
-                time.sleep(0.05 * (attempt + 1))
+        def run() -> None:
+            with self._datastore.transaction(commit=True) as cursor:
+                cursor.execute(statement)
+
+        idempotent_ddl(run)
         self._created = True
 
 

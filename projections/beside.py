@@ -4,15 +4,13 @@ keys, login failures), spoken to through the read side's small SQL dialect."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from eventsourcing.persistence import IntegrityError, InternalError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.sql import Engine, Tx
+from projections.sql import Engine, Tx, idempotent_ddl
 
 
 def engine_of(datastore: SQLiteDatastore | PostgresDatastore) -> Engine:
@@ -27,14 +25,12 @@ class TablesBesideTheLog:
                  statements: Sequence[str]) -> None:
         self.datastore = datastore
         self.engine: Engine = engine_of(datastore)
-        for attempt in range(5):
-            try:
-                with self._tx() as tx:
-                    for statement in statements:
-                        tx.execute(statement)
-                break
-            except (IntegrityError, InternalError):  # made by another process at once
-                time.sleep(0.05 * (attempt + 1))
+        idempotent_ddl(lambda: self._create(statements))
+
+    def _create(self, statements: Sequence[str]) -> None:
+        with self._tx() as tx:
+            for statement in statements:
+                tx.execute(statement)
 
     @contextmanager
     def _tx(self, *, commit: bool = True) -> Iterator[Tx]:

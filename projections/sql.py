@@ -7,11 +7,13 @@ module adapts the placeholders and hands back rows as dicts.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
 
 import psycopg
+from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
 
 Engine = Literal["sqlite", "postgres"]
 Row = dict[str, Any]
@@ -185,3 +187,22 @@ def _as_dict(row: Any, cursor: Any) -> Row:
         return {key: row[key] for key in row.keys()}  # noqa: SIM118 - sqlite3.Row
     names = [column[0] for column in cursor.description]
     return dict(zip(names, row, strict=True))
+
+
+#: What PostgreSQL answers when processes starting together run the same idempotent DDL
+#: ("already exists", "tuple concurrently updated"): the next attempt finds it made.
+_CONCURRENT_DDL = (IntegrityError, InternalError, ProgrammingError)
+
+
+def idempotent_ddl(action: Callable[[], object], attempts: int = 6) -> None:
+    """Run ``action`` (``CREATE ... IF NOT EXISTS`` and the like), again if another process
+    ran the same at the same moment; an error that lasts is raised."""
+    for attempt in range(attempts):
+        try:
+            action()
+            return
+        except _CONCURRENT_DDL:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
+

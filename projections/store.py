@@ -9,19 +9,17 @@ answering, then the pointer moves in one step.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import RLock
 from typing import Any
 
-from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
 from projections.projection import View
 from projections.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
-from projections.sql import Engine
+from projections.sql import Engine, idempotent_ddl
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -35,8 +33,9 @@ class PostgresParams:
     password: str
     schema_prefix: str = "view"
     #: Connections each view keeps open, and how many more it may open when busy: one
-    #: process opens a pool per view, so these stay small.
-    pool_size: int = 1
+    #: process opens a pool per view, so these stay small; none is opened before it is
+    #: needed (an API process reads a few views; idle ones close after ten minutes).
+    pool_size: int = 0
     max_overflow: int = 3
 
 
@@ -134,14 +133,7 @@ class ViewStore:
             assert self.postgres is not None
             datastore_pg = self._pg_datastore(self._schema(view.name, generation))
             recorder = PostgresViewRecorder(datastore_pg, schema=view.schema)
-        for attempt in range(5):
-            try:
-                recorder.create_table()
-                break
-            except IntegrityError:  # another process created the same tables at once
-                time.sleep(0.05 * (attempt + 1))
-        else:
-            recorder.create_table()
+        idempotent_ddl(recorder.create_table)
         return recorder
 
     def _sqlite_path(self, name: str, generation: int) -> Path:
@@ -217,15 +209,11 @@ class ViewFileDatastore(SQLiteDatastore):
 
 def _ddl(datastore: PostgresDatastore, statement: str) -> None:
     """Run idempotent DDL; two processes creating the same thing at once both succeed."""
-    for attempt in range(5):
-        try:
-            with datastore.transaction(commit=True) as cursor:
-                cursor.execute(statement)
-            return
-        except IntegrityError:  # PostgreSQL's IF NOT EXISTS is not safe against a race
-            time.sleep(0.05 * (attempt + 1))
-    with datastore.transaction(commit=True) as cursor:
-        cursor.execute(statement)
+    def run() -> None:
+        with datastore.transaction(commit=True) as cursor:
+            cursor.execute(statement)
+
+    idempotent_ddl(run)
 
 
 def _check(name: str) -> None:

@@ -108,6 +108,7 @@ def settled(register: CareRegister, report_id: UUID, within: float = WITHIN) -> 
                                                                       ReportStatus.FAILED):
         assert time.monotonic() < deadline, f"report {report_id} still {status.value}"
         time.sleep(0.3)
+    assert status is ReportStatus.DONE or register.get_report(report_id).failure, status
     return status
 
 
@@ -194,7 +195,8 @@ def test_the_quarter_turned_twice_records_and_produces_each_scheduled_report_onc
              for _ in range(2)]
     outcomes = [turn.get(timeout=WITHIN) for turn in turns]
     report_id = scheduled_report_id(COUNTY, 2026, 1)
-    assert settled(register, report_id) is ReportStatus.DONE
+    assert settled(register, report_id) is ReportStatus.DONE, register.get_report(
+        report_id).failure
     events = [type(e) for e in register.events.get(report_id)]
     assert (sorted(len(o["requested"]) for o in outcomes), events.count(ReportRequested),
             events.count(ReportStarted)) == ([0, 1], 1, 1)
