@@ -4,11 +4,14 @@ server (aiosmtpd) that accepts or refuses."""
 
 from __future__ import annotations
 
+import email
+import email.policy
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -61,12 +64,12 @@ def http_receiver(receiver: Receiver) -> Iterator[int]:
         server.server_close()
 
 
-class Mailbox:
-    """An aiosmtpd handler: refuses every recipient, or counts the messages."""
+class Inbox:
+    """An aiosmtpd handler: keeps each message, or refuses every recipient."""
 
     def __init__(self, *, refuse: bool = False) -> None:
+        self.messages: list[EmailMessage] = []
         self.refuse = refuse
-        self.received = 0
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
                           rcpt_options: Any) -> str:
@@ -76,12 +79,13 @@ class Mailbox:
         return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.received += 1
-        return "250 OK"
+        self.messages.append(email.message_from_bytes(  # type: ignore[arg-type]
+            envelope.content, policy=email.policy.default))
+        return "250 Message accepted for delivery"
 
 
 @contextmanager
-def smtp_server(mailbox: Mailbox) -> Iterator[int]:
+def smtp_server(mailbox: Inbox) -> Iterator[int]:
     """Serve ``mailbox`` over SMTP on 127.0.0.1; yields the port."""
     port = free_port()
     controller = Controller(mailbox, hostname="127.0.0.1", port=port)

@@ -22,7 +22,7 @@ from domain.reminders import DeliveryState
 from tests.builders import TODAY
 from tests.e2e.server import free_port
 from tests.integration.test_reminders import issued_one, paired
-from tests.security.servers import Mailbox, Receiver, http_receiver, smtp_server
+from tests.security.servers import Inbox, Receiver, http_receiver, smtp_server
 from workers.reminders.channels import Channel, SmtpChannel, WebhookChannel
 from workers.reminders.delivery import deliver_reminder
 
@@ -96,7 +96,7 @@ def test_a_webhook_that_drops_the_connection_is_recorded_and_retried(
 
 def test_an_smtp_server_refusing_the_recipient_is_a_final_failure(
         reminder: tuple[CareRegister, UUID, UUID], settings: Settings) -> None:
-    with smtp_server(Mailbox(refuse=True)) as port:
+    with smtp_server(Inbox(refuse=True)) as port:
         state, error, retry_in = delivered(reminder, settings, smtp(port))
     assert (state, error, retry_in) == (DeliveryState.FAILED, "SMTP 550: recipient refused",
                                         None)
@@ -111,7 +111,7 @@ def test_an_smtp_server_that_is_not_there_is_recorded_and_retried(
 
 def test_failures_are_recorded_without_the_address(
         reminder: tuple[CareRegister, UUID, UUID], settings: Settings) -> None:
-    with smtp_server(Mailbox(refuse=True)) as port:
+    with smtp_server(Inbox(refuse=True)) as port:
         _, smtp_error, _ = delivered(reminder, settings, smtp(port))
     with http_receiver(Receiver(status=400)) as port:
         _, webhook_error, _ = delivered(reminder, settings, webhook(port))

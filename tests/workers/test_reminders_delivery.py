@@ -7,14 +7,11 @@ issues three reminders to its volunteer.
 
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import hmac
 import json
 import threading
 from collections.abc import Callable, Iterator
-from email.message import EmailMessage
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -28,6 +25,7 @@ from aixin.settings import Settings
 from domain.duties import FIVE_ONES
 from domain.reminders import DeliveryState
 from tests.e2e.server import free_port
+from tests.security.servers import Inbox
 from tests.workers.reminders_support import Record, WorkerSets, county, wait_until
 from workers.app import create_celery
 
@@ -35,26 +33,6 @@ PHONE = "13700000004"  # the volunteers' phone in tests.builders
 EMAIL = "liu.aihua@example.cn"
 SECRET = "a-webhook-signing-secret"
 MONTHLY_TITLES = {rule.title for rule in FIVE_ONES.rules[:3]}
-
-
-class Inbox:
-    """An aiosmtpd handler: keeps each message, or refuses every recipient."""
-
-    def __init__(self, *, refuse: bool = False) -> None:
-        self.messages: list[EmailMessage] = []
-        self.refuse = refuse
-
-    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
-                          rcpt_options: Any) -> str:
-        if self.refuse:
-            return "550 5.1.1 mailbox unavailable"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(email.message_from_bytes(  # type: ignore[arg-type]
-            envelope.content, policy=email.policy.default))
-        return "250 Message accepted for delivery"
 
 
 class Receiver:
