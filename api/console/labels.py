@@ -7,6 +7,7 @@ from typing import Any
 from domain.children.record import CATEGORIES
 from domain.duties import CONTACT_KIND_TITLES
 from projections.reports.quarterly import duty_title
+from projections.timeline import EVENT_TITLES
 
 ROLES = {"admin": "管理员", "federation": "妇联", "school": "学校", "volunteer": "爱心妈妈",
          "auditor": "督导/审计", "system": "系统"}
@@ -30,16 +31,6 @@ WORDS: dict[str, str] = {
     **CATEGORIES, **CONTACT_KIND_TITLES, **ROLES,
 }
 
-EVENTS = {
-    "ChildRegistered": "儿童建档", "ParentChanged": "父母情况变更",
-    "GuardianChanged": "监护人变更", "ProfileUpdated": "成长情况更新",
-    "CategoriesChanged": "关爱类别变更", "ConcernReported": "情况报告",
-    "ConcernResolved": "情况办结", "ChildExited": "退出关爱名册",
-    "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
-    "RecordWasRead": "查阅档案", "ReminderIssued": "履职提醒",
-    "ReminderDelivered": "提醒已送达", "ReminderDeliveryFailed": "提醒发送失败",
-    "DutyEscalated": "逾期上报",
-}
 
 #: The share of each report status in its progress bar (进度).
 PROGRESS = {"queued": 10, "running": 55, "done": 100, "failed": 100}
@@ -64,7 +55,7 @@ def word(code: object) -> str:
 
 
 def event(name: str) -> str:
-    return EVENTS.get(name, name)
+    return EVENT_TITLES.get(name, name)
 
 
 def summary(details: dict[str, Any]) -> str:

@@ -78,6 +78,7 @@ from domain.programme import Programme
 from domain.reminders.due import needs_escalation
 from projections.reports.facts import recorded_instant
 from projections.sql import Row, Tx
+from projections.timeline import EVENT_TITLES
 
 #: Age bands of left-behind children: 学龄前, 小学学龄, 初中学龄 (the rule stops at 16).
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (("0-5", 0, 5), ("6-11", 6, 11), ("12-15", 12, 15))
@@ -830,16 +831,6 @@ def _flat(value: Mapping[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
 
 # -- late events ----------------------------------------------------------------------------
 
-EVENT_TITLES = {
-    "ChildRegistered": "儿童建档", "ParentChanged": "父母情况变更",
-    "CategoriesChanged": "关爱类别变更", "ChildExited": "儿童退出",
-    "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
-    "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
-    "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
-    "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",
-    "VolunteerDisqualified": "志愿者取消资格", "VolunteerCommended": "志愿者表彰",
-    "DutyEscalated": "逾期上报",
-}
 
 
 _CHINA = ZoneInfo(Programme.timezone)
