@@ -35,7 +35,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from domain.reminders import DueDuty, needs_reminder
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import Dispatching, Remembered, csv, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
 
@@ -111,30 +111,23 @@ class DutyView(Dispatching, View):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Where children (region, school) and volunteers (region) are, as registered: never
-        #: changed afterwards, so safe to keep across batches (even one that rolled back: it
-        #: is applied again the same); a pairing formed then needs no read of its own.
-        self._children: dict[str, Row] = {}
-        self._volunteers: dict[str, str | None] = {}
+        #: Where children (region, school) and volunteers (region) are, as registered: a
+        #: pairing formed then needs no read of its own.
+        self._children: Remembered[Row] = Remembered()
+        self._volunteers: Remembered[str | None] = Remembered()
 
     @handles(ChildRegistered)
     def _child(self, e: Any, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_children (child_id, region_code, school) VALUES (?,?,?)",
                    (str(e.originator_id), e.region_code, e.school))
-        self._remember(self._children, str(e.originator_id),
-                       {"region_code": e.region_code, "school": e.school})
+        self._children[str(e.originator_id)] = {"region_code": e.region_code,
+                                                "school": e.school}
 
     @handles(VolunteerApplied)
     def _volunteer(self, e: Any, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_volunteers (volunteer_id, region_code) VALUES (?,?)",
                    (str(e.originator_id), e.form.region_code))
-        self._remember(self._volunteers, str(e.originator_id), e.form.region_code)
-
-    @staticmethod
-    def _remember(known: dict[str, Any], key: str, value: Any) -> None:
-        if len(known) >= _KNOWN:
-            known.clear()
-        known[key] = value
+        self._volunteers[str(e.originator_id)] = e.form.region_code
 
     @handles(PairingFormed)
     def _formed(self, e: Any, tx: Tx) -> None:
@@ -236,8 +229,6 @@ _STATUS = ("INSERT INTO duty_status (pairing_id, ordinal, name, title, status, p
 #: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
 _EVALUATED = ("UPDATE duty_pairings SET evaluated_on = v.column2, last_contact_on = v.column3"
               " FROM (VALUES {rows}) AS v WHERE duty_pairings.pairing_id = v.column1")
-#: Children and volunteers whose place is kept in memory at most (then it starts again).
-_KNOWN = 200_000
 
 
 #: A pairing whose evaluation waits for the end of a catch-up, and the day to evaluate as of.

@@ -44,7 +44,7 @@ from domain.events import (
     ReminderIssued,
 )
 from domain.programme import Programme
-from projections.events import Dispatching, handles, iso
+from projections.events import Dispatching, Remembered, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
 
@@ -73,9 +73,6 @@ EVENT_TITLES: dict[str, str] = {
     "ReportFailed": "报表失败", "UserRegistered": "账号开通", "UserScopeChanged": "账号权限变更",
     "UserPasswordChanged": "账号改密", "UserDeactivated": "账号停用",
 }
-
-#: Pairings whose children are kept in memory at most (then the memory starts again).
-_KNOWN_PAIRINGS = 100_000
 
 _INSERT = (
     "INSERT INTO tl_entries (child_id, position, aggregate_id, aggregate_version, event_type,"
@@ -112,9 +109,8 @@ class ChildTimeline(Dispatching, View):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Each pairing's children, as formed (never changed afterwards, so safe to keep
-        #: across batches, even one that rolled back: it will be applied again the same).
-        self._pairing_children: dict[str, list[str]] = {}
+        #: Each pairing's children, as formed (never changed afterwards).
+        self._pairing_children: Remembered[list[str]] = Remembered(limit=100_000)
 
     # -- the child's own events -----------------------------------------------------------
 
@@ -182,8 +178,6 @@ class ChildTimeline(Dispatching, View):
         pairing_id = str(e.originator_id)
         children = self._pairing_children.get(pairing_id)
         if children is None:
-            if len(self._pairing_children) >= _KNOWN_PAIRINGS:
-                self._pairing_children.clear()
             children = self._pairing_children[pairing_id] = _children_of(tx, pairing_id)
         facts = _facts(tx, e, occurred_on, details)
         for child_id in children:

@@ -54,7 +54,7 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import Dispatching, Remembered, csv, handles, iso
 from projections.projection import View
 from projections.sql import Tx
 from projections.timeline import EVENT_TYPES
@@ -75,9 +75,6 @@ def recorded_instant(moment: datetime) -> str:
         moment = moment.replace(tzinfo=UTC)
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
-
-#: Places kept in memory at most (then the memory starts again).
-_KNOWN_PLACES = 200_000
 
 _FACT = ("INSERT INTO rf_facts (position, event, subject_id, region_code, township, school,"
          " occurred_on, recorded_at, kind, amount, detail)")
@@ -122,20 +119,15 @@ class ReportFacts(Dispatching, View):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        #: Where each child and each pairing belongs (division code, township, school). A
-        #: place never changes once recorded, so it is safe to keep across batches, even one
-        #: that rolled back (it will be applied again the same): a contact's fact is then one
-        #: row of a multi-row INSERT instead of an INSERT ... SELECT of its own.
-        self._places: dict[str, tuple[str, str, str]] = {}
+        #: Where each child and each pairing belongs (division code, township, school): a
+        #: contact's fact is then one row of a multi-row INSERT, not an INSERT ... SELECT.
+        self._places: Remembered[tuple[str, str, str]] = Remembered()
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch, having first read in one query where its contacts' pairings are."""
-        contacts = [str(getattr(event, "originator_id", "")) for _, event in events
-                    if type(event) is ContactRecorded]
-        unknown = {key for key in contacts if key not in self._places}
-        if len(self._places) + len(unknown) > _KNOWN_PLACES:
-            self._places.clear()
-        ids = sorted(unknown)
+        ids = sorted({str(event.originator_id) for _, event in events
+                      if event.__class__.__name__ == "ContactRecorded"
+                      and str(event.originator_id) not in self._places})
         for first in range(0, len(ids), 500):
             chunk = ids[first:first + 500]
             for row in tx.execute(
