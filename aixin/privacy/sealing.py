@@ -92,8 +92,8 @@ class PersonalDataMapper(Mapper[UUID]):
             inner = state.get("state") if _is_snapshot(domain_event) else None
             subjects = [str(c) for c in (inner or state).get("child_ids", ())]
             key_id = str(state["originator_id"])
-            key = self.keys.key_for_sealing(key_id, subjects)
-            seal = _sealer(key_id, key)
+            made = self.keys.key_for_sealing(key_id, subjects)
+            seal = _sealer(key_id, None if made is None else self.keys.cipher(key_id))
             if inner is not None:
                 state["state"] = redacted(inner, seal, personal)
             else:
@@ -104,13 +104,12 @@ class PersonalDataMapper(Mapper[UUID]):
         return super().to_stored_event(domain_event)
 
 
-def _sealer(key_id: str, key: bytes | None) -> Any:
+def _sealer(key_id: str, cipher: AESGCM | None) -> Any:
     def seal(text: str) -> Sealed | str:
-        if key is None:  # the subject's data was erased: nothing personal is kept
+        if cipher is None:  # the subject's data was erased: nothing personal is kept
             return ERASED
         nonce = os.urandom(_NONCE)
-        return Sealed(key_id, nonce, AESGCM(key).encrypt(nonce, text.encode(),
-                                                         key_id.encode()))
+        return Sealed(key_id, nonce, cipher.encrypt(nonce, text.encode(), key_id.encode()))
     return seal
 
 
