@@ -11,16 +11,15 @@ from projections.registers.concerns import ConcernsRegister, open_concerns
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
-
-
-def approved(register: CareRegister, **form: object) -> object:
-    volunteer_id = register.apply_to_volunteer(volunteer_form(**form), actor=STAFF,
-                                               applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
-    return volunteer_id
+from tests.builders import (
+    MOTHER,
+    STAFF,
+    TEACHER,
+    TODAY,
+    approved_volunteer,
+    child_record,
+    volunteer_form,
+)
 
 
 def names(rows: list[dict]) -> list[str]:
@@ -72,7 +71,7 @@ def test_categories_age_and_pairing_filter_the_children(
     paired = register.register_child(actor=STAFF, **child_record(
         name="甲", categories=("poor_family",), birth_date=date(2014, 1, 1)))
     register.register_child(actor=STAFF, **child_record(name="乙", birth_date=date(2019, 1, 1)))
-    register.form_pairing(child_ids=[paired], volunteer_ids=[approved(register)],  # type: ignore[list-item]
+    register.form_pairing(child_ids=[paired], volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
                           principle="need", starts_on=date(2026, 4, 1), actor=STAFF)
     assert names(children(runner, ChildFilter(category="poor_family"))) == ["甲"]
     assert names(children(runner, ChildFilter(paired=True))) == ["甲"]
@@ -84,7 +83,7 @@ def test_an_ended_pairing_leaves_the_child_unpaired(
         register: CareRegister, runner: ViewRunner) -> None:
     child_id = register.register_child(actor=STAFF, **child_record(name="甲"))
     pairing_id = register.form_pairing(child_ids=[child_id],
-                                       volunteer_ids=[approved(register)],  # type: ignore[list-item]
+                                       volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
                                        principle="kin", starts_on=date(2026, 4, 1), actor=STAFF)
     register.end_pairing(pairing_id, reason="调整", actor=STAFF, on=date(2026, 6, 1))
     assert names(children(runner, ChildFilter(paired=False))) == ["甲"]
@@ -100,7 +99,7 @@ def test_exited_children_keep_their_row_with_the_exit(
 
 def test_volunteers_are_listed_by_status_and_level(
         register: CareRegister, runner: ViewRunner) -> None:
-    approved(register, name="刘")
+    approved_volunteer(register, name="刘")
     pending = register.apply_to_volunteer(volunteer_form(name="陈"), actor=STAFF)
     register.review_volunteer(pending, level="unit", decision="approve", opinion="",
                               actor=STAFF)
@@ -117,7 +116,7 @@ def test_volunteers_are_listed_by_status_and_level(
 def test_pairings_count_contacts_and_remember_the_last_one(
         register: CareRegister, runner: ViewRunner) -> None:
     child_id = register.register_child(actor=STAFF, **child_record())
-    volunteer_id = approved(register)
+    volunteer_id = approved_volunteer(register)
     pairing_id = register.form_pairing(child_ids=[child_id],
                                        volunteer_ids=[volunteer_id],  # type: ignore[list-item]
                                        principle="nearby", starts_on=date(2026, 4, 1),
