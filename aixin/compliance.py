@@ -65,29 +65,17 @@ def render_markdown(audit: dict[str, Any]) -> str:
     else:
         lines.append("无。")
     lines += ["", "## 三、紧急调阅", ""]
-    if glass["items"]:
-        lines += ["| 调阅人 | 儿童（档案编号） | 事由 | 开始 | 截止 | 期间查阅（次） |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {_name(g)} | {g['child_id']} | {_cell(g['reason'])} | {g['granted_at']} | "
-                  f"{g['expires_at']} | {g['reads']} |" for g in glass["items"]]
-    else:
-        lines.append("无。")
+    lines += _table(("调阅人", "儿童（档案编号）", "事由", "开始", "截止", "期间查阅（次）"),
+                    [(_name(g), g["child_id"], _cell(g["reason"]), g["granted_at"],
+                      g["expires_at"], g["reads"]) for g in glass["items"]])
     lines += ["", "## 四、个人信息删除", ""]
-    if erasures["items"]:
-        lines += ["| 儿童（档案编号） | 日期 | 执行人 | 法定事由 |", "|---|---|---|---|"]
-        lines += [f"| {e['child_id']} | {e['on']} | {e['by'] or '未知'} | {_cell(e['reason'])} |"
-                  for e in erasures["items"]]
-    else:
-        lines.append("无。")
+    lines += _table(("儿童（档案编号）", "日期", "执行人", "法定事由"),
+                    [(e["child_id"], e["on"], e["by"] or "未知", _cell(e["reason"]))
+                     for e in erasures["items"]])
     lines += ["", "## 五、未履职情况（逾期上报）", ""]
-    if breaches["items"]:
-        lines += ["| 结对 | 职责 | 逾期起 | 逾期天数 | 上报日期 | 行政区划 |",
-                  "|---|---|---|---|---|---|"]
-        lines += [f"| {b['pairing_id']} | {b['duty_title']} | {b['overdue_since']} | "
-                  f"{b['days_overdue']} | {b['raised_on']} | {b['region_code']} |"
-                  for b in breaches["items"]]
-    else:
-        lines.append("无。")
+    lines += _table(("结对", "职责", "逾期起", "逾期天数", "上报日期", "行政区划"),
+                    [(b["pairing_id"], b["duty_title"], b["overdue_since"], b["days_overdue"],
+                      b["raised_on"], b["region_code"]) for b in breaches["items"]])
     if breaches["overdue_by_duty"]:
         lines += ["", "逾期提醒按职责：", ""]
         lines += [f"- {d['duty_title']}：{d['reminders']} 条" for d in breaches["overdue_by_duty"]]
@@ -98,6 +86,14 @@ def render_markdown(audit: dict[str, Any]) -> str:
         lines.append("无。" if keys["recorded"] else "无（本系统尚未记录密钥轮换事件）。")
     lines += ["", f"校验值（SHA-256）：`{audit['digest']}`", ""]
     return "\n".join(lines)
+
+
+def _table(header: tuple[str, ...], rows: list[tuple[Any, ...]]) -> list[str]:
+    """A Markdown table of ``rows`` under ``header``, or "无。" when there are none."""
+    if not rows:
+        return ["无。"]
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header),
+            *("| " + " | ".join(str(cell) for cell in row) + " |" for row in rows)]
 
 
 def docx_bytes(markdown: str) -> bytes:
