@@ -140,36 +140,41 @@ class ConcernOut(BaseModel):
     action: str
 
 
-class ChildPublic(BaseModel):
-    """The child's record as it stands on a date; ``left_behind`` is derived. The whole
-    record, as staff (admin, federation, school) and auditors read it."""
+class ChildRecordCommon(BaseModel):
+    """What every reader of a child's record sees; each role's view adds to it."""
 
-    view: Literal["full"] = Field(default="full", description="Which view of the record "
-                                  "this is: `full` (staff, auditors) or `volunteer`.")
     id: UUID
     version: int
     name: str
     sex: str
     birth_date: date
     age: int
-    ethnicity: str
-    id_number: str
     region_code: str
     school: str
     class_name: str
     boarding: bool
     address: str
     village_contact: str
-    income_source: str
-    parents: list[ParentOut]
-    guardian: GuardianOut | None
     profile: ProfileOut
     categories: list[str]
-    consent: ConsentOut
-    registered_on: date
     left_behind: bool
     status: Literal["active", "exited"]
     exited_on: date | None
+
+
+class ChildPublic(ChildRecordCommon):
+    """The child's record as it stands on a date; ``left_behind`` is derived. The whole
+    record, as staff (admin, federation, school) and auditors read it."""
+
+    view: Literal["full"] = Field(default="full", description="Which view of the record "
+                                  "this is: `full` (staff, auditors) or `volunteer`.")
+    ethnicity: str
+    id_number: str
+    income_source: str
+    parents: list[ParentOut]
+    guardian: GuardianOut | None
+    consent: ConsentOut
+    registered_on: date
     exit_reason: str
     concerns: list[ConcernOut]
 
@@ -191,7 +196,7 @@ class GuardianForVolunteer(BaseModel):
     phone: str
 
 
-class ChildForVolunteer(BaseModel):
+class ChildForVolunteer(ChildRecordCommon):
     """The child's record as a caring mother (爱心妈妈) paired with it reads it: only what
     her duties need (最小必要). She contacts the child and its guardian, visits the home and
     the school, guides calls to the parents and helps by need, so she sees the child's
@@ -203,25 +208,8 @@ class ChildForVolunteer(BaseModel):
 
     view: Literal["volunteer"] = Field(default="volunteer", description="Which view of the "
                                        "record this is: `volunteer` (最小必要).")
-    id: UUID
-    version: int
-    name: str
-    sex: str
-    birth_date: date
-    age: int
-    region_code: str
-    school: str
-    class_name: str
-    boarding: bool
-    address: str
-    village_contact: str
     parents: list[ParentForVolunteer]
     guardian: GuardianForVolunteer | None
-    profile: ProfileOut
-    categories: list[str]
-    left_behind: bool
-    status: Literal["active", "exited"]
-    exited_on: date | None
 
 
 #: The record as the caller's role may read it (least privilege), told apart by ``view``.
