@@ -24,7 +24,7 @@ PENDING_SECONDS = 60  # a claim older than this was left by a process that died
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS idempotency_keys ("
            " owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
-           " status INTEGER, body TEXT, headers TEXT, created REAL NOT NULL,"
+           " status INTEGER, body TEXT, headers TEXT, created DOUBLE PRECISION NOT NULL,"
            " PRIMARY KEY (owner, key))")
 
 

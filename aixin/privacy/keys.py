@@ -14,13 +14,14 @@ without asking for each key again (a rebuild reads each record's key thousands o
 from __future__ import annotations
 
 import base64
+import hmac
 import math
 import os
 import time
 from collections.abc import Iterable
 from typing import Any
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
@@ -28,12 +29,15 @@ from projections.beside import TablesBesideTheLog
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS data_keys ("
-    " key_id TEXT PRIMARY KEY, wrapped TEXT, created REAL NOT NULL, destroyed REAL)",
+    " key_id TEXT PRIMARY KEY, wrapped TEXT, created DOUBLE PRECISION NOT NULL,"
+    " destroyed DOUBLE PRECISION)",
     "CREATE TABLE IF NOT EXISTS data_key_subjects ("
     " subject_id TEXT NOT NULL, key_id TEXT NOT NULL, PRIMARY KEY (subject_id, key_id))",
     "CREATE INDEX IF NOT EXISTS data_keys_destroyed ON data_keys (destroyed)",
 )
 _NONCE = 12
+#: What the read models' keys are derived for (key separation from the events' AES-GCM).
+_READ_MODELS = b"aixin: texts kept by read models"
 
 
 class KeyStore(TablesBesideTheLog):
@@ -45,6 +49,7 @@ class KeyStore(TablesBesideTheLog):
         self._kek = AESGCM(kek)
         self._cache: dict[str, bytes | None] = {}  # None: destroyed
         self._ciphers: dict[str, AESGCM] = {}
+        self._sivs: dict[str, AESSIV] = {}
         self._cache_seconds = cache_seconds
         self._checked = -math.inf  # when the last destruction was last looked up
         self._last_destroyed: object = None
@@ -72,6 +77,18 @@ class KeyStore(TablesBesideTheLog):
             cipher = self._ciphers[key_id] = AESGCM(key)
         return cipher
 
+    def deterministic_cipher(self, key_id: str) -> AESSIV | None:
+        """AES-SIV with a key derived from the data key, for texts a read model keeps
+        (the same text seals the same way: a rebuilt register equals the original), or
+        None if the key was destroyed (or never made)."""
+        key = self.key(key_id)
+        if key is None:
+            return None
+        siv = self._sivs.get(key_id)
+        if siv is None:
+            siv = self._sivs[key_id] = AESSIV(hmac.digest(key, _READ_MODELS, "sha512"))
+        return siv
+
     def _follow_destructions(self) -> None:
         """Forget every key held if a key was destroyed since the last look (at most one
         look per ``cache_seconds``)."""
@@ -81,8 +98,7 @@ class KeyStore(TablesBesideTheLog):
         with self._tx(commit=False) as tx:
             last = tx.execute("SELECT MAX(destroyed) AS last FROM data_keys").scalar()
         if last != self._last_destroyed:
-            self._cache.clear()
-            self._ciphers.clear()
+            self._clear()
             self._last_destroyed = last
         self._checked = now
 
@@ -164,13 +180,18 @@ class KeyStore(TablesBesideTheLog):
 
     def _remember(self, key_id: str, key: bytes | None) -> None:
         if len(self._cache) > 100_000:
-            self._cache.clear()
-            self._ciphers.clear()
+            self._clear()
         self._cache[key_id] = key
 
     def _forget(self, key_id: str) -> None:
         self._cache.pop(key_id, None)
         self._ciphers.pop(key_id, None)
+        self._sivs.pop(key_id, None)
+
+    def _clear(self) -> None:
+        self._cache.clear()
+        self._ciphers.clear()
+        self._sivs.clear()
 
     @staticmethod
     def _insert_new(into: str, conflict: str) -> str:

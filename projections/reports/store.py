@@ -39,7 +39,7 @@ def _schema(blob: str) -> tuple[str, ...]:
     return (
         "CREATE TABLE IF NOT EXISTS report_results ("
         " report_id TEXT PRIMARY KEY, position BIGINT NOT NULL, figures_name TEXT NOT NULL,"
-        f" figures_sha256 TEXT NOT NULL, changes {blob}, stored REAL NOT NULL)",
+        f" figures_sha256 TEXT NOT NULL, changes {blob}, stored DOUBLE PRECISION NOT NULL)",
         "CREATE TABLE IF NOT EXISTS report_files ("
         " report_id TEXT NOT NULL, name TEXT NOT NULL, content_type TEXT NOT NULL,"
         f" size BIGINT NOT NULL, sha256 TEXT NOT NULL, content {blob} NOT NULL,"

@@ -1,0 +1,56 @@
+"""Times kept beside the log are kept to the second, on SQLite and the real PostgreSQL.
+
+PostgreSQL's ``REAL`` is a 4-byte float: a Unix time kept in it is rounded to 128 seconds,
+so a claim made a moment ago could look a minute old, and two key destructions a minute
+apart could look like one. These say what depends on those times.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+import pytest
+
+from aixin.bootstrap import build_idempotency_store, build_key_store
+from aixin.settings import Settings
+
+pytestmark = pytest.mark.timeout(120)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def settings(request: pytest.FixtureRequest, make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings(request.param, data_key_cache_seconds=0.1)
+
+
+def test_an_idempotency_claim_keeps_the_time_it_was_made(settings: Settings) -> None:
+    store = build_idempotency_store(settings)
+    before = time.time()
+    assert store.claim("admin", "k", "f") is None
+    stored = store.get("admin", "k")
+    assert stored is not None and before - 1 <= stored.created <= time.time() + 1
+    store.close()
+
+
+def test_a_claim_in_flight_is_never_taken_for_one_a_dead_process_left(
+        settings: Settings) -> None:
+    store = build_idempotency_store(settings)
+    assert store.claim("admin", "k", "f") is None
+    again = store.claim("admin", "k", "f")  # a concurrent replay: the first is in flight
+    assert again is not None and again.status is None
+    store.close()
+
+
+def test_each_of_two_erasures_in_another_process_is_followed(settings: Settings) -> None:
+    here, there = build_key_store(settings), build_key_store(settings)
+    first = here.key_for_sealing("k-1", ["child-1"])
+    second = here.key_for_sealing("k-2", ["child-2"])
+    assert first is not None and second is not None
+    there.shred("child-1")
+    time.sleep(0.2)
+    assert here.key("k-1") is None and here.key("k-2") == second
+    there.shred("child-2")  # a moment later: a later destruction than the first
+    time.sleep(0.2)
+    assert here.key("k-2") is None
+    here.close()
+    there.close()
