@@ -13,6 +13,7 @@ After an erasure (个人信息删除, crypto-shredding) every personal text read
 from __future__ import annotations
 
 import dataclasses
+import unicodedata
 from collections.abc import Callable, Collection
 from typing import Any
 
@@ -63,3 +64,33 @@ def _rebuilt(obj: Any, changes: dict[str, Any]) -> Any:
     for field in dataclasses.fields(obj):
         object.__setattr__(copy, field.name, changes.get(field.name, getattr(obj, field.name)))
     return copy
+
+
+#: The longest part of a name a blind index keeps an entry for; a longer search is the
+#: parts of that length it is made of (all of which the name must have).
+LONGEST_PART = 4
+
+
+def searchable(text: str) -> str:
+    """A name as it is searched: width and case folded, spaces and the middle dot dropped
+    (阿依古丽·买买提 is found by 阿依古丽买买提)."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return "".join(ch for ch in folded if not ch.isspace() and ch not in "·・.")
+
+
+def name_parts(text: str) -> list[str]:
+    """Every part of a name that a search by part of it may ask for, up to
+    :data:`LONGEST_PART` characters (张小明: 张, 小, 明, 张小, 小明, 张小明)."""
+    name = searchable(text)
+    return sorted({name[start:start + size]
+                   for size in range(1, LONGEST_PART + 1)
+                   for start in range(len(name) - size + 1)})
+
+
+def query_parts(part: str) -> list[str]:
+    """The parts that every name containing ``part`` has (none: ``part`` is empty)."""
+    wanted = searchable(part)
+    if len(wanted) <= LONGEST_PART:
+        return [wanted] if wanted else []
+    return sorted({wanted[start:start + LONGEST_PART]
+                   for start in range(len(wanted) - LONGEST_PART + 1)})

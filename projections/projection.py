@@ -14,6 +14,8 @@ from typing import Any, ClassVar
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
 
+from domain.application.base import PersonalTexts
+from projections.personal import InClear, texts_of
 from projections.sql import Tx
 
 
@@ -26,10 +28,16 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
+    #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
+    texts: PersonalTexts = InClear()
+
     @classmethod
     def for_app(cls, recorder: Any, app: Any) -> View:
-        """The view as a runner of ``app``'s log makes it (a policy also takes the app)."""
-        return cls(recorder)
+        """The view as a runner of ``app``'s log makes it (a policy also takes the app):
+        personal texts kept as ``app`` seals them."""
+        view = cls(recorder)
+        view.texts = texts_of(app)
+        return view
 
     def read_along(self, stored: Sequence[Any]) -> None:
         """The stored rows (the library's notifications) of the batch about to be applied,

@@ -12,6 +12,8 @@ from typing import Any
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
 
+from domain.application.base import PersonalTexts
+from projections.personal import texts_of
 from projections.projection import View
 from projections.recorders import ViewRecorder
 from projections.store import ViewStore
@@ -32,6 +34,11 @@ class ViewRunner:
     batch_size: int = BATCH_SIZE
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
     waker: Callable[[], None] | None = None
+
+    @property
+    def texts(self) -> PersonalTexts:
+        """How the views keep personal texts (to open a name read from a register)."""
+        return texts_of(self.app)
 
     def catch_up(self, view: type[View], *, generation: int | None = None,
                  limit: int | None = None) -> int:

@@ -20,6 +20,7 @@ Whose key seals what:
 from __future__ import annotations
 
 import base64
+import hmac
 import os
 from dataclasses import dataclass
 from typing import Any
@@ -34,7 +35,7 @@ from eventsourcing.utils import resolve_topic
 from aixin.privacy.keys import KeyStore
 from domain.children import Child
 from domain.pairings import Pairing
-from domain.personal import ERASED, redacted
+from domain.personal import ERASED, name_parts, query_parts, redacted
 from domain.volunteers import Volunteer
 
 _NONCE = 12
@@ -133,14 +134,63 @@ def _is_snapshot(domain_event: Any) -> bool:
     return isinstance(domain_event, Snapshot)
 
 
+#: How a text kept by a read model begins: ``sealed:<key id>:<AES-SIV ciphertext, base64>``.
+KEPT = "sealed:"
+#: The data key of the blind index (one for every record: a search spans them all).
+BLIND_INDEX_KEY = "blind-index:names"
+
+
 @dataclass
 class FieldEncryption:
-    """The port ``PersonalDataKeys`` on a :class:`KeyStore`: seals with it, shreds in it."""
+    """The port ``PersonalDataKeys`` on a :class:`KeyStore`: seals with it, shreds in it.
+
+    Read models (the registers' names) keep texts sealed with the record's key by AES-SIV
+    (deterministic: a rebuilt register equals the original, and equal names of one record
+    seal alike; nothing is shared between records), and find them by a blind index: an
+    HMAC-SHA256, under a key of its own, of every short part of the name. The index shows
+    which records share a part of a name, never the part; an erasure deletes the record's
+    entries (the register's handler) and its key (here)."""
 
     keys: KeyStore
 
     def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
         return PersonalDataMapper(mapper, self.keys)
+
+    def seal_text(self, subject_id: UUID, text: str) -> str:
+        if not text:
+            return text
+        key_id = str(subject_id)
+        siv = self.keys.deterministic_cipher(key_id)
+        if siv is None:  # erased (or sealed by no key): nothing personal is kept
+            return ERASED
+        sealed = siv.encrypt(text.encode(), [key_id.encode()])
+        return f"{KEPT}{key_id}:{base64.b64encode(sealed).decode()}"
+
+    def open_text(self, kept: str) -> str:
+        if not kept.startswith(KEPT):
+            return kept  # empty, or erased
+        key_id, _, sealed = kept[len(KEPT):].partition(":")
+        siv = self.keys.deterministic_cipher(key_id)
+        if siv is None:
+            return ERASED
+        try:
+            return siv.decrypt(base64.b64decode(sealed), [key_id.encode()]).decode()
+        except InvalidTag:
+            raise ValueError(f"a personal text kept with key {key_id} does not open: "
+                             "it was altered") from None
+
+    def blind_tokens(self, text: str) -> list[str]:
+        return self._tokens(name_parts(text))
+
+    def blind_query(self, part: str) -> list[str]:
+        return self._tokens(query_parts(part))
+
+    def _tokens(self, parts: list[str]) -> list[str]:
+        if not parts:
+            return []
+        key = self.keys.key_for_sealing(BLIND_INDEX_KEY)
+        assert key is not None, "the blind index key is never destroyed"
+        return [hmac.digest(key, part.encode(), "sha256")[:16].hex() for part in parts]
 
     def shred(self, subject_id: UUID) -> None:
         self.keys.shred(str(subject_id))

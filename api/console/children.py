@@ -76,7 +76,8 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
         where = dataclasses.replace(where, child_ids=tuple(sorted(late)))
     if where is not None:
         with views.store.recorder(ChildrenRegister).read() as tx:
-            rows = list_children(tx, where, today, after=after or None, limit=PAGE)
+            rows = list_children(tx, where, today, texts=views.texts, after=after or None,
+                                 limit=PAGE)
     query = {"name": name, "school": school, "township": township, "category": category,
              "left_behind": left_behind, "overdue": "true" if overdue else ""}
     return render(request, "children.html", caller, rows=rows, query=query, today=today,

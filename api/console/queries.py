@@ -9,7 +9,7 @@ from collections.abc import Iterable
 from datetime import date
 
 from projections.duties import DutyView, overdue
-from projections.registers.children import ChildrenRegister
+from projections.registers.children import ChildrenRegister, names_of
 from projections.runner import ViewRunner
 
 _OVERDUE_PAGE = 1000
@@ -31,10 +31,5 @@ def children_overdue(views: ViewRunner, on: date, region_code: str | None) -> se
 
 def child_names(views: ViewRunner, child_ids: Iterable[str]) -> dict[str, str]:
     """Names from the children's register, by id (ids not on it are left out)."""
-    ids = sorted(set(child_ids))
-    if not ids:
-        return {}
     with views.store.recorder(ChildrenRegister).read() as tx:
-        rows = tx.execute("SELECT child_id, name FROM reg_children WHERE child_id IN"
-                          f" ({', '.join('?' * len(ids))})", ids).all()
-    return {row["child_id"]: row["name"] for row in rows}
+        return names_of(tx, child_ids, views.texts)

@@ -34,7 +34,8 @@ def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: st
         prefix = "\0" if prefix and not prefix.startswith(own) else max(prefix, own, key=len)
     if caller.role in (*READ_ALL, "federation") and prefix != "\0":
         with views.store.recorder(VolunteersRegister).read() as tx:
-            rows = list_volunteers(tx, status=status or None, region_code=prefix or None,
+            rows = list_volunteers(tx, texts=views.texts, status=status or None,
+                                   region_code=prefix or None,
                                    after=after or None, limit=PAGE)
     return render(request, "volunteers.html", caller, rows=rows, status=status,
                   region_code=region_code, listed=caller.role in (*READ_ALL, "federation"),

@@ -150,7 +150,8 @@ def list_registered(
     elif caller.role == "volunteer":
         where = dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
     with views.store.recorder(ChildrenRegister).read() as tx:
-        rows = list_children(tx, where, on or register.today(), after=after, limit=limit)
+        rows = list_children(tx, where, on or register.today(), texts=views.texts,
+                             after=after, limit=limit)
     items = [ChildListed(
         id=row["child_id"], version=row["version"], name=row["name"], sex=row["sex"],
         birth_date=row["birth_date"], region_code=row["region_code"], school=row["school"],

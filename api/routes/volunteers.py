@@ -89,7 +89,7 @@ def list_registered(caller: Caller, views: Views, status: str | None = None,
     elif caller.role not in READ_ALL:
         raise HTTPException(status_code=403, detail="this role does not list volunteers")
     with views.store.recorder(VolunteersRegister).read() as tx:
-        rows = list_volunteers(tx, status=status, region_code=region_code,
+        rows = list_volunteers(tx, texts=views.texts, status=status, region_code=region_code,
                                level_reached=level_reached, after=after, limit=limit)
     items = [VolunteerListed(id=r["volunteer_id"], version=r["version"], name=r["name"],
                              region_code=r["region_code"], unit=r["unit"], status=r["status"],

@@ -36,7 +36,32 @@ def programme_today(timezone: str) -> Clock:
     return lambda: datetime.now(zone).date()
 
 
-class PersonalDataKeys(Protocol):
+class PersonalTexts(Protocol):
+    """Port: how a read model keeps a personal text (a name on a register) and finds it.
+
+    A register keeps the text sealed with its subject's data key, so an erasure makes it
+    unreadable there too, and a *blind index* (keyed hashes of the text's parts) to find
+    records by part of a name without keeping the name."""
+
+    def seal_text(self, subject_id: UUID, text: str) -> str:
+        """The text as a read model keeps it; the same text seals the same way (a rebuilt
+        read model equals the original), and an erased subject's text as erased."""
+        ...
+
+    def open_text(self, kept: str) -> str:
+        """The text kept by :meth:`seal_text`, or ``[已删除]`` once its key is destroyed."""
+        ...
+
+    def blind_tokens(self, text: str) -> list[str]:
+        """The blind index entries of every short part of ``text`` (kept beside it)."""
+        ...
+
+    def blind_query(self, part: str) -> list[str]:
+        """The entries a record whose text contains ``part`` has every one of."""
+        ...
+
+
+class PersonalDataKeys(PersonalTexts, Protocol):
     """Port: the data keys that keep personal texts secret, one per child and per volunteer
     (envelope encryption); destroying a subject's keys erases its personal data
     (crypto-shredding) without rewriting the log. Implemented by the infrastructure."""

@@ -1,15 +1,21 @@
 """The children's register (留守儿童花名册): who is on it, where, and whether paired.
 
+The child's name is kept sealed with the child's data key, and found by part of it through a
+blind index (``reg_child_names``; see :mod:`projections.personal`): the register's tables
+hold no name in clear text, and after an erasure none at all.
+
 ``left_behind`` depends on the date (a child turns 16), so the register keeps its parts:
 whether the parents' latest facts leave the child behind, and the day the child turns 16.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from domain.application.base import PersonalTexts
 from domain.children import Parent, ParentRole, ParentStatus
 from domain.children.eligibility import AGE_LIMIT, parents_leave_child_behind
 from domain.events import (
@@ -35,7 +41,7 @@ class ChildrenRegister(Dispatching, View):
     """Children on the register, filterable by region, school, category, status, pairing."""
 
     name = "children"
-    tables = ("reg_children", "reg_child_pairings")
+    tables = ("reg_children", "reg_child_names", "reg_child_pairings")
     schema = (
         "CREATE TABLE IF NOT EXISTS reg_children ("
         " child_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -47,6 +53,9 @@ class ChildrenRegister(Dispatching, View):
         " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS reg_children_region ON reg_children (region_code)",
         "CREATE INDEX IF NOT EXISTS reg_children_school ON reg_children (school)",
+        "CREATE TABLE IF NOT EXISTS reg_child_names ("
+        " token TEXT NOT NULL, child_id TEXT NOT NULL, PRIMARY KEY (token, child_id))",
+        "CREATE INDEX IF NOT EXISTS reg_child_names_child ON reg_child_names (child_id)",
         "CREATE TABLE IF NOT EXISTS reg_child_pairings ("
         " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL, active INTEGER NOT NULL,"
         " PRIMARY KEY (pairing_id, child_id))",
@@ -62,11 +71,15 @@ class ChildrenRegister(Dispatching, View):
             " region_code, school, class_name, categories, categories_on, father_status,"
             " father_on, mother_status, mother_on, parents_away, status, registered_on)"
             " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.originator_version, e.name, e.sex.value,
+            (str(e.originator_id), e.originator_version,
+             self.texts.seal_text(e.originator_id, e.name), e.sex.value,
              iso(e.birth_date), iso(_turns_16(e.birth_date)), e.region_code, e.school,
              e.class_name, csv(e.categories), on, father and father.status.value,
              father and on, mother and mother.status.value, mother and on,
              int(parents_leave_child_behind(e.parents)), "active", on))
+        tx.executemany("INSERT INTO reg_child_names (token, child_id) VALUES (?, ?)",
+                       [(token, str(e.originator_id))
+                        for token in self.texts.blind_tokens(e.name)], distinct=True)
 
     @handles(ParentChanged)
     def _parent_changed(self, e: Any, tx: Tx) -> None:
@@ -100,9 +113,11 @@ class ChildrenRegister(Dispatching, View):
 
     @handles(ChildErased)
     def _erased(self, e: Any, tx: Tx) -> None:
-        """The child's personal data was erased: its name reads as erased here too."""
+        """The child's personal data was erased: its name reads as erased here too, and
+        it can no longer be found by it."""
         tx.execute("UPDATE reg_children SET version = ?, name = ? WHERE child_id = ?",
                    (e.originator_version, ERASED, str(e.originator_id)))
+        tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (str(e.originator_id),))
 
     @handles(GuardianChanged, ProfileUpdated, ConcernReported,
              ConcernResolved)
@@ -158,10 +173,11 @@ class ChildFilter:
     name: str | None = None  # part of the name (the console's search by name)
 
 
-def list_children(tx: Tx, where: ChildFilter, on: date, *, after: str | None = None,
-                  limit: int = 50) -> list[Row]:
-    """Children matching ``where`` on ``on``, ordered by id, from the cursor ``after``."""
-    clauses, params = _conditions(where, on)
+def list_children(tx: Tx, where: ChildFilter, on: date, *, texts: PersonalTexts,
+                  after: str | None = None, limit: int = 50) -> list[Row]:
+    """Children matching ``where`` on ``on``, ordered by id, from the cursor ``after``;
+    names opened with ``texts`` (the register application's, see projections.personal)."""
+    clauses, params = _conditions(where, on, texts)
     if after:
         clauses.append("child_id > ?")
         params.append(after)
@@ -170,10 +186,24 @@ def list_children(tx: Tx, where: ChildFilter, on: date, *, after: str | None = N
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY child_id LIMIT ?"
-    return tx.execute(sql, [iso(on), *params, limit]).all()
+    rows = tx.execute(sql, [iso(on), *params, limit]).all()
+    for row in rows:
+        row["name"] = texts.open_text(row["name"])
+    return rows
 
 
-def _conditions(where: ChildFilter, on: date) -> tuple[list[str], list[Any]]:
+def names_of(tx: Tx, child_ids: Iterable[str], texts: PersonalTexts) -> dict[str, str]:
+    """The names of these children on the register (opened with ``texts``), by id."""
+    wanted = sorted(set(child_ids))
+    if not wanted:
+        return {}
+    rows = tx.execute("SELECT child_id, name FROM reg_children WHERE child_id IN"
+                      f" ({', '.join('?' * len(wanted))})", wanted).all()
+    return {row["child_id"]: texts.open_text(row["name"]) for row in rows}
+
+
+def _conditions(where: ChildFilter, on: date,
+                texts: PersonalTexts) -> tuple[list[str], list[Any]]:
     clauses: list[str] = []
     params: list[Any] = []
     if where.region_code:
@@ -182,9 +212,10 @@ def _conditions(where: ChildFilter, on: date) -> tuple[list[str], list[Any]]:
     if where.school:
         clauses.append("school = ?")
         params.append(where.school)
-    if where.name:
-        clauses.append("name LIKE ?")
-        params.append(f"%{where.name}%")
+    if where.name:  # every blind index entry of the part asked for
+        for token in texts.blind_query(where.name):
+            clauses.append("child_id IN (SELECT child_id FROM reg_child_names WHERE token = ?)")
+            params.append(token)
     if where.status:
         clauses.append("status = ?")
         params.append(where.status)

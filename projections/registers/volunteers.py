@@ -1,9 +1,14 @@
-"""The volunteers' register (爱心妈妈名册): status, level reached, region."""
+"""The volunteers' register (爱心妈妈名册): status, level reached, region.
+
+The volunteer's name is kept sealed with the volunteer's data key (see
+:mod:`projections.personal`): the register's tables hold no name in clear text.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+from domain.application.base import PersonalTexts
 from domain.events import (
     VolunteerApplied,
     VolunteerCommended,
@@ -36,7 +41,8 @@ class VolunteersRegister(Dispatching, View):
         tx.execute(
             "INSERT INTO reg_volunteers (volunteer_id, version, name, region_code, unit,"
             " applied_on, levels, status) VALUES (?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.originator_version, e.form.name, e.form.region_code,
+            (str(e.originator_id), e.originator_version,
+             self.texts.seal_text(e.originator_id, e.form.name), e.form.region_code,
              e.form.unit, iso(e.applied_on), ",".join(e.approval_levels), "pending"))
 
     @handles(VolunteerReviewed)
@@ -69,10 +75,11 @@ class VolunteersRegister(Dispatching, View):
                    " WHERE volunteer_id = ?", (e.originator_version, str(e.originator_id)))
 
 
-def list_volunteers(tx: Tx, *, status: str | None = None, region_code: str | None = None,
-                    level_reached: str | None = None, after: str | None = None,
-                    limit: int = 50) -> list[Row]:
-    """Volunteers matching the filters, ordered by id, from the cursor ``after``."""
+def list_volunteers(tx: Tx, *, texts: PersonalTexts, status: str | None = None,
+                    region_code: str | None = None, level_reached: str | None = None,
+                    after: str | None = None, limit: int = 50) -> list[Row]:
+    """Volunteers matching the filters, ordered by id, from the cursor ``after``; names
+    opened with ``texts`` (the register application's, see projections.personal)."""
     clauses: list[str] = []
     params: list[Any] = []
     for column, value in (("status", status), ("level_reached", level_reached)):
@@ -86,5 +93,8 @@ def list_volunteers(tx: Tx, *, status: str | None = None, region_code: str | Non
         clauses.append("volunteer_id > ?")
         params.append(after)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    return tx.execute(f"SELECT * FROM reg_volunteers{where} ORDER BY volunteer_id LIMIT ?",
+    rows = tx.execute(f"SELECT * FROM reg_volunteers{where} ORDER BY volunteer_id LIMIT ?",
                       [*params, limit]).all()
+    for row in rows:
+        row["name"] = texts.open_text(row["name"])
+    return rows

@@ -27,7 +27,8 @@ def test_a_client_that_waits_reads_its_own_write(
     position = register.recorder.max_notification_id() or 0
     assert runner.wait_for(position, timeout=5)
     with runner.store.recorder(ChildrenRegister).read() as tx:
-        assert [r["name"] for r in list_children(tx, ChildFilter(), TODAY)] == ["新登记"]
+        assert [r["name"] for r in list_children(tx, ChildFilter(), TODAY,
+                                                        texts=runner.texts)] == ["新登记"]
 
 
 def test_waiting_for_a_projection_that_does_not_follow_gives_up_in_time(

@@ -6,6 +6,7 @@ from datetime import date
 
 from domain.application import CareRegister
 from domain.children import Parent
+from domain.personal import ERASED
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.registers.concerns import ConcernsRegister, open_concerns
 from projections.registers.pairings import PairingsRegister, list_pairings
@@ -29,7 +30,7 @@ def names(rows: list[dict]) -> list[str]:
 def children(runner: ViewRunner, where: ChildFilter, on: date = TODAY) -> list[dict]:
     runner.catch_up_all()
     with runner.store.recorder(ChildrenRegister).read() as tx:
-        return list_children(tx, where, on)
+        return list_children(tx, where, on, texts=runner.texts)
 
 
 def test_children_are_listed_by_division_code_prefix(
@@ -97,6 +98,45 @@ def test_exited_children_keep_their_row_with_the_exit(
     assert (row["exit_reason"], row["exited_on"], row["left_behind"]) == ("迁出", "2026-06-01", 0)
 
 
+def test_children_are_found_by_any_part_of_their_name(
+        register: CareRegister, runner: ViewRunner) -> None:
+    register.register_child(actor=STAFF, **child_record(name="王小花"))
+    register.register_child(actor=STAFF, **child_record(name="李小明"))
+    register.register_child(actor=STAFF, **child_record(name="阿依古丽·买买提"))
+    assert names(children(runner, ChildFilter(name="小"))) == ["李小明", "王小花"]
+    assert names(children(runner, ChildFilter(name="王小花"))) == ["王小花"]
+    assert names(children(runner, ChildFilter(name="古丽买买"))) == ["阿依古丽·买买提"]
+    assert names(children(runner, ChildFilter(name="阿依古丽买买提"))) == ["阿依古丽·买买提"]
+    assert names(children(runner, ChildFilter(name="花小"))) == []
+
+
+def test_an_erased_child_is_no_longer_found_by_name(
+        register: CareRegister, runner: ViewRunner) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record(name="王小花"))
+    register.erase_personal_data(child_id, reason="监护人撤回同意", actor=STAFF)
+    assert children(runner, ChildFilter(name="王小花")) == []
+    (row,) = children(runner, ChildFilter())
+    assert row["name"] == ERASED
+
+
+def test_the_registers_tables_hold_no_name_in_clear_text(
+        register: CareRegister, runner: ViewRunner) -> None:
+    register.register_child(actor=STAFF, **child_record(name="王小花"))
+    approved_volunteer(register)  # 刘爱华
+    runner.catch_up_all()
+    for view, tables in ((ChildrenRegister, ChildrenRegister.tables),
+                         (VolunteersRegister, VolunteersRegister.tables)):
+        with runner.store.recorder(view).read() as tx:
+            for table in tables:
+                for row in tx.execute(f"SELECT * FROM {table}").all():
+                    kept = " ".join(str(value) for value in row.values())
+                    assert not any(part in kept for part in ("王", "小花", "刘爱华")), (
+                        f"{table}: {kept}")
+    assert names(children(runner, ChildFilter())) == ["王小花"]
+    with runner.store.recorder(VolunteersRegister).read() as tx:
+        assert names(list_volunteers(tx, texts=runner.texts)) == ["刘爱华"]
+
+
 def test_volunteers_are_listed_by_status_and_level(
         register: CareRegister, runner: ViewRunner) -> None:
     approved_volunteer(register, name="刘")
@@ -108,9 +148,10 @@ def test_volunteers_are_listed_by_status_and_level(
                               actor=STAFF)
     runner.catch_up_all()
     with runner.store.recorder(VolunteersRegister).read() as tx:
-        assert names(list_volunteers(tx, status="approved")) == ["刘"]
-        assert [r["level_reached"] for r in list_volunteers(tx, status="pending")] == ["unit"]
-        assert names(list_volunteers(tx, status="rejected")) == ["张"]
+        assert names(list_volunteers(tx, texts=runner.texts, status="approved")) == ["刘"]
+        pending = list_volunteers(tx, texts=runner.texts, status="pending")
+        assert [r["level_reached"] for r in pending] == ["unit"]
+        assert names(list_volunteers(tx, texts=runner.texts, status="rejected")) == ["张"]
 
 
 def test_pairings_count_contacts_and_remember_the_last_one(

@@ -101,11 +101,11 @@ def assert_registers_match(register: CareRegister, runner: ViewRunner,
     expected_pairings = {str(p.id): (p.status, len(p.contacts),
                                      sum(c.items for c in p.contacts)) for p in pairings}
     with runner.store.recorder(ChildrenRegister).read() as tx:
-        rows = list_children(tx, ChildFilter(), TODAY, limit=1000)
+        rows = list_children(tx, ChildFilter(), TODAY, texts=runner.texts, limit=1000)
     assert {r["child_id"]: (r["status"], r["left_behind"], r["active_pairings"])
             for r in rows} == expected_children
     with runner.store.recorder(VolunteersRegister).read() as tx:
-        rows = list_volunteers(tx, limit=1000)
+        rows = list_volunteers(tx, texts=runner.texts, limit=1000)
     assert {r["volunteer_id"]: r["status"] for r in rows} == expected_volunteers
     with runner.store.recorder(PairingsRegister).read() as tx:
         rows = list_pairings(tx, limit=1000)
