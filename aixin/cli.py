@@ -168,7 +168,8 @@ def projector(
     if once:
         typer.echo(f"applied {runner.catch_up_all()} events; lag {runner.lag()}")
         return
-    follower = Follower(runner, poll_interval=settings.projections_poll_interval)
+    follower = Follower(runner, poll_interval=settings.projections_poll_interval,
+                        gather=settings.projections_gather)
     signal.signal(signal.SIGTERM, lambda *_: follower.stop(timeout=0))
     typer.echo(f"projector following the log ({settings.store}); lag {runner.lag()}")
     try:

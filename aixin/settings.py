@@ -41,6 +41,8 @@ class Settings(BaseSettings):
     aggregate_cache_size: int = Field(default=1000, ge=0)  # 0: no cache
     projections_in_process: bool | None = None  # default: yes on SQLite, no on PostgreSQL
     projections_poll_interval: float = Field(default=0.5, gt=0)
+    #: Seconds a notified projector waits for more writes before a pass (PostgreSQL).
+    projections_gather: float = Field(default=0.1, ge=0, le=5)
     projections_batch_size: int = Field(default=500, ge=1)
 
     redis_url: str | None = None  # the Celery broker and result backend in production

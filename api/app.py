@@ -68,7 +68,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections
             follower = Follower(app.state.views,
-                                poll_interval=settings.projections_poll_interval).start()
+                                poll_interval=settings.projections_poll_interval,
+                                gather=settings.projections_gather).start()
         try:
             yield
         finally:

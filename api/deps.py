@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 from uuid import UUID
 
+from anyio import to_thread
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
@@ -20,19 +21,19 @@ from projections.runner import ViewRunner
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def _register(request: Request) -> CareRegister:
+async def _register(request: Request) -> CareRegister:
     return request.app.state.register  # type: ignore[no-any-return]
 
 
-def _views(request: Request) -> ViewRunner:
+async def _views(request: Request) -> ViewRunner:
     return request.app.state.views  # type: ignore[no-any-return]
 
 
-def _settings(request: Request) -> Settings:
+async def _settings(request: Request) -> Settings:
     return request.app.state.settings  # type: ignore[no-any-return]
 
 
-def _tokens(request: Request) -> Tokens:
+async def _tokens(request: Request) -> Tokens:
     return request.app.state.tokens  # type: ignore[no-any-return]
 
 
@@ -48,25 +49,27 @@ _UNAUTHORIZED = HTTPException(status_code=401, detail="not authenticated: a vali
 _ACCOUNT_CACHE_SECONDS = 2.0  # a deactivation or new scope counts within two seconds
 
 
-def _account(register: CareRegister, accounts: dict[UUID, tuple[float, UserView]],
-             user_id: UUID) -> UserView:
+async def _account(register: CareRegister, accounts: dict[UUID, tuple[float, UserView]],
+                   user_id: UUID) -> UserView:
     now = time.monotonic()
     cached = accounts.get(user_id)
     if cached is not None and now - cached[0] < _ACCOUNT_CACHE_SECONDS:
         return cached[1]
-    user = register.get_user(user_id)
+    user = await to_thread.run_sync(register.get_user, user_id)  # reads the store
     if len(accounts) > 10_000:
         accounts.clear()
     accounts[user_id] = (now, user)
     return user
 
 
-def _principal(request: Request, register: Register, tokens: TokenIssuer,
-               token: Annotated[str | None, Depends(oauth2)]) -> Principal:
+# The dependencies are coroutines: each plain function would be a hop to a worker thread
+# and back for every request (only the account's read, when not cached, blocks).
+async def _principal(request: Request, register: Register, tokens: TokenIssuer,
+                     token: Annotated[str | None, Depends(oauth2)]) -> Principal:
     if not token:
         raise _UNAUTHORIZED
     try:
-        user = _account(register, request.app.state.accounts, tokens.subject(token))
+        user = await _account(register, request.app.state.accounts, tokens.subject(token))
     except (TokenError, NotFound):
         raise _UNAUTHORIZED from None
     if not user.active:
@@ -78,13 +81,13 @@ Caller = Annotated[Principal, Depends(_principal)]
 
 
 #: Each role check made by ``roles`` and the roles it admits (the OpenAPI 403s name them).
-ROLE_CHECKS: dict[Callable[..., Principal], tuple[str, ...]] = {}
+ROLE_CHECKS: dict[Callable[..., Awaitable[Principal]], tuple[str, ...]] = {}
 
 
-def roles(*allowed: str) -> Callable[[Principal], Principal]:
+def roles(*allowed: str) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits only the given roles (403 for the others)."""
 
-    def check(caller: Caller) -> Principal:
+    async def check(caller: Caller) -> Principal:
         if caller.role not in allowed:
             raise HTTPException(status_code=403,
                                 detail=f"the {caller.role} role cannot do this; "
@@ -98,7 +101,7 @@ def roles(*allowed: str) -> Callable[[Principal], Principal]:
 _ETAG = re.compile(r'^(W/)?"?(\d+)"?$')
 
 
-def if_match_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
+async def if_match_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
     """The version an ``If-Match`` header expects (None: no condition); 412 if malformed."""
     if if_match is None or if_match.strip() == "*":
         return None

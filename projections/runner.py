@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -34,6 +35,8 @@ class ViewRunner:
     batch_size: int = BATCH_SIZE
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
     waker: Callable[[], None] | None = None
+    _made: threading.local = field(default_factory=threading.local, init=False, repr=False,
+                                   compare=False)
 
     @property
     def texts(self) -> PersonalTexts:
@@ -60,8 +63,9 @@ class ViewRunner:
         ``progress`` is told after each batch how many events of how many were read.
         """
         chosen = generations or {}
-        targets = [_Target.of(view, self.store.recorder(view, chosen.get(view.name, generation)),
-                              self.app) for view in views]
+        targets = [self._target(view, self.store.recorder(view, chosen.get(view.name,
+                                                                          generation)))
+                   for view in views]
         if not targets:
             return 0
         position = start = min(target.position for target in targets)
@@ -85,6 +89,16 @@ class ViewRunner:
             if progress is not None:
                 progress(read, None if limit is not None else max(read, head - start))
         return applied
+
+    def _target(self, view: type[View], recorder: ViewRecorder) -> _Target:
+        """The view's projection for this recorder, made once per thread and kept: what a
+        view remembers across batches (places, a pairing's children) is not read again on
+        every pass; one per thread, as a projection holds its batch while applying it."""
+        made: dict[ViewRecorder, View] = self._made.__dict__.setdefault("views", {})
+        projection = made.get(recorder)
+        if projection is None:
+            projection = made[recorder] = view.for_app(recorder, self.app)
+        return _Target(recorder, projection, recorder.max_tracking_id(self.app.name) or 0)
 
     def catch_up_all(self) -> int:
         return self.catch_up_together(self.views)
@@ -158,11 +172,6 @@ class _Target:
     recorder: ViewRecorder
     projection: View
     position: int
-
-    @classmethod
-    def of(cls, view: type[View], recorder: ViewRecorder, app: Application) -> _Target:
-        return cls(recorder, view.for_app(recorder, app),
-                   recorder.max_tracking_id(app.name) or 0)
 
     def apply(self, app_name: str, events: Sequence[tuple[int, Any]], last: int,
               more_to_come: bool) -> int:

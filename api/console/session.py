@@ -47,13 +47,13 @@ def login_redirect(request: Request, error: LoginRequired) -> Response:
     return RedirectResponse(f"{PREFIX}/login?next={quote(error.back_to)}", status_code=303)
 
 
-def _caller(request: Request, register: Register, tokens: TokenIssuer) -> Principal:
+async def _caller(request: Request, register: Register, tokens: TokenIssuer) -> Principal:
     token = request.cookies.get(SESSION)
     back_to = request.url.path + (f"?{request.url.query}" if request.url.query else "")
     if not token:
         raise LoginRequired(back_to)
     try:
-        return _principal(request, register, tokens, token)
+        return await _principal(request, register, tokens, token)
     except HTTPException:
         raise LoginRequired(back_to) from None
 

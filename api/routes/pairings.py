@@ -33,17 +33,25 @@ def public(view: PairingView) -> PairingPublic:
 
 def _visible(register: Register, views: Views, caller: Principal,
              pairing_id: UUID) -> PairingView:
-    view = register.get_pairing(pairing_id)
+    _check_visible(register, views, caller, pairing_id)
+    return register.get_pairing(pairing_id)
+
+
+def _check_visible(register: Register, views: Views, caller: Principal,
+                   pairing_id: UUID) -> None:
+    """404 unless the caller may see the pairing: a volunteer in it, staff who may see one
+    of its children, or a role that reads all (unknown ids are 404 for every role)."""
+    members = register.pairing_members(pairing_id)
     if caller.role in READ_ALL:
-        return view
+        return
     if caller.role == "volunteer":
-        if caller.scope.volunteer_id in view.volunteer_ids:
-            return view
+        if caller.scope.volunteer_id in members.volunteer_ids:
+            return
         raise hidden("pairing", pairing_id)
-    for child_id in view.child_ids:
+    for child_id in members.child_ids:
         child = register.get_child(child_id)
         if child_visible(caller, views, child_id, child.region_code, child.school):
-            return view
+            return
     raise hidden("pairing", pairing_id)
 
 
@@ -87,7 +95,7 @@ def read_pairing(pairing_id: UUID, caller: Caller, register: Register, views: Vi
 def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: Register,
                    views: Views, expected: IfMatch, response: Response) -> ContactCreated:
     """Record a contact or visit; it may be dated in the past, never in the future."""
-    _visible(register, views, caller, pairing_id)
+    _check_visible(register, views, caller, pairing_id)
     if caller.role not in ("admin", "federation", "volunteer"):
         raise HTTPException(status_code=403, detail="contacts are recorded by the volunteers "
                             "of the pairing or by staff")
@@ -105,7 +113,7 @@ def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: 
 def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Register,
                 views: Views, expected: IfMatch, response: Response) -> PairingPublic:
     """End the pairing with a reason; its history stays."""
-    _visible(register, views, caller, pairing_id)
+    _check_visible(register, views, caller, pairing_id)
     register.end_pairing(pairing_id, reason=body.reason, actor=caller.actor, on=body.on,
                          expected_version=expected)
     return _respond(register, views, response, pairing_id)
@@ -115,7 +123,7 @@ def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Regi
 def duties(pairing_id: UUID, caller: Caller, register: Register, views: Views,
            on: date | None = None) -> Duties:
     """Each duty of the pairing's rule set on a date: met, due or overdue, and why."""
-    _visible(register, views, caller, pairing_id)
+    _check_visible(register, views, caller, pairing_id)
     day = on or register.today()
     statuses = register.pairing_duties(pairing_id, day)
     return Duties(on=day, duties=[DutyOut.model_validate(dataclasses.asdict(s))

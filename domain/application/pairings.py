@@ -7,7 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.application.base import AixinApplication
-from domain.application.views import PairingView, Recorded
+from domain.application.views import PairingMembers, PairingView, Recorded
 from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus, evaluate_duties
@@ -15,6 +15,9 @@ from domain.duties.rules import DUTY_SETS
 from domain.errors import InvalidRecord, PairingEnded
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
+
+#: Pairings whose members one process remembers (see ``pairing_members``).
+MEMBERS_REMEMBERED = 100_000
 
 
 class PairingsService(AixinApplication):
@@ -43,6 +46,21 @@ class PairingsService(AixinApplication):
 
     def get_pairing(self, pairing_id: UUID) -> PairingView:
         return PairingView.of(self._get(Pairing, pairing_id))
+
+    def pairing_members(self, pairing_id: UUID) -> PairingMembers:
+        """Who the pairing pairs. Members are fixed when a pairing is formed, so they are read
+        once and then remembered (at most :data:`MEMBERS_REMEMBERED` pairings per process):
+        checking who may act on a pairing costs no read of the store."""
+        remembered: dict[UUID, PairingMembers] = self.__dict__.setdefault(
+            "_pairing_members", {})
+        members = remembered.get(pairing_id)
+        if members is None:
+            pairing = self._get(Pairing, pairing_id)
+            if len(remembered) >= MEMBERS_REMEMBERED:
+                remembered.clear()
+            members = remembered[pairing_id] = PairingMembers(pairing.child_ids,
+                                                              pairing.volunteer_ids)
+        return members
 
     def record_contact(self, pairing_id: UUID, *, kind: str, notes: str, actor: Actor,
                        occurred_on: date | None = None, duration_minutes: int | None = None,

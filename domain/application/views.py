@@ -94,6 +94,14 @@ class VolunteerView:
 
 
 @dataclass(frozen=True)
+class PairingMembers:
+    """Who a pairing pairs (结对双方): fixed when it is formed, never changed after."""
+
+    child_ids: tuple[UUID, ...]
+    volunteer_ids: tuple[UUID, ...]
+
+
+@dataclass(frozen=True)
 class PairingView:
     id: UUID
     version: int

@@ -59,6 +59,23 @@ def test_a_pairing_records_contacts_and_ends(register: CareRegister) -> None:
         "ended", 1, "home_visit")
 
 
+def test_a_pairings_members_are_those_it_was_formed_with_and_stay_so(
+        register: CareRegister) -> None:
+    child_id = register.register_child(actor=STAFF, **child_record())
+    volunteer_id = approved_volunteer(register)
+    pairing_id = register.form_pairing(child_ids=[child_id], volunteer_ids=[volunteer_id],
+                                       principle="nearby", actor=STAFF)
+    members = register.pairing_members(pairing_id)
+    register.end_pairing(pairing_id, reason="孩子转学", actor=STAFF)
+    assert register.pairing_members(pairing_id) == members
+    assert (members.child_ids, members.volunteer_ids) == ((child_id,), (volunteer_id,))
+
+
+def test_an_unknown_pairing_has_no_members(register: CareRegister) -> None:
+    with pytest.raises(NotFound, match="no pairing"):
+        register.pairing_members(uuid4())
+
+
 def test_pairing_an_unapproved_volunteer_records_nothing(register: CareRegister) -> None:
     child_id = register.register_child(actor=STAFF, **child_record())
     volunteer_id = register.apply_to_volunteer(volunteer_form(), actor=STAFF)
