@@ -103,11 +103,12 @@ class Follower:
                 with recorder.datastore.get_connection() as conn:
                     conn.execute(f'LISTEN "{recorder.channel_name}"')
                     while not self._stop.is_set():
-                        for _ in conn.notifies(timeout=1.0, stop_after=1):
-                            self._stop.wait(self.gather)  # let a burst gather
-                            for _ in conn.notifies(timeout=0.0):  # those are in it
-                                pass
-                            self._woken.set()
+                        # Each generator is run to its end: it holds the connection's lock.
+                        if not list(conn.notifies(timeout=1.0, stop_after=1)):
+                            continue
+                        self._stop.wait(self.gather)  # let a burst gather
+                        list(conn.notifies(timeout=0.0))  # those that came meanwhile
+                        self._woken.set()
             except Exception:  # polling goes on; listen again shortly
                 log.warning("lost the notification channel; polling until it is back")
                 with suppress(Exception):

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import lru_cache
 from itertools import pairwise
 
 _ONE_DAY = timedelta(days=1)
@@ -110,6 +111,7 @@ class Period:
     label: str
 
 
+@lru_cache(maxsize=65_536)  # a pure function of its (hashable) arguments, asked very often
 def period_containing(
     kind: PeriodKind, day: date, calendar: SchoolCalendar = DEFAULT_CALENDAR
 ) -> Period:

@@ -63,6 +63,28 @@ def test_on_postgres_a_notification_wakes_the_follower_before_the_next_poll(
 
 @pytest.mark.postgres
 @pytest.mark.parametrize("store", ["postgres"], indirect=False)
+def test_on_postgres_writes_notified_within_the_gather_time_are_applied_in_one_pass(
+        register: CareRegister, runner: ViewRunner) -> None:
+    passes: list[float] = []
+    following = Follower(runner, poll_interval=30, gather=2.0,
+                         on_tick=lambda: passes.append(time.monotonic())).start()
+    try:
+        time.sleep(0.5)  # the first pass has run; the next poll is 30 s away
+        before = len(passes)
+        for _ in range(10):
+            register.register_child(actor=STAFF, **child_record())
+        head = register.recorder.max_notification_id() or 0
+        deadline = time.monotonic() + 10
+        while min(runner.position(view) for view in runner.views) < head:
+            assert time.monotonic() < deadline, "the notified follower did not catch up"
+            time.sleep(0.05)
+        assert len(passes) - before == 1, [round(t - passes[0], 3) for t in passes]
+    finally:
+        following.stop()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("store", ["postgres"], indirect=False)
 def test_when_notifications_stop_the_follower_still_polls(
         register: CareRegister, runner: ViewRunner) -> None:
     import psycopg
