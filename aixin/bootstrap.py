@@ -74,7 +74,7 @@ def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
 
 def build_idempotency_store(settings: Settings) -> IdempotencyStore:
     """Idempotency keys beside the log: a SQLite file, or a PostgreSQL schema."""
-    return IdempotencyStore(_beside_the_log(settings, "idempotency.sqlite3", "api"))
+    return IdempotencyStore(_beside_the_log(settings, "idempotency.sqlite3", "api"), settings.kek)
 
 
 def build_report_store(settings: Settings) -> ReportStore:

@@ -2,21 +2,31 @@
 
 Kept in the service's own database (a SQLite file beside the log, or a PostgreSQL
 schema), so a retry after a restart still replays; keys are kept at least 24 hours.
+
+A stored response is sealed (AES-GCM under a key derived from the key-encryption key, bound
+to its caller and key): it carries children's personal data. Beside it, in clear, only the
+ids it mentions, so that an erasure finds the responses to redact.
 """
 
 from __future__ import annotations
 
+import base64
+import hmac
 import json
+import os
+import re
 import time
 from dataclasses import dataclass
 from typing import Any
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.personal import ERASED
 from projections.beside import TablesBesideTheLog
+from projections.sql import idempotent_ddl
 from projections.store import truncate_wal
 
 KEEP_SECONDS = 48 * 3600  # at least the 24 hours clients are promised
@@ -25,7 +35,11 @@ PENDING_SECONDS = 60  # a claim older than this was left by a process that died
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS idempotency_keys ("
            " owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
            " status INTEGER, body TEXT, headers TEXT, created DOUBLE PRECISION NOT NULL,"
-           " PRIMARY KEY (owner, key))")
+           " mentions TEXT, PRIMARY KEY (owner, key))")
+#: What a sealed body starts with (a body stored before sealing reads as it is).
+_SEALED = "sealed:"
+_NONCE = 12
+_IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
 @dataclass(frozen=True)
@@ -40,8 +54,24 @@ class Stored:
 class IdempotencyStore(TablesBesideTheLog):
     """Claims, completes and looks up keys, per caller."""
 
-    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
+    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, key: bytes) -> None:
         super().__init__(datastore, (_SCHEMA,))
+        self._cipher = AESGCM(hmac.digest(key, b"aixin: stored responses", "sha256"))
+        idempotent_ddl(self._add_mentions)
+
+    def _add_mentions(self) -> None:
+        """A table made before responses were sealed gets its ``mentions`` column."""
+        with self._tx(commit=False) as tx:
+            columns = tx.columns("idempotency_keys")
+        if "mentions" in columns:
+            return
+        try:
+            with self._tx() as tx:
+                tx.execute("ALTER TABLE idempotency_keys ADD COLUMN mentions TEXT")
+        except Exception:  # another process added it first
+            with self._tx(commit=False) as tx:
+                if "mentions" not in tx.columns("idempotency_keys"):
+                    raise
 
     def claim(self, owner: str, key: str, fingerprint: str) -> Stored | None:
         """Claim the key for a first request (None), or return what is stored for it."""
@@ -63,15 +93,18 @@ class IdempotencyStore(TablesBesideTheLog):
                              (owner, key)).one()
         if row is None:
             return None
-        return Stored(row["fingerprint"], row["status"], (row["body"] or "").encode(),
+        body = self._open(owner, key, row["body"] or "")
+        return Stored(row["fingerprint"], row["status"], body.encode(),
                       json.loads(row["headers"] or "{}"), row["created"])
 
     def complete(self, owner: str, key: str, status: int, body: bytes,
                  headers: dict[str, str]) -> None:
+        text = body.decode()
         with self._tx(commit=True) as tx:
-            tx.execute("UPDATE idempotency_keys SET status = ?, body = ?, headers = ?"
-                       " WHERE owner = ? AND key = ?",
-                       (status, body.decode(), json.dumps(headers), owner, key))
+            tx.execute("UPDATE idempotency_keys SET status = ?, body = ?, headers = ?,"
+                       " mentions = ? WHERE owner = ? AND key = ?",
+                       (status, self._seal(owner, key, text), json.dumps(headers),
+                        _mentions(text), owner, key))
 
     def release(self, owner: str, key: str) -> None:
         """Forget a claim whose request failed before recording anything."""
@@ -92,17 +125,39 @@ class IdempotencyStore(TablesBesideTheLog):
         with self._tx(commit=True) as tx:
             if self.engine == "sqlite":  # the old text leaves no copy in the file
                 tx.execute("PRAGMA secure_delete = ON")
-            rows = tx.execute("SELECT owner, key, body FROM idempotency_keys WHERE body LIKE ?",
-                              (f"%{subject_id}%",)).all()
+            rows = tx.execute("SELECT owner, key, body FROM idempotency_keys"
+                              " WHERE mentions LIKE ? OR body LIKE ?",
+                              (f"%,{subject_id},%", f"%{subject_id}%")).all()
             for row in rows:
-                body = redacted_body(row["body"])
-                if body != row["body"]:
+                owner, key = row["owner"], row["key"]
+                stored = self._open(owner, key, row["body"] or "")
+                body = redacted_body(stored)
+                if body != stored or not (row["body"] or "").startswith(_SEALED):
                     tx.execute("UPDATE idempotency_keys SET body = ? WHERE owner = ? AND key = ?",
-                               (body, row["owner"], row["key"]))
+                               (self._seal(owner, key, body), owner, key))
                     changed += 1
         if self.engine == "sqlite":  # nor in the write-ahead log
             truncate_wal(self.datastore)
         return changed
+
+
+    def _seal(self, owner: str, key: str, body: str) -> str:
+        nonce = os.urandom(_NONCE)
+        sealed = self._cipher.encrypt(nonce, body.encode(), f"{owner}\n{key}".encode())
+        return _SEALED + base64.b64encode(nonce + sealed).decode()
+
+    def _open(self, owner: str, key: str, stored: str) -> str:
+        if not stored.startswith(_SEALED):
+            return stored
+        raw = base64.b64decode(stored[len(_SEALED):])
+        return self._cipher.decrypt(raw[:_NONCE], raw[_NONCE:],
+                                    f"{owner}\n{key}".encode()).decode()
+
+
+def _mentions(body: str) -> str:
+    """The ids a response mentions, as ``,id,id,`` (found by ``LIKE '%,id,%'``)."""
+    ids = sorted(set(_IDS.findall(body)))
+    return "," + ",".join(ids) + "," if ids else ""
 
 
 #: The keys under which a response carries a personal text (see ``domain.personal``).

@@ -91,6 +91,39 @@ def test_the_views_hold_no_personal_text_either_even_before_erasure(store: Store
     assert _found_in_the_store(store) == []
 
 
+def test_a_replayable_response_is_kept_sealed_and_replays_as_it_was(store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    idempotency = build_idempotency_store(store.settings)
+    body = f'{{"id": "{child}", "name": "王小花", "id_number": "{ID_NUMBER}"}}'.encode()
+    assert idempotency.claim("admin", "k1", "f") is None
+    idempotency.complete("admin", "k1", 201, body, {})
+
+    replayed = idempotency.get("admin", "k1")
+    assert replayed is not None and (replayed.status, replayed.body) == (201, body)
+    assert build_idempotency_store(store.settings).get("admin", "k1") == replayed  # restart
+    idempotency.close()
+    assert _found_in_the_store(store) == []
+
+
+def test_a_response_table_made_before_sealing_gets_its_column_and_its_rows_still_replay(
+        store: Store) -> None:
+    old = build_idempotency_store(store.settings)
+    with old._tx() as tx:  # the table as it was made before responses were sealed
+        tx.execute("DROP TABLE idempotency_keys")
+        tx.execute("CREATE TABLE idempotency_keys (owner TEXT NOT NULL, key TEXT NOT NULL,"
+                   " fingerprint TEXT NOT NULL, status INTEGER, body TEXT, headers TEXT,"
+                   " created DOUBLE PRECISION NOT NULL, PRIMARY KEY (owner, key))")
+        tx.execute("INSERT INTO idempotency_keys VALUES ('admin', 'k0', 'f', 201, '{}', '{}', 1)")
+    old.close()
+
+    upgraded = build_idempotency_store(store.settings)
+    assert upgraded.get("admin", "k0") is not None
+    assert upgraded.claim("admin", "k1", "f") is None
+    upgraded.complete("admin", "k1", 201, b'{"name": "x"}', {})
+    assert upgraded.get("admin", "k1").body == b'{"name": "x"}'  # type: ignore[union-attr]
+    upgraded.close()
+
+
 def test_after_erasure_no_table_file_or_view_holds_the_childs_personal_data(
         store: Store) -> None:
     child, _, _ = _paired_child(store.register)
