@@ -10,10 +10,8 @@ ids it mentions, so that an erasure finds the responses to redact.
 
 from __future__ import annotations
 
-import base64
 import hmac
 import json
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -24,9 +22,9 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
+from aixin.privacy.keys import open_bytes, seal_bytes
 from domain.personal import ERASED
 from projections.beside import TablesBesideTheLog
-from projections.sql import idempotent_ddl
 from projections.store import truncate_wal
 
 KEEP_SECONDS = 48 * 3600  # at least the 24 hours clients are promised
@@ -38,7 +36,6 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS idempotency_keys ("
            " mentions TEXT, PRIMARY KEY (owner, key))")
 #: What a sealed body starts with (a body stored before sealing reads as it is).
 _SEALED = "sealed:"
-_NONCE = 12
 _IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 
 
@@ -57,7 +54,7 @@ class IdempotencyStore(TablesBesideTheLog):
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, key: bytes) -> None:
         super().__init__(datastore, (_SCHEMA,))
         self._cipher = AESGCM(hmac.digest(key, b"aixin: stored responses", "sha256"))
-        idempotent_ddl(self._add_mentions)
+        self._add_mentions()
 
     def _add_mentions(self) -> None:
         """A table made before responses were sealed gets its ``mentions`` column."""
@@ -140,18 +137,14 @@ class IdempotencyStore(TablesBesideTheLog):
             truncate_wal(self.datastore)
         return changed
 
-
     def _seal(self, owner: str, key: str, body: str) -> str:
-        nonce = os.urandom(_NONCE)
-        sealed = self._cipher.encrypt(nonce, body.encode(), f"{owner}\n{key}".encode())
-        return _SEALED + base64.b64encode(nonce + sealed).decode()
+        return _SEALED + seal_bytes(self._cipher, body.encode(), f"{owner}\n{key}".encode())
 
     def _open(self, owner: str, key: str, stored: str) -> str:
         if not stored.startswith(_SEALED):
             return stored
-        raw = base64.b64decode(stored[len(_SEALED):])
-        return self._cipher.decrypt(raw[:_NONCE], raw[_NONCE:],
-                                    f"{owner}\n{key}".encode()).decode()
+        return open_bytes(self._cipher, stored[len(_SEALED):],
+                          f"{owner}\n{key}".encode()).decode()
 
 
 def _mentions(body: str) -> str:

@@ -18,8 +18,8 @@ import hmac
 import math
 import os
 import time
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from eventsourcing.postgres import PostgresDatastore
@@ -38,6 +38,20 @@ _SCHEMA = (
 _NONCE = 12
 #: What the read models' keys are derived for (key separation from the events' AES-GCM).
 _READ_MODELS = b"aixin: texts kept by read models"
+C = TypeVar("C", AESGCM, AESSIV)
+
+
+def seal_bytes(cipher: AESGCM, data: bytes, bound_to: bytes) -> str:
+    """``data`` sealed with AES-GCM under a fresh nonce, bound to ``bound_to`` (its AAD):
+    base64 of nonce and ciphertext."""
+    nonce = os.urandom(_NONCE)
+    return base64.b64encode(nonce + cipher.encrypt(nonce, data, bound_to)).decode()
+
+
+def open_bytes(cipher: AESGCM, sealed: str, bound_to: bytes) -> bytes:
+    """What :func:`seal_bytes` sealed (InvalidTag if altered or bound to something else)."""
+    raw = base64.b64decode(sealed)
+    return cipher.decrypt(raw[:_NONCE], raw[_NONCE:], bound_to)
 
 
 class KeyStore(TablesBesideTheLog):
@@ -69,25 +83,24 @@ class KeyStore(TablesBesideTheLog):
 
     def cipher(self, key_id: str) -> AESGCM | None:
         """AES-GCM with the data key (made once per key), or None if it was destroyed."""
-        key = self.key(key_id)
-        if key is None:
-            return None
-        cipher = self._ciphers.get(key_id)
-        if cipher is None:
-            cipher = self._ciphers[key_id] = AESGCM(key)
-        return cipher
+        return self._made(key_id, self._ciphers, AESGCM)
 
     def deterministic_cipher(self, key_id: str) -> AESSIV | None:
         """AES-SIV with a key derived from the data key, for texts a read model keeps
         (the same text seals the same way: a rebuilt register equals the original), or
         None if the key was destroyed (or never made)."""
+        return self._made(key_id, self._sivs,
+                          lambda key: AESSIV(hmac.digest(key, _READ_MODELS, "sha512")))
+
+    def _made(self, key_id: str, made: dict[str, C], make: Callable[[bytes], C]) -> C | None:
+        """A cipher on the data key, made once per key and kept with it."""
         key = self.key(key_id)
         if key is None:
             return None
-        siv = self._sivs.get(key_id)
-        if siv is None:
-            siv = self._sivs[key_id] = AESSIV(hmac.digest(key, _READ_MODELS, "sha512"))
-        return siv
+        cipher = made.get(key_id)
+        if cipher is None:
+            cipher = made[key_id] = make(key)
+        return cipher
 
     def _follow_destructions(self) -> None:
         """Forget every key held if a key was destroyed since the last look (at most one
@@ -171,12 +184,10 @@ class KeyStore(TablesBesideTheLog):
     # -- wrapping, SQL --------------------------------------------------------------------
 
     def _wrap(self, key_id: str, key: bytes) -> str:
-        nonce = os.urandom(_NONCE)
-        return base64.b64encode(nonce + self._kek.encrypt(nonce, key, key_id.encode())).decode()
+        return seal_bytes(self._kek, key, key_id.encode())
 
     def _unwrap(self, key_id: str, wrapped: str) -> bytes:
-        raw = base64.b64decode(wrapped)
-        return self._kek.decrypt(raw[:_NONCE], raw[_NONCE:], key_id.encode())
+        return open_bytes(self._kek, wrapped, key_id.encode())
 
     def _remember(self, key_id: str, key: bytes | None) -> None:
         if len(self._cache) > 100_000:
