@@ -13,6 +13,7 @@ from domain.errors import DateInFuture, InvalidRecord
 ROLES = ("admin", "federation", "school", "volunteer", "auditor", "system")
 
 E = TypeVar("E", bound=StrEnum)
+V = TypeVar("V")
 
 _DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
 
@@ -76,3 +77,19 @@ def member_of(enum: type[E], field: str, value: object) -> E:
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
         raise InvalidRecord(field, f"{value!r} is not one of {allowed}") from None
+
+
+class Remembered(dict[str, V]):
+    """Facts kept in memory because they never change once recorded (where a child or a
+    pairing belongs, a pairing's children or members): safe to keep across batches and
+    requests, even after a batch that rolled back, which is applied again the same. At most
+    ``limit`` of them; then the memory starts again (a miss reads the records again)."""
+
+    def __init__(self, limit: int = 200_000) -> None:
+        super().__init__()
+        self.limit = limit
+
+    def __setitem__(self, key: str, value: V) -> None:
+        if len(self) >= self.limit and key not in self:
+            self.clear()
+        super().__setitem__(key, value)

@@ -25,6 +25,7 @@ from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
+from domain.common import Remembered
 from domain.duties import DEFAULT_CALENDAR, SchoolCalendar, evaluate_duties, rules_for
 from domain.events import (
     PAIRING_EVENTS,
@@ -35,7 +36,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from domain.reminders import DueDuty, needs_reminder
-from projections.events import Dispatching, Remembered, csv, handles, iso
+from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
 

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any
 
 from projections.sql import Tx
 
 Handler = Callable[[Any, Any, Tx], None]
-V = TypeVar("V")
 
 
 def handles(*event_classes: type) -> Callable[[Handler], Handler]:
@@ -39,22 +38,6 @@ class Dispatching:
         handler = self._handlers.get(type(event))
         if handler is not None:
             handler(self, event, tx)
-
-
-class Remembered(dict[str, V]):
-    """Facts a view keeps in memory across batches because they never change once recorded
-    (where a child or a pairing belongs, a pairing's children): safe even after a batch that
-    rolled back, which is applied again the same. At most ``limit`` of them; then the memory
-    starts again (a miss reads the view's own tables)."""
-
-    def __init__(self, limit: int = 200_000) -> None:
-        super().__init__()
-        self.limit = limit
-
-    def __setitem__(self, key: str, value: V) -> None:
-        if len(self) >= self.limit and key not in self:
-            self.clear()
-        super().__setitem__(key, value)
 
 
 def iso(day: date | None) -> str | None:

@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import events as domain_events
+from domain.common import Remembered
 from domain.events import (
     ALL_EVENTS,
     BreakGlassGranted,
@@ -44,7 +45,7 @@ from domain.events import (
     ReminderIssued,
 )
 from domain.programme import Programme
-from projections.events import Dispatching, Remembered, handles, iso
+from projections.events import Dispatching, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cached_property
 from uuid import UUID
 
 from domain.application.base import AixinApplication
 from domain.application.views import PairingMembers, PairingView, Recorded
 from domain.children import Child
-from domain.common import Actor
+from domain.common import Actor, Remembered
 from domain.duties.evaluation import DutyStatus, evaluate_duties
 from domain.duties.rules import DUTY_SETS
 from domain.errors import InvalidRecord, PairingEnded
@@ -51,16 +52,16 @@ class PairingsService(AixinApplication):
         """Who the pairing pairs. Members are fixed when a pairing is formed, so they are read
         once and then remembered (at most :data:`MEMBERS_REMEMBERED` pairings per process):
         checking who may act on a pairing costs no read of the store."""
-        remembered: dict[UUID, PairingMembers] = self.__dict__.setdefault(
-            "_pairing_members", {})
-        members = remembered.get(pairing_id)
+        members = self._members.get(str(pairing_id))
         if members is None:
             pairing = self._get(Pairing, pairing_id)
-            if len(remembered) >= MEMBERS_REMEMBERED:
-                remembered.clear()
-            members = remembered[pairing_id] = PairingMembers(pairing.child_ids,
-                                                              pairing.volunteer_ids)
+            members = PairingMembers(pairing.child_ids, pairing.volunteer_ids)
+            self._members[str(pairing_id)] = members
         return members
+
+    @cached_property
+    def _members(self) -> Remembered[PairingMembers]:
+        return Remembered(limit=MEMBERS_REMEMBERED)
 
     def record_contact(self, pairing_id: UUID, *, kind: str, notes: str, actor: Actor,
                        occurred_on: date | None = None, duration_minutes: int | None = None,

@@ -36,6 +36,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from domain.common import Remembered
 from domain.events import (
     CategoriesChanged,
     ChildExited,
@@ -54,7 +55,7 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
-from projections.events import Dispatching, Remembered, csv, handles, iso
+from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
 from projections.sql import Tx
 from projections.timeline import EVENT_TYPES
