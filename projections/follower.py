@@ -7,7 +7,7 @@ cannot be subscribed to, it simply polls.
 
 A notification wakes it ``gather`` seconds later (0.1 by default), with every notification
 that came meanwhile: under a steady stream of writes each pass applies a batch rather than
-an event or two, which costs the views a transaction each (twelve per pass). A write made in
+an event or two, each pass costing every view a transaction of its own. A write made in
 this process (``runner.waker``, read-your-writes) still wakes it at once.
 """
 

@@ -14,6 +14,7 @@ from uuid import UUID
 
 from domain.application.base import PersonalTexts
 from domain.personal import name_parts, query_parts
+from projections.sql import Row
 
 
 class InClear:
@@ -30,6 +31,13 @@ class InClear:
 
     def blind_query(self, part: str) -> list[str]:
         return query_parts(part)
+
+
+def opened(rows: list[Row], texts: PersonalTexts, column: str = "name") -> list[Row]:
+    """``rows`` read from a register with ``column`` opened by ``texts`` (in place)."""
+    for row in rows:
+        row[column] = texts.open_text(row[column])
+    return rows
 
 
 def texts_of(app: Any) -> PersonalTexts:

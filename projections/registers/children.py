@@ -33,6 +33,7 @@ from domain.events import (
 )
 from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
+from projections.personal import opened
 from projections.projection import View
 from projections.sql import Row, Tx
 
@@ -186,10 +187,7 @@ def list_children(tx: Tx, where: ChildFilter, on: date, *, texts: PersonalTexts,
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY child_id LIMIT ?"
-    rows = tx.execute(sql, [iso(on), *params, limit]).all()
-    for row in rows:
-        row["name"] = texts.open_text(row["name"])
-    return rows
+    return opened(tx.execute(sql, [iso(on), *params, limit]).all(), texts)
 
 
 def names_of(tx: Tx, child_ids: Iterable[str], texts: PersonalTexts) -> dict[str, str]:
@@ -199,7 +197,7 @@ def names_of(tx: Tx, child_ids: Iterable[str], texts: PersonalTexts) -> dict[str
         return {}
     rows = tx.execute("SELECT child_id, name FROM reg_children WHERE child_id IN"
                       f" ({', '.join('?' * len(wanted))})", wanted).all()
-    return {row["child_id"]: texts.open_text(row["name"]) for row in rows}
+    return {row["child_id"]: row["name"] for row in opened(rows, texts)}
 
 
 def _conditions(where: ChildFilter, on: date,

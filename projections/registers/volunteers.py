@@ -18,6 +18,7 @@ from domain.events import (
     VolunteerSuspended,
 )
 from projections.events import Dispatching, handles, iso
+from projections.personal import opened
 from projections.projection import View
 from projections.sql import Row, Tx
 
@@ -93,8 +94,5 @@ def list_volunteers(tx: Tx, *, texts: PersonalTexts, status: str | None = None,
         clauses.append("volunteer_id > ?")
         params.append(after)
     where = " WHERE " + " AND ".join(clauses) if clauses else ""
-    rows = tx.execute(f"SELECT * FROM reg_volunteers{where} ORDER BY volunteer_id LIMIT ?",
-                      [*params, limit]).all()
-    for row in rows:
-        row["name"] = texts.open_text(row["name"])
-    return rows
+    return opened(tx.execute(f"SELECT * FROM reg_volunteers{where} ORDER BY volunteer_id"
+                             " LIMIT ?", [*params, limit]).all(), texts)
