@@ -79,14 +79,15 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
                     tracking: Tracking, *, more_to_come: bool = False) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
-        with self.datastore.transaction(commit=True) as cursor, \
-                cursor.connection.pipeline() as pipeline:
-            # Pipeline mode: writes are sent without waiting for each reply, so a batch
-            # costs a few round trips, not one per statement; a read syncs the pipeline.
-            cursor.execute(self._search_path)
-            tx = Tx(cursor, self.engine, deferred=True, sync=pipeline.sync)
-            tx.more_to_come = more_to_come
-            view.apply_all(events, tx)
+        with self.datastore.transaction(commit=True) as cursor:
+            with cursor.connection.pipeline() as pipeline:
+                # Pipeline mode: writes are sent without waiting for each reply, so a batch
+                # costs a few round trips, not one per statement; a read syncs the pipeline.
+                cursor.execute(self._search_path)
+                tx = Tx(cursor, self.engine, deferred=True, sync=pipeline.sync)
+                tx.more_to_come = more_to_come
+                view.apply_all(events, tx)
+            tx.leave_pipeline()  # what is left to send goes by COPY where it can
             tx.flush()
             self._insert_tracking(cursor, tracking)
 

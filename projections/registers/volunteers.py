@@ -48,19 +48,18 @@ class VolunteersRegister(Dispatching, View):
 
     @handles(VolunteerReviewed)
     def _reviewed(self, e: Any, tx: Tx) -> None:
-        row = tx.execute("SELECT levels, reviews FROM reg_volunteers WHERE volunteer_id = ?",
-                         (str(e.originator_id),)).one()
-        assert row is not None
-        reviews = row["reviews"] + 1
-        if e.decision.value == "reject":
-            status, reached = "rejected", None
-        else:
-            status = "approved" if reviews == len(row["levels"].split(",")) else "pending"
-            reached = e.level.value
+        """One more level reviewed: approved once every level of the form has approved,
+        rejected at the first rejection. One UPDATE, no read: a batch of reviews is sent
+        together rather than one round trip each."""
+        rejected = e.decision.value == "reject"
         tx.execute(
-            "UPDATE reg_volunteers SET version = ?, reviews = ?, status = ?, status_on = ?,"
-            " level_reached = COALESCE(?, level_reached) WHERE volunteer_id = ?",
-            (e.originator_version, reviews, status, iso(e.on), reached, str(e.originator_id)))
+            "UPDATE reg_volunteers SET version = ?, reviews = reviews + 1, status = CASE"
+            " WHEN ? = 1 THEN 'rejected'"
+            " WHEN reviews + 1 = LENGTH(levels) - LENGTH(REPLACE(levels, ',', '')) + 1"
+            " THEN 'approved' ELSE 'pending' END,"
+            " status_on = ?, level_reached = COALESCE(?, level_reached) WHERE volunteer_id = ?",
+            (e.originator_version, int(rejected), iso(e.on),
+             None if rejected else e.level.value, str(e.originator_id)))
 
     @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified)
     def _status(self, e: Any, tx: Tx) -> None:

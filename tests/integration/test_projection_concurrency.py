@@ -72,8 +72,10 @@ def contact(register: CareRegister, pairing: Any, day: int) -> int:
     raise AssertionError("a contact was refused fifty times")
 
 
-def write_a_village(register: CareRegister, writer: int, shared: list[Any]) -> int:
-    """Children, a volunteer, their pairings and contacts, some on pairings everyone shares."""
+def write_a_village(register: CareRegister, writer: int, shared: list[Any],
+                    halfway: Callable[[], object] = lambda: None) -> int:
+    """Children, a volunteer, their pairings and contacts, some on pairings everyone shares;
+    ``halfway`` is called half-way through the contacts."""
     children = [register.register_child(actor=STAFF, **child_record(name=f"孩子{writer}-{n}"))
                 for n in range(3)]
     volunteer = approved_volunteer(register, f"志愿者{writer}")
@@ -82,6 +84,8 @@ def write_a_village(register: CareRegister, writer: int, shared: list[Any]) -> i
                                       actor=STAFF) for child in children]
     refused = 0
     for day in range(36):
+        if day == 18:
+            halfway()
         if day % 4 == writer % 4:
             refused += contact(register, shared[day % len(shared)], day)
         else:
@@ -147,16 +151,25 @@ def test_sixteen_writers_and_slow_commits_leave_no_gap_and_no_duplicate(
 
     def write(writer: int) -> None:
         try:
-            refused.append(write_a_village(writers[writer], writer, shared))
+            # half-way, until the follower has committed a batch of theirs: it follows
+            # while they write, whatever this machine's speed
+            refused.append(write_a_village(writers[writer], writer, shared,
+                                           halfway=lambda: progressed.wait(60)))
         except BaseException as error:
             failures.append(error)
 
     followed: list[int] = []  # the ledger's position after each pass while they write
-    writing = threading.Event()
-    follower = Follower(runner, poll_interval=0.02, on_tick=lambda: writing.is_set() and (
-        followed.append(runner.position(Ledger)))).start()
+    writing, progressed = threading.Event(), threading.Event()
+
+    def tick() -> None:
+        if writing.is_set():
+            followed.append(runner.position(Ledger))
+            if followed[-1] > before:
+                progressed.set()
+
+    before = register.recorder.max_notification_id()
+    follower = Follower(runner, poll_interval=0.02, on_tick=tick).start()
     try:
-        before = register.recorder.max_notification_id()
         assert runner.wait_for(before, timeout=60)  # following, its tables made
         threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
         writing.set()
