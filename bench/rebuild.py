@@ -43,6 +43,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from eventsourcing.persistence import Tracking
 
 from aixin.bootstrap import build_register, build_view_store
+from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.children import Child, Parent
@@ -359,10 +360,14 @@ def main() -> None:
     parser.add_argument("--batch-sizes", default="1,100,500,2000")
     parser.add_argument("--lag-seconds", type=float, default=30,
                         help="how long the steady write load runs while lag is sampled")
+    parser.add_argument("--processes", default="2",
+                        help="rebuild all views shared among this many processes too "
+                             "(comma-separated counts; aixin projections rebuild --processes)")
     parser.add_argument("--write-rate", type=float, default=100,
                         help="contacts recorded per second during the lag measurement")
     args = parser.parse_args()
     sizes = [int(size) for size in args.batch_sizes.split(",")]
+    args.processes = [int(count) for count in args.processes.split(",") if count]
     per_view_rate: dict[str, float] = {}
 
     schema = f"bench_rebuild_{uuid.uuid4().hex[:8]}"
@@ -425,10 +430,26 @@ def main() -> None:
         print(f"{'one pass, all views, batch ' + str(max(sizes)):<32}{together:>10,.0f}"
               f"{together / baseline:>11.1f}×{together / ceiling:>10.2f}"
               f"{duration(MILLION / together):>15}")
+        shared_rates = {}
+        for processes in args.processes:
+            started = time.perf_counter()
+            rebuild_in_processes(settings.model_copy(update={"projections_batch_size": max(sizes)}),
+                                 ALL_VIEWS, processes)
+            shared_rates[processes] = rate = total / (time.perf_counter() - started)
+            print(f"{f'all views, {processes} processes (start-up too)':<32}{rate:>10,.0f}"
+                  f"{rate / baseline:>11.1f}×{rate / ceiling:>10.2f}"
+                  f"{duration(MILLION / rate):>15}")
+        again = total / plain_read(register)
+        print(f"ceiling   measured again after the rebuilds: {again:,.0f} events/s "
+              f"(first {ceiling:,.0f}; this machine's rates drift between runs)")
+        ceiling = (ceiling + again) / 2
+        best = max([together, *shared_rates.values()])
         print(f"\ntarget (issue 3): rebuild at least half the plain read rate: "
-              f"ceiling {ceiling:,.0f} events/s, half {ceiling / 2:,.0f}; "
-              f"all views in one pass {together:,.0f} = {together / ceiling:.2f} of it "
-              f"({'met' if together >= ceiling / 2 else 'NOT met'})")
+              f"ceiling (mean of both reads) {ceiling:,.0f} events/s, half {ceiling / 2:,.0f}; "
+              f"all views in one pass {together:,.0f} = {together / ceiling:.2f} of it, "
+              + "".join(f"in {n} processes {rate:,.0f} = {rate / ceiling:.2f}, "
+                        for n, rate in shared_rates.items())
+              + f"({'met' if best >= ceiling / 2 else 'NOT met'})")
         slowest = min(per_view_rate.items(), key=lambda item: item[1])
         print(f"                  each view alone (its own read of the log): slowest "
               f"{slowest[0]} {slowest[1]:,.0f} = {slowest[1] / ceiling:.2f} of the ceiling "

@@ -28,6 +28,11 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
+    #: What rebuilding the view costs, next to the others (1: about what decoding the log
+    #: costs): how ``aixin projections rebuild --processes`` shares views out. Measured by
+    #: ``bench/rebuild.py`` ("per view").
+    rebuild_cost: ClassVar[int] = 1
+
     #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
     texts: PersonalTexts = InClear()
 

@@ -87,9 +87,10 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
                 tx = Tx(cursor, self.engine, deferred=True, sync=pipeline.sync)
                 tx.more_to_come = more_to_come
                 view.apply_all(events, tx)
-            tx.leave_pipeline()  # what is left to send goes by COPY where it can
+                tx.flush(until_copy=True)
+                self._insert_tracking(cursor, tracking)
+            tx.leave_pipeline()  # long runs of rows, if any, go by COPY
             tx.flush()
-            self._insert_tracking(cursor, tracking)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

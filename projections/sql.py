@@ -95,16 +95,21 @@ class Tx:
             if not self._deferred:
                 self.flush()
 
-    def flush(self) -> None:
+    def flush(self, *, until_copy: bool = False) -> None:
         """Send the writes held back, in order (the recorders call it before committing).
 
-        A run of the same plain ``INSERT ... VALUES (...)`` goes as multi-row INSERTs;
-        any other run as one ``executemany``.
+        A run of the same plain ``INSERT ... VALUES (...)`` goes as multi-row INSERTs, or
+        on PostgreSQL outside pipeline mode, if long, as one COPY; any other run as one
+        ``executemany``. ``until_copy``: stop before the first run that would go as a COPY
+        once out of pipeline mode, and keep it and what follows for the next flush.
         """
         pending, self._pending = self._pending, []
-        for statement, rows in pending:
+        for index, (statement, rows) in enumerate(pending):
             if not rows:
                 continue
+            if until_copy and self._copyable(statement, rows):
+                self._pending = pending[index:]
+                break
             if isinstance(statement, _Values):
                 head, _, tail = statement.partition("{rows}")
                 self._multi_row(head, tail, rows)
@@ -127,15 +132,16 @@ class Tx:
         INSERTs for the server and the client alike (a rebuild writes a row per event into
         the timeline, the report's facts and the hash chain). False if it does not apply.
         """
-        if self.engine != "postgres" or self._sync is not None or len(rows) < _COPY_FROM:
+        if self._sync is not None or not self._copyable(statement, rows):
             return False
-        copy = _copy_of(statement)
-        if copy is None:
-            return False
-        with self._cursor.copy(copy) as stream:
+        with self._cursor.copy(_copy_of(statement)) as stream:
             for row in rows:
                 stream.write_row(row)
         return True
+
+    def _copyable(self, statement: str, rows: list[tuple[Any, ...]]) -> bool:
+        return (self.engine == "postgres" and len(rows) >= _COPY_FROM
+                and _copy_of(statement) is not None)
 
     def _multi_row(self, head: str, tail: str, rows: list[tuple[Any, ...]]) -> None:
         """``head`` + the rows' placeholders + ``tail``, as few statements as the databases'

@@ -85,6 +85,7 @@ class ReportFacts(Dispatching, View):
     """Every event that moves a figure of the quarterly report, with both of its dates."""
 
     name = "report_facts"
+    rebuild_cost = 3
     tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers")
     schema = (
         "CREATE TABLE IF NOT EXISTS rf_facts ("

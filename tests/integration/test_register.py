@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import date
 from uuid import uuid4
 
@@ -20,6 +21,9 @@ from tests.builders import (
     child_record,
     volunteer_form,
 )
+
+#: Volunteers of one pairing recording contacts at the same moment, and how many each.
+WRITERS, CONTACTS_EACH = 8, 5
 
 
 def test_a_registered_child_reads_back_with_derived_status(register: CareRegister) -> None:
@@ -57,6 +61,49 @@ def test_a_pairing_records_contacts_and_ends(register: CareRegister) -> None:
     pairing = register.get_pairing(pairing_id)
     assert (pairing.status, len(pairing.contacts), pairing.contacts[0].kind) == (
         "ended", 1, "home_visit")
+
+
+def test_contacts_recorded_at_the_same_moment_are_all_recorded(
+        register: CareRegister) -> None:
+    """Volunteers of one pairing recording at once, none with If-Match: a contact depends on
+    nothing its recorder read, so a concurrent one is no reason to refuse it."""
+    pairing_id = register.form_pairing(
+        child_ids=[register.register_child(actor=STAFF, **child_record())],
+        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    start = threading.Barrier(WRITERS)
+    failures: list[BaseException] = []
+
+    def write(writer: int) -> None:
+        start.wait()
+        for n in range(CONTACTS_EACH):
+            try:
+                register.record_contact(pairing_id, kind="phone", notes=f"{writer}-{n}",
+                                        actor=MOTHER, occurred_on=date(2026, 4, 3))
+            except BaseException as error:
+                failures.append(error)
+
+    threads = [threading.Thread(target=write, args=(n,)) for n in range(WRITERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    assert len(register.get_pairing(pairing_id).contacts) == WRITERS * CONTACTS_EACH
+
+
+def test_a_contact_with_a_stale_if_match_is_refused_and_records_nothing(
+        register: CareRegister) -> None:
+    pairing_id = register.form_pairing(
+        child_ids=[register.register_child(actor=STAFF, **child_record())],
+        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    first = register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
+                                    occurred_on=date(2026, 4, 3))
+    with pytest.raises(StaleVersion, match=f"version {first.version}, not 1"):
+        register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
+                                occurred_on=date(2026, 4, 4), expected_version=1)
+    assert len(register.get_pairing(pairing_id).contacts) == 1
 
 
 def test_a_pairings_members_are_those_it_was_formed_with_and_stay_so(
