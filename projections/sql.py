@@ -231,6 +231,8 @@ def _is_write(statement: str) -> bool:
 
 
 def _as_dict(row: Any, cursor: Any) -> Row:
+    if type(row) is dict:  # psycopg's dict rows: a new dict for each row already
+        return row
     if isinstance(row, Mapping):
         return dict(row)
     if hasattr(row, "keys"):
