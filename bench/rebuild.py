@@ -156,6 +156,21 @@ def plain_read(register: CareRegister, page: int = 2000) -> float:
     return time.perf_counter() - started
 
 
+def server_cpu() -> float | None:
+    """CPU seconds used so far by this machine's PostgreSQL processes (Linux's /proc), or
+    None where it cannot be read."""
+    total, found = 0, False
+    for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
+        if not entry.name.isdigit():
+            continue
+        with contextlib.suppress(OSError):
+            stat = (entry / "stat").read_text()
+            if "(postgres)" in stat:
+                fields = stat.rsplit(")", 1)[1].split()
+                total, found = total + int(fields[11]) + int(fields[12]), True
+    return total / os.sysconf("SC_CLK_TCK") if found else None
+
+
 def one_event_per_transaction(runner: ViewRunner, view: type[View], limit: int) -> float:
     """Seconds for the library's path: read, then ``process_event`` one at a time."""
     recorder = runner.store.recorder(view, SCRATCH)
@@ -424,12 +439,20 @@ def main() -> None:
             print("    per view: " + ", ".join(
                 f"{name} {count / seconds:,.0f}" for name, seconds in timings.items()))
         runner = ViewRunner(register, views, ALL_VIEWS, batch_size=max(sizes))
-        started = time.perf_counter()
+        cpu, server, started = time.process_time(), server_cpu(), time.perf_counter()
         runner.rebuild_together()
-        together = total / (time.perf_counter() - started)
+        took = time.perf_counter() - started
+        cpu, server_after = time.process_time() - cpu, server_cpu()
+        together = total / took
         print(f"{'one pass, all views, batch ' + str(max(sizes)):<32}{together:>10,.0f}"
               f"{together / baseline:>11.1f}×{together / ceiling:>10.2f}"
               f"{duration(MILLION / together):>15}")
+        spent = "" if server is None or server_after is None else (
+            f", PostgreSQL {server_after - server:.1f} s "
+            f"({(server_after - server) / total * 1e6:.0f} µs/event)")
+        print(f"    where the time went: {took:.1f} s; CPU of this process {cpu:.1f} s "
+              f"({cpu / total * 1e6:.0f} µs/event){spent}; the plain read takes "
+              f"{1e6 / ceiling:.0f} µs/event")
         shared_rates = {}
         for processes in args.processes:
             started = time.perf_counter()
