@@ -6,15 +6,15 @@ it). With cores to spare, the views are shared out among processes by what each 
 rebuild (``View.rebuild_cost``); each process reads the log for its share and rebuilds it
 exactly as one process would (``ViewRunner.rebuild_together``: a new generation, put in
 service when caught up, the one in service answering meanwhile). A process that fails
-leaves the views it was rebuilding as they were in service; the others finish theirs.
+before its views are caught up leaves them as they were in service; the others finish
+theirs.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-import queue
 from collections.abc import Callable, Sequence
-from typing import Any
+from multiprocessing.connection import Connection, wait
 
 from aixin.settings import Settings
 from projections.projection import View
@@ -44,39 +44,50 @@ def rebuild_in_processes(settings: Settings, views: Sequence[type[View]], proces
     if len(groups) == 1:
         return _rebuild(settings, groups[0], progress)
     context = multiprocessing.get_context("spawn")  # nothing of this process's connections
-    messages: Any = context.Queue()
-    workers = [context.Process(target=_rebuild_share, daemon=True,
-                               args=(settings, [view.name for view in group], index, messages),
-                               name=f"rebuild-{index}")
-               for index, group in enumerate(groups)]
-    for worker in workers:
-        worker.start()
-    read: dict[int, int] = dict.fromkeys(range(len(groups)), 0)
-    totals: dict[int, int | None] = dict.fromkeys(range(len(groups)))
+    readers: list[Connection] = []
+    writers: list[Connection] = []
+    workers = []
+    for index, group in enumerate(groups):
+        reader, writer = context.Pipe(duplex=False)  # one each: a killed one blocks no other
+        workers.append(context.Process(
+            target=_rebuild_share, daemon=True, name=f"rebuild-{index}",
+            args=(settings, [view.name for view in group], writer)))
+        readers.append(reader)
+        writers.append(writer)
+    read = [0] * len(groups)
+    totals: list[int | None] = [None] * len(groups)
     applied: dict[int, int] = {}
     failures: dict[int, str] = {}
-    gone: set[int] = set()  # ended without a word, as of the last wait for one
-    while len(applied) + len(failures) < len(groups):
-        try:
-            kind, index, *rest = messages.get(timeout=1)
-        except queue.Empty:
-            # A process that ended found silent twice, a second apart (its last words may
-            # still be on their way when it is first seen ended), died without telling.
-            for index in gone - set(applied) - set(failures):
-                failures[index] = f"ended with exit code {workers[index].exitcode}"
-            gone = {index for index, worker in enumerate(workers) if not worker.is_alive()}
-            continue
-        if kind == "read":
-            read[index], totals[index] = rest
-            if progress is not None:
-                known = [total for total in totals.values() if total is not None]
-                progress(min(read.values()), max(known) if known else None)
-        elif kind == "done":
-            applied[index] = rest[0]
-        else:
-            failures[index] = rest[0]
-    for worker in workers:
-        worker.join()
+    try:
+        for worker, writer in zip(workers, writers, strict=True):
+            worker.start()
+            writer.close()  # the child's now: its end of file is the child's end
+        listening = set(range(len(groups)))
+        while listening:
+            for ready in wait([readers[index] for index in listening]):
+                index = readers.index(ready)  # type: ignore[arg-type]
+                try:
+                    kind, *rest = readers[index].recv()
+                except EOFError:  # it ended: what it said came before
+                    listening.discard(index)
+                    workers[index].join()
+                    if index not in applied and index not in failures:
+                        failures[index] = f"ended with exit code {workers[index].exitcode}"
+                    continue
+                if kind == "read":
+                    read[index], totals[index] = rest
+                    if progress is not None:
+                        known = [total for total in totals if total is not None]
+                        progress(min(read), max(known) if known else None)
+                elif kind == "done":
+                    applied[index] = rest[0]
+                else:
+                    failures[index] = rest[0]
+    finally:
+        for worker in workers:
+            if worker.is_alive():  # interrupted here: the others stop too
+                worker.terminate()
+            worker.join()
     if failures:
         raise RuntimeError("; ".join(
             f"rebuilding {', '.join(view.name for view in groups[index])} failed: {why}"
@@ -96,14 +107,15 @@ def _rebuild(settings: Settings, views: Sequence[type[View]], progress: Progress
         register.close()
 
 
-def _rebuild_share(settings: Settings, names: list[str], index: int, messages: Any) -> None:
-    """One process's share (run in the child process)."""
+def _rebuild_share(settings: Settings, names: list[str], parent: Connection) -> None:
+    """One process's share (run in the child process), told to the parent as it goes."""
     from projections.catalog import BY_NAME
 
     try:
         applied = _rebuild(settings, [BY_NAME[name] for name in names],
-                           lambda done, total: messages.put(("read", index, done, total)))
+                           lambda done, total: parent.send(("read", done, total)))
     except BaseException as error:  # told to the parent, which raises it
-        messages.put(("failed", index, f"{type(error).__name__}: {error}"))
+        parent.send(("failed", f"{type(error).__name__}: {error}"))
         raise
-    messages.put(("done", index, applied))
+    parent.send(("done", applied))
+    parent.close()

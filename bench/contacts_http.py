@@ -222,7 +222,7 @@ def main() -> None:
         for clients in (1, 8, 16):
             rate, p50, p99, errors = run(url, token, [str(i) for i in ids[:-16]], clients,
                                          args.seconds)
-            ceiling = ceilings[1 if clients == 1 else 8]
+            ceiling = ceilings[clients]  # the library with as many writers as clients
             print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
                   f"{rate / ceiling:>17.2f}")
             if clients == 8:

@@ -126,6 +126,21 @@ class Tx:
         if pending and self._sync is not None:
             self._sync()
 
+    def flush_copying(self) -> None:
+        """Send what is held back, outside pipeline mode (``leave_pipeline``): each long run
+        of plain INSERTs as one COPY, each stretch of other writes between them in pipeline
+        mode again (one round trip for the stretch, not one per statement)."""
+        while self._pending:
+            statement, rows = self._pending[0]
+            if self._copyable(statement, rows):
+                del self._pending[0]
+                self._copy(statement, rows)
+                continue
+            with self._cursor.connection.pipeline() as pipeline:
+                self._sync = pipeline.sync
+                self.flush(until_copy=True)
+            self._sync = None
+
     def _copies(self, statement: str, rows: list[tuple[Any, ...]]) -> bool:
         """Send a run of a plain ``INSERT INTO t (a, b) VALUES (...)`` as PostgreSQL's
         ``COPY t (a, b) FROM STDIN``, outside pipeline mode: several times cheaper than
@@ -134,14 +149,22 @@ class Tx:
         """
         if self._sync is not None or not self._copyable(statement, rows):
             return False
+        self._copy(statement, rows)
+        return True
+
+    def _copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
         with self._cursor.copy(_copy_of(statement)) as stream:
             for row in rows:
                 stream.write_row(row)
-        return True
 
     def _copyable(self, statement: str, rows: list[tuple[Any, ...]]) -> bool:
+        """A long run of a plain INSERT whose values COPY takes exactly as INSERT would:
+        text, whole numbers, bytes and NULLs (COPY converts a value by its Python type, not
+        by its column's: a float into an INTEGER column, a bool or a datetime into TEXT,
+        would be refused or written otherwise)."""
         return (self.engine == "postgres" and len(rows) >= _COPY_FROM
-                and _copy_of(statement) is not None)
+                and _copy_of(statement) is not None
+                and all(type(value) in _COPY_TYPES for row in rows for value in row))
 
     def _multi_row(self, head: str, tail: str, rows: list[tuple[Any, ...]]) -> None:
         """``head`` + the rows' placeholders + ``tail``, as few statements as the databases'
@@ -189,6 +212,8 @@ _PLAIN_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\S+)\s*(\([^)]*\))\s*VALUES\s*
                            r"\((?:\s*%s\s*,)*\s*%s\s*\)\s*$", re.IGNORECASE)
 #: Rows below which a COPY is not worth its round trip.
 _COPY_FROM = 16
+#: Python types whose values COPY writes to a column as INSERT does (``bool`` excluded).
+_COPY_TYPES = frozenset({str, int, bytes, type(None)})
 
 
 @lru_cache(maxsize=256)

@@ -149,12 +149,15 @@ def test_sixteen_writers_and_slow_commits_leave_no_gap_and_no_duplicate(
     refused: list[int] = []
     failures: list[BaseException] = []
 
+    def follower_moved() -> None:
+        assert progressed.wait(60), "the follower committed nothing while they wrote"
+
     def write(writer: int) -> None:
         try:
             # half-way, until the follower has committed a batch of theirs: it follows
             # while they write, whatever this machine's speed
             refused.append(write_a_village(writers[writer], writer, shared,
-                                           halfway=lambda: progressed.wait(60)))
+                                           halfway=follower_moved))
         except BaseException as error:
             failures.append(error)
 

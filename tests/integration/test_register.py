@@ -92,6 +92,48 @@ def test_contacts_recorded_at_the_same_moment_are_all_recorded(
     assert len(register.get_pairing(pairing_id).contacts) == WRITERS * CONTACTS_EACH
 
 
+def clash_once(register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The register's next save meets another writer's change (as when two volunteers save
+    at the same instant); the saves after it go through. Returns the saves tried."""
+    tried: list[int] = []
+    commit = register._commit
+
+    def commit_after_a_clash(*aggregates: object) -> None:
+        tried.append(len(tried) + 1)
+        if len(tried) == 1:
+            raise StaleVersion("the record was changed by someone else at the same time")
+        commit(*aggregates)
+
+    monkeypatch.setattr(register, "_commit", commit_after_a_clash)
+    return tried
+
+
+def test_a_contact_whose_save_clashes_is_recorded_on_a_second_try(
+        register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> None:
+    pairing_id = register.form_pairing(
+        child_ids=[register.register_child(actor=STAFF, **child_record())],
+        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    tried = clash_once(register, monkeypatch)
+    register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
+                            occurred_on=date(2026, 4, 3))
+    assert (tried, len(register.get_pairing(pairing_id).contacts)) == ([1, 2], 1)
+
+
+def test_a_contact_with_if_match_whose_save_clashes_is_refused(
+        register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> None:
+    pairing_id = register.form_pairing(
+        child_ids=[register.register_child(actor=STAFF, **child_record())],
+        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    version = register.get_pairing(pairing_id).version
+    tried = clash_once(register, monkeypatch)
+    with pytest.raises(StaleVersion, match="changed by someone else"):
+        register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
+                                occurred_on=date(2026, 4, 3), expected_version=version)
+    assert (tried, len(register.get_pairing(pairing_id).contacts)) == ([1], 0)
+
+
 def test_a_contact_with_a_stale_if_match_is_refused_and_records_nothing(
         register: CareRegister) -> None:
     pairing_id = register.form_pairing(
