@@ -157,8 +157,8 @@ def plain_read(register: CareRegister, page: int = 2000) -> float:
 
 
 def server_cpu() -> float | None:
-    """CPU seconds used so far by this machine's PostgreSQL processes (Linux's /proc), or
-    None where it cannot be read."""
+    """CPU seconds used so far by this machine's PostgreSQL processes, those ended included
+    (Linux's /proc), or None where it cannot be read."""
     total, found = 0, False
     for entry in Path("/proc").iterdir() if Path("/proc").is_dir() else ():
         if not entry.name.isdigit():
@@ -167,7 +167,10 @@ def server_cpu() -> float | None:
             stat = (entry / "stat").read_text()
             if "(postgres)" in stat:
                 fields = stat.rsplit(")", 1)[1].split()
-                total, found = total + int(fields[11]) + int(fields[12]), True
+                # its own time, and that of its ended children (the postmaster reaps the
+                # backends of connections closed meanwhile)
+                total += sum(int(fields[i]) for i in (11, 12, 13, 14))
+                found = True
     return total / os.sysconf("SC_CLK_TCK") if found else None
 
 
