@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
-from uuid import uuid4
+from uuid import UUID, uuid4
 
 import pytest
 
@@ -24,6 +24,14 @@ from tests.builders import (
 
 #: Volunteers of one pairing recording contacts at the same moment, and how many each.
 WRITERS, CONTACTS_EACH = 8, 5
+
+
+def a_pairing(register: CareRegister) -> UUID:
+    """A child paired with an approved volunteer from 10 March."""
+    return register.form_pairing(
+        child_ids=[register.register_child(actor=STAFF, **child_record())],
+        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
+        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
 
 
 def test_a_registered_child_reads_back_with_derived_status(register: CareRegister) -> None:
@@ -67,10 +75,7 @@ def test_contacts_recorded_at_the_same_moment_are_all_recorded(
         register: CareRegister) -> None:
     """Volunteers of one pairing recording at once, none with If-Match: a contact depends on
     nothing its recorder read, so a concurrent one is no reason to refuse it."""
-    pairing_id = register.form_pairing(
-        child_ids=[register.register_child(actor=STAFF, **child_record())],
-        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
-        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    pairing_id = a_pairing(register)
     start = threading.Barrier(WRITERS)
     failures: list[BaseException] = []
 
@@ -110,10 +115,7 @@ def clash_once(register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> list[
 
 def test_a_contact_whose_save_clashes_is_recorded_on_a_second_try(
         register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> None:
-    pairing_id = register.form_pairing(
-        child_ids=[register.register_child(actor=STAFF, **child_record())],
-        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
-        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    pairing_id = a_pairing(register)
     tried = clash_once(register, monkeypatch)
     register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
                             occurred_on=date(2026, 4, 3))
@@ -122,10 +124,7 @@ def test_a_contact_whose_save_clashes_is_recorded_on_a_second_try(
 
 def test_a_contact_with_if_match_whose_save_clashes_is_refused(
         register: CareRegister, monkeypatch: pytest.MonkeyPatch) -> None:
-    pairing_id = register.form_pairing(
-        child_ids=[register.register_child(actor=STAFF, **child_record())],
-        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
-        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    pairing_id = a_pairing(register)
     version = register.get_pairing(pairing_id).version
     tried = clash_once(register, monkeypatch)
     with pytest.raises(StaleVersion, match="changed by someone else"):
@@ -136,10 +135,7 @@ def test_a_contact_with_if_match_whose_save_clashes_is_refused(
 
 def test_a_contact_with_a_stale_if_match_is_refused_and_records_nothing(
         register: CareRegister) -> None:
-    pairing_id = register.form_pairing(
-        child_ids=[register.register_child(actor=STAFF, **child_record())],
-        volunteer_ids=[approved_volunteer(register)],  # type: ignore[list-item]
-        principle="nearby", starts_on=date(2026, 3, 10), actor=STAFF)
+    pairing_id = a_pairing(register)
     first = register.record_contact(pairing_id, kind="phone", notes="", actor=MOTHER,
                                     occurred_on=date(2026, 4, 3))
     with pytest.raises(StaleVersion, match=f"version {first.version}, not 1"):
