@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import tempfile
+import threading
+import time
 import uuid
 from pathlib import Path
 from typing import ClassVar
@@ -26,6 +28,7 @@ class OurStore(TestCase):
     store: ClassVar[str]
 
     def setUp(self) -> None:
+        self._threads_before = set(threading.enumerate())
         self._tmp = tempfile.TemporaryDirectory()
         self._schema = ""
         values: dict[str, object] = {"store": self.store, "data_dir": Path(self._tmp.name)}
@@ -46,6 +49,13 @@ class OurStore(TestCase):
         super().setUp()
 
     def tearDown(self) -> None:
+        # Some of the library's cases stop their reader threads without waiting for them
+        # (``test_concurrent_no_conflicts``); one still inside a SQLite call when the store
+        # is closed can crash the interpreter (a segmentation fault seen in CI).
+        deadline = time.monotonic() + 10
+        for thread in set(threading.enumerate()) - self._threads_before:
+            if thread is not threading.current_thread():
+                thread.join(timeout=max(0.0, deadline - time.monotonic()))
         super().tearDown()
         os.environ.clear()
         os.environ.update(self._saved_environ)
