@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+import time
 from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
@@ -25,7 +27,7 @@ A = TypeVar("A", bound=Aggregate)
 R = TypeVar("R")
 
 #: Times a change is tried again on a fresh read when a concurrent writer got there first.
-RACES = 5
+RACES = 30
 
 Clock = Callable[[], date]
 
@@ -149,15 +151,18 @@ class AixinApplication(Application[UUID]):
         return aggregate
 
     def _change_racing(self, cls: type[A], aggregate_id: UUID, command: Callable[[A], R], *,
-                       refused: type[DomainError]) -> tuple[bool, R | None]:
+                       refused: type[DomainError] | tuple[()] = ()) -> tuple[bool, R | None]:
         """Run ``command`` on the latest aggregate and record it, reading again when another
-        writer recorded something first (for the system's own, idempotent commands).
+        writer recorded something first (for commands that do not depend on what the caller
+        last read: the system's own, idempotent ones, and a volunteer's contact).
 
         Returns (True, what the command returned), or (False, None) if the aggregate's
         rules refuse it with ``refused`` (already settled): nothing is recorded then.
-        StaleVersion if it kept changing for :data:`RACES` tries.
+        Between tries, a pause that grows and differs between writers, so that writers of
+        the same aggregate do not clash again. StaleVersion if it kept changing for
+        :data:`RACES` tries.
         """
-        for _ in range(RACES):
+        for attempt in range(RACES):
             aggregate = self._get(cls, aggregate_id)
             try:
                 result = command(aggregate)
@@ -166,7 +171,9 @@ class AixinApplication(Application[UUID]):
             try:
                 self._commit(aggregate)
             except StaleVersion:
-                continue  # someone recorded something meanwhile: look again
+                if attempt < RACES - 1:  # someone recorded something meanwhile: look again
+                    time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
+                continue
             return True, result
         raise StaleVersion(f"{cls.__name__.lower()} {aggregate_id} kept changing; "
                            "nothing was recorded")

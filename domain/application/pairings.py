@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Sequence
 from datetime import date
 from functools import cached_property
@@ -15,15 +13,12 @@ from domain.children import Child
 from domain.common import Actor, Remembered
 from domain.duties.evaluation import DutyStatus, evaluate_duties
 from domain.duties.rules import DUTY_SETS
-from domain.errors import InvalidRecord, PairingEnded, StaleVersion
+from domain.errors import InvalidRecord, PairingEnded
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
 
 #: Pairings whose members one process remembers (see ``pairing_members``).
 MEMBERS_REMEMBERED = 100_000
-#: Tries to record a contact (without If-Match) while other contacts of the same pairing
-#: are being recorded at the same moment.
-CONTACT_RACES = 30
 
 
 class PairingsService(AixinApplication):
@@ -78,23 +73,20 @@ class PairingsService(AixinApplication):
         of the pairing at the same moment is no reason to refuse it: the pairing is read
         again and the contact checked and recorded on the latest version. With it, a
         pairing changed since is refused (StaleVersion), as for every command."""
-        for attempt in range(1 if expected_version is not None else CONTACT_RACES):
-            pairing = self._get(Pairing, pairing_id, expected_version)
-            contact_id = pairing.record_contact(
+        def record(pairing: Pairing) -> Recorded:  # the version its new event gives it
+            return Recorded(pairing.record_contact(
                 kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
                 today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
-                duration_minutes=duration_minutes, items=items)
-            try:
-                self._commit(pairing)
-            except StaleVersion:
-                if expected_version is not None or attempt == CONTACT_RACES - 1:
-                    raise
-                # another contact came first: read the pairing again, after a pause that
-                # grows and differs between writers, so that they do not clash again
-                time.sleep(random.uniform(0, 0.002 * (attempt + 1)))
-                continue
-            return Recorded(contact_id, pairing.version)
-        raise AssertionError("unreachable: the last attempt returns or raises")
+                duration_minutes=duration_minutes, items=items), pairing.version)
+
+        if expected_version is not None:
+            pairing = self._get(Pairing, pairing_id, expected_version)
+            recorded = record(pairing)
+            self._commit(pairing)
+            return recorded
+        _, raced = self._change_racing(Pairing, pairing_id, record)
+        assert raced is not None  # nothing is refused as settled: recorded, or raised
+        return raced
 
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> int:
