@@ -89,8 +89,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
                 view.apply_all(events, tx)
                 tx.flush(until_copy=True)
                 self._insert_tracking(cursor, tracking)
-            tx.leave_pipeline()
-            tx.flush_copying()  # long runs of rows, if any, go by COPY
+            tx.flush_copying()  # out of pipeline mode: long runs of rows, if any, by COPY
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

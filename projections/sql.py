@@ -39,11 +39,6 @@ class Tx:
         self._sync = sync
         self._raw: Any = None
 
-    def leave_pipeline(self) -> None:
-        """Say the connection has left pipeline mode (where PostgreSQL's COPY cannot run):
-        a run of plain INSERTs flushed from now on goes as one COPY."""
-        self._sync = None
-
     def _sql(self, sql: str) -> str:
         return sql.replace("?", "%s") if self.engine == "postgres" else sql
 
@@ -127,9 +122,11 @@ class Tx:
             self._sync()
 
     def flush_copying(self) -> None:
-        """Send what is held back, outside pipeline mode (``leave_pipeline``): each long run
-        of plain INSERTs as one COPY, each stretch of other writes between them in pipeline
-        mode again (one round trip for the stretch, not one per statement)."""
+        """Send what is held back once the connection has left pipeline mode (where COPY
+        cannot run): each long run of plain INSERTs as one COPY, each stretch of other writes
+        between them in pipeline mode again (one round trip for the stretch, not one per
+        statement)."""
+        self._sync = None
         while self._pending:
             statement, rows = self._pending[0]
             if self._copyable(statement, rows):
@@ -208,8 +205,6 @@ _DO_NOTHING = re.compile(r"^\s+ON\s+CONFLICT\s*(\([^)]*\))?\s*DO\s+NOTHING\s*$",
                          re.IGNORECASE)
 
 
-_PLAIN_INSERT = re.compile(r"^\s*INSERT\s+INTO\s+(\S+)\s*(\([^)]*\))\s*VALUES\s*"
-                           r"\((?:\s*%s\s*,)*\s*%s\s*\)\s*$", re.IGNORECASE)
 #: Rows below which a COPY is not worth its round trip.
 _COPY_FROM = 16
 #: Python types whose values COPY writes to a column as INSERT does (``bool`` excluded).
@@ -220,10 +215,14 @@ _COPY_TYPES = frozenset({str, int, bytes, type(None)})
 def _copy_of(statement: str) -> str | None:
     """``COPY t (a, b) FROM STDIN`` for a plain ``INSERT INTO t (a, b) VALUES (%s, %s)``
     (no ``ON CONFLICT``: a COPY cannot skip or update a row), else None."""
-    if isinstance(statement, (_Distinct, _Values)):
+    found = _INSERT_VALUES.match(statement)
+    if found is None or found.group(3):
         return None
-    found = _PLAIN_INSERT.match(statement)
-    return None if found is None else f"COPY {found.group(1)} {found.group(2)} FROM STDIN"
+    return _INTO.sub("COPY ", _VALUES_AT_END.sub(" FROM STDIN", found.group(1)), count=1)
+
+
+_INTO = re.compile(r"^\s*INSERT\s+INTO\s+", re.IGNORECASE)
+_VALUES_AT_END = re.compile(r"\s*VALUES\s*$", re.IGNORECASE)
 
 
 class _Distinct(str):
