@@ -52,7 +52,7 @@ class DutyView(Dispatching, View):
     """Where each duty of each pairing stands (履职情况), with the reason in words."""
 
     name = "duties"
-    rebuild_cost = 3
+    rebuild_cost = 6
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
               "duty_contacts", "duty_status", "duty_pending")
     schema = (

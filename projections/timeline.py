@@ -91,7 +91,7 @@ class ChildTimeline(Dispatching, View):
     """Every event about each child, in log order (the auditors' 督导 trail)."""
 
     name = "timeline"
-    rebuild_cost = 3
+    rebuild_cost = 4
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children")
     schema = (
         # The primary key (child_id, position) is the index on child_id, in timeline order.

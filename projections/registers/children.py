@@ -42,6 +42,7 @@ class ChildrenRegister(Dispatching, View):
     """Children on the register, filterable by region, school, category, status, pairing."""
 
     name = "children"
+    rebuild_cost = 2
     tables = ("reg_children", "reg_child_names", "reg_child_pairings")
     schema = (
         "CREATE TABLE IF NOT EXISTS reg_children ("

@@ -15,7 +15,7 @@ class PairingsRegister(Dispatching, View):
     """Pairings with their children, volunteers, contact counts and last contact."""
 
     name = "pairings"
-    rebuild_cost = 2
+    rebuild_cost = 4
     _tally: dict[str, _Tally]  # the batch's contacts, per pairing
     tables = ("reg_pairings", "reg_pairing_members")
     schema = (
