@@ -199,7 +199,11 @@ def rebuild(name: Annotated[str, typer.Argument(
     views = ALL_VIEWS if name == "all" else (BY_NAME[name],)
     with progress_bar(f"重建 {name}") as progress:
         applied = rebuild_in_processes(settings, views, processes, progress=progress)
-    lag = build_runner(settings, build_register(settings)).lag()
+    register = build_register(settings)
+    runner = build_runner(settings, register)
+    lag = runner.lag()
+    runner.store.close()
+    register.close()
     typer.echo(f"rebuilt {name}: {applied} events applied; lag "
                + ", ".join(f"{view.name} {lag[view.name]}" for view in views))
 

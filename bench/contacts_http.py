@@ -11,8 +11,9 @@ throwaway schema, runs `aixin serve` (API, ``--web-workers`` processes) and `aix
 as real processes. The clients are `wrk` (a C load generator; `apt-get install wrk`), so the
 load generator takes little of the machine's two cores, or Python threads with httpx
 (``--client python``). Each request records a contact on one of 2,000 pairings, chosen at
-random, so concurrent requests rarely contend for the same pairing; any that do are refused
-(409) and counted as errors.
+random, so concurrent requests rarely contend for the same pairing; one that does is recorded
+on the pairing's latest version (the register reads it again). Any response other than 2xx
+is counted as an error.
 """
 
 from __future__ import annotations
