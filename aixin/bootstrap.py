@@ -69,7 +69,8 @@ def build_view_store(settings: Settings) -> ViewStore:
 
 def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
     return ViewRunner(register, build_view_store(settings), ALL_VIEWS,
-                      batch_size=settings.projections_batch_size)
+                      batch_size=settings.projections_batch_size,
+                      rebuild_batch_size=settings.projections_rebuild_batch_size)
 
 
 def build_idempotency_store(settings: Settings) -> IdempotencyStore:

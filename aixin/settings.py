@@ -44,6 +44,9 @@ class Settings(BaseSettings):
     #: Seconds a notified projector waits for more writes before a pass (PostgreSQL).
     projections_gather: float = Field(default=0.1, ge=0, le=5)
     projections_batch_size: int = Field(default=500, ge=1)
+    #: Events per transaction while a view is rebuilt from zero: a batch touches each pairing
+    #: once whatever its size, so larger batches change each pairing's rows fewer times.
+    projections_rebuild_batch_size: int = Field(default=10_000, ge=1)
 
     redis_url: str | None = None  # the Celery broker and result backend in production
     redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis

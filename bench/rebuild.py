@@ -12,7 +12,7 @@ all in the same run:
 and prints each rate next to the baseline and the ceiling, with the time a rebuild of
 1,000,000 events would take at that rate.
 
-    .venv/bin/python bench/rebuild.py [N] [--single 10000] [--batch-sizes 1,100,500,2000]
+    .venv/bin/python bench/rebuild.py [N] [--single 10000] [--batch-sizes 1,500,2000,10000]
 
 Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db test).
 """
@@ -31,7 +31,7 @@ import threading
 import time
 import uuid
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -199,6 +199,50 @@ def batched_first(runner: ViewRunner, view: type[View], limit: int) -> float:
     elapsed = time.perf_counter() - started
     runner.store.drop(view.name, SCRATCH)
     return elapsed
+
+
+@dataclass
+class TimedRunner(ViewRunner):
+    """A ``ViewRunner`` noting the CPU of this process each view's batches take (applying
+    them and sending their writes), by view name."""
+
+    spent: dict[str, float] = field(default_factory=dict)
+
+    def _target(self, view: type[View], recorder: Any) -> Any:
+        target = super()._target(view, recorder)
+        apply = target.apply
+
+        def timed(*args: Any, **kwargs: Any) -> int:
+            started = time.process_time()
+            try:
+                return apply(*args, **kwargs)
+            finally:
+                self.spent[view.name] = (self.spent.get(view.name, 0.0)
+                                         + time.process_time() - started)
+
+        target.apply = timed  # type: ignore[method-assign]
+        return target
+
+
+def cpu_bound(cpu: float, server: float | None, views_cpu: dict[str, float], total: int,
+              ceiling: float) -> None:
+    """What the one pass spent per event, and the most that spending allows on this
+    machine's cores however the views were shared out among processes."""
+    per_event = {name: spent / total * 1e6 for name, spent in views_cpu.items()}
+    reading = cpu / total * 1e6 - sum(per_event.values())
+    print(f"    CPU of this process per event: reading and decoding the log {reading:.0f} µs, "
+          f"the views {sum(per_event.values()):.0f} µs ("
+          + ", ".join(f"{name} {spent:.1f}" for name, spent in
+                      sorted(per_event.items(), key=lambda item: -item[1])) + ")")
+    if server is None:
+        return
+    cores = len(os.sched_getaffinity(0))
+    spent = (cpu + server) / total * 1e6
+    bound = cores * 1e6 / spent
+    print(f"    this pass's CPU, PostgreSQL's included, is {spent:.0f} µs/event: on this "
+          f"machine's {cores} cores it allows at most {bound:,.0f} events/s = "
+          f"{bound / ceiling:.2f} of the ceiling, however the views were shared out among "
+          "processes (each of which reads and decodes the log again)")
 
 
 def rebuild(runner: ViewRunner, view: type[View]) -> float:
@@ -375,7 +419,8 @@ def main() -> None:
     parser.add_argument("events", nargs="?", type=int, default=100_000)
     parser.add_argument("--single", type=int, default=10_000,
                         help="events for the one-event-per-transaction baseline")
-    parser.add_argument("--batch-sizes", default="1,100,500,2000")
+    parser.add_argument("--batch-sizes", default="1,500,2000,10000",
+                        help="the largest is also the one-pass and the processes' batch")
     parser.add_argument("--lag-seconds", type=float, default=30,
                         help="how long the steady write load runs while lag is sampled")
     parser.add_argument("--processes", default="2",
@@ -427,7 +472,8 @@ def main() -> None:
         print(f"{'batched ViewRunner':<32}{'events/s':>10}{'× baseline':>12}"
               f"{'÷ ceiling':>11}{'1,000,000 in':>15}")
         for size in sizes:
-            runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size)
+            runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size,
+                                rebuild_batch_size=size)
             if size == 1:
                 what, count = f"batch 1, catch_up first {single:,}", single
                 timings = {view.name: batched_first(runner, view, single) for view in ALL_VIEWS}
@@ -441,7 +487,8 @@ def main() -> None:
                   f"{duration(MILLION / rate):>15}")
             print("    per view: " + ", ".join(
                 f"{name} {count / seconds:,.0f}" for name, seconds in timings.items()))
-        runner = ViewRunner(register, views, ALL_VIEWS, batch_size=max(sizes))
+        runner = TimedRunner(register, views, ALL_VIEWS, batch_size=max(sizes),
+                             rebuild_batch_size=max(sizes))
         cpu, server, started = time.process_time(), server_cpu(), time.perf_counter()
         runner.rebuild_together()
         took = time.perf_counter() - started
@@ -456,11 +503,14 @@ def main() -> None:
         print(f"    where the time went: {took:.1f} s; CPU of this process {cpu:.1f} s "
               f"({cpu / total * 1e6:.0f} µs/event){spent}; the plain read takes "
               f"{1e6 / ceiling:.0f} µs/event")
+        cpu_bound(cpu, None if server is None or server_after is None else server_after - server,
+                  runner.spent, total, ceiling)
         shared_rates = {}
         for processes in args.processes:
             started = time.perf_counter()
-            rebuild_in_processes(settings.model_copy(update={"projections_batch_size": max(sizes)}),
-                                 ALL_VIEWS, processes)
+            rebuild_in_processes(settings.model_copy(update={
+                "projections_batch_size": max(sizes),
+                "projections_rebuild_batch_size": max(sizes)}), ALL_VIEWS, processes)
             shared_rates[processes] = rate = total / (time.perf_counter() - started)
             print(f"{f'all views, {processes} processes (start-up too)':<32}{rate:>10,.0f}"
                   f"{rate / baseline:>11.1f}×{rate / ceiling:>10.2f}"

@@ -31,6 +31,8 @@ class TablesBesideTheLog:
         with self._tx() as tx:
             for statement in statements:
                 tx.execute(statement)
+            if self.engine == "postgres":
+                _widen_real_columns(tx)
 
     @contextmanager
     def _tx(self, *, commit: bool = True) -> Iterator[Tx]:
@@ -41,3 +43,17 @@ class TablesBesideTheLog:
 
     def close(self) -> None:
         self.datastore.close()
+
+
+def _widen_real_columns(tx: Tx) -> None:
+    """Widen to ``DOUBLE PRECISION`` any ``REAL`` column left by a store made before these
+    tables' times were kept as doubles: PostgreSQL's ``REAL`` is a 4-byte float, which rounds
+    a Unix time to 128 seconds (a claim in flight could look a minute old; two destructions of
+    keys a minute apart, like one). No table here declares a ``REAL`` column, so any found
+    is such a leftover; the statement is a no-op once done."""
+    for row in tx.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema = current_schema() AND data_type = 'real'"
+            " ORDER BY table_name, column_name").all():
+        tx.execute(f'ALTER TABLE "{row["table_name"]}" ALTER COLUMN "{row["column_name"]}"'
+                   " TYPE DOUBLE PRECISION")

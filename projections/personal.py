@@ -26,6 +26,9 @@ class InClear:
     def open_text(self, kept: str) -> str:
         return kept
 
+    def hold_keys(self) -> None:
+        """No keys to hold."""
+
     def blind_tokens(self, text: str) -> list[str]:
         return name_parts(text)
 

@@ -33,6 +33,10 @@ class ViewRunner:
     store: ViewStore
     views: Sequence[type[View]]
     batch_size: int = BATCH_SIZE
+    #: Events per transaction while rebuilding from zero (None: ``batch_size``). A view
+    #: folds a batch's contacts into one change per pairing, and a batch of the log touches
+    #: most active pairings whatever its size: the larger the batch, the fewer changes.
+    rebuild_batch_size: int | None = None
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
     waker: Callable[[], None] | None = None
     _made: threading.local = field(default_factory=threading.local, init=False, repr=False,
@@ -55,13 +59,16 @@ class ViewRunner:
     def catch_up_together(self, views: Sequence[type[View]], *,
                           generation: int | None = None, limit: int | None = None,
                           generations: Mapping[str, int] | None = None,
-                          progress: Callable[[int, int | None], None] | None = None) -> int:
+                          progress: Callable[[int, int | None], None] | None = None,
+                          batch_size: int | None = None) -> int:
         """Catch several views up reading the log once: each batch of the log is read and
         decoded once, then applied to each view that has not seen it, in that view's own
         transaction with its position. Returns the events applied, summed over the views.
         ``generations`` names each view's generation where it is not ``generation``;
-        ``progress`` is told after each batch how many events of how many were read.
+        ``progress`` is told after each batch how many events of how many were read;
+        ``batch_size`` is the events per batch where it is not the runner's.
         """
+        batch_size = batch_size or self.batch_size
         chosen = generations or {}
         targets = [self._target(view, self.store.recorder(view, chosen.get(view.name,
                                                                           generation)))
@@ -72,7 +79,7 @@ class ViewRunner:
         head = self.app.recorder.max_notification_id() or 0
         read = applied = 0
         while limit is None or read < limit:
-            size = self.batch_size if limit is None else min(self.batch_size, limit - read)
+            size = batch_size if limit is None else min(batch_size, limit - read)
             notifications = self.app.recorder.select_notifications(
                 start=position, limit=size, inclusive_of_start=False)
             if not notifications:
@@ -150,12 +157,13 @@ class ViewRunner:
         generation is dropped.
         """
         views = list(self.views if views is None else views)
+        self.texts.hold_keys()  # every record's texts are about to be opened
         old = {view.name: self.store.current_generation(view.name) for view in views}
         new = {name: generation + 1 for name, generation in old.items()}
         for view in views:
             self.store.drop(view.name, new[view.name])  # a rebuild that died half-way
         applied = self.catch_up_together(views, generations=new,  # one read of the log
-                                         progress=progress)
+                                         progress=progress, batch_size=self.rebuild_batch_size)
         for view in views:
             self.store.promote(view.name, new[view.name])
         applied += self.catch_up_together(views)

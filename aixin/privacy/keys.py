@@ -36,6 +36,8 @@ _SCHEMA = (
     "CREATE INDEX IF NOT EXISTS data_keys_destroyed ON data_keys (destroyed)",
 )
 _NONCE = 12
+#: Data keys held in memory at most (a county's log has a few tens of thousands).
+_HELD = 100_000
 #: What the read models' keys are derived for (key separation from the events' AES-GCM).
 _READ_MODELS = b"aixin: texts kept by read models"
 C = TypeVar("C", AESGCM, AESSIV)
@@ -80,6 +82,23 @@ class KeyStore(TablesBesideTheLog):
         key = self._unwrap(key_id, row["wrapped"]) if row["wrapped"] else None
         self._remember(key_id, key)
         return key
+
+    def hold_all(self) -> int:
+        """Read every data key at once (the latest made, up to as many as are held) and hold
+        it: a rebuild reads the whole log and opens every record's texts, so one read of
+        the keys, not one per record. A destroyed key is held as destroyed; one destroyed
+        afterwards is let go as any held key is (``cache_seconds``). Returns how many."""
+        self._follow_destructions()
+        with self._tx(commit=False) as tx:
+            rows = tx.execute("SELECT key_id, wrapped FROM data_keys ORDER BY created DESC"
+                              " LIMIT ?", (_HELD,)).all()
+        if len(self._cache) + len(rows) > _HELD:
+            self._clear()
+        for row in rows:
+            if row["key_id"] not in self._cache:
+                self._cache[row["key_id"]] = (self._unwrap(row["key_id"], row["wrapped"])
+                                              if row["wrapped"] else None)
+        return len(rows)
 
     def cipher(self, key_id: str) -> AESGCM | None:
         """AES-GCM with the data key (made once per key), or None if it was destroyed."""
@@ -190,7 +209,7 @@ class KeyStore(TablesBesideTheLog):
         return open_bytes(self._kek, wrapped, key_id.encode())
 
     def _remember(self, key_id: str, key: bytes | None) -> None:
-        if len(self._cache) > 100_000:
+        if len(self._cache) > _HELD:
             self._clear()
         self._cache[key_id] = key
 

@@ -54,6 +54,11 @@ class PersonalTexts(Protocol):
         """The text kept by :meth:`seal_text`, or ``[已删除]`` once its key is destroyed."""
         ...
 
+    def hold_keys(self) -> None:
+        """Read every subject's key at once and hold it: a rebuild is about to read the
+        whole log (one read of the keys, not one per record)."""
+        ...
+
     def blind_tokens(self, text: str) -> list[str]:
         """The blind index entries of every short part of ``text`` (kept beside it)."""
         ...

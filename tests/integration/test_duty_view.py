@@ -238,3 +238,15 @@ def test_a_rebuild_tells_its_progress_up_to_the_head_of_the_log(
     runner.rebuild_together([DutyView], progress=lambda *seen: told.append(seen))
     assert len(told) > 1
     assert told[-1] == (head, head)
+
+
+def test_a_rebuild_reads_the_log_in_batches_of_its_own_size(
+        register: CareRegister, runner: ViewRunner) -> None:
+    for _ in range(3):
+        paired(register, starts_on=date(2026, 4, 1))
+    head = register.recorder.max_notification_id()
+    assert head is not None
+    told: list[tuple[int, int | None]] = []
+    runner.batch_size, runner.rebuild_batch_size = 4, 10
+    runner.rebuild_together([DutyView], progress=lambda *seen: told.append(seen))
+    assert [done for done, _ in told] == [*range(10, head, 10), head]

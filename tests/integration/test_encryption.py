@@ -233,3 +233,41 @@ def test_a_key_is_read_from_the_table_once_while_none_is_destroyed(store: Store)
     time.sleep(0.1)
     assert keys.key("k-2") == made  # no destruction since: the key held is still good
     keys.close()
+
+
+def test_all_keys_are_held_after_one_read_and_open_the_log_without_another(
+        store: Store) -> None:
+    _paired_child(store.register)
+    store.register.register_child(actor=STAFF, **child_record(name="李小明"))
+    settings = store.settings.model_copy(update={"data_key_cache_seconds": 600})
+    elsewhere = build_register(settings, clock=lambda: TODAY)  # another process, nothing held
+    keys = elsewhere.personal_data.keys  # type: ignore[union-attr]
+    reads = 0
+    opened = keys._tx
+
+    def counted(*args: object, **kwargs: object) -> object:
+        nonlocal reads
+        reads += 1
+        return opened(*args, **kwargs)
+
+    elsewhere.personal_data.hold_keys()  # type: ignore[union-attr]
+    keys._tx = counted  # type: ignore[method-assign]
+    texts = [str(event.__dict__) for event in _whole_log(elsewhere)]
+    assert reads == 0
+    assert any("李小明" in text for text in texts) and any("王小花" in text for text in texts)
+    elsewhere.close()
+
+
+def test_a_destroyed_key_is_held_as_destroyed(store: Store) -> None:
+    child, _, _ = _paired_child(store.register)
+    store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+    elsewhere = build_register(store.settings, clock=lambda: TODAY)
+    elsewhere.personal_data.hold_keys()  # type: ignore[union-attr]
+    texts = " ".join(str(event.__dict__) for event in _whole_log(elsewhere))
+    assert "王小花" not in texts and ERASED in texts
+    elsewhere.close()
+
+
+def _whole_log(register: CareRegister) -> list[object]:
+    return [register.mapper.to_domain_event(n)
+            for n in register.recorder.select_notifications(start=1, limit=1000)]

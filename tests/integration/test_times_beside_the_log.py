@@ -10,10 +10,12 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
+import psycopg
 import pytest
 
 from aixin.bootstrap import build_idempotency_store, build_key_store
 from aixin.settings import Settings
+from tests.conftest import postgres_params
 
 pytestmark = pytest.mark.timeout(120)
 
@@ -54,3 +56,30 @@ def test_each_of_two_erasures_in_another_process_is_followed(settings: Settings)
     assert here.key("k-2") is None
     here.close()
     there.close()
+
+
+@pytest.mark.postgres
+def test_times_kept_as_real_by_an_older_store_are_widened_at_start(
+        make_settings: Callable[..., Settings]) -> None:
+    settings = make_settings("postgres", data_key_cache_seconds=0.1)
+    build_key_store(settings).close()
+    build_idempotency_store(settings).close()
+    with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+        for schema, table, column in OLDER_REAL_COLUMNS:
+            conn.execute(f'ALTER TABLE "{settings.postgres_schema}_{schema}".{table}'
+                         f" ALTER COLUMN {column} TYPE REAL")
+    keys, replies = build_key_store(settings), build_idempotency_store(settings)
+    with psycopg.connect(**postgres_params()) as conn:
+        types = {(schema, table, column): conn.execute(
+            "SELECT data_type FROM information_schema.columns WHERE table_schema = %s"
+            " AND table_name = %s AND column_name = %s",
+            (f"{settings.postgres_schema}_{schema}", table, column)).fetchone()
+            for schema, table, column in OLDER_REAL_COLUMNS}
+    assert set(types.values()) == {("double precision",)}, types
+    keys.close()
+    replies.close()
+
+
+#: (schema suffix, table, column) of the times an older store kept as REAL.
+OLDER_REAL_COLUMNS = (("keys", "data_keys", "created"), ("keys", "data_keys", "destroyed"),
+                      ("api", "idempotency_keys", "created"))
