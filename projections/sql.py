@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import time
+from itertools import chain
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
 from typing import Any, Literal
@@ -161,7 +162,7 @@ class Tx:
         would be refused or written otherwise)."""
         return (self.engine == "postgres" and len(rows) >= _COPY_FROM
                 and _copy_of(statement) is not None
-                and all(type(value) in _COPY_TYPES for row in rows for value in row))
+                and _COPY_TYPES.issuperset(map(type, chain.from_iterable(rows))))
 
     def _multi_row(self, head: str, tail: str, rows: list[tuple[Any, ...]]) -> None:
         """``head`` + the rows' placeholders + ``tail``, as few statements as the databases'
