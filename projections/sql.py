@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import time
-from itertools import chain
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from functools import lru_cache
+from itertools import chain
 from typing import Any, Literal
 
 import psycopg
