@@ -225,7 +225,7 @@ class TimedRunner(ViewRunner):
 
 
 def cpu_bound(cpu: float, server: float | None, views_cpu: dict[str, float], total: int,
-              ceiling: float) -> None:
+              ceiling: float) -> float | None:
     """What the one pass spent per event, and the most that spending allows on this
     machine's cores however the views were shared out among processes."""
     per_event = {name: spent / total * 1e6 for name, spent in views_cpu.items()}
@@ -235,7 +235,7 @@ def cpu_bound(cpu: float, server: float | None, views_cpu: dict[str, float], tot
           + ", ".join(f"{name} {spent:.1f}" for name, spent in
                       sorted(per_event.items(), key=lambda item: -item[1])) + ")")
     if server is None:
-        return
+        return None
     cores = len(os.sched_getaffinity(0))
     spent = (cpu + server) / total * 1e6
     bound = cores * 1e6 / spent
@@ -243,6 +243,7 @@ def cpu_bound(cpu: float, server: float | None, views_cpu: dict[str, float], tot
           f"machine's {cores} cores it allows at most {bound:,.0f} events/s = "
           f"{bound / ceiling:.2f} of the ceiling, however the views were shared out among "
           "processes (each of which reads and decodes the log again)")
+    return bound
 
 
 def rebuild(runner: ViewRunner, view: type[View]) -> float:
@@ -503,8 +504,8 @@ def main() -> None:
         print(f"    where the time went: {took:.1f} s; CPU of this process {cpu:.1f} s "
               f"({cpu / total * 1e6:.0f} µs/event){spent}; the plain read takes "
               f"{1e6 / ceiling:.0f} µs/event")
-        cpu_bound(cpu, None if server is None or server_after is None else server_after - server,
-                  runner.spent, total, ceiling)
+        used = None if server is None or server_after is None else server_after - server
+        bound = cpu_bound(cpu, used, runner.spent, total, ceiling)
         shared_rates = {}
         for processes in args.processes:
             started = time.perf_counter()
@@ -526,6 +527,9 @@ def main() -> None:
               + "".join(f"in {n} processes {rate:,.0f} = {rate / ceiling:.2f}, "
                         for n, rate in shared_rates.items())
               + f"({'met' if best >= ceiling / 2 else 'NOT met'})")
+        if bound is not None:
+            print(f"                  the one pass's CPU bound on this machine: {bound:,.0f} "
+                  f"events/s = {bound / ceiling:.2f} of the mean ceiling")
         slowest = min(per_view_rate.items(), key=lambda item: item[1])
         print(f"                  each view alone (its own read of the log): slowest "
               f"{slowest[0]} {slowest[1]:,.0f} = {slowest[1] / ceiling:.2f} of the ceiling "
