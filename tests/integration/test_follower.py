@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -69,18 +69,24 @@ def test_on_postgres_writes_notified_within_the_gather_time_are_applied_in_one_p
     following = Follower(runner, poll_interval=30, gather=2.0,
                          on_tick=lambda: passes.append(time.monotonic())).start()
     try:
-        time.sleep(0.5)  # the first pass has run; the next poll is 30 s away
+        _until(lambda: len(passes) >= 1, "the first pass")  # the next poll is 30 s away
         before = len(passes)
         for _ in range(10):
             register.register_child(actor=STAFF, **child_record())
         head = register.recorder.max_notification_id() or 0
-        deadline = time.monotonic() + 10
-        while min(runner.position(view) for view in runner.views) < head:
-            assert time.monotonic() < deadline, "the notified follower did not catch up"
-            time.sleep(0.05)
+        _until(lambda: min(runner.position(view) for view in runner.views) >= head,
+               "the notified follower catching up")
+        _until(lambda: len(passes) > before, "the end of the pass that caught up")
         assert len(passes) - before == 1, [round(t - passes[0], 3) for t in passes]
     finally:
         following.stop()
+
+
+def _until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
+        time.sleep(0.05)
 
 
 @pytest.mark.postgres
