@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,6 +12,7 @@ from projections.follower import Follower
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.runner import ViewRunner
 from tests.builders import STAFF, TODAY, child_record
+from tests.waiting import wait_until
 
 
 @pytest.fixture
@@ -69,24 +70,18 @@ def test_on_postgres_writes_notified_within_the_gather_time_are_applied_in_one_p
     following = Follower(runner, poll_interval=30, gather=2.0,
                          on_tick=lambda: passes.append(time.monotonic())).start()
     try:
-        _until(lambda: len(passes) >= 1, "the first pass")  # the next poll is 30 s away
+        wait_until(lambda: len(passes) >= 1, 10, "the first pass", every=0.05)  # next poll: 30 s
         before = len(passes)
         for _ in range(10):
             register.register_child(actor=STAFF, **child_record())
         head = register.recorder.max_notification_id() or 0
-        _until(lambda: min(runner.position(view) for view in runner.views) >= head,
-               "the notified follower catching up")
-        _until(lambda: len(passes) > before, "the end of the pass that caught up")
+        wait_until(lambda: min(runner.position(view) for view in runner.views) >= head, 10,
+                   "the notified follower catching up", every=0.05)
+        wait_until(lambda: len(passes) > before, 10, "the end of the pass that caught up",
+                   every=0.05)
         assert len(passes) - before == 1, [round(t - passes[0], 3) for t in passes]
     finally:
         following.stop()
-
-
-def _until(condition: Callable[[], bool], what: str, timeout: float = 10) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"waited {timeout} s for {what}"
-        time.sleep(0.05)
 
 
 @pytest.mark.postgres

@@ -4,8 +4,6 @@ what should be, and worker processes with the test's own settings."""
 from __future__ import annotations
 
 import subprocess
-import time
-from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 from uuid import UUID
@@ -93,14 +91,6 @@ class Record:
 
     def close(self) -> None:
         self.register.close()
-
-
-def wait_until(check: Callable[[], bool], within: float, what: str,
-               every: float = 0.2) -> None:
-    deadline = time.monotonic() + within
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(every)
 
 
 class WorkerSets:

@@ -19,8 +19,8 @@ import redis
 
 from aixin.settings import Settings
 from tests.e2e.server import free_port, running
+from tests.waiting import wait_until
 from tests.workers.conftest import Workers, settings_env
-from tests.workers.reminders_support import wait_until
 
 ADMIN_PASSWORD = "admin-password-for-broker-tests"
 

@@ -26,7 +26,8 @@ from domain.duties import FIVE_ONES
 from domain.reminders import DeliveryState
 from tests.e2e.server import free_port
 from tests.security.servers import Inbox
-from tests.workers.reminders_support import Record, WorkerSets, county, wait_until
+from tests.waiting import wait_until
+from tests.workers.reminders_support import Record, WorkerSets, county
 from workers.app import create_celery
 
 PHONE = "13700000004"  # the volunteers' phone in tests.builders
