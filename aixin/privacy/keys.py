@@ -79,9 +79,7 @@ class KeyStore(TablesBesideTheLog):
             row = tx.execute("SELECT wrapped FROM data_keys WHERE key_id = ?", (key_id,)).one()
         if row is None:  # not made yet: nothing to remember
             return None
-        key = self._unwrap(key_id, row["wrapped"]) if row["wrapped"] else None
-        self._remember(key_id, key)
-        return key
+        return self._remember(key_id, row["wrapped"])
 
     def hold_all(self) -> int:
         """Read every data key at once (the latest made, up to as many as are held) and hold
@@ -92,12 +90,9 @@ class KeyStore(TablesBesideTheLog):
         with self._tx(commit=False) as tx:
             rows = tx.execute("SELECT key_id, wrapped FROM data_keys ORDER BY created DESC"
                               " LIMIT ?", (_HELD,)).all()
-        if len(self._cache) + len(rows) > _HELD:
-            self._clear()
         for row in rows:
             if row["key_id"] not in self._cache:
-                self._cache[row["key_id"]] = (self._unwrap(row["key_id"], row["wrapped"])
-                                              if row["wrapped"] else None)
+                self._remember(row["key_id"], row["wrapped"])
         return len(rows)
 
     def cipher(self, key_id: str) -> AESGCM | None:
@@ -208,10 +203,12 @@ class KeyStore(TablesBesideTheLog):
     def _unwrap(self, key_id: str, wrapped: str) -> bytes:
         return open_bytes(self._kek, wrapped, key_id.encode())
 
-    def _remember(self, key_id: str, key: bytes | None) -> None:
+    def _remember(self, key_id: str, wrapped: str | None) -> bytes | None:
+        """Hold the key as stored (wrapped, or None once destroyed), unwrapped."""
         if len(self._cache) > _HELD:
             self._clear()
-        self._cache[key_id] = key
+        key = self._cache[key_id] = self._unwrap(key_id, wrapped) if wrapped else None
+        return key
 
     def _forget(self, key_id: str) -> None:
         self._cache.pop(key_id, None)

@@ -239,21 +239,11 @@ def test_all_keys_are_held_after_one_read_and_open_the_log_without_another(
         store: Store) -> None:
     _paired_child(store.register)
     store.register.register_child(actor=STAFF, **child_record(name="李小明"))
-    settings = store.settings.model_copy(update={"data_key_cache_seconds": 600})
-    elsewhere = build_register(settings, clock=lambda: TODAY)  # another process, nothing held
-    keys = elsewhere.personal_data.keys  # type: ignore[union-attr]
-    reads = 0
-    opened = keys._tx
-
-    def counted(*args: object, **kwargs: object) -> object:
-        nonlocal reads
-        reads += 1
-        return opened(*args, **kwargs)
-
+    elsewhere = _another_process(store)
     elsewhere.personal_data.hold_keys()  # type: ignore[union-attr]
-    keys._tx = counted  # type: ignore[method-assign]
+    reads = _count_key_reads(elsewhere)
     texts = [str(event.__dict__) for event in _whole_log(elsewhere)]
-    assert reads == 0
+    assert reads() == 0
     assert any("李小明" in text for text in texts) and any("王小花" in text for text in texts)
     elsewhere.close()
 
@@ -261,11 +251,32 @@ def test_all_keys_are_held_after_one_read_and_open_the_log_without_another(
 def test_a_destroyed_key_is_held_as_destroyed(store: Store) -> None:
     child, _, _ = _paired_child(store.register)
     store.register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
-    elsewhere = build_register(store.settings, clock=lambda: TODAY)
+    elsewhere = _another_process(store)
     elsewhere.personal_data.hold_keys()  # type: ignore[union-attr]
+    reads = _count_key_reads(elsewhere)
     texts = " ".join(str(event.__dict__) for event in _whole_log(elsewhere))
     assert "王小花" not in texts and ERASED in texts
+    assert reads() == 0  # held as destroyed, not read again
     elsewhere.close()
+
+
+def _another_process(store: Store) -> CareRegister:
+    """A register as another process has it: no key held yet (nor let go for 10 minutes)."""
+    settings = store.settings.model_copy(update={"data_key_cache_seconds": 600})
+    return build_register(settings, clock=lambda: TODAY)
+
+
+def _count_key_reads(register: CareRegister) -> Callable[[], int]:
+    """From now on, count the transactions ``register``'s key store opens."""
+    keys = register.personal_data.keys  # type: ignore[union-attr]
+    opened, reads = keys._tx, [0]
+
+    def counted(*args: object, **kwargs: object) -> object:
+        reads[0] += 1
+        return opened(*args, **kwargs)
+
+    keys._tx = counted
+    return lambda: reads[0]
 
 
 def _whole_log(register: CareRegister) -> list[object]:
