@@ -21,13 +21,13 @@ import pytest
 from celery import Celery
 
 from aixin.settings import Settings
+from tests.waiting import wait_until
 from tests.workers.conftest import AIXIN, Workers, settings_env
 from tests.workers.reminders_support import (
     Record,
     county,
     due_escalations,
     due_reminders,
-    wait_until,
 )
 from workers.app import create_celery
 
