@@ -14,6 +14,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
 
 from domain.application.base import PersonalTexts
+from projections.collecting import collector_paused
 from projections.personal import texts_of
 from projections.projection import View
 from projections.recorders import ViewRecorder
@@ -66,7 +67,9 @@ class ViewRunner:
         transaction with its position. Returns the events applied, summed over the views.
         ``generations`` names each view's generation where it is not ``generation``;
         ``progress`` is told after each batch how many events of how many were read;
-        ``batch_size`` is the events per batch where it is not the runner's.
+        ``batch_size`` is the events per batch where it is not the runner's. More than a
+        batch behind (a rebuild, a projector started late), every data key is read at once
+        first, rather than one per record as its texts are opened.
         """
         batch_size = batch_size or self.batch_size
         chosen = generations or {}
@@ -77,21 +80,24 @@ class ViewRunner:
             return 0
         position = start = min(target.position for target in targets)
         head = self.app.recorder.max_notification_id() or 0
+        if head - position > batch_size:  # far behind: most records' texts will be opened
+            self.texts.hold_keys()
         read = applied = 0
         while limit is None or read < limit:
             size = batch_size if limit is None else min(batch_size, limit - read)
-            notifications = self.app.recorder.select_notifications(
-                start=position, limit=size, inclusive_of_start=False)
-            if not notifications:
-                break
-            last = notifications[-1].id
-            lowest = min(target.position for target in targets)
-            events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
-                      if n.id > lowest]
-            more = last < head  # the head as read at the start: later events come after
-            for target in targets:
-                target.projection.read_along(notifications)
-                applied += target.apply(self.app.name, events, last, more)
+            with collector_paused():  # the batch is freed by reference counting after it
+                notifications = self.app.recorder.select_notifications(
+                    start=position, limit=size, inclusive_of_start=False)
+                if not notifications:
+                    break
+                last = notifications[-1].id
+                lowest = min(target.position for target in targets)
+                events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
+                          if n.id > lowest]
+                more = last < head  # the head as read at the start: later events come after
+                for target in targets:
+                    target.projection.read_along(notifications)
+                    applied += target.apply(self.app.name, events, last, more)
             position, read = last, read + len(notifications)
             if progress is not None:
                 progress(read, None if limit is not None else max(read, head - start))
@@ -157,7 +163,6 @@ class ViewRunner:
         generation is dropped.
         """
         views = list(self.views if views is None else views)
-        self.texts.hold_keys()  # every record's texts are about to be opened
         old = {view.name: self.store.current_generation(view.name) for view in views}
         new = {name: generation + 1 for name, generation in old.items()}
         for view in views:

@@ -41,7 +41,7 @@ class Tx:
         self._raw: Any = None
 
     def _sql(self, sql: str) -> str:
-        return sql.replace("?", "%s") if self.engine == "postgres" else sql
+        return _placeholders(sql) if self.engine == "postgres" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Tx:
         """Run ``sql``. With ``deferred`` (the recorders' batches), a write is held back
@@ -49,7 +49,7 @@ class Tx:
         statement); a read first sends every write held back, so what it reads is exactly
         what sequential execution would give."""
         statement = self._sql(sql)
-        if self._deferred and _is_write(statement):
+        if self._deferred and _is_write(sql):
             if self._pending and type(self._pending[-1][0]) is str \
                     and self._pending[-1][0] == statement:
                 self._pending[-1][1].append(tuple(params))
@@ -251,6 +251,14 @@ def _many(head: str, width: int, rows: int) -> str:
     return head + ",".join(["(" + ",".join("?" * width) + ")"] * rows)
 
 
+@lru_cache(maxsize=1024)
+def _placeholders(sql: str) -> str:
+    """``sql`` with PostgreSQL's ``%s`` for each ``?`` (views' statements are few and
+    repeated for every event: each is converted once)."""
+    return sql.replace("?", "%s")
+
+
+@lru_cache(maxsize=1024)
 def _is_write(statement: str) -> bool:
     return statement.lstrip()[:6].upper() in {"INSERT", "UPDATE", "DELETE"}
 

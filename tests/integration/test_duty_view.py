@@ -7,6 +7,8 @@ the day each pairing is evaluated as of never depends on when the tests run.
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -17,7 +19,7 @@ import pytest
 from domain.application import CareRegister
 from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
-from projections.sql import Row
+from projections.sql import Row, Tx
 from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -250,3 +252,21 @@ def test_a_rebuild_reads_the_log_in_batches_of_its_own_size(
     runner.batch_size, runner.rebuild_batch_size = 4, 10
     runner.rebuild_together([DutyView], progress=lambda *seen: told.append(seen))
     assert [done for done, _ in told] == [*range(10, head, 10), head]
+
+
+def test_each_batch_is_applied_with_the_cycle_collector_paused_and_resumed_after(
+        register: CareRegister, runner: ViewRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    paired(register, starts_on=date(2026, 4, 1))
+    collecting: list[bool] = []
+    apply_all = DutyView.apply_all
+
+    def noting(view: DutyView, events: Sequence[tuple[int, object]], tx: Tx) -> None:
+        collecting.append(gc.isenabled())
+        apply_all(view, events, tx)
+
+    monkeypatch.setattr(DutyView, "apply_all", noting)
+    assert gc.isenabled()
+    runner.catch_up(DutyView)
+    assert len(collecting) > 1  # batches of 3
+    assert not any(collecting)
+    assert gc.isenabled()

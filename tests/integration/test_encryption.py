@@ -282,3 +282,36 @@ def _count_key_reads(register: CareRegister) -> Callable[[], int]:
 def _whole_log(register: CareRegister) -> list[object]:
     return [register.mapper.to_domain_event(n)
             for n in register.recorder.select_notifications(start=1, limit=1000)]
+
+
+def test_views_more_than_a_batch_behind_hold_every_key_before_catching_up(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    for _ in range(2):
+        _paired_child(store.register)
+    held = _count_holding(store.register, monkeypatch)
+    head = store.register.recorder.max_notification_id() or 0
+    store.runner.catch_up_together(store.runner.views, batch_size=head - 1)
+    assert held() == 1
+
+
+def test_views_within_a_batch_of_the_log_read_keys_as_they_need_them(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    _paired_child(store.register)
+    held = _count_holding(store.register, monkeypatch)
+    head = store.register.recorder.max_notification_id() or 0
+    store.runner.catch_up_together(store.runner.views, batch_size=head)
+    assert held() == 0
+
+
+def _count_holding(register: CareRegister, monkeypatch: pytest.MonkeyPatch
+                   ) -> Callable[[], int]:
+    """From now on, count the times every key is read at once for ``register``'s texts."""
+    texts = register.personal_data
+    hold, calls = texts.hold_keys, [0]  # type: ignore[union-attr]
+
+    def counted() -> None:
+        calls[0] += 1
+        hold()
+
+    monkeypatch.setattr(texts, "hold_keys", counted)
+    return lambda: calls[0]
