@@ -67,9 +67,10 @@ class ViewRunner:
         transaction with its position. Returns the events applied, summed over the views.
         ``generations`` names each view's generation where it is not ``generation``;
         ``progress`` is told after each batch how many events of how many were read;
-        ``batch_size`` is the events per batch where it is not the runner's. More than a
-        batch behind (a rebuild, a projector started late), every data key is read at once
-        first, rather than one per record as its texts are opened.
+        ``batch_size`` is the events per batch where it is not the runner's. Further behind
+        than a rebuild's batch (a rebuild, a projector started after a long stop), every data
+        key is read at once first, rather than one per record as its texts are opened; a
+        follower a few batches behind after a burst of writes reads only the keys it needs.
         """
         batch_size = batch_size or self.batch_size
         chosen = generations or {}
@@ -80,8 +81,8 @@ class ViewRunner:
             return 0
         position = start = min(target.position for target in targets)
         head = self.app.recorder.max_notification_id() or 0
-        if head - position > batch_size:  # far behind: most records' texts will be opened
-            self.texts.hold_keys()
+        if head - position > (self.rebuild_batch_size or self.batch_size):
+            self.texts.hold_keys()  # as far behind as a rebuild: most records' texts are opened
         read = applied = 0
         while limit is None or read < limit:
             size = batch_size if limit is None else min(batch_size, limit - read)

@@ -284,22 +284,24 @@ def _whole_log(register: CareRegister) -> list[object]:
             for n in register.recorder.select_notifications(start=1, limit=1000)]
 
 
-def test_views_more_than_a_batch_behind_hold_every_key_before_catching_up(
+def test_views_further_behind_than_a_rebuild_batch_hold_every_key_before_catching_up(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     for _ in range(2):
         _paired_child(store.register)
     held = _count_holding(store.register, monkeypatch)
     head = store.register.recorder.max_notification_id() or 0
-    store.runner.catch_up_together(store.runner.views, batch_size=head - 1)
+    store.runner.batch_size, store.runner.rebuild_batch_size = 2, head - 1
+    store.runner.catch_up_all()
     assert held() == 1
 
 
-def test_views_within_a_batch_of_the_log_read_keys_as_they_need_them(
+def test_views_within_a_rebuild_batch_of_the_log_read_keys_as_they_need_them(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     _paired_child(store.register)
     held = _count_holding(store.register, monkeypatch)
     head = store.register.recorder.max_notification_id() or 0
-    store.runner.catch_up_together(store.runner.views, batch_size=head)
+    store.runner.batch_size, store.runner.rebuild_batch_size = 2, head  # many batches behind
+    store.runner.catch_up_all()
     assert held() == 0
 
 
