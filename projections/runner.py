@@ -6,6 +6,7 @@ import logging
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -38,6 +39,9 @@ class ViewRunner:
     #: folds a batch's contacts into one change per pairing, and a batch of the log touches
     #: most active pairings whatever its size: the larger the batch, the fewer changes.
     rebuild_batch_size: int | None = None
+    #: Pause Python's cycle collector while each batch is applied (``projections.collecting``);
+    #: turned off only to measure what the pause saves (``bench/rebuild.py``).
+    pause_collector: bool = True
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
     waker: Callable[[], None] | None = None
     _made: threading.local = field(default_factory=threading.local, init=False, repr=False,
@@ -86,7 +90,7 @@ class ViewRunner:
         read = applied = 0
         while limit is None or read < limit:
             size = batch_size if limit is None else min(batch_size, limit - read)
-            with collector_paused():  # the batch is freed by reference counting after it
+            with collector_paused() if self.pause_collector else nullcontext():
                 notifications = self.app.recorder.select_notifications(
                     start=position, limit=size, inclusive_of_start=False)
                 if not notifications:
