@@ -120,7 +120,7 @@ def beat_command() -> None:
 def show_settings() -> None:
     """Validate the settings from the environment and print them (secrets hidden)."""
     settings = _settings()
-    for name, value in settings.model_dump().items():
+    for name, value in settings.shown().items():  # secrets and URLs' passwords masked
         typer.echo(f"{name} = {value}")
 
 

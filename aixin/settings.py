@@ -1,4 +1,9 @@
-"""Settings from the environment (``AIXIN_*``), validated at start."""
+"""Settings from the environment (``AIXIN_*``), validated at start.
+
+Secrets never leave here in clear: they are ``SecretStr`` (shown as ``**********``), the
+errors of a refused setting do not repeat its value (a malformed key, a short signing key),
+and :meth:`Settings.shown` masks the passwords and tokens inside URLs as well.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +11,8 @@ import base64
 import binascii
 import hashlib
 from pathlib import Path
-from typing import Annotated, Literal
-from urllib.parse import urlsplit
+from typing import Annotated, Any, Literal
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -17,11 +22,23 @@ from domain.volunteers.form import ReviewLevel
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
 
+#: The shortest password accepted in production: the first administrator's
+#: (``AIXIN_ADMIN_PASSWORD``), a new account's and a changed one.
+PRODUCTION_PASSWORD_MIN_LENGTH = 12
+#: Elsewhere (development, tests, the demo county on one's own machine): what ``POST /users``
+#: has always asked for.
+PASSWORD_MIN_LENGTH = 8
+#: Settings whose values are URLs that may carry a password or a token.
+_URLS = ("redis_url", "reminder_webhook_url")
+_MASK = "**********"
+
 
 class Settings(BaseSettings):
     """Everything Aixin reads from its environment."""
 
-    model_config = SettingsConfigDict(env_prefix="AIXIN_", extra="ignore", env_ignore_empty=True)
+    # hide_input_in_errors: a refused value is not repeated in the error (it may be a key).
+    model_config = SettingsConfigDict(env_prefix="AIXIN_", extra="ignore", env_ignore_empty=True,
+                                      hide_input_in_errors=True)
 
     environment: Literal["development", "test", "production"] = "development"
     store: Literal["sqlite", "postgres"] = "sqlite"
@@ -72,7 +89,8 @@ class Settings(BaseSettings):
     smtp_host: str | None = None  # the e-mail channel is on when set
     smtp_port: int = Field(default=25, ge=1, le=65535)
     smtp_from: str = "aixin@localhost"
-    smtp_starttls: bool = False
+    smtp_starttls: bool = False  # STARTTLS on the plain port (587, 25)
+    smtp_tls: bool = False  # TLS from the first byte (SMTPS, 465)
     smtp_user: str = ""
     smtp_password: SecretStr | None = None
     smtp_timeout: float = Field(default=10.0, gt=0)
@@ -152,6 +170,17 @@ class Settings(BaseSettings):
             if not self.redis_url:
                 raise ValueError("AIXIN_REDIS_URL must be set in production: the workers' "
                                  "broker is Redis")
+            if self.smtp_host and not (self.smtp_starttls or self.smtp_tls):
+                raise ValueError("in production e-mail goes over TLS (reminders name "
+                                 "children): set AIXIN_SMTP_STARTTLS or AIXIN_SMTP_TLS")
+        if self.admin_password is not None and \
+                len(self.admin_password.get_secret_value()) < self.password_min_length:
+            raise ValueError(f"AIXIN_ADMIN_PASSWORD must have at least "
+                             f"{self.password_min_length} characters"
+                             + (" in production" if self.environment == "production" else ""))
+        if self.smtp_starttls and self.smtp_tls:
+            raise ValueError("AIXIN_SMTP_STARTTLS and AIXIN_SMTP_TLS exclude each other: "
+                             "STARTTLS upgrades a plain connection, TLS starts encrypted")
         if self.web_workers > 1:
             if self.store != "postgres":
                 raise ValueError("AIXIN_WEB_WORKERS above 1 needs AIXIN_STORE=postgres: the "
@@ -186,6 +215,25 @@ class Settings(BaseSettings):
         if self.reminder_delivery_lease < 2 * slowest:
             raise ValueError("AIXIN_REMINDER_DELIVERY_LEASE must be at least twice the longest "
                              "channel timeout")
+
+    @property
+    def password_min_length(self) -> int:
+        """The shortest password an account may have here."""
+        if self.environment == "production":
+            return PRODUCTION_PASSWORD_MIN_LENGTH
+        return PASSWORD_MIN_LENGTH
+
+    def shown(self) -> dict[str, Any]:
+        """The settings as they may be shown (``aixin settings``): secrets masked, and the
+        password and query values of any URL."""
+        shown = self.model_dump()
+        for name, value in shown.items():
+            if isinstance(value, SecretStr):
+                shown[name] = _MASK if value.get_secret_value() else ""
+        for name in _URLS:
+            if shown[name]:
+                shown[name] = masked_url(shown[name])
+        return shown
 
     @property
     def webhook_hosts(self) -> frozenset[str]:
@@ -261,3 +309,17 @@ class Settings(BaseSettings):
             env.update(CIPHER_TOPIC="eventsourcing.cipher:AESCipher",
                        CIPHER_KEY=self.cipher_key.get_secret_value())
         return env
+
+
+def masked_url(url: str) -> str:
+    """``url`` with its password and the values of its query masked."""
+    parts = urlsplit(url)
+    netloc = parts.netloc
+    if parts.password is not None:
+        userinfo, _, host = netloc.rpartition("@")
+        user = userinfo.split(":", 1)[0]
+        netloc = f"{user}:{_MASK}@{host}"
+    query = urlencode([(key, _MASK) for key, _ in parse_qsl(parts.query,
+                                                            keep_blank_values=True)],
+                      safe="*")
+    return urlunsplit((parts.scheme, netloc, parts.path, query, ""))

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
+from fastapi.responses import JSONResponse
 
 from aixin.bootstrap import (
     build_idempotency_store,
@@ -17,6 +18,7 @@ from aixin.bootstrap import (
 )
 from aixin.settings import Settings
 from api import console, errors
+from api.deps import Caller
 from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency, SecurityHeaders, WriteRateLimit
 from api.routes import (
@@ -81,9 +83,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.reports.close()
             app.state.register.close()
 
+    production = settings.environment == "production"
     app = FastAPI(
         title="Aixin 爱心", version="0.1.0", lifespan=lifespan,
-        description="Records for the care of rural left-behind children (留守儿童关爱帮扶).")
+        description="Records for the care of rural left-behind children (留守儿童关爱帮扶).",
+        # In production the API's map is not public: no /docs, no /redoc, and /openapi.json
+        # for signed-in callers only (below).
+        docs_url=None if production else "/docs",
+        redoc_url=None if production else "/redoc",
+        openapi_url=None if production else "/openapi.json")
     errors.install(app)
     app.add_middleware(LimitsAndIdempotency, state=app.state)
     app.add_middleware(WriteRateLimit, state=app.state, per_minute=settings.write_rate_limit)
@@ -96,7 +104,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(health_router)
     app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
     console.install(app)  # the browser console at /console (not in the OpenAPI document)
+    if production:
+        _openapi_for_callers(app)
     return app
+
+
+def _openapi_for_callers(app: FastAPI) -> None:
+    """``/openapi.json`` with a bearer token only (401 without one)."""
+
+    @app.get("/openapi.json", include_in_schema=False)
+    async def openapi(caller: Caller) -> JSONResponse:
+        return JSONResponse(app.openapi())
 
 
 def _bootstrap_admin(app: FastAPI, settings: Settings) -> None:

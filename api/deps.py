@@ -46,20 +46,32 @@ _UNAUTHORIZED = HTTPException(status_code=401, detail="not authenticated: a vali
                               "is required", headers={"WWW-Authenticate": "Bearer"})
 
 
-_ACCOUNT_CACHE_SECONDS = 2.0  # a deactivation or new scope counts within two seconds
+#: A change of account made by another process (deactivation, new scope, new password)
+#: counts here within this time; one made by this process counts at once.
+_ACCOUNT_CACHE_SECONDS = 2.0
 
 
 async def _account(register: CareRegister, accounts: dict[UUID, tuple[float, UserView]],
-                   user_id: UUID) -> UserView:
+                   user_id: UUID, *, fresh: bool = False) -> UserView:
     now = time.monotonic()
     cached = accounts.get(user_id)
-    if cached is not None and now - cached[0] < _ACCOUNT_CACHE_SECONDS:
+    if not fresh and cached is not None and now - cached[0] < _ACCOUNT_CACHE_SECONDS:
         return cached[1]
     user = await to_thread.run_sync(register.get_user, user_id)  # reads the store
+    remember_account(accounts, user, now)
+    return user
+
+
+def remember_account(accounts: dict[UUID, tuple[float, UserView]], user: UserView,
+                     now: float | None = None) -> None:
+    """Cache an account as just read, unless a later version of it is cached already (a
+    change made by this process counts at once, even against a read that started before)."""
+    cached = accounts.get(user.id)
+    if cached is not None and cached[1].version > user.version:
+        return
     if len(accounts) > 10_000:
         accounts.clear()
-    accounts[user_id] = (now, user)
-    return user
+    accounts[user.id] = (time.monotonic() if now is None else now, user)
 
 
 # The dependencies are coroutines: each plain function would be a hop to a worker thread
@@ -69,10 +81,15 @@ async def _principal(request: Request, register: Register, tokens: TokenIssuer,
     if not token:
         raise _UNAUTHORIZED
     try:
-        user = await _account(register, request.app.state.accounts, tokens.subject(token))
+        claims = tokens.claims(token)
+        user = await _account(register, request.app.state.accounts, claims.subject)
+        if not tokens.current(claims, user.password_hash):  # issued under other credentials:
+            # read again, as a token issued after a change here may meet an older cached copy
+            user = await _account(register, request.app.state.accounts, claims.subject,
+                                  fresh=True)
     except (TokenError, NotFound):
         raise _UNAUTHORIZED from None
-    if not user.active:
+    if not user.active or not tokens.current(claims, user.password_hash):
         raise _UNAUTHORIZED
     return Principal(user.id, user.username, user.scope)
 

@@ -1,7 +1,14 @@
-"""Passwords (argon2) and signed, expiring bearer tokens (JWT, HS256)."""
+"""Passwords (argon2) and signed, expiring bearer tokens (JWT, HS256).
+
+A token names the account's credentials as they were when it was issued (``cred``: a keyed
+digest of the password hash, which says nothing about the password). A new password gives
+the account a new hash, so every token issued before it no longer matches and is refused.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -11,7 +18,9 @@ import jwt
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
+from aixin.settings import Settings
 from domain.common import Actor
+from domain.errors import InvalidRecord
 from domain.users import Scope
 
 ALGORITHM = "HS256"
@@ -27,6 +36,14 @@ def password_matches(password_hash: str, password: str) -> bool:
         return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, InvalidHashError):
         return False
+
+
+def refuse_weak_password(field: str, password: str, settings: Settings) -> None:
+    """A new password too short for this deployment is a 422 naming ``field`` (production
+    asks for at least 12 characters)."""
+    if len(password) < settings.password_min_length:
+        raise InvalidRecord(field, f"a password has at least {settings.password_min_length} "
+                            f"characters here")
 
 
 #: Verified against when the username is unknown, so both cases take the same time.
@@ -55,21 +72,47 @@ class TokenError(Exception):
 
 
 @dataclass(frozen=True)
+class TokenClaims:
+    """What a valid token says: whose it is, and which credentials it was issued under."""
+
+    subject: UUID
+    credentials: str
+
+
+@dataclass(frozen=True)
 class Tokens:
     secret: str
     lifetime: timedelta = timedelta(hours=8)
 
-    def issue(self, user_id: UUID, username: str) -> str:
+    def issue(self, user_id: UUID, username: str, password_hash: str) -> str:
+        """A token for the account whose password hash is ``password_hash`` now."""
         now = datetime.now(UTC)
         claims = {"sub": str(user_id), "name": username, "iat": now,
-                  "exp": now + self.lifetime}
+                  "exp": now + self.lifetime, "cred": self.credentials(password_hash)}
         return jwt.encode(claims, self.secret, algorithm=ALGORITHM)
+
+    def credentials(self, password_hash: str) -> str:
+        """The stamp of an account's credentials: a digest of its password hash keyed with
+        the signing key (a token's claims are readable by whoever holds it)."""
+        return hmac.new(self.secret.encode(), b"aixin credentials\n" + password_hash.encode(),
+                        hashlib.sha256).hexdigest()[:32]
+
+    def claims(self, token: str) -> TokenClaims:
+        """What a valid token says; anything else is a TokenError."""
+        try:
+            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM],
+                                options={"require": ["sub", "exp", "cred"]})
+            if not isinstance(claims["cred"], str):
+                raise ValueError("cred is not a string")
+            return TokenClaims(UUID(claims["sub"]), claims["cred"])
+        except (jwt.PyJWTError, ValueError, TypeError) as error:
+            raise TokenError(str(error)) from None
 
     def subject(self, token: str) -> UUID:
         """The user id a valid token was issued to; anything else is a TokenError."""
-        try:
-            claims = jwt.decode(token, self.secret, algorithms=[ALGORITHM],
-                                options={"require": ["sub", "exp"]})
-            return UUID(claims["sub"])
-        except (jwt.PyJWTError, ValueError) as error:
-            raise TokenError(str(error)) from None
+        return self.claims(token).subject
+
+    def current(self, claims: TokenClaims, password_hash: str) -> bool:
+        """Whether the token was issued under the account's present credentials (not before
+        a change of password)."""
+        return hmac.compare_digest(claims.credentials, self.credentials(password_hash))

@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import Caller, Register, TokenIssuer, etag, roles
+from api.deps import AppSettings, Caller, Register, TokenIssuer, etag, remember_account, roles
 from api.schemas.users import (
     Deactivation,
     PasswordChange,
@@ -19,9 +19,16 @@ from api.schemas.users import (
     UserCreate,
     UserPublic,
 )
-from api.security import DUMMY_HASH, Principal, hash_password, password_matches
-from api.throttle import LoginThrottle
+from api.security import (
+    DUMMY_HASH,
+    Principal,
+    hash_password,
+    password_matches,
+    refuse_weak_password,
+)
+from api.throttle import LoginThrottle, Throttled
 from domain.application import UserView
+from domain.errors import InvalidRecord
 from domain.users import Scope
 
 log = logging.getLogger(__name__)
@@ -54,24 +61,25 @@ def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], register:
     failures lock the username and the address for a while (429)."""
     address = request.client.host if request.client else "unknown"
     ids = {"username_digest": _digest(form.username), "address_digest": _digest(address)}
-    wait = throttle.wait(form.username, address)
-    if wait is not None:
+    try:  # counted as a failure before the password is checked, in one step with the count
+        attempt = throttle.attempt(form.username, address)
+    except Throttled as throttled:
+        wait = throttled.retry_after
         log.warning("login refused: too many failures", extra={"event": "login_throttled",
                                                                **ids, "retry_after": wait})
         raise HTTPException(status_code=429, headers={"Retry-After": str(wait)},
                             detail=f"too many failed logins for this account or address; "
-                            f"try again in {wait} seconds")
+                            f"try again in {wait} seconds") from None
     user = register.find_user(form.username)
     valid = password_matches(user.password_hash if user else DUMMY_HASH, form.password)
-    if user is None or not valid or not user.active:
-        throttle.failed(form.username, address)
+    if user is None or not valid or not user.active:  # the attempt stays counted
         log.warning("login refused: wrong username or password", extra={
             "event": "login_failed", "user_id": str(user.id) if user else None, **ids})
         raise HTTPException(status_code=401, detail="wrong username or password",
                             headers={"WWW-Authenticate": "Bearer"})
-    throttle.succeeded(form.username)
+    throttle.succeeded(attempt)
     log.info("login", extra={"event": "login", "user_id": str(user.id)})
-    return Token(access_token=tokens.issue(user.id, user.username))
+    return Token(access_token=tokens.issue(user.id, user.username, user.password_hash))
 
 
 def _digest(value: str) -> str:
@@ -81,8 +89,10 @@ def _digest(value: str) -> str:
 
 @router.post("/users", status_code=201, response_model=UserPublic)
 def create_user(body: UserCreate, caller: Annotated[Principal, Depends(roles("admin"))],
-                register: Register, response: Response) -> UserPublic:
-    """Create an account (admin only); its role decides its scope."""
+                register: Register, settings: AppSettings, response: Response) -> UserPublic:
+    """Create an account (admin only); its role decides its scope. In production a password
+    has at least 12 characters."""
+    refuse_weak_password("password", body.password, settings)
     if body.volunteer_id is not None:
         register.get_volunteer(body.volunteer_id)  # 404 if there is no such volunteer
     scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
@@ -113,32 +123,46 @@ Admin = Annotated[Principal, Depends(roles("admin"))]
 
 @router.post("/users/{user_id}/scope", response_model=UserPublic)
 def change_scope(user_id: UUID, body: ScopeChange, caller: Admin, register: Register,
-                 response: Response) -> UserPublic:
+                 request: Request, response: Response) -> UserPublic:
     """Give an account another role or scope (admin only); the change is on record."""
     scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
                   school=body.school, volunteer_id=body.volunteer_id)
     register.change_scope(user_id, scope, actor=caller.actor)
-    user = register.get_user(user_id)
+    user = _changed(request, register, user_id)
     response.headers["ETag"] = etag(user.version)
     return public(user)
 
 
 @router.post("/users/{user_id}/deactivation", response_model=UserPublic)
 def deactivate(user_id: UUID, body: Deactivation, caller: Admin, register: Register,
-               response: Response) -> UserPublic:
+               request: Request, response: Response) -> UserPublic:
     """Deactivate an account (admin only); its tokens stop working."""
     register.deactivate_user(user_id, reason=body.reason, actor=caller.actor)
-    user = register.get_user(user_id)
+    user = _changed(request, register, user_id)
     response.headers["ETag"] = etag(user.version)
     return public(user)
 
 
 @router.post("/users/me/password", response_model=UserPublic)
-def change_password(body: PasswordChange, caller: Caller, register: Register) -> UserPublic:
-    """Change your own password; the current one is asked for again."""
+def change_password(body: PasswordChange, caller: Caller, register: Register,
+                    settings: AppSettings, request: Request) -> UserPublic:
+    """Change your own password; the current one is asked for again. Every token issued
+    before, this request's included, stops working: log in again with the new password."""
     user = register.get_user(caller.user_id)
     if not password_matches(user.password_hash, body.current_password):
         raise HTTPException(status_code=403, detail="the current password is wrong")
+    if body.new_password == body.current_password:  # nothing would change, no token end
+        raise InvalidRecord("new_password", "the new password is the current one; choose "
+                            "another")
+    refuse_weak_password("new_password", body.new_password, settings)
     register.change_password(caller.user_id, hash_password(body.new_password),
                              actor=caller.actor)
-    return public(register.get_user(caller.user_id))
+    return public(_changed(request, register, caller.user_id))
+
+
+def _changed(request: Request, register: Register, user_id: UUID) -> UserView:
+    """The account just changed, read again and cached so that this process's next request
+    sees the change (its tokens refused, its new scope) at once."""
+    user = register.get_user(user_id)
+    remember_account(request.app.state.accounts, user)
+    return user

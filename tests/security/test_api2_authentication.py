@@ -1,10 +1,11 @@
 """OWASP API2:2023 Broken Authentication.
 
 A bearer token is accepted only if it is an HS256 JWT signed with the service's key, not
-expired, and names an active account: expired, tampered, unsigned (``alg: none``), other-
-algorithm (HS512 with the same key, RS256 with any key) tokens are 401. Repeated wrong
-passwords lock the username (and the address) for a while: 429 with ``Retry-After``, even
-for the right password, and the failures are kept without the password.
+expired, and names an active account and the credentials the account has now (``cred``):
+expired, tampered, unsigned (``alg: none``), other-algorithm (HS512 with the same key, RS256
+with any key) tokens are 401. Repeated wrong passwords lock the username (and the address)
+for a while: 429 with ``Retry-After``, even for the right password, and the failures are
+kept without the password.
 """
 
 from __future__ import annotations
@@ -39,10 +40,12 @@ def _b64(data: bytes) -> str:
 
 
 def _claims(client: TestClient, admin: dict[str, str], **changes: Any) -> dict[str, Any]:
+    """The claims of a token for the admin, with its credentials' stamp as issued."""
     now = datetime.now(UTC)
     subject = client.get(ME, headers=admin).json()["id"]
+    issued = jwt.decode(admin["Authorization"][7:], options={"verify_signature": False})
     return {"sub": subject, "name": "admin", "iat": now, "exp": now + timedelta(hours=1),
-            **changes}
+            "cred": issued["cred"], **changes}
 
 
 def _bearer(token: str) -> dict[str, str]:

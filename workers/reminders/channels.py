@@ -4,8 +4,10 @@ Every channel has the same small interface (:class:`Channel`): the volunteer's a
 taken from the registration form, and ``send``, which either returns (the channel accepted the
 message) or raises :class:`DeliveryError` saying whether trying again later may help.
 
-- :class:`SmtpChannel`: e-mail to the form's ``email``, over SMTP (STARTTLS and login when
-  configured). 4xx replies and dropped connections are transient; 5xx replies are not.
+- :class:`SmtpChannel`: e-mail to the form's ``email``, over SMTP (STARTTLS or TLS, and login
+  when configured). 4xx replies and dropped connections are transient; 5xx replies are not.
+  In production a reminder (which names children) never goes over a plain connection: without
+  STARTTLS or TLS it is refused before connecting.
 - :class:`WebhookChannel`: a JSON POST to one configured URL (an SMS gateway, a mini-program's
   message service), with the volunteer's ``phone``. The body is signed with HMAC-SHA256 over
   ``timestamp + "." + body`` (headers ``X-Aixin-Timestamp``, ``X-Aixin-Signature``). It goes
@@ -83,9 +85,11 @@ class SmtpChannel:
     name = "email"
 
     def __init__(self, *, host: str, port: int, sender: str, starttls: bool = False,
-                 user: str = "", password: str = "", timeout: float = 10.0) -> None:
+                 tls: bool = False, require_tls: bool = False, user: str = "",
+                 password: str = "", timeout: float = 10.0) -> None:
         self.host, self.port, self.sender = host, port, sender
         self.starttls, self.user, self.password, self.timeout = starttls, user, password, timeout
+        self.tls, self.require_tls = tls, require_tls
 
     def address(self, form: VolunteerForm) -> str:
         return form.email
@@ -98,8 +102,11 @@ class SmtpChannel:
         mail["Date"] = formatdate(usegmt=True)
         mail["Message-ID"] = f"<{message.key.replace('/', '.')}@aixin.reminders>"
         mail.set_content(message.text, charset="utf-8")
+        if self.require_tls and not (self.starttls or self.tls):
+            raise DeliveryError("SMTP refused: TLS is required and neither STARTTLS nor TLS "
+                                "is on", transient=False)
         try:
-            with smtplib.SMTP(self.host, self.port, timeout=self.timeout) as smtp:
+            with self._connect() as smtp:
                 if self.starttls:
                     smtp.starttls(context=ssl.create_default_context())
                 if self.user:
@@ -116,6 +123,12 @@ class SmtpChannel:
         except (smtplib.SMTPException, OSError) as error:
             raise DeliveryError(f"SMTP connection: {type(error).__name__}",
                                 transient=True) from None
+
+    def _connect(self) -> smtplib.SMTP:
+        if self.tls:
+            return smtplib.SMTP_SSL(self.host, self.port, timeout=self.timeout,
+                                    context=ssl.create_default_context())
+        return smtplib.SMTP(self.host, self.port, timeout=self.timeout)
 
 
 class WebhookChannel:
@@ -175,7 +188,8 @@ def channels_for(settings: Settings) -> list[Channel]:
     if settings.smtp_host:
         channels.append(SmtpChannel(
             host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
-            starttls=settings.smtp_starttls, user=settings.smtp_user,
+            starttls=settings.smtp_starttls, tls=settings.smtp_tls,
+            require_tls=settings.environment == "production", user=settings.smtp_user,
             password=settings.smtp_password.get_secret_value() if settings.smtp_password else "",
             timeout=settings.smtp_timeout))
     if settings.reminder_webhook_url:
