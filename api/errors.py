@@ -8,11 +8,15 @@ route: a route added later is documented the same way.
 
 from __future__ import annotations
 
+import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
-from fastapi import FastAPI, Request, routing
+from fastapi import Depends, FastAPI, Request, routing
 from fastapi.dependencies.models import Dependant
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.routing import APIRoute
 from fastapi.security import OAuth2PasswordRequestForm
@@ -21,6 +25,7 @@ from pydantic.json_schema import models_json_schema
 
 from api.deps import ROLE_CHECKS, if_match_version, oauth2
 from api.middleware import MAX_BODY
+from api.schemas.common import checked_query
 from domain.errors import DomainError, InvalidRecord, NotFound, StaleVersion
 
 
@@ -30,6 +35,10 @@ class FieldError(BaseModel):
     loc: list[str | int] = Field(examples=[["query", "as_of"]])
     msg: str = Field(examples=["2026-09-01 is in the future; history is of what has happened"])
     type: str = Field(examples=["future_date"])
+    input: Any = Field(default=None, description="The value at fault, cut to "
+                       "its first 200 characters (of its JSON, for a list or an object).")
+    input_length: int | None = Field(default=None, description="Given only when `input` "
+                                     "was cut: the length of the whole value.")
 
 
 class ErrorBody(BaseModel):
@@ -48,7 +57,15 @@ _REF = "#/components/schemas/{model}"
 
 def install(app: FastAPI) -> None:
     """Map the domain's one error hierarchy onto HTTP, naming the rule or the field;
-    document each route's errors in the OpenAPI document."""
+    document each route's errors in the OpenAPI document. Every route included after this
+    checks its query parameters (``checked_query``: texts and dates, 422 naming them)."""
+
+    app.router.dependencies.append(Depends(checked_query))
+
+    @app.exception_handler(RequestValidationError)
+    def _malformed(request: Request, error: RequestValidationError) -> JSONResponse:
+        return JSONResponse(status_code=422, content={"detail": [
+            _echoed(fault) for fault in jsonable_encoder(error.errors())]})
 
     @app.exception_handler(InvalidRecord)
     def _invalid(request: Request, error: InvalidRecord) -> JSONResponse:
@@ -72,6 +89,37 @@ def install(app: FastAPI) -> None:
                                                       "rule": error.rule})
 
     app.openapi = _documented(app)  # type: ignore[method-assign]
+
+
+#: How much of the value at fault a 422 shows back (``input``), in characters.
+ECHO_LIMIT = 200
+
+
+def _echoed(fault: dict[str, Any]) -> dict[str, Any]:
+    """A field's error as answered: its ``input`` cut to :data:`ECHO_LIMIT` characters (a
+    text is cut; a longer list or object is shown as the start of its JSON), so that a
+    large request is never sent back whole; a lone surrogate, which cannot be written as
+    UTF-8, is shown as U+FFFD."""
+    if "input" in fault:
+        value = fault["input"]
+        text = value if isinstance(value, str) else json.dumps(
+            value, ensure_ascii=False, separators=(",", ":"))
+        if len(text) > ECHO_LIMIT:
+            fault = {**fault, "input": text[:ECHO_LIMIT] + "…", "input_length": len(text)}
+    return _writable(fault)  # type: ignore[no-any-return]
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _writable(value: Any) -> Any:
+    if isinstance(value, str):
+        return _SURROGATE.sub("\ufffd", value)
+    if isinstance(value, dict):
+        return {_writable(key): _writable(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_writable(item) for item in value]
+    return value
 
 
 # -- the errors in the OpenAPI document ---------------------------------------------------

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import dataclasses
-from datetime import date
 from typing import Annotated
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, HTTPException, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.exceptions import RequestValidationError
 
 from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.schemas.common import Day, Page
 from api.schemas.pairings import (
+    CONTACTS_SHOWN,
     ContactCreated,
     ContactIn,
+    ContactListed,
     Duties,
     DutyOut,
     EndIn,
@@ -28,7 +31,11 @@ Organiser = Annotated[Principal, Depends(roles("admin", "federation"))]
 
 
 def public(view: PairingView) -> PairingPublic:
-    return PairingPublic.model_validate(dataclasses.asdict(view))
+    """The pairing with its latest contacts (:data:`CONTACTS_SHOWN`) and their count."""
+    values = {field.name: getattr(view, field.name) for field in dataclasses.fields(view)}
+    return PairingPublic.model_validate({
+        **values, "contacts": [dataclasses.asdict(c) for c in view.contacts[-CONTACTS_SHOWN:]],
+        "contacts_total": len(view.contacts)})
 
 
 def _visible(register: Register, views: Views, caller: Principal,
@@ -85,7 +92,7 @@ def form_pairing(body: PairingCreate, caller: Organiser, register: Register, vie
 @router.get("/{pairing_id}", response_model=PairingPublic)
 def read_pairing(pairing_id: UUID, caller: Caller, register: Register, views: Views,
                  response: Response) -> PairingPublic:
-    """A pairing with every contact recorded on it."""
+    """A pairing with its most recent contacts and how many it has in all."""
     view = _visible(register, views, caller, pairing_id)
     response.headers["ETag"] = etag(view.version)
     return public(view)
@@ -109,6 +116,32 @@ def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: 
     return ContactCreated(id=recorded.id, pairing_id=pairing_id, version=recorded.version)
 
 
+@router.get("/{pairing_id}/contacts", response_model=Page[ContactListed])
+def list_contacts(
+    pairing_id: UUID, caller: Caller, register: Register, views: Views, response: Response,
+    after: Annotated[str | None, Query(max_length=64, description=(
+        "The `next` of the page before: the contacts after this one."))] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ContactListed]:
+    """The pairing's contacts, a page at a time, in the order the pairing shows them: by the
+    day they happened (those of one day as recorded)."""
+    view = _visible(register, views, caller, pairing_id)
+    start = 0
+    if after is not None:
+        ids = [contact.id for contact in view.contacts]
+        if after not in ids:
+            raise RequestValidationError([{
+                "loc": ("query", "after"), "type": "unknown_cursor", "input": after,
+                "msg": "no contact of this pairing has this id; give the `next` of the page "
+                       "before"}])
+        start = ids.index(after) + 1
+    page = view.contacts[start:start + limit]
+    response.headers["ETag"] = etag(view.version)
+    return Page(items=[ContactListed(**dataclasses.asdict(contact), version=view.version)
+                       for contact in page],
+                next=page[-1].id if start + limit < len(view.contacts) else None)
+
+
 @router.post("/{pairing_id}/end", response_model=PairingPublic)
 def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Register,
                 views: Views, expected: IfMatch, response: Response) -> PairingPublic:
@@ -121,7 +154,7 @@ def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Regi
 
 @router.get("/{pairing_id}/duties", response_model=Duties)
 def duties(pairing_id: UUID, caller: Caller, register: Register, views: Views,
-           on: date | None = None) -> Duties:
+           on: Day | None = None) -> Duties:
     """Each duty of the pairing's rule set on a date: met, due or overdue, and why."""
     _check_visible(register, views, caller, pairing_id)
     day = on or register.today()

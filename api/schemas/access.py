@@ -7,12 +7,12 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Lines, Strict
 from domain.access import MIN_REASON
 
 
 class BreakGlassIn(Strict):
-    reason: str = Field(min_length=MIN_REASON, max_length=2000,
+    reason: Lines = Field(min_length=MIN_REASON, max_length=2000,
                         description=f"Why the record must be read now (at least {MIN_REASON} "
                         "characters); it goes on the child's timeline and to the auditors.",
                         examples=["接到县公安局通报，该儿童离家出走，需立即联系监护人"])

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Day, Lines, Strict
 
 ParentStatus = Literal["away", "home", "incapable", "deceased"]
 
@@ -26,8 +26,8 @@ class ParentChange(Strict):
     name: str | None = Field(default=None, max_length=100, examples=["李秀英"])
     phone: str | None = Field(default=None, max_length=40)
     work_location: str | None = Field(default=None, max_length=200, examples=["湖北省钟祥市"])
-    reason: str = Field(default="", max_length=2000, examples=["返乡就业"])
-    on: date | None = None
+    reason: Lines = Field(default="", max_length=2000, examples=["返乡就业"])
+    on: Day | None = None
 
 
 class GuardianIn(Strict):
@@ -40,28 +40,28 @@ class GuardianIn(Strict):
 
 
 class GuardianChange(GuardianIn):
-    reason: str = Field(default="", max_length=2000, examples=["祖母年迈，改由姑姑照看"])
-    on: date | None = None
+    reason: Lines = Field(default="", max_length=2000, examples=["祖母年迈，改由姑姑照看"])
+    on: Day | None = None
 
 
 class ConsentIn(Strict):
     by: str = Field(min_length=1, max_length=100, examples=["王建国"])
     relation: str = Field(min_length=1, max_length=50, examples=["父亲"])
-    on: date
+    on: Day
     method: str = Field(min_length=1, max_length=100, examples=["书面签字"])
 
 
 class ProfileIn(Strict):
-    health: str = Field(default="", max_length=2000, examples=["身体健康"])
-    study: str = Field(default="", max_length=2000, examples=["成绩中等，数学较弱"])
-    psychology: str = Field(default="", max_length=2000, examples=["性格内向，想念父母"])
-    on: date | None = None
+    health: Lines = Field(default="", max_length=2000, examples=["身体健康"])
+    study: Lines = Field(default="", max_length=2000, examples=["成绩中等，数学较弱"])
+    psychology: Lines = Field(default="", max_length=2000, examples=["性格内向，想念父母"])
+    on: Day | None = None
 
 
 class ChildCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["王小花"])
     sex: Literal["male", "female"]
-    birth_date: date
+    birth_date: Day
     region_code: str = Field(examples=["420821101"])
     school: str = Field(min_length=1, max_length=200, examples=["石牌镇中心小学"])
     class_name: str = Field(default="", max_length=100, examples=["四年级二班"])
@@ -69,7 +69,7 @@ class ChildCreate(Strict):
     guardian: GuardianIn | None = None
     categories: list[str] = Field(default_factory=list, max_length=20)
     consent: ConsentIn
-    registered_on: date | None = None
+    registered_on: Day | None = None
     ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
     id_number: str = Field(default="", max_length=30)
     boarding: bool = False
@@ -81,24 +81,24 @@ class ChildCreate(Strict):
 
 class CategoriesChange(Strict):
     categories: list[str] = Field(max_length=20)
-    reason: str = Field(default="", max_length=2000, examples=["父亲外出务工"])
-    on: date | None = None
+    reason: Lines = Field(default="", max_length=2000, examples=["父亲外出务工"])
+    on: Day | None = None
 
 
 class ExitIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["随父母迁往城市"])
-    on: date | None = None
+    reason: Lines = Field(min_length=1, max_length=2000, examples=["随父母迁往城市"])
+    on: Day | None = None
 
 
 class ConcernIn(Strict):
     kind: str = Field(min_length=1, max_length=50, examples=["absence"])
-    description: str = Field(min_length=1, max_length=4000, examples=["连续三天未到校"])
-    occurred_on: date | None = None
+    description: Lines = Field(min_length=1, max_length=4000, examples=["连续三天未到校"])
+    occurred_on: Day | None = None
 
 
 class ResolutionIn(Strict):
-    action: str = Field(min_length=1, max_length=4000, examples=["家访后已返校"])
-    on: date | None = None
+    action: Lines = Field(min_length=1, max_length=4000, examples=["家访后已返校"])
+    on: Day | None = None
 
 
 class ParentOut(BaseModel):

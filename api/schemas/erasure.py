@@ -7,13 +7,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Lines, Strict
 
 
 class ErasureIn(Strict):
     """The legal ground for erasing (e.g. the guardian withdrew consent: 撤回同意)."""
 
-    reason: str = Field(min_length=1, max_length=2000,
+    reason: Lines = Field(min_length=1, max_length=2000,
                         examples=["监护人撤回同意，依《个人信息保护法》第四十七条删除"])
 
 

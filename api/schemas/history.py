@@ -16,6 +16,7 @@ from fastapi import Query
 from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, Field
 
 from api.schemas.children import ChildForRole
+from api.schemas.common import iso_day, not_before_earliest
 from projections.sql import Row
 
 #: An offset whose ``+`` was left unencoded in a query string arrives as a space.
@@ -35,7 +36,7 @@ def _day_or_instant(value: object) -> object:
     if not isinstance(value, str):
         return value
     if "T" not in value and ":" not in value and " " not in value:
-        return date.fromisoformat(value)
+        return iso_day(value)
     moment = datetime.fromisoformat(value)
     if moment.tzinfo is None:
         raise ValueError("an instant needs its offset from UTC, such as "
@@ -55,8 +56,15 @@ def _representable(value: date | None) -> date | None:
     return value
 
 
+def _from_earliest(value: date | None) -> date | None:
+    """A business date (or an instant's) before 1900 is refused, as in every request."""
+    if value is not None:
+        not_before_earliest(value.date() if isinstance(value, datetime) else value)
+    return value
+
+
 AsOf = Annotated[AwareDatetime | date | None, BeforeValidator(_day_or_instant),
-                 AfterValidator(_representable), Query(
+                 AfterValidator(_representable), AfterValidator(_from_earliest), Query(
     description="Business time (业务日期): the record as it was on this date, default today. "
                 "An instant with its offset means its date where the programme is "
                 "(China, Asia/Shanghai). Never in the future.",

@@ -8,29 +8,32 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Day, Lines, Strict
+
+#: How many of its contacts a pairing shows (its latest); all are listed a page at a time.
+CONTACTS_SHOWN = 50
 
 
 class PairingCreate(Strict):
     child_ids: list[UUID] = Field(min_length=1, max_length=50)
     volunteer_ids: list[UUID] = Field(min_length=1, max_length=20)
     principle: Literal["nearby", "kin", "need"]
-    agreement_signed_on: date | None = None
-    starts_on: date | None = None
+    agreement_signed_on: Day | None = None
+    starts_on: Day | None = None
     duty_sets: list[str] | None = None
 
 
 class ContactIn(Strict):
     kind: str = Field(min_length=1, max_length=50, examples=["home_visit"])
-    occurred_on: date | None = None
-    notes: str = Field(default="", max_length=4000, examples=["家访，辅导作业"])
+    occurred_on: Day | None = None
+    notes: Lines = Field(default="", max_length=4000, examples=["家访，辅导作业"])
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)
     items: int = Field(default=0, ge=0, le=100000)
 
 
 class EndIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["孩子随父母迁出"])
-    on: date | None = None
+    reason: Lines = Field(min_length=1, max_length=2000, examples=["孩子随父母迁出"])
+    on: Day | None = None
 
 
 class ContactOut(BaseModel):
@@ -42,6 +45,13 @@ class ContactOut(BaseModel):
     items: int
 
 
+class ContactListed(ContactOut):
+    """A contact in the pairing's list of contacts."""
+
+    version: int = Field(description="The pairing's version (what `If-Match` on the "
+                         "pairing's commands names): a contact never changes once recorded.")
+
+
 class ContactCreated(BaseModel):
     id: str
     pairing_id: UUID
@@ -49,6 +59,8 @@ class ContactCreated(BaseModel):
 
 
 class PairingPublic(BaseModel):
+    """A pairing with its most recent contacts."""
+
     id: UUID
     version: int
     child_ids: list[UUID]
@@ -61,7 +73,11 @@ class PairingPublic(BaseModel):
     status: Literal["active", "ended"]
     ended_on: date | None
     end_reason: str
-    contacts: list[ContactOut]
+    contacts: list[ContactOut] = Field(description=(
+        f"The most recent contacts (at most {CONTACTS_SHOWN}), by the day they happened, "
+        "the latest last; every contact is listed, a page at a time, by "
+        "`GET /pairings/{id}/contacts`."))
+    contacts_total: int = Field(description="How many contacts the pairing has in all.")
 
 
 class PeriodOut(BaseModel):

@@ -8,13 +8,13 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Day, Strict
 
 ReminderStatus = Literal["due", "overdue", "pending", "sending", "delivered", "failed"]
 
 
 class ScanIn(Strict):
-    on: date | None = Field(default=None, description="The day to scan as of (default today); "
+    on: Day | None = Field(default=None, description="The day to scan as of (default today); "
                             "never in the future.")
 
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Lines, Strict
 
 
 class UserCreate(Strict):
@@ -48,4 +48,4 @@ class PasswordChange(Strict):
 
 
 class Deactivation(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["调离岗位"])
+    reason: Lines = Field(min_length=1, max_length=2000, examples=["调离岗位"])

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.children.eligibility import is_left_behind
+from domain.children.eligibility import ADULT_AGE, is_left_behind
 from domain.children.record import (
     Concern,
     Consent,
@@ -18,7 +18,14 @@ from domain.children.record import (
     Sex,
     checked_categories,
 )
-from domain.common import Actor, division_code, member_of, not_in_future, required_text
+from domain.common import (
+    Actor,
+    age_on,
+    division_code,
+    member_of,
+    not_in_future,
+    required_text,
+)
 from domain.dated import Dated, value_on, with_fact
 from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound, PersonalDataErased
 from domain.personal import erased, redacted
@@ -75,6 +82,11 @@ class Child(Aggregate):
         not_in_future("consent.on", record["consent"].on, today)
         if record["birth_date"] > record["registered_on"]:
             raise InvalidRecord("birth_date", "a child is registered after being born")
+        if age_on(record["birth_date"], record["registered_on"]) >= ADULT_AGE:
+            raise InvalidRecord("birth_date", f"born on {record['birth_date']}, the child was "
+                                f"{ADULT_AGE} or older when registered "
+                                f"({record['registered_on']}); the register keeps the records "
+                                "of minors (未成年人)")
         parents = tuple(record["parents"])
         if len({parent.role for parent in parents}) != len(parents):
             raise InvalidRecord("parents", "each parent role (father, mother) appears once")

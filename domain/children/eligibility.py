@@ -14,6 +14,8 @@ from domain.children.record import Parent
 from domain.common import age_on
 
 AGE_LIMIT = 16
+#: Of age (成年): a record is kept of a minor (未成年人), who is under 18 when registered.
+ADULT_AGE = 18
 
 
 def is_under_age_limit(birth_date: date, on: date) -> bool:

@@ -106,8 +106,13 @@ class Volunteer(Aggregate):
             self.status = VolunteerStatus.APPROVED
 
     def suspend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
-        """Suspend an approved volunteer (暂停)."""
+        """Suspend an approved volunteer (暂停), on or after the day she was approved."""
         self._require(VolunteerStatus.APPROVED, "suspended")
+        approved_on = self.reviews[-1].on
+        if on < approved_on:
+            raise InvalidRecord("on", f"{on} is before the volunteer was approved "
+                                f"({approved_on}); a suspension (暂停) is dated on or after "
+                                "the approval")
         self._suspended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 

@@ -206,8 +206,8 @@ def _conditions(where: ChildFilter, on: date,
     clauses: list[str] = []
     params: list[Any] = []
     if where.region_code:
-        clauses.append("region_code LIKE ?")
-        params.append(where.region_code + "%")
+        clauses.append("region_code LIKE ? ESCAPE '\\'")
+        params.append(literal_like(where.region_code) + "%")
     if where.school:
         clauses.append("school = ?")
         params.append(where.school)
@@ -219,8 +219,8 @@ def _conditions(where: ChildFilter, on: date,
         clauses.append("status = ?")
         params.append(where.status)
     if where.category:
-        clauses.append("categories LIKE ?")
-        params.append(f"%,{where.category},%")
+        clauses.append("categories LIKE ? ESCAPE '\\'")
+        params.append(f"%,{literal_like(where.category)},%")
     if where.paired is not None:
         clauses.append("active_pairings > 0" if where.paired else "active_pairings = 0")
     if where.left_behind is not None:
@@ -237,6 +237,12 @@ def _conditions(where: ChildFilter, on: date,
         clauses.append("birth_date > ?")
         params.append(iso(_years_before(on, where.max_age + 1)))
     return clauses, params
+
+
+def literal_like(text: str) -> str:
+    """``text`` to be found as it is by ``LIKE ... ESCAPE '\\'``: its ``%`` and ``_`` (and
+    the escape character itself) match only themselves, not any text or character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _years_before(on: date, years: int) -> date:

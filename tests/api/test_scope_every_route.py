@@ -55,6 +55,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         {"action": "已处理"}, 404),
     ("post", "/api/v1/pairings"): (None, 404),  # body built from the ids below
     ("get", "/api/v1/pairings/{pairing_id}"): (None, 404),
+    ("get", "/api/v1/pairings/{pairing_id}/contacts"): (None, 404),
     ("post", "/api/v1/pairings/{pairing_id}/contacts"): (
         {"kind": "phone", "occurred_on": "2026-04-02", "notes": ""}, 404),
     ("post", "/api/v1/pairings/{pairing_id}/end"): ({"reason": "调整"}, 404),

@@ -72,6 +72,7 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
         STAFF, {"action": "已处理"}),
     ("post", "/api/v1/pairings"): (ORGANISERS, None),  # body from the world's ids
     ("get", "/api/v1/pairings/{pairing_id}"): (EVERYONE, None),
+    ("get", "/api/v1/pairings/{pairing_id}/contacts"): (EVERYONE, None),
     ("post", "/api/v1/pairings/{pairing_id}/contacts"): (
         frozenset({"admin", "federation", "volunteer"}),
         {"kind": "phone", "occurred_on": "2026-04-02", "notes": ""}),
