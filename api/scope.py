@@ -26,6 +26,26 @@ def in_region(caller: Principal, region_code: str) -> bool:
     return region_code.startswith(caller.scope.region_code or "\0")
 
 
+def in_school(caller: Principal, region_code: str, school: str) -> bool:
+    """Whether a record of ``school`` in ``region_code`` is the school user's: its school
+    where it is. School names repeat from county to county (every township has its
+    中心小学), so the name alone is no scope; an account without a region sees nothing."""
+    return (caller.role == "school" and in_region(caller, region_code)
+            and school == caller.scope.school)
+
+
+def school_listing(caller: Principal, region_code: str | None,
+                   school: str | None) -> tuple[str, str] | None:
+    """What a school user's listing is filtered by, the asked filters narrowed to its scope:
+    (division-code prefix, school); None when what was asked lies outside it."""
+    own_region, own_school = caller.scope.region_code, caller.scope.school
+    if not own_region or not own_school or (school and school != own_school):
+        return None
+    if region_code and not region_code.startswith(own_region):
+        return None
+    return max(region_code or "", own_region, key=len), own_school
+
+
 def child_visible(caller: Principal, views: ViewRunner, child_id: UUID, region_code: str,
                   school: str) -> bool:
     role = caller.role
@@ -34,18 +54,19 @@ def child_visible(caller: Principal, views: ViewRunner, child_id: UUID, region_c
     if role == "federation":
         return in_region(caller, region_code)
     if role == "school":
-        return school == caller.scope.school
+        return in_school(caller, region_code, school)
     return str(child_id) in volunteers_children(caller, views)
 
 
 def child_changeable(caller: Principal, region_code: str, school: str) -> bool:
-    """Staff change a child's record: admin, federation in its region, its school."""
+    """Staff change a child's record: admin, federation in its region, its school (in the
+    school's region)."""
     role = caller.role
     if role == "admin":
         return True
     if role == "federation":
         return in_region(caller, region_code)
-    return role == "school" and school == caller.scope.school
+    return in_school(caller, region_code, school)
 
 
 def hidden(noun: str, record_id: object) -> NotFound:

@@ -24,7 +24,7 @@ from api.console.session import ConsoleCaller
 from api.console.shown import pairings_of
 from api.deps import Register, Views
 from api.routes.children import for_role
-from api.scope import RECORDED_READERS, child_visible, volunteers_children
+from api.scope import RECORDED_READERS, child_visible, school_listing, volunteers_children
 from api.security import Principal
 from domain.application import CareRegister, ChildView
 from domain.errors import NotFound
@@ -49,9 +49,10 @@ def _scoped(caller: Principal, views: Views, where: ChildFilter) -> ChildFilter 
         return dataclasses.replace(where, region_code=max(where.region_code or "", prefix,
                                                           key=len))
     if caller.role == "school":
-        if where.school and where.school != caller.scope.school:
+        own = school_listing(caller, where.region_code, where.school)
+        if own is None:
             return None
-        return dataclasses.replace(where, school=caller.scope.school)
+        return dataclasses.replace(where, region_code=own[0], school=own[1])
     if caller.role == "volunteer":
         return dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
     return where

@@ -34,6 +34,7 @@ from api.scope import (
     child_changeable,
     child_visible,
     hidden,
+    school_listing,
     volunteers_children,
 )
 from api.security import Principal
@@ -144,9 +145,10 @@ def list_registered(
             return Page(items=[])
         where = dataclasses.replace(where, region_code=max(region_code or "", prefix, key=len))
     elif caller.role == "school":
-        if school and school != caller.scope.school:
+        own = school_listing(caller, region_code, school)
+        if own is None:
             return Page(items=[])
-        where = dataclasses.replace(where, school=caller.scope.school)
+        where = dataclasses.replace(where, region_code=own[0], school=own[1])
     elif caller.role == "volunteer":
         where = dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
     with views.store.recorder(ChildrenRegister).read() as tx:

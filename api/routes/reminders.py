@@ -31,6 +31,7 @@ from api.schemas.reminders import (
     ScanIn,
     ScanQueued,
 )
+from api.scope import school_listing
 from api.security import Principal
 from domain.common import not_in_future
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
@@ -68,14 +69,17 @@ def list_issued(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReminderOut]:
     """Reminders issued for due and overdue duties (once per duty per period), oldest first."""
-    school = None
+    school = school_region = None
     if caller.role == "federation":
         prefix = caller.scope.region_code or ""
         if region_code and not region_code.startswith(prefix):
             return Page(items=[])
         region_code = max(region_code or "", prefix, key=len)
     elif caller.role == "school":
-        school = caller.scope.school
+        scoped = school_listing(caller, region_code, None)
+        if scoped is None:
+            return Page(items=[])
+        school_region, school = scoped
     elif caller.role == "volunteer":
         own = caller.scope.volunteer_id
         if volunteer_id is not None and volunteer_id != own:
@@ -85,7 +89,7 @@ def list_issued(
         rows = list_reminders(
             tx, volunteer_id=_text(volunteer_id), pairing_id=_text(pairing_id),
             child_id=_text(child_id), status=status, region_code=region_code, school=school,
-            escalated=escalated, after=after, limit=limit)
+            school_region=school_region, escalated=escalated, after=after, limit=limit)
         deliveries = deliveries_of(tx, [row["reminder_id"] for row in rows])
     items = [_public(row, deliveries[row["reminder_id"]]) for row in rows]
     return Page(items=items, next=str(rows[-1]["position"]) if len(rows) == limit else None)

@@ -18,6 +18,7 @@ from domain.errors import AccountRule, InvalidRecord
 
 _USERNAME = re.compile(r"^[A-Za-z0-9_.@-]{3,64}$")
 _REGION_PREFIX = re.compile(r"^\d{2,12}$")
+_DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
 
 
 class Role(StrEnum):
@@ -47,6 +48,20 @@ class Scope:
         if self.role is Role.VOLUNTEER and self.volunteer_id is None:
             raise InvalidRecord("volunteer_id", "a volunteer user is one registered volunteer")
 
+    def assignable(self) -> Scope:
+        """This scope, if it may be given to an account now.
+
+        A school user is its school where it is: ``region_code`` is the division code of the
+        school's county, township or village (6, 9 or 12 digits), since school names repeat
+        from county to county (every township has its 中心小学). Scopes recorded before this
+        rule still load; with no region they see no pupils until an admin gives one.
+        """
+        if self.role is Role.SCHOOL and not _DIVISION_CODE.match(self.region_code or ""):
+            raise InvalidRecord("region_code", "a school user names where its school is: the "
+                                "division code of its county, township or village (6, 9 or "
+                                "12 digits), since school names repeat from place to place")
+        return self
+
 
 def user_id_for(username: str) -> UUID:
     """One id per username (case-insensitive), so a username can only be taken once."""
@@ -73,11 +88,11 @@ class User(Aggregate):
             raise InvalidRecord("username", "3 to 64 letters, digits or . _ @ -")
         required_text("password", password_hash)
         return cls(username=username.strip().lower(), password_hash=password_hash,
-                   scope=scope, actor=actor)
+                   scope=scope.assignable(), actor=actor)
 
     def change_scope(self, scope: Scope, *, actor: Actor) -> None:
         self._require_active()
-        self._scope_changed(scope=scope, actor=actor)
+        self._scope_changed(scope=scope.assignable(), actor=actor)
 
     @event("ScopeChanged")
     def _scope_changed(self, scope: Scope, actor: Actor) -> None:

@@ -163,14 +163,15 @@ def _instant(moment: datetime) -> str:
 def list_reminders(tx: Tx, *, volunteer_id: str | None = None, pairing_id: str | None = None,
                    child_id: str | None = None, status: str | None = None,
                    region_code: str | None = None, school: str | None = None,
-                   escalated: bool | None = None, after: int | None = None,
-                   limit: int = 50) -> list[Row]:
+                   school_region: str | None = None, escalated: bool | None = None,
+                   after: int | None = None, limit: int = 50) -> list[Row]:
     """Reminders matching the filters, in the order they were issued, after the cursor
     ``after`` (the ``position`` of the last row of the previous page).
 
     ``status`` is the duty's status when issued (``due``, ``overdue``) or the delivery's
     (``pending``, ``sending``, ``delivered``, ``failed``). ``region_code`` is a division-code
-    prefix matching the pairing's code or a volunteer's.
+    prefix matching the pairing's code or a volunteer's; ``school_region`` one matching the
+    pairing's code alone (with ``school``: a school where it is, since names repeat).
     """
     clauses: list[str] = []
     params: list[Any] = []
@@ -194,6 +195,9 @@ def list_reminders(tx: Tx, *, volunteer_id: str | None = None, pairing_id: str |
         clauses.append("(region_code LIKE ? OR reminder_id IN (SELECT reminder_id FROM"
                        " rem_recipients WHERE region_code LIKE ?))")
         params += [region_code + "%", region_code + "%"]
+    if school_region:
+        clauses.append("region_code LIKE ?")
+        params.append(school_region + "%")
     if escalated is not None:
         clauses.append("escalation_id IS NOT NULL" if escalated else "escalation_id IS NULL")
     if after is not None:

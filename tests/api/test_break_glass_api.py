@@ -98,7 +98,8 @@ def test_without_a_reason_of_a_few_characters_nothing_is_granted(
 
 
 @pytest.mark.parametrize(("role", "scope"), [
-    ("admin", {}), ("auditor", {}), ("school", {"school": "另一所小学"})])
+    ("admin", {}), ("auditor", {}),
+    ("school", {"school": "另一所小学", "region_code": "420821101"})])
 def test_only_federation_staff_break_the_glass(
         client: TestClient, child_id: str, user: Callable[..., Headers], role: str,
         scope: dict[str, str]) -> None:

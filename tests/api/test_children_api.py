@@ -102,7 +102,8 @@ def test_federation_staff_see_only_their_region(
 def test_a_school_sees_its_own_pupils_only(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
     child = create(client, "/api/v1/children", CHILD, admin)
-    own, other = user("school", school="石牌镇中心小学"), user("school", school="别的小学")
+    own = user("school", school="石牌镇中心小学", region_code="420821101")
+    other = user("school", school="别的小学", region_code="420821101")
     assert client.get(f"/api/v1/children/{child['id']}", headers=own).status_code == 200
     assert client.get(f"/api/v1/children/{child['id']}", headers=other).status_code == 404
 

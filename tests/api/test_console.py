@@ -118,8 +118,8 @@ def test_a_volunteer_reads_on_the_childs_page_only_what_her_duties_need(
 
 
 def test_schools_may_not_open_the_reports(client: TestClient, admin: dict[str, str]) -> None:
-    console_login(client, console_user(client, admin, "school", school="石牌镇中心小学"),
-                  "password-123")
+    console_login(client, console_user(client, admin, "school", school="石牌镇中心小学",
+                                       region_code="420821101"), "password-123")
     assert client.get("/console/reports").status_code == 403
 
 

@@ -171,12 +171,14 @@ def test_a_federation_users_read_of_the_history_is_recorded(
 def test_staff_reads_other_than_federation_are_not_recorded(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
     child = create(client, "/api/v1/children", CHILD, admin)
-    history(client, user("school", school="石牌镇中心小学"), child["id"])
+    history(client, user("school", school="石牌镇中心小学", region_code="420821101"),
+            child["id"])
     assert types(history(client, admin, child["id"])) == ["ChildRegistered"]
 
 
 @pytest.mark.parametrize("scope", [{"role": "federation", "region_code": "4209"},
-                                   {"role": "school", "school": "别的小学"}])
+                                   {"role": "school", "school": "别的小学",
+                                    "region_code": "420821101"}])
 def test_a_caller_outside_the_childs_scope_gets_404(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]],
         scope: dict[str, str]) -> None:

@@ -34,7 +34,7 @@ def child_and_readers(client: TestClient, admin: Headers,
     return child_id, {
         "admin": admin,
         "federation": user("federation", region_code="4208"),
-        "school": user("school", school=CHILD["school"]),
+        "school": user("school", school=CHILD["school"], region_code="420821101"),
         "volunteer": user("volunteer", volunteer_id=volunteer_id),
         "auditor": user("auditor"),
     }

@@ -169,7 +169,7 @@ def test_schools_and_volunteers_may_not_request_or_read_reports(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
     _, volunteer_id, _ = paired(client, admin)
     report_id = requested(client, admin)["id"]
-    for caller in (user("school", school="石牌镇中心小学"),
+    for caller in (user("school", school="石牌镇中心小学", region_code="420821101"),
                    user("volunteer", volunteer_id=volunteer_id)):
         assert [client.post("/api/v1/reports", headers=caller, json=Q1).status_code,
                 client.get(f"/api/v1/reports/{report_id}", headers=caller).status_code,

@@ -22,7 +22,7 @@ from tests.api.test_scope_every_route import CASES
 READS = [path for (method, path) in CASES if method == "get" and "{" in path]
 OUTSIDERS = {
     "federation of another county": ("federation", {"region_code": "4209"}),
-    "another school": ("school", {"school": "冷水镇中心小学"}),
+    "another school": ("school", {"school": "冷水镇中心小学", "region_code": "420821"}),
 }
 
 

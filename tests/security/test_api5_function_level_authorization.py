@@ -112,7 +112,7 @@ def accounts(service: TestClient) -> dict[str, tuple[str, dict[str, str]]]:
     """One account of each role, in the scope of the records each test makes: id, headers."""
     admin = login(service, "admin", ADMIN_PASSWORD)
     scopes = {"admin": {}, "federation": {"region_code": "420821"},
-              "school": {"school": CHILD["school"]},
+              "school": {"school": CHILD["school"], "region_code": "420821"},
               "volunteer": {"volunteer_id": approved_volunteer(service, admin)},
               "auditor": {}}
     made = {}

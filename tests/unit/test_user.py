@@ -46,7 +46,8 @@ def test_a_malformed_username_is_refused() -> None:
 
 def test_a_deactivated_account_takes_no_changes() -> None:
     user = User.create(username="teacher1", password_hash="h",
-                       scope=Scope(role="school", school="石牌镇中心小学"), actor=STAFF)
+                       scope=Scope(role="school", school="石牌镇中心小学",
+                                   region_code="420821101"), actor=STAFF)
     user.deactivate(reason="调离", actor=STAFF)
     with pytest.raises(AccountRule, match="deactivated"):
         user.change_password("h2", actor=STAFF)
