@@ -69,6 +69,34 @@ def child_changeable(caller: Principal, region_code: str, school: str) -> bool:
     return in_school(caller, region_code, school)
 
 
+#: A federation account's level, by the digits of its region code: who gives which
+#: level's opinion on a volunteer's form (县妇联, 市州妇联, 省妇联).
+REVIEW_LEVEL_DIGITS = {"county": 6, "city": 4, "province": 2}
+
+
+def volunteer_of_school(caller: Principal, region_code: str, unit: str) -> bool:
+    """Whether a volunteer (of ``region_code``, working at ``unit``) is the school user's:
+    a teacher of its school, where it is."""
+    return in_school(caller, region_code, unit.strip())
+
+
+def may_review(caller: Principal, level: str, region_code: str, unit: str) -> bool:
+    """Who gives a level's opinion on a volunteer in ``region_code`` working at ``unit``:
+    ``unit`` (所在单位意见) federation staff whose region holds the volunteer, or the
+    volunteer's school; ``county``, ``city``, ``province`` (县/市州/省妇联意见) federation
+    staff of that level (a region code of 6, 4 or 2 digits) whose region holds the
+    volunteer; an admin keying in a paper form, any level."""
+    role = caller.role
+    if role == "admin":
+        return True
+    if level == "unit":
+        return ((role == "federation" and in_region(caller, region_code))
+                or volunteer_of_school(caller, region_code, unit))
+    digits = REVIEW_LEVEL_DIGITS.get(level)
+    return (role == "federation" and len(caller.scope.region_code or "") == digits
+            and in_region(caller, region_code))
+
+
 def hidden(noun: str, record_id: object) -> NotFound:
     """What a caller outside the scope is told: the record does not exist for them."""
     return NotFound(f"no {noun} {record_id}")

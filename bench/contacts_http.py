@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aixin.bootstrap import build_register
 from aixin.settings import Settings
 from domain.duties.rules import STANDARD_CONTACT_KINDS
-from tests.builders import MOTHER, STAFF, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.e2e.server import AIXIN, free_port
 
@@ -59,7 +59,7 @@ def pairings(register, count: int) -> list[uuid.UUID]:
                                             applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer, level=level, decision="approve", opinion="",
-                                  on=date(2026, 2, 1), actor=STAFF)
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
     made = []
     for _ in range(count):
         child = register.register_child(actor=STAFF, **child_record())

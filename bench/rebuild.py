@@ -55,7 +55,7 @@ from projections.projection import View
 from projections.runner import ViewRunner
 from projections.store import ViewStore
 from projections.timeline import ChildTimeline, timeline
-from tests.builders import MOTHER, STAFF, TEACHER, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, child_record, volunteer_form
 from tests.conftest import postgres_params
 
 TODAY = date(2026, 6, 15)
@@ -94,7 +94,7 @@ def generate(register: CareRegister, events: int, rng: random.Random) -> None:
         for step, level in enumerate(programme.approval_levels):
             volunteer.review(level=level.value, decision="approve", opinion="同意",
                              on=applied + timedelta(days=7 * (step + 1)), today=TODAY,
-                             actor=STAFF)
+                             actor=REVIEWERS[level])
         volunteers.append(volunteer)
     children: list[Child] = []
     for index in range(max(2, events // 50)):
@@ -375,7 +375,8 @@ def measure_as_of(register: CareRegister, views: ViewStore) -> None:
                                 applied_on=START - timedelta(days=60), today=TODAY, actor=STAFF)
     for step, level in enumerate(programme.approval_levels):
         volunteer.review(level=level.value, decision="approve", opinion="同意",
-                         on=START - timedelta(days=50 - step), today=TODAY, actor=STAFF)
+                         on=START - timedelta(days=50 - step), today=TODAY,
+                         actor=REVIEWERS[level])
     pairing = Pairing.form(children=[child], volunteers=[volunteer], principle="nearby",
                            agreement_signed_on=START, starts_on=START,
                            duty_sets=programme.duty_sets, today=TODAY, actor=STAFF)

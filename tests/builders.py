@@ -17,6 +17,9 @@ TODAY = date(2026, 6, 15)
 STAFF = Actor(id="staff-1", role="federation")
 TEACHER = Actor(id="teacher-1", role="school")
 MOTHER = Actor(id="volunteer-1", role="volunteer")
+#: Who signs each level's opinion on a volunteer's form: one person signs one level.
+REVIEWERS = {level: Actor(id=f"reviewer-{level}", role="federation")
+             for level in ("unit", "county", "city", "province")}
 
 
 def parents_away() -> tuple[Parent, ...]:
@@ -66,5 +69,5 @@ def approved_volunteer(register: CareRegister, **form: object) -> UUID:
                                                applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                  opinion="同意", on=date(2026, 2, 1), actor=STAFF)
+                                  opinion="同意", on=date(2026, 2, 1), actor=REVIEWERS[level])
     return volunteer_id

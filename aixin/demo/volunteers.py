@@ -112,7 +112,10 @@ def plan_volunteers(rng: random.Random, county: County, count: int, plan: Plan,
                 approved = False  # still under review (审核中)
                 break
             recorded = max(plan.entered(rng, on), recorded)
-            reviewer = _REVIEWERS.get(level, Actor(id=form.unit, role="federation"))
+            # the unit's opinion is its own signer's, even where the unit is the county
+            # federation that reviews next: one person signs one level
+            reviewer = _REVIEWERS.get(level, Actor(id=f"{form.unit}（所在单位）",
+                                                   role="federation"))
             if rng.random() < _REJECT.get(level, 0.02):
                 plan.add(ReviewVolunteer(recorded, number, level, "reject",
                                          _REJECTION.get(level, "不同意"), on, reviewer))

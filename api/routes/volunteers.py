@@ -13,12 +13,13 @@ from api.schemas.common import Page
 from api.schemas.volunteers import (
     CommendationIn,
     ReviewIn,
+    ReviewOut,
     StatusChange,
     VolunteerCreate,
     VolunteerListed,
     VolunteerPublic,
 )
-from api.scope import READ_ALL, hidden, in_region
+from api.scope import READ_ALL, hidden, in_region, may_review, volunteer_of_school
 from api.security import Principal
 from domain.application import VolunteerView
 from domain.volunteers import VolunteerForm
@@ -34,15 +35,18 @@ def public(view: VolunteerView) -> VolunteerPublic:
         applied_on=view.applied_on, status=view.status, status_reason=view.status_reason,
         approval_levels=list(view.approval_levels), next_level=view.next_level,
         level_reached=view.level_reached,
-        reviews=[dataclasses.asdict(r) for r in view.reviews],  # type: ignore[misc]
-        commendations=[CommendationIn(reason=text, on=on) for on, text in view.commendations])
+        reviews=[ReviewOut(level=r.level, decision=r.decision, opinion=r.opinion, on=r.on,
+                           signed_by=r.signed_by or None) for r in view.reviews],
+        commendations=[{"reason": text, "on": on}  # type: ignore[misc]
+                       for on, text in view.commendations])
 
 
 def _visible(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
     view = register.get_volunteer(volunteer_id)
     role = caller.role
     if role in READ_ALL or (role == "federation" and in_region(caller, view.form.region_code)) \
-            or (role == "volunteer" and caller.scope.volunteer_id == volunteer_id):
+            or (role == "volunteer" and caller.scope.volunteer_id == volunteer_id) \
+            or volunteer_of_school(caller, view.form.region_code, view.form.unit):
         return view
     raise hidden("volunteer", volunteer_id)
 
@@ -52,6 +56,14 @@ def _manageable(register: Register, caller: Principal, volunteer_id: UUID) -> Vo
     if caller.role not in ("admin", "federation"):
         raise HTTPException(status_code=403, detail="only admin and federation staff do this")
     return view
+
+
+_NOT_YOUR_LEVEL = {
+    "unit": "所在单位意见由辖区内的妇联工作人员或志愿者所在学校签署",
+    "county": "县妇联意见由辖区内的县级妇联工作人员签署（区划代码 6 位）",
+    "city": "市州妇联意见由辖区内的市州妇联工作人员签署（区划代码 4 位）",
+    "province": "省妇联意见由辖区内的省妇联工作人员签署（区划代码 2 位）",
+}
 
 
 def _respond(register: Register, views: Views, response: Response, volunteer_id: UUID,
@@ -110,11 +122,20 @@ def read_volunteer(volunteer_id: UUID, caller: Caller, register: Register,
 @router.post("/{volunteer_id}/reviews", response_model=VolunteerPublic)
 def review(volunteer_id: UUID, body: ReviewIn, caller: Caller, register: Register,
            views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
-    """One level's opinion: unit → county → city → province, in order."""
-    _manageable(register, caller, volunteer_id)
+    """One level's opinion: unit → county → city → province, in order, each signed by a
+    different person (一人只签一级意见: 409 ``one_level_per_signer``). An admin keying in a
+    paper form names who signed it (``signed_by``).
+
+    Who gives which level (403 for anyone else): ``unit`` federation staff whose region
+    holds the volunteer, or the school she works at; ``county``, ``city``, ``province``
+    federation staff of that level (a region code of 6, 4 or 2 digits) whose region holds
+    her; an admin keying in a paper form, any level."""
+    view = _visible(register, caller, volunteer_id)
+    if not may_review(caller, body.level, view.form.region_code, view.form.unit):
+        raise HTTPException(status_code=403, detail=_NOT_YOUR_LEVEL[body.level])
     register.review_volunteer(volunteer_id, level=body.level, decision=body.decision,
                               opinion=body.opinion, actor=caller.actor, on=body.on,
-                              expected_version=expected)
+                              signed_by=body.signed_by, expected_version=expected)
     return _respond(register, views, response, volunteer_id)
 
 

@@ -31,13 +31,16 @@ class VolunteersService(AixinApplication):
 
     def review_volunteer(self, volunteer_id: UUID, *, level: str, decision: str,
                          opinion: str, actor: Actor, on: date | None = None,
+                         signed_by: str | None = None,
                          expected_version: int | None = None) -> VolunteerView:
-        """One level's opinion (意见): approve or reject."""
+        """One level's opinion (意见): approve or reject, each level signed by a different
+        person; an admin keying in a paper form names who signed it (``signed_by``)."""
         today = self.today()
         return VolunteerView.of(self._change(
             Volunteer, volunteer_id, expected_version,
             lambda v: v.review(level=level, decision=decision, opinion=opinion,
-                               on=on or today, today=today, actor=actor)))
+                               on=on or today, today=today, actor=actor,
+                               signed_by=signed_by)))
 
     def suspend_volunteer(self, volunteer_id: UUID, *, reason: str, actor: Actor,
                           on: date | None = None, expected_version: int | None = None) -> int:

@@ -2,10 +2,13 @@
 
 from domain.volunteers.aggregate import Review, Volunteer, VolunteerStatus
 from domain.volunteers.form import APPROVAL_LEVELS, Decision, ReviewLevel, VolunteerForm
+from domain.volunteers.signing import LEVEL_TITLES, OneLevelPerSigner
 
 __all__ = [
     "APPROVAL_LEVELS",
+    "LEVEL_TITLES",
     "Decision",
+    "OneLevelPerSigner",
     "Review",
     "ReviewLevel",
     "Volunteer",

@@ -17,6 +17,7 @@ from domain.errors import (
     VolunteerStatusRule,
 )
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
+from domain.volunteers.signing import check_signer, signed_by_of, signer
 
 
 class VolunteerStatus(StrEnum):
@@ -29,13 +30,20 @@ class VolunteerStatus(StrEnum):
 
 @dataclass(frozen=True)
 class Review:
-    """One level's opinion (意见) with its date."""
+    """One level's opinion (意见) with its date: recorded by the user ``by``, and signed by
+    them or (a paper form keyed in by an admin) by ``signed_by``."""
 
     level: ReviewLevel
     decision: Decision
     opinion: str
     on: date
     by: str
+    signed_by: str = ""
+
+    @property
+    def signer(self) -> str:
+        """The person who gave this level's opinion (一人只签一级意见)."""
+        return signer(self.by, self.signed_by)
 
 
 class Volunteer(Aggregate):
@@ -77,8 +85,10 @@ class Volunteer(Aggregate):
         return self.status is VolunteerStatus.APPROVED
 
     def review(self, *, level: str, decision: str, opinion: str, on: date, today: date,
-               actor: Actor) -> None:
-        """Record one level's opinion; levels go in order and a rejection ends it."""
+               actor: Actor, signed_by: str | None = None) -> None:
+        """Record one level's opinion; levels go in order, each signed by a different
+        person (一人只签一级意见), and a rejection ends it. An admin keying in a paper form
+        names who signed it (``signed_by``)."""
         level_ = member_of(ReviewLevel, "level", level)
         decision_ = member_of(Decision, "decision", decision)
         if self.status is not VolunteerStatus.PENDING:
@@ -88,31 +98,29 @@ class Volunteer(Aggregate):
             raise ApprovalOutOfOrder(
                 f"approval goes level by level ({' → '.join(self.approval_levels)}): "
                 f"the next review is at level {self.next_level}, not {level_.value}")
+        signed_by_ = signed_by_of(actor, signed_by)
+        check_signer(((r.level, r.signer) for r in self.reviews), level_, actor=actor,
+                     signed_by=signed_by_)
         not_in_future("on", on, today)
         earliest = self.reviews[-1].on if self.reviews else self.applied_on
         if on < earliest:
             raise ApprovalOutOfOrder(f"a review is dated on or after the previous step "
                                      f"({earliest})")
         self._reviewed(level=level_, decision=decision_, opinion=opinion.strip(), on=on,
-                       actor=actor)
+                       actor=actor, signed_by=signed_by_)
 
     @event("Reviewed")
     def _reviewed(self, level: ReviewLevel, decision: Decision, opinion: str, on: date,
-                  actor: Actor) -> None:
-        self.reviews.append(Review(level, decision, opinion, on, actor.id))
+                  actor: Actor, signed_by: str = "") -> None:
+        self.reviews.append(Review(level, decision, opinion, on, actor.id, signed_by))
         if decision is Decision.REJECT:
             self.status = VolunteerStatus.REJECTED
         elif len(self.reviews) == len(self.approval_levels):
             self.status = VolunteerStatus.APPROVED
 
     def suspend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
-        """Suspend an approved volunteer (暂停), on or after the day she was approved."""
+        """Suspend an approved volunteer (暂停)."""
         self._require(VolunteerStatus.APPROVED, "suspended")
-        approved_on = self.reviews[-1].on
-        if on < approved_on:
-            raise InvalidRecord("on", f"{on} is before the volunteer was approved "
-                                f"({approved_on}); a suspension (暂停) is dated on or after "
-                                "the approval")
         self._suspended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 

@@ -36,6 +36,10 @@ VOLUNTEER: dict[str, Any] = {
     "region_code": "420821", "applied_on": "2026-01-05",
 }
 
+#: Who signed each level's opinion on the paper form an admin keys in: one person a level.
+SIGNERS: dict[str, str] = {"unit": "钟祥市妇联 王敏", "county": "钟祥市妇联 刘芳",
+                           "city": "荆门市妇联 陈静", "province": "湖北省妇联 张丽"}
+
 
 @pytest.fixture
 def client(tmp_path: Path) -> Iterator[TestClient]:
@@ -98,7 +102,7 @@ def approved_volunteer(client: TestClient, admin: dict[str, str], **form: Any) -
     for level in ("unit", "county", "city", "province"):
         response = client.post(f"/api/v1/volunteers/{volunteer['id']}/reviews", headers=admin,
                                json={"level": level, "decision": "approve", "opinion": "同意",
-                                     "on": "2026-02-01"})
+                                     "on": "2026-02-01", "signed_by": SIGNERS[level]})
         assert response.status_code == 200, response.text
     return str(volunteer["id"])
 

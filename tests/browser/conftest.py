@@ -21,7 +21,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, ViewportSize, sync_playwright
 
-from tests.api.conftest import CHILD, VOLUNTEER
+from tests.api.conftest import CHILD, SIGNERS, VOLUNTEER
 from tests.e2e.server import running
 
 CHROMIUM = "/usr/bin/chromium"
@@ -67,7 +67,8 @@ def _populate(url: str) -> County:
         volunteer = _post(client, "/volunteers", VOLUNTEER)["id"]
         for level in ("unit", "county", "city", "province"):
             _post(client, f"/volunteers/{volunteer}/reviews", {
-                "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01"})
+                "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+                "signed_by": SIGNERS[level]})
         pairing = _post(client, "/pairings", {
             "child_ids": [child], "volunteer_ids": [volunteer], "principle": "nearby",
             "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"})["id"]

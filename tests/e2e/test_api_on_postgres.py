@@ -11,7 +11,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.api.conftest import CHILD, VOLUNTEER
+from tests.api.conftest import CHILD, SIGNERS, VOLUNTEER
 from tests.conftest import postgres_params
 from tests.e2e.server import free_port, running
 
@@ -51,7 +51,8 @@ def test_a_volunteer_goes_from_application_to_an_ended_pairing(api: httpx.Client
     volunteer = ok(api.post("/volunteers", json=VOLUNTEER), 201)
     for level in ("unit", "county", "city", "province"):
         volunteer = ok(api.post(f"/volunteers/{volunteer['id']}/reviews", json={
-            "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01"}))
+            "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+            "signed_by": SIGNERS[level]}))
     assert volunteer["status"] == "approved"
     child = ok(api.post("/children", json=CHILD), 201)
     pairing = ok(api.post("/pairings", json={

@@ -16,7 +16,7 @@ from domain.application import CareRegister
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, STAFF, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
 from tests.conftest import postgres_params
 
 
@@ -27,7 +27,7 @@ def record_some_care(register: CareRegister, children: int = 3) -> list[UUID]:
                                             applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
-                                  on=date(2026, 2, 1), actor=STAFF)
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
     ids = []
     for index in range(children):
         child = register.register_child(actor=STAFF, **child_record(name=f"王小花{index}"))

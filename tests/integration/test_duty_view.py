@@ -20,7 +20,7 @@ from domain.application import CareRegister
 from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
 from projections.sql import Row, Tx
-from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONTHLY = ["monthly_contact", "monthly_parent_call", "monthly_teacher_contact"]
@@ -53,7 +53,7 @@ def paired(register: CareRegister, *, starts_on: date, region_code: str = "42082
                                                applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer_id, level=level, decision="approve", opinion="同意",
-                                  on=date(2026, 2, 1), actor=STAFF)
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
     return register.form_pairing(child_ids=[child_id], volunteer_ids=[volunteer_id],
                                  principle="nearby", starts_on=starts_on, actor=STAFF,
                                  duty_sets=["five_ones"])

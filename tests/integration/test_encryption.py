@@ -25,7 +25,7 @@ from domain.personal import ERASED
 from projections.audit import LogAudit
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.runner import ViewRunner
-from tests.builders import STAFF, TODAY, child_record, volunteer_form
+from tests.builders import REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 
 pytestmark = pytest.mark.timeout(300)
@@ -58,7 +58,7 @@ def _paired_child(register: CareRegister) -> tuple[UUID, UUID, UUID]:
                                             applied_on=date(2026, 3, 1))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
-                                  actor=STAFF, on=date(2026, 3, 2))
+                                  actor=REVIEWERS[level], on=date(2026, 3, 2))
     pairing = register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
                                     principle="nearby", actor=STAFF, starts_on=date(2026, 3, 3))
     register.record_contact(pairing, kind="home_visit", notes="奶奶说她想妈妈", actor=STAFF,

@@ -21,7 +21,7 @@ from domain.reminders import DueDuty, Escalation, Reminder
 from domain.reports import QuarterlyReport, scheduled_report_id
 from domain.users import Scope, User
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
-from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, TODAY, child_record, volunteer_form
 
 D = date(2026, 5, 1)
 
@@ -55,7 +55,7 @@ def aggregates_with_every_event() -> list[Aggregate]:
                                 applied_on=date(2026, 1, 5), today=TODAY, actor=STAFF)
     for level in APPROVAL_LEVELS:
         volunteer.review(level=level, decision="approve", opinion="同意", on=date(2026, 2, 1),
-                         today=TODAY, actor=STAFF)
+                         today=TODAY, actor=REVIEWERS[level])
     volunteer.commend(reason="优秀", on=D, today=TODAY, actor=STAFF)
     volunteer.suspend(reason="外出", on=D, today=TODAY, actor=STAFF)
     volunteer.reinstate(reason="返回", on=D, today=TODAY, actor=STAFF)

@@ -27,7 +27,7 @@ from projections.projection import View
 from projections.runner import ViewRunner
 from projections.sql import Tx
 from projections.store import ViewStore
-from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.integration.log_support import all_rows
 
@@ -56,7 +56,7 @@ def approved_volunteer(register: CareRegister, name: str) -> Any:
                                             applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
-                                  on=date(2026, 2, 1), actor=STAFF)
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
     return volunteer
 
 

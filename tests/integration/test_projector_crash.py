@@ -35,7 +35,7 @@ from projections.catalog import ALL_VIEWS
 from projections.registers.children import ChildrenRegister
 from projections.runner import ViewRunner
 from projections.store import ViewStore
-from tests.builders import MOTHER, STAFF, TEACHER, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.integration.log_support import all_rows
 
@@ -80,7 +80,7 @@ def record_a_county(register: CareRegister, rng: random.Random, operations: int)
             rejected = outcome == 8 and step == len(levels) - 1
             register.review_volunteer(volunteer, level=level, opinion="同意",
                                       decision="reject" if rejected else "approve",
-                                      on=date(2025, 5, 10 + step), actor=STAFF)
+                                      on=date(2025, 5, 10 + step), actor=REVIEWERS[level])
         county.volunteers.append(volunteer)
         if outcome < 8:
             approved.append(volunteer)

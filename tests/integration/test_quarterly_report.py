@@ -30,7 +30,7 @@ from projections.reports import (
     townships,
 )
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, STAFF, TEACHER, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, child_record, volunteer_form
 
 COUNTY, TOWN_1, TOWN_2 = "420821", "420821101", "420821102"
 CENTRAL, MIDDLE = "石牌镇中心小学", "胡集镇中学"
@@ -53,7 +53,7 @@ def volunteer(register: CareRegister, region: str, applied: date,
     if approved is not None:
         for level in ("unit", "county", "city", "province"):
             register.review_volunteer(volunteer_id, level=level, decision="approve",
-                                      opinion="同意", on=approved, actor=STAFF)
+                                      opinion="同意", on=approved, actor=REVIEWERS[level])
     return volunteer_id
 
 
@@ -95,7 +95,7 @@ def hand_made_quarter(register: CareRegister) -> HandMade:
     r.review_volunteer(v["V3"], level="unit", decision="approve", opinion="同意",
                        on=D(2026, 2, 5), actor=STAFF)
     r.review_volunteer(v["V3"], level="county", decision="reject", opinion="不符合条件",
-                       on=D(2026, 2, 10), actor=STAFF)
+                       on=D(2026, 2, 10), actor=REVIEWERS["county"])
     r.review_volunteer(v["V5"], level="unit", decision="approve", opinion="同意",
                        on=D(2026, 3, 25), actor=STAFF)
     r.disqualify_volunteer(v["V4"], reason="未履行帮扶职责", actor=STAFF, on=D(2026, 3, 15))

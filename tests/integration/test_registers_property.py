@@ -19,7 +19,7 @@ from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 from projections.runner import ViewRunner
 from projections.store import ViewStore
-from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 
 STATUSES = ("away", "home", "incapable", "deceased")
 days = st.integers(min_value=0, max_value=100).map(lambda n: TODAY - timedelta(days=n))
@@ -52,7 +52,8 @@ def run(register: CareRegister, data: st.DataObject, made: dict[str, list[Any]])
                                                     applied_on=date(2026, 1, 1))
             for level in ("unit", "county", "city", "province")[:data.draw(st.integers(0, 4))]:
                 register.review_volunteer(volunteer, level=level, decision="approve",
-                                          opinion="", actor=STAFF, on=date(2026, 2, 1))
+                                          opinion="", actor=REVIEWERS[level],
+                                          on=date(2026, 2, 1))
             made["volunteers"].append(volunteer)
         elif kind == "pair" and (child := pick("children")) and (helper := pick("volunteers")):
             made["pairings"].append(register.form_pairing(

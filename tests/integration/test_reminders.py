@@ -24,7 +24,7 @@ from projections.duties import DutyView, due_or_overdue
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
 from projections.runner import ViewRunner
 from projections.timeline import ChildTimeline, timeline
-from tests.builders import STAFF, TODAY, child_record, volunteer_form
+from tests.builders import REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from workers.reminders.channels import DeliveryError, Outgoing
 from workers.reminders.delivery import deliver_reminder
 from workers.reminders.scan import run_scan
@@ -40,7 +40,7 @@ def paired(register: CareRegister, *, email: str = "liu@example.cn",
                                             applied_on=date(2026, 1, 5))
     for level in ("unit", "county", "city", "province"):
         register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
-                                  on=date(2026, 2, 1), actor=STAFF)
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
     pairing = register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
                                     principle="nearby", starts_on=date(2026, 3, 10),
                                     actor=STAFF)

@@ -22,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from aixin.logs import JsonFormatter, redact
-from tests.api.conftest import ADMIN_PASSWORD, CHILD, VOLUNTEER
+from tests.api.conftest import ADMIN_PASSWORD, CHILD, SIGNERS, VOLUNTEER
 from tests.e2e.server import AIXIN, free_port
 
 ID_NUMBER = "420821201605200026"
@@ -48,7 +48,8 @@ def drive(base: Any) -> None:
     volunteer = base.post("/api/v1/volunteers", json=VOLUNTEER, headers=admin).json()
     for level in ("unit", "county", "city", "province"):
         base.post(f"/api/v1/volunteers/{volunteer['id']}/reviews", headers=admin,
-                  json={"level": level, "decision": "approve", "opinion": "同意"})
+                  json={"level": level, "decision": "approve", "opinion": "同意",
+                        "signed_by": SIGNERS[level]})
     pairing = base.post("/api/v1/pairings", headers=admin, json={
         "child_ids": [child["id"]], "volunteer_ids": [volunteer["id"]], "principle": "nearby",
         "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"}).json()

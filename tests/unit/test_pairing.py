@@ -17,7 +17,7 @@ from domain.errors import (
 )
 from domain.pairings import Pairing, PairingShape
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
-from tests.builders import MOTHER, STAFF, TODAY, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 
 KINDS = frozenset(STANDARD_CONTACT_KINDS)
 
@@ -31,7 +31,7 @@ def a_volunteer(*, approved: bool = True) -> Volunteer:
                                 applied_on=date(2026, 1, 5), today=TODAY, actor=STAFF)
     for level in APPROVAL_LEVELS if approved else ():
         volunteer.review(level=level, decision="approve", opinion="同意", on=date(2026, 2, 1),
-                         today=TODAY, actor=STAFF)
+                         today=TODAY, actor=REVIEWERS[level])
     return volunteer
 
 

@@ -14,7 +14,7 @@ from domain.errors import (
     VolunteerStatusRule,
 )
 from domain.volunteers import APPROVAL_LEVELS, Volunteer, VolunteerStatus
-from tests.builders import STAFF, TODAY, volunteer_form
+from tests.builders import REVIEWERS, STAFF, TODAY, volunteer_form
 
 
 def applied(levels: tuple = APPROVAL_LEVELS) -> Volunteer:
@@ -25,7 +25,7 @@ def applied(levels: tuple = APPROVAL_LEVELS) -> Volunteer:
 def approve(volunteer: Volunteer, *levels: str, on: date = date(2026, 2, 1)) -> None:
     for level in levels:
         volunteer.review(level=level, decision="approve", opinion="同意", on=on, today=TODAY,
-                         actor=STAFF)
+                         actor=REVIEWERS.get(level, STAFF))
 
 
 def approved() -> Volunteer:
@@ -67,7 +67,7 @@ def test_a_rejection_at_any_level_ends_the_application() -> None:
     volunteer = applied()
     approve(volunteer, "unit")
     volunteer.review(level="county", decision="reject", opinion="材料不全", on=date(2026, 2, 3),
-                     today=TODAY, actor=STAFF)
+                     today=TODAY, actor=REVIEWERS["county"])
     assert volunteer.status is VolunteerStatus.REJECTED
     with pytest.raises(ApplicationClosed, match="rejected"):
         approve(volunteer, "city")

@@ -18,7 +18,7 @@ from domain.events import DutyEscalated, ReminderIssued
 from domain.pairings import Pairing
 from domain.reminders import escalation_id_for, needs_escalation, needs_reminder, reminder_id_for
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
-from tests.builders import STAFF, child_record, volunteer_form
+from tests.builders import REVIEWERS, STAFF, child_record, volunteer_form
 from tests.workers.conftest import Workers
 
 STARTS_ON = date(2026, 3, 10)
@@ -38,7 +38,7 @@ def county(settings: Settings, pairings: int, *, volunteers: int = 10,
             actor=STAFF)
         for level in APPROVAL_LEVELS:
             volunteer.review(level=level, decision="approve", opinion="同意",
-                             on=date(2026, 2, 1), today=today, actor=STAFF)
+                             on=date(2026, 2, 1), today=today, actor=REVIEWERS[level])
         helpers.append(volunteer)
     register.save(*helpers)
     ids: list[UUID] = []

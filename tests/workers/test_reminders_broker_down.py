@@ -18,6 +18,7 @@ import pytest
 import redis
 
 from aixin.settings import Settings
+from tests.api.conftest import SIGNERS
 from tests.e2e.server import free_port, running
 from tests.waiting import wait_until
 from tests.workers.conftest import Workers, settings_env
@@ -87,7 +88,8 @@ def paired(client: httpx.Client) -> str:
         "applied_on": "2026-01-05"})
     for level in ("unit", "county", "city", "province"):
         call(client, "POST", f"/volunteers/{volunteer['id']}/reviews", 200, json={
-            "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01"})
+            "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+            "signed_by": SIGNERS[level]})
     pairing = call(client, "POST", "/pairings", 201, json={
         "child_ids": [child["id"]], "volunteer_ids": [volunteer["id"]], "principle": "nearby",
         "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"})

@@ -1,0 +1,77 @@
+"""Who signs a level's opinion (签署意见): one person signs one level.
+
+The registration form has a box for each level's opinion (所在单位意见, 县妇联意见, 市州妇联意见,
+省妇联意见), each signed by someone of that level. Approval is worth four levels only when
+four different people gave them: one account, or one name on the paper form, cannot sign
+two of the boxes.
+
+The person is the reviewing user; an ``admin`` who keys in a paper form names who signed it
+(``signed_by``), and then the person is the one named. An admin who names no one is the
+person, as any other reviewer.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable
+
+from domain.common import Actor
+from domain.errors import DomainError, InvalidRecord
+from domain.volunteers.form import ReviewLevel
+
+#: Each level's box on the form, as the form names it.
+LEVEL_TITLES: dict[ReviewLevel, str] = {
+    ReviewLevel.UNIT: "所在单位",
+    ReviewLevel.COUNTY: "县妇联",
+    ReviewLevel.CITY: "市州妇联",
+    ReviewLevel.PROVINCE: "省妇联",
+}
+
+#: The longest name a signer may be given by.
+MAX_SIGNER = 100
+
+
+class OneLevelPerSigner(DomainError):
+    """一人只签一级意见 (逐级审核): each level's opinion on a volunteer's form is signed by a
+    different person; whoever signed one level's opinion gives no other level's."""
+
+    rule = "one_level_per_signer"
+
+
+def signed_by_of(actor: Actor, signed_by: str | None) -> str:
+    """The signer named with a review: only an admin keying in a paper form names one
+    (another reviewer signs with their own account); "" when none is named."""
+    name = " ".join((signed_by or "").split())
+    if not name:
+        return ""
+    if actor.role != "admin":
+        raise InvalidRecord("signed_by", "只有管理员录入纸质登记表时填写签署人；"
+                            "其他审核人以本人账号签署意见，不另填签署人")
+    if len(name) > MAX_SIGNER:
+        raise InvalidRecord("signed_by", f"签署人姓名至多 {MAX_SIGNER} 个字")
+    return name
+
+
+def signer(by: str, signed_by: str) -> str:
+    """Who a review's person is: the named signer, or else the reviewing user.
+
+    Names compare without regard to spacing, letter case or full-width forms."""
+    if signed_by:
+        folded = unicodedata.normalize("NFKC", signed_by).casefold()
+        return "name:" + "".join(folded.split())
+    return "user:" + by
+
+
+def check_signer(earlier: Iterable[tuple[ReviewLevel, str]], level: ReviewLevel, *,
+                 actor: Actor, signed_by: str) -> None:
+    """Refuse ``level``'s opinion from the person who signed an earlier level's."""
+    person = signer(actor.id, signed_by)
+    for signed_level, signed_person in earlier:
+        if signed_person == person:
+            who = f"“{signed_by}”" if signed_by else "本账号"
+            hint = ("（录入纸质登记表时请填写该级的签署人 signed_by）"
+                    if actor.role == "admin" and not signed_by else "")
+            raise OneLevelPerSigner(
+                f"一人只签一级意见：{who}已签署{LEVEL_TITLES[signed_level]}意见，"
+                f"不能再签署{LEVEL_TITLES[level]}意见，{LEVEL_TITLES[level]}意见由另一人签署"
+                f"{hint}")
