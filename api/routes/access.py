@@ -28,7 +28,12 @@ Auditor = Annotated[Principal, Depends(roles("admin", "auditor"))]
 @router.post("/children/{child_id}/break-glass", status_code=201, response_model=BreakGlassOut)
 def break_glass(child_id: UUID, body: BreakGlassIn, caller: Federation, register: Register,
                 views: Views) -> BreakGlassOut:
-    """Open a child's record outside your scope for a bounded time, stating why (紧急调阅)."""
+    """Open a child's record outside your scope for a bounded time, stating why (紧急调阅):
+    at least ten letters or digits of reason, spaces and punctuation not counted (422).
+
+    A grant is not extended: asking again while yours is in force is 409
+    (``break_glass_not_extended``) and its end stays; once it has run out, ask anew with
+    its own reason."""
     view = register.get_child(child_id)
     if child_visible(caller, views, child_id, view.region_code, view.school):
         raise BreakGlassRule("the child is within your scope: read its record directly; "

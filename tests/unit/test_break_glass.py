@@ -49,10 +49,10 @@ def test_a_grant_is_the_requesting_users_own() -> None:
         access(user="wu").grant(reason=REASON, now=NOW, minutes=60, actor=ZHOU)
 
 
-def test_a_new_grant_starts_the_time_again_with_its_own_reason() -> None:
+def test_once_a_grant_has_run_out_a_new_one_has_its_own_time_and_reason() -> None:
     glass = access()
     glass.grant(reason=REASON, now=NOW, minutes=60, actor=ZHOU)
-    glass.grant(reason="再次核实监护人联系方式", now=NOW + timedelta(minutes=50), minutes=60,
+    glass.grant(reason="再次核实监护人联系方式", now=NOW + timedelta(minutes=60), minutes=60,
                 actor=ZHOU)
     assert glass.in_force(NOW + timedelta(minutes=100))
     assert glass.reason == "再次核实监护人联系方式"
