@@ -288,14 +288,16 @@ def exit_child(child_id: UUID, body: ExitIn, caller: Caller, register: Register,
 
 @router.post("/{child_id}/concerns", status_code=201, response_model=ConcernCreated)
 def report_concern(child_id: UUID, body: ConcernIn, caller: Caller, register: Register,
-                   views: Views) -> ConcernCreated:
-    """Report an anomaly (情况报告) at once: teachers, volunteers and staff."""
+                   views: Views, expected: IfMatch) -> ConcernCreated:
+    """Report an anomaly (情况报告) at once: teachers, volunteers and staff. With
+    ``If-Match``, only while the child's record is at that version (412 otherwise)."""
     _visible(register, views, caller, child_id)
     if caller.role == "auditor":
         raise HTTPException(status_code=403, detail="auditors read; they do not report")
     concern_id = register.report_concern(child_id, kind=body.kind,
                                          description=body.description, actor=caller.actor,
-                                         occurred_on=body.occurred_on)
+                                         occurred_on=body.occurred_on,
+                                         expected_version=expected)
     version = register.get_child(child_id).version
     views.wait_for(register.recorder.max_notification_id() or 0)
     return ConcernCreated(id=concern_id, child_id=child_id, version=version)
@@ -303,9 +305,11 @@ def report_concern(child_id: UUID, body: ConcernIn, caller: Caller, register: Re
 
 @router.post("/{child_id}/concerns/{concern_id}/resolution", response_model=ChildPublic)
 def resolve_concern(child_id: UUID, concern_id: str, body: ResolutionIn, caller: Caller,
-                    register: Register, views: Views, response: Response) -> ChildPublic:
-    """Close a concern with the action taken."""
+                    register: Register, views: Views, expected: IfMatch,
+                    response: Response) -> ChildPublic:
+    """Close a concern with the action taken. With ``If-Match``, only while the child's
+    record is at that version (412 otherwise)."""
     _changeable(register, views, caller, child_id)
     register.resolve_concern(child_id, concern_id, action=body.action, actor=caller.actor,
-                             on=body.on)
+                             on=body.on, expected_version=expected)
     return _respond(register, views, response, child_id)

@@ -73,9 +73,10 @@ class ChildrenService(AixinApplication):
             list(categories), on=on or today, today=today, actor=actor, reason=reason)).version
 
     def report_concern(self, child_id: UUID, *, kind: str, description: str, actor: Actor,
-                       occurred_on: date | None = None) -> str:
+                       occurred_on: date | None = None,
+                       expected_version: int | None = None) -> str:
         """Report an anomaly about the child (情况报告); returns the concern's id."""
-        child = self._get(Child, child_id)
+        child = self._get(Child, child_id, expected_version)
         concern_id = child.report_concern(kind=kind, description=description,
                                           occurred_on=occurred_on or self.today(),
                                           today=self.today(), actor=actor)
@@ -83,10 +84,10 @@ class ChildrenService(AixinApplication):
         return concern_id
 
     def resolve_concern(self, child_id: UUID, concern_id: str, *, action: str, actor: Actor,
-                        on: date | None = None) -> int:
+                        on: date | None = None, expected_version: int | None = None) -> int:
         """Close a concern with the action taken."""
         today = self.today()
-        return self._change(Child, child_id, None, lambda c: c.resolve_concern(
+        return self._change(Child, child_id, expected_version, lambda c: c.resolve_concern(
             concern_id, action=action, on=on or today, today=today, actor=actor)).version
 
     def exit_child(self, child_id: UUID, *, reason: str, actor: Actor, on: date | None = None,
