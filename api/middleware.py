@@ -1,5 +1,14 @@
 """ASGI middleware: request size limit, Idempotency-Key replay on every POST, security
-headers on every response, and a per-account limit on writes."""
+headers on every response, and a per-account limit on writes.
+
+A POST with an ``Idempotency-Key`` is recorded once however often it is sent: the key is
+claimed in the table of stored answers (so that tries arriving together wait for the
+first), the command is handled as a keyed command (its record is saved with its events:
+``domain.application.commands``), and its answer is stored *before* it is sent, so that
+every answer a caller received is the one a retry gets. A try whose first was recorded but
+never answered (a killed process, a dropped connection, an error after the commit) is
+handled again without recording anything and answered from what the first recorded.
+"""
 
 from __future__ import annotations
 
@@ -16,6 +25,8 @@ from anyio import to_thread
 
 from api.idempotency import IdempotencyStore
 from api.security import TokenError, Tokens
+from domain.application.commands import KeyedCommand, keyed_command
+from domain.errors import IdempotencyKeyReused
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -25,6 +36,7 @@ ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1024 * 1024  # 1 MiB: no record of a child needs more
 REPLAY_WAIT = 30.0
+MAX_KEY = 200  # characters of an Idempotency-Key (a UUID has 36)
 
 
 async def _respond(send: Send, status: int, body: bytes,
@@ -37,6 +49,28 @@ async def _respond(send: Send, status: int, body: bytes,
 
 def _detail(message: str) -> bytes:
     return json.dumps({"detail": message}, ensure_ascii=False).encode()
+
+
+async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]],
+                body: bytes) -> None:
+    """Send an answer held back until it was kept."""
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _recorded_answer(command: KeyedCommand) -> tuple[int, bytes, list[tuple[bytes, bytes]]]:
+    """What a try of an already recorded command is told when it cannot be handled again
+    (what it would change changed meanwhile): that it was recorded, and what it recorded."""
+    assert command.first is not None
+    changed = [{"id": id_, "version": version} for id_, version in command.first.changed]
+    body = json.dumps({
+        "detail": "该请求已记录（首次应答未送达）: this request was recorded by an earlier try "
+                  "with the same Idempotency-Key, whose answer was lost",
+        "id": changed[0]["id"] if changed else None,
+        "version": changed[0]["version"] if changed else None,
+        "recorded": changed}, ensure_ascii=False).encode()
+    return 200, body, [(b"content-type", b"application/json"),
+                       (b"content-length", str(len(body)).encode())]
 
 
 class LimitsAndIdempotency:
@@ -71,6 +105,9 @@ class LimitsAndIdempotency:
         if not key or scope["method"] != "POST":
             await self.app(scope, replay_body, send)
             return
+        if len(key) > MAX_KEY:
+            await _respond(send, 422, _detail(f"Idempotency-Key: at most {MAX_KEY} characters"))
+            return
         owner = self._owner(headers)
         fingerprint = hashlib.sha256(b"\n".join([
             scope["path"].encode(), scope.get("query_string", b""), body])).hexdigest()
@@ -79,27 +116,56 @@ class LimitsAndIdempotency:
         if stored is not None:
             await self._replay(store, owner, key, fingerprint, stored, send)
             return
-        captured: dict[str, Any] = {"body": b""}
+        with keyed_command(owner, key, fingerprint) as command:
+            await self._handle_first(scope, replay_body, send, store, command)
+
+    async def _handle_first(self, scope: Scope, receive: Receive, send: Send,
+                            store: IdempotencyStore, command: KeyedCommand) -> None:
+        """Handle a claimed key's command, keep its answer, then send the answer."""
+        owner, key = command.owner, command.key
+        try:
+            first = await to_thread.run_sync(self.state.register.recorded_command, command.id)
+            if first is not None:  # recorded by an earlier try whose answer was lost
+                self.state.register.replay(command, first)
+        except IdempotencyKeyReused as reused:
+            await to_thread.run_sync(store.release, owner, key)
+            await _respond(send, 422, _detail(reused.message))
+            return
+        except BaseException:
+            await to_thread.run_sync(store.release, owner, key)
+            raise
+        captured: dict[str, Any] = {"body": b"", "headers": []}
 
         async def capture(message: Message) -> None:
             if message["type"] == "http.response.start":
                 captured["status"], captured["headers"] = message["status"], message["headers"]
             elif message["type"] == "http.response.body":
                 captured["body"] += message.get("body", b"")
-            await send(message)
 
         try:
-            await self.app(scope, replay_body, capture)
+            await self.app(scope, receive, capture)
         except BaseException:
             await to_thread.run_sync(store.release, owner, key)
             raise
         status = captured.get("status", 500)
+        if command.replayed and status >= 400 and command.first is not None:
+            # the first try was recorded; this one was refused only for what it changed
+            status, captured["body"], captured["headers"] = _recorded_answer(command)
         if status >= 500 or status == 401:
+            # Nothing to keep: a retry is handled again, and records nothing twice.
             await to_thread.run_sync(store.release, owner, key)
+            await _send(send, status, captured["headers"], captured["body"])
             return
-        kept = {k.decode(): v.decode() for k, v in captured.get("headers", [])
+        kept = {k.decode(): v.decode() for k, v in captured["headers"]
                 if k.decode().lower() in ("etag", "location", "content-type")}
-        await to_thread.run_sync(store.complete, owner, key, status, captured["body"], kept)
+        try:
+            await to_thread.run_sync(store.complete, owner, key, status, captured["body"], kept)
+        except Exception:
+            await to_thread.run_sync(store.release, owner, key)
+            await _respond(send, 503, _detail("the answer could not be kept; send the same "
+                                              "request again with the same Idempotency-Key"))
+            return
+        await _send(send, status, captured["headers"], captured["body"])
 
     def _owner(self, headers: dict[str, str]) -> str:
         tokens: Tokens = self.state.tokens

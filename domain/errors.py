@@ -132,3 +132,12 @@ class ReportRule(DomainError):
     failed, it takes no further attempt or outcome."""
 
     rule = "report_rule"
+
+
+class IdempotencyKeyReused(InvalidRecord):
+    """An idempotency key names one command: sent again, it must be the same request."""
+
+    rule = "idempotency_key_reused"
+
+    def __init__(self, message: str) -> None:
+        super().__init__("Idempotency-Key", message)

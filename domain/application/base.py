@@ -12,11 +12,13 @@ from zoneinfo import ZoneInfo
 
 from eventsourcing.application import AggregateNotFoundError, Application
 from eventsourcing.domain import Aggregate
-from eventsourcing.persistence import IntegrityError, Mapper, Transcoder
+from eventsourcing.persistence import IntegrityError, Mapper, Recording, Transcoder
 from eventsourcing.utils import Environment, EnvType
 
+from domain import identity
+from domain.application.commands import CommandRecord, current_command
 from domain.children import Child
-from domain.errors import DomainError, NotFound, StaleVersion
+from domain.errors import DomainError, IdempotencyKeyReused, NotFound, StaleVersion
 from domain.pairings import Pairing
 from domain.programme import Programme
 from domain.transcodings import AixinTranscoder
@@ -142,7 +144,8 @@ class AixinApplication(Application[UUID]):
             raise NotFound(f"no {noun} {aggregate_id}") from None
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {noun} {aggregate_id}")
-        if expected_version is not None and aggregate.version != expected_version:
+        if (expected_version is not None and aggregate.version != expected_version
+                and not _replaying()):  # the first try moved the version on
             raise StaleVersion(f"the {noun} is at version {aggregate.version}, not "
                                f"{expected_version}; read it again before changing it")
         return aggregate
@@ -153,6 +156,8 @@ class AixinApplication(Application[UUID]):
         aggregate = self._get(cls, aggregate_id, expected_version)
         command(aggregate)
         self._commit(aggregate)
+        if _replaying():  # as the first try left it, not as this one would have
+            return self._get(cls, aggregate_id)
         return aggregate
 
     def _change_racing(self, cls: type[A], aggregate_id: UUID, command: Callable[[A], R], *,
@@ -167,7 +172,9 @@ class AixinApplication(Application[UUID]):
         the same aggregate do not clash again. StaleVersion if it kept changing for
         :data:`RACES` tries.
         """
+        drawn = identity.mark()
         for attempt in range(RACES):
+            identity.rewind(drawn)  # a new try names its new records as the first did
             aggregate = self._get(cls, aggregate_id)
             try:
                 result = command(aggregate)
@@ -183,6 +190,48 @@ class AixinApplication(Application[UUID]):
         raise StaleVersion(f"{cls.__name__.lower()} {aggregate_id} kept changing; "
                            "nothing was recorded")
 
+    def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
+        """Record the aggregates' new events in one transaction; inside a keyed command, the
+        command's record goes in the same transaction (see ``domain.application.commands``),
+        and a command recorded by an earlier try records nothing."""
+        command = current_command()
+        if command is None or command.recorded:
+            return super().save(*objs, **kwargs)
+        if command.replayed:
+            return []
+        changed = tuple((str(a.id), a.version) for a in objs if isinstance(a, Aggregate))
+        record = CommandRecord._create(
+            CommandRecord.Accepted,  # type: ignore[attr-defined]
+            id=command.id, owner=command.owner, fingerprint=command.fingerprint,
+            changed=changed)
+        try:
+            recordings = super().save(*objs, record, **kwargs)
+        except IntegrityError:
+            first = self.recorded_command(command.id)
+            if first is None:
+                raise
+            self.replay(command, first)
+            return []
+        command.recorded = True
+        return recordings
+
+    def recorded_command(self, command_id: UUID) -> CommandRecord | None:
+        """The record of a keyed command, if an earlier try recorded it."""
+        try:
+            record = self.repository.get(command_id)
+        except AggregateNotFoundError:
+            return None
+        return record if isinstance(record, CommandRecord) else None
+
+    @staticmethod
+    def replay(command: Any, first: CommandRecord) -> None:
+        """Handle ``command`` as a new try of ``first``: it records nothing."""
+        if first.fingerprint != command.fingerprint:
+            raise IdempotencyKeyReused(
+                "this Idempotency-Key was used with a different request; use a new key for "
+                "a new request")
+        command.replayed, command.first = True, first
+
     def _commit(self, *aggregates: Any) -> None:
         """Save changes atomically; a concurrent writer's change wins and ours is refused."""
         try:
@@ -190,3 +239,8 @@ class AixinApplication(Application[UUID]):
         except IntegrityError:
             raise StaleVersion("the record was changed by someone else at the same time; "
                                "nothing was recorded, read it again and retry") from None
+
+
+def _replaying() -> bool:
+    command = current_command()
+    return command is not None and command.replayed

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, ClassVar
-from uuid import uuid4
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -28,6 +28,7 @@ from domain.common import (
 )
 from domain.dated import Dated, value_on, with_fact
 from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound, PersonalDataErased
+from domain.identity import new_id
 from domain.personal import erased, redacted
 
 #: Parts of the record a registration may leave out.
@@ -40,10 +41,15 @@ _OPTIONAL: dict[str, Any] = {
 class Child(Aggregate):
     """A child on the register, from registration (建档) to exit, with every change dated."""
 
+    @staticmethod
+    def create_id(*_: object, **__: object) -> UUID:
+        """A new child's identity (drawn from the command that records it, if any)."""
+        return new_id()
+
     #: The record's own personal texts (beside its value objects' ``personal_fields``).
     personal_attributes: ClassVar[frozenset[str]] = frozenset(
         {"name", "id_number", "address", "village_contact", "income_source", "description",
-         "action"})
+         "action", "reason", "exit_reason"})  # a reason in words may name the child
 
     @event("Registered")
     def __init__(
@@ -173,7 +179,7 @@ class Child(Aggregate):
                        actor: Actor) -> str:
         """Report an anomaly at once (情况报告): returns the concern's id."""
         self._check_change("occurred_on", occurred_on, today)
-        concern_id = uuid4().hex
+        concern_id = new_id().hex
         self._concern_reported(concern_id=concern_id, kind=required_text("kind", kind),
                                description=required_text("description", description),
                                occurred_on=occurred_on, actor=actor)

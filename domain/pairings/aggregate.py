@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 from datetime import date
-from uuid import UUID, uuid4
+from typing import ClassVar
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
 from domain.children import Child
 from domain.common import Actor, member_of, not_in_future, required_text
 from domain.errors import ContactRule, InvalidRecord, PairingEnded, PairingRule
+from domain.identity import new_id
 from domain.pairings.contact import Contact, PairingShape, Principle
 from domain.volunteers import Volunteer
 
 
 class Pairing(Aggregate):
     """Volunteers paired with children under a signed responsibility agreement (责任状)."""
+
+    #: Texts in words that may name its children: sealed with the pairing's data key,
+    #: destroyed with the data of any of its children (beside a contact's notes).
+    personal_attributes: ClassVar[frozenset[str]] = frozenset({"reason", "end_reason"})
+
+    @staticmethod
+    def create_id(*_: object, **__: object) -> UUID:
+        """A new pairing's identity (drawn from the command that records it, if any)."""
+        return new_id()
 
     @event("Formed")
     def __init__(self, *, child_ids: tuple[UUID, ...], volunteer_ids: tuple[UUID, ...],
@@ -84,7 +95,7 @@ class Pairing(Aggregate):
         if occurred_on < self.starts_on:
             raise ContactRule(f"a contact cannot be dated {occurred_on}, before the pairing "
                               f"started on {self.starts_on}", rule="contact_before_pairing")
-        contact = Contact(uuid4().hex, kind, occurred_on, notes.strip(), actor.id,
+        contact = Contact(new_id().hex, kind, occurred_on, notes.strip(), actor.id,
                           duration_minutes, items)
         self._contact_recorded(contact=contact, actor=actor)
         return contact.id

@@ -29,6 +29,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.common import Actor
 from domain.errors import InvalidRecord, ReportRule
+from domain.identity import new_id
 
 KINDS = ("quarterly",)
 _REGION_PREFIX = re.compile(r"^\d{2,12}$")
@@ -58,6 +59,11 @@ def quarter_before(day: date) -> tuple[int, int]:
 
 class QuarterlyReport(Aggregate):
     """One production of the quarterly report of a region, as known at an instant."""
+
+    @staticmethod
+    def create_id(*_: object, **__: object) -> UUID:
+        """A new report's identity (drawn from the command that records it, if any)."""
+        return new_id()
 
     @event("Requested")
     def __init__(self, *, kind: str, region_code: str, year: int, quarter: int,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
@@ -16,6 +17,7 @@ from domain.errors import (
     InvalidRecord,
     VolunteerStatusRule,
 )
+from domain.identity import new_id
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
 from domain.volunteers.signing import check_signer, signed_by_of, signer
 
@@ -48,6 +50,11 @@ class Review:
 
 class Volunteer(Aggregate):
     """A caring mother (爱心妈妈) or other volunteer."""
+
+    @staticmethod
+    def create_id(*_: object, **__: object) -> UUID:
+        """A new volunteer's identity (drawn from the command that records it, if any)."""
+        return new_id()
 
     @event("Applied")
     def __init__(self, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
@@ -119,8 +126,13 @@ class Volunteer(Aggregate):
             self.status = VolunteerStatus.APPROVED
 
     def suspend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
-        """Suspend an approved volunteer (暂停)."""
+        """Suspend an approved volunteer (暂停), on or after the day she was approved."""
         self._require(VolunteerStatus.APPROVED, "suspended")
+        approved_on = self.reviews[-1].on
+        if on < approved_on:
+            raise InvalidRecord("on", f"{on} is before the volunteer was approved "
+                                f"({approved_on}); a suspension (暂停) is dated on or after "
+                                "the approval")
         self._suspended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 
