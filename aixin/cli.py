@@ -210,10 +210,20 @@ def rebuild(name: Annotated[str, typer.Argument(
 
 @projections_app.command("status")
 def projections_status() -> None:
-    """How many events each projection is behind the log."""
+    """How many events each projection is behind the log, and the events it set aside
+    (could not apply): rebuild the projection once the fault is mended to apply them."""
     from aixin.bootstrap import build_register, build_runner
 
     settings = _settings()
     runner = build_runner(settings, build_register(settings))
+    set_aside = runner.set_aside()
     for name, lag in runner.lag().items():
-        typer.echo(f"{name}: {lag} behind")
+        entries = set_aside.get(name, [])
+        typer.echo(f"{name}: {lag} behind"
+                   + (f"; {len(entries)} set aside" if entries else ""))
+        for entry in entries:
+            typer.echo(f"  set aside at position {entry.position}: {entry.error}")
+    if set_aside:
+        typer.echo("mend the fault, then: aixin projections rebuild "
+                   + " / ".join(sorted(set_aside)))
+        raise typer.Exit(1)

@@ -27,6 +27,8 @@ class Health(BaseModel):
     store: StoreHealth
     broker: BrokerHealth
     projections: dict[str, int]  # events each projection is behind the log
+    #: Per projection, the positions of events it could not apply and set aside (none: {}).
+    set_aside: dict[str, list[int]] = {}
 
 
 @router.get("/health")
@@ -41,10 +43,13 @@ def health(request: Request) -> Health:
     broker = _broker_health(settings.redis_url)
     try:
         lag = request.app.state.views.lag()
+        set_aside = {name: [entry.position for entry in entries] for name, entries
+                     in request.app.state.views.set_aside().items()}
     except Exception:
-        lag = {}
-    return Health(status="ok" if store.ok and broker.ok else "degraded", store=store,
-                  broker=broker, projections=lag)
+        lag, set_aside = {}, {}
+    healthy = store.ok and broker.ok and not set_aside
+    return Health(status="ok" if healthy else "degraded", store=store, broker=broker,
+                  projections=lag, set_aside=set_aside)
 
 
 def _broker_health(redis_url: str | None) -> BrokerHealth:

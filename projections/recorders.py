@@ -17,6 +17,11 @@ from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
 from projections.sql import Engine, Tx
 
+#: Events a view could not apply, set aside so that the others go on (see
+#: ``projections.runner``): kept with the view, in its own file or schema.
+SET_ASIDE_SCHEMA = ("CREATE TABLE IF NOT EXISTS set_aside (position BIGINT PRIMARY KEY,"
+                    " error TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",)
+
 if TYPE_CHECKING:
     from projections.projection import View
 
@@ -31,7 +36,8 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
         super().__init__(datastore)
 
     def construct_create_table_statements(self) -> list[str]:
-        return [*super().construct_create_table_statements(), *self.view_schema]
+        return [*super().construct_create_table_statements(), *self.view_schema,
+                *SET_ASIDE_SCHEMA]
 
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
                     tracking: Tracking, *, more_to_come: bool = False) -> None:
@@ -41,6 +47,14 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
             tx.more_to_come = more_to_come
             view.apply_all(events, tx)
             tx.flush()
+            self._insert_tracking(cursor, tracking)
+
+    def set_aside(self, tracking: Tracking, error: str, at: float) -> None:
+        """Record that the event at ``tracking`` was not applied, and move past it."""
+        with self.datastore.transaction(commit=True) as cursor:
+            Tx(cursor, self.engine).execute(
+                "INSERT INTO set_aside (position, error, at) VALUES (?, ?, ?)",
+                (tracking.notification_id, error, at))
             self._insert_tracking(cursor, tracking)
 
     @contextmanager
@@ -73,7 +87,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
         super().create_table()
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._search_path)
-            for statement in self.view_schema:
+            for statement in (*self.view_schema, *SET_ASIDE_SCHEMA):
                 cursor.execute(statement)
 
     def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
@@ -90,6 +104,15 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
                 tx.flush(until_copy=True)
                 self._insert_tracking(cursor, tracking)
             tx.flush_copying()  # out of pipeline mode: long runs of rows, if any, by COPY
+
+    def set_aside(self, tracking: Tracking, error: str, at: float) -> None:
+        """Record that the event at ``tracking`` was not applied, and move past it."""
+        with self.datastore.transaction(commit=True) as cursor:
+            cursor.execute(self._search_path)
+            Tx(cursor, self.engine).execute(
+                "INSERT INTO set_aside (position, error, at) VALUES (?, ?, ?)",
+                (tracking.notification_id, error, at))
+            self._insert_tracking(cursor, tracking)
 
     @contextmanager
     def read(self) -> Iterator[Tx]:

@@ -1,18 +1,33 @@
-"""Running views: catch up in batches, follow the log, rebuild from zero, report lag."""
+"""Running views: catch up in batches, follow the log, rebuild from zero, report lag.
+
+An event a view cannot apply (a fault in the view's code, a value its database refuses)
+must not hold up every event after it, nor the other views: the batch that holds it is
+applied again one event at a time, the event is *set aside* (recorded with the error,
+beside the view's position, in the same transaction) and the view goes on. What is set
+aside is reported (``/health``, ``aixin projections status``) and applied again by a
+rebuild of the view, once the fault is mended. A lost connection is not such a fault: it
+is raised, and the batch is tried again later from the committed position.
+"""
 
 from __future__ import annotations
 
 import logging
+import sqlite3
 import threading
 import time
+import traceback
 from collections.abc import Callable, Mapping, Sequence
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import Any
 
+import psycopg
+from eventsourcing import persistence
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
+from psycopg_pool import PoolTimeout
 
 from domain.application.base import PersonalTexts
 from projections.collecting import collector_paused
@@ -116,7 +131,12 @@ class ViewRunner:
         projection = made.get(recorder)
         if projection is None:
             projection = made[recorder] = view.for_app(recorder, self.app)
-        return _Target(recorder, projection, recorder.max_tracking_id(self.app.name) or 0)
+        def remake() -> View:  # what it remembers may hold part of a failed batch
+            made[recorder] = view.for_app(recorder, self.app)
+            return made[recorder]
+
+        return _Target(recorder, projection, recorder.max_tracking_id(self.app.name) or 0,
+                       remake)
 
     def catch_up_all(self) -> int:
         return self.catch_up_together(self.views)
@@ -134,6 +154,18 @@ class ViewRunner:
 
     def position(self, view: type[View]) -> int:
         return self.store.recorder(view).max_tracking_id(self.app.name) or 0
+
+    def set_aside(self) -> dict[str, list[SetAside]]:
+        """The events each view set aside (views that set none aside are left out)."""
+        found: dict[str, list[SetAside]] = {}
+        for view in self.views:
+            with self.store.recorder(view).read() as tx:
+                rows = tx.execute("SELECT position, error, at FROM set_aside"
+                                  " ORDER BY position").all()
+            if rows:
+                found[view.name] = [SetAside(int(row["position"]), str(row["error"]),
+                                             float(row["at"])) for row in rows]
+        return found
 
     def lag(self) -> dict[str, int]:
         """Events recorded in the log that each view has not applied yet."""
@@ -183,6 +215,33 @@ class ViewRunner:
         return applied
 
 
+@dataclass(frozen=True)
+class SetAside:
+    """An event a view could not apply: its position in the log, the error, when."""
+
+    position: int
+    error: str
+    at: float
+
+
+#: Errors that say nothing about the events: the batch is tried again as it is, later.
+TRANSIENT: tuple[type[BaseException], ...] = (
+    persistence.OperationalError, persistence.InterfaceError, psycopg.OperationalError,
+    psycopg.InterfaceError, sqlite3.OperationalError, PoolTimeout, ConnectionError,
+    TimeoutError)
+
+
+def is_transient(error: BaseException) -> bool:
+    """Whether ``error`` is the store's (a lost connection, a busy database), not the
+    event's: the error itself, or what it was raised from."""
+    seen: BaseException | None = error
+    while seen is not None:
+        if isinstance(seen, TRANSIENT):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 @dataclass
 class _Target:
     """One view being caught up: its recorder, its projection, how far it has applied."""
@@ -190,6 +249,7 @@ class _Target:
     recorder: ViewRecorder
     projection: View
     position: int
+    remake: Callable[[], View]
 
     def apply(self, app_name: str, events: Sequence[tuple[int, Any]], last: int,
               more_to_come: bool) -> int:
@@ -204,5 +264,41 @@ class _Target:
             # another runner committed this batch first: nothing applied twice
             self.position = self.recorder.max_tracking_id(app_name) or 0
             return 0
+        except Exception as error:
+            if is_transient(error):
+                raise
+            self.projection = self.remake()
+            return self._one_by_one(app_name, unseen, last)
         self.position = last
         return len(unseen)
+
+    def _one_by_one(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
+        """Apply a batch that failed one event at a time, setting aside what fails."""
+        applied = 0
+        for position, event in events:
+            try:
+                self.recorder.apply_batch(self.projection, [(position, event)],
+                                          Tracking(app_name, position))
+                applied += 1
+            except IntegrityError:
+                pass  # another runner applied it first
+            except Exception as error:
+                if is_transient(error):
+                    raise
+                log.error("view %s set aside the event at position %d: %s",
+                          self.projection.name, position, _described(error, event))
+                self.projection = self.remake()
+                with suppress(IntegrityError):  # another runner set it aside first
+                    self.recorder.set_aside(Tracking(app_name, position),
+                                            _described(error, event), time.time())
+            self.position = position
+        self.position = max(self.position, last)
+        return applied
+
+
+def _described(error: BaseException, event: Any) -> str:
+    """What went wrong, for the people who mend it: the error's kind, where it was raised
+    and the event's kind. Not the error's message: it may quote a child's record."""
+    frames = traceback.extract_tb(error.__traceback__)
+    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    return f"{type(error).__name__}{where} applying {type(event).__qualname__}"
