@@ -300,5 +300,7 @@ def _described(error: BaseException, event: Any) -> str:
     """What went wrong, for the people who mend it: the error's kind, where it was raised
     and the event's kind. Not the error's message: it may quote a child's record."""
     frames = traceback.extract_tb(error.__traceback__)
-    where = f" at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else ""
+    ours = [frame for frame in frames if "site-packages" not in frame.filename]
+    frame = (ours or frames or [None])[-1]  # the innermost line of the views' own code
+    where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     return f"{type(error).__name__}{where} applying {type(event).__qualname__}"
