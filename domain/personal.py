@@ -20,6 +20,11 @@ from typing import Any
 #: What a personal text reads as once its key is destroyed.
 ERASED = "[已删除]"
 
+#: Texts of a record's events kept readable although the record's own attributes of that
+#: name are personal: the legal ground of an erasure (删除依据) is kept for the audit, and
+#: is stated without naming the child.
+KEPT_IN_CLEAR: dict[str, frozenset[str]] = {"PersonalDataErased": frozenset({"reason"})}
+
 
 def redacted(value: Any, replace: Callable[[str], Any],
              personal: Collection[str] = ()) -> Any:

@@ -44,6 +44,7 @@ from domain.events import (
     ReminderDeliveryFailed,
     ReminderIssued,
 )
+from domain.personal import ERASED
 from domain.programme import Programme
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
@@ -157,7 +158,19 @@ class ChildTimeline(Dispatching, View):
 
     @handles(ChildErased)
     def _erased(self, e: Any, tx: Tx) -> None:
-        """The erasure of the child's personal data (个人信息删除) and its legal ground."""
+        """The erasure of the child's personal data (个人信息删除) and its legal ground.
+        Every reason stated in words on the child's timeline may name the child: it is
+        erased with the child's data (the legal ground of the erasure stays)."""
+        rows = tx.execute("SELECT position, details FROM tl_entries WHERE child_id = ?",
+                          (str(e.originator_id),)).all()
+        for row in rows:
+            details = json.loads(row["details"])
+            if details.get("reason"):
+                details["reason"] = ERASED
+                tx.execute("UPDATE tl_entries SET details = ? WHERE child_id = ?"
+                           " AND position = ?",
+                           (json.dumps(details, ensure_ascii=False, sort_keys=True),
+                            str(e.originator_id), row["position"]))
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
     # -- its pairings' events -------------------------------------------------------------

@@ -35,7 +35,7 @@ from eventsourcing.utils import resolve_topic
 from aixin.privacy.keys import KeyStore
 from domain.children import Child
 from domain.pairings import Pairing
-from domain.personal import ERASED, name_parts, query_parts, redacted
+from domain.personal import ERASED, KEPT_IN_CLEAR, name_parts, query_parts, redacted
 from domain.volunteers import Volunteer
 
 _NONCE = 12
@@ -127,7 +127,8 @@ def _owner(domain_event: Any) -> tuple[type[Any] | None, frozenset[str]]:
                    None)
     if cls not in _OWNERS:
         return None, frozenset()
-    return cls, getattr(cls, "personal_attributes", frozenset())
+    personal: frozenset[str] = getattr(cls, "personal_attributes", frozenset())
+    return cls, personal - KEPT_IN_CLEAR.get(type(domain_event).__name__, frozenset())
 
 
 def _is_snapshot(domain_event: Any) -> bool:

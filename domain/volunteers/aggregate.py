@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from typing import ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
@@ -42,6 +43,9 @@ class Review:
     by: str
     signed_by: str = ""
 
+    #: An opinion in words may name the volunteer's children: sealed with her data key.
+    personal_fields: ClassVar[frozenset[str]] = frozenset({"opinion"})
+
     @property
     def signer(self) -> str:
         """The person who gave this level's opinion (一人只签一级意见)."""
@@ -50,6 +54,11 @@ class Review:
 
 class Volunteer(Aggregate):
     """A caring mother (爱心妈妈) or other volunteer."""
+
+    #: Texts in words (opinions, reasons) that may name her children: sealed with her data
+    #: key, beside her registration form's ``personal_fields``.
+    personal_attributes: ClassVar[frozenset[str]] = frozenset(
+        {"opinion", "reason", "status_reason"})
 
     @staticmethod
     def create_id(*_: object, **__: object) -> UUID:

@@ -117,8 +117,10 @@ class ChildrenRegister(Dispatching, View):
     def _erased(self, e: Any, tx: Tx) -> None:
         """The child's personal data was erased: its name reads as erased here too, and
         it can no longer be found by it."""
-        tx.execute("UPDATE reg_children SET version = ?, name = ? WHERE child_id = ?",
-                   (e.originator_version, ERASED, str(e.originator_id)))
+        tx.execute("UPDATE reg_children SET version = ?, name = ?, exit_reason = CASE WHEN"
+                   " exit_reason IS NULL OR exit_reason = '' THEN exit_reason ELSE ? END"
+                   " WHERE child_id = ?",
+                   (e.originator_version, ERASED, ERASED, str(e.originator_id)))
         tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (str(e.originator_id),))
 
     @handles(GuardianChanged, ProfileUpdated, ConcernReported,

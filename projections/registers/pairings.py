@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from domain.events import ContactRecorded, PairingEnded, PairingFormed
+from domain.events import ChildErased, ContactRecorded, PairingEnded, PairingFormed
+from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
 from projections.sql import Row, Tx
@@ -73,6 +74,13 @@ class PairingsRegister(Dispatching, View):
         tx.execute("UPDATE reg_pairings SET version = ?, status = 'ended', ended_on = ?,"
                    " end_reason = ? WHERE pairing_id = ?",
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+
+    @handles(ChildErased)
+    def _child_erased(self, e: Any, tx: Tx) -> None:
+        """A reason stated in words may name the child: erased with the child's data."""
+        tx.execute("UPDATE reg_pairings SET end_reason = ? WHERE end_reason <> ''"
+                   " AND pairing_id IN (SELECT pairing_id FROM reg_pairing_members"
+                   " WHERE member_id = ?)", (ERASED, str(e.originator_id)))
 
 
 class _Tally(NamedTuple):

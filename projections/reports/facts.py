@@ -39,6 +39,7 @@ from typing import Any
 from domain.common import Remembered
 from domain.events import (
     CategoriesChanged,
+    ChildErased,
     ChildExited,
     ChildRegistered,
     ConcernReported,
@@ -55,6 +56,7 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
+from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
 from projections.sql import Tx
@@ -169,6 +171,22 @@ class ReportFacts(Dispatching, View):
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
         _child_fact(tx, e, e.on, detail=e.reason)
 
+    @handles(ChildErased)
+    def _child_erased(self, e: Any, tx: Tx) -> None:
+        """Reasons stated in words may name the child: erased with the child's data, from
+        the child's facts and those of its pairings (counts, dates, statuses and categories
+        stay: the reports still add up)."""
+        child = str(e.originator_id)
+        pairings = "SELECT pairing_id FROM rf_pairing_children WHERE child_id = ?"
+        tx.execute("UPDATE rf_children SET exit_reason = ? WHERE child_id = ?"
+                   " AND exit_reason <> ''", (ERASED, child))
+        tx.execute(f"UPDATE rf_pairings SET end_reason = ? WHERE pairing_id IN ({pairings})"
+                   " AND end_reason <> ''", (ERASED, child))
+        tx.execute("UPDATE rf_facts SET detail = ? WHERE subject_id = ? AND event = ?"
+                   " AND detail <> ''", (ERASED, child, EVENT_TYPES[ChildExited]))
+        tx.execute(f"UPDATE rf_facts SET detail = ? WHERE subject_id IN ({pairings})"
+                   " AND event = ? AND detail <> ''", (ERASED, child, EVENT_TYPES[PairingEnded]))
+
     @handles(ConcernReported)
     def _concern_reported(self, e: Any, tx: Tx) -> None:
         _child_fact(tx, e, e.occurred_on, kind=e.kind, detail=e.concern_id)
@@ -256,7 +274,7 @@ class ReportFacts(Dispatching, View):
 
     @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
     def _volunteer_status(self, e: Any, tx: Tx) -> None:
-        _volunteer_fact(tx, e, e.on, detail=e.reason)
+        _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
 
 
 def _fact(tx: Tx, e: Any, subject_id: str, place: tuple[str, str, str], on: Any, *,
