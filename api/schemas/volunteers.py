@@ -6,27 +6,27 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
-from api.schemas.common import Strict
+from api.schemas.common import Day, Lines, Strict
 
 
 class VolunteerCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["刘爱华"])
     unit: str = Field(default="", max_length=200, examples=["钟祥市妇联"])
     address: str = Field(default="", max_length=300, examples=["湖北省钟祥市郢中街道"])
-    birth_date: date | None = None
+    birth_date: Day | None = None
     postal_code: str = Field(default="", max_length=10, examples=["431900"])
     political_status: str = Field(default="", max_length=50, examples=["中共党员"])
     position: str = Field(default="", max_length=100, examples=["干部"])
     phone: str = Field(min_length=1, max_length=40)
     education: str = Field(default="", max_length=50, examples=["大专"])
-    experience: str = Field(default="", max_length=4000,
-                            examples=["从事妇联工作十年，曾结对帮扶三名留守儿童"])
+    experience: Lines = Field(default="", max_length=4000,
+                              examples=["从事妇联工作十年，曾结对帮扶三名留守儿童"])
     email: str = Field(default="", max_length=254, examples=["liuaihua@example.cn"],
                        description="Optional: reminders are e-mailed to it.")
     region_code: str = Field(examples=["420821"])
-    applied_on: date | None = None
+    applied_on: Day | None = None
 
 
 class ReviewIn(Strict):
@@ -36,8 +36,8 @@ class ReviewIn(Strict):
 
     level: Literal["unit", "county", "city", "province"]
     decision: Literal["approve", "reject"]
-    opinion: str = Field(default="", max_length=4000, examples=["同意"])
-    on: date | None = None
+    opinion: Lines = Field(default="", max_length=4000, examples=["同意"])
+    on: Day | None = None
     signed_by: str | None = Field(
         default=None, max_length=100, examples=["张丽（县妇联）"],
         description="Who signed this opinion on the paper form: given only by an admin "
@@ -46,13 +46,22 @@ class ReviewIn(Strict):
 
 
 class CommendationIn(Strict):
-    reason: str = Field(min_length=1, max_length=2000, examples=["优秀爱心妈妈"])
-    on: date | None = None
+    reason: Lines = Field(min_length=1, max_length=2000, examples=["优秀爱心妈妈"])
+    on: Day | None = None
 
 
 class StatusChange(Strict):
-    reason: str = Field(default="", max_length=2000, examples=["外出学习三个月"])
-    on: date | None = None
+    reason: Lines = Field(default="", max_length=2000, examples=["外出学习三个月"])
+    on: Day | None = None
+
+
+class CommendationOut(BaseModel):
+    """A commendation (表彰) as recorded: why, and on which day."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    reason: str
+    on: date
 
 
 class ReviewOut(BaseModel):
@@ -87,7 +96,7 @@ class VolunteerPublic(BaseModel):
     next_level: str | None
     level_reached: str | None
     reviews: list[ReviewOut]
-    commendations: list[CommendationIn]
+    commendations: list[CommendationOut]
 
 
 class VolunteerListed(BaseModel):
