@@ -18,6 +18,7 @@ from aixin.bootstrap import (
 )
 from aixin.settings import Settings
 from api import console, errors
+from api.allow import AllowEveryMethod
 from api.deps import Caller
 from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency, SecurityHeaders, WriteRateLimit
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(LimitsAndIdempotency, state=app.state)
     app.add_middleware(WriteRateLimit, state=app.state, per_minute=settings.write_rate_limit)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
+    app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, erasure, access, pairings, reminders, audit,
                    reports):
@@ -103,7 +105,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(api)
     app.include_router(health_router)
     app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
-    console.install(app)  # the browser console at /console (not in the OpenAPI document)
+    console.install(app)  # the browser console at /console (tagged `console` in the document)
     if production:
         _openapi_for_callers(app)
     return app

@@ -1,7 +1,8 @@
 """HTTP errors: 404 unknown or out of scope, 409 a rule, 412 If-Match, 422 a field.
 
-Every operation in ``/openapi.json`` documents the errors it can answer with, each with
-the one ``{"detail": ...}`` model and a one-line description. They are added here, in
+Every operation of the API (under ``/api/``) in ``/openapi.json`` documents the errors it
+can answer with, each with the one ``{"detail": ...}`` model and a one-line description
+(the console's pages are described by ``api.console``). They are added here, in
 one place, from what each route is made of (see ``error_responses``), not by hand per
 route: a route added later is documented the same way.
 """
@@ -128,16 +129,19 @@ def _writable(value: Any) -> Any:
 def error_responses(dependant: Dependant, method: str) -> dict[int, str]:
     """The errors a route can answer with, each with one line saying when.
 
-    Read from the route itself: its bearer token (401), its role check (403), its path
-    naming a record or a body naming others by id (404), a command's domain rules and
-    Idempotency-Key (409, 422), If-Match (412), the body limit (413), its parameters (422),
-    the write limit on commands and the login throttle (429).
+    Read from the route itself: a body that cannot be parsed (400), its bearer token (401),
+    its role check (403), its path naming a record or a body naming others by id (404), a
+    command's domain rules and Idempotency-Key (409, 422), If-Match (412), the body limit
+    (413), its parameters (422), the write limit on commands and the login throttle (429).
     """
     calls = set(_calls(dependant))
     authenticated = oauth2 in calls
     command = method in _COMMANDS
     allowed = [ROLE_CHECKS[call] for call in calls if call in ROLE_CHECKS]
     codes: dict[int, str] = {}
+    if _has_body(dependant):
+        codes[400] = ("The request body cannot be parsed: JSON that is not UTF-8, or a "
+                      "malformed form.")
     if authenticated:
         codes[401] = "Not authenticated: the bearer token is missing, invalid or expired."
     elif OAuth2PasswordRequestForm in calls:
@@ -178,6 +182,8 @@ def _documented(app: FastAPI) -> Callable[[], dict[str, Any]]:
             document = generate()
             _add_error_model(document)
             for path, route in _api_routes(app):
+                if not path.startswith("/api/"):  # the console documents its own pages
+                    continue
                 for method in sorted(route.methods or ()):
                     operation = document.get("paths", {}).get(path, {}).get(method.lower())
                     if operation is not None:
@@ -231,6 +237,12 @@ def _has_parameters(dependant: Dependant) -> bool:
             or dependant.cookie_params or dependant.body_params):
         return True
     return any(_has_parameters(dependency) for dependency in dependant.dependencies)
+
+
+def _has_body(dependant: Dependant) -> bool:
+    """Whether the route reads a body (JSON or a form), itself or through a dependency."""
+    return bool(dependant.body_params) or any(
+        _has_body(dependency) for dependency in dependant.dependencies)
 
 
 def _names_records(dependant: Dependant) -> bool:

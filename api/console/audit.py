@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.console.pages import render
+from api.console.pages import page, render
 from api.console.queries import child_names
 from api.console.session import ConsoleCaller, Refused
 from api.deps import Register, Views
@@ -19,7 +19,8 @@ from api.security import Principal
 from domain.errors import NotFound
 from projections.registers.access import AccessRegister, reads
 
-router = APIRouter()
+router = APIRouter(responses={403: page(
+    "Not an admin or auditor account: a page saying so.")})
 PAGE = 50
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.console.pages import render
+from api.console.pages import page, redirect, render
 from api.console.session import (
     ConsoleCaller,
     check_csrf,
@@ -21,8 +21,12 @@ from api.routes import auth
 
 router = APIRouter()
 
+#: How the console's first page (``/console`` and ``/console/``) answers: a redirect.
+HOME_ANSWERS: dict[int | str, dict[str, Any]] = {303: redirect(
+    "To the children's search (a volunteer: to their own page).")}
 
-@router.get("/", response_class=HTMLResponse)
+
+@router.get("/", status_code=303, response_class=RedirectResponse, responses=HOME_ANSWERS)
 def home(caller: ConsoleCaller) -> Response:
     """The console's first page: the children's search (a volunteer: their own page)."""
     if caller.role == "volunteer" and caller.scope.volunteer_id:
@@ -36,7 +40,12 @@ def login_page(request: Request, next: str = "") -> HTMLResponse:
     return render(request, "login.html", next=safe_next(next), error=None, username="")
 
 
-@router.post("/login", response_class=HTMLResponse)
+@router.post("/login", status_code=303, response_class=RedirectResponse, responses={
+    303: redirect("Logged in: the session cookie is set; to `next` (a console page)."),
+    401: page("Wrong username or password, or the account is deactivated: the form again."),
+    403: page("The form's CSRF token is not the browser's: a page saying so."),
+    429: page("Too many failed logins for this username or address: the form again, "
+              "saying when to try.")})
 def log_in(request: Request, register: Register, tokens: TokenIssuer,
            username: Annotated[str, Form(max_length=100)],
            password: Annotated[str, Form(max_length=200)],
@@ -60,7 +69,9 @@ def log_in(request: Request, register: Register, tokens: TokenIssuer,
     return response
 
 
-@router.post("/logout")
+@router.post("/logout", status_code=303, response_class=RedirectResponse, responses={
+    303: redirect("Logged out: the session cookie is cleared; to the login page."),
+    403: page("The form's CSRF token is not the browser's: a page saying so.")})
 def log_out(request: Request, csrf: Annotated[str, Form()] = "") -> Response:
     """Forget the session cookie."""
     check_csrf(request, csrf)

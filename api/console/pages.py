@@ -1,4 +1,5 @@
-"""Rendering the console's pages: one Jinja2 environment, the words, the CSRF cookie."""
+"""Rendering the console's pages: one Jinja2 environment, the words, the CSRF cookie; how a
+page's answers are described in ``/openapi.json`` (:func:`page`, :func:`redirect`)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,17 @@ def render(request: Request, name: str, caller: Principal | None = None, *,
         status_code=status_code)
     set_cookies(request, response)
     return response
+
+
+def page(description: str) -> dict[str, Any]:
+    """An answer that is a page of the console, as the OpenAPI document describes it."""
+    return {"description": description, "content": {"text/html": {"schema": {"type": "string"}}}}
+
+
+def redirect(description: str) -> dict[str, Any]:
+    """A 303 to another page (``Location``), as the OpenAPI document describes it."""
+    return {"description": description, "headers": {"Location": {
+        "description": "The page to go to.", "schema": {"type": "string"}}}}
 
 
 def not_found(request: Request, caller: Principal, what: str) -> HTMLResponse:

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from pydantic import ValidationError
 
 from api.console.charts import Bar, share_bars
-from api.console.pages import not_found, render
+from api.console.pages import not_found, page, redirect, render
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import AppSettings, Register, Views
 from api.routes import reports as api_reports
@@ -25,8 +25,11 @@ from api.security import Principal
 from domain.errors import NotFound
 from projections.reports import ReportFacts, explain_changes
 from projections.reports.quarterly import duty_title
+from projections.reports.store import CONTENT_TYPES
 
-router = APIRouter()
+router = APIRouter(responses={403: page(
+    "Not an admin, federation or auditor account, or (a form) the CSRF token is not the "
+    "browser's: a page saying so.")})
 REPORTERS = ("admin", "federation", "auditor")
 
 
@@ -54,7 +57,10 @@ def reports(request: Request, caller: Reporter, views: Views, register: Register
         "quarter": last})
 
 
-@router.post("/reports", response_class=HTMLResponse)
+@router.post("/reports", status_code=303, response_class=RedirectResponse, responses={
+    303: redirect("Requested: to the report's page, to watch it being produced."),
+    422: page("A field of the form is wrong, or the region is outside yours: the form "
+              "again, saying which.")})
 def request_report(request: Request, caller: Reporter, register: Register, views: Views,
                    settings: AppSettings, region_code: Annotated[str, Form()],
                    year: Annotated[str, Form()], quarter: Annotated[str, Form()],
@@ -126,7 +132,9 @@ def _charts(report: ReportOut) -> list[Markup]:
             share_bars("各乡镇履职率", by_township)]
 
 
-@router.get("/reports/{report_id}/compare/{other_id}", response_class=HTMLResponse)
+@router.get("/reports/{report_id}/compare/{other_id}", response_class=HTMLResponse,
+            responses={422: page("The two are not runs of the same region and quarter that "
+                                 "are both done: a page saying so.")})
 def compare(request: Request, report_id: UUID, other_id: UUID, caller: Reporter,
             register: Register, views: Views) -> HTMLResponse:
     """What changed between two runs of the same quarter, and the late records that did it."""
@@ -147,7 +155,9 @@ def compare(request: Request, report_id: UUID, other_id: UUID, caller: Reporter,
                   changes=changes, report_id=report_id)
 
 
-@router.get("/reports/{report_id}/files/{name}")
+@router.get("/reports/{report_id}/files/{name}", response_class=Response, responses={
+    200: {"description": "The file.",
+          "content": {kind: {} for kind in CONTENT_TYPES.values()}}})
 def download(request: Request, report_id: UUID, name: str, caller: Reporter,
              register: Register) -> Response:
     """One of the report's files (.xlsx, .docx, .json), as ``GET /reports/{id}/files/{name}``."""

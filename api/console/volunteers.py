@@ -9,7 +9,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.charts import Bar, share_bars
-from api.console.pages import not_found, render
+from api.console.pages import not_found, redirect, render
 from api.console.session import ConsoleCaller
 from api.console.shown import pairings_of, volunteer_visible
 from api.deps import Register, Views
@@ -21,7 +21,8 @@ router = APIRouter()
 PAGE = 20
 
 
-@router.get("/volunteers", response_class=HTMLResponse)
+@router.get("/volunteers", response_class=HTMLResponse,
+            responses={303: redirect("A volunteer: to their own page.")})
 def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: str = "",
                region_code: str = "", after: str = "") -> Response:
     """Volunteers within the caller's scope, by status and region, as ``GET /volunteers``."""

@@ -91,3 +91,16 @@ def test_a_role_limited_read_names_the_roles_in_its_403(document: dict[str, Any]
 
 def test_an_operation_that_cannot_fail_so_is_not_said_to(document: dict[str, Any]) -> None:
     assert errors(document["paths"]["/api/v1/users/me"]["get"]) == {401}
+
+
+def test_every_operation_reading_a_body_documents_400_for_one_that_cannot_be_parsed(
+        client: TestClient, admin: dict[str, str], document: dict[str, Any]) -> None:
+    reading = [(method, path) for method, path, operation in operations(document)
+               if "requestBody" in operation]
+    assert len(reading) > 20
+    assert [(method, path) for method, path in reading
+            if 400 not in errors(document["paths"][path][method.lower()])] == []
+    unparsable = client.post("/api/v1/volunteers", content=b"\xff\xfe{", headers={
+        **admin, "Content-Type": "application/json"})
+    assert unparsable.status_code == 400
+    assert set(unparsable.json()) == {"detail"}
