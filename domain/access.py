@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import datetime, timedelta
+from typing import ClassVar
 from uuid import NAMESPACE_URL, UUID, uuid5
 
 from eventsourcing.domain import Aggregate, event
@@ -41,6 +42,10 @@ class RecordRead(Aggregate):
     """Someone read a child's record or history; ``break_glass`` names the grant it was
     read under (紧急调阅), if it was outside the reader's scope."""
 
+    #: The reason in words may name the child: sealed with the data key of the child read.
+    personal_attributes: ClassVar[frozenset[str]] = frozenset({"reason"})
+    sealed_with_key_of: ClassVar[str] = "child_id"
+
     @event("Read")
     def __init__(self, *, child_id: UUID, what: str, reason: str, actor: Actor,
                  break_glass: UUID | None = None) -> None:
@@ -55,6 +60,10 @@ def break_glass_id(child_id: UUID, user_id: str) -> UUID:
 
 class BreakGlass(Aggregate):
     """A federation user's emergency access to one child outside its scope (紧急调阅)."""
+
+    #: The reason in words may name the child: sealed with the data key of the child opened.
+    personal_attributes: ClassVar[frozenset[str]] = frozenset({"reason"})
+    sealed_with_key_of: ClassVar[str] = "child_id"
 
     @event("Opened")
     def __init__(self, *, child_id: UUID, user_id: str) -> None:

@@ -33,6 +33,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Trans
 from eventsourcing.utils import resolve_topic
 
 from aixin.privacy.keys import KeyStore
+from domain.access import BreakGlass, RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.personal import ERASED, KEPT_IN_CLEAR, name_parts, query_parts, redacted
@@ -99,10 +100,36 @@ class PersonalDataMapper(Mapper[UUID]):
                 state["state"] = redacted(inner, seal, personal)
             else:
                 state = redacted(state, seal, personal)
-            sealed = object.__new__(type(domain_event))
-            object.__setattr__(sealed, "__dict__", state)
-            domain_event = sealed
+            domain_event = _with_state(domain_event, state)
+        else:
+            about, personal = _about_a_child(domain_event)
+            if about is not None:  # sealed with the key of the child it is about
+                key_id = about
+                made = self.keys.key_for_sealing(key_id)
+                seal = _sealer(key_id, None if made is None else self.keys.cipher(key_id))
+                domain_event = _with_state(domain_event, redacted(state, seal, personal))
         return super().to_stored_event(domain_event)
+
+
+def _with_state(domain_event: Any, state: dict[str, Any]) -> Any:
+    """A copy of ``domain_event`` whose attributes are ``state`` (its texts sealed)."""
+    sealed = object.__new__(type(domain_event))
+    object.__setattr__(sealed, "__dict__", state)
+    return sealed
+
+
+#: Records about one child, kept under that child's key (not a key of their own).
+_ABOUT_A_CHILD: tuple[type[Any], ...] = (RecordRead, BreakGlass)
+
+
+def _about_a_child(domain_event: Any) -> tuple[str | None, frozenset[str]]:
+    """The child whose key seals this event of a record about it, and the personal texts."""
+    cls = next((about for about in _ABOUT_A_CHILD if isinstance(domain_event, about.Event)),
+               None)
+    child_id = None if cls is None else getattr(domain_event, cls.sealed_with_key_of, None)
+    if child_id is None:
+        return None, frozenset()
+    return str(child_id), cls.personal_attributes  # type: ignore[union-attr]
 
 
 def _sealer(key_id: str, cipher: AESGCM | None) -> Any:

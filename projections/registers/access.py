@@ -10,7 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from domain.events import BreakGlassGranted, RecordWasRead
+from domain.events import BreakGlassGranted, ChildErased, RecordWasRead
+from domain.personal import ERASED
 from projections.events import Dispatching, handles
 from projections.projection import View
 from projections.sql import Row, Tx
@@ -61,6 +62,14 @@ class AccessRegister(Dispatching, View):
             (tx.position, str(e.originator_id), e.originator_version, str(e.child_id),
              e.actor.id, e.actor.role, e.reason, e.minutes, utc(e.timestamp),
              utc(e.expires_at)))
+
+    @handles(ChildErased)
+    def _child_erased(self, e: Any, tx: Tx) -> None:
+        """The reasons stated for reading the child may name it: erased with its data (who
+        read what, when and under which grant stays for the audit)."""
+        for table in ("acc_reads", "acc_break_glass"):
+            tx.execute(f"UPDATE {table} SET reason = ? WHERE child_id = ? AND reason <> ''",
+                       (ERASED, str(e.originator_id)))
 
 
 def _between(column: str, since: datetime | None, until: datetime | None,

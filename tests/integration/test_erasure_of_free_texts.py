@@ -9,6 +9,7 @@ from dataclasses import replace
 from datetime import date
 
 from domain.application import CareRegister
+from domain.common import Actor
 from tests.builders import REVIEWERS, STAFF, child_record, grandmother, parents_away, volunteer_form
 from tests.integration.test_encryption import (  # the store fixture: SQLite and PostgreSQL
     ID_NUMBER,
@@ -19,6 +20,8 @@ from tests.integration.test_encryption import (  # the store fixture: SQLite and
 
 NAME, PHONE = "王小花", "13800000001"
 NAMED = f"{NAME}（身份证{ID_NUMBER}，电话{PHONE}）"
+AUDITOR = Actor(id="auditor-1", role="auditor")
+OUTSIDER = Actor(id="federation-of-another-county", role="federation")
 
 
 def _a_child_named_in_every_free_text(register: CareRegister) -> tuple[object, object]:
@@ -52,6 +55,8 @@ def _a_child_named_in_every_free_text(register: CareRegister) -> tuple[object, o
                                  on=date(2026, 4, 10))
     register.commend_volunteer(volunteer, reason=f"帮扶{NAMED}成绩进步", actor=STAFF,
                                on=date(2026, 4, 11))
+    register.record_read(child, what="history", actor=AUDITOR, reason=f"核查{NAMED}的档案")
+    register.grant_break_glass(child, reason=f"{NAMED}走失，紧急联系其监护人", actor=OUTSIDER)
     return child, pairing
 
 
