@@ -2,7 +2,8 @@
 
 ``audit verify`` exits 0 when the log is intact and 1 when it is not, printing every
 finding (changed, removed or inserted events, anchors the log no longer leads to), so a
-cron job or an auditor's script can act on it.
+cron job or an auditor's script can act on it, and how far it checked: through the hash
+chain's head, which may be behind the log's (then "intact through position N of M").
 """
 
 from __future__ import annotations
@@ -69,12 +70,18 @@ def verify(
                        f"{anchor_.anchored_at or 'kept outside'}): the log no longer leads "
                        f"to {anchor_.hash}")
     head = result.head
-    typer.echo(f"{'intact' if result.intact else 'NOT INTACT'}: {result.checked} events "
-               f"checked against the chain (head "
+    through, log_head = result.checked_through, result.log_head
+    verdict = "intact" if result.intact else "NOT INTACT"
+    if through < log_head:  # the chain is behind the log: say how far the verdict goes
+        verdict += f" through position {through} of {log_head}"
+    typer.echo(f"{verdict}: {result.checked} events checked against the chain (head "
                f"{f'{head.position}:{head.hash}' if head else 'none yet'}), "
                f"{sum(c.intact for c in result.anchors)}/{len(result.anchors)} anchors hold, "
-               f"{result.findings_total} findings; {result.unchained} events recorded "
-               "after the head, not witnessed yet")
+               f"{result.findings_total} findings; checked through position {through}, "
+               f"the log's head is {log_head}")
+    if result.unchained:
+        typer.echo(f"not checked: {result.unchained} events recorded after position {through}"
+                   " (the hash chain is behind the log; --catch-up takes them in first)")
     raise typer.Exit(0 if result.intact else 1)
 
 

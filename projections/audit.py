@@ -11,6 +11,10 @@ stays constant however long the log), and each position falls in one case:
 - in the log only, after the head: not witnessed yet (``unchained``): the chain has not
   reached it, and will take it in as genuine (see ``projections.integrity``).
 
+The answer says how far it checked: ``checked_through`` (the chain's head: every position up
+to it was compared) and ``log_head`` (the log's last position); an intact log whose chain is
+behind is intact through ``checked_through`` only, the ``unchained`` events after it unchecked.
+
 The chain is also checked against itself: an entry whose hash does not follow from the
 one before was rewritten, and its event is reported changed. Last, the hash of the log as
 it is now is carried along and compared with every anchor: a chain rebuilt, or rewritten,
@@ -65,6 +69,13 @@ class Verification:
     checked: int = 0  # events compared with their chain entry
     unchained: int = 0  # events after the chain's head, not witnessed yet
     head: ChainHead | None = None
+    log_head: int = 0  # the log's last position, as the verification read it
+
+    @property
+    def checked_through(self) -> int:
+        """The last log position checked: every event up to it was compared with the
+        chain; those after it (``unchained``) were not, the chain being behind the log."""
+        return self.head.position if self.head else 0
     anchors: list[AnchorCheck] = field(default_factory=list)
     findings: list[Finding] = field(default_factory=list)  # the first ``limit`` of them
     findings_total: int = 0
@@ -164,6 +175,7 @@ class LogAudit:
                                     f"a {_short(row.topic)} where the chain saw no event"))
             else:
                 result.unchained += 1
+            result.log_head = max(result.log_head, row.id)
             row = next(rows, None)
         settle(float("inf"))
         return result

@@ -42,6 +42,11 @@ class Verification(BaseModel):
     checked: int = Field(description="Events compared with their entry in the chain.")
     unchained: int = Field(description="Events recorded after the chain's head: not "
                            "witnessed yet (the chain takes them in as it follows the log).")
+    checked_through: int = Field(description="The last log position checked: every event "
+                                 "up to it was compared with the chain. `intact` speaks for "
+                                 "these; the events after it are not checked yet.")
+    log_head: int = Field(description="The log's last position as the verification read it; "
+                          "above `checked_through` when the hash chain is behind the log.")
     head: ChainHeadOut | None
     anchors: AnchorsOut
     findings: list[FindingOut] = Field(description="The first findings, in log order.")
