@@ -38,7 +38,7 @@ from domain.events import (
 from domain.reminders import DueDuty, needs_reminder
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, prefix, starts_with
 
 _CHUNK = 500  # pairings evaluated per pair of reads
 
@@ -280,8 +280,8 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
     clauses = ["s.status = 'overdue'", "s.evaluated_on = ?", "p.ended_on IS NULL"]
     params: list[Any] = [iso(on)]
     if region_code:
-        clauses.append("p.region_code LIKE ?")
-        params.append(region_code + "%")
+        clauses.append(starts_with("p.region_code"))
+        params.append(prefix(region_code))
     if volunteer_id:
         clauses.append("s.pairing_id IN (SELECT pairing_id FROM duty_pairing_volunteers"
                        " WHERE volunteer_id = ?)")

@@ -291,3 +291,19 @@ def idempotent_ddl(action: Callable[[], object], attempts: int = 6) -> None:
                 raise
             time.sleep(0.05 * (attempt + 1))
 
+
+def literal_like(text: str) -> str:
+    """``text`` to be found as it is by ``LIKE ... ESCAPE '\\'``: its ``%`` and ``_`` (and
+    the escape character itself) match only themselves, not any text or character."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def starts_with(column: str) -> str:
+    """A condition that ``column`` starts with the parameter given by :func:`prefix`
+    (a division code's region: ``4208`` holds ``420821101``), wildcards taken literally."""
+    return f"{column} LIKE ? ESCAPE '\\'"
+
+
+def prefix(text: str) -> str:
+    """The parameter of :func:`starts_with` for the prefix ``text``."""
+    return literal_like(text) + "%"

@@ -35,7 +35,7 @@ from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.personal import opened
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, literal_like
 
 
 class ChildrenRegister(Dispatching, View):
@@ -239,12 +239,6 @@ def _conditions(where: ChildFilter, on: date,
         clauses.append("birth_date > ?")
         params.append(iso(_years_before(on, where.max_age + 1)))
     return clauses, params
-
-
-def literal_like(text: str) -> str:
-    """``text`` to be found as it is by ``LIKE ... ESCAPE '\\'``: its ``%`` and ``_`` (and
-    the escape character itself) match only themselves, not any text or character."""
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
 def _years_before(on: date, years: int) -> date:

@@ -7,7 +7,7 @@ from typing import Any
 from domain.events import ChildRegistered, ConcernReported, ConcernResolved
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, prefix, starts_with
 
 
 class ConcernsRegister(Dispatching, View):
@@ -53,8 +53,8 @@ def open_concerns(tx: Tx, *, region_code: str | None = None, school: str | None 
     clauses = ["resolved_on IS NULL"]
     params: list[Any] = []
     if region_code:
-        clauses.append("region_code LIKE ?")
-        params.append(region_code + "%")
+        clauses.append(starts_with("region_code"))
+        params.append(prefix(region_code))
     if school:
         clauses.append("school = ?")
         params.append(school)

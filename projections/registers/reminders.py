@@ -29,7 +29,7 @@ from domain.events import (
 )
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, prefix, starts_with
 
 DUTY_STATUSES = ("due", "overdue")
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
@@ -192,12 +192,12 @@ def list_reminders(tx: Tx, *, volunteer_id: str | None = None, pairing_id: str |
             clauses.append(f"{column} = ?")
             params.append(str(value))
     if region_code:
-        clauses.append("(region_code LIKE ? OR reminder_id IN (SELECT reminder_id FROM"
-                       " rem_recipients WHERE region_code LIKE ?))")
-        params += [region_code + "%", region_code + "%"]
+        clauses.append(f"({starts_with('region_code')} OR reminder_id IN (SELECT reminder_id"
+                       f" FROM rem_recipients WHERE {starts_with('region_code')}))")
+        params += [prefix(region_code), prefix(region_code)]
     if school_region:
-        clauses.append("region_code LIKE ?")
-        params.append(school_region + "%")
+        clauses.append(starts_with("region_code"))
+        params.append(prefix(school_region))
     if escalated is not None:
         clauses.append("escalation_id IS NOT NULL" if escalated else "escalation_id IS NULL")
     if after is not None:
@@ -228,8 +228,9 @@ def list_escalations(tx: Tx, *, region_code: str | None = None, pairing_id: str 
     clauses: list[str] = []
     params: list[Any] = []
     if region_code:
-        clauses.append("(region_code LIKE ? OR federation_region_codes LIKE ?)")
-        params += [region_code + "%", "%," + region_code + "%"]
+        clauses.append(f"({starts_with('region_code')}"
+                       " OR federation_region_codes LIKE ? ESCAPE '\\')")
+        params += [prefix(region_code), "%," + prefix(region_code)]
     if pairing_id:
         clauses.append("pairing_id = ?")
         params.append(str(pairing_id))

@@ -19,7 +19,7 @@ from typing import Any
 from domain.events import ReportCompleted, ReportFailed, ReportRequested, ReportStarted
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, prefix, starts_with
 
 STATUSES = ("queued", "running", "done", "failed")
 
@@ -95,8 +95,8 @@ def list_reports(tx: Tx, *, region_code: str | None = None, year: int | None = N
     clauses: list[str] = []
     params: list[Any] = []
     if region_code:
-        clauses.append("region_code LIKE ?")
-        params.append(region_code + "%")
+        clauses.append(starts_with("region_code"))
+        params.append(prefix(region_code))
     for column, value in (("year", year), ("quarter", quarter), ("status", status)):
         if value is not None:
             clauses.append(f"{column} = ?")

@@ -20,7 +20,7 @@ from domain.events import (
 from projections.events import Dispatching, handles, iso
 from projections.personal import opened
 from projections.projection import View
-from projections.sql import Row, Tx
+from projections.sql import Row, Tx, prefix, starts_with
 
 
 class VolunteersRegister(Dispatching, View):
@@ -87,8 +87,8 @@ def list_volunteers(tx: Tx, *, texts: PersonalTexts, status: str | None = None,
             clauses.append(f"{column} = ?")
             params.append(value)
     if region_code:
-        clauses.append("region_code LIKE ?")
-        params.append(region_code + "%")
+        clauses.append(starts_with("region_code"))
+        params.append(prefix(region_code))
     if after:
         clauses.append("volunteer_id > ?")
         params.append(after)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CHILD, create
+from tests.api.conftest import CHILD, VOLUNTEER, create
 
 
 @pytest.fixture
@@ -39,3 +39,14 @@ def test_a_wildcard_in_the_region_filter_finds_no_child(
         client: TestClient, admin: dict[str, str], region_code: str) -> None:
     create(client, "/api/v1/children", CHILD, admin)  # 420821101
     assert listed(client, admin, region_code=region_code) == []
+
+
+@pytest.mark.parametrize("region_code", ["%", "4208_1", "42%"])
+def test_a_wildcard_in_the_region_filter_finds_no_volunteer(
+        client: TestClient, admin: dict[str, str], region_code: str) -> None:
+    create(client, "/api/v1/volunteers", VOLUNTEER, admin)  # 420821
+    response = client.get("/api/v1/volunteers", headers=admin,
+                          params={"region_code": region_code})
+    assert response.status_code == 200, response.text
+    assert response.json()["items"] == []
+
