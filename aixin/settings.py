@@ -111,7 +111,9 @@ class Settings(BaseSettings):
     login_max_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords per username
     login_max_failures_per_address: int = Field(default=50, ge=1)  # ... per client address
     login_window: float = Field(default=900.0, gt=0, le=86400)  # seconds a failure counts
-    write_rate_limit: int = Field(default=0, ge=0)  # writes per minute per account; 0: none
+    #: Writes per minute per account and API process (0: none). The default is far above
+    #: what a person or a phone sending its queue does, and bounds a client gone wrong.
+    write_rate_limit: int = Field(default=600, ge=0)
 
     timezone: str = "Asia/Shanghai"
     duty_sets: CommaList = ("five_ones",)

@@ -194,7 +194,8 @@ def main() -> None:
                    AIXIN_POSTGRES_POOL_SIZE="20", AIXIN_PORT=str(port),
                    AIXIN_ADMIN_PASSWORD="bench-password",
                    AIXIN_SECRET_KEY="bench-signing-key-0123456789-0123456789",
-                   AIXIN_WEB_WORKERS=str(args.web_workers))
+                   AIXIN_WEB_WORKERS=str(args.web_workers),
+                   AIXIN_WRITE_RATE_LIMIT="0")  # the bench writes far faster than a person
         processes.append(subprocess.Popen([str(AIXIN), "projector"], env=env,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         log = open(Path(os.environ.get("TMPDIR", "/tmp")) / f"{schema}-serve.log", "wb")  # noqa: SIM115

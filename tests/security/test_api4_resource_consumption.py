@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from aixin.settings import Settings
 from api.middleware import MAX_BODY
 from tests.api.conftest import CHILD, login
 
@@ -117,3 +118,14 @@ def test_reads_are_not_counted_as_writes(limited: TestClient) -> None:
     for _ in range(5):
         limited.get("/api/v1/children", headers=admin)
     assert limited.post("/api/v1/children", json=CHILD, headers=admin).status_code == 201
+
+
+def test_writes_are_limited_without_any_setting(
+        service: Callable[..., AbstractContextManager[TestClient]]) -> None:
+    with service() as client:
+        admin = login(client, "admin", "admin-password-for-tests")
+        per_minute = Settings().write_rate_limit
+        statuses = {client.post("/api/v1/children", json={}, headers=admin).status_code
+                    for _ in range(per_minute)}
+        over = client.post("/api/v1/children", json={}, headers=admin)
+    assert statuses == {422} and over.status_code == 429
