@@ -38,28 +38,11 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from domain.texts import RULE, unwritable
+
 T = TypeVar("T")
 
 # -- texts ----------------------------------------------------------------------------------
-
-#: Refused in every text: C0 controls but tab and line breaks, DEL and C1 controls, the
-#: invisible characters (zero-width space, non-joiner, joiner, word joiner, invisible
-#: operators, byte-order mark), the direction marks, embeddings, overrides and isolates, the
-#: line and paragraph separators, and lone surrogates (no store can encode them).
-_NEVER = ("\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200b-\u200f\u2028-\u202e"
-          "\u2060-\u2064\u2066-\u2069\ufeff\ud800-\udfff")
-_IN_LINES = re.compile(f"[{_NEVER}]")
-_IN_ONE_LINE = re.compile(f"[{_NEVER}\t\n\r]")
-
-_KINDS = (
-    (re.compile("[\t\n\r]"), "a tab or line break (换行符), which a text of one line cannot hold"),
-    (re.compile("[\x00-\x1f\x7f-\x9f]"), "a control character (控制字符)"),
-    (re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"),
-     "a character that changes the direction of text (文字方向控制符)"),
-    (re.compile("[\u2028\u2029]"), "a line or paragraph separator (U+2028, U+2029)"),
-    (re.compile("[\ud800-\udfff]"), "a lone surrogate, which is no character"),
-)
-
 
 class _Multiline:
     """The mark of a text of several lines (see :data:`Lines`)."""
@@ -76,19 +59,15 @@ Lines = Annotated[str, MULTILINE]
 
 
 def checked_text(value: str, *, lines: bool = False) -> str:
-    """``value`` if it holds no character a text may not hold (see the module); otherwise
+    """``value`` if it holds no character a text may not hold (``domain.texts``); otherwise
     an error naming the character and where it is."""
-    found = (_IN_LINES if lines else _IN_ONE_LINE).search(value)
+    found = unwritable(value, lines=lines)
     if found is None:
         return value
-    character = found.group()
-    what = next((kind for pattern, kind in _KINDS if pattern.match(character)),
-                "an invisible character (不可见字符)")
     raise PydanticCustomError(
         "text_character",
-        "holds U+{code} at character {position}: {what}; texts may not hold control, "
-        "invisible or direction-changing characters (不得含有控制字符、不可见字符或文字方向控制符)",
-        {"code": f"{ord(character):04X}", "position": found.start() + 1, "what": what})
+        "holds U+{code} at character {position}: {what}; " + RULE,
+        {"code": found.code, "position": found.position, "what": found.what})
 
 
 def _checked_texts(value: Any, *, lines: bool) -> Any:

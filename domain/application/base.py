@@ -21,6 +21,7 @@ from domain.children import Child
 from domain.errors import DomainError, IdempotencyKeyReused, NotFound, StaleVersion
 from domain.pairings import Pairing
 from domain.programme import Programme
+from domain.texts import check_texts
 from domain.transcodings import AixinTranscoder
 from domain.users import User
 from domain.volunteers import Volunteer
@@ -30,6 +31,8 @@ R = TypeVar("R")
 
 #: Times a change is tried again on a fresh read when a concurrent writer got there first.
 RACES = 30
+#: What every event carries beside the facts it states.
+_EVENT_HEADER = frozenset({"originator_id", "originator_version", "timestamp", "originator_topic"})
 
 Clock = Callable[[], date]
 
@@ -191,9 +194,14 @@ class AixinApplication(Application[UUID]):
                            "nothing was recorded")
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
-        """Record the aggregates' new events in one transaction; inside a keyed command, the
+        """Record the aggregates' new events in one transaction, none with a text no record
+        may hold (``domain.texts``: InvalidRecord naming the field); inside a keyed command, the
         command's record goes in the same transaction (see ``domain.application.commands``),
         and a command recorded by an earlier try records nothing."""
+        for aggregate in objs:  # whoever sends it: the API, the console, an import, the CLI
+            for pending in getattr(aggregate, "pending_events", ()):
+                check_texts("", {name: value for name, value in vars(pending).items()
+                                 if name not in _EVENT_HEADER})
         command = current_command()
         if command is None or command.recorded:
             return super().save(*objs, **kwargs)

@@ -5,12 +5,14 @@ are sealed with her own key, and kept in no view."""
 
 from __future__ import annotations
 
+import subprocess
 from dataclasses import replace
 from datetime import date
 
 from domain.application import CareRegister
 from domain.common import Actor
 from tests.builders import REVIEWERS, STAFF, child_record, grandmother, parents_away, volunteer_form
+from tests.conftest import postgres_params
 from tests.integration.test_encryption import (  # the store fixture: SQLite and PostgreSQL
     ID_NUMBER,
     Store,
@@ -71,6 +73,21 @@ def test_no_file_or_table_holds_a_free_text_naming_the_child_after_erasure(
     store.runner.store.checkpoint()  # as the erasure's route does: no old page in a WAL
 
     assert _found_in_the_store(store) == []
+    if store.settings.store == "postgres":
+        dump = _pg_dump(store.settings.postgres_schema)
+        assert [secret for secret in (NAME, ID_NUMBER, PHONE) if secret in dump] == []
+
+
+def _pg_dump(schema: str) -> str:
+    """The schema and the views' schemas named after it, as ``pg_dump`` writes them."""
+    params = postgres_params()
+    dumped = subprocess.run(
+        ["pg_dump", "--no-owner", "-h", params["host"], "-p", params["port"],
+         "-U", params["user"], "-n", schema, "-n", f"{schema}_*", params["dbname"]],
+        capture_output=True, check=True, timeout=120)
+    text = dumped.stdout.decode()
+    assert "COPY" in text and "tl_entries" in text  # the log and the views were dumped
+    return text
 
 
 def test_the_legal_ground_of_the_erasure_stays_readable(store: Store) -> None:  # noqa: F811

@@ -16,6 +16,7 @@ from aixin.settings import Settings
 from api.app import create_app
 from tests.builders import STAFF, TODAY, child_record
 from tests.conftest import postgres_params
+from tests.integration.test_set_aside import recorded_before_texts_were_checked
 
 pytestmark = pytest.mark.postgres
 
@@ -31,7 +32,7 @@ def poisoned(settings: Settings) -> Iterator[int]:
     were checked at the door), its views caught up: the position set aside."""
     register = build_register(settings, clock=lambda: TODAY)
     register.register_child(actor=STAFF, **child_record(name="甲"))
-    register.register_child(actor=STAFF, **child_record(name="乙", school="石牌\u0000小学"))
+    recorded_before_texts_were_checked(register, name="乙", school="石牌\u0000小学")
     register.register_child(actor=STAFF, **child_record(name="丙"))
     runner = build_runner(settings, register)
     runner.catch_up_all()
