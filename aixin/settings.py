@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     school_enrolment: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     report_townships_per_task: int = Field(default=25, ge=1)  # a report's fan-out: one task
     # per this many townships (乡镇); a region with no more computes in one task
+    report_lease: float = Field(default=180.0, ge=1, le=3600)  # seconds an attempt at a
+    # report holds it without a sign of life: its tasks renew it every third of that while
+    # they run; a silent one (its worker killed) is taken over, swept every half of that
 
     # -- reminders (履职提醒): the scan, escalation, delivery (workers/reminders) -------------
     reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time

@@ -79,7 +79,9 @@ def create_celery(settings: Settings) -> Celery:
 def _transport_options(settings: Settings) -> dict[str, Any]:
     if settings.redis_url:
         # Longer than any task runs, so Redis does not hand a running task to a second
-        # worker; no task is ever scheduled further ahead than this.
+        # worker; no task is ever scheduled further ahead than this. A killed worker's tasks
+        # come back only after it: a report does not wait for that, its lease
+        # (AIXIN_REPORT_LEASE, renewed while its tasks run) lets the sweep take it over.
         options: dict[str, Any] = {"visibility_timeout": 3600}
         if settings.redis_key_prefix:
             options["global_keyprefix"] = settings.redis_key_prefix
@@ -114,8 +116,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
             "schedule": crontab(minute=5, hour=0),
         },
     }
-    # reports requested while the broker was down, or whose worker died, are queued again
-    schedule["reports-requeue"] = {"task": "aixin.reports.requeue", "schedule": 600.0}
+    # reports requested while the broker was down, or whose worker died (their lease ran
+    # out), are queued again: swept every half lease, so one is taken over within 1.5 leases
+    schedule["reports-requeue"] = {"task": "aixin.reports.requeue",
+                                   "schedule": settings.report_lease / 2}
     if settings.report_regions:
         schedule["quarterly-reports"] = {
             "task": "aixin.reports.quarter_turned",

@@ -28,7 +28,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
-from uuid import UUID
+from uuid import UUID, uuid4
 
 import psycopg
 from eventsourcing.persistence import InterfaceError, OperationalError
@@ -43,13 +43,15 @@ from projections.reports import townships as townships_of
 from projections.reports.store import ReportStore, StoredReport
 from projections.runner import ViewRunner
 from workers.reports.files import docx_bytes, file_stem, xlsx_bytes
+from workers.reports.lease import ReportLeases
 
 log = logging.getLogger(__name__)
 
-#: An attempt with no outcome this long after it started is presumed dead (its worker died
-#: between recording the start and queuing its parts); a new attempt may then be made. Kept
-#: within the Redis visibility timeout (one hour), after which Redis re-delivers a task anyway.
-LEASE = timedelta(hours=1)
+#: How long an attempt holds its report without a sign of life (``AIXIN_REPORT_LEASE``): the
+#: tasks working for it renew it every third of that while they run (``workers.reports.lease``);
+#: an attempt silent for longer is presumed dead (its worker killed) and the report is taken
+#: over by a new attempt.
+LEASE = timedelta(minutes=3)
 #: A report requested this long ago with no attempt is queued again (the broker was down).
 QUEUED_GRACE = timedelta(minutes=10)
 
@@ -70,6 +72,16 @@ class Reporting:
     townships_per_task: int = 25
     #: Pupils per school where known (在校学生数), for the share of pupils left behind.
     enrolment: Mapping[str, int] = field(default_factory=dict)
+    lease: timedelta = LEASE
+    _leases: ReportLeases | None = field(default=None, init=False, repr=False)
+
+    @property
+    def leases(self) -> ReportLeases:
+        """The reports' leases, beside the produced reports (made on first use)."""
+        if self._leases is None:
+            self._leases = ReportLeases(self.results.datastore,
+                                        seconds=self.lease.total_seconds())
+        return self._leases
 
 
 @dataclass(frozen=True)
@@ -83,25 +95,39 @@ class Plan:
 
 
 def spec_of(report: ReportView, position: int,
-            enrolment: Mapping[str, int] | None = None) -> dict[str, Any]:
+            enrolment: Mapping[str, int] | None = None, attempt: int = 0) -> dict[str, Any]:
     """What a part needs to compute (JSON values, for the task messages). The enrolment
     is the one configured when the attempt is planned, the same for every part."""
-    return {"report_id": str(report.id), "region_code": report.region_code,
+    return {"report_id": str(report.id), "attempt": attempt, "region_code": report.region_code,
             "year": report.year, "quarter": report.quarter,
             "known_at": report.known_at.isoformat(),
             "escalate_after_days": report.escalate_after_days, "position": position,
             "enrolment": dict(enrolment or {})}
 
 
-def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None) -> int | None:
+def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None,
+          holder: str | None = None) -> int | None:
     """Claim an attempt at the report: its number, or None if there is nothing to do (settled,
-    or another attempt under way). ``attempt``: the attempt a retried task continues, which
-    is not claimed again while it is the report's latest."""
-    if attempt is not None:
-        report = ctx.register.get_report(report_id)
-        if report.status is ReportStatus.RUNNING and report.attempts == attempt:
-            return attempt
-    return ctx.register.start_report(report_id, lease=LEASE, actor=SYSTEM)
+    or another attempt alive: its lease is held). ``attempt``: the attempt a retried task
+    continues while it is the report's latest; ``holder``: who takes the lease (a task's id,
+    the same across its retries)."""
+    holder = holder or uuid4().hex
+    report = ctx.register.get_report(report_id)
+    if report.status in (ReportStatus.DONE, ReportStatus.FAILED):
+        return None
+    if (attempt is not None and report.status is ReportStatus.RUNNING
+            and report.attempts == attempt):
+        return attempt if ctx.leases.take(report_id, attempt=attempt, holder=holder) else None
+    upcoming = report.attempts + 1
+    if not ctx.leases.take(report_id, attempt=upcoming, holder=holder):
+        return None
+    # The lease decides whether the last attempt is alive, so the log records the new one.
+    started = ctx.register.start_report(report_id, lease=timedelta(0), actor=SYSTEM)
+    if started is None:
+        ctx.leases.release(report_id, attempt=upcoming)
+    elif started != upcoming:
+        ctx.leases.moved(report_id, holder=holder, attempt=started)
+    return started
 
 
 def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
@@ -115,7 +141,8 @@ def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
     groups = [codes[i:i + size] for i in range(0, len(codes), size)]
     log.info("report %s attempt %d: %d townships in %d parts", report_id, attempt, len(codes),
              len(groups))
-    return Plan(str(report_id), attempt, spec_of(report, position, ctx.enrolment), groups)
+    return Plan(str(report_id), attempt, spec_of(report, position, ctx.enrolment, attempt),
+                groups)
 
 
 def begin(ctx: Reporting, report_id: UUID) -> Plan | None:
@@ -158,6 +185,7 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     stored = ctx.results.put(report_id, position=position, figures_name=f"{stem}.json",
                              files=files, changes=changes)
     record_completion(ctx, report_id, stored)
+    ctx.leases.release(report_id)
     return summary(ctx.register.get_report(report_id))
 
 
@@ -190,7 +218,9 @@ def record_failure(ctx: Reporting, report_id: UUID, error: BaseException | str) 
     the report was settled already."""
     reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
     log.warning("report %s failed: %s", report_id, reason)
-    return ctx.register.fail_report(report_id, reason=reason, actor=SYSTEM)
+    recorded = ctx.register.fail_report(report_id, reason=reason, actor=SYSTEM)
+    ctx.leases.release(report_id)
+    return recorded
 
 
 def settled(ctx: Reporting, report_id: UUID) -> bool:
@@ -205,9 +235,10 @@ def produce(ctx: Reporting, report_id: UUID) -> dict[str, Any]:
     if plan is None:
         return summary(ctx.register.get_report(report_id))
     try:
-        parts = ([compute_part(ctx, plan.spec, group) for group in plan.groups]
-                 if len(plan.groups) > 1 else [compute_part(ctx, plan.spec, None)])
-        return finish(ctx, report_id, parts)
+        with ctx.leases.kept(report_id, plan.attempt):
+            parts = ([compute_part(ctx, plan.spec, group) for group in plan.groups]
+                     if len(plan.groups) > 1 else [compute_part(ctx, plan.spec, None)])
+            return finish(ctx, report_id, parts)
     except Exception as error:
         record_failure(ctx, report_id, error)
         raise

@@ -11,9 +11,10 @@
 - ``aixin.reports.quarter_turned(on=None)``: run by the schedule at each quarter's turn:
   requests the scheduled report of every ``AIXIN_REPORT_REGIONS`` prefix for the quarter just
   ended (its id derived from region and quarter, so two beats record it once) and queues it.
-- ``aixin.reports.requeue()``: run by the schedule every few minutes: queues again reports
-  requested with no attempt for a while (the broker was down when they were requested) and
-  attempts silent past their lease (their worker died).
+- ``aixin.reports.requeue()``: run by the schedule every half lease (``AIXIN_REPORT_LEASE``):
+  queues again reports requested with no attempt for a while (the broker was down when they
+  were requested) and reports whose attempt's lease has run out (their worker died). Every
+  task working for an attempt renews its lease while it runs (``workers.reports.lease``).
 
 Failures: a transient error (database or broker unreachable, lock timeout) is retried with
 exponential backoff (5 s doubling to 5 minutes, 6 retries, far below the Redis visibility
@@ -24,7 +25,7 @@ failure is lost. A chord whose part dies in a way no task catches calls ``chord_
 from __future__ import annotations
 
 import threading
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
@@ -40,7 +41,6 @@ from domain.reports import quarter_before
 from projections.registers.reports import ReportsRegister, stalled
 from workers.context import services
 from workers.reports.generation import (
-    LEASE,
     QUEUED_GRACE,
     TRANSIENT,
     Reporting,
@@ -73,7 +73,8 @@ def reporting() -> Reporting:
             _reporting = Reporting(
                 running.register, running.views, build_report_store(running.settings),
                 townships_per_task=running.settings.report_townships_per_task,
-                enrolment=running.settings.school_enrolment)
+                enrolment=running.settings.school_enrolment,
+                lease=timedelta(seconds=running.settings.report_lease))
         return _reporting
 
 
@@ -114,17 +115,18 @@ def generate(self: Task, report_id: str, attempt: int | None = None) -> dict[str
     claimed = attempt
     try:
         ctx = reporting()
-        claimed = claim(ctx, key, attempt=attempt)
+        claimed = claim(ctx, key, attempt=attempt, holder=self.request.id)
         if claimed is None:
             return summary(ctx.register.get_report(key))
-        planned = plan(ctx, key, claimed)
-        if len(planned.groups) <= 1:  # a small region: no fan-out
-            return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
-        ids = [task_id() for _ in planned.groups]
-        body = combine.s(report_id=report_id, part_ids=ids).on_error(
-            chord_failed.s(report_id=report_id))
-        chord([part.s(planned.spec, group).set(task_id=part_id)
-               for part_id, group in zip(ids, planned.groups, strict=True)])(body)
+        with ctx.leases.kept(key, claimed):
+            planned = plan(ctx, key, claimed)
+            if len(planned.groups) <= 1:  # a small region: no fan-out
+                return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
+            ids = [task_id() for _ in planned.groups]
+            body = combine.s(report_id=report_id, part_ids=ids, attempt=claimed).on_error(
+                chord_failed.s(report_id=report_id))
+            chord([part.s(planned.spec, group).set(task_id=part_id)
+                   for part_id, group in zip(ids, planned.groups, strict=True)])(body)
         return {"report_id": report_id, "status": "running", "attempt": claimed,
                 "parts": len(planned.groups)}
     except _TRANSIENT_OR_BROKER as error:
@@ -142,7 +144,8 @@ def part(self: Task, spec: dict[str, Any], townships: list[str]) -> dict[str, An
         ctx = reporting()
         if settled(ctx, UUID(report_id)):
             return {"skipped": True}
-        return compute_part(ctx, spec, townships)
+        with ctx.leases.kept(UUID(report_id), int(spec.get("attempt", 0))):
+            return compute_part(ctx, spec, townships)
     except TRANSIENT as error:
         _transient(self, report_id, error)
         return {"skipped": True}
@@ -153,12 +156,14 @@ def part(self: Task, spec: dict[str, Any], townships: list[str]) -> dict[str, An
 
 @shared_task(name="aixin.reports.combine", bind=True, acks_late=True)
 def combine(self: Task, parts: list[dict[str, Any]], report_id: str,
-            part_ids: list[str] | None = None) -> dict[str, Any]:
+            part_ids: list[str] | None = None, attempt: int = 0) -> dict[str, Any]:
     """The chord's callback: combine the parts, render, store and record the report; then
     forget the parts' results (the figures are stored, the result backend need not keep
     them for a week)."""
     try:
-        outcome = finish(reporting(), UUID(report_id), parts)
+        ctx = reporting()
+        with ctx.leases.kept(UUID(report_id), attempt):
+            outcome = finish(ctx, UUID(report_id), parts)
         for key in part_ids or ():
             try:
                 AsyncResult(key, app=self.app).forget()
@@ -205,12 +210,18 @@ def quarter_turned(on: str | None = None) -> dict[str, Any]:
 
 @shared_task(name="aixin.reports.requeue", **_SCHEDULED)
 def requeue() -> dict[str, Any]:
-    """Queue again the reports that should be under way and show no sign of it."""
+    """Queue again the reports that should be under way and show no sign of it: requested
+    a while ago with no attempt, or whose attempt's lease has run out (its worker died)."""
     ctx = reporting()
     ctx.views.catch_up(ReportsRegister)
     now = ctx.register.now()
     with ctx.views.store.recorder(ReportsRegister).read() as tx:
-        rows = stalled(tx, requested_before=now - QUEUED_GRACE, started_before=now - LEASE)
-    for row in rows:
-        generate.apply_async((row["report_id"],))
-    return {"queued": [row["report_id"] for row in rows]}
+        rows = stalled(tx, requested_before=now - QUEUED_GRACE, started_before=now,
+                       limit=1000)
+    silent = ctx.leases.running_out([row["report_id"] for row in rows
+                                     if row["status"] == "running"])
+    due = [row["report_id"] for row in rows
+           if row["status"] == "queued" or row["report_id"] in silent]
+    for report_id in due:
+        generate.apply_async((report_id,))
+    return {"queued": due}
