@@ -49,6 +49,7 @@ def serve(
     typer.echo(f"Aixin serving on http://{host or settings.host}:{port or settings.port} "
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
     background = None if settings.redis_url or not with_worker else _embedded_worker()
+    _exit_on_sigterm()
     try:
         if settings.web_workers > 1:  # each process builds the app from the environment
             uvicorn.run("api.app:create_app", factory=True, workers=settings.web_workers,
@@ -60,15 +61,55 @@ def serve(
                         log_config=logging_config(), server_header=False)
     finally:
         if background is not None:
-            background.terminate()
-            background.wait(30)
+            _stop_embedded_worker(background)
+
+
+#: Seconds the embedded worker may take to finish the tasks under way when the service
+#: stops (a warm shutdown), before they are abandoned: each task is acknowledged late and
+#: idempotent, and the schedule finds again what was left undone.
+EMBEDDED_WORKER_GRACE = 5.0
 
 
 def _embedded_worker() -> subprocess.Popen[bytes]:
-    """``aixin worker --beat`` beside the API, on the broker that needs no server."""
+    """``aixin worker --beat`` beside the API, on the broker that needs no server; in a
+    process group of its own (its pool processes and the schedule with it), so the service
+    alone decides when it stops."""
     typer.echo("Aixin background worker and schedule: embedded (no Redis configured)")
     return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"],
-                            preexec_fn=_die_with_parent)
+                            preexec_fn=_die_with_parent, start_new_session=True)
+
+
+def _exit_on_sigterm() -> None:
+    """SIGTERM ends the service through its ``finally`` (which stops the embedded worker).
+    uvicorn shuts down gracefully on SIGTERM and then raises it again with the handler it
+    found: this one, not the default that would end the process on the spot."""
+    import signal
+
+    def terminated(signum: int, _frame: object) -> None:
+        raise SystemExit(128 + signum)
+
+    signal.signal(signal.SIGTERM, terminated)
+
+
+def _stop_embedded_worker(background: subprocess.Popen[bytes]) -> None:
+    """Stop the embedded worker within seconds: a warm shutdown (SIGTERM) for
+    :data:`EMBEDDED_WORKER_GRACE`, then a cold one (SIGQUIT: tasks under way are abandoned),
+    then SIGKILL for whatever is left of its process group."""
+    import signal
+    from contextlib import suppress
+
+    for signum, wait in ((signal.SIGTERM, EMBEDDED_WORKER_GRACE), (signal.SIGQUIT, 5.0)):
+        if background.poll() is not None:
+            break
+        background.send_signal(signum)
+        try:
+            background.wait(wait)
+        except subprocess.TimeoutExpired:
+            continue
+    with suppress(ProcessLookupError, PermissionError):
+        os.killpg(background.pid, signal.SIGKILL)  # pool processes or the schedule left over
+    if background.poll() is None:
+        background.wait(5)
 
 
 def _die_with_parent() -> None:
