@@ -28,7 +28,10 @@ from projections.beside import TablesBesideTheLog
 from projections.store import truncate_wal
 
 KEEP_SECONDS = 48 * 3600  # at least the 24 hours clients are promised
-PENDING_SECONDS = 60  # a claim older than this was left by a process that died
+#: A claim older than this was left by a process that died (or is very slow): another try
+#: takes it over. Safe whatever became of the first: whether its command was recorded is
+#: known to the log (``domain.application.commands``), and a recorded one records nothing.
+PENDING_SECONDS = 10
 
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS idempotency_keys ("
            " owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"

@@ -23,7 +23,7 @@ from typing import Any
 import anyio
 from anyio import to_thread
 
-from api.idempotency import IdempotencyStore
+from api.idempotency import PENDING_SECONDS, IdempotencyStore
 from api.security import TokenError, Tokens
 from domain.application.commands import KeyedCommand, keyed_command
 from domain.errors import IdempotencyKeyReused
@@ -35,7 +35,10 @@ Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 MAX_BODY = 1024 * 1024  # 1 MiB: no record of a child needs more
-REPLAY_WAIT = 30.0
+
+#: How long a try waits for the first with the same key to be answered; then 409, and its
+#: next try takes the claim over.
+REPLAY_WAIT = float(PENDING_SECONDS)
 MAX_KEY = 200  # characters of an Idempotency-Key (a UUID has 36)
 
 

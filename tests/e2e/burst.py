@@ -27,7 +27,7 @@ import httpx
 import psycopg
 
 from tests.api.conftest import CHILD
-from tests.e2e.server import AIXIN, free_port
+from tests.e2e.server import AIXIN, free_port, wait_until_answering
 
 PASSWORD = "burst-admin-password"
 READY_SECONDS = 60.0
@@ -76,8 +76,8 @@ class Stack:
             command, env=env, cwd=self.cwd, stdout=output, stderr=subprocess.STDOUT)
         output.close()
         if name != "projector":
-            self._wait_ready(self.urls[int(name[-1])], self.processes[name],
-                             self.cwd / f"{name}.log")
+            wait_until_answering(self.urls[int(name[-1])], self.processes[name],
+                                 seconds=READY_SECONDS, output=self.cwd / f"{name}.log")
 
     def kill(self, name: str) -> None:
         """SIGKILL: no chance to finish anything."""
@@ -103,20 +103,6 @@ class Stack:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait(timeout=10)
-
-    @staticmethod
-    def _wait_ready(url: str, process: subprocess.Popen[bytes], output: Path) -> None:
-        deadline = time.monotonic() + READY_SECONDS
-        while True:
-            try:
-                httpx.get(f"{url}/health", timeout=2)
-                return
-            except httpx.TransportError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    process.kill()
-                    raise RuntimeError("aixin serve did not start:\n"
-                                       + output.read_text(errors="replace")[-3000:]) from None
-                time.sleep(0.1)
 
 
 def _postgres() -> dict[str, Any]:

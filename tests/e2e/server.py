@@ -31,18 +31,26 @@ def running(cwd: Path, port: int | None = None, **settings: str) -> Iterator[str
     process = subprocess.Popen([str(AIXIN), "serve"], env=env, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            httpx.get(f"{url}/health", timeout=1)
-            break
-        except httpx.TransportError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError("aixin serve did not start") from None
-            time.sleep(0.1)
+    wait_until_answering(url, process)
     try:
         yield url
     finally:
         process.terminate()
         process.wait(timeout=15)
+
+
+def wait_until_answering(url: str, process: subprocess.Popen[bytes], *, seconds: float = 30,
+                         output: Path | None = None) -> None:
+    """Wait (bounded) until ``aixin serve`` answers ``/health``; if it stops or takes too
+    long, kill it and raise, with the end of its ``output`` if it has one."""
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            httpx.get(f"{url}/health", timeout=2)
+            return
+        except httpx.TransportError:
+            if time.monotonic() > deadline or process.poll() is not None:
+                process.kill()
+                said = output.read_text(errors="replace")[-3000:] if output else ""
+                raise RuntimeError(f"aixin serve did not start\n{said}") from None
+            time.sleep(0.1)

@@ -52,38 +52,35 @@ def _seen(runner: ViewRunner) -> list[int]:
                 tx.execute("SELECT position FROM fragile_seen ORDER BY position").all()]
 
 
-def test_the_events_after_one_a_view_cannot_apply_are_applied(
-        register: CareRegister, view_store: ViewStore) -> None:
+@pytest.fixture
+def past_a_fault(register: CareRegister, view_store: ViewStore) -> ViewRunner:
+    """Four children registered; the fragile view, failing on the second, caught up."""
     _register_children(register, ["甲", "乙", "丙", "丁"])
     Fragile.fails_at = {2}
     runner = ViewRunner(register, view_store, [Fragile], batch_size=10)
     runner.catch_up_all()
-    assert _seen(runner) == [1, 3, 4]
-    assert runner.lag() == {"fragile": 0}
+    return runner
+
+
+def test_the_events_after_one_a_view_cannot_apply_are_applied(past_a_fault: ViewRunner) -> None:
+    assert _seen(past_a_fault) == [1, 3, 4]
+    assert past_a_fault.lag() == {"fragile": 0}
 
 
 def test_an_event_set_aside_is_reported_with_its_position_and_no_personal_text(
-        register: CareRegister, view_store: ViewStore) -> None:
-    _register_children(register, ["甲", "乙", "丙"])
-    Fragile.fails_at = {2}
-    runner = ViewRunner(register, view_store, [Fragile], batch_size=10)
-    runner.catch_up_all()
-    [entry] = runner.set_aside()["fragile"]
+        past_a_fault: ViewRunner) -> None:
+    [entry] = past_a_fault.set_aside()["fragile"]
     assert entry.position == 2
     assert entry.error.startswith("KeyError at test_set_aside.py:")
     assert "fault in the view" not in entry.error  # the message may quote a record
 
 
 def test_a_rebuild_once_the_fault_is_mended_applies_what_was_set_aside(
-        register: CareRegister, view_store: ViewStore) -> None:
-    _register_children(register, ["甲", "乙", "丙"])
-    Fragile.fails_at = {2}
-    runner = ViewRunner(register, view_store, [Fragile], batch_size=10)
-    runner.catch_up_all()
+        past_a_fault: ViewRunner) -> None:
     Fragile.fails_at = set()
-    runner.rebuild(Fragile)
-    assert _seen(runner) == [1, 2, 3]
-    assert runner.set_aside() == {}
+    past_a_fault.rebuild(Fragile)
+    assert _seen(past_a_fault) == [1, 2, 3, 4]
+    assert past_a_fault.set_aside() == {}
 
 
 @pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)])
