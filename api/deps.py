@@ -115,18 +115,22 @@ def roles(*allowed: str) -> Callable[[Principal], Awaitable[Principal]]:
     return check
 
 
-_ETAG = re.compile(r'^(W/)?"?(\d+)"?$')
+#: An ``If-Match`` this service understands: ``*``, or an ETag it gave (``"3"``, ``W/"3"``, or
+#: the version alone). Anything else is malformed: 422 naming the header, as any bad shape.
+IF_MATCH = r'^\s*(\*|(W/)?"?[0-9]{1,18}"?)\s*$'
+_VERSION = re.compile(r"[0-9]+")
 
 
-async def if_match_version(if_match: Annotated[str | None, Header()] = None) -> int | None:
-    """The version an ``If-Match`` header expects (None: no condition); 412 if malformed."""
+async def if_match_version(if_match: Annotated[str | None, Header(
+        pattern=IF_MATCH, description='The version the change is made to, as the ETag that '
+        'was read (`"3"`); if the record has another now, 412 and nothing is recorded.',
+        examples=['"3"'])] = None) -> int | None:
+    """The version an ``If-Match`` header expects (None: no condition)."""
     if if_match is None or if_match.strip() == "*":
         return None
-    found = _ETAG.match(if_match.strip())
-    if not found:
-        raise HTTPException(status_code=412, detail="If-Match must be an ETag given by this "
-                            'service, such as "3"')
-    return int(found.group(2))
+    found = _VERSION.search(if_match)
+    assert found is not None  # the header's pattern was checked
+    return int(found.group())
 
 
 IfMatch = Annotated[int | None, Depends(if_match_version)]

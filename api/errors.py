@@ -24,6 +24,7 @@ from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 from pydantic.json_schema import models_json_schema
 
+from api import shapes
 from api.deps import ROLE_CHECKS, if_match_version, oauth2
 from api.middleware import MAX_BODY
 from api.schemas.common import checked_query
@@ -181,13 +182,15 @@ def _documented(app: FastAPI) -> Callable[[], dict[str, Any]]:
         if app.openapi_schema is None:
             document = generate()
             _add_error_model(document)
-            for path, route in _api_routes(app):
-                if not path.startswith("/api/"):  # the console documents its own pages
-                    continue
+            # the console documents its own pages
+            routes = [(path, route) for path, route in _api_routes(app)
+                      if path.startswith("/api/")]
+            for path, route in routes:
                 for method in sorted(route.methods or ()):
                     operation = document.get("paths", {}).get(path, {}).get(method.lower())
                     if operation is not None:
                         _add_errors(operation, error_responses(route.dependant, method))
+            shapes.state(document, routes)  # the texts' and dates' patterns
         return app.openapi_schema  # type: ignore[return-value]
 
     return openapi

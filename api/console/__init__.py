@@ -16,6 +16,7 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
+from api import shapes
 from api.console import audit, children, login, reports, volunteers
 from api.console.pages import HERE, page, redirect, render
 from api.console.session import SESSION, LoginRequired, Refused, _caller, login_redirect
@@ -76,11 +77,13 @@ def _describe(app: FastAPI, document: dict[str, Any]) -> None:
         "type": "apiKey", "in": "cookie", "name": SESSION,
         "description": "The console's session, set by `POST /console/login` (HttpOnly, "
                        "SameSite=Strict, under `/console` only)."}
-    for path, route in _pages(app):
+    pages = list(_pages(app))
+    for path, route in pages:
         for method in sorted(route.methods or ()):
             operation = document["paths"].get(path, {}).get(method.lower())
             if operation is not None:
                 _describe_page(operation, route, method)
+    shapes.state(document, pages)  # query strings are checked as the API's are
 
 
 def _describe_page(operation: dict[str, Any], route: APIRoute, method: str) -> None:
@@ -122,6 +125,6 @@ def _pages(app: FastAPI) -> Iterator[tuple[str, APIRoute]]:
     and walks them with ``iter_route_contexts``."""
     for context in getattr(routing, "iter_route_contexts", iter)(app.routes):
         route = getattr(context, "original_route", context)
-        path = getattr(context, "path_format", None) or getattr(route, "path_format", "")
+        path = str(getattr(context, "path_format", None) or getattr(route, "path_format", ""))
         if isinstance(route, APIRoute) and (path == PREFIX or path.startswith(f"{PREFIX}/")):
             yield path, route

@@ -6,11 +6,15 @@ from datetime import date
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, WithJsonSchema
 
+from api.schemas.codes import DIVISION_CODE
 from api.schemas.common import Day, Lines, Strict
+from domain.children import CATEGORIES
 
 ParentStatus = Literal["away", "home", "incapable", "deceased"]
+#: A special-attention category (重点/特殊): the domain checks it and names those it knows.
+Category = Annotated[str, WithJsonSchema({"type": "string", "enum": list(CATEGORIES)})]
 
 
 class ParentIn(Strict):
@@ -62,17 +66,20 @@ class ChildCreate(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["王小花"])
     sex: Literal["male", "female"]
     birth_date: Day
-    region_code: str = Field(examples=["420821101"])
+    region_code: str = Field(examples=["420821101"],
+                             json_schema_extra={"pattern": DIVISION_CODE})
     school: str = Field(min_length=1, max_length=200, examples=["石牌镇中心小学"])
     class_name: str = Field(default="", max_length=100, examples=["四年级二班"])
-    parents: list[ParentIn] = Field(max_length=2)
+    parents: list[ParentIn] = Field(max_length=2, json_schema_extra={"allOf": [
+        {"contains": {"properties": {"role": {"const": role}}}, "minContains": 0,
+         "maxContains": 1} for role in ("father", "mother")]})  # each role once
     guardian: GuardianIn | None = None
-    categories: list[str] = Field(default_factory=list, max_length=20)
+    categories: list[Category] = Field(default_factory=list, max_length=20)
     consent: ConsentIn
     registered_on: Day | None = None
     ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
     id_number: str = Field(default="", max_length=30)
-    boarding: bool = False
+    boarding: StrictBool = False
     address: str = Field(default="", max_length=300, examples=["湖北省钟祥市石牌镇彭墩村三组"])
     village_contact: str = Field(default="", max_length=200, examples=["村妇联主席 刘芳"])
     income_source: str = Field(default="", max_length=200, examples=["父母务工收入"])
@@ -80,7 +87,7 @@ class ChildCreate(Strict):
 
 
 class CategoriesChange(Strict):
-    categories: list[str] = Field(max_length=20)
+    categories: list[Category] = Field(max_length=20)
     reason: Lines = Field(default="", max_length=2000, examples=["父亲外出务工"])
     on: Day | None = None
 

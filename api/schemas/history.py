@@ -17,6 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 
 from api.schemas.children import ChildForRole
 from api.schemas.common import iso_day, not_before_earliest
+from api.shapes import DAY
 from projections.sql import Row
 
 #: An offset whose ``+`` was left unencoded in a query string arrives as a space.
@@ -68,7 +69,10 @@ AsOf = Annotated[AwareDatetime | date | None, BeforeValidator(_day_or_instant),
     description="Business time (业务日期): the record as it was on this date, default today. "
                 "An instant with its offset means its date where the programme is "
                 "(China, Asia/Shanghai). Never in the future.",
-    examples=["2026-03-31", "2026-03-31T18:00:00+08:00"])]
+    examples=["2026-03-31", "2026-03-31T18:00:00+08:00"],
+    json_schema_extra={"anyOf": [  # from 1900, as every date of a request
+        {"type": "string", "format": "date-time", "pattern": DAY.removesuffix("$") + "[Tt]"},
+        {"type": "string", "format": "date", "pattern": DAY}]})]
 
 KnownAt = Annotated[AwareDatetime | None, BeforeValidator(_restore_plus),
                     AfterValidator(_representable), Query(

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, WithJsonSchema
 
 from api.schemas.common import Day, Lines, Strict
+from domain.duties.rules import DUTY_SETS
 
 #: How many of its contacts a pairing shows (its latest); all are listed a page at a time.
 CONTACTS_SHOWN = 50
 
 
+#: The name of a duty rule set in force (the domain checks it and names those it knows).
+DutySetName = Annotated[str, WithJsonSchema({"type": "string", "enum": list(DUTY_SETS)})]
+
+
 class PairingCreate(Strict):
-    child_ids: list[UUID] = Field(min_length=1, max_length=50)
-    volunteer_ids: list[UUID] = Field(min_length=1, max_length=20)
+    child_ids: list[UUID] = Field(min_length=1, max_length=50,
+                                  json_schema_extra={"uniqueItems": True})
+    volunteer_ids: list[UUID] = Field(min_length=1, max_length=20,
+                                      json_schema_extra={"uniqueItems": True})
     principle: Literal["nearby", "kin", "need"]
     agreement_signed_on: Day | None = None
     starts_on: Day | None = None
-    duty_sets: list[str] | None = None
+    duty_sets: list[DutySetName] | None = None
 
 
 class ContactIn(Strict):

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import AwareDatetime, BaseModel, Field
+from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
+from pydantic_core import PydanticCustomError
 
 from api.schemas.common import Strict
 
 ReportStatus = Literal["queued", "running", "done", "failed"]
+
+
+def written_instant(value: object) -> object:
+    """An instant as a request writes it: ISO 8601 text, never a number of seconds."""
+    if isinstance(value, str | datetime):
+        return value
+    raise PydanticCustomError("datetime_type", "an instant is written ISO 8601 with its "
+                              "offset, such as 2026-03-31T12:00:00+08:00")
 
 
 class ReportIn(Strict):
@@ -19,7 +28,7 @@ class ReportIn(Strict):
                              description="A division-code prefix: the region reported on.")
     year: int = Field(ge=2000, le=9999, examples=[2026])
     quarter: int = Field(ge=1, le=4, examples=[1])
-    known_at: AwareDatetime | None = Field(
+    known_at: Annotated[AwareDatetime, BeforeValidator(written_instant)] | None = Field(
         default=None, description="Report what the register had been told by this instant "
         "(default: now; never later). The same instant gives the same figures, byte for byte.")
 

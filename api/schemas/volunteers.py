@@ -8,7 +8,11 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas.codes import DIVISION_CODE
 from api.schemas.common import Day, Lines, Strict
+
+#: An e-mail address as the volunteer's form takes it, or none (``domain.volunteers.form``).
+EMAIL = r"^([^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+)?$"
 
 
 class VolunteerCreate(Strict):
@@ -24,8 +28,9 @@ class VolunteerCreate(Strict):
     experience: Lines = Field(default="", max_length=4000,
                               examples=["从事妇联工作十年，曾结对帮扶三名留守儿童"])
     email: str = Field(default="", max_length=254, examples=["liuaihua@example.cn"],
-                       description="Optional: reminders are e-mailed to it.")
-    region_code: str = Field(examples=["420821"])
+                       description="Optional: reminders are e-mailed to it.",
+                       json_schema_extra={"pattern": EMAIL})
+    region_code: str = Field(examples=["420821"], json_schema_extra={"pattern": DIVISION_CODE})
     applied_on: Day | None = None
 
 
