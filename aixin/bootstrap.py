@@ -5,15 +5,24 @@ from __future__ import annotations
 import logging
 import time
 
+import psycopg
 from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
-from eventsourcing.postgres import PostgresDatastore
+from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore
+from eventsourcing.utils import Environment
 
 from aixin.privacy.keys import KeyStore
 from aixin.privacy.sealing import FieldEncryption
 from aixin.settings import Settings
 from api.idempotency import IdempotencyStore
 from domain.application import CareRegister, Clock
+from projections.beside import (
+    Server,
+    application_name,
+    connections_per_process,
+    pooled_datastore,
+    share_process_pool,
+)
 from projections.catalog import ALL_VIEWS
 from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
@@ -21,6 +30,31 @@ from projections.sql import idempotent_ddl
 from projections.store import PostgresParams, ViewStore
 
 log = logging.getLogger(__name__)
+
+DEFAULT_POOL_SIZE: int = Settings.model_fields["postgres_pool_size"].default
+
+
+class PooledPostgresFactory(PostgresFactory):
+    """The library's PostgreSQL persistence, its datastore drawing from the process's one
+    pool of connections (``projections.beside.ProcessPool``) rather than a pool of its own."""
+
+    def __init__(self, env: Environment) -> None:
+        super().__init__(env)
+        server = Server(dbname=self.env.get(self.POSTGRES_DBNAME) or "",
+                        host=self.env.get(self.POSTGRES_HOST) or "",
+                        port=int(self.env.get(self.POSTGRES_PORT) or 5432),
+                        user=self.env.get(self.POSTGRES_USER) or "",
+                        password=self.env.get(self.POSTGRES_PASSWORD) or "")
+        share_process_pool(self.datastore, server,
+                           int(self.env.get(self.POSTGRES_POOL_SIZE) or DEFAULT_POOL_SIZE))
+
+
+def event_store_env(settings: Settings) -> dict[str, str]:
+    """The library's settings for the event store; on PostgreSQL, on the process's pool."""
+    env = settings.event_store_env()
+    if settings.store == "postgres":
+        env["PERSISTENCE_MODULE"] = f"{__name__}:{PooledPostgresFactory.__qualname__}"
+    return env
 
 
 def build_register(settings: Settings, *, clock: Clock | None = None,
@@ -32,7 +66,7 @@ def build_register(settings: Settings, *, clock: Clock | None = None,
     def built() -> CareRegister:
         # Its own key store each attempt: a register that failed half-way is closed when it
         # is collected, and closes its key store with it.
-        return kind(env=settings.event_store_env(), programme=settings.programme(),
+        return kind(env=event_store_env(settings), programme=settings.programme(),
                     clock=clock, personal_data=FieldEncryption(build_key_store(settings)))
 
     for attempt in range(5):
@@ -64,7 +98,8 @@ def build_view_store(settings: Settings) -> ViewStore:
     return ViewStore("postgres", postgres=PostgresParams(
         dbname=settings.postgres_dbname, host=settings.postgres_host,
         port=settings.postgres_port, user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(), schema_prefix=prefix))
+        password=settings.postgres_password.get_secret_value(), schema_prefix=prefix,
+        pool_size=settings.postgres_pool_size))
 
 
 def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
@@ -84,6 +119,42 @@ def build_report_store(settings: Settings) -> ReportStore:
     return ReportStore(_beside_the_log(settings, "reports.sqlite3", "reports"))
 
 
+def connection_budget(settings: Settings) -> dict[str, int]:
+    """The most PostgreSQL connections the deployment's processes may hold, by kind (all the
+    processes of a kind together): each holds at most ``AIXIN_POSTGRES_POOL_SIZE`` (one pool
+    per process), and a process following the log one more to listen on its channel. The
+    workers' main process and beat hold none (tasks run in the worker's pool processes)."""
+    each = connections_per_process(settings.postgres_pool_size)
+    follows = settings.follows_in_process
+    return {"API processes": settings.web_workers * (each + (1 if follows else 0)),
+            "projector": 0 if follows else each + 1,
+            "worker processes": settings.worker_concurrency * each,
+            "beat": 0}
+
+
+def server_connections(settings: Settings) -> tuple[int, int, int]:
+    """How many connections the PostgreSQL server accepts from this deployment's role:
+    (accepted, ``max_connections``, those reserved for superusers and roles granted
+    ``pg_use_reserved_connections``)."""
+    server = postgres_server(settings)
+    with psycopg.connect(dbname=server.dbname, host=server.host, port=server.port,
+                         user=server.user, password=server.password, connect_timeout=5,
+                         application_name=application_name()) as connection:
+        row = connection.execute(
+            "SELECT current_setting('max_connections')::int,"
+            " current_setting('superuser_reserved_connections')::int"
+            " + coalesce(current_setting('reserved_connections', true), '0')::int").fetchone()
+    assert row is not None
+    most, reserved = int(row[0]), int(row[1])
+    return most - reserved, most, reserved
+
+
+def postgres_server(settings: Settings) -> Server:
+    return Server(dbname=settings.postgres_dbname, host=settings.postgres_host,
+                  port=settings.postgres_port, user=settings.postgres_user,
+                  password=settings.postgres_password.get_secret_value())
+
+
 def _beside_the_log(settings: Settings, sqlite_file: str,
                     suffix: str) -> SQLiteDatastore | PostgresDatastore:
     """A datastore of its own next to the event log: a SQLite file in the data folder, or
@@ -92,13 +163,7 @@ def _beside_the_log(settings: Settings, sqlite_file: str,
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         return SQLiteDatastore(str(settings.data_dir / sqlite_file), lock_timeout=30)
     schema = f"{settings.postgres_schema or 'aixin'}_{suffix}"
-    datastore = PostgresDatastore(
-        dbname=settings.postgres_dbname, host=settings.postgres_host,
-        port=settings.postgres_port, user=settings.postgres_user,
-        password=settings.postgres_password.get_secret_value(), schema=schema,
-        # None kept open before it is needed: every process has several such stores, and
-        # one PostgreSQL serves all the processes of a deployment.
-        pool_size=0, max_overflow=max(2, settings.postgres_pool_size), pre_ping=True)
+    datastore = pooled_datastore(postgres_server(settings), settings.postgres_pool_size, schema)
     def run() -> None:
         with datastore.transaction(commit=True) as cursor:
             cursor.execute(f'CREATE SCHEMA IF NOT EXISTS "{schema}"')

@@ -7,12 +7,15 @@ import os
 import secrets
 import subprocess
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aixin import cli_audit, compliance
 from aixin.demo import cli as demo_cli
+
+if TYPE_CHECKING:
+    from aixin.settings import Settings
 
 app = typer.Typer(help="Aixin (爱心): records for the care of rural left-behind children.",
                   no_args_is_help=True, add_completion=False)
@@ -46,6 +49,7 @@ def serve(
 
     settings = _settings()
     configure_logging()  # JSON lines on stderr, ids only (no personal data)
+    _start_as("aixin-api", settings)
     typer.echo(f"Aixin serving on http://{host or settings.host}:{port or settings.port} "
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
     background = None if settings.redis_url or not with_worker else _embedded_worker()
@@ -75,7 +79,10 @@ def _embedded_worker() -> subprocess.Popen[bytes]:
     process group of its own (its pool processes and the schedule with it), so the service
     alone decides when it stops."""
     typer.echo("Aixin background worker and schedule: embedded (no Redis configured)")
-    return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"],
+    env = dict(os.environ)
+    if env.get("PGAPPNAME") == "aixin-api":  # named by this command: the worker is not it
+        del env["PGAPPNAME"]
+    return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"], env=env,
                             preexec_fn=_die_with_parent, start_new_session=True)
 
 
@@ -112,6 +119,36 @@ def _stop_embedded_worker(background: subprocess.Popen[bytes]) -> None:
         background.wait(5)
 
 
+def _start_as(role: str, settings: Settings) -> None:
+    """Name this process's PostgreSQL connections after its role (``PGAPPNAME``, unless the
+    environment names them already), and refuse to start if the deployment's processes
+    could together hold more connections than the server accepts."""
+    os.environ.setdefault("PGAPPNAME", role)
+    if settings.store != "postgres":
+        return
+    from aixin.bootstrap import connection_budget, server_connections
+
+    try:
+        accepted, most, reserved = server_connections(settings)
+    except Exception as error:  # not up yet: the processes retry, and warn on their own
+        typer.echo(f"could not read PostgreSQL's max_connections ({type(error).__name__}); "
+                   "starting without checking the connections' sum", err=True)
+        return
+    budget = connection_budget(settings)
+    total = sum(budget.values())
+    if total > accepted:
+        parts = ", ".join(f"{kind} {count}" for kind, count in budget.items())
+        typer.echo(
+            f"Refusing to start: this deployment's processes may hold {total} PostgreSQL "
+            f"connections together ({parts}; AIXIN_POSTGRES_POOL_SIZE="
+            f"{settings.postgres_pool_size} per process, AIXIN_WEB_WORKERS="
+            f"{settings.web_workers}, AIXIN_WORKER_CONCURRENCY={settings.worker_concurrency})"
+            f", more than the {accepted} the server accepts (max_connections {most}, "
+            f"{reserved} reserved). Lower AIXIN_POSTGRES_POOL_SIZE, AIXIN_WEB_WORKERS or "
+            "AIXIN_WORKER_CONCURRENCY, or raise the server's max_connections.", err=True)
+        raise typer.Exit(2)
+
+
 def _die_with_parent() -> None:
     """In the embedded worker: end when the service ends, even if it was killed (Linux)."""
     try:
@@ -136,6 +173,7 @@ def worker(
     from workers.app import create_celery
 
     settings = _settings()
+    _start_as("aixin-worker", settings)
     celery = create_celery(settings)
     argv = ["worker", "--loglevel=INFO", f"--queues={queues}",
             f"--concurrency={concurrency or settings.worker_concurrency}",
@@ -204,6 +242,7 @@ def projector(
 
     configure_logging()
     settings = _settings()
+    _start_as("aixin-projector", settings)
     register = build_register(settings)
     runner = build_runner(settings, register)
     if once:

@@ -53,7 +53,8 @@ class Settings(BaseSettings):
     postgres_password: SecretStr = SecretStr("")
     postgres_dbname: str = "aixin"
     postgres_schema: str = ""
-    postgres_pool_size: int = Field(default=5, ge=1)
+    postgres_pool_size: int = Field(default=5, ge=1)  # connections per process, all its
+    # stores together (at least 2), plus the projector's listening one
 
     aggregate_cache_size: int = Field(default=1000, ge=0)  # 0: no cache
     projections_in_process: bool | None = None  # default: yes on SQLite, no on PostgreSQL

@@ -17,6 +17,7 @@ from typing import Any
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
+from projections.beside import Server, pooled_datastore
 from projections.projection import View
 from projections.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
 from projections.sql import Engine, idempotent_ddl
@@ -32,11 +33,15 @@ class PostgresParams:
     user: str
     password: str
     schema_prefix: str = "view"
-    #: Connections each view keeps open, and how many more it may open when busy: one
-    #: process opens a pool per view, so these stay small; none is opened before it is
-    #: needed (an API process reads a few views; idle ones close after ten minutes).
-    pool_size: int = 0
-    max_overflow: int = 3
+    #: The connections of the whole process (``AIXIN_POSTGRES_POOL_SIZE``): every view and
+    #: generation has a datastore of its own, and all of them draw from the process's one
+    #: pool (``projections.beside.ProcessPool``), with the event log and the tables beside it.
+    pool_size: int = 5
+
+    @property
+    def server(self) -> Server:
+        return Server(dbname=self.dbname, host=self.host, port=self.port, user=self.user,
+                      password=self.password)
 
 
 @dataclass
@@ -168,12 +173,7 @@ class ViewStore:
 
     def _pg_datastore(self, schema: str) -> PostgresDatastore:
         assert self.postgres is not None
-        params = self.postgres
-        datastore = PostgresDatastore(
-            dbname=params.dbname, host=params.host, port=params.port, user=params.user,
-            password=params.password, schema=schema, pool_size=params.pool_size,
-            max_overflow=params.max_overflow,
-            pre_ping=True)  # a connection dropped while idle is replaced, not handed out
+        datastore = pooled_datastore(self.postgres.server, self.postgres.pool_size, schema)
         _ddl(datastore, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         return datastore
 
