@@ -54,3 +54,26 @@ def wait_until_answering(url: str, process: subprocess.Popen[bytes], *, seconds:
                 said = output.read_text(errors="replace")[-3000:] if output else ""
                 raise RuntimeError(f"aixin serve did not start\n{said}") from None
             time.sleep(0.1)
+
+
+def _parents() -> dict[int, int]:
+    """Every process's parent, from /proc."""
+    parents: dict[int, int] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rpartition(")")[2].split()
+        except OSError:
+            continue
+        parents[int(stat.parent.name)] = int(fields[1])
+    return parents
+
+
+def process_tree(root: int) -> set[int]:
+    """``root`` and every process descended from it."""
+    parents = _parents()
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, parent in parents.items() if parent in tree} - tree
+        tree |= more
+        grown = bool(more)
+    return tree

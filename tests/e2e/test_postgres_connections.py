@@ -27,34 +27,13 @@ import pytest
 
 from tests.api.conftest import CHILD
 from tests.conftest import postgres_params
-from tests.e2e.server import AIXIN, free_port
+from tests.e2e.server import AIXIN, free_port, process_tree
 from tests.waiting import wait_until
 
 pytestmark = pytest.mark.postgres
 POOL = 3
 PASSWORD = "connections-admin-password"
 CLIENTS = 8
-
-
-def _processes() -> dict[int, int]:
-    """Every process's parent."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            parents[int(stat.parent.name)] = int(stat.read_text().rpartition(")")[2].split()[1])
-        except OSError:
-            continue
-    return parents
-
-
-def process_tree(root: int) -> set[int]:
-    parents = _processes()
-    tree, grown = {root}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grown = bool(more)
-    return tree
 
 
 def connections(pids: set[int], server_port: int) -> dict[int, set[int]]:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from aixin.settings import Settings
-from tests.e2e.server import AIXIN, free_port
+from tests.e2e.server import AIXIN, free_port, process_tree
 from tests.waiting import wait_until
 from workers.app import create_celery
 
@@ -35,29 +35,6 @@ def _take_ten_minutes(sender=None, **_):
         pathlib.Path(os.environ["TASK_UNDER_WAY"]).touch()
         time.sleep(600)
 '''
-
-
-def _parents() -> dict[int, int]:
-    """Every process's parent, from /proc."""
-    parents: dict[int, int] = {}
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rpartition(")")[2].split()
-        except OSError:
-            continue
-        parents[int(stat.parent.name)] = int(fields[1])
-    return parents
-
-
-def process_tree(root: int) -> set[int]:
-    """``root`` and every process descended from it."""
-    parents = _parents()
-    tree, grown = {root}, True
-    while grown:
-        more = {pid for pid, parent in parents.items() if parent in tree} - tree
-        tree |= more
-        grown = bool(more)
-    return tree
 
 
 def alive(pid: int) -> bool:
