@@ -57,6 +57,7 @@ class IdempotencyStore(TablesBesideTheLog):
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, key: bytes) -> None:
         super().__init__(datastore, (_SCHEMA,))
         self._cipher = AESGCM(hmac.digest(key, b"aixin: stored responses", "sha256"))
+        self._fingerprints = hmac.digest(key, b"aixin: request fingerprints", "sha256")
         self._add_mentions()
 
     def _add_mentions(self) -> None:
@@ -73,9 +74,17 @@ class IdempotencyStore(TablesBesideTheLog):
                 if "mentions" not in tx.columns("idempotency_keys"):
                     raise
 
-    def claim(self, owner: str, key: str, fingerprint: str) -> Stored | None:
-        """Claim the key for a first request (None), or return what is stored for it."""
-        now = time.time()
+    def fingerprint(self, *parts: bytes) -> str:
+        """What identifies a request (its path, query and body) without telling it: keyed,
+        as the log keeps it for good and a body may hold a short personal text."""
+        return hmac.new(self._fingerprints, b"\n".join(parts), "sha256").hexdigest()
+
+    def claim(self, owner: str, key: str, fingerprint: str,
+              now: float | None = None) -> Stored | None:
+        """Claim the key for a first request (None), or return what is stored for it.
+        ``now``, the claim's instant, is also its token: only the try that holds the claim
+        completes or releases it (a claim taken over is no longer the first try's)."""
+        now = time.time() if now is None else now
         try:
             with self._tx(commit=True) as tx:
                 tx.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ?"
@@ -98,19 +107,26 @@ class IdempotencyStore(TablesBesideTheLog):
                       json.loads(row["headers"] or "{}"), row["created"])
 
     def complete(self, owner: str, key: str, status: int, body: bytes,
-                 headers: dict[str, str]) -> None:
+                 headers: dict[str, str], claimed_at: float | None = None) -> bool:
+        """Keep the answer to the claimed key; with ``claimed_at``, only while that claim
+        holds it (False: another try took it over, and its answer stands)."""
         text = body.decode()
+        held, params = _held(claimed_at)
         with self._tx(commit=True) as tx:
-            tx.execute("UPDATE idempotency_keys SET status = ?, body = ?, headers = ?,"
-                       " mentions = ? WHERE owner = ? AND key = ?",
-                       (status, self._seal(owner, key, text), json.dumps(headers),
-                        _mentions(text), owner, key))
+            tx.execute(
+                "UPDATE idempotency_keys SET status = ?, body = ?, headers = ?, mentions = ?"
+                f" WHERE owner = ? AND key = ?{held}",
+                (status, self._seal(owner, key, text), json.dumps(headers), _mentions(text),
+                 owner, key, *params))
+            return tx.rowcount > 0
 
-    def release(self, owner: str, key: str) -> None:
-        """Forget a claim whose request failed before recording anything."""
+    def release(self, owner: str, key: str, claimed_at: float | None = None) -> None:
+        """Forget a claim whose request was not answered (a retry is handled again; the log
+        knows whether its command was recorded); with ``claimed_at``, only that claim."""
+        held, params = _held(claimed_at)
         with self._tx(commit=True) as tx:
-            tx.execute("DELETE FROM idempotency_keys WHERE owner = ? AND key = ?"
-                       " AND status IS NULL", (owner, key))
+            tx.execute(f"DELETE FROM idempotency_keys WHERE owner = ? AND key = ?{held}",
+                       (owner, key, *params))
 
     def purge(self, now: float | None = None) -> None:
         with self._tx(commit=True) as tx:
@@ -148,6 +164,13 @@ class IdempotencyStore(TablesBesideTheLog):
             return stored
         return open_bytes(self._cipher, stored[len(_SEALED):],
                           f"{owner}\n{key}".encode()).decode()
+
+
+def _held(claimed_at: float | None) -> tuple[str, tuple[float, ...]]:
+    """The condition that the claim made at ``claimed_at`` still stands, unanswered."""
+    if claimed_at is None:
+        return " AND status IS NULL", ()
+    return " AND status IS NULL AND created = ?", (claimed_at,)
 
 
 def _mentions(body: str) -> str:

@@ -12,7 +12,6 @@ handled again without recording anything and answered from what the first record
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import time
@@ -40,6 +39,8 @@ MAX_BODY = 1024 * 1024  # 1 MiB: no record of a child needs more
 #: next try takes the claim over.
 REPLAY_WAIT = float(PENDING_SECONDS)
 MAX_KEY = 200  # characters of an Idempotency-Key (a UUID has 36)
+#: Refusals that can come of the record having moved on since a command was recorded.
+_REFUSED_AS_CHANGED = frozenset({409, 412, 422})
 
 
 async def _respond(send: Send, status: int, body: bytes,
@@ -112,30 +113,36 @@ class LimitsAndIdempotency:
             await _respond(send, 422, _detail(f"Idempotency-Key: at most {MAX_KEY} characters"))
             return
         owner = self._owner(headers)
-        fingerprint = hashlib.sha256(b"\n".join([
-            scope["path"].encode(), scope.get("query_string", b""), body])).hexdigest()
         store: IdempotencyStore = self.state.idempotency
-        stored = await to_thread.run_sync(store.claim, owner, key, fingerprint)
+        fingerprint = store.fingerprint(scope["path"].encode(), scope.get("query_string", b""),
+                                        body)
+        claimed_at = time.time()  # the claim's token
+        stored = await to_thread.run_sync(store.claim, owner, key, fingerprint, claimed_at)
         if stored is not None:
             await self._replay(store, owner, key, fingerprint, stored, send)
             return
         with keyed_command(owner, key, fingerprint) as command:
-            await self._handle_first(scope, replay_body, send, store, command)
+            await self._handle_first(scope, replay_body, send, store, command, claimed_at)
 
     async def _handle_first(self, scope: Scope, receive: Receive, send: Send,
-                            store: IdempotencyStore, command: KeyedCommand) -> None:
+                            store: IdempotencyStore, command: KeyedCommand,
+                            claimed_at: float) -> None:
         """Handle a claimed key's command, keep its answer, then send the answer."""
         owner, key = command.owner, command.key
+
+        async def release() -> None:
+            await to_thread.run_sync(store.release, owner, key, claimed_at)
+
         try:
             first = await to_thread.run_sync(self.state.register.recorded_command, command.id)
             if first is not None:  # recorded by an earlier try whose answer was lost
                 self.state.register.replay(command, first)
         except IdempotencyKeyReused as reused:
-            await to_thread.run_sync(store.release, owner, key)
+            await release()
             await _respond(send, 422, _detail(reused.message))
             return
         except BaseException:
-            await to_thread.run_sync(store.release, owner, key)
+            await release()
             raise
         captured: dict[str, Any] = {"body": b"", "headers": []}
 
@@ -148,23 +155,29 @@ class LimitsAndIdempotency:
         try:
             await self.app(scope, receive, capture)
         except BaseException:
-            await to_thread.run_sync(store.release, owner, key)
+            await release()
             raise
         status = captured.get("status", 500)
-        if command.replayed and status >= 400 and command.first is not None:
-            # the first try was recorded; this one was refused only for what it changed
-            status, captured["body"], captured["headers"] = _recorded_answer(command)
+        if status in _REFUSED_AS_CHANGED and not command.recorded:
+            # Refused for what the record now is: if an earlier try (or one that took the
+            # claim over meanwhile) recorded the command, that is the answer.
+            first = command.first or await to_thread.run_sync(
+                self.state.register.recorded_command, command.id)
+            if first is not None:
+                command.first = first
+                status, captured["body"], captured["headers"] = _recorded_answer(command)
         if status >= 500 or status == 401:
             # Nothing to keep: a retry is handled again, and records nothing twice.
-            await to_thread.run_sync(store.release, owner, key)
+            await release()
             await _send(send, status, captured["headers"], captured["body"])
             return
         kept = {k.decode(): v.decode() for k, v in captured["headers"]
                 if k.decode().lower() in ("etag", "location", "content-type")}
         try:
-            await to_thread.run_sync(store.complete, owner, key, status, captured["body"], kept)
+            await to_thread.run_sync(store.complete, owner, key, status, captured["body"], kept,
+                                     claimed_at)
         except Exception:
-            await to_thread.run_sync(store.release, owner, key)
+            await release()
             await _respond(send, 503, _detail("the answer could not be kept; send the same "
                                               "request again with the same Idempotency-Key"))
             return

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import psycopg
+import psycopg.errors
 from eventsourcing import persistence
 from eventsourcing.application import Application
 from eventsourcing.persistence import IntegrityError, Tracking
@@ -227,19 +228,24 @@ class SetAside:
 #: Errors that say nothing about the events: the batch is tried again as it is, later.
 TRANSIENT: tuple[type[BaseException], ...] = (
     persistence.OperationalError, persistence.InterfaceError, psycopg.OperationalError,
-    psycopg.InterfaceError, sqlite3.OperationalError, PoolTimeout, ConnectionError,
-    TimeoutError)
+    psycopg.InterfaceError, psycopg.errors.IdleInTransactionSessionTimeout,
+    psycopg.errors.TransactionTimeout, sqlite3.OperationalError, PoolTimeout,
+    ConnectionError, TimeoutError)
+#: ... except these, which an event's own values cause (a text too long for an index).
+OF_THE_EVENT: tuple[type[BaseException], ...] = (psycopg.errors.ProgramLimitExceeded,)
 
 
 def is_transient(error: BaseException) -> bool:
-    """Whether ``error`` is the store's (a lost connection, a busy database), not the
-    event's: the error itself, or what it was raised from."""
+    """Whether ``error`` is the store's (a lost connection, a busy database, a timeout),
+    not the event's: the error itself, or what it was raised from."""
+    chain: list[BaseException] = []
     seen: BaseException | None = error
-    while seen is not None:
-        if isinstance(seen, TRANSIENT):
-            return True
+    while seen is not None and len(chain) < 20:
+        chain.append(seen)
         seen = seen.__cause__ or seen.__context__
-    return False
+    if any(isinstance(link, OF_THE_EVENT) for link in chain):
+        return False
+    return any(isinstance(link, TRANSIENT) for link in chain)
 
 
 @dataclass
@@ -260,15 +266,16 @@ class _Target:
         try:
             self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last),
                                       more_to_come=more_to_come)
-        except IntegrityError:
-            # another runner committed this batch first: nothing applied twice
-            self.position = self.recorder.max_tracking_id(app_name) or 0
-            return 0
         except Exception as error:
             if is_transient(error):
                 raise
+            self.position = self.recorder.max_tracking_id(app_name) or 0
+            if self.position >= last:  # another runner committed this batch first
+                return 0
+            # an event the view cannot apply (its own constraint refused it, perhaps)
             self.projection = self.remake()
-            return self._one_by_one(app_name, unseen, last)
+            return self._one_by_one(app_name, [(position, event) for position, event in unseen
+                                               if position > self.position], last)
         self.position = last
         return len(unseen)
 
@@ -280,11 +287,12 @@ class _Target:
                 self.recorder.apply_batch(self.projection, [(position, event)],
                                           Tracking(app_name, position))
                 applied += 1
-            except IntegrityError:
-                pass  # another runner applied it first
             except Exception as error:
                 if is_transient(error):
                     raise
+                if (self.recorder.max_tracking_id(app_name) or 0) >= position:
+                    self.position = position  # another runner applied it first
+                    continue
                 log.error("view %s set aside the event at position %d: %s",
                           self.projection.name, position, _described(error, event))
                 self.projection = self.remake()

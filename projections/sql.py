@@ -60,6 +60,11 @@ class Tx:
         self._cursor.execute(statement, tuple(params))
         return self
 
+    @property
+    def rowcount(self) -> int:
+        """The rows the last statement sent changed (a write held back has changed none)."""
+        return int(self._cursor.rowcount)
+
     def columns(self, table: str) -> set[str]:
         """The names of ``table``'s columns (to add one that an older table lacks)."""
         self.execute(f"SELECT * FROM {table} WHERE 1 = 0")

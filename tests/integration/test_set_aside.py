@@ -40,6 +40,20 @@ def _register_children(register: CareRegister, names: list[str], **record: Any) 
             for name in names]
 
 
+class Clashing(View):
+    """Keeps one row per event, but gives the events at ``clashes_at`` the key of the first:
+    its own table refuses them (a constraint of the view, not another runner)."""
+
+    name = "clashing"
+    schema = ("CREATE TABLE IF NOT EXISTS clashing_seen (key BIGINT PRIMARY KEY)",)
+    tables = ("clashing_seen",)
+    clashes_at: ClassVar[set[int]] = set()
+
+    def apply(self, event: Any, tx: Tx) -> None:
+        key = 1 if tx.position in self.clashes_at else tx.position
+        tx.execute("INSERT INTO clashing_seen (key) VALUES (?)", (key,))
+
+
 def recorded_before_texts_were_checked(register: CareRegister, **record: Any) -> None:
     """A child saved past the register's check of texts, as an older version recorded it."""
     Application.save(register, Child.register(today=TODAY, actor=STAFF,
@@ -81,6 +95,19 @@ def test_a_rebuild_once_the_fault_is_mended_applies_what_was_set_aside(
     past_a_fault.rebuild(Fragile)
     assert _seen(past_a_fault) == [1, 2, 3, 4]
     assert past_a_fault.set_aside() == {}
+
+
+def test_an_event_the_views_own_table_refuses_is_set_aside_not_skipped_with_its_batch(
+        register: CareRegister, view_store: ViewStore) -> None:
+    _register_children(register, ["甲", "乙", "丙", "丁"])
+    Clashing.clashes_at = {3}
+    runner = ViewRunner(register, view_store, [Clashing], batch_size=10)
+    runner.catch_up_all()
+    with runner.store.recorder(Clashing).read() as tx:
+        keys = [int(row["key"]) for row in
+                tx.execute("SELECT key FROM clashing_seen ORDER BY key").all()]
+    assert keys == [1, 2, 4]
+    assert [entry.position for entry in runner.set_aside()["clashing"]] == [3]
 
 
 @pytest.mark.parametrize("store", [pytest.param("postgres", marks=pytest.mark.postgres)])
