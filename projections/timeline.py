@@ -160,9 +160,15 @@ class ChildTimeline(Dispatching, View):
     def _erased(self, e: Any, tx: Tx) -> None:
         """The erasure of the child's personal data (个人信息删除) and its legal ground.
         Every reason stated in words on the child's timeline may name the child: it is
-        erased with the child's data (the legal ground of the erasure stays)."""
-        rows = tx.execute("SELECT position, details FROM tl_entries WHERE child_id = ?",
-                          (str(e.originator_id),)).all()
+        erased with the child's data, and so are its pairings' reasons on the timelines of
+        the other children they pair (the legal ground of the erasure stays)."""
+        child = str(e.originator_id)
+        pairings = "SELECT pairing_id FROM tl_pairing_children WHERE child_id = ?"
+        rows = tx.execute(  # by child (the key's first column), then which entries
+            "SELECT child_id, position, details FROM tl_entries WHERE child_id IN"
+            f" (SELECT child_id FROM tl_pairing_children WHERE pairing_id IN ({pairings})"
+            " UNION SELECT ?) AND (child_id = ? OR aggregate_id IN"
+            f" ({pairings}))", (child, child, child, child)).all()
         for row in rows:
             details = json.loads(row["details"])
             if details.get("reason"):
@@ -170,7 +176,7 @@ class ChildTimeline(Dispatching, View):
                 tx.execute("UPDATE tl_entries SET details = ? WHERE child_id = ?"
                            " AND position = ?",
                            (json.dumps(details, ensure_ascii=False, sort_keys=True),
-                            str(e.originator_id), row["position"]))
+                            row["child_id"], row["position"]))
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
     # -- its pairings' events -------------------------------------------------------------

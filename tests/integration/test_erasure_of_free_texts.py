@@ -115,3 +115,26 @@ def test_the_facts_reports_count_keep_statuses_and_categories_after_erasure(
     assert details["ParentChanged"] == "home"
     assert details["CategoriesChanged"] == ",poor_family,"
     assert details["ChildExited"] == "[已删除]"
+
+
+def test_a_pairings_reason_naming_an_erased_child_is_erased_from_the_other_childs_timeline(
+        store: Store) -> None:  # noqa: F811
+    register = store.register
+    child = register.register_child(actor=STAFF, **child_record(id_number=ID_NUMBER))
+    sister = register.register_child(actor=STAFF, **child_record(name="王小草"))
+    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
+                                            applied_on=date(2026, 3, 1))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
+                                  actor=REVIEWERS[level], on=date(2026, 3, 2))
+    pairing = register.form_pairing(child_ids=[child, sister], volunteer_ids=[volunteer],
+                                    principle="kin", actor=STAFF, starts_on=date(2026, 3, 3))
+    register.end_pairing(pairing, reason=f"{NAMED}随父亲转学", actor=STAFF, on=date(2026, 4, 7))
+    store.runner.catch_up_all()
+    register.erase_personal_data(child, reason="监护人撤回同意", actor=STAFF)
+    store.runner.catch_up_all()
+    timeline = next(v for v in store.runner.views if v.name == "timeline")
+    with store.runner.store.recorder(timeline).read() as tx:
+        details = [row["details"] for row in tx.execute(
+            "SELECT details FROM tl_entries WHERE child_id = ?", (str(sister),)).all()]
+    assert details and not any(NAME in entry for entry in details)
