@@ -31,6 +31,7 @@ from eventsourcing.persistence import IntegrityError, Tracking
 from psycopg_pool import PoolTimeout
 
 from domain.application.base import PersonalTexts
+from domain.errors import StaleVersion
 from projections.collecting import collector_paused
 from projections.personal import texts_of
 from projections.projection import View
@@ -230,7 +231,8 @@ TRANSIENT: tuple[type[BaseException], ...] = (
     persistence.OperationalError, persistence.InterfaceError, psycopg.OperationalError,
     psycopg.InterfaceError, psycopg.errors.IdleInTransactionSessionTimeout,
     psycopg.errors.TransactionTimeout, sqlite3.OperationalError, PoolTimeout,
-    ConnectionError, TimeoutError)
+    ConnectionError, TimeoutError,
+    StaleVersion)  # a policy's command raced another writer: tried again, it goes through
 #: ... except these, which an event's own values cause (a text too long for an index).
 OF_THE_EVENT: tuple[type[BaseException], ...] = (psycopg.errors.ProgramLimitExceeded,)
 
