@@ -232,6 +232,15 @@ class AixinApplication(Application[UUID]):
         return record if isinstance(record, CommandRecord) else None
 
     @staticmethod
+    def version_recorded(aggregate_id: UUID, version: int) -> int:
+        """``version``, or, for a try of a command an earlier try recorded, the version that
+        try left the aggregate at (this try's own change was never saved)."""
+        command = current_command()
+        if command is None or not command.replayed or command.first is None:
+            return version
+        return dict(command.first.changed).get(str(aggregate_id), version)
+
+    @staticmethod
     def replay(command: Any, first: CommandRecord) -> None:
         """Handle ``command`` as a new try of ``first``: it records nothing."""
         if first.fingerprint != command.fingerprint:

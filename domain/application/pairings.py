@@ -83,10 +83,10 @@ class PairingsService(AixinApplication):
             pairing = self._get(Pairing, pairing_id, expected_version)
             recorded = record(pairing)
             self._commit(pairing)
-            return recorded
+            return Recorded(recorded.id, self.version_recorded(pairing_id, recorded.version))
         _, raced = self._change_racing(Pairing, pairing_id, record)
         assert raced is not None  # nothing is refused as settled: recorded, or raised
-        return raced
+        return Recorded(raced.id, self.version_recorded(pairing_id, raced.version))
 
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> int:

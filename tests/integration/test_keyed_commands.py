@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from uuid import UUID
 
 import pytest
 
@@ -10,7 +11,7 @@ from domain.application import CareRegister
 from domain.application.commands import keyed_command
 from domain.errors import IdempotencyKeyReused
 from domain.identity import new_id
-from tests.builders import STAFF, child_record
+from tests.builders import STAFF, approved_volunteer, child_record
 
 
 def _children_in_the_log(register: CareRegister) -> int:
@@ -69,3 +70,22 @@ def test_new_records_of_a_keyed_command_are_named_from_its_key() -> None:
         again = [new_id(), new_id()]
     assert first == again and first[0] != first[1]
     assert new_id() != new_id()  # outside a keyed command: random
+
+
+def a_pairing(register: CareRegister) -> UUID:
+    child = register.register_child(actor=STAFF, **child_record())
+    return register.form_pairing(child_ids=[child], volunteer_ids=[approved_volunteer(register)],
+                                 principle="nearby", actor=STAFF, starts_on=date(2026, 3, 3))
+
+
+def test_a_contact_sent_again_is_answered_with_the_version_the_first_left(
+        register: CareRegister) -> None:
+    pairing = a_pairing(register)
+    with keyed_command("volunteer", "k-7", "digest"):
+        first = register.record_contact(pairing, kind="phone", notes="通话", actor=STAFF,
+                                        occurred_on=date(2026, 4, 1))
+    with keyed_command("volunteer", "k-7", "digest"):
+        again = register.record_contact(pairing, kind="phone", notes="通话", actor=STAFF,
+                                        occurred_on=date(2026, 4, 1))
+    assert again == first
+    assert register.get_pairing(pairing).version == first.version
