@@ -77,3 +77,10 @@ def check_texts(field: str, value: Any) -> None:
         for part in dataclasses.fields(value):
             check_texts(f"{field}.{part.name}" if field else part.name,
                         getattr(value, part.name))
+
+
+def plain(text: str) -> str:
+    """``text`` (built by the system: an error's message, a reason quoted from an older
+    record) with every character a text may not hold replaced by U+FFFD, so that what the
+    system records about its own work is never refused."""
+    return _IN_LINES.sub("\ufffd", text)

@@ -19,6 +19,7 @@ from uuid import UUID
 
 from domain.common import SYSTEM, Actor
 from domain.events import ChildExited, PairingEnded, PairingFormed, VolunteerDisqualified
+from domain.texts import plain
 from projections.events import Dispatching, handles
 from projections.projection import View
 from projections.sql import Tx
@@ -71,7 +72,8 @@ class PairingsFollowTheirMembers(Dispatching, View):
     def _volunteer_disqualified(self, e: Any, tx: Tx) -> None:
         self._member_gone(tx, e, f"志愿者已被取消资格（{e.reason}）")
 
-    def _member_gone(self, tx: Tx, e: Any, reason: str) -> None:
+    def _member_gone(self, tx: Tx, e: Any, quoted: str) -> None:
+        reason = plain(quoted)  # may quote a reason recorded before texts were checked
         member_id = str(e.originator_id)
         tx.execute("UPDATE pol_members SET gone = 1 WHERE member_id = ?", (member_id,))
         orphaned = tx.execute(

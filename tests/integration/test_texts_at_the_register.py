@@ -10,6 +10,7 @@ import pytest
 
 from domain.application import CareRegister
 from domain.errors import InvalidRecord
+from domain.texts import plain
 from tests.builders import STAFF, child_record, grandmother
 
 
@@ -38,3 +39,8 @@ def test_line_breaks_in_a_reason_are_kept(register: CareRegister) -> None:
     child = register.register_child(actor=STAFF, **child_record())
     register.exit_child(child, reason="随父母外出\n就读", actor=STAFF, on=date(2026, 4, 1))
     assert _events(register) == 2
+
+
+def test_a_text_the_system_builds_is_made_plain_rather_than_refused() -> None:
+    assert plain("ValueError: bad \x1b[31mcolour\x00") == "ValueError: bad \ufffd[31mcolour\ufffd"
+    assert plain("随父母外出\n就读") == "随父母外出\n就读"

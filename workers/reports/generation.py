@@ -37,6 +37,7 @@ from domain.application import CareRegister, ReportView
 from domain.common import SYSTEM
 from domain.errors import StaleVersion
 from domain.reports import ReportStatus
+from domain.texts import plain
 from projections.registers.reports import ReportsRegister, previous_completed
 from projections.reports import ReportFacts, combine, compute_figures, explain_changes, to_json
 from projections.reports import townships as townships_of
@@ -216,7 +217,7 @@ def explain(ctx: Reporting, report: ReportView, figures: dict[str, Any]) -> dict
 def record_failure(ctx: Reporting, report_id: UUID, error: BaseException | str) -> bool:
     """Record ``ReportFailed`` with what went wrong (the error's kind and message); False if
     the report was settled already."""
-    reason = error if isinstance(error, str) else f"{type(error).__name__}: {error}"
+    reason = plain(error if isinstance(error, str) else f"{type(error).__name__}: {error}")
     log.warning("report %s failed: %s", report_id, reason)
     recorded = ctx.register.fail_report(report_id, reason=reason, actor=SYSTEM)
     ctx.leases.release(report_id)
