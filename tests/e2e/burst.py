@@ -124,7 +124,7 @@ def production_stack(cwd: Path, schema: str) -> Iterator[Stack]:
         AIXIN_POSTGRES_HOST=params["host"], AIXIN_POSTGRES_PORT=str(params["port"]),
         AIXIN_POSTGRES_USER=params["user"], AIXIN_POSTGRES_DBNAME=params["dbname"],
         AIXIN_POSTGRES_SCHEMA=schema, AIXIN_PROJECTIONS_IN_PROCESS="false",
-        AIXIN_ADMIN_PASSWORD=PASSWORD,
+        AIXIN_ADMIN_PASSWORD=PASSWORD, AIXIN_WRITE_RATE_LIMIT="0",  # retries are many writes
         AIXIN_SECRET_KEY="burst-signing-key-0123456789-0123456789")
     stack = Stack(cwd, env, (free_port(), free_port()), application_name)
     try:

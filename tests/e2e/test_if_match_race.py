@@ -21,7 +21,8 @@ COMMANDS = [
 
 def test_exactly_one_of_two_racing_commands_wins_every_time(tmp_path: Path) -> None:
     with running(tmp_path, AIXIN_DATA_DIR=str(tmp_path / "data"),
-                 AIXIN_ADMIN_PASSWORD="race-admin-password") as url:
+                 AIXIN_ADMIN_PASSWORD="race-admin-password",
+                 AIXIN_WRITE_RATE_LIMIT="0") as url:  # 2,000 writes from one account
         token = httpx.post(f"{url}/api/v1/auth/token", data={
             "username": "admin", "password": "race-admin-password"}).json()["access_token"]
         client = httpx.Client(base_url=f"{url}/api/v1", timeout=30,
