@@ -9,19 +9,13 @@ matches, which are the methods ``/openapi.json`` documents for that path.
 from __future__ import annotations
 
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from functools import cached_property
-from typing import Any
 
 from fastapi import FastAPI, routing
 from fastapi.routing import APIRoute
 from starlette.routing import compile_path
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+from api.middleware import ASGIApp, Message, Receive, Scope, Send
 
 
 class AllowEveryMethod:

@@ -27,7 +27,7 @@ from api.schemas.common import (
     MULTILINE,
     Strict,
     checked_text,
-    is_day,
+    day_parameters,
     not_before_earliest,
 )
 
@@ -91,7 +91,7 @@ def state(document: dict[str, Any], routes: Iterable[tuple[str, APIRoute]]) -> N
         if schema is not None:
             _state_model(model, schema)
     for path, route in routes:
-        days = set(_days(route.dependant))
+        days = set(day_parameters(route.dependant))
         for method in route.methods or ():
             operation = document.get("paths", {}).get(path, {}).get(method.lower(), {})
             for parameter in operation.get("parameters", []):
@@ -158,15 +158,6 @@ def _models(annotation: Any) -> Iterator[type[Strict]]:
             yield from _models(field.annotation)
     for argument in get_args(annotation):
         yield from _models(argument)
-
-
-def _days(dependant: Dependant) -> Iterator[str]:
-    """The route's query parameters that are dates (``checked_query`` checks them)."""
-    for param in dependant.query_params:
-        if is_day(param.field_info.annotation):
-            yield param.alias
-    for dependency in dependant.dependencies:
-        yield from _days(dependency)
 
 
 def _marked(field: FieldInfo, mark: Any) -> bool:

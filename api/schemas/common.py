@@ -193,16 +193,18 @@ def _day_parameters(route: APIRoute) -> frozenset[str]:
     if known is None or known[0] is not route:
         if len(_DAYS) > 4096:  # apps built and dropped again and again (tests)
             _DAYS.clear()
-        known = _DAYS[id(route)] = (route, frozenset(_day_parameters_of(route.dependant)))
+        known = _DAYS[id(route)] = (route, frozenset(day_parameters(route.dependant)))
     return known[1]
 
 
-def _day_parameters_of(dependant: Dependant) -> Iterator[str]:
+def day_parameters(dependant: Dependant) -> Iterator[str]:
+    """The names of the query parameters that are dates, of a route's dependant and its
+    dependencies."""
     for param in dependant.query_params:
         if is_day(param.field_info.annotation):
             yield param.alias
     for dependency in dependant.dependencies:
-        yield from _day_parameters_of(dependency)
+        yield from day_parameters(dependency)
 
 
 # -- shapes -----------------------------------------------------------------------------------
