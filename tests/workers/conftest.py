@@ -20,7 +20,9 @@ import pytest
 import redis
 from celery import Celery
 
+from aixin.bootstrap import build_register
 from aixin.settings import Settings
+from domain.application import CareRegister
 from workers.app import create_celery
 
 AIXIN = Path(sys.executable).parent / "aixin"
@@ -117,3 +119,11 @@ def workers(redis_settings: Callable[..., Settings], tmp_path: Path) -> Iterator
 def celery(workers: Workers) -> Celery:
     """The client side: the same Celery configuration as the workers."""
     return create_celery(workers.settings)
+
+
+@pytest.fixture
+def register(settings: Settings) -> Iterator[CareRegister]:
+    """The register on the module's ``settings``."""
+    app = build_register(settings)
+    yield app
+    app.close()

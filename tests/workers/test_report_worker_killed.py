@@ -22,7 +22,6 @@ from uuid import UUID
 import pytest
 from celery import Celery
 
-from aixin.bootstrap import build_register
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.events import ReportStarted
@@ -67,13 +66,6 @@ def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
     running = Workers(settings, tmp_path)
     yield running
     running.stop_all()
-
-
-@pytest.fixture
-def register(settings: Settings) -> Iterator[CareRegister]:
-    app = build_register(settings)
-    yield app
-    app.close()
 
 
 @pytest.fixture

@@ -73,13 +73,6 @@ def celery(settings: Settings) -> Celery:
 
 
 @pytest.fixture
-def register(settings: Settings) -> Iterator[CareRegister]:
-    app = build_register(settings)
-    yield app
-    app.close()
-
-
-@pytest.fixture
 def results(settings: Settings) -> Iterator[ReportStore]:
     store = build_report_store(settings)
     yield store
