@@ -115,3 +115,25 @@ def paired(client: TestClient, admin: dict[str, str], **child: Any) -> tuple[str
         "child_ids": [child_id], "volunteer_ids": [volunteer_id], "principle": "nearby",
         "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"}, admin)
     return child_id, volunteer_id, pairing["id"]
+
+
+#: A reason of substance for break-glass access (紧急调阅).
+BREAK_GLASS_REASON = "接到县公安局通报，该儿童离家出走，需立即联系监护人"
+
+
+@pytest.fixture
+def child_id(client: TestClient, admin: dict[str, str]) -> str:
+    """A child registered in 钟祥市 (4208...)."""
+    return str(create(client, "/api/v1/children", CHILD, admin)["id"])
+
+
+@pytest.fixture
+def outsider(user: Callable[..., dict[str, str]]) -> dict[str, str]:
+    """Federation staff of another city (4209...)."""
+    return user("federation", region_code="4209")
+
+
+def break_glass(client: TestClient, child_id: str, headers: dict[str, str],
+                reason: str = BREAK_GLASS_REASON) -> Any:
+    return client.post(f"/api/v1/children/{child_id}/break-glass", json={"reason": reason},
+                       headers=headers)

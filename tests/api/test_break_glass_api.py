@@ -13,9 +13,9 @@ import eventsourcing.domain
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CHILD, create
+from tests.api.conftest import BREAK_GLASS_REASON as REASON
+from tests.api.conftest import break_glass
 
-REASON = "接到县公安局通报，该儿童离家出走，需立即联系监护人"
 Headers = dict[str, str]
 
 
@@ -25,22 +25,6 @@ def client(client_on_each_store: TestClient) -> TestClient:
     return client_on_each_store
 
 
-@pytest.fixture
-def child_id(client: TestClient, admin: Headers) -> str:
-    """A child registered in 钟祥市 (4208...)."""
-    return str(create(client, "/api/v1/children", CHILD, admin)["id"])
-
-
-@pytest.fixture
-def outsider(user: Callable[..., Headers]) -> Headers:
-    """Federation staff of another city (4209...)."""
-    return user("federation", region_code="4209")
-
-
-def break_glass(client: TestClient, child_id: str, headers: Headers,
-                reason: str = REASON) -> Any:
-    return client.post(f"/api/v1/children/{child_id}/break-glass", json={"reason": reason},
-                       headers=headers)
 
 
 def timeline(client: TestClient, child_id: str, admin: Headers) -> list[dict[str, Any]]:
