@@ -15,6 +15,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY domain ./domain
+COPY storage ./storage
 COPY projections ./projections
 COPY workers ./workers
 COPY api ./api

@@ -1,5 +1,5 @@
 """``python -m aixin``: the same command as ``aixin``."""
 
-from aixin.cli import app
+from aixin.commands import app
 
 app(prog_name="aixin")

@@ -49,7 +49,7 @@ from uuid import UUID
 from eventsourcing.persistence import StoredEvent
 
 from projections.integrity import GENESIS, ChainHead, link, stored_digest
-from projections.stored_log import StoredLog, StoredRow
+from storage.stored_log import StoredLog, StoredRow
 
 FORMAT = "aixin-event-log"
 VERSION = 1

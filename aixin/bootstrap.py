@@ -11,23 +11,23 @@ from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
 
-from aixin.privacy.keys import KeyStore
-from aixin.privacy.sealing import FieldEncryption
 from aixin.settings import Settings
-from api.idempotency import IdempotencyStore
 from domain.application import CareRegister, Clock
-from projections.beside import (
+from projections.catalog import ALL_VIEWS
+from projections.reports.store import ReportStore
+from projections.runner import ViewRunner
+from storage.beside import (
     Server,
     application_name,
     connections_per_process,
     pooled_datastore,
     share_process_pool,
 )
-from projections.catalog import ALL_VIEWS
-from projections.reports.store import ReportStore
-from projections.runner import ViewRunner
-from projections.sql import idempotent_ddl
-from projections.store import PostgresParams, ViewStore
+from storage.idempotency import IdempotencyStore
+from storage.privacy.keys import KeyStore
+from storage.privacy.sealing import FieldEncryption
+from storage.sql import idempotent_ddl
+from storage.views import PostgresParams, ViewStore
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,7 @@ DEFAULT_POOL_SIZE: int = Settings.model_fields["postgres_pool_size"].default
 
 class PooledPostgresFactory(PostgresFactory):
     """The library's PostgreSQL persistence, its datastore drawing from the process's one
-    pool of connections (``projections.beside.ProcessPool``) rather than a pool of its own."""
+    pool of connections (``storage.beside.ProcessPool``) rather than a pool of its own."""
 
     def __init__(self, env: Environment) -> None:
         super().__init__(env)

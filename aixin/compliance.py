@@ -1,5 +1,5 @@
-"""``aixin compliance-audit --year 2026 [--out FILE]``: the annual compliance audit (年度合规审计)
-in Chinese, as JSON and as a readable Markdown or Word document.
+"""The annual compliance audit (年度合规审计) written down in Chinese, as JSON and as a readable
+Markdown or Word document (the command: :mod:`aixin.commands.compliance`).
 
 The figures come from :func:`projections.compliance.compliance_audit`; this module only
 writes them down. ``--out audit.md`` (or ``.docx``) writes the document and, beside it,
@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated, Any
-
-import typer
+from typing import Any
 
 ROLE_TITLES = {"admin": "系统管理员", "federation": "妇联工作人员", "school": "学校",
                "volunteer": "爱心妈妈", "auditor": "督导审计人员", "system": "系统"}
@@ -151,40 +149,6 @@ def write(audit: dict[str, Any], out: Path) -> list[Path]:
     else:
         out.write_text(markdown, encoding="utf-8")
     return [out, json_path]
-
-
-def compliance_audit_command(
-    year: Annotated[int, typer.Option(min=2000, max=9998, help="The calendar year audited.")],
-    out: Annotated[Path | None, typer.Option(
-        help="Write here (.md, .docx: with its .json beside; .json: the JSON alone); "
-        "without it, print the Markdown.")] = None,
-    catch_up: Annotated[bool, typer.Option(
-        help="Bring the access and reminders views up to the log first.")] = True,
-) -> None:
-    """The annual compliance audit (年度合规审计): access, break-glass, erasures, breaches of
-    duty and key rotations for a year, in Chinese."""
-    from aixin.bootstrap import build_register, build_runner
-    from aixin.cli import _settings
-    from projections.compliance import VIEWS, compliance_audit
-
-    if out is not None and out.suffix not in (".json", ".md", ".docx"):
-        typer.echo("--out must end in .json, .md or .docx", err=True)
-        raise typer.Exit(2)
-    settings = _settings()
-    register = build_register(settings)
-    runner = build_runner(settings, register)
-    try:
-        if catch_up:
-            runner.catch_up_together(VIEWS)
-        audit = compliance_audit(register, runner, year)
-    finally:
-        runner.store.close()
-        register.close()
-    if out is None:
-        typer.echo(render_markdown(audit))
-        return
-    for path in write(audit, out):
-        typer.echo(f"wrote {path}")
 
 
 def _name(row: dict[str, Any]) -> str:

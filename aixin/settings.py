@@ -104,14 +104,14 @@ class Settings(BaseSettings):
     reminder_webhook_timeout: float = Field(default=10.0, gt=0)
     cipher_key: SecretStr | None = None
     #: Wraps the data key of each child and volunteer (envelope encryption of personal
-    #: fields, aixin/privacy); base64 of 32 bytes. Development and tests fall back to a fixed,
+    #: fields, storage/privacy); base64 of 32 bytes. Development and tests fall back to a fixed,
     #: publicly known key (and say so); production refuses to start without one.
     key_encryption_key: SecretStr | None = None
     data_key_cache_seconds: float = Field(default=2.0, ge=0, le=60)  # how long a process
     # keeps unwrapped data keys: another process's erasure is followed within this time
     secret_key: SecretStr | None = None
     admin_password: SecretStr | None = None
-    # -- login throttling and write limits (登录限流, OWASP API2/API4): api/throttle.py -------
+    # -- login throttling and write limits (登录限流, OWASP API2/API4): storage/throttle.py -------
     login_max_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords per username
     login_max_failures_per_address: int = Field(default=50, ge=1)  # ... per client address
     login_window: float = Field(default=900.0, gt=0, le=86400)  # seconds a failure counts

@@ -34,11 +34,11 @@ from api.routes import (
     volunteers,
 )
 from api.security import Tokens, hash_password
-from api.throttle import LoginThrottle
 from domain.common import SYSTEM
 from domain.errors import AccountRule, StaleVersion
 from domain.users import Scope
 from projections.follower import Follower
+from storage.throttle import LoginThrottle
 from workers.app import create_celery
 
 log = logging.getLogger(__name__)

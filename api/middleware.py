@@ -22,10 +22,10 @@ from typing import Any
 import anyio
 from anyio import to_thread
 
-from api.idempotency import PENDING_SECONDS, IdempotencyStore
 from api.security import TokenError, Tokens
 from domain.application.commands import KeyedCommand, keyed_command
 from domain.errors import IdempotencyKeyReused
+from storage.idempotency import PENDING_SECONDS, IdempotencyStore
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -258,7 +258,7 @@ class SecurityHeaders:
 class WriteRateLimit:
     """At most ``per_minute`` writes (POST, PUT, PATCH, DELETE) per account and minute
     (OWASP API4): the next is 429 with ``Retry-After``. Logins are throttled apart
-    (:mod:`api.throttle`); requests without a valid token are left to the route (401).
+    (:mod:`storage.throttle`); requests without a valid token are left to the route (401).
 
     The count is kept in this process: with several API processes (``AIXIN_WEB_WORKERS``)
     each allows ``per_minute``, so the deployment allows that many times more; set the limit

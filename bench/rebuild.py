@@ -53,8 +53,8 @@ from domain.volunteers import Volunteer
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
-from projections.store import ViewStore
 from projections.timeline import ChildTimeline, timeline
+from storage.views import ViewStore
 from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, child_record, volunteer_form
 from tests.conftest import postgres_params
 
@@ -249,7 +249,7 @@ def cpu_bound(cpu: float, server: float | None, views_cpu: dict[str, float], tot
 def one_pass_collecting(register: CareRegister, views: ViewStore,
                         size: int) -> tuple[float, float]:
     """Wall and CPU seconds of the one pass with the cycle collector not paused for the
-    batches (``projections.collecting``): what the pause saves, measured in the same run."""
+    batches (``storage.collecting``): what the pause saves, measured in the same run."""
     runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size, rebuild_batch_size=size,
                         pause_collector=False)
     cpu, started = time.process_time(), time.perf_counter()

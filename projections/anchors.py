@@ -16,7 +16,7 @@ from typing import Any
 
 from eventsourcing.postgres import PostgresDatastore
 
-from projections.sql import Tx, idempotent_ddl
+from storage.sql import Tx, idempotent_ddl
 
 
 @dataclass(frozen=True)

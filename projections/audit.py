@@ -30,8 +30,8 @@ from typing import Any, Literal
 
 from projections.anchors import Anchor, Anchors, utc_now
 from projections.integrity import GENESIS, ChainHead, HashChain, chain_head, link, stored_digest
-from projections.recorders import ViewRecorder
-from projections.stored_log import StoredLog
+from storage.recorders import ViewRecorder
+from storage.stored_log import StoredLog
 
 Kind = Literal["changed", "removed", "inserted"]
 #: Rows read from the log, and chain entries, per page.

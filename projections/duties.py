@@ -38,7 +38,7 @@ from domain.events import (
 from domain.reminders import DueDuty, needs_reminder
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx, prefix, starts_with
+from storage.sql import Row, Tx, prefix, starts_with
 
 _CHUNK = 500  # pairings evaluated per pair of reads
 

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-from projections.sql import Tx
+from storage.sql import Tx
 
 Handler = Callable[[Any, Any, Tx], None]
 

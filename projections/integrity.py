@@ -34,7 +34,7 @@ Why a view, not the write path
 The stored rows
     The runner hands views decoded domain events; the chain needs the bytes as stored,
     so it reads its batch's rows again, raw, from the application's events table
-    (``projections.stored_log``): one more SELECT per batch, for this view alone, so the
+    (``storage.stored_log``): one more SELECT per batch, for this view alone, so the
     runner and the other views are unchanged and not slowed.
 
 Anchors
@@ -61,8 +61,8 @@ from uuid import UUID
 
 from projections.anchors import Anchor, Anchors, utc_now
 from projections.projection import View
-from projections.sql import Tx
-from projections.stored_log import StoredLog, StoredRow
+from storage.sql import Tx
+from storage.stored_log import StoredLog, StoredRow
 
 #: What the first entry of a chain follows.
 GENESIS = bytes(32)

@@ -14,7 +14,7 @@ from uuid import UUID
 
 from domain.application.base import PersonalTexts
 from domain.personal import name_parts, query_parts
-from projections.sql import Row
+from storage.sql import Row
 
 
 class InClear:

@@ -22,7 +22,7 @@ from domain.events import ChildExited, PairingEnded, PairingFormed, VolunteerDis
 from domain.texts import plain
 from projections.events import Dispatching, handles
 from projections.projection import View
-from projections.sql import Tx
+from storage.sql import Tx
 
 
 class EndsPairings(Protocol):

@@ -16,7 +16,7 @@ from eventsourcing.projection import Projection
 
 from domain.application.base import PersonalTexts
 from projections.personal import InClear, texts_of
-from projections.sql import Tx
+from storage.sql import Tx
 
 
 class View(Projection[Any]):  # the library's Projection, applied in batches

@@ -32,11 +32,11 @@ from psycopg_pool import PoolTimeout
 
 from domain.application.base import PersonalTexts
 from domain.errors import StaleVersion
-from projections.collecting import collector_paused
 from projections.personal import texts_of
 from projections.projection import View
-from projections.recorders import ViewRecorder
-from projections.store import ViewStore
+from storage.collecting import collector_paused
+from storage.recorders import ViewRecorder
+from storage.views import ViewStore
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +56,7 @@ class ViewRunner:
     #: folds a batch's contacts into one change per pairing, and a batch of the log touches
     #: most active pairings whatever its size: the larger the batch, the fewer changes.
     rebuild_batch_size: int | None = None
-    #: Pause Python's cycle collector while each batch is applied (``projections.collecting``);
+    #: Pause Python's cycle collector while each batch is applied (``storage.collecting``);
     #: turned off only to measure what the pause saves (``bench/rebuild.py``).
     pause_collector: bool = True
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.

@@ -48,7 +48,7 @@ from domain.personal import ERASED
 from domain.programme import Programme
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from storage.sql import Row, Tx
 
 #: The programme's name of each event class ("ContactRecorded", not "Pairing.ContactRecorded").
 EVENT_TYPES: dict[type, str] = {

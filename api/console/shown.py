@@ -14,7 +14,7 @@ from domain.duties.evaluation import DutyStatus
 from domain.errors import DomainError
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.runner import ViewRunner
-from projections.sql import Row
+from storage.sql import Row
 
 
 @dataclass

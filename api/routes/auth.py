@@ -26,10 +26,10 @@ from api.security import (
     password_matches,
     refuse_weak_password,
 )
-from api.throttle import LoginThrottle, Throttled
 from domain.application import UserView
 from domain.errors import InvalidRecord
 from domain.users import Scope
+from storage.throttle import LoginThrottle, Throttled
 
 log = logging.getLogger(__name__)
 

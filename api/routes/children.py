@@ -41,8 +41,8 @@ from api.security import Principal
 from domain.application import BreakGlassGrant, ChildView
 from domain.children import Consent, Guardian, Parent, Profile
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
-from projections.sql import Row
 from projections.timeline import ChildTimeline, timeline
+from storage.sql import Row
 
 router = APIRouter(prefix="/children", tags=["children"])
 Staff = Annotated[Principal, Depends(roles("admin", "federation", "school"))]

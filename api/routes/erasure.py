@@ -8,9 +8,9 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, Request
 
 from api.deps import Register, Views, roles
-from api.idempotency import IdempotencyStore
 from api.schemas.erasure import ErasureIn, ErasureOut
 from api.security import Principal
+from storage.idempotency import IdempotencyStore
 
 router = APIRouter(prefix="/children", tags=["children"])
 Admin = Annotated[Principal, Depends(roles("admin"))]

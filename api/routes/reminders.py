@@ -35,7 +35,7 @@ from api.scope import school_listing
 from api.security import Principal
 from domain.common import not_in_future
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
-from projections.sql import Row
+from storage.sql import Row
 
 log = logging.getLogger(__name__)
 

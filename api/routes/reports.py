@@ -44,7 +44,7 @@ from domain.application import ReportView
 from domain.reports import ReportStatus as Status
 from projections.registers.reports import ReportsRegister, list_reports
 from projections.reports.store import CONTENT_TYPES, ReportStore
-from projections.sql import Row
+from storage.sql import Row
 
 log = logging.getLogger(__name__)
 

@@ -18,7 +18,7 @@ from pydantic import AfterValidator, AwareDatetime, BaseModel, BeforeValidator, 
 from api.schemas.children import ChildForRole
 from api.schemas.common import iso_day, not_before_earliest
 from api.shapes import DAY
-from projections.sql import Row
+from storage.sql import Row
 
 #: An offset whose ``+`` was left unencoded in a query string arrives as a space.
 _LOST_PLUS = re.compile(r" (\d{2}(?::?\d{2})?)$")

@@ -14,7 +14,7 @@ from domain.events import BreakGlassGranted, ChildErased, RecordWasRead
 from domain.personal import ERASED
 from projections.events import Dispatching, handles
 from projections.projection import View
-from projections.sql import Row, Tx
+from storage.sql import Row, Tx
 
 
 def utc(moment: datetime) -> str:

@@ -35,7 +35,7 @@ from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.personal import opened
 from projections.projection import View
-from projections.sql import Row, Tx, literal_like
+from storage.sql import Row, Tx, literal_like
 
 
 class ChildrenRegister(Dispatching, View):

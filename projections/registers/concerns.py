@@ -7,7 +7,7 @@ from typing import Any
 from domain.events import ChildRegistered, ConcernReported, ConcernResolved
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx, prefix, starts_with
+from storage.sql import Row, Tx, prefix, starts_with
 
 
 class ConcernsRegister(Dispatching, View):

@@ -9,7 +9,7 @@ from domain.events import ChildErased, ContactRecorded, PairingEnded, PairingFor
 from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx
+from storage.sql import Row, Tx
 
 
 class PairingsRegister(Dispatching, View):

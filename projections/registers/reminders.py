@@ -29,7 +29,7 @@ from domain.events import (
 )
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx, prefix, starts_with
+from storage.sql import Row, Tx, prefix, starts_with
 
 DUTY_STATUSES = ("due", "overdue")
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")

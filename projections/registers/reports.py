@@ -19,7 +19,7 @@ from typing import Any
 from domain.events import ReportCompleted, ReportFailed, ReportRequested, ReportStarted
 from projections.events import Dispatching, handles, iso
 from projections.projection import View
-from projections.sql import Row, Tx, prefix, starts_with
+from storage.sql import Row, Tx, prefix, starts_with
 
 STATUSES = ("queued", "running", "done", "failed")
 

@@ -20,7 +20,7 @@ from domain.events import (
 from projections.events import Dispatching, handles, iso
 from projections.personal import opened
 from projections.projection import View
-from projections.sql import Row, Tx, prefix, starts_with
+from storage.sql import Row, Tx, prefix, starts_with
 
 
 class VolunteersRegister(Dispatching, View):

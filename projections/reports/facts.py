@@ -59,8 +59,8 @@ from domain.events import (
 from domain.personal import ERASED
 from projections.events import Dispatching, csv, handles, iso
 from projections.projection import View
-from projections.sql import Tx
 from projections.timeline import EVENT_TYPES
+from storage.sql import Tx
 
 #: Digits of a township's division code (县 6, 乡镇 9, 村 12).
 TOWNSHIP_DIGITS = 9

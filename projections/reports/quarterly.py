@@ -77,8 +77,8 @@ from domain.duties import (
 from domain.programme import Programme
 from domain.reminders.due import needs_escalation
 from projections.reports.facts import recorded_instant
-from projections.sql import Row, Tx
 from projections.timeline import EVENT_TITLES
+from storage.sql import Row, Tx
 
 #: Age bands of left-behind children: 学龄前, 小学学龄, 初中学龄 (the rule stops at 16).
 AGE_BANDS: tuple[tuple[str, int, int], ...] = (("0-5", 0, 5), ("6-11", 6, 11), ("12-15", 12, 15))

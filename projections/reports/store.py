@@ -26,7 +26,7 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.beside import TablesBesideTheLog, engine_of
+from storage.beside import TablesBesideTheLog, engine_of
 
 CONTENT_TYPES = {
     ".json": "application/json",

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from aixin.settings import Settings
 from api.app import create_app
-from api.idempotency import IdempotencyStore
 from projections.runner import ViewRunner
+from storage.idempotency import IdempotencyStore
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, login, paired
 
 

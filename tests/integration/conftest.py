@@ -11,7 +11,7 @@ from aixin.bootstrap import build_register
 from domain.application import CareRegister
 from projections.catalog import ALL_VIEWS
 from projections.runner import ViewRunner
-from projections.store import PostgresParams, ViewStore
+from storage.views import PostgresParams, ViewStore
 from tests.builders import TODAY
 from tests.conftest import postgres_params
 

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from aixin.bootstrap import build_register, build_runner
-from aixin.cli import app
+from aixin.commands import app
 from aixin.settings import Settings
 from tests.builders import TODAY
 from tests.integration.log_support import EventTable, record_some_care

@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner, Result
 
 from aixin.bootstrap import build_register, build_runner
-from aixin.cli import app
+from aixin.commands import app
 from aixin.settings import Settings
 from api.app import create_app
 from domain.application import CareRegister

@@ -19,7 +19,7 @@ import eventsourcing.domain
 import pytest
 from typer.testing import CliRunner
 
-from aixin.cli import app
+from aixin.commands import app
 from aixin.compliance import render_markdown
 from aixin.settings import Settings
 from domain import events as domain_events

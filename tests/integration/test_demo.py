@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from aixin.bootstrap import build_register, build_runner
-from aixin.cli import app
+from aixin.commands import app
 from aixin.demo.build import StoreNotEmpty, build_demo
 from aixin.settings import Settings
 from domain.application import CareRegister

@@ -19,7 +19,7 @@ import pytest
 from domain.application import CareRegister
 from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
-from projections.sql import Row, Tx
+from storage.sql import Row, Tx
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 
 CHINA = ZoneInfo("Asia/Shanghai")

@@ -11,7 +11,7 @@ import pytest
 
 from aixin.bootstrap import build_idempotency_store
 from aixin.settings import Settings
-from api.idempotency import PENDING_SECONDS, IdempotencyStore
+from storage.idempotency import PENDING_SECONDS, IdempotencyStore
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

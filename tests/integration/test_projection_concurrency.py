@@ -25,8 +25,8 @@ from projections.catalog import ALL_VIEWS
 from projections.follower import Follower
 from projections.projection import View
 from projections.runner import ViewRunner
-from projections.sql import Tx
-from projections.store import ViewStore
+from storage.sql import Tx
+from storage.views import ViewStore
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.integration.log_support import all_rows

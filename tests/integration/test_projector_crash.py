@@ -34,7 +34,7 @@ from domain.children import Guardian, Parent
 from projections.catalog import ALL_VIEWS
 from projections.registers.children import ChildrenRegister
 from projections.runner import ViewRunner
-from projections.store import ViewStore
+from storage.views import ViewStore
 from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.integration.log_support import all_rows

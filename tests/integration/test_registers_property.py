@@ -18,7 +18,7 @@ from projections.registers.children import ChildFilter, ChildrenRegister, list_c
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 from projections.runner import ViewRunner
-from projections.store import ViewStore
+from storage.views import ViewStore
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 
 STATUSES = ("away", "home", "incapable", "deceased")

@@ -14,8 +14,8 @@ from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.registers.children import ChildrenRegister
 from projections.runner import ViewRunner
-from projections.sql import Tx
-from projections.store import ViewStore
+from storage.sql import Tx
+from storage.views import ViewStore
 from tests.builders import TODAY, child_record
 
 STAFF = Actor(id="clerk", role="admin")

@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 from typer.testing import CliRunner
 
 from aixin.bootstrap import build_register, build_runner
-from aixin.cli import app as cli
+from aixin.commands import app as cli
 from aixin.settings import Settings
 from api.app import create_app
 from tests.builders import STAFF, TODAY, child_record

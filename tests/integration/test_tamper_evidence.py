@@ -14,7 +14,7 @@ from projections.anchors import Anchors
 from projections.audit import LogAudit, Verification, parse_anchor
 from projections.integrity import HashChain, stored_digest
 from projections.runner import ViewRunner
-from projections.stored_log import StoredLog
+from storage.stored_log import StoredLog
 from tests.builders import STAFF, TODAY, child_record
 from tests.integration.log_support import EventTable, record_some_care
 

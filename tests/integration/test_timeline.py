@@ -13,8 +13,8 @@ from domain.application import CareRegister
 from domain.children import Parent
 from domain.common import Actor
 from projections.runner import ViewRunner
-from projections.sql import Row
 from projections.timeline import ChildTimeline, timeline
+from storage.sql import Row
 from tests.builders import MOTHER, STAFF, TEACHER, approved_volunteer, child_record
 
 AUDITOR = Actor(id="auditor-1", role="auditor")

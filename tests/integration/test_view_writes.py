@@ -11,8 +11,8 @@ import pytest
 from eventsourcing.persistence import Tracking
 
 from projections.projection import View
-from projections.sql import Tx
-from projections.store import ViewStore
+from storage.sql import Tx
+from storage.views import ViewStore
 
 #: Texts a COPY must carry unchanged: separators, escapes, quotes, Chinese, empty.
 AWKWARD = ["tab\there", "line\nbreak", "back\\slash", "\\N", "'quoted'", '"double"',

@@ -28,7 +28,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from fastapi.testclient import TestClient
 
 from aixin.bootstrap import build_idempotency_store
-from api.throttle import LoginThrottle
+from storage.throttle import LoginThrottle
 from tests.api.conftest import ADMIN_PASSWORD
 from tests.security.conftest import SECRET
 

@@ -24,7 +24,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 from fastapi.testclient import TestClient
 
 from aixin.bootstrap import build_idempotency_store
-from api.throttle import LoginThrottle, Throttled
+from storage.throttle import LoginThrottle, Throttled
 from tests.api.conftest import ADMIN_PASSWORD
 from tests.conftest import postgres_params
 from tests.e2e.server import running

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from projections.collecting import collector_paused
+from storage.collecting import collector_paused
 
 
 @pytest.fixture(autouse=True)

@@ -9,7 +9,7 @@ import pytest
 from pydantic import SecretStr, ValidationError
 from typer.testing import CliRunner
 
-from aixin.cli import app
+from aixin.commands import app
 from aixin.settings import Settings, masked_url
 
 SIGNING_KEY = "signing-key-tail-QWERTY"  # under 32 characters: refused in production

@@ -12,17 +12,23 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import RLock
-from typing import Any
+from typing import Any, ClassVar, Protocol
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
-from projections.beside import Server, pooled_datastore
-from projections.projection import View
-from projections.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
-from projections.sql import Engine, idempotent_ddl
+from storage.beside import Server, pooled_datastore
+from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
+from storage.sql import Engine, idempotent_ddl
 
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class StoredView(Protocol):
+    """What the store needs of a view's class: its name and its tables' statements."""
+
+    name: str
+    schema: ClassVar[tuple[str, ...]]
 
 
 @dataclass(frozen=True)
@@ -35,7 +41,7 @@ class PostgresParams:
     schema_prefix: str = "view"
     #: The connections of the whole process (``AIXIN_POSTGRES_POOL_SIZE``): every view and
     #: generation has a datastore of its own, and all of them draw from the process's one
-    #: pool (``projections.beside.ProcessPool``), with the event log and the tables beside it.
+    #: pool (``storage.beside.ProcessPool``), with the event log and the tables beside it.
     pool_size: int = 5
 
     @property
@@ -98,7 +104,7 @@ class ViewStore:
 
     # -- recorders ------------------------------------------------------------------------
 
-    def recorder(self, view: type[View], generation: int | None = None) -> ViewRecorder:
+    def recorder(self, view: type[StoredView], generation: int | None = None) -> ViewRecorder:
         """The recorder of ``view``'s generation (default: the one in service)."""
         number = self.current_generation(view.name) if generation is None else generation
         key = (view.name, number)
@@ -127,7 +133,7 @@ class ViewStore:
                 self._pointers.close()
                 self._pointers = None
 
-    def _construct(self, view: type[View], generation: int) -> ViewRecorder:
+    def _construct(self, view: type[StoredView], generation: int) -> ViewRecorder:
         recorder: ViewRecorder
         if self.engine == "sqlite":
             assert self.sqlite_dir is not None

@@ -25,7 +25,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.beside import TablesBesideTheLog
+from storage.beside import TablesBesideTheLog
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS data_keys ("

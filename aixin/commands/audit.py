@@ -13,23 +13,17 @@ from typing import Annotated, Any
 
 import typer
 
+from aixin.commands.common import load_settings
+
 audit_app = typer.Typer(help="Tamper evidence: the event log's hash chain and its anchors.",
                         no_args_is_help=True)
-
-
-def register(app: typer.Typer) -> None:
-    """Add these commands to the ``aixin`` command."""
-    app.add_typer(audit_app, name="audit")
-    app.command("export")(export_command)
-    app.command("import")(import_command)
 
 
 def _open(*, chain: bool = False) -> tuple[Any, Any]:
     """The register on the configured store, and its runner (views) when asked."""
     from aixin.bootstrap import build_register, build_runner
-    from aixin.cli import _settings
 
-    settings = _settings()
+    settings = load_settings()
     register_ = build_register(settings)
     return register_, build_runner(settings, register_) if chain else None
 

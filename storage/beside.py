@@ -24,7 +24,7 @@ from psycopg import Connection
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
-from projections.sql import Engine, Tx, idempotent_ddl
+from storage.sql import Engine, Tx, idempotent_ddl
 
 
 def engine_of(datastore: SQLiteDatastore | PostgresDatastore) -> Engine:

@@ -9,21 +9,25 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore, PostgresTrackingRecorder
 from eventsourcing.sqlite import SQLiteDatastore, SQLiteTrackingRecorder
 
-from projections.sql import Engine, Tx
+from storage.sql import Engine, Tx
 
 #: Events a view could not apply, set aside so that the others go on (see
 #: ``projections.runner``): kept with the view, in its own file or schema.
 SET_ASIDE_SCHEMA = ("CREATE TABLE IF NOT EXISTS set_aside (position BIGINT PRIMARY KEY,"
                     " error TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",)
 
-if TYPE_CHECKING:
-    from projections.projection import View
+
+
+class AppliedInBatches(Protocol):
+    """What a recorder needs of a view: to apply a batch of events in a transaction."""
+
+    def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None: ...
 
 
 class SQLiteViewRecorder(SQLiteTrackingRecorder):
@@ -39,7 +43,7 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
         return [*super().construct_create_table_statements(), *self.view_schema,
                 *SET_ASIDE_SCHEMA]
 
-    def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
+    def apply_batch(self, view: AppliedInBatches, events: Sequence[tuple[int, Any]],
                     tracking: Tracking, *, more_to_come: bool = False) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:
@@ -90,7 +94,7 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
             for statement in (*self.view_schema, *SET_ASIDE_SCHEMA):
                 cursor.execute(statement)
 
-    def apply_batch(self, view: View, events: Sequence[tuple[int, Any]],
+    def apply_batch(self, view: AppliedInBatches, events: Sequence[tuple[int, Any]],
                     tracking: Tracking, *, more_to_come: bool = False) -> None:
         """Apply ``events`` and record ``tracking``: one transaction."""
         with self.datastore.transaction(commit=True) as cursor:

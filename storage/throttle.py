@@ -30,8 +30,8 @@ from dataclasses import dataclass
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.beside import TablesBesideTheLog
-from projections.sql import Tx
+from storage.beside import TablesBesideTheLog
+from storage.sql import Tx
 
 # ``attempt``: the login that counted the failure, so that a right password takes back its own.
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS login_failures ("

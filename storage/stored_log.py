@@ -16,7 +16,7 @@ from uuid import UUID
 
 from eventsourcing.postgres import PostgresDatastore
 
-from projections.sql import Tx
+from storage.sql import Tx
 
 
 @dataclass(frozen=True)

@@ -32,12 +32,12 @@ from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Transcoding
 from eventsourcing.utils import resolve_topic
 
-from aixin.privacy.keys import KeyStore
 from domain.access import BreakGlass, RecordRead
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.personal import ERASED, KEPT_IN_CLEAR, name_parts, query_parts, redacted
 from domain.volunteers import Volunteer
+from storage.privacy.keys import KeyStore
 
 _NONCE = 12
 

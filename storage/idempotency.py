@@ -22,10 +22,10 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from aixin.privacy.keys import open_bytes, seal_bytes
 from domain.personal import ERASED
-from projections.beside import TablesBesideTheLog
-from projections.store import truncate_wal
+from storage.beside import TablesBesideTheLog
+from storage.privacy.keys import open_bytes, seal_bytes
+from storage.views import truncate_wal
 
 KEEP_SECONDS = 48 * 3600  # at least the 24 hours clients are promised
 #: A claim older than this was left by a process that died (or is very slow): another try
