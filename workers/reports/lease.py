@@ -30,7 +30,7 @@ from uuid import UUID
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from projections.beside import TablesBesideTheLog
+from storage.beside import TablesBesideTheLog
 
 log = logging.getLogger(__name__)
 
