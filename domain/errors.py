@@ -48,7 +48,7 @@ class NotFound(DomainError):
     rule = "not_found"
 
 
-class ChildExited(DomainError):
+class ChildHasExited(DomainError):
     """A child who has left the programme keeps its history but takes no new facts."""
 
     rule = "child_exited"
@@ -78,7 +78,7 @@ class PairingRule(DomainError):
     rule = "pairing_eligibility"
 
 
-class PairingEnded(DomainError):
+class PairingHasEnded(DomainError):
     """No contact can be recorded on, and no change made to, an ended pairing."""
 
     rule = "pairing_ended"
@@ -102,7 +102,7 @@ class BreakGlassRule(DomainError):
     rule = "break_glass"
 
 
-class PersonalDataErased(DomainError):
+class DataErased(DomainError):
     """The child's personal data was erased (个人信息已删除): its record takes no new facts."""
 
     rule = "personal_data_erased"

@@ -11,7 +11,7 @@ from domain.application.base import AixinApplication
 from domain.application.views import ChildView
 from domain.children import Child, Consent, Guardian, Parent, Profile
 from domain.common import Actor
-from domain.errors import PersonalDataErased
+from domain.errors import DataErased
 
 
 class ChildrenService(AixinApplication):
@@ -108,7 +108,7 @@ class ChildrenService(AixinApplication):
         """
         today = self.today()
         recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
-            reason=reason, on=on or today, today=today, actor=actor), refused=PersonalDataErased)
+            reason=reason, on=on or today, today=today, actor=actor), refused=DataErased)
         if self.personal_data is not None:
             self.personal_data.shred(child_id)
         child = self._get(Child, child_id)

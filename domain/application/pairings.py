@@ -13,7 +13,7 @@ from domain.children import Child
 from domain.common import Actor, Remembered
 from domain.duties.evaluation import DutyStatus, evaluate_duties
 from domain.duties.rules import DUTY_SETS
-from domain.errors import InvalidRecord, PairingEnded
+from domain.errors import InvalidRecord, PairingHasEnded
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
 
@@ -109,7 +109,7 @@ class PairingsService(AixinApplication):
             last = max((c.occurred_on for c in pairing.contacts), default=pairing.starts_on)
             pairing.end(reason=reason, on=min(max(on, last), today), today=today, actor=actor)
 
-        recorded, _ = self._change_racing(Pairing, pairing_id, end, refused=PairingEnded)
+        recorded, _ = self._change_racing(Pairing, pairing_id, end, refused=PairingHasEnded)
         return recorded
 
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:

@@ -27,7 +27,7 @@ from domain.common import (
     required_text,
 )
 from domain.dated import Dated, value_on, with_fact
-from domain.errors import ChildExited, ConcernRule, InvalidRecord, NotFound, PersonalDataErased
+from domain.errors import ChildHasExited, ConcernRule, DataErased, InvalidRecord, NotFound
 from domain.identity import new_id
 from domain.personal import erased, redacted
 
@@ -226,7 +226,7 @@ class Child(Aggregate):
         """Erase the child's personal data (个人信息删除) on a legal ground: the facts stay,
         every personal text reads as erased from now on. Once only."""
         if getattr(self, "erased_on", None) is not None:  # snapshots before it lack it
-            raise PersonalDataErased(f"the child's personal data was erased on {self.erased_on}")
+            raise DataErased(f"the child's personal data was erased on {self.erased_on}")
         self._personal_data_erased(reason=required_text("reason", reason),
                                    on=not_in_future("on", on, today), actor=actor)
 
@@ -238,11 +238,11 @@ class Child(Aggregate):
 
     def _check_change(self, field: str, on: date, today: date) -> None:
         if getattr(self, "erased_on", None) is not None:
-            raise PersonalDataErased(f"the child's personal data was erased on "
-                                     f"{self.erased_on}; the record takes no new facts")
+            raise DataErased(f"the child's personal data was erased on "
+                             f"{self.erased_on}; the record takes no new facts")
         if self.exited_on is not None:
-            raise ChildExited(f"the child left the programme on {self.exited_on}; "
-                              "an exited child's record takes no new facts")
+            raise ChildHasExited(f"the child left the programme on {self.exited_on}; "
+                                 "an exited child's record takes no new facts")
         not_in_future(field, on, today)
         if on < self.registered_on:
             raise InvalidRecord(field, f"{on} is before the child was registered "

@@ -11,7 +11,7 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.children import Child
 from domain.common import Actor, member_of, not_in_future, required_text
-from domain.errors import ContactRule, InvalidRecord, PairingEnded, PairingRule
+from domain.errors import ContactRule, InvalidRecord, PairingHasEnded, PairingRule
 from domain.identity import new_id
 from domain.pairings.contact import Contact, PairingShape, Principle
 from domain.volunteers import Volunteer
@@ -86,8 +86,8 @@ class Pairing(Aggregate):
                        duration_minutes: int | None = None, items: int = 0) -> str:
         """Record a contact or visit; it may be recorded late but never dated ahead."""
         if not self.is_active:
-            raise PairingEnded(f"the pairing ended on {self.ended_on}; no contact is recorded "
-                               "on an ended pairing")
+            raise PairingHasEnded(f"the pairing ended on {self.ended_on}; no contact is "
+                                  "recorded on an ended pairing")
         if kind not in known_kinds:
             raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
                                 f"known: {', '.join(sorted(known_kinds))}")
@@ -107,7 +107,7 @@ class Pairing(Aggregate):
     def end(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """End the pairing with a reason; its history stays."""
         if not self.is_active:
-            raise PairingEnded(f"the pairing already ended on {self.ended_on}")
+            raise PairingHasEnded(f"the pairing already ended on {self.ended_on}")
         not_in_future("on", on, today)
         last = max((c.occurred_on for c in self.contacts), default=self.starts_on)
         if on < last:

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from domain.children import Child, Guardian, Parent, Profile
-from domain.errors import ChildExited, ConcernRule, DateInFuture, InvalidRecord, NotFound
+from domain.errors import ChildHasExited, ConcernRule, DateInFuture, InvalidRecord, NotFound
 from tests.builders import STAFF, TEACHER, TODAY, child_record, grandmother
 
 
@@ -124,7 +124,7 @@ def test_resolving_an_unknown_concern_is_not_found() -> None:
 def test_an_exited_child_takes_no_new_facts() -> None:
     child = registered()
     child.exit(reason="年满十六周岁", on=date(2026, 6, 1), today=TODAY, actor=STAFF)
-    with pytest.raises(ChildExited, match="left the programme"):
+    with pytest.raises(ChildHasExited, match="left the programme"):
         child.change_guardian(grandmother(), on=TODAY, today=TODAY, actor=STAFF)
 
 

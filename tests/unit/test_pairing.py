@@ -12,7 +12,7 @@ from domain.errors import (
     ContactRule,
     DateInFuture,
     InvalidRecord,
-    PairingEnded,
+    PairingHasEnded,
     PairingRule,
 )
 from domain.pairings import Pairing, PairingShape
@@ -137,7 +137,7 @@ def test_a_contact_counts_items_given_from_zero() -> None:
 def test_no_contact_is_recorded_on_an_ended_pairing() -> None:
     pairing = formed()
     pairing.end(reason="孩子随父母迁出", on=date(2026, 5, 1), today=TODAY, actor=STAFF)
-    with pytest.raises(PairingEnded, match="ended on 2026-05-01"):
+    with pytest.raises(PairingHasEnded, match="ended on 2026-05-01"):
         contact(pairing, date(2026, 4, 20))
 
 
@@ -151,5 +151,5 @@ def test_a_pairing_cannot_end_before_a_contact_recorded_on_it() -> None:
 def test_a_pairing_ends_once() -> None:
     pairing = formed()
     pairing.end(reason="调整", on=date(2026, 5, 2), today=TODAY, actor=STAFF)
-    with pytest.raises(PairingEnded, match="already ended"):
+    with pytest.raises(PairingHasEnded, match="already ended"):
         pairing.end(reason="again", on=date(2026, 5, 3), today=TODAY, actor=STAFF)
