@@ -86,7 +86,7 @@ def build_key_store(settings: Settings) -> KeyStore:
     if settings.key_encryption_key is None:
         log.warning("AIXIN_KEY_ENCRYPTION_KEY is not set: personal fields are sealed with "
                     "data keys wrapped by the public development key (refused in production)")
-    return KeyStore(_beside_the_log(settings, "keys.sqlite3", "keys"), settings.kek,
+    return KeyStore(beside_the_log(settings, "keys.sqlite3", "keys"), settings.kek,
                     cache_seconds=settings.data_key_cache_seconds)
 
 
@@ -110,13 +110,13 @@ def build_runner(settings: Settings, register: CareRegister) -> ViewRunner:
 
 def build_idempotency_store(settings: Settings) -> IdempotencyStore:
     """Idempotency keys beside the log: a SQLite file, or a PostgreSQL schema."""
-    return IdempotencyStore(_beside_the_log(settings, "idempotency.sqlite3", "api"), settings.kek)
+    return IdempotencyStore(beside_the_log(settings, "idempotency.sqlite3", "api"), settings.kek)
 
 
 def build_report_store(settings: Settings) -> ReportStore:
     """Produced reports beside the log: a SQLite file, or the PostgreSQL schema
     ``<schema>_reports`` (shared by the API processes and the workers)."""
-    return ReportStore(_beside_the_log(settings, "reports.sqlite3", "reports"))
+    return ReportStore(beside_the_log(settings, "reports.sqlite3", "reports"))
 
 
 def connection_budget(settings: Settings) -> dict[str, int]:
@@ -155,8 +155,8 @@ def postgres_server(settings: Settings) -> Server:
                   password=settings.postgres_password.get_secret_value())
 
 
-def _beside_the_log(settings: Settings, sqlite_file: str,
-                    suffix: str) -> SQLiteDatastore | PostgresDatastore:
+def beside_the_log(settings: Settings, sqlite_file: str,
+                   suffix: str) -> SQLiteDatastore | PostgresDatastore:
     """A datastore of its own next to the event log: a SQLite file in the data folder, or
     the PostgreSQL schema ``<schema>_<suffix>`` (created by whichever process comes first)."""
     if settings.store == "sqlite":

@@ -11,11 +11,11 @@ process holds at most ``AIXIN_POSTGRES_POOL_SIZE`` connections whatever it opens
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from threading import BoundedSemaphore, Lock, current_thread, local
-from typing import Any
+from typing import Any, ClassVar
 from weakref import WeakKeyDictionary
 
 from eventsourcing.postgres import PostgresDatastore
@@ -24,6 +24,7 @@ from psycopg import Connection
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
+from storage.migrations import Migration, create_versions, migrate
 from storage.sql import Engine, Tx, idempotent_ddl
 
 
@@ -32,21 +33,25 @@ def engine_of(datastore: SQLiteDatastore | PostgresDatastore) -> Engine:
 
 
 class TablesBesideTheLog:
-    """Tables made at start (safe when several processes start at once) and transactions
-    on them with the schema's search path set."""
+    """Tables made and brought up to date at start by the store's migrations (safe when
+    several processes start at once; ``storage.migrations``), and transactions on them with
+    the schema's search path set."""
 
-    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore,
-                 statements: Sequence[str]) -> None:
+    #: The store's name among the versions its datastore keeps.
+    store: ClassVar[str]
+    #: The store's migrations, numbered from 1; a later shape is a new one at the end.
+    migrations: ClassVar[tuple[Migration, ...]]
+
+    def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
         self.datastore = datastore
         self.engine: Engine = engine_of(datastore)
-        idempotent_ddl(lambda: self._create(statements))
+        idempotent_ddl(self._migrate)
 
-    def _create(self, statements: Sequence[str]) -> None:
+    def _migrate(self) -> None:
         with self._tx() as tx:
-            for statement in statements:
-                tx.execute(statement)
-            if self.engine == "postgres":
-                _widen_real_columns(tx)
+            create_versions(tx)
+        with self._tx() as tx:
+            migrate(tx, self.store, self.migrations)
 
     @contextmanager
     def _tx(self, *, commit: bool = True) -> Iterator[Tx]:
@@ -57,20 +62,6 @@ class TablesBesideTheLog:
 
     def close(self) -> None:
         self.datastore.close()
-
-
-def _widen_real_columns(tx: Tx) -> None:
-    """Widen to ``DOUBLE PRECISION`` any ``REAL`` column left by a store made before these
-    tables' times were kept as doubles: PostgreSQL's ``REAL`` is a 4-byte float, which rounds
-    a Unix time to 128 seconds (a claim in flight could look a minute old; two destructions of
-    keys a minute apart, like one). No table here declares a ``REAL`` column, so any found
-    is such a leftover; the statement is a no-op once done."""
-    for row in tx.execute(
-            "SELECT table_name, column_name FROM information_schema.columns"
-            " WHERE table_schema = current_schema() AND data_type = 'real'"
-            " ORDER BY table_name, column_name").all():
-        tx.execute(f'ALTER TABLE "{row["table_name"]}" ALTER COLUMN "{row["column_name"]}"'
-                   " TYPE DOUBLE PRECISION")
 
 
 # -- one pool of PostgreSQL connections per process ---------------------------------------

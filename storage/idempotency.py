@@ -24,6 +24,7 @@ from eventsourcing.sqlite import SQLiteDatastore
 
 from domain.personal import ERASED
 from storage.beside import TablesBesideTheLog
+from storage.migrations import Migration, add_column, create, widen_real_columns
 from storage.privacy.keys import open_bytes, seal_bytes
 from storage.views import truncate_wal
 
@@ -36,7 +37,7 @@ PENDING_SECONDS = 10
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS idempotency_keys ("
            " owner TEXT NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
            " status INTEGER, body TEXT, headers TEXT, created DOUBLE PRECISION NOT NULL,"
-           " mentions TEXT, PRIMARY KEY (owner, key))")
+           " PRIMARY KEY (owner, key))")
 #: What a sealed body starts with (a body stored before sealing reads as it is).
 _SEALED = "sealed:"
 _IDS = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
@@ -54,25 +55,18 @@ class Stored:
 class IdempotencyStore(TablesBesideTheLog):
     """Claims, completes and looks up keys, per caller."""
 
+    store = "idempotency_keys"
+    migrations = (
+        Migration(1, "keys and their answers", create(_SCHEMA)),
+        Migration(2, "the ids an answer mentions, for erasure to find it",
+                  add_column("idempotency_keys", "mentions", "TEXT")),
+        Migration(3, "times kept as REAL widened", widen_real_columns),
+    )
+
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, key: bytes) -> None:
-        super().__init__(datastore, (_SCHEMA,))
+        super().__init__(datastore)
         self._cipher = AESGCM(hmac.digest(key, b"aixin: stored responses", "sha256"))
         self._fingerprints = hmac.digest(key, b"aixin: request fingerprints", "sha256")
-        self._add_mentions()
-
-    def _add_mentions(self) -> None:
-        """A table made before responses were sealed gets its ``mentions`` column."""
-        with self._tx(commit=False) as tx:
-            columns = tx.columns("idempotency_keys")
-        if "mentions" in columns:
-            return
-        try:
-            with self._tx() as tx:
-                tx.execute("ALTER TABLE idempotency_keys ADD COLUMN mentions TEXT")
-        except Exception:  # another process added it first
-            with self._tx(commit=False) as tx:
-                if "mentions" not in tx.columns("idempotency_keys"):
-                    raise
 
     def fingerprint(self, *parts: bytes) -> str:
         """What identifies a request (its path, query and body) without telling it: keyed,

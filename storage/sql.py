@@ -65,11 +65,6 @@ class Tx:
         """The rows the last statement sent changed (a write held back has changed none)."""
         return int(self._cursor.rowcount)
 
-    def columns(self, table: str) -> set[str]:
-        """The names of ``table``'s columns (to add one that an older table lacks)."""
-        self.execute(f"SELECT * FROM {table} WHERE 1 = 0")
-        return {column[0] for column in self._cursor.description}
-
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]], *,
                     distinct: bool = False) -> None:
         """Run ``sql`` once per row. ``distinct`` says no two rows have the same key, so an

@@ -24,18 +24,19 @@ import hashlib
 import math
 import secrets
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from storage.beside import TablesBesideTheLog
+from storage.migrations import Migration, add_column, create
 from storage.sql import Tx
 
 # ``attempt``: the login that counted the failure, so that a right password takes back its own.
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS login_failures ("
-           " subject TEXT NOT NULL, at DOUBLE PRECISION NOT NULL, attempt TEXT)",
+           " subject TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
            "CREATE INDEX IF NOT EXISTS login_failures_subject ON login_failures (subject, at)")
 
 
@@ -63,19 +64,20 @@ class Throttled(Exception):
 class LoginThrottle(TablesBesideTheLog):
     """Counts failed logins per username and per address, and says how long to wait."""
 
+    store = "login_failures"
+    migrations = (
+        Migration(1, "failed logins by subject and time", create(*_SCHEMA)),
+        Migration(2, "each failure names its attempt, so a success takes back its own",
+                  add_column("login_failures", "attempt", "TEXT")),
+    )
+
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, *, max_failures: int,
                  max_per_address: int, window: float,
                  clock: Callable[[], float] = time.time) -> None:
-        super().__init__(datastore, _SCHEMA)
+        super().__init__(datastore)
         self.limits = {"user": max_failures, "address": max_per_address}
         self.window = window
         self.clock = clock
-
-    def _create(self, statements: Sequence[str]) -> None:
-        super()._create(statements)
-        with self._tx() as tx:  # a table made before attempts were named
-            if "attempt" not in tx.columns("login_failures"):
-                tx.execute("ALTER TABLE login_failures ADD COLUMN attempt TEXT")
 
     def attempt(self, username: str, address: str) -> Attempt:
         """Admit a login to the password check and count it as a failure, or raise

@@ -26,7 +26,8 @@ from eventsourcing.persistence import IntegrityError
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
-from storage.beside import TablesBesideTheLog, engine_of
+from storage.beside import TablesBesideTheLog
+from storage.migrations import Migration, create
 
 CONTENT_TYPES = {
     ".json": "application/json",
@@ -85,9 +86,13 @@ def sha256(content: bytes) -> str:
 class ReportStore(TablesBesideTheLog):
     """Stores each report's results once, and reads them back."""
 
+    store = "report_results"
+    migrations = (Migration(1, "each report's results and files",
+                            lambda tx: create(*_schema(
+                                "BYTEA" if tx.engine == "postgres" else "BLOB"))(tx)),)
+
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore) -> None:
-        super().__init__(datastore, _schema(
-            "BYTEA" if engine_of(datastore) == "postgres" else "BLOB"))
+        super().__init__(datastore)
 
     def put(self, report_id: UUID, *, position: int, figures_name: str,
             files: Mapping[str, bytes], changes: Mapping[str, Any] | None = None

@@ -26,6 +26,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from storage.beside import TablesBesideTheLog
+from storage.migrations import Migration, create, widen_real_columns
 
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS data_keys ("
@@ -59,9 +60,15 @@ def open_bytes(cipher: AESGCM, sealed: str, bound_to: bytes) -> bytes:
 class KeyStore(TablesBesideTheLog):
     """Creates, unwraps and destroys data keys (AES-256-GCM, wrapped with AES-GCM)."""
 
+    store = "data_keys"
+    migrations = (
+        Migration(1, "the data keys and whose they are", create(*_SCHEMA)),
+        Migration(2, "times kept as REAL widened", widen_real_columns),
+    )
+
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, kek: bytes, *,
                  cache_seconds: float = 2.0) -> None:
-        super().__init__(datastore, _SCHEMA)
+        super().__init__(datastore)
         self._kek = AESGCM(kek)
         self._cache: dict[str, bytes | None] = {}  # None: destroyed
         self._ciphers: dict[str, AESGCM] = {}

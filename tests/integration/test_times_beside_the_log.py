@@ -68,6 +68,8 @@ def test_times_kept_as_real_by_an_older_store_are_widened_at_start(
         for schema, table, column in OLDER_REAL_COLUMNS:
             conn.execute(f'ALTER TABLE "{settings.postgres_schema}_{schema}".{table}'
                          f" ALTER COLUMN {column} TYPE REAL")
+        for schema in {schema for schema, _, _ in OLDER_REAL_COLUMNS}:  # made before versions
+            conn.execute(f'DROP TABLE "{settings.postgres_schema}_{schema}".schema_versions')
     keys, replies = build_key_store(settings), build_idempotency_store(settings)
     with psycopg.connect(**postgres_params()) as conn:
         types = {(schema, table, column): conn.execute(

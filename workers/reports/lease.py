@@ -31,6 +31,7 @@ from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
 
 from storage.beside import TablesBesideTheLog
+from storage.migrations import Migration, create
 
 log = logging.getLogger(__name__)
 
@@ -44,9 +45,12 @@ _SCHEMA = (
 class ReportLeases(TablesBesideTheLog):
     """The reports' leases: which attempt holds each report until when (Unix time)."""
 
+    store = "report_leases"
+    migrations = (Migration(1, "who holds each report's lease until when", create(*_SCHEMA)),)
+
     def __init__(self, datastore: SQLiteDatastore | PostgresDatastore, *,
                  seconds: float) -> None:
-        super().__init__(datastore, _SCHEMA)
+        super().__init__(datastore)
         self.seconds = seconds
 
     def take(self, report_id: UUID, *, attempt: int, holder: str) -> bool:
