@@ -56,8 +56,10 @@ class ViewRunner:
     #: folds a batch's contacts into one change per pairing, and a batch of the log touches
     #: most active pairings whatever its size: the larger the batch, the fewer changes.
     rebuild_batch_size: int | None = None
-    #: Pause Python's cycle collector while each batch is applied (``storage.collecting``);
-    #: turned off only to measure what the pause saves (``bench/rebuild.py``).
+    #: Pause Python's cycle collector while each batch is applied (``storage.collecting``)
+    #: when the views are as far behind as a rebuild's batch (a rebuild, a projector started
+    #: after a long stop): a follower a batch behind leaves it alone. Turned off only to
+    #: measure what the pause saves (``bench/rebuild.py``).
     pause_collector: bool = True
     #: Set by a follower in this process: asks it to catch up now rather than at its next poll.
     waker: Callable[[], None] | None = None
@@ -90,8 +92,9 @@ class ViewRunner:
         ``progress`` is told after each batch how many events of how many were read;
         ``batch_size`` is the events per batch where it is not the runner's. Further behind
         than a rebuild's batch (a rebuild, a projector started after a long stop), every data
-        key is read at once first, rather than one per record as its texts are opened; a
-        follower a few batches behind after a burst of writes reads only the keys it needs.
+        key is read at once first, rather than one per record as its texts are opened, and
+        Python's cycle collector is paused while each batch is applied; a follower a few
+        batches behind after a burst of writes reads only the keys it needs, collector running.
         """
         batch_size = batch_size or self.batch_size
         chosen = generations or {}
@@ -102,12 +105,14 @@ class ViewRunner:
             return 0
         position = start = min(target.position for target in targets)
         head = self.app.recorder.max_notification_id() or 0
-        if head - position > (self.rebuild_batch_size or self.batch_size):
+        far_behind = head - position > (self.rebuild_batch_size or self.batch_size)
+        if far_behind:
             self.texts.hold_keys()  # as far behind as a rebuild: most records' texts are opened
+        pause = far_behind and self.pause_collector
         read = applied = 0
         while limit is None or read < limit:
             size = batch_size if limit is None else min(batch_size, limit - read)
-            with collector_paused() if self.pause_collector else nullcontext():
+            with collector_paused() if pause else nullcontext():
                 notifications = self.app.recorder.select_notifications(
                     start=position, limit=size, inclusive_of_start=False)
                 if not notifications:

@@ -270,3 +270,19 @@ def test_each_batch_is_applied_with_the_cycle_collector_paused_and_resumed_after
     assert len(collecting) > 1  # batches of 3
     assert not any(collecting)
     assert gc.isenabled()
+
+
+def test_views_within_a_rebuild_batch_of_the_log_apply_with_the_collector_running(
+        register: CareRegister, runner: ViewRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    paired(register, starts_on=date(2026, 4, 1))
+    collecting: list[bool] = []
+    apply_all = DutyView.apply_all
+
+    def noting(view: DutyView, events: Sequence[tuple[int, object]], tx: Tx) -> None:
+        collecting.append(gc.isenabled())
+        apply_all(view, events, tx)
+
+    monkeypatch.setattr(DutyView, "apply_all", noting)
+    runner.rebuild_batch_size = 1000  # a follower a few batches behind
+    runner.catch_up(DutyView)
+    assert len(collecting) > 1 and all(collecting)
