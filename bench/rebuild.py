@@ -540,7 +540,7 @@ def main() -> None:
               f"(first {ceiling:,.0f}; this machine's rates drift between runs)")
         ceiling = (ceiling + again) / 2
         best = max([together, *shared_rates.values()])
-        print(f"\ntarget (issue 3): rebuild at least half the plain read rate: "
+        print(f"\ntarget: rebuild at least half the plain read rate: "
               f"ceiling (mean of both reads) {ceiling:,.0f} events/s, half {ceiling / 2:,.0f}; "
               f"all views in one pass {together:,.0f} = {together / ceiling:.2f} of it, "
               + "".join(f"in {n} processes {rate:,.0f} = {rate / ceiling:.2f}, "

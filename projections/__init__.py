@@ -1,1 +1,1 @@
-"""Read models kept from the event log: registers, timelines, as-of replays (issue 3)."""
+"""Read models kept from the event log: registers, timelines, as-of replays, and their runner."""

@@ -1,1 +1,1 @@
-"""Background work on Celery: reminders and quarterly reports (issue 5)."""
+"""Background work on Celery: reminders and quarterly reports."""

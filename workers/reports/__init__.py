@@ -1,1 +1,1 @@
-"""The quarterly report's files (issue 5): see :mod:`workers.reports.files`."""
+"""The quarterly report's files: see :mod:`workers.reports.files`."""
