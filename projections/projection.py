@@ -30,8 +30,8 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
 
     #: What rebuilding the view costs beside reading the log, in steps of about 8 µs per
     #: event (``bench/rebuild.py``'s "per view" rates less the plain read's, as last
-    #: measured: duties 46 µs, timeline and pairings 33, report facts 28, children 18, hash chain 14,
-    #: the others 0–9): how ``aixin projections rebuild --processes`` shares views out.
+    #: measured: duties 46 µs, timeline and pairings 33, report facts 28, children 18, hash
+    #: chain 14, the others 0–9): how ``aixin projections rebuild --processes`` shares views out.
     rebuild_cost: ClassVar[int] = 1
 
     #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
