@@ -1,12 +1,13 @@
 """The events of the register, by their names in the programme's language.
 
-The aggregates define their events through their command methods; this module names
-them once for the read side (projections, timelines, reports) to import.
+Each aggregate declares its events as classes nested in it (``Child.Registered``), whose
+fields are its command method's; this module names them once, in the programme's words,
+for the read side (projections, timelines, reports) to import and annotate with.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from eventsourcing.domain import Aggregate
 
 from domain.access import BreakGlass, RecordRead
 from domain.children import Child
@@ -16,65 +17,64 @@ from domain.reports import QuarterlyReport
 from domain.users import User
 from domain.volunteers import Volunteer
 
-_c: Any = Child
-_v: Any = Volunteer
-_p: Any = Pairing
-_u: Any = User
-_r: Any = Reminder
-_e: Any = Escalation
-_q: Any = QuarterlyReport
+ChildRegistered = Child.Registered
+ParentChanged = Child.ParentChanged
+GuardianChanged = Child.GuardianChanged
+ProfileUpdated = Child.ProfileUpdated
+CategoriesChanged = Child.CategoriesChanged
+ConcernReported = Child.ConcernReported
+ConcernResolved = Child.ConcernResolved
+ChildExited = Child.Exited
+ChildErased = Child.PersonalDataErased
 
-ChildRegistered: type = _c.Registered
-ParentChanged: type = _c.ParentChanged
-GuardianChanged: type = _c.GuardianChanged
-ProfileUpdated: type = _c.ProfileUpdated
-CategoriesChanged: type = _c.CategoriesChanged
-ConcernReported: type = _c.ConcernReported
-ConcernResolved: type = _c.ConcernResolved
-ChildExited: type = _c.Exited
-ChildErased: type = _c.PersonalDataErased
+VolunteerApplied = Volunteer.Applied
+VolunteerReviewed = Volunteer.Reviewed
+VolunteerSuspended = Volunteer.Suspended
+VolunteerReinstated = Volunteer.Reinstated
+VolunteerDisqualified = Volunteer.Disqualified
+VolunteerCommended = Volunteer.Commended
 
-VolunteerApplied: type = _v.Applied
-VolunteerReviewed: type = _v.Reviewed
-VolunteerSuspended: type = _v.Suspended
-VolunteerReinstated: type = _v.Reinstated
-VolunteerDisqualified: type = _v.Disqualified
-VolunteerCommended: type = _v.Commended
+PairingFormed = Pairing.Formed
+ContactRecorded = Pairing.ContactRecorded
+PairingEnded = Pairing.Ended
 
-PairingFormed: type = _p.Formed
-ContactRecorded: type = _p.ContactRecorded
-PairingEnded: type = _p.Ended
+UserRegistered = User.Registered
+UserScopeChanged = User.ScopeChanged
+UserPasswordChanged = User.PasswordChanged
+UserDeactivated = User.Deactivated
 
-UserRegistered: type = _u.Registered
-UserScopeChanged: type = _u.ScopeChanged
-UserPasswordChanged: type = _u.PasswordChanged
-UserDeactivated: type = _u.Deactivated
+RecordWasRead = RecordRead.Read
+BreakGlassOpened = BreakGlass.Opened
+BreakGlassGranted = BreakGlass.Granted
 
-CHILD_EVENTS = (ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated,
-                CategoriesChanged, ConcernReported, ConcernResolved, ChildExited, ChildErased)
-VOLUNTEER_EVENTS = (VolunteerApplied, VolunteerReviewed, VolunteerSuspended,
-                    VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
-PAIRING_EVENTS = (PairingFormed, ContactRecorded, PairingEnded)
-RecordWasRead: type = RecordRead.Read  # type: ignore[attr-defined]
-BreakGlassOpened: type = BreakGlass.Opened  # type: ignore[attr-defined]
-BreakGlassGranted: type = BreakGlass.Granted  # type: ignore[attr-defined]
-ACCESS_EVENTS = (RecordWasRead, BreakGlassOpened, BreakGlassGranted)
+ReminderIssued = Reminder.Issued
+ReminderDeliveryAttempted = Reminder.DeliveryAttempted
+ReminderDelivered = Reminder.Delivered
+ReminderDeliveryFailed = Reminder.DeliveryFailed
+DutyEscalated = Escalation.Raised
 
-USER_EVENTS = (UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
+ReportRequested = QuarterlyReport.Requested
+ReportStarted = QuarterlyReport.Started
+ReportCompleted = QuarterlyReport.Completed
+ReportFailed = QuarterlyReport.Failed
 
-ReminderIssued: type = _r.Issued
-ReminderDeliveryAttempted: type = _r.DeliveryAttempted
-ReminderDelivered: type = _r.Delivered
-ReminderDeliveryFailed: type = _r.DeliveryFailed
-DutyEscalated: type = _e.Raised
-
-REMINDER_EVENTS = (ReminderIssued, ReminderDeliveryAttempted, ReminderDelivered,
-                   ReminderDeliveryFailed, DutyEscalated)
-ReportRequested: type = _q.Requested
-ReportStarted: type = _q.Started
-ReportCompleted: type = _q.Completed
-ReportFailed: type = _q.Failed
-
-REPORT_EVENTS = (ReportRequested, ReportStarted, ReportCompleted, ReportFailed)
-ALL_EVENTS = (CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + ACCESS_EVENTS
-              + REMINDER_EVENTS + REPORT_EVENTS)
+CHILD_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated, CategoriesChanged,
+    ConcernReported, ConcernResolved, ChildExited, ChildErased)
+VOLUNTEER_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    VolunteerApplied, VolunteerReviewed, VolunteerSuspended, VolunteerReinstated,
+    VolunteerDisqualified, VolunteerCommended)
+PAIRING_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    PairingFormed, ContactRecorded, PairingEnded)
+USER_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
+ACCESS_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    RecordWasRead, BreakGlassOpened, BreakGlassGranted)
+REMINDER_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    ReminderIssued, ReminderDeliveryAttempted, ReminderDelivered, ReminderDeliveryFailed,
+    DutyEscalated)
+REPORT_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    ReportRequested, ReportStarted, ReportCompleted, ReportFailed)
+ALL_EVENTS: tuple[type[Aggregate.Event], ...] = (
+    CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + ACCESS_EVENTS
+    + REMINDER_EVENTS + REPORT_EVENTS)

@@ -83,13 +83,13 @@ class TupleAsList(Transcoding):
 
 class EnumAsValue(Transcoding):
     def __init__(self, cls: type[Enum]) -> None:
-        self.type, self.name = cls, cls.__name__
+        self.type, self.name, self.enum = cls, cls.__name__, cls
 
     def encode(self, obj: Enum) -> Any:
         return obj.value
 
     def decode(self, data: Any) -> Enum:
-        return self.type(data)
+        return self.enum(data)
 
 
 def _marked(obj: Any) -> Any:

@@ -46,7 +46,16 @@ class RecordRead(Aggregate):
     personal_attributes: ClassVar[frozenset[str]] = frozenset({"reason"})
     sealed_with_key_of: ClassVar[str] = "child_id"
 
-    @event("Read")
+    class Read(Aggregate.Created):
+        """Someone read the child's record (查阅)."""
+
+        child_id: UUID
+        what: str
+        reason: str
+        actor: Actor
+        break_glass: UUID | None
+
+    @event(Read)
     def __init__(self, *, child_id: UUID, what: str, reason: str, actor: Actor,
                  break_glass: UUID | None = None) -> None:
         self.child_id, self.what, self.reason = child_id, what, reason
@@ -65,14 +74,20 @@ class BreakGlass(Aggregate):
     personal_attributes: ClassVar[frozenset[str]] = frozenset({"reason"})
     sealed_with_key_of: ClassVar[str] = "child_id"
 
-    @event("Opened")
+    class Opened(Aggregate.Created):
+        """A user's break-glass record for one child was opened."""
+
+        child_id: UUID
+        user_id: str
+
+    @event(Opened)
     def __init__(self, *, child_id: UUID, user_id: str) -> None:
         self.child_id, self.user_id = child_id, user_id
         self.reason = ""
         self.expires_at: datetime | None = None
 
     @staticmethod
-    def create_id(child_id: UUID, user_id: str, **_: object) -> UUID:  # type: ignore[override]
+    def create_id(child_id: UUID, user_id: str, **_: object) -> UUID:
         return break_glass_id(child_id, user_id)
 
     def grant(self, *, reason: str, now: datetime, minutes: int, actor: Actor) -> None:
@@ -97,7 +112,16 @@ class BreakGlass(Aggregate):
         self._granted(child_id=self.child_id, reason=text, minutes=minutes,
                       expires_at=now + timedelta(minutes=minutes), actor=actor)
 
-    @event("Granted")
+    class Granted(Aggregate.Event):
+        """Break-glass access (紧急调阅) was granted until ``expires_at``."""
+
+        child_id: UUID
+        reason: str
+        minutes: int
+        expires_at: datetime
+        actor: Actor
+
+    @event(Granted)
     def _granted(self, *, child_id: UUID, reason: str, minutes: int, expires_at: datetime,
                  actor: Actor) -> None:
         self.reason, self.expires_at = reason, expires_at

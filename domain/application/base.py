@@ -97,7 +97,7 @@ class AixinApplication(Application[UUID]):
     """
 
     name = "aixin"
-    snapshotting_intervals: ClassVar[dict[Any, int]] = {  # type: ignore[misc]
+    snapshotting_intervals: ClassVar[dict[Any, int]] = {
         Child: 50, Volunteer: 50, Pairing: 100,
     }
     _noun: ClassVar[dict[type[Aggregate], str]] = {
@@ -226,7 +226,7 @@ class AixinApplication(Application[UUID]):
     def recorded_command(self, command_id: UUID) -> CommandRecord | None:
         """The record of a keyed command, if an earlier try recorded it."""
         try:
-            record = self.repository.get(command_id)
+            record: object = self.repository.get(command_id)
         except AggregateNotFoundError:
             return None
         return record if isinstance(record, CommandRecord) else None

@@ -56,7 +56,7 @@ class UsersService(AixinApplication):
 
     def any_user_exists(self) -> bool:
         """Whether any account was ever created (read from the log by topic, not replayed)."""
-        topic = get_topic(User.Registered)  # type: ignore[attr-defined]
+        topic = get_topic(User.Registered)
         return bool(self.recorder.select_notifications(start=None, limit=1, topics=[topic]))
 
     def change_scope(self, user_id: UUID, scope: Scope, *, actor: Actor) -> int:

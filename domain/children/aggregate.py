@@ -51,7 +51,30 @@ class Child(Aggregate):
         {"name", "id_number", "address", "village_contact", "income_source", "description",
          "action", "reason", "exit_reason"})  # a reason in words may name the child
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """The child was entered on the register (建档)."""
+
+        name: str
+        sex: Sex
+        birth_date: date
+        region_code: str
+        school: str
+        class_name: str
+        parents: tuple[Parent, ...]
+        guardian: Guardian | None
+        categories: tuple[str, ...]
+        consent: Consent
+        registered_on: date
+        actor: Actor
+        ethnicity: str
+        id_number: str
+        boarding: bool
+        address: str
+        village_contact: str
+        income_source: str
+        profile: Profile | None
+
+    @event(Registered)
     def __init__(
         self, *, name: str, sex: Sex, birth_date: date, region_code: str, school: str,
         class_name: str, parents: tuple[Parent, ...], guardian: Guardian | None,
@@ -139,7 +162,15 @@ class Child(Aggregate):
         self._check_change("on", on, today)
         self._parent_changed(parent=parent, on=on, reason=reason, actor=actor)
 
-    @event("ParentChanged")
+    class ParentChanged(Aggregate.Event):
+        """A parent's status or work location changed from ``on``."""
+
+        parent: Parent
+        on: date
+        reason: str
+        actor: Actor
+
+    @event(ParentChanged)
     def _parent_changed(self, parent: Parent, on: date, reason: str, actor: Actor) -> None:
         history = self.parent_history.get(parent.role.value, [])
         self.parent_history[parent.role.value] = with_fact(history, Dated(on, parent))
@@ -150,7 +181,15 @@ class Child(Aggregate):
         self._check_change("on", on, today)
         self._guardian_changed(guardian=guardian, on=on, reason=reason, actor=actor)
 
-    @event("GuardianChanged")
+    class GuardianChanged(Aggregate.Event):
+        """The entrusted guardian (受委托监护人) from ``on``."""
+
+        guardian: Guardian
+        on: date
+        reason: str
+        actor: Actor
+
+    @event(GuardianChanged)
     def _guardian_changed(self, guardian: Guardian, on: date, reason: str, actor: Actor) -> None:
         self.guardian_history = with_fact(self.guardian_history, Dated(on, guardian))
 
@@ -159,7 +198,14 @@ class Child(Aggregate):
         self._check_change("on", on, today)
         self._profile_updated(profile=profile, on=on, actor=actor)
 
-    @event("ProfileUpdated")
+    class ProfileUpdated(Aggregate.Event):
+        """Health, study and psychology notes from ``on`` (动态管理)."""
+
+        profile: Profile
+        on: date
+        actor: Actor
+
+    @event(ProfileUpdated)
     def _profile_updated(self, profile: Profile, on: date, actor: Actor) -> None:
         self.profile_history = with_fact(self.profile_history, Dated(on, profile))
 
@@ -170,7 +216,15 @@ class Child(Aggregate):
         self._categories_changed(categories=checked_categories(categories), on=on,
                                  reason=reason, actor=actor)
 
-    @event("CategoriesChanged")
+    class CategoriesChanged(Aggregate.Event):
+        """The special-attention categories (重点关爱类别) from ``on``."""
+
+        categories: tuple[str, ...]
+        on: date
+        reason: str
+        actor: Actor
+
+    @event(CategoriesChanged)
     def _categories_changed(self, categories: tuple[str, ...], on: date, reason: str,
                             actor: Actor) -> None:
         self.category_history = with_fact(self.category_history, Dated(on, categories))
@@ -185,7 +239,16 @@ class Child(Aggregate):
                                occurred_on=occurred_on, actor=actor)
         return concern_id
 
-    @event("ConcernReported")
+    class ConcernReported(Aggregate.Event):
+        """An anomaly was reported (情况报告)."""
+
+        concern_id: str
+        kind: str
+        description: str
+        occurred_on: date
+        actor: Actor
+
+    @event(ConcernReported)
     def _concern_reported(self, concern_id: str, kind: str, description: str,
                           occurred_on: date, actor: Actor) -> None:
         self.concerns[concern_id] = Concern(concern_id, kind, description, occurred_on, actor.id)
@@ -206,7 +269,15 @@ class Child(Aggregate):
         self._concern_resolved(concern_id=concern_id, action=required_text("action", action),
                                on=on, actor=actor)
 
-    @event("ConcernResolved")
+    class ConcernResolved(Aggregate.Event):
+        """A concern was closed with the action taken (情况办结)."""
+
+        concern_id: str
+        action: str
+        on: date
+        actor: Actor
+
+    @event(ConcernResolved)
     def _concern_resolved(self, concern_id: str, action: str, on: date, actor: Actor) -> None:
         old = self.concerns[concern_id]
         self.concerns[concern_id] = Concern(old.id, old.kind, old.description, old.occurred_on,
@@ -217,7 +288,14 @@ class Child(Aggregate):
         self._check_change("on", on, today)
         self._exited(reason=required_text("reason", reason), on=on, actor=actor)
 
-    @event("Exited")
+    class Exited(Aggregate.Event):
+        """The child left the programme (退出) on ``on``."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Exited)
     def _exited(self, reason: str, on: date, actor: Actor) -> None:
         self.exited_on, self.exit_reason = on, reason
 
@@ -230,7 +308,14 @@ class Child(Aggregate):
         self._personal_data_erased(reason=required_text("reason", reason),
                                    on=not_in_future("on", on, today), actor=actor)
 
-    @event("PersonalDataErased")
+    class PersonalDataErased(Aggregate.Event):
+        """The child's personal data was erased (个人信息删除) on a legal ground."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(PersonalDataErased)
     def _personal_data_erased(self, reason: str, on: date, actor: Actor) -> None:
         state = {key: value for key, value in vars(self).items() if not key.startswith("_")}
         vars(self).update(redacted(state, erased, self.personal_attributes))

@@ -29,7 +29,18 @@ class Pairing(Aggregate):
         """A new pairing's identity (drawn from the command that records it, if any)."""
         return new_id()
 
-    @event("Formed")
+    class Formed(Aggregate.Created):
+        """Volunteers were paired with children (结对) under a signed agreement (责任状)."""
+
+        child_ids: tuple[UUID, ...]
+        volunteer_ids: tuple[UUID, ...]
+        principle: Principle
+        agreement_signed_on: date
+        starts_on: date
+        duty_sets: tuple[str, ...]
+        actor: Actor
+
+    @event(Formed)
     def __init__(self, *, child_ids: tuple[UUID, ...], volunteer_ids: tuple[UUID, ...],
                  principle: Principle, agreement_signed_on: date, starts_on: date,
                  duty_sets: tuple[str, ...], actor: Actor) -> None:
@@ -100,7 +111,13 @@ class Pairing(Aggregate):
         self._contact_recorded(contact=contact, actor=actor)
         return contact.id
 
-    @event("ContactRecorded")
+    class ContactRecorded(Aggregate.Event):
+        """A contact or visit (联系走访) was recorded."""
+
+        contact: Contact
+        actor: Actor
+
+    @event(ContactRecorded)
     def _contact_recorded(self, contact: Contact, actor: Actor) -> None:
         self.contacts.append(contact)
 
@@ -115,7 +132,14 @@ class Pairing(Aggregate):
                               f"recorded on it ({last})", rule="end_after_contacts")
         self._ended(reason=required_text("reason", reason), on=on, actor=actor)
 
-    @event("Ended")
+    class Ended(Aggregate.Event):
+        """The pairing ended (结对结束) on ``on``, for a reason."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Ended)
     def _ended(self, reason: str, on: date, actor: Actor) -> None:
         self.ended_on, self.end_reason = on, reason
 

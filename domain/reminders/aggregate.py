@@ -88,7 +88,26 @@ def _target(volunteer_id: UUID, channel: str) -> str:
 class Reminder(Aggregate):
     """A reminder to a pairing's volunteers that one duty is due soon or overdue."""
 
-    @event("Issued")
+    class Issued(Aggregate.Created):
+        """A reminder (履职提醒) of one duty of a pairing was issued."""
+
+        pairing_id: UUID
+        child_ids: tuple[UUID, ...]
+        volunteer_ids: tuple[UUID, ...]
+        region_code: str
+        school: str
+        duty: str
+        duty_title: str
+        duty_status: str
+        period_label: str
+        period_start: date
+        period_end: date
+        overdue_since: date | None
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Issued)
     def __init__(self, *, pairing_id: UUID, child_ids: tuple[UUID, ...],
                  volunteer_ids: tuple[UUID, ...], region_code: str, school: str, duty: str,
                  duty_title: str, duty_status: str, period_label: str, period_start: date,
@@ -103,7 +122,7 @@ class Reminder(Aggregate):
         self.deliveries: dict[str, Delivery] = {}
 
     @staticmethod
-    def create_id(pairing_id: UUID, duty: str, period_start: date,  # type: ignore[override]
+    def create_id(pairing_id: UUID, duty: str, period_start: date,
                   **_: object) -> UUID:
         return reminder_id_for(pairing_id, duty, period_start)
 
@@ -163,7 +182,16 @@ class Reminder(Aggregate):
                                  at=at, actor=actor)
         return attempt
 
-    @event("DeliveryAttempted")
+    class DeliveryAttempted(Aggregate.Event):
+        """A worker claimed one target (a volunteer on a channel) for an attempt."""
+
+        volunteer_id: UUID
+        channel: str
+        attempt: int
+        at: datetime
+        actor: Actor
+
+    @event(DeliveryAttempted)
     def _delivery_attempted(self, volunteer_id: UUID, channel: str, attempt: int,
                             at: datetime, actor: Actor) -> None:
         self.deliveries[_target(volunteer_id, channel)] = Delivery(
@@ -176,7 +204,16 @@ class Reminder(Aggregate):
         self._delivered(volunteer_id=volunteer_id, channel=channel, attempt=attempt, at=at,
                         actor=actor)
 
-    @event("Delivered")
+    class Delivered(Aggregate.Event):
+        """The attempt reached the volunteer (已送达)."""
+
+        volunteer_id: UUID
+        channel: str
+        attempt: int
+        at: datetime
+        actor: Actor
+
+    @event(Delivered)
     def _delivered(self, volunteer_id: UUID, channel: str, attempt: int, at: datetime,
                    actor: Actor) -> None:
         key = _target(volunteer_id, channel)
@@ -194,7 +231,18 @@ class Reminder(Aggregate):
                               error=error.strip()[:500] or "unknown error", final=final, at=at,
                               actor=actor)
 
-    @event("DeliveryFailed")
+    class DeliveryFailed(Aggregate.Event):
+        """The attempt failed; ``final`` if no further attempt will be made (发送失败)."""
+
+        volunteer_id: UUID
+        channel: str
+        attempt: int
+        error: str
+        final: bool
+        at: datetime
+        actor: Actor
+
+    @event(DeliveryFailed)
     def _delivery_failed(self, volunteer_id: UUID, channel: str, attempt: int, error: str,
                          final: bool, at: datetime, actor: Actor) -> None:
         key = _target(volunteer_id, channel)
@@ -219,7 +267,25 @@ class Reminder(Aggregate):
 class Escalation(Aggregate):
     """A duty overdue for too long, flagged to the volunteers' federation level (逾期上报)."""
 
-    @event("Raised")
+    class Raised(Aggregate.Created):
+        """A long-overdue duty was flagged to the volunteers' federation (逾期上报)."""
+
+        pairing_id: UUID
+        child_ids: tuple[UUID, ...]
+        volunteer_ids: tuple[UUID, ...]
+        region_code: str
+        school: str
+        federation_region_codes: tuple[str, ...]
+        duty: str
+        duty_title: str
+        overdue_since: date
+        days_overdue: int
+        threshold_days: int
+        reminder_id: UUID
+        on: date
+        actor: Actor
+
+    @event(Raised)
     def __init__(self, *, pairing_id: UUID, child_ids: tuple[UUID, ...],
                  volunteer_ids: tuple[UUID, ...], region_code: str, school: str,
                  federation_region_codes: tuple[str, ...], duty: str, duty_title: str,
@@ -233,7 +299,7 @@ class Escalation(Aggregate):
         self.reminder_id, self.on = reminder_id, on
 
     @staticmethod
-    def create_id(pairing_id: UUID, duty: str, overdue_since: date,  # type: ignore[override]
+    def create_id(pairing_id: UUID, duty: str, overdue_since: date,
                   **_: object) -> UUID:
         return escalation_id_for(pairing_id, duty, overdue_since)
 

@@ -65,7 +65,19 @@ class QuarterlyReport(Aggregate):
         """A new report's identity (drawn from the command that records it, if any)."""
         return new_id()
 
-    @event("Requested")
+    class Requested(Aggregate.Created):
+        """The report was asked for, as known at ``known_at``."""
+
+        kind: str
+        region_code: str
+        year: int
+        quarter: int
+        known_at: datetime
+        escalate_after_days: int
+        on: date
+        actor: Actor
+
+    @event(Requested)
     def __init__(self, *, kind: str, region_code: str, year: int, quarter: int,
                  known_at: datetime, escalate_after_days: int, on: date,
                  actor: Actor) -> None:
@@ -118,7 +130,7 @@ class QuarterlyReport(Aggregate):
             "actor": actor}
         if report_id is None:
             return cls(**fields)
-        return cls._create(getattr(cls, "Requested"), id=report_id, **fields)  # noqa: B009
+        return cls._create(cls.Requested, id=report_id, **fields)
 
     @property
     def settled(self) -> bool:
@@ -141,7 +153,14 @@ class QuarterlyReport(Aggregate):
         self._started(attempt=self.attempts + 1, at=at, actor=actor)
         return self.attempts
 
-    @event("Started")
+    class Started(Aggregate.Event):
+        """An attempt at producing the report began."""
+
+        attempt: int
+        at: datetime
+        actor: Actor
+
+    @event(Started)
     def _started(self, attempt: int, at: datetime, actor: Actor) -> None:
         self.attempts, self.started_at = attempt, at
         self.status = ReportStatus.RUNNING
@@ -159,7 +178,16 @@ class QuarterlyReport(Aggregate):
         self._completed(position=position, figures_sha256=figures_sha256,
                         files=tuple(dict(f) for f in files), at=at, actor=actor)
 
-    @event("Completed")
+    class Completed(Aggregate.Event):
+        """The report was produced at log position ``position``, with these digests."""
+
+        position: int
+        figures_sha256: str
+        files: tuple[dict[str, Any], ...]
+        at: datetime
+        actor: Actor
+
+    @event(Completed)
     def _completed(self, position: int, figures_sha256: str,
                    files: tuple[dict[str, Any], ...], at: datetime, actor: Actor) -> None:
         self.position, self.figures_sha256, self.files = position, figures_sha256, files
@@ -173,6 +201,13 @@ class QuarterlyReport(Aggregate):
         self._failed(reason=(reason or "").strip()[:1000] or "unknown error", at=at,
                      actor=actor)
 
-    @event("Failed")
+    class Failed(Aggregate.Event):
+        """The report could not be produced; nothing more is recorded on it."""
+
+        reason: str
+        at: datetime
+        actor: Actor
+
+    @event(Failed)
     def _failed(self, reason: str, at: datetime, actor: Actor) -> None:
         self.failure, self.finished_at, self.status = reason, at, ReportStatus.FAILED

@@ -71,14 +71,22 @@ def user_id_for(username: str) -> UUID:
 class User(Aggregate):
     """An account (账号) of a person who uses Aixin."""
 
-    @event("Registered")
+    class Registered(Aggregate.Created):
+        """An account (账号) was opened with its scope."""
+
+        username: str
+        password_hash: str
+        scope: Scope
+        actor: Actor
+
+    @event(Registered)
     def __init__(self, *, username: str, password_hash: str, scope: Scope,
                  actor: Actor) -> None:
         self.username, self.password_hash, self.scope = username, password_hash, scope
         self.active = True
 
     @staticmethod
-    def create_id(username: str, **_: object) -> UUID:  # type: ignore[override]
+    def create_id(username: str, **_: object) -> UUID:
         return user_id_for(username)
 
     @classmethod
@@ -94,7 +102,13 @@ class User(Aggregate):
         self._require_active()
         self._scope_changed(scope=scope.assignable(), actor=actor)
 
-    @event("ScopeChanged")
+    class ScopeChanged(Aggregate.Event):
+        """What the account may see and do changed."""
+
+        scope: Scope
+        actor: Actor
+
+    @event(ScopeChanged)
     def _scope_changed(self, scope: Scope, actor: Actor) -> None:
         self.scope = scope
 
@@ -102,7 +116,13 @@ class User(Aggregate):
         self._require_active()
         self._password_changed(password_hash=password_hash, actor=actor)
 
-    @event("PasswordChanged")
+    class PasswordChanged(Aggregate.Event):
+        """The account's password (hashed) changed."""
+
+        password_hash: str
+        actor: Actor
+
+    @event(PasswordChanged)
     def _password_changed(self, password_hash: str, actor: Actor) -> None:
         self.password_hash = password_hash
 
@@ -110,7 +130,13 @@ class User(Aggregate):
         self._require_active()
         self._deactivated(reason=required_text("reason", reason), actor=actor)
 
-    @event("Deactivated")
+    class Deactivated(Aggregate.Event):
+        """The account was closed (停用); it changes no more."""
+
+        reason: str
+        actor: Actor
+
+    @event(Deactivated)
     def _deactivated(self, reason: str, actor: Actor) -> None:
         self.active = False
 

@@ -65,14 +65,22 @@ class Volunteer(Aggregate):
         """A new volunteer's identity (drawn from the command that records it, if any)."""
         return new_id()
 
-    @event("Applied")
+    class Applied(Aggregate.Created):
+        """She applied to volunteer (申请), to be approved at these levels."""
+
+        form: VolunteerForm
+        approval_levels: tuple[ReviewLevel, ...]
+        applied_on: date
+        actor: Actor
+
+    @event(Applied)
     def __init__(self, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
                  applied_on: date, actor: Actor) -> None:
         self.form, self.approval_levels, self.applied_on = form, approval_levels, applied_on
         self.reviews: list[Review] = []
         self.status = VolunteerStatus.PENDING
         self.status_reason = ""
-        self.commendations: list[Dated] = []
+        self.commendations: list[Dated[str]] = []
 
     @classmethod
     def apply(cls, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
@@ -125,7 +133,17 @@ class Volunteer(Aggregate):
         self._reviewed(level=level_, decision=decision_, opinion=opinion.strip(), on=on,
                        actor=actor, signed_by=signed_by_)
 
-    @event("Reviewed")
+    class Reviewed(Aggregate.Event):
+        """One level gave its opinion (意见), signed by ``signed_by`` if keyed in for them."""
+
+        level: ReviewLevel
+        decision: Decision
+        opinion: str
+        on: date
+        actor: Actor
+        signed_by: str
+
+    @event(Reviewed)
     def _reviewed(self, level: ReviewLevel, decision: Decision, opinion: str, on: date,
                   actor: Actor, signed_by: str = "") -> None:
         self.reviews.append(Review(level, decision, opinion, on, actor.id, signed_by))
@@ -145,7 +163,14 @@ class Volunteer(Aggregate):
         self._suspended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 
-    @event("Suspended")
+    class Suspended(Aggregate.Event):
+        """An approved volunteer was suspended (暂停)."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Suspended)
     def _suspended(self, reason: str, on: date, actor: Actor) -> None:
         self.status, self.status_reason = VolunteerStatus.SUSPENDED, reason
 
@@ -154,7 +179,14 @@ class Volunteer(Aggregate):
         self._require(VolunteerStatus.SUSPENDED, "reinstated")
         self._reinstated(reason=reason.strip(), on=not_in_future("on", on, today), actor=actor)
 
-    @event("Reinstated")
+    class Reinstated(Aggregate.Event):
+        """A suspended volunteer was reinstated (恢复)."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Reinstated)
     def _reinstated(self, reason: str, on: date, actor: Actor) -> None:
         self.status, self.status_reason = VolunteerStatus.APPROVED, reason
 
@@ -164,7 +196,14 @@ class Volunteer(Aggregate):
         self._disqualified(reason=required_text("reason", reason),
                            on=not_in_future("on", on, today), actor=actor)
 
-    @event("Disqualified")
+    class Disqualified(Aggregate.Event):
+        """The volunteer was disqualified (取消资格); final."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Disqualified)
     def _disqualified(self, reason: str, on: date, actor: Actor) -> None:
         self.status, self.status_reason = VolunteerStatus.DISQUALIFIED, reason
 
@@ -174,7 +213,14 @@ class Volunteer(Aggregate):
         self._commended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 
-    @event("Commended")
+    class Commended(Aggregate.Event):
+        """The volunteer was commended (表彰)."""
+
+        reason: str
+        on: date
+        actor: Actor
+
+    @event(Commended)
     def _commended(self, reason: str, on: date, actor: Actor) -> None:
         self.commendations.append(Dated(on, reason))
 
