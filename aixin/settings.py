@@ -111,6 +111,10 @@ class Settings(BaseSettings):
     # keeps unwrapped data keys: another process's erasure is followed within this time
     secret_key: SecretStr | None = None
     admin_password: SecretStr | None = None
+    #: The cost of new password hashes (argon2id): the library's recommended parameters, or
+    #: the cheapest the algorithm allows, for test runs that create many accounts (production
+    #: refuses it). A hash is checked with the parameters it carries, whichever is set.
+    password_hashing: Literal["standard", "cheapest"] = "standard"
     # -- login throttling and write limits (登录限流, OWASP API2/API4): storage/throttle.py -------
     login_max_failures: int = Field(default=5, ge=1, le=1000)  # wrong passwords per username
     login_max_failures_per_address: int = Field(default=50, ge=1)  # ... per client address
@@ -179,6 +183,9 @@ class Settings(BaseSettings):
             if self.smtp_host and not (self.smtp_starttls or self.smtp_tls):
                 raise ValueError("in production e-mail goes over TLS (reminders name "
                                  "children): set AIXIN_SMTP_STARTTLS or AIXIN_SMTP_TLS")
+            if self.password_hashing != "standard":
+                raise ValueError("AIXIN_PASSWORD_HASHING must be standard in production: "
+                                 "the cheapest hashes are for test runs only")
         if self.admin_password is not None and \
                 len(self.admin_password.get_secret_value()) < self.password_min_length:
             raise ValueError(f"AIXIN_ADMIN_PASSWORD must have at least "

@@ -33,7 +33,7 @@ from api.routes import (
     reports,
     volunteers,
 )
-from api.security import Tokens, hash_password
+from api.security import Tokens, hash_password, use_password_hashing
 from domain.common import SYSTEM
 from domain.errors import AccountRule, StaleVersion
 from domain.users import Scope
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
+        use_password_hashing(settings.password_hashing)
         app.state.register = build_register(settings)
         app.state.views = build_runner(settings, app.state.register)
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None

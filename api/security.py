@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from uuid import UUID
 
 import jwt
-from argon2 import PasswordHasher
+from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
 from aixin.settings import Settings
@@ -24,7 +24,17 @@ from domain.errors import InvalidRecord
 from domain.users import Scope
 
 ALGORITHM = "HS256"
-_hasher = PasswordHasher()
+#: The hashers by ``AIXIN_PASSWORD_HASHING`` (production refuses ``cheapest``).
+_HASHERS = {"standard": PasswordHasher(),
+            "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST)}
+_hasher = _HASHERS["standard"]
+
+
+def use_password_hashing(cost: str) -> None:
+    """Hash new passwords at this cost (``Settings.password_hashing``) from now on. Checking
+    a password reads the parameters from its hash, so hashes of either cost keep working."""
+    global _hasher
+    _hasher = _HASHERS[cost]
 
 
 def hash_password(password: str) -> str:
