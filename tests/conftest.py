@@ -59,7 +59,8 @@ def make_settings(tmp_path: Path, request: pytest.FixtureRequest) -> Callable[..
     from aixin.settings import Settings
 
     def build(store: str, **overrides: object) -> Settings:
-        values: dict[str, object] = {"store": store, "data_dir": tmp_path / "var"}
+        values: dict[str, object] = {"store": store, "data_dir": tmp_path / "var",
+                                     "password_hashing": "cheapest"}
         if store == "postgres":
             params = postgres_params()
             values.update(postgres_host=params["host"], postgres_port=int(params["port"]),

@@ -45,7 +45,7 @@ SIGNERS: dict[str, str] = {"unit": "钟祥市妇联 王敏", "county": "钟祥�
 def client(tmp_path: Path) -> Iterator[TestClient]:
     settings = Settings(data_dir=tmp_path / "var", admin_password=ADMIN_PASSWORD,  # type: ignore[arg-type]
                         secret_key="a-test-signing-key-of-enough-length-0123456789",  # type: ignore[arg-type]
-                        projections_poll_interval=0.02)
+                        projections_poll_interval=0.02, password_hashing="cheapest")
     with TestClient(create_app(settings)) as test_client:
         yield test_client
 

@@ -24,10 +24,13 @@ def free_port() -> int:
 
 @contextmanager
 def running(cwd: Path, port: int | None = None, **settings: str) -> Iterator[str]:
-    """`aixin serve` with only the given AIXIN_* settings; yields its base URL."""
+    """`aixin serve` with only the given AIXIN_* settings (and, outside production, the
+    cheapest password hashes); yields its base URL."""
     port = port or free_port()
     env = {name: value for name, value in os.environ.items() if not name.startswith("AIXIN_")}
     env.update(AIXIN_PORT=str(port), **settings)
+    if env.get("AIXIN_ENVIRONMENT") != "production":  # the cheapest hashes: tests only
+        env.setdefault("AIXIN_PASSWORD_HASHING", "cheapest")
     process = subprocess.Popen([str(AIXIN), "serve"], env=env, cwd=cwd,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

@@ -29,7 +29,8 @@ def service(tmp_path: Path) -> Callable[..., AbstractContextManager[TestClient]]
     def build(**overrides: Any) -> Iterator[TestClient]:
         values: dict[str, Any] = {
             "data_dir": tmp_path / f"var{next(made)}", "admin_password": ADMIN_PASSWORD,
-            "secret_key": SECRET, "projections_poll_interval": 0.02, **overrides}
+            "secret_key": SECRET, "projections_poll_interval": 0.02,
+            "password_hashing": "cheapest", **overrides}
         with TestClient(create_app(Settings(**values))) as test_client:
             yield test_client
 
@@ -38,7 +39,7 @@ def service(tmp_path: Path) -> Callable[..., AbstractContextManager[TestClient]]
 
 #: Settings production accepts (each test of a refusal changes one thing).
 PRODUCTION: dict[str, Any] = {
-    "environment": "production", "secret_key": "k" * 40,
+    "environment": "production", "password_hashing": "standard", "secret_key": "k" * 40,
     "cipher_key": "AAAAAAAAAAAAAAAAAAAAAA==",
     "key_encryption_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     "redis_url": "redis://127.0.0.1:6379/0",
