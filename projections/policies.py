@@ -1,9 +1,9 @@
 """Policies (联动规则): records that follow from other records, issued as the log is followed.
 
-"A pairing ends with a reason (child left the programme, volunteer disqualified,
-reassigned) and its history stays." When the last active child of a pairing leaves the
-programme, or its last qualified volunteer is disqualified, the pairing ends, recorded by
-the system with the reason in words.
+When the last active child of a pairing leaves the programme, or its last qualified
+volunteer is disqualified, the pairing ends: the decision and its reason are the domain's
+(:func:`domain.pairings.ends_when_member_leaves`); the policy keeps who is still in each
+pairing and issues the command the decision calls for.
 
 A policy is applied like a view, in batches with its position (so a restart resumes where
 it stopped), but it also issues commands to the register. A command can therefore run
@@ -14,12 +14,13 @@ records at most once.
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, Protocol
 from uuid import UUID
 
 from domain.common import SYSTEM, Actor
 from domain.events import ChildExited, PairingEnded, PairingFormed, VolunteerDisqualified
-from domain.texts import plain
+from domain.pairings import Departure, ends_when_member_leaves
 from projections.events import Dispatching, handles
 from projections.projection import View
 from storage.sql import Tx
@@ -53,7 +54,7 @@ class PairingsFollowTheirMembers(Dispatching, View):
         return cls(recorder, commands=app)
 
     @handles(PairingFormed)
-    def _formed(self, e: Any, tx: Tx) -> None:
+    def _formed(self, e: PairingFormed, tx: Tx) -> None:
         pairing_id = str(e.originator_id)
         tx.executemany(
             "INSERT INTO pol_members (pairing_id, member_id, member) VALUES (?,?,?)",
@@ -61,28 +62,33 @@ class PairingsFollowTheirMembers(Dispatching, View):
             + [(pairing_id, str(volunteer), "volunteer") for volunteer in e.volunteer_ids])
 
     @handles(PairingEnded)
-    def _ended(self, e: Any, tx: Tx) -> None:
+    def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("DELETE FROM pol_members WHERE pairing_id = ?", (str(e.originator_id),))
 
     @handles(ChildExited)
-    def _child_exited(self, e: Any, tx: Tx) -> None:
-        self._member_gone(tx, e, f"儿童已退出关爱对象（{e.reason}）")
+    def _child_exited(self, e: ChildExited, tx: Tx) -> None:
+        self._member_gone(tx, str(e.originator_id), Departure.CHILD_EXITED, e.reason, e.on)
 
     @handles(VolunteerDisqualified)
-    def _volunteer_disqualified(self, e: Any, tx: Tx) -> None:
-        self._member_gone(tx, e, f"志愿者已被取消资格（{e.reason}）")
+    def _volunteer_disqualified(self, e: VolunteerDisqualified, tx: Tx) -> None:
+        self._member_gone(tx, str(e.originator_id), Departure.VOLUNTEER_DISQUALIFIED,
+                          e.reason, e.on)
 
-    def _member_gone(self, tx: Tx, e: Any, quoted: str) -> None:
-        reason = plain(quoted)  # may quote a reason recorded before texts were checked
-        member_id = str(e.originator_id)
+    def _member_gone(self, tx: Tx, member_id: str, departure: Departure, reason: str,
+                     on: date) -> None:
+        """Mark the member gone from its pairings, and end each one the domain says ends."""
         tx.execute("UPDATE pol_members SET gone = 1 WHERE member_id = ?", (member_id,))
-        orphaned = tx.execute(
-            "SELECT m.pairing_id FROM pol_members m WHERE m.member_id = ? AND NOT EXISTS ("
-            " SELECT 1 FROM pol_members o WHERE o.pairing_id = m.pairing_id"
-            " AND o.member = m.member AND o.gone = 0) ORDER BY m.pairing_id",
+        pairings = tx.execute(
+            "SELECT m.pairing_id, (SELECT COUNT(*) FROM pol_members o"
+            " WHERE o.pairing_id = m.pairing_id AND o.member = m.member AND o.gone = 0)"
+            " AS still_in FROM pol_members m WHERE m.member_id = ? ORDER BY m.pairing_id",
             (member_id,)).all()
         if self.commands is None:
             raise RuntimeError("a policy runs with the register it issues commands to")
-        for row in orphaned:
-            self.commands.end_pairing_because(UUID(row["pairing_id"]), reason=reason,
-                                              on=e.on, actor=SYSTEM)
+        for row in pairings:
+            ending = ends_when_member_leaves(departure, reason=reason, on=on,
+                                             still_on_that_side=int(row["still_in"]))
+            if ending is not None:
+                self.commands.end_pairing_because(UUID(row["pairing_id"]),
+                                                  reason=ending.reason, on=ending.on,
+                                                  actor=SYSTEM)

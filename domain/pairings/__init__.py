@@ -2,5 +2,7 @@
 
 from domain.pairings.aggregate import Pairing
 from domain.pairings.contact import Contact, PairingShape, Principle
+from domain.pairings.ending import Departure, PairingEnds, ends_when_member_leaves
 
-__all__ = ["Contact", "Pairing", "PairingShape", "Principle"]
+__all__ = ["Contact", "Departure", "Pairing", "PairingEnds", "PairingShape", "Principle",
+           "ends_when_member_leaves"]
