@@ -18,6 +18,7 @@ from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from domain.programme import Programme
+from domain.reminders import ESCALATION_DAYS
 from domain.volunteers.form import ReviewLevel
 
 CommaList = Annotated[tuple[str, ...], NoDecode]
@@ -84,7 +85,7 @@ class Settings(BaseSettings):
     reminder_scan_interval: float | None = Field(default=None, gt=0)  # seconds: scan this often
     # instead of daily (development and tests); every scan is idempotent
     reminder_due_soon_days: int = Field(default=7, ge=0, le=366)  # remind this many days ahead
-    reminder_escalation_days: int = Field(default=14, ge=0)  # overdue this long: flag it up
+    reminder_escalation_days: int = Field(default=ESCALATION_DAYS, ge=0)  # overdue: flag it up
     reminder_delivery_attempts: int = Field(default=5, ge=1, le=50)  # per volunteer and channel
     reminder_retry_backoff: float = Field(default=30.0, gt=0)  # seconds before the 1st retry,
     reminder_retry_backoff_max: float = Field(default=600.0, gt=0)  # doubling up to this

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -9,6 +10,7 @@ from typing import ClassVar
 
 from domain.common import member_of, required_text
 from domain.errors import InvalidRecord
+from domain.vocabulary import CATEGORY_TITLES
 
 
 class Sex(StrEnum):
@@ -32,19 +34,8 @@ class ParentStatus(StrEnum):
     DECEASED = "deceased"
 
 
-#: Special-attention categories (重点/特殊留守儿童); several may apply.
-CATEGORIES: dict[str, str] = {
-    "single_parent": "单亲家庭",
-    "poor_family": "家庭贫困",
-    "subsistence_allowance": "低保家庭",
-    "registered_poor": "建档立卡贫困户",
-    "disabled": "残疾",
-    "both_parents_away": "双亲外出",
-    "unsupported": "事实无人抚养",
-    "study_difficulty": "学习困难",
-    "behaviour_difficulty": "行为偏差",
-    "psychological_difficulty": "心理问题",
-}
+#: Special-attention categories (重点/特殊留守儿童); several may apply: their codes and words.
+CATEGORIES: Mapping[str, str] = CATEGORY_TITLES
 
 
 def checked_categories(values: tuple[str, ...] | list[str]) -> tuple[str, ...]:

@@ -1,4 +1,5 @@
-"""Duties (帮扶责任): the rules as data, their periods, and where a pairing stands on a date."""
+"""Duties (帮扶责任): the rules as data, their periods, the periods a pairing owed, and where a
+pairing stands on a date."""
 
 from domain.duties.evaluation import (
     DutyState,
@@ -7,6 +8,7 @@ from domain.duties.evaluation import (
     evaluate_duties,
     evaluate_duty,
 )
+from domain.duties.owed import OwedPeriod, is_owed, owed_periods, periods_ending_within
 from domain.duties.periods import (
     DEFAULT_CALENDAR,
     Period,
@@ -18,7 +20,6 @@ from domain.duties.periods import (
     previous_period,
 )
 from domain.duties.rules import (
-    CONTACT_KIND_TITLES,
     DEFAULT_DUTY_SET,
     DUTY_SETS,
     FIVE_ONES,
@@ -30,8 +31,10 @@ from domain.duties.rules import (
     DutyRule,
     DutySet,
     UnknownDutySet,
+    duty_title,
     rules_for,
 )
+from domain.vocabulary import CONTACT_KIND_TITLES
 
 __all__ = [
     "CONTACT_KIND_TITLES",
@@ -48,16 +51,21 @@ __all__ = [
     "DutySet",
     "DutyState",
     "DutyStatus",
+    "OwedPeriod",
     "Period",
     "PeriodKind",
     "QualifyingContact",
     "SchoolCalendar",
     "Term",
     "UnknownDutySet",
+    "duty_title",
     "evaluate_duties",
     "evaluate_duty",
+    "is_owed",
     "next_period",
+    "owed_periods",
     "period_containing",
+    "periods_ending_within",
     "previous_period",
     "rules_for",
 ]

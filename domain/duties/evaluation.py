@@ -5,8 +5,9 @@ The evaluation is pure: it reads the rules, the contacts and the pairing's dates
 - Only qualifying contacts count: of one of the rule's kinds, on or after the day the pairing
   started and on or before the day of evaluation (later ones were not there yet). A contact
   counts for the period that contains its date (a school holiday belongs to the term before it).
-- A period is owed only if the pairing was active for all of it, so the partial first period
-  (and the partial last one of an ended pairing) can be met or due but never missed.
+- A period is owed only if the pairing was active for all of it
+  (:func:`domain.duties.owed.is_owed`), so the partial first period (and the partial last one of
+  an ended pairing) can be met or due but never missed.
 - met: the current period already has ``times`` qualifying contacts.
 - overdue: not met, and an owed period since the last satisfied one ended unsatisfied; it is
   overdue since the day after the first such period ended.
@@ -23,6 +24,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol
 
+from domain.duties.owed import is_owed
 from domain.duties.periods import (
     DEFAULT_CALENDAR,
     Period,
@@ -30,7 +32,8 @@ from domain.duties.periods import (
     period_containing,
     previous_period,
 )
-from domain.duties.rules import CONTACT_KIND_TITLES, DutyRule
+from domain.duties.rules import DutyRule
+from domain.vocabulary import CONTACT_KIND_TITLES
 
 
 class DutyState(StrEnum):
@@ -133,21 +136,15 @@ def _first_missed(
     The walk stops at the last satisfied period or at the period the pairing started in, so it
     takes at most one step per period of the pairing's life.
     """
-    first_missed = current if as_of > current.end and _owed(current, active) else None
+    first_missed = current if as_of > current.end and is_owed(current, *active) else None
     period = current
     while period.start > active[0]:
         period = previous_period(period, calendar)
         if counts[period] >= rule.times:
             break
-        if _owed(period, active):
+        if is_owed(period, *active):
             first_missed = period
     return first_missed
-
-
-def _owed(period: Period, active: tuple[date, date | None]) -> bool:
-    """Owed only if the pairing was active from the period's first day to its last."""
-    starts_on, ends_on = active
-    return starts_on <= period.start and (ends_on is None or ends_on >= period.end)
 
 
 def _met_reason(period: Period, done: list[tuple[date, str]]) -> str:

@@ -37,15 +37,6 @@ class ContactKind(StrEnum):
 
 STANDARD_CONTACT_KINDS: tuple[str, ...] = tuple(kind.value for kind in ContactKind)
 
-CONTACT_KIND_TITLES: Mapping[str, str] = MappingProxyType({
-    "phone": "电话", "meeting": "见面", "letter": "书信", "home_visit": "家访",
-    "school_visit": "走访学校", "talk": "谈心", "teacher_contact": "联系班主任",
-    "guardian_contact": "联系监护人", "parent_call": "亲情电话/书信", "birthday": "共度生日",
-    "festival": "共度节日", "tutoring": "学业辅导", "material_aid": "物资帮扶",
-    "counselling": "心理疏导", "activity": "集体活动",
-})
-"""Chinese names of the standard kinds, for messages; other kinds are shown as they are."""
-
 
 class UnknownDutySet(KeyError):
     """A programme asked for a duty rule set that does not exist."""
@@ -164,3 +155,13 @@ def rules_for(
             if chosen.setdefault(rule.name, rule) != rule:
                 raise ValueError(f"duty rule {rule.name!r} is defined differently in two sets")
     return tuple(chosen.values())
+
+
+def duty_title(name: str, sets: Mapping[str, DutySet] = DUTY_SETS) -> str:
+    """A duty rule's title in the programme's words (e.g. 每月至少联系一次孩子), or its name if
+    no set holds it."""
+    for duty_set in sets.values():
+        for rule in duty_set.rules:
+            if rule.name == name:
+                return rule.title
+    return name

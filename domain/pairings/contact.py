@@ -25,6 +25,16 @@ class PairingShape(StrEnum):
     MANY_TO_ONE = "many_to_one"
     ONE_TO_MANY = "one_to_many"
 
+    @classmethod
+    def of(cls, children: int, volunteers: int) -> PairingShape:
+        """Several volunteers to one child (多帮一), one volunteer to several children (一对多),
+        or one to one (一对一)."""
+        if volunteers > 1:
+            return cls.MANY_TO_ONE
+        if children > 1:
+            return cls.ONE_TO_MANY
+        return cls.ONE_TO_ONE
+
 
 @dataclass(frozen=True)
 class Contact:

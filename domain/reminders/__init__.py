@@ -9,10 +9,17 @@ from domain.reminders.aggregate import (
     escalation_id_for,
     reminder_id_for,
 )
-from domain.reminders.due import DueDuty, days_overdue, needs_escalation, needs_reminder
+from domain.reminders.due import (
+    ESCALATION_DAYS,
+    DueDuty,
+    days_overdue,
+    needs_escalation,
+    needs_reminder,
+)
 from domain.reminders.message import ReminderText, chinese_date, compose
 
 __all__ = [
+    "ESCALATION_DAYS",
     "NO_CHANNEL",
     "Delivery",
     "DeliveryState",

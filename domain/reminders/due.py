@@ -19,6 +19,10 @@ from uuid import UUID
 
 from domain.duties.evaluation import DutyState, DutyStatus
 
+ESCALATION_DAYS = 14
+"""逾期上报时限: by default a duty overdue this many days is flagged to the volunteers' federation
+level (``AIXIN_REMINDER_ESCALATION_DAYS``); the quarterly report counts against the same days."""
+
 
 def needs_reminder(status: DutyStatus, on: date, due_soon_days: int) -> bool:
     """Whether the duty, as evaluated on ``on``, is overdue or due within ``due_soon_days``."""

@@ -13,19 +13,15 @@ person, as any other reviewer.
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from domain.common import Actor
 from domain.errors import DomainError, InvalidRecord
+from domain.vocabulary import REVIEW_LEVEL_TITLES
 from domain.volunteers.form import ReviewLevel
 
 #: Each level's box on the form, as the form names it.
-LEVEL_TITLES: dict[ReviewLevel, str] = {
-    ReviewLevel.UNIT: "所在单位",
-    ReviewLevel.COUNTY: "县妇联",
-    ReviewLevel.CITY: "市州妇联",
-    ReviewLevel.PROVINCE: "省妇联",
-}
+LEVEL_TITLES: Mapping[str, str] = REVIEW_LEVEL_TITLES
 
 #: The longest name a signer may be given by.
 MAX_SIGNER = 100

@@ -6,7 +6,6 @@ import pytest
 
 from domain.duties.periods import PeriodKind
 from domain.duties.rules import (
-    CONTACT_KIND_TITLES,
     DEFAULT_DUTY_SET,
     DUTY_SETS,
     SCHOOL_TEACHER,
@@ -15,6 +14,7 @@ from domain.duties.rules import (
     UnknownDutySet,
     rules_for,
 )
+from domain.vocabulary import CONTACT_KIND_TITLES
 
 
 def test_the_standard_contact_kinds_are_the_fifteen_of_the_api_contract() -> None:

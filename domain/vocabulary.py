@@ -1,0 +1,105 @@
+"""The programme's words (用语): each code of the register as people in the programme say it.
+
+One map per concept, and one place for all of them: the console, the report's files, the
+compliance audit and the timeline read their Chinese words here. Where the documents name a
+thing, the map uses their term (爱心妈妈, 妇联, 县妇联, 外出务工, 无监护能力, 一对一 / 多帮一 /
+一对多, 就近 / 就亲); a code without a word is shown as it is. Pure data.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from types import MappingProxyType
+
+
+def _words(words: dict[str, str]) -> Mapping[str, str]:
+    return MappingProxyType(words)
+
+
+#: Who uses the system (角色): the documents' 爱心妈妈, 妇联 (federation staff at a level), 学校,
+#: 督导/审计 (the supervising group and auditors).
+ROLE_TITLES = _words({"admin": "管理员", "federation": "妇联", "school": "学校",
+                      "volunteer": "爱心妈妈", "auditor": "督导/审计", "system": "系统"})
+
+# -- the child (留守儿童档案) -----------------------------------------------------------------
+
+SEX_TITLES = _words({"male": "男", "female": "女"})
+#: On the register (在册) or left the programme (已退出).
+CHILD_STATUS_TITLES = _words({"active": "在册", "exited": "已退出"})
+PARENT_ROLE_TITLES = _words({"father": "父亲", "mother": "母亲"})
+#: Where a parent is: away working (外出务工), home, unable to guard (无监护能力), deceased.
+PARENT_STATUS_TITLES = _words({"away": "外出务工", "home": "在家", "incapable": "无监护能力",
+                               "deceased": "去世"})
+#: Special-attention categories (重点/特殊留守儿童); several may apply.
+CATEGORY_TITLES = _words({
+    "single_parent": "单亲家庭",
+    "poor_family": "家庭贫困",
+    "subsistence_allowance": "低保家庭",
+    "registered_poor": "建档立卡贫困户",
+    "disabled": "残疾",
+    "both_parents_away": "双亲外出",
+    "unsupported": "事实无人抚养",
+    "study_difficulty": "学习困难",
+    "behaviour_difficulty": "行为偏差",
+    "psychological_difficulty": "心理问题",
+})
+
+# -- volunteers (爱心妈妈登记表) --------------------------------------------------------------
+
+VOLUNTEER_STATUS_TITLES = _words({"pending": "审核中", "approved": "已批准", "rejected": "未通过",
+                                  "suspended": "暂停", "disqualified": "取消资格"})
+REVIEW_DECISION_TITLES = _words({"approve": "同意", "reject": "不同意"})
+#: Each level's box on the registration form: 所在单位意见 → 县妇联 → 市州妇联 → 省妇联意见.
+REVIEW_LEVEL_TITLES = _words({"unit": "所在单位", "county": "县妇联", "city": "市州妇联",
+                              "province": "省妇联"})
+
+# -- pairings (结对帮扶) ----------------------------------------------------------------------
+
+PAIRING_STATUS_TITLES = _words({"ended": "已结束"})
+#: Matching principles: nearby (就近), kin (就亲), by need (分类).
+PRINCIPLE_TITLES = _words({"nearby": "就近", "kin": "就亲", "need": "分类（按需）"})
+SHAPE_TITLES = _words({"one_to_one": "一对一", "one_to_many": "一对多",
+                       "many_to_one": "多帮一"})
+#: The contact kinds every programme records (联系/走访方式); other kinds are shown as they are.
+CONTACT_KIND_TITLES = _words({
+    "phone": "电话", "meeting": "见面", "letter": "书信", "home_visit": "家访",
+    "school_visit": "走访学校", "talk": "谈心", "teacher_contact": "联系班主任",
+    "guardian_contact": "联系监护人", "parent_call": "亲情电话/书信", "birthday": "共度生日",
+    "festival": "共度节日", "tutoring": "学业辅导", "material_aid": "物资帮扶",
+    "counselling": "心理疏导", "activity": "集体活动",
+})
+
+# -- duties, reports, records read ------------------------------------------------------------
+
+#: Where a duty stands on a day: 已完成 / 待完成 / 已逾期.
+DUTY_STATE_TITLES = _words({"met": "已完成", "due": "待完成", "overdue": "已逾期"})
+#: A quarterly report's progress (季度报送).
+REPORT_STATUS_TITLES = _words({"queued": "排队中", "running": "生成中", "done": "已完成",
+                               "failed": "失败"})
+#: What a reader opened (查阅): the child's record (档案), or its history and timeline.
+READ_TITLES = _words({"record": "档案", "history": "历史与时间线"})
+
+#: Each event's title in the programme's words (事项), for people reading a timeline or a
+#: report's list of late records.
+EVENT_TITLES = _words({
+    "ChildRegistered": "儿童建档", "ParentChanged": "父母情况变更",
+    "GuardianChanged": "监护人变更", "ProfileUpdated": "成长情况更新",
+    "CategoriesChanged": "关爱类别变更", "ChildExited": "儿童退出",
+    "ChildErased": "个人信息删除", "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
+    "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
+    "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
+    "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",
+    "VolunteerDisqualified": "志愿者取消资格", "VolunteerCommended": "志愿者表彰",
+    "RecordWasRead": "查阅档案", "BreakGlassOpened": "紧急调阅申请",
+    "BreakGlassGranted": "紧急调阅", "ReminderIssued": "履职提醒",
+    "ReminderDeliveryAttempted": "提醒发送中", "ReminderDelivered": "提醒已送达",
+    "ReminderDeliveryFailed": "提醒发送失败", "DutyEscalated": "逾期上报",
+    "ReportRequested": "报表申请", "ReportStarted": "报表生成中", "ReportCompleted": "报表完成",
+    "ReportFailed": "报表失败", "UserRegistered": "账号开通", "UserScopeChanged": "账号权限变更",
+    "UserPasswordChanged": "账号改密", "UserDeactivated": "账号停用",
+})
+
+
+def title_of(words: Mapping[str, str], code: object) -> str:
+    """The word for ``code`` in one concept's map, or the code itself if it has none."""
+    return words.get(str(code), str(code))
