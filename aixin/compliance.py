@@ -14,9 +14,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-ROLE_TITLES = {"admin": "系统管理员", "federation": "妇联工作人员", "school": "学校",
-               "volunteer": "爱心妈妈", "auditor": "督导审计人员", "system": "系统"}
-WHAT_TITLES = {"record": "档案", "history": "历史档案"}
+from domain.vocabulary import READ_TITLES, ROLE_TITLES, title_of
 
 
 def render_markdown(audit: dict[str, Any]) -> str:
@@ -52,10 +50,11 @@ def render_markdown(audit: dict[str, Any]) -> str:
         lines += ["| 查阅人 | 角色 | 查阅次数 | 涉及儿童（人） | 内容 | 紧急调阅查阅 | 事由 |",
                   "|---|---|---|---|---|---|---|"]
         for reader in access["readers"]:
-            what = "，".join(f"{WHAT_TITLES.get(k, k)} {n} 次" for k, n in reader["what"].items())
+            what = "，".join(f"{title_of(READ_TITLES, k)} {n} 次"
+                            for k, n in reader["what"].items())
             reasons = "；".join(reader["reasons"]) or "职责范围内查阅"
             lines.append(
-                f"| {_name(reader)} | {ROLE_TITLES.get(reader['role'], reader['role'])} | "
+                f"| {_name(reader)} | {title_of(ROLE_TITLES, reader['role'])} | "
                 f"{reader['reads']} | {len(reader['children'])} | {what} | "
                 f"{reader['break_glass_reads']} | {_cell(reasons)} |")
         lines += ["", "各查阅人涉及的儿童（档案编号）：", ""]

@@ -15,13 +15,13 @@ records at most once.
 from __future__ import annotations
 
 from datetime import date
+from functools import singledispatchmethod
 from typing import Any, Protocol
 from uuid import UUID
 
 from domain.common import SYSTEM, Actor
 from domain.events import ChildExited, PairingEnded, PairingFormed, VolunteerDisqualified
 from domain.pairings import Departure, ends_when_member_leaves
-from projections.events import Dispatching, handles
 from projections.projection import View
 from storage.sql import Tx
 
@@ -31,7 +31,7 @@ class EndsPairings(Protocol):
                             actor: Actor) -> bool: ...
 
 
-class PairingsFollowTheirMembers(Dispatching, View):
+class PairingsFollowTheirMembers(View):
     """A pairing ends when none of its children remains in the programme, or none of its
     volunteers remains qualified (儿童退出 / 志愿者取消资格 → 结对终止)."""
 
@@ -53,7 +53,11 @@ class PairingsFollowTheirMembers(Dispatching, View):
     def for_app(cls, recorder: Any, app: Any) -> PairingsFollowTheirMembers:
         return cls(recorder, commands=app)
 
-    @handles(PairingFormed)
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
         pairing_id = str(e.originator_id)
         tx.executemany(
@@ -61,15 +65,15 @@ class PairingsFollowTheirMembers(Dispatching, View):
             [(pairing_id, str(child), "child") for child in e.child_ids]
             + [(pairing_id, str(volunteer), "volunteer") for volunteer in e.volunteer_ids])
 
-    @handles(PairingEnded)
+    @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("DELETE FROM pol_members WHERE pairing_id = ?", (str(e.originator_id),))
 
-    @handles(ChildExited)
+    @apply.register
     def _child_exited(self, e: ChildExited, tx: Tx) -> None:
         self._member_gone(tx, str(e.originator_id), Departure.CHILD_EXITED, e.reason, e.on)
 
-    @handles(VolunteerDisqualified)
+    @apply.register
     def _volunteer_disqualified(self, e: VolunteerDisqualified, tx: Tx) -> None:
         self._member_gone(tx, str(e.originator_id), Departure.VOLUNTEER_DISQUALIFIED,
                           e.reason, e.on)

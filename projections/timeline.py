@@ -22,6 +22,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain import events as domain_events
+from domain import vocabulary
 from domain.common import Remembered
 from domain.events import (
     ALL_EVENTS,
@@ -56,25 +57,9 @@ EVENT_TYPES: dict[type, str] = {
     if isinstance(cls, type) and cls in ALL_EVENTS
 }
 
-#: Each event's title in the programme's words (事项), for people reading a timeline or a
-#: report's list of late records: one vocabulary for the console and the reports.
-EVENT_TITLES: dict[str, str] = {
-    "ChildRegistered": "儿童建档", "ParentChanged": "父母情况变更",
-    "GuardianChanged": "监护人变更", "ProfileUpdated": "成长情况更新",
-    "CategoriesChanged": "关爱类别变更", "ChildExited": "儿童退出",
-    "ChildErased": "个人信息删除", "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
-    "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
-    "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
-    "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",
-    "VolunteerDisqualified": "志愿者取消资格", "VolunteerCommended": "志愿者表彰",
-    "RecordWasRead": "查阅档案", "BreakGlassOpened": "紧急调阅申请",
-    "BreakGlassGranted": "紧急调阅", "ReminderIssued": "履职提醒",
-    "ReminderDeliveryAttempted": "提醒发送中", "ReminderDelivered": "提醒已送达",
-    "ReminderDeliveryFailed": "提醒发送失败", "DutyEscalated": "逾期上报",
-    "ReportRequested": "报表申请", "ReportStarted": "报表生成中", "ReportCompleted": "报表完成",
-    "ReportFailed": "报表失败", "UserRegistered": "账号开通", "UserScopeChanged": "账号权限变更",
-    "UserPasswordChanged": "账号改密", "UserDeactivated": "账号停用",
-}
+#: Each event's title in the programme's words (事项): one vocabulary for the console, the
+#: reports and the timeline (:mod:`domain.vocabulary`).
+EVENT_TITLES = vocabulary.EVENT_TITLES
 
 _INSERT = (
     "INSERT INTO tl_entries (child_id, position, aggregate_id, aggregate_version, event_type,"

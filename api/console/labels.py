@@ -4,31 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from domain.children.record import CATEGORIES
-from domain.duties import CONTACT_KIND_TITLES
-from projections.reports.quarterly import duty_title
-from projections.timeline import EVENT_TITLES
+from domain import vocabulary as v
+from domain.duties import duty_title
+from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
+from domain.vocabulary import EVENT_TITLES, READ_TITLES
+from domain.vocabulary import ROLE_TITLES as ROLES
 
-ROLES = {"admin": "管理员", "federation": "妇联", "school": "学校", "volunteer": "爱心妈妈",
-         "auditor": "督导/审计", "system": "系统"}
-
+#: Every code the console shows, in one map: each concept's words (:mod:`domain.vocabulary`).
 WORDS: dict[str, str] = {
-    # the child
-    "male": "男", "female": "女", "active": "在册", "exited": "已退出",
-    "father": "父亲", "mother": "母亲",
-    "away": "外出务工", "home": "在家", "incapable": "无监护能力", "deceased": "去世",
-    # volunteers
-    "pending": "审核中", "approved": "已批准", "rejected": "未通过", "suspended": "暂停",
-    "disqualified": "取消资格", "approve": "同意", "reject": "不同意",
-    "unit": "所在单位", "county": "县妇联", "city": "市州妇联", "province": "省妇联",
-    # pairings
-    "ended": "已结束", "nearby": "就近", "kin": "就亲", "need": "分类（按需）",
-    "one_to_one": "一对一", "one_to_many": "一对多", "many_to_one": "多帮一",
-    # duties
-    "met": "已完成", "due": "待完成", "overdue": "逾期",
-    # reports
-    "queued": "排队中", "running": "生成中", "done": "已完成", "failed": "失败",
-    **CATEGORIES, **CONTACT_KIND_TITLES, **ROLES,
+    **v.SEX_TITLES, **v.CHILD_STATUS_TITLES, **v.PARENT_ROLE_TITLES, **v.PARENT_STATUS_TITLES,
+    **v.VOLUNTEER_STATUS_TITLES, **v.REVIEW_DECISION_TITLES, **v.REVIEW_LEVEL_TITLES,
+    **v.PAIRING_STATUS_TITLES, **v.PRINCIPLE_TITLES, **v.SHAPE_TITLES,
+    **v.DUTY_STATE_TITLES, **v.REPORT_STATUS_TITLES,
+    **CATEGORIES, **v.CONTACT_KIND_TITLES, **ROLES,
 }
 
 
@@ -83,8 +71,8 @@ def summary(details: dict[str, Any]) -> str:
     if d.get("days_overdue"):
         parts.append(f"逾期 {d['days_overdue']} 天")
     if d.get("what"):
-        parts.append({"record": "查阅档案", "history": "查阅历史与时间线"}.get(d["what"],
-                                                                             d["what"]))
+        parts.append(f"查阅{READ_TITLES[d['what']]}" if d["what"] in READ_TITLES
+                     else d["what"])
     if d.get("channel"):
         parts.append(f"{d['channel']} 第 {d.get('attempt', 1)} 次")
     if d.get("break_glass"):

@@ -22,9 +22,9 @@ from api.deps import AppSettings, Register, Views
 from api.routes import reports as api_reports
 from api.schemas.reports import ReportIn, ReportOut
 from api.security import Principal
+from domain.duties import duty_title
 from domain.errors import NotFound
 from projections.reports import ReportFacts, explain_changes
-from projections.reports.quarterly import duty_title
 from projections.reports.store import CONTENT_TYPES
 
 router = APIRouter(responses={403: page(

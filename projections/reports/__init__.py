@@ -1,22 +1,16 @@
-"""The quarterly report (季度报送, issue 5): bitemporal facts and the figures computed from them.
+"""The quarterly report (季度报送): bitemporal facts and the figures computed from them.
 
 - :class:`~projections.reports.facts.ReportFacts`: the view (one row per fact, both dates).
 - :func:`~projections.reports.quarterly.compute_figures`, :func:`combine`, :func:`townships`,
-  :func:`changes_between`, :func:`explain_changes`, :func:`to_json`: the figures as known at an
-  instant, per township and combined, and what late records changed.
+  :func:`to_json`: the figures as known at an instant, per township and combined;
+  :func:`~projections.reports.changes.changes_between`, :func:`explain_changes`: what late
+  records changed.
 """
 
+from projections.reports.changes import changes_between, explain_changes, figure_changes
 from projections.reports.facts import ReportFacts
-from projections.reports.quarterly import (
-    Quarter,
-    changes_between,
-    combine,
-    compute_figures,
-    explain_changes,
-    figure_changes,
-    to_json,
-    townships,
-)
+from projections.reports.quarterly import combine, compute_figures, to_json, townships
+from projections.reports.scope import Quarter
 
 __all__ = [
     "Quarter",

@@ -34,6 +34,7 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
+from functools import singledispatchmethod
 from typing import Any
 
 from domain.common import Remembered
@@ -56,11 +57,15 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
+from domain.pairings import PairingShape
 from domain.personal import ERASED
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import csv, iso
 from projections.projection import View
 from projections.timeline import EVENT_TYPES
 from storage.sql import Tx
+
+VolunteerStatusChanged = (VolunteerSuspended | VolunteerReinstated | VolunteerDisqualified
+                          | VolunteerCommended)
 
 #: Digits of a township's division code (县 6, 乡镇 9, 村 12).
 TOWNSHIP_DIGITS = 9
@@ -83,7 +88,7 @@ _FACT = ("INSERT INTO rf_facts (position, event, subject_id, region_code, townsh
          " occurred_on, recorded_at, kind, amount, detail)")
 
 
-class ReportFacts(Dispatching, View):
+class ReportFacts(View):
     """Every event that moves a figure of the quarterly report, with both of its dates."""
 
     name = "report_facts"
@@ -143,8 +148,12 @@ class ReportFacts(Dispatching, View):
 
     # -- children -------------------------------------------------------------------------
 
-    @handles(ChildRegistered)
-    def _registered(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         child_id, region = str(e.originator_id), e.region_code
         self._places[child_id] = (region, township_of(region), e.school)
         parents = json.dumps({p.role.value: p.status.value for p in e.parents}, sort_keys=True)
@@ -156,23 +165,23 @@ class ReportFacts(Dispatching, View):
         _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
               kind=e.sex.value, detail=parents)
 
-    @handles(ParentChanged)
-    def _parent_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
         _child_fact(tx, e, e.on, kind=e.parent.role.value, detail=e.parent.status.value)
 
-    @handles(CategoriesChanged)
-    def _categories_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
         _child_fact(tx, e, e.on, detail=csv(e.categories))
 
-    @handles(ChildExited)
-    def _exited(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _exited(self, e: ChildExited, tx: Tx) -> None:
         tx.execute("UPDATE rf_children SET exited_on = ?, exit_reason = ?, exit_recorded_at = ?"
                    " WHERE child_id = ?",
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
         _child_fact(tx, e, e.on, detail=e.reason)
 
-    @handles(ChildErased)
-    def _child_erased(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _child_erased(self, e: ChildErased, tx: Tx) -> None:
         """Reasons stated in words may name the child: erased with the child's data, from
         the child's facts and those of its pairings (counts, dates, statuses and categories
         stay: the reports still add up)."""
@@ -187,23 +196,22 @@ class ReportFacts(Dispatching, View):
         tx.execute(f"UPDATE rf_facts SET detail = ? WHERE subject_id IN ({pairings})"
                    " AND event = ? AND detail <> ''", (ERASED, child, EVENT_TYPES[PairingEnded]))
 
-    @handles(ConcernReported)
-    def _concern_reported(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _concern_reported(self, e: ConcernReported, tx: Tx) -> None:
         _child_fact(tx, e, e.occurred_on, kind=e.kind, detail=e.concern_id)
 
-    @handles(ConcernResolved)
-    def _concern_resolved(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _concern_resolved(self, e: ConcernResolved, tx: Tx) -> None:
         _child_fact(tx, e, e.on, detail=e.concern_id)
 
     # -- pairings -------------------------------------------------------------------------
 
-    @handles(PairingFormed)
-    def _formed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _formed(self, e: PairingFormed, tx: Tx) -> None:
         """Placed by statements that read the children's places themselves (no read here:
         a batch's writes go to the database together)."""
         pairing_id, first = str(e.originator_id), str(e.child_ids[0])
-        shape = ("many_to_one" if len(e.volunteer_ids) > 1 else
-                 "one_to_many" if len(e.child_ids) > 1 else "one_to_one")
+        shape = PairingShape.of(len(e.child_ids), len(e.volunteer_ids)).value
         tx.execute(
             "INSERT INTO rf_pairings (pairing_id, region_code, township, school, shape,"
             " duty_sets, starts_on, recorded_at) SELECT ?, region_code, township, school, ?, ?,"
@@ -220,8 +228,8 @@ class ReportFacts(Dispatching, View):
         if (place := self._places.get(first)) is not None:
             self._places[pairing_id] = place
 
-    @handles(ContactRecorded)
-    def _contact(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, pairing_id = e.contact, str(e.originator_id)
         place = self._places.get(pairing_id)
         if place is None:  # a pairing whose place is not known yet (formed in this batch)
@@ -231,15 +239,15 @@ class ReportFacts(Dispatching, View):
             _fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
                   amount=contact.items, detail=contact.id)
 
-    @handles(PairingEnded)
-    def _ended(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE rf_pairings SET ended_on = ?, end_reason = ?, end_recorded_at = ?"
                    " WHERE pairing_id = ?",
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
         _pairing_fact(tx, e, e.on, detail=e.reason)
 
-    @handles(DutyEscalated)
-    def _escalated(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
         """A long-overdue duty flagged up by the reminders' scan (逾期上报), placed with its
         pairing; dated the day it was raised."""
         tx.execute(
@@ -250,8 +258,8 @@ class ReportFacts(Dispatching, View):
 
     # -- volunteers -----------------------------------------------------------------------
 
-    @handles(VolunteerApplied)
-    def _applied(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _applied(self, e: VolunteerApplied, tx: Tx) -> None:
         volunteer_id, region = str(e.originator_id), e.form.region_code
         tx.execute("INSERT INTO rf_volunteers (volunteer_id, region_code, township, recorded_at,"
                    " last_level) VALUES (?,?,?,?,?)",
@@ -260,8 +268,8 @@ class ReportFacts(Dispatching, View):
         _fact(tx, e, volunteer_id, (region, township_of(region), ""), e.applied_on,
               amount=len(e.approval_levels))
 
-    @handles(VolunteerReviewed)
-    def _reviewed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _reviewed(self, e: VolunteerReviewed, tx: Tx) -> None:
         """``amount`` is 1 on the review that completes the approval: an approval at the last
         of the volunteer's levels (levels are reviewed in order, so it is the last review)."""
         tx.execute(
@@ -272,8 +280,8 @@ class ReportFacts(Dispatching, View):
              e.decision.value, e.decision.value, e.level.value, e.level.value,
              str(e.originator_id)))
 
-    @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified, VolunteerCommended)
-    def _volunteer_status(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _volunteer_status(self, e: VolunteerStatusChanged, tx: Tx) -> None:
         _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
 
 

@@ -2,7 +2,7 @@
 
 Both are rendered from the figures of :func:`projections.reports.quarterly.compute_figures` (or
 :func:`~projections.reports.quarterly.combine`) and nothing else, so they say exactly what the
-JSON says; the optional ``changes`` (:func:`~projections.reports.quarterly.explain_changes`) add
+JSON says; the optional ``changes`` (:func:`~projections.reports.changes.explain_changes`) add
 what moved since an earlier version of the same report, and which late records moved it.
 
 - :func:`xlsx_bytes`: one sheet per table (总体情况, 留守儿童构成, 结对覆盖, 联系走访,
@@ -37,12 +37,13 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from domain.children.record import CATEGORIES
-from domain.duties import CONTACT_KIND_TITLES, STANDARD_CONTACT_KINDS
-from projections.reports.quarterly import AGE_BANDS, duty_title
+from domain.duties import STANDARD_CONTACT_KINDS, duty_title
+from domain.programme import Programme
+from domain.vocabulary import CATEGORY_TITLES, CONTACT_KIND_TITLES, SHAPE_TITLES, title_of
+from projections.reports.tally import AGE_BANDS
 
 #: The programme's zone, for the instants shown in the files (the JSON keeps UTC).
-ZONE = ZoneInfo("Asia/Shanghai")
+ZONE = ZoneInfo(Programme.timezone)
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 
 LABELS: dict[str, str] = {
@@ -93,7 +94,6 @@ LABELS: dict[str, str] = {
 }
 RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
                    "compliance_rate"})
-SHAPE_TITLES = {"one_to_one": "一对一", "many_to_one": "多帮一", "one_to_many": "一对多"}
 BAND_TITLES = {"0-5": "学龄前（0-5岁）", "6-11": "小学学龄（6-11岁）",
                "12-15": "初中学龄（12-15岁）"}
 DUTY_COLUMNS = (("periods_due", "应履职期次"), ("periods_met", "已履职期次"),
@@ -158,7 +158,7 @@ def number(value: Any) -> str:
 
 
 def kind_title(kind: str) -> str:
-    return CONTACT_KIND_TITLES.get(kind, kind)
+    return title_of(CONTACT_KIND_TITLES, kind)
 
 
 def school_title(name: str) -> str:
@@ -248,8 +248,8 @@ def _composition(book: Workbook, totals: Mapping[str, Any]) -> None:
              for band, _, _ in AGE_BANDS]
     rows += [("年龄", f"{age}岁", n) for age, n in
              sorted(totals["left_behind_by_age"].items(), key=lambda item: int(item[0]))]
-    rows += [("关爱类别", CATEGORIES[c], totals["left_behind_by_category"].get(c, 0))
-             for c in CATEGORIES]
+    rows += [("关爱类别", word, totals["left_behind_by_category"].get(c, 0))
+             for c, word in CATEGORY_TITLES.items()]
     rows += [("分层", "特殊（重点）", totals["left_behind_special"]),
              ("分层", "一般", totals["left_behind"] - totals["left_behind_special"])]
     _table(book, "留守儿童构成", ("分类", "项目", "人数"), rows)
@@ -344,7 +344,7 @@ def _figure_label(path: str) -> str:
         name, _, column = rest.partition(".")
         return f"{duty_title(name)}：{dict(DUTY_COLUMNS).get(column, column)}"
     if head == "left_behind_by_category":
-        return f"留守儿童类别：{CATEGORIES.get(rest, rest)}"
+        return f"留守儿童类别：{title_of(CATEGORY_TITLES, rest)}"
     return f"{head}：{rest}"
 
 
@@ -376,7 +376,7 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         + _reasons(t["exit_reasons"], "人") + "。")
     bands = "，".join(f"{BAND_TITLES[band]}{t['left_behind_by_age_band'][band]}人"
                      for band, _, _ in AGE_BANDS)
-    categories = "，".join(f"{CATEGORIES[c]}{n}人"
+    categories = "，".join(f"{CATEGORY_TITLES[c]}{n}人"
                           for c, n in t["left_behind_by_category"].items() if n) or "无"
     document.add_paragraph(f"按年龄段：{bands}。按关爱类别：{categories}。")
     if t["schools_with_pupils"]:

@@ -37,6 +37,7 @@ from kombu.utils.uuid import uuid as task_id
 
 from aixin.bootstrap import build_report_store
 from domain.common import SYSTEM
+from domain.reminders import ESCALATION_DAYS
 from domain.reports import quarter_before
 from projections.registers.reports import ReportsRegister, stalled
 from workers.context import services
@@ -89,7 +90,7 @@ def close_report_store(**_: Any) -> None:
 
 def escalate_after_days() -> int:
     """The reminders' escalation threshold (逾期上报时限), which the report counts against."""
-    return int(getattr(services().settings, "reminder_escalation_days", 14))
+    return int(getattr(services().settings, "reminder_escalation_days", ESCALATION_DAYS))
 
 
 def backoff(retries: int) -> float:

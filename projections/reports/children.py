@@ -1,0 +1,92 @@
+"""The children's figures (留守儿童基本情况): registered and exited within the quarter, on the
+register on its last day by sex, and who of them is left behind, by sex, age, age band and
+special-attention category.
+
+Who is left behind on ``D`` is the domain's own rule: each child's parents on ``D`` are folded
+from the facts known at T with ``domain.dated.with_fact``/``value_on`` (a later-recorded fact of
+the same business date wins, as in the ``Child`` aggregate) and judged by
+``domain.children.eligibility.is_left_behind``.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from domain.children import Parent
+from domain.children.eligibility import is_left_behind
+from domain.common import age_on
+from domain.dated import Dated, value_on, with_fact
+from projections.reports.scope import Quarter, Scope, listed
+from projections.reports.tally import AGE_BANDS, Tally
+from storage.sql import Row, Tx
+
+
+def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> dict[str, Row]:
+    """Registration, exits and who is left behind on the quarter's last day; returns the
+    left-behind children by id."""
+    day = q.end
+    where, params = scope.sql()
+    children = {row["child_id"]: row for row in tx.execute(
+        "SELECT child_id, township, school, sex, birth_date, registered_on, parents, categories,"
+        " exited_on, exit_reason, exit_recorded_at FROM rf_children"
+        f" WHERE {where} AND recorded_at <= ? AND registered_on <= ?",
+        [*params, at, day.isoformat()]).all()}
+    parents: dict[str, dict[str, list[Dated[Parent]]]] = {}
+    categories: dict[str, list[Dated[tuple[str, ...]]]] = {}
+    for child_id, row in children.items():
+        registered_on = date.fromisoformat(row["registered_on"])
+        parents[child_id] = {role: [Dated(registered_on, Parent(role=role, status=status))]
+                             for role, status in json.loads(row["parents"]).items()}
+        categories[child_id] = [Dated(registered_on, listed(row["categories"]))]
+        tally.place(row["township"], row["school"])  # every school of the region is listed
+    for fact in tx.execute(
+            "SELECT subject_id, event, kind, detail, occurred_on FROM rf_facts"
+            f" WHERE {where} AND event IN ('ParentChanged', 'CategoriesChanged')"
+            " AND recorded_at <= ? AND occurred_on <= ? ORDER BY position",
+            [*params, at, day.isoformat()]).all():
+        child_id, on = fact["subject_id"], date.fromisoformat(fact["occurred_on"])
+        if child_id not in children:
+            continue
+        if fact["event"] == "ParentChanged":
+            history = parents[child_id].get(fact["kind"], [])
+            parents[child_id][fact["kind"]] = with_fact(
+                history, Dated(on, Parent(role=fact["kind"], status=fact["detail"])))
+        else:
+            categories[child_id] = with_fact(categories[child_id],
+                                             Dated(on, listed(fact["detail"])))
+
+    left_behind: dict[str, Row] = {}
+    for child_id, row in children.items():
+        place = (row["township"], row["school"])
+        registered_on = date.fromisoformat(row["registered_on"])
+        exited_on = (date.fromisoformat(row["exited_on"]) if row["exited_on"] is not None
+                     and row["exit_recorded_at"] <= at else None)
+        if registered_on in q:
+            tally.count(*place, "registered_in_quarter")
+        if exited_on is not None and exited_on in q:
+            tally.count(*place, "exited_in_quarter")
+            tally.count_in(*place, "exit_reasons", row["exit_reason"])
+        # Child.is_registered_on: registered by then and not yet exited
+        if exited_on is not None and exited_on <= day:
+            continue
+        sex = "boys" if row["sex"] == "male" else "girls"
+        tally.count(*place, "children_registered")
+        tally.count(*place, f"children_registered_{sex}")
+        birth_date = date.fromisoformat(row["birth_date"])
+        on_day = tuple(p for p in (value_on(h, day) for h in parents[child_id].values()) if p)
+        if not is_left_behind(birth_date, on_day, day):
+            continue
+        left_behind[child_id] = row
+        age = age_on(birth_date, day)
+        tally.count(*place, "left_behind")
+        tally.count(*place, f"left_behind_{sex}")
+        tally.count_in(*place, "left_behind_by_age", str(age))
+        tally.count_in(*place, "left_behind_by_age_band",
+                       next(band for band, low, high in AGE_BANDS if low <= age <= high))
+        kinds = value_on(categories[child_id], day) or ()
+        for category in kinds:
+            tally.count_in(*place, "left_behind_by_category", category)
+        if kinds:
+            tally.count(*place, "left_behind_special")
+    return left_behind

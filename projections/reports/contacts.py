@@ -1,0 +1,44 @@
+"""Contacts and visits within the quarter (联系走访): by kind, home visits (家访), activities
+(开展活动: the kinds of the "three ones" activity duty: group activity, birthday, festival),
+items given (发放物品) and the children reached (走访人数: children of a pairing with a contact).
+"""
+
+from __future__ import annotations
+
+from domain.duties import THREE_ONES, ContactKind
+from projections.reports.scope import Quarter, Scope
+from projections.reports.tally import Tally
+from storage.sql import Tx
+
+#: Contact kinds counted as activities (开展活动): those of the "three ones" activity duty.
+ACTIVITY_KINDS: frozenset[str] = next(
+    rule.kinds for rule in THREE_ONES.rules if rule.name == "monthly_activity")
+
+
+def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:
+    """Contacts and visits within the quarter, by kind; children reached (走访人数)."""
+    where, params = scope.sql()
+    bounds = [at, q.start.isoformat(), q.end.isoformat()]
+    for row in tx.execute(
+            "SELECT township, school, kind, COUNT(*) AS n, SUM(amount) AS items FROM rf_facts"
+            f" WHERE {where} AND event = 'ContactRecorded' AND recorded_at <= ?"
+            " AND occurred_on >= ? AND occurred_on <= ?"
+            " GROUP BY township, school, kind ORDER BY township, school, kind",
+            [*params, *bounds]).all():
+        place, n = (row["township"], row["school"]), int(row["n"])
+        tally.count(*place, "contacts", n)
+        tally.count_in(*place, "contacts_by_kind", row["kind"], n)
+        tally.count(*place, "items_given", int(row["items"] or 0))
+        if row["kind"] == ContactKind.HOME_VISIT:
+            tally.count(*place, "home_visits", n)
+        if row["kind"] in ACTIVITY_KINDS:
+            tally.count(*place, "activities", n)
+    where_pc, params_pc = scope.sql("pc")
+    for row in tx.execute(
+            "SELECT pc.township, pc.school, COUNT(DISTINCT pc.child_id) AS n"
+            " FROM rf_pairing_children pc WHERE"
+            f" {where_pc} AND EXISTS (SELECT 1 FROM rf_facts f WHERE f.subject_id = pc.pairing_id"
+            " AND f.event = 'ContactRecorded' AND f.recorded_at <= ? AND f.occurred_on >= ?"
+            " AND f.occurred_on <= ?) GROUP BY pc.township, pc.school",
+            [*params_pc, *bounds]).all():
+        tally.count(row["township"], row["school"], "children_contacted", int(row["n"]))

@@ -1,0 +1,89 @@
+"""Which facts a computation of the quarterly report reads: the quarter (季度), the region's
+division-code prefix, the townships (乡镇) of one part, and the instant it is known at."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from projections.reports.facts import recorded_instant
+
+_DIGITS = re.compile(r"^\d{2,12}$")
+
+
+@dataclass(frozen=True)
+class Quarter:
+    """A calendar quarter (季度): 1 = January to March, ... 4 = October to December."""
+
+    year: int
+    number: int
+
+    def __post_init__(self) -> None:
+        if self.number not in (1, 2, 3, 4):
+            raise ValueError(f"a quarter is 1, 2, 3 or 4, not {self.number!r}")
+        if not 1900 <= self.year <= 9999:
+            raise ValueError(f"year {self.year!r} is out of range")
+
+    @property
+    def start(self) -> date:
+        return date(self.year, 3 * self.number - 2, 1)
+
+    @property
+    def end(self) -> date:
+        """The quarter's last day (季度末), the day state figures are counted on."""
+        following = (date(self.year + 1, 1, 1) if self.number == 4
+                     else date(self.year, 3 * self.number + 1, 1))
+        return following - timedelta(days=1)
+
+    def __contains__(self, day: object) -> bool:
+        return isinstance(day, date) and self.start <= day <= self.end
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The facts of one region (a division-code prefix), or of some of its townships."""
+
+    prefix: str
+    townships: tuple[str, ...] | None
+
+    def sql(self, alias: str = "") -> tuple[str, list[Any]]:
+        """The ``WHERE`` clause (and its parameters) that keeps the facts in scope."""
+        column = f"{alias}." if alias else ""
+        clauses, params = [f"{column}region_code LIKE ?"], [self.prefix + "%"]
+        if self.townships is not None:
+            clauses.append(f"{column}township IN ({', '.join('?' * len(self.townships))})"
+                           if self.townships else "1 = 0")
+            params.extend(self.townships)
+        return " AND ".join(clauses), params
+
+
+def region_prefix(region_code: str) -> str:
+    """``region_code`` checked: a division-code prefix of 2 to 12 digits."""
+    if not _DIGITS.match(region_code or ""):
+        raise ValueError(f"a region is a division-code prefix of 2 to 12 digits: {region_code!r}")
+    return region_code
+
+
+def township_codes(township: str | Sequence[str] | None) -> tuple[str, ...] | None:
+    """One township or several, checked, sorted and without repeats (None: all of them)."""
+    if township is None:
+        return None
+    chosen = (township,) if isinstance(township, str) else tuple(township)
+    for code in chosen:
+        region_prefix(code)
+    return tuple(sorted(set(chosen)))
+
+
+def known_at_instant(moment: datetime) -> str:
+    """The instant a computation is known at, as the facts store theirs."""
+    if moment.tzinfo is None:
+        raise ValueError(f"known_at needs its offset from UTC: {moment!r}")
+    return recorded_instant(moment)
+
+
+def listed(text: str) -> tuple[str, ...]:
+    """The items of a list stored as ``,a,b,``."""
+    return tuple(item for item in text.split(",") if item)
