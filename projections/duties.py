@@ -21,9 +21,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from datetime import UTC, date
+from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
+
+from eventsourcing.domain import Aggregate
 
 from domain.common import Remembered
 from domain.duties import DEFAULT_CALENDAR, SchoolCalendar, evaluate_duties, rules_for
@@ -36,7 +39,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from domain.reminders import DueDuty, needs_reminder
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import csv, iso
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
@@ -48,14 +51,14 @@ class _Contact(NamedTuple):
     occurred_on: date
 
 
-class DutyView(Dispatching, View):
+class DutyView(View):
     """Where each duty of each pairing stands (履职情况), with the reason in words."""
 
     name = "duties"
     rebuild_cost = 6
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
               "duty_contacts", "duty_status", "duty_pending")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS duty_children (child_id TEXT PRIMARY KEY,"
         " region_code TEXT NOT NULL, school TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS duty_volunteers (volunteer_id TEXT PRIMARY KEY,"
@@ -87,7 +90,7 @@ class DutyView(Dispatching, View):
     timezone: ClassVar[ZoneInfo] = ZoneInfo("Asia/Shanghai")
 
     @classmethod
-    def recorded_on(cls, event: Any) -> date:
+    def recorded_on(cls, event: Aggregate.Event) -> date:
         """The day ``event`` was recorded, in the programme's time zone (China time)."""
         stamp = event.timestamp
         if stamp.tzinfo is None:  # the library records UTC unless told otherwise
@@ -97,9 +100,10 @@ class DutyView(Dispatching, View):
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch, then evaluate each pairing it touched once, as of its latest day."""
         touched: dict[str, date] = {}
+        apply = self.apply  # the dispatcher, looked up once per batch
         for position, event in events:
             tx.position = position
-            self.apply(event, tx)
+            apply(event, tx)
             if type(event) in PAIRING_EVENTS:
                 key, day = str(event.originator_id), self.recorded_on(event)
                 touched[key] = max(day, touched.get(key, day))
@@ -118,21 +122,25 @@ class DutyView(Dispatching, View):
         self._children: Remembered[Row] = Remembered()
         self._volunteers: Remembered[str | None] = Remembered()
 
-    @handles(ChildRegistered)
-    def _child(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _child(self, e: ChildRegistered, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_children (child_id, region_code, school) VALUES (?,?,?)",
                    (str(e.originator_id), e.region_code, e.school))
         self._children[str(e.originator_id)] = {"region_code": e.region_code,
                                                 "school": e.school}
 
-    @handles(VolunteerApplied)
-    def _volunteer(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:
         tx.execute("INSERT INTO duty_volunteers (volunteer_id, region_code) VALUES (?,?)",
                    (str(e.originator_id), e.form.region_code))
         self._volunteers[str(e.originator_id)] = e.form.region_code
 
-    @handles(PairingFormed)
-    def _formed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _formed(self, e: PairingFormed, tx: Tx) -> None:
         pairing_id, first = str(e.originator_id), str(e.child_ids[0])
         child = self._children.get(first) or tx.execute(
             "SELECT region_code, school FROM duty_children WHERE child_id = ?",
@@ -149,15 +157,15 @@ class DutyView(Dispatching, View):
         tx.executemany("INSERT INTO duty_pairing_volunteers (pairing_id, volunteer_id,"
                        " region_code) VALUES (?,?,?)", volunteers)
 
-    @handles(ContactRecorded)
-    def _contact(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
         # The pairing's last contact is set when it is evaluated, at the end of the batch.
         tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on)"
                    " VALUES (?,?,?,?)", (str(e.originator_id), contact.id, contact.kind, on))
 
-    @handles(PairingEnded)
-    def _ended(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE duty_pairings SET ended_on = ? WHERE pairing_id = ?",
                    (iso(e.on), str(e.originator_id)))
 

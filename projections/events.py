@@ -1,43 +1,34 @@
-"""Dispatch on the register's event classes, and the common facts every event carries."""
+"""The facts every event of the register carries, and how views write them.
+
+A view dispatches on the event classes of :mod:`domain.events` with its own
+``functools.singledispatchmethod`` ``apply`` (as the library's ``Projection`` does its
+``process_event``): each handler is registered by its annotation, ``e: ChildRegistered``.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Protocol
+from uuid import UUID
 
-from storage.sql import Tx
-
-Handler = Callable[[Any, Any, Tx], None]
+from domain.common import Actor
 
 
-def handles(*event_classes: type) -> Callable[[Handler], Handler]:
-    """Mark a view method as the handler of the given event classes."""
+class Recorded(Protocol):
+    """What an event of the register that a person or the system recorded carries: whose
+    record it changed, to which version, when, and who recorded it (记录人)."""
 
-    def mark(method: Handler) -> Handler:
-        method.__handles__ = event_classes  # type: ignore[attr-defined]
-        return method
+    @property
+    def originator_id(self) -> UUID: ...
 
-    return mark
+    @property
+    def originator_version(self) -> int: ...
 
+    @property
+    def timestamp(self) -> datetime: ...
 
-class Dispatching:
-    """A view whose ``apply`` calls the method marked for the event's class, if any."""
-
-    _handlers: dict[type, Handler]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        cls._handlers = {}
-        for klass in reversed(cls.__mro__):
-            for value in vars(klass).values():
-                for event_class in getattr(value, "__handles__", ()):
-                    cls._handlers[event_class] = value
-
-    def apply(self, event: Any, tx: Tx) -> None:
-        handler = self._handlers.get(type(event))
-        if handler is not None:
-            handler(self, event, tx)
+    @property
+    def actor(self) -> Actor: ...
 
 
 def iso(day: date | None) -> str | None:

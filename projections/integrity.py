@@ -123,7 +123,7 @@ class HashChain(View):
     name = "hash_chain"
     rebuild_cost = 2
     tables = ("ic_chain",)
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS ic_chain (position BIGINT PRIMARY KEY,"
         " seq BIGINT NOT NULL, originator_id TEXT NOT NULL,"
         " originator_version BIGINT NOT NULL, topic TEXT NOT NULL, digest TEXT NOT NULL,"

@@ -59,6 +59,7 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply (position, event) pairs in log order; ``tx.position`` says where we are."""
+        apply = self.apply  # a view's dispatcher (singledispatchmethod), looked up once
         for position, event in events:
             tx.position = position
-            self.apply(event, tx)
+            apply(event, tx)

@@ -316,6 +316,7 @@ def _described(error: BaseException, event: Any) -> str:
     and the event's kind. Not the error's message: it may quote a child's record."""
     frames = traceback.extract_tb(error.__traceback__)
     ours = [frame for frame in frames if "site-packages" not in frame.filename]
-    frame = (ours or frames or [None])[-1]  # the innermost line of the views' own code
+    innermost = ours or frames  # the innermost line of the views' own code
+    frame = innermost[-1] if innermost else None
     where = f" at {Path(frame.filename).name}:{frame.lineno}" if frame else ""
     return f"{type(error).__name__}{where} applying {type(event).__qualname__}"

@@ -18,7 +18,8 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
 from domain import events as domain_events
@@ -47,7 +48,7 @@ from domain.events import (
 )
 from domain.personal import ERASED
 from domain.programme import Programme
-from projections.events import Dispatching, handles, iso
+from projections.events import Recorded, iso
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -73,13 +74,13 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class ChildTimeline(Dispatching, View):
+class ChildTimeline(View):
     """Every event about each child, in log order (the auditors' 督导 trail)."""
 
     name = "timeline"
     rebuild_cost = 4
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         # The primary key (child_id, position) is the index on child_id, in timeline order.
         "CREATE TABLE IF NOT EXISTS tl_entries ("
         " child_id TEXT NOT NULL, position BIGINT NOT NULL, aggregate_id TEXT NOT NULL,"
@@ -102,47 +103,51 @@ class ChildTimeline(Dispatching, View):
 
     # -- the child's own events -----------------------------------------------------------
 
-    @handles(ChildRegistered)
-    def _registered(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.registered_on, {
             "categories": list(e.categories),
             "parents": {p.role.value: p.status.value for p in e.parents},
             "guardian": None if e.guardian is None else e.guardian.relation})
 
-    @handles(ParentChanged)
-    def _parent_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {
             "role": e.parent.role.value, "status": e.parent.status.value, "reason": e.reason})
 
-    @handles(GuardianChanged)
-    def _guardian_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _guardian_changed(self, e: GuardianChanged, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on,
                {"relation": e.guardian.relation, "reason": e.reason})
 
-    @handles(ProfileUpdated)
-    def _profile_updated(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _profile_updated(self, e: ProfileUpdated, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {})  # health and psychology notes stay in the log
 
-    @handles(CategoriesChanged)
-    def _categories_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on,
                {"categories": list(e.categories), "reason": e.reason})
 
-    @handles(ConcernReported)
-    def _concern_reported(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _concern_reported(self, e: ConcernReported, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.occurred_on,
                {"concern_id": e.concern_id, "kind": e.kind})
 
-    @handles(ConcernResolved)
-    def _concern_resolved(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _concern_resolved(self, e: ConcernResolved, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {"concern_id": e.concern_id})
 
-    @handles(ChildExited)
-    def _exited(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _exited(self, e: ChildExited, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
-    @handles(ChildErased)
-    def _erased(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _erased(self, e: ChildErased, tx: Tx) -> None:
         """The erasure of the child's personal data (个人信息删除) and its legal ground.
         Every reason stated in words on the child's timeline may name the child: it is
         erased with the child's data, and so are its pairings' reasons on the timelines of
@@ -166,8 +171,8 @@ class ChildTimeline(Dispatching, View):
 
     # -- its pairings' events -------------------------------------------------------------
 
-    @handles(PairingFormed)
-    def _pairing_formed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _pairing_formed(self, e: PairingFormed, tx: Tx) -> None:
         tx.executemany("INSERT INTO tl_pairing_children (pairing_id, child_id) VALUES (?, ?)",
                        [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
         details = {"principle": e.principle.value, "children": len(e.child_ids),
@@ -178,7 +183,7 @@ class ChildTimeline(Dispatching, View):
             _entry(tx, e, child_id, e.starts_on, details)
         self._pairing_children[str(e.originator_id)] = sorted(str(c) for c in e.child_ids)
 
-    def _for_pairing(self, tx: Tx, e: Any, occurred_on: date,
+    def _for_pairing(self, tx: Tx, e: Recorded, occurred_on: date,
                      details: dict[str, Any]) -> None:
         """One entry for each child of the event's pairing."""
         pairing_id = str(e.originator_id)
@@ -189,21 +194,21 @@ class ChildTimeline(Dispatching, View):
         for child_id in children:
             tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)", (child_id, *facts))
 
-    @handles(ContactRecorded)
-    def _contact_recorded(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _contact_recorded(self, e: ContactRecorded, tx: Tx) -> None:
         contact = e.contact
         self._for_pairing(tx, e, contact.occurred_on, {
             "contact_id": contact.id, "kind": contact.kind,
             "duration_minutes": contact.duration_minutes, "items": contact.items})
 
-    @handles(PairingEnded)
-    def _pairing_ended(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _pairing_ended(self, e: PairingEnded, tx: Tx) -> None:
         self._for_pairing(tx, e, e.on, {"reason": e.reason})
 
     # -- reads of its record (查阅记录) --------------------------------------------------
 
-    @handles(RecordWasRead)
-    def _read(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _read(self, e: RecordWasRead, tx: Tx) -> None:
         # A read carries no business date of its own: the day it was read, in China.
         day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
         details = {"what": e.what, "reason": e.reason}
@@ -211,16 +216,16 @@ class ChildTimeline(Dispatching, View):
             details["break_glass"] = str(e.break_glass)
         _entry(tx, e, e.child_id, day, details)
 
-    @handles(BreakGlassGranted)
-    def _break_glass(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _break_glass(self, e: BreakGlassGranted, tx: Tx) -> None:
         day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
         _entry(tx, e, e.child_id, day, {"reason": e.reason, "minutes": e.minutes,
                                         "expires_at": instant(e.expires_at)})
 
     # -- reminders about its pairings' duties (履职提醒) and escalations (逾期上报) ---------
 
-    @handles(ReminderIssued)
-    def _reminder_issued(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _reminder_issued(self, e: ReminderIssued, tx: Tx) -> None:
         tx.executemany("INSERT INTO tl_reminder_children (reminder_id, child_id) VALUES (?, ?)",
                        [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
         details = {"pairing_id": str(e.pairing_id), "duty": e.duty, "status": e.duty_status,
@@ -229,20 +234,27 @@ class ChildTimeline(Dispatching, View):
         for child_id in e.child_ids:
             _entry(tx, e, child_id, e.on, details)
 
-    @handles(ReminderDelivered, ReminderDeliveryFailed)
-    def _reminder_delivery(self, e: Any, tx: Tx) -> None:
-        details: dict[str, Any] = {"volunteer_id": str(e.volunteer_id), "channel": e.channel,
-                                   "attempt": e.attempt}
-        failed = type(e) is ReminderDeliveryFailed
-        if failed:
-            details.update(error=e.error, final=e.final)
+    @apply.register
+    def _reminder_delivered(self, e: ReminderDelivered, tx: Tx) -> None:
+        self._for_reminder(tx, e, {})
+
+    @apply.register
+    def _reminder_failed(self, e: ReminderDeliveryFailed, tx: Tx) -> None:
+        self._for_reminder(tx, e, {"error": e.error, "final": e.final})
+
+    @staticmethod
+    def _for_reminder(tx: Tx, e: ReminderDelivered | ReminderDeliveryFailed,
+                      outcome: dict[str, Any]) -> None:
+        """One entry for each child of the event's reminder: to whom, by which channel."""
+        details = {"volunteer_id": str(e.volunteer_id), "channel": e.channel,
+                   "attempt": e.attempt, **outcome}
         day = e.at.astimezone(ZoneInfo(Programme.timezone)).date()
         tx.execute(
             _INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tl_reminder_children"
             " WHERE reminder_id = ?", (*_facts(tx, e, day, details), str(e.originator_id)))
 
-    @handles(DutyEscalated)
-    def _escalated(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
         details = {"pairing_id": str(e.pairing_id), "duty": e.duty,
                    "overdue_since": iso(e.overdue_since), "days_overdue": e.days_overdue,
                    "federation_region_codes": list(e.federation_region_codes),
@@ -257,13 +269,13 @@ def _children_of(tx: Tx, pairing_id: str) -> list[str]:
         (pairing_id,)).all()]
 
 
-def _entry(tx: Tx, e: Any, child_id: object, occurred_on: date,
+def _entry(tx: Tx, e: Recorded, child_id: object, occurred_on: date,
            details: dict[str, Any]) -> None:
     tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)",
                (str(child_id), *_facts(tx, e, occurred_on, details)))
 
 
-def _facts(tx: Tx, e: Any, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:
+def _facts(tx: Tx, e: Recorded, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:
     """The entry's columns after ``child_id``."""
     return (tx.position, str(e.originator_id), e.originator_version, EVENT_TYPES[type(e)],
             e.actor.id, e.actor.role, iso(occurred_on), instant(e.timestamp),

@@ -8,11 +8,11 @@ Instants are stored as UTC ISO 8601 text, so text order is time order.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.events import BreakGlassGranted, ChildErased, RecordWasRead
 from domain.personal import ERASED
-from projections.events import Dispatching, handles
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -24,13 +24,13 @@ def utc(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class AccessRegister(Dispatching, View):
+class AccessRegister(View):
     """Reads of children's records (who, which child, what, why, under which grant) and
     break-glass grants (who, which child, why, from when until when)."""
 
     name = "access"
     tables = ("acc_reads", "acc_break_glass")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS acc_reads ("
         " position BIGINT PRIMARY KEY, read_id TEXT NOT NULL, child_id TEXT NOT NULL,"
         " user_id TEXT NOT NULL, role TEXT NOT NULL, what TEXT NOT NULL,"
@@ -45,8 +45,12 @@ class AccessRegister(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS acc_break_glass_at ON acc_break_glass (granted_at)",
     )
 
-    @handles(RecordWasRead)
-    def _read(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _read(self, e: RecordWasRead, tx: Tx) -> None:
         grant = getattr(e, "break_glass", None)  # reads recorded before break-glass lack it
         tx.execute(
             "INSERT INTO acc_reads (position, read_id, child_id, user_id, role, what, reason,"
@@ -54,8 +58,8 @@ class AccessRegister(Dispatching, View):
             (tx.position, str(e.originator_id), str(e.child_id), e.actor.id, e.actor.role,
              e.what, e.reason, None if grant is None else str(grant), utc(e.timestamp)))
 
-    @handles(BreakGlassGranted)
-    def _granted(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _granted(self, e: BreakGlassGranted, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO acc_break_glass (position, grant_id, version, child_id, user_id, role,"
             " reason, minutes, granted_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -63,8 +67,8 @@ class AccessRegister(Dispatching, View):
              e.actor.id, e.actor.role, e.reason, e.minutes, utc(e.timestamp),
              utc(e.expires_at)))
 
-    @handles(ChildErased)
-    def _child_erased(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _child_erased(self, e: ChildErased, tx: Tx) -> None:
         """The reasons stated for reading the child may name it: erased with its data (who
         read what, when and under which grant stays for the audit)."""
         for table in ("acc_reads", "acc_break_glass"):

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.application.base import PersonalTexts
 from domain.children import Parent, ParentRole, ParentStatus
@@ -32,19 +33,19 @@ from domain.events import (
     ProfileUpdated,
 )
 from domain.personal import ERASED
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import csv, iso
 from projections.personal import opened
 from projections.projection import View
 from storage.sql import Row, Tx, literal_like
 
 
-class ChildrenRegister(Dispatching, View):
+class ChildrenRegister(View):
     """Children on the register, filterable by region, school, category, status, pairing."""
 
     name = "children"
     rebuild_cost = 2
     tables = ("reg_children", "reg_child_names", "reg_child_pairings")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_children ("
         " child_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
         " sex TEXT NOT NULL, birth_date TEXT NOT NULL, turns_16_on TEXT NOT NULL,"
@@ -63,8 +64,12 @@ class ChildrenRegister(Dispatching, View):
         " PRIMARY KEY (pairing_id, child_id))",
     )
 
-    @handles(ChildRegistered)
-    def _registered(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         parents = {p.role.value: p for p in e.parents}
         father, mother = parents.get("father"), parents.get("mother")
         on = iso(e.registered_on)
@@ -83,8 +88,8 @@ class ChildrenRegister(Dispatching, View):
                        [(token, str(e.originator_id))
                         for token in self.texts.blind_tokens(e.name)], distinct=True)
 
-    @handles(ParentChanged)
-    def _parent_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
         row = _child(tx, e.originator_id)
         role = e.parent.role.value
         if row[f"{role}_on"] is None or iso(e.on) >= row[f"{role}_on"]:
@@ -97,8 +102,8 @@ class ChildrenRegister(Dispatching, View):
             (e.originator_version, row[f"{role}_status"], row[f"{role}_on"],
              int(parents_leave_child_behind(statuses)), str(e.originator_id)))
 
-    @handles(CategoriesChanged)
-    def _categories_changed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
         tx.execute(
             "UPDATE reg_children SET version = ?,"
             " categories = CASE WHEN categories_on <= ? THEN ? ELSE categories END,"
@@ -107,14 +112,14 @@ class ChildrenRegister(Dispatching, View):
             (e.originator_version, iso(e.on), csv(e.categories), iso(e.on), iso(e.on),
              str(e.originator_id)))
 
-    @handles(ChildExited)
-    def _exited(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _exited(self, e: ChildExited, tx: Tx) -> None:
         tx.execute("UPDATE reg_children SET version = ?, status = 'exited', exited_on = ?,"
                    " exit_reason = ? WHERE child_id = ?",
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
 
-    @handles(ChildErased)
-    def _erased(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _erased(self, e: ChildErased, tx: Tx) -> None:
         """The child's personal data was erased: its name reads as erased here too, and
         it can no longer be found by it."""
         tx.execute("UPDATE reg_children SET version = ?, name = ?, exit_reason = CASE WHEN"
@@ -123,22 +128,22 @@ class ChildrenRegister(Dispatching, View):
                    (e.originator_version, ERASED, ERASED, str(e.originator_id)))
         tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (str(e.originator_id),))
 
-    @handles(GuardianChanged, ProfileUpdated, ConcernReported,
-             ConcernResolved)
-    def _versioned(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _versioned(self, e: GuardianChanged | ProfileUpdated | ConcernReported
+                   | ConcernResolved, tx: Tx) -> None:
         tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
                    (e.originator_version, str(e.originator_id)))
 
-    @handles(PairingFormed)
-    def _paired(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _paired(self, e: PairingFormed, tx: Tx) -> None:
         for child_id in e.child_ids:
             tx.execute("INSERT INTO reg_child_pairings (pairing_id, child_id, active)"
                        " VALUES (?, ?, 1)", (str(e.originator_id), str(child_id)))
             tx.execute("UPDATE reg_children SET active_pairings = active_pairings + 1"
                        " WHERE child_id = ?", (str(child_id),))
 
-    @handles(PairingEnded)
-    def _unpaired(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _unpaired(self, e: PairingEnded, tx: Tx) -> None:
         children = tx.execute("SELECT child_id FROM reg_child_pairings WHERE pairing_id = ?"
                               " AND active = 1", (str(e.originator_id),)).all()
         tx.execute("UPDATE reg_child_pairings SET active = 0 WHERE pairing_id = ?",

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.events import ChildRegistered, ConcernReported, ConcernResolved
-from projections.events import Dispatching, handles, iso
+from projections.events import iso
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
 
-class ConcernsRegister(Dispatching, View):
+class ConcernsRegister(View):
     """Every concern with where its child is; open ones have no resolution date."""
 
     name = "concerns"
     tables = ("reg_concerns", "reg_concern_children")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_concern_children ("
         " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, school TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS reg_concerns ("
@@ -25,13 +26,17 @@ class ConcernsRegister(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS reg_concerns_child ON reg_concerns (child_id)",
     )
 
-    @handles(ChildRegistered)
-    def _registered(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         tx.execute("INSERT INTO reg_concern_children (child_id, region_code, school)"
                    " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
 
-    @handles(ConcernReported)
-    def _reported(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _reported(self, e: ConcernReported, tx: Tx) -> None:
         child = tx.execute("SELECT region_code, school FROM reg_concern_children"
                            " WHERE child_id = ?", (str(e.originator_id),)).one()
         assert child is not None
@@ -41,8 +46,8 @@ class ConcernsRegister(Dispatching, View):
             (e.concern_id, str(e.originator_id), e.kind, iso(e.occurred_on), e.actor.id,
              child["region_code"], child["school"]))
 
-    @handles(ConcernResolved)
-    def _resolved(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _resolved(self, e: ConcernResolved, tx: Tx) -> None:
         tx.execute("UPDATE reg_concerns SET resolved_on = ? WHERE concern_id = ?",
                    (iso(e.on), e.concern_id))
 

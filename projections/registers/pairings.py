@@ -3,23 +3,24 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, NamedTuple
+from functools import singledispatchmethod
+from typing import Any, ClassVar, NamedTuple
 
 from domain.events import ChildErased, ContactRecorded, PairingEnded, PairingFormed
 from domain.personal import ERASED
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import csv, iso
 from projections.projection import View
 from storage.sql import Row, Tx
 
 
-class PairingsRegister(Dispatching, View):
+class PairingsRegister(View):
     """Pairings with their children, volunteers, contact counts and last contact."""
 
     name = "pairings"
     rebuild_cost = 4
     _tally: dict[str, _Tally]  # the batch's contacts, per pairing
     tables = ("reg_pairings", "reg_pairing_members")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_pairings ("
         " pairing_id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT NOT NULL,"
         " principle TEXT NOT NULL, shape TEXT NOT NULL, child_ids TEXT NOT NULL,"
@@ -34,8 +35,12 @@ class PairingsRegister(Dispatching, View):
         " ON reg_pairing_members (member_id)",
     )
 
-    @handles(PairingFormed)
-    def _formed(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _formed(self, e: PairingFormed, tx: Tx) -> None:
         shape = ("many_to_one" if len(e.volunteer_ids) > 1 else
                  "one_to_many" if len(e.child_ids) > 1 else "one_to_one")
         tx.execute(
@@ -58,8 +63,8 @@ class PairingsRegister(Dispatching, View):
             tx.update_from_values(_ADD_CONTACTS, [
                 (pairing_id, *tally) for pairing_id, tally in self._tally.items()])
 
-    @handles(ContactRecorded)
-    def _contact(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, key = e.contact, str(e.originator_id)
         tally = self._tally.get(key) or _Tally(0, 0, 0, 0, None)
         on = iso(contact.occurred_on)
@@ -69,14 +74,14 @@ class PairingsRegister(Dispatching, View):
             on if tally.last_contact_on is None or tally.last_contact_on < on  # type: ignore[operator]
             else tally.last_contact_on)
 
-    @handles(PairingEnded)
-    def _ended(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE reg_pairings SET version = ?, status = 'ended', ended_on = ?,"
                    " end_reason = ? WHERE pairing_id = ?",
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
 
-    @handles(ChildErased)
-    def _child_erased(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _child_erased(self, e: ChildErased, tx: Tx) -> None:
         """A reason stated in words may name the child: erased with the child's data."""
         tx.execute("UPDATE reg_pairings SET end_reason = ? WHERE end_reason <> ''"
                    " AND pairing_id IN (SELECT pairing_id FROM reg_pairing_members"

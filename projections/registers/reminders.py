@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.events import (
     DutyEscalated,
@@ -27,21 +28,24 @@ from domain.events import (
     ReminderIssued,
     VolunteerApplied,
 )
-from projections.events import Dispatching, csv, handles, iso
+from projections.events import csv, iso
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
+
+#: The events of one target's delivery (attempted, then delivered or failed).
+Delivery = ReminderDeliveryAttempted | ReminderDelivered | ReminderDeliveryFailed
 
 DUTY_STATUSES = ("due", "overdue")
 DELIVERY_STATUSES = ("pending", "sending", "delivered", "failed")
 
 
-class RemindersRegister(Dispatching, View):
+class RemindersRegister(View):
     """Reminders by volunteer, pairing, child, status and region; escalations by region."""
 
     name = "reminders"
     tables = ("rem_volunteers", "rem_reminders", "rem_recipients", "rem_children",
               "rem_deliveries", "rem_escalations")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rem_volunteers (volunteer_id TEXT PRIMARY KEY,"
         " region_code TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS rem_reminders ("
@@ -74,13 +78,17 @@ class RemindersRegister(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS rem_escalations_position ON rem_escalations (position)",
     )
 
-    @handles(VolunteerApplied)
-    def _volunteer(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:
         tx.execute("INSERT INTO rem_volunteers (volunteer_id, region_code) VALUES (?,?)",
                    (str(e.originator_id), e.form.region_code))
 
-    @handles(ReminderIssued)
-    def _issued(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _issued(self, e: ReminderIssued, tx: Tx) -> None:
         key = str(e.originator_id)
         tx.execute(
             "INSERT INTO rem_reminders (reminder_id, position, version, pairing_id, child_ids,"
@@ -99,8 +107,8 @@ class RemindersRegister(Dispatching, View):
         tx.executemany("INSERT INTO rem_children (reminder_id, child_id) VALUES (?,?)",
                        [(key, str(child_id)) for child_id in e.child_ids])
 
-    @handles(ReminderDeliveryAttempted)
-    def _attempted(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _attempted(self, e: ReminderDeliveryAttempted, tx: Tx) -> None:
         key = (str(e.originator_id), str(e.volunteer_id), e.channel)
         tx.execute("DELETE FROM rem_deliveries WHERE reminder_id = ? AND volunteer_id = ?"
                    " AND channel = ?", key)
@@ -109,12 +117,16 @@ class RemindersRegister(Dispatching, View):
                    (*key, "sending", e.attempt, "", _instant(e.at)))
         self._settle(e, tx)
 
-    @handles(ReminderDelivered, ReminderDeliveryFailed)
-    def _outcome(self, e: Any, tx: Tx) -> None:
-        if type(e) is ReminderDelivered:
-            state, error = "delivered", ""
-        else:
-            state, error = ("failed" if e.final else "retrying"), e.error
+    @apply.register
+    def _delivered(self, e: ReminderDelivered, tx: Tx) -> None:
+        self._outcome(e, tx, "delivered", "")
+
+    @apply.register
+    def _failed(self, e: ReminderDeliveryFailed, tx: Tx) -> None:
+        self._outcome(e, tx, "failed" if e.final else "retrying", e.error)
+
+    def _outcome(self, e: ReminderDelivered | ReminderDeliveryFailed, tx: Tx, state: str,
+                 error: str) -> None:
         tx.execute("UPDATE rem_deliveries SET state = ?, error = ?, at = ? WHERE reminder_id = ?"
                    " AND volunteer_id = ? AND channel = ?",
                    (state, error, _instant(e.at), str(e.originator_id), str(e.volunteer_id),
@@ -122,7 +134,7 @@ class RemindersRegister(Dispatching, View):
         self._settle(e, tx)
 
     @staticmethod
-    def _settle(e: Any, tx: Tx) -> None:
+    def _settle(e: Delivery, tx: Tx) -> None:
         """The reminder's delivery status from its targets' states."""
         key = str(e.originator_id)
         states = {row["state"] for row in tx.execute(
@@ -136,8 +148,8 @@ class RemindersRegister(Dispatching, View):
         tx.execute("UPDATE rem_reminders SET delivery = ?, version = ? WHERE reminder_id = ?",
                    (delivery, e.originator_version, key))
 
-    @handles(DutyEscalated)
-    def _escalated(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
         key = str(e.originator_id)
         tx.execute(
             "INSERT INTO rem_escalations (escalation_id, position, pairing_id, child_ids,"

@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.events import ReportCompleted, ReportFailed, ReportRequested, ReportStarted
-from projections.events import Dispatching, handles, iso
+from projections.events import iso
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
@@ -31,12 +32,12 @@ def instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-class ReportsRegister(Dispatching, View):
+class ReportsRegister(View):
     """Reports by region, quarter and status, in the order they were requested."""
 
     name = "reports"
     tables = ("rep_reports",)
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rep_reports ("
         " report_id TEXT PRIMARY KEY, position BIGINT NOT NULL, version INTEGER NOT NULL,"
         " kind TEXT NOT NULL, region_code TEXT NOT NULL, year INTEGER NOT NULL,"
@@ -51,8 +52,12 @@ class ReportsRegister(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS rep_reports_status ON rep_reports (status)",
     )
 
-    @handles(ReportRequested)
-    def _requested(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _requested(self, e: ReportRequested, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO rep_reports (report_id, position, version, kind, region_code, year,"
             " quarter, known_at, escalate_after_days, requested_on, requested_at, requested_by,"
@@ -61,22 +66,22 @@ class ReportsRegister(Dispatching, View):
              e.year, e.quarter, instant(e.known_at), e.escalate_after_days, iso(e.on),
              instant(e.timestamp), e.actor.id, e.actor.role, "queued", 0, "[]"))
 
-    @handles(ReportStarted)
-    def _started(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _started(self, e: ReportStarted, tx: Tx) -> None:
         tx.execute("UPDATE rep_reports SET status = 'running', attempts = ?, started_at = ?,"
                    " version = ? WHERE report_id = ?",
                    (e.attempt, instant(e.at), e.originator_version, str(e.originator_id)))
 
-    @handles(ReportCompleted)
-    def _completed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _completed(self, e: ReportCompleted, tx: Tx) -> None:
         files = json.dumps([dict(f) for f in e.files], ensure_ascii=False, sort_keys=True)
         tx.execute("UPDATE rep_reports SET status = 'done', finished_at = ?, log_position = ?,"
                    " figures_sha256 = ?, files = ?, version = ? WHERE report_id = ?",
                    (instant(e.at), e.position, e.figures_sha256, files, e.originator_version,
                     str(e.originator_id)))
 
-    @handles(ReportFailed)
-    def _failed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _failed(self, e: ReportFailed, tx: Tx) -> None:
         tx.execute("UPDATE rep_reports SET status = 'failed', finished_at = ?, failure = ?,"
                    " version = ? WHERE report_id = ?",
                    (instant(e.at), e.reason, e.originator_version, str(e.originator_id)))

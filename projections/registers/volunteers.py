@@ -6,7 +6,8 @@ The volunteer's name is kept sealed with the volunteer's data key (see
 
 from __future__ import annotations
 
-from typing import Any
+from functools import singledispatchmethod
+from typing import Any, ClassVar
 
 from domain.application.base import PersonalTexts
 from domain.events import (
@@ -17,18 +18,18 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
-from projections.events import Dispatching, handles, iso
+from projections.events import iso
 from projections.personal import opened
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
 
-class VolunteersRegister(Dispatching, View):
+class VolunteersRegister(View):
     """Volunteers by status, level reached and division code."""
 
     name = "volunteers"
     tables = ("reg_volunteers",)
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_volunteers ("
         " volunteer_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
         " region_code TEXT NOT NULL, unit TEXT NOT NULL, applied_on TEXT NOT NULL,"
@@ -37,8 +38,12 @@ class VolunteersRegister(Dispatching, View):
         "CREATE INDEX IF NOT EXISTS reg_volunteers_region ON reg_volunteers (region_code)",
     )
 
-    @handles(VolunteerApplied)
-    def _applied(self, e: Any, tx: Tx) -> None:
+    @singledispatchmethod
+    def apply(self, event: object, tx: Tx) -> None:
+        """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _applied(self, e: VolunteerApplied, tx: Tx) -> None:
         tx.execute(
             "INSERT INTO reg_volunteers (volunteer_id, version, name, region_code, unit,"
             " applied_on, levels, status) VALUES (?,?,?,?,?,?,?,?)",
@@ -46,8 +51,8 @@ class VolunteersRegister(Dispatching, View):
              self.texts.seal_text(e.originator_id, e.form.name), e.form.region_code,
              e.form.unit, iso(e.applied_on), ",".join(e.approval_levels), "pending"))
 
-    @handles(VolunteerReviewed)
-    def _reviewed(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _reviewed(self, e: VolunteerReviewed, tx: Tx) -> None:
         """One more level reviewed: approved once every level of the form has approved,
         rejected at the first rejection. One UPDATE, no read: a batch of reviews is sent
         together rather than one round trip each."""
@@ -61,18 +66,29 @@ class VolunteersRegister(Dispatching, View):
             (e.originator_version, int(rejected), iso(e.on),
              None if rejected else e.level.value, str(e.originator_id)))
 
-    @handles(VolunteerSuspended, VolunteerReinstated, VolunteerDisqualified)
-    def _status(self, e: Any, tx: Tx) -> None:
-        status = {VolunteerSuspended: "suspended", VolunteerReinstated: "approved",
-                  VolunteerDisqualified: "disqualified"}[type(e)]
-        tx.execute("UPDATE reg_volunteers SET version = ?, status = ?, status_on = ?"
-                   " WHERE volunteer_id = ?",
-                   (e.originator_version, status, iso(e.on), str(e.originator_id)))
+    @apply.register
+    def _suspended(self, e: VolunteerSuspended, tx: Tx) -> None:
+        _status(tx, e, "suspended")
 
-    @handles(VolunteerCommended)
-    def _commended(self, e: Any, tx: Tx) -> None:
+    @apply.register
+    def _reinstated(self, e: VolunteerReinstated, tx: Tx) -> None:
+        _status(tx, e, "approved")
+
+    @apply.register
+    def _disqualified(self, e: VolunteerDisqualified, tx: Tx) -> None:
+        _status(tx, e, "disqualified")
+
+    @apply.register
+    def _commended(self, e: VolunteerCommended, tx: Tx) -> None:
         tx.execute("UPDATE reg_volunteers SET version = ?, commendations = commendations + 1"
                    " WHERE volunteer_id = ?", (e.originator_version, str(e.originator_id)))
+
+
+def _status(tx: Tx, e: VolunteerSuspended | VolunteerReinstated | VolunteerDisqualified,
+            status: str) -> None:
+    tx.execute("UPDATE reg_volunteers SET version = ?, status = ?, status_on = ?"
+               " WHERE volunteer_id = ?",
+               (e.originator_version, status, iso(e.on), str(e.originator_id)))
 
 
 def list_volunteers(tx: Tx, *, texts: PersonalTexts, status: str | None = None,

@@ -35,7 +35,7 @@ import json
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from functools import singledispatchmethod
-from typing import Any
+from typing import Any, ClassVar
 
 from domain.common import Remembered
 from domain.events import (
@@ -94,7 +94,7 @@ class ReportFacts(View):
     name = "report_facts"
     rebuild_cost = 3
     tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers")
-    schema = (
+    schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rf_facts ("
         " position BIGINT PRIMARY KEY, event TEXT NOT NULL, subject_id TEXT NOT NULL,"
         " region_code TEXT NOT NULL, township TEXT NOT NULL, school TEXT NOT NULL,"
