@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: sets itself up (scripts/bootstrap.sh), finds or starts PostgreSQL and
-# Redis (scripts/services.sh), checks the code with ruff, then runs pytest.
+# Redis (scripts/services.sh), checks the code with ruff and mypy, then runs pytest.
 # Extra arguments go to pytest, e.g. ./test.sh tests/unit -x
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -10,6 +10,8 @@ source scripts/services.sh
 
 echo "[aixin] ruff check ." >&2
 .venv/bin/ruff check .
+echo "[aixin] mypy (strict on domain; pyproject.toml's [tool.mypy])" >&2
+.venv/bin/mypy
 
 set +e
 .venv/bin/python -m pytest "$@"
