@@ -15,7 +15,9 @@ from api.console.queries import child_names
 from api.console.session import ConsoleCaller, Refused
 from api.deps import Register, Views
 from api.routes import audit
+from api.scope import caller_of
 from api.security import Principal
+from domain.access.policy import may_audit
 from domain.errors import NotFound
 from projections.registers.access import AccessRegister, reads
 
@@ -26,7 +28,7 @@ PAGE = 50
 
 def _auditor(caller: ConsoleCaller) -> Principal:
     """Admin and auditors, as ``GET /audit/verify`` (403 for the others)."""
-    if caller.role not in ("admin", "auditor"):
+    if not may_audit(caller_of(caller)):
         raise Refused(403, "只有管理员和督导/审计人员可以查看查阅记录和防篡改校验")
     return caller
 

@@ -24,8 +24,8 @@ from api.console.session import ConsoleCaller
 from api.console.shown import pairings_of
 from api.deps import Register, Views
 from api.routes.children import for_role
-from api.scope import RECORDED_READERS, child_visible, school_listing, volunteers_children
-from api.security import Principal
+from api.scope import caller_of, narrow_children, paired_children
+from domain.access.policy import may_read_history, reads_in_full
 from domain.application import CareRegister, ChildView
 from domain.errors import NotFound
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
@@ -33,29 +33,9 @@ from projections.timeline import ChildTimeline, instant, timeline
 
 router = APIRouter()
 PAGE = 20
-#: Who may replay history and read the timeline: as ``GET /children/{id}/history``.
-HISTORY_READERS = ("admin", "federation", "school", "auditor")
 #: The fields compared between "as known then" and "as known now".
 COMPARED = ("name", "school", "class_name", "address", "parents", "guardian", "profile",
             "categories", "left_behind", "status", "exited_on", "concerns")
-
-
-def _scoped(caller: Principal, views: Views, where: ChildFilter) -> ChildFilter | None:
-    """Narrow the filter to the caller's scope, as ``GET /children`` does (None: nothing)."""
-    if caller.role == "federation":
-        prefix = caller.scope.region_code or ""
-        if where.region_code and not where.region_code.startswith(prefix):
-            return None
-        return dataclasses.replace(where, region_code=max(where.region_code or "", prefix,
-                                                          key=len))
-    if caller.role == "school":
-        own = school_listing(caller, where.region_code, where.school)
-        if own is None:
-            return None
-        return dataclasses.replace(where, region_code=own[0], school=own[1])
-    if caller.role == "volunteer":
-        return dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
-    return where
 
 
 @router.get("/children", response_class=HTMLResponse)
@@ -65,7 +45,7 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
            after: str = "") -> HTMLResponse:
     """Search the children's register within the caller's scope, a page at a time."""
     today = register.today()
-    where = _scoped(caller, views, ChildFilter(
+    where = narrow_children(caller_of(caller), views, ChildFilter(
         name=name.strip() or None, school=school.strip() or None,
         region_code=township.strip() or None, category=category or None,
         left_behind={"yes": True, "no": False}.get(left_behind)))
@@ -90,14 +70,14 @@ def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register
                views: Views, as_of: Annotated[date | None, Query()] = None,
                known: Literal["then", "now"] = "now") -> HTMLResponse:
     """The child's record, pairings, duties and timeline; as of a date if given."""
+    reader = caller_of(caller)
     try:
-        current = register.get_child(child_id)
+        opened = register.open_child(reader, child_id, paired=paired_children(views))
     except NotFound:
         return not_found(request, caller, "儿童档案")
-    if not child_visible(caller, views, child_id, current.region_code, current.school):
-        return not_found(request, caller, "儿童档案")
+    current = opened.child
     today = register.today()
-    history = caller.role in HISTORY_READERS
+    history = may_read_history(reader)
     context: dict[str, Any] = {"child_id": child_id, "today": today, "history": history,
                                "known": known, "as_of": as_of, "error": None}
     if as_of is not None and (not history or as_of > today):
@@ -108,8 +88,7 @@ def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register
     changed: set[str] = set()
     if as_of is None:
         record = current
-        if caller.role in RECORDED_READERS:
-            register.record_read(child_id, what="record", actor=caller.actor)
+        register.note_read(reader, opened, "record")
     else:
         try:
             record, then, changed = _as_of(register, child_id, as_of, known)
@@ -121,12 +100,12 @@ def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register
     day = as_of or today
     known_at = _end_of(day, register) if as_of and known == "then" else _now(register)
     entries = _timeline(register, views, child_id, day, known_at, as_of) if history else []
-    if history and caller.role in RECORDED_READERS:
-        register.record_read(child_id, what="history", actor=caller.actor)
+    if history:
+        register.note_read(reader, opened, "history")
     pairings = pairings_of(register, views, caller, child_id=child_id, on=day,
                            known_at=known_at if as_of else None)
     # A caring mother reads only what her duties need, as through the API (最小必要).
-    shown = for_role(record, caller) if caller.role == "volunteer" else record
+    shown = record if reads_in_full(reader) else for_role(record, caller)
     return render(request, "child.html", caller, child=shown, then=then, changed=changed,
                   entries=entries, pairings=pairings, day=day, **context)
 

@@ -18,6 +18,8 @@ from api.console.session import (
 )
 from api.deps import Register, TokenIssuer
 from api.routes import auth
+from api.scope import caller_of
+from domain.access.policy import own_volunteer
 
 router = APIRouter()
 
@@ -29,8 +31,9 @@ HOME_ANSWERS: dict[int | str, dict[str, Any]] = {303: redirect(
 @router.get("/", status_code=303, response_class=RedirectResponse, responses=HOME_ANSWERS)
 def home(caller: ConsoleCaller) -> Response:
     """The console's first page: the children's search (a volunteer: their own page)."""
-    if caller.role == "volunteer" and caller.scope.volunteer_id:
-        return RedirectResponse(f"/console/volunteers/{caller.scope.volunteer_id}", 303)
+    own = own_volunteer(caller_of(caller))
+    if own is not None:
+        return RedirectResponse(f"/console/volunteers/{own}", 303)
     return RedirectResponse("/console/children", status_code=303)
 
 

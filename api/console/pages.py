@@ -3,9 +3,11 @@ page's answers are described in ``/openapi.json`` (:func:`page`, :func:`redirect
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
+from uuid import UUID
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -13,7 +15,15 @@ from fastapi.templating import Jinja2Templates
 
 from api.console import labels
 from api.console.session import csrf_token, set_cookies
+from api.scope import caller_of
 from api.security import Principal
+from domain.access.policy import (
+    may_audit,
+    may_list_volunteers,
+    may_see_reports,
+    own_volunteer,
+    reads_in_full,
+)
 
 HERE = Path(__file__).parent
 
@@ -28,12 +38,33 @@ def templates() -> Jinja2Templates:
     return found
 
 
+@dataclass(frozen=True)
+class Menu:
+    """What the console's menu offers the caller, as the access policy allows: the children's
+    search (儿童查询), the volunteers (爱心妈妈), the reports (季度报表), a caring mother's own
+    page (我的结对), the access log (查阅记录)."""
+
+    search: bool
+    volunteers: bool
+    reports: bool
+    own: UUID | None
+    audit: bool
+
+    @classmethod
+    def of(cls, caller: Principal) -> Menu:
+        who = caller_of(caller)
+        return cls(search=reads_in_full(who), volunteers=may_list_volunteers(who),
+                   reports=may_see_reports(who), own=own_volunteer(who), audit=may_audit(who))
+
+
 def render(request: Request, name: str, caller: Principal | None = None, *,
            status_code: int = 200, **context: Any) -> HTMLResponse:
-    """The page ``name`` with ``context``, the caller, and the browser's CSRF token."""
+    """The page ``name`` with ``context``, the caller, its menu and the browser's CSRF
+    token."""
+    menu = Menu.of(caller) if caller is not None else None
     response = templates().TemplateResponse(
-        request, name, {"caller": caller, "csrf": csrf_token(request), **context},
-        status_code=status_code)
+        request, name, {"caller": caller, "menu": menu, "csrf": csrf_token(request),
+                        **context}, status_code=status_code)
     set_cookies(request, response)
     return response
 

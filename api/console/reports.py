@@ -21,7 +21,9 @@ from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import AppSettings, Register, Views
 from api.routes import reports as api_reports
 from api.schemas.reports import ReportIn, ReportOut
+from api.scope import caller_of
 from api.security import Principal
+from domain.access.policy import may_see_reports
 from domain.duties import duty_title
 from domain.errors import NotFound
 from projections.reports import ReportFacts, explain_changes
@@ -30,12 +32,11 @@ from projections.reports.store import CONTENT_TYPES
 router = APIRouter(responses={403: page(
     "Not an admin, federation or auditor account, or (a form) the CSRF token is not the "
     "browser's: a page saying so.")})
-REPORTERS = ("admin", "federation", "auditor")
 
 
 def _reporter(caller: ConsoleCaller) -> Principal:
     """Admin, federation staff and auditors, as ``/reports`` (403 for the others)."""
-    if caller.role not in REPORTERS:
+    if not may_see_reports(caller_of(caller)):
         raise Refused(403, "只有管理员、妇联和督导/审计人员可以查看季度报表")
     return caller
 

@@ -7,9 +7,11 @@ from datetime import date, datetime
 from uuid import UUID
 
 from api.console.queries import child_names
-from api.scope import READ_ALL, child_visible, in_region
+from api.scope import caller_of, paired_children
 from api.security import Principal
+from domain.access.policy import Caller, can_read_volunteer, reads_every_child
 from domain.application import CareRegister, VolunteerView
+from domain.application.reading import within_scope
 from domain.duties.evaluation import DutyStatus
 from domain.errors import DomainError
 from projections.registers.pairings import PairingsRegister, list_pairings
@@ -35,10 +37,9 @@ class Shown:
 
 
 def volunteer_visible(caller: Principal, view: VolunteerView) -> bool:
-    """As ``GET /volunteers/{id}``: auditors and admin, federation in its region, oneself."""
-    return (caller.role in READ_ALL
-            or (caller.role == "federation" and in_region(caller, view.form.region_code))
-            or (caller.role == "volunteer" and caller.scope.volunteer_id == view.id))
+    """As ``GET /volunteers/{id}``: auditors and admin, federation in its region, her school,
+    herself."""
+    return can_read_volunteer(caller_of(caller), view.id, view.form.region_code, view.form.unit)
 
 
 def _ids(values: str) -> list[str]:
@@ -60,7 +61,7 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
         item = Shown(row=row)
         for child in _ids(row["child_ids"]):
             item.children.append((child, names.get(child) if _sees_child(
-                register, views, caller, child) else None))
+                register, views, caller_of(caller), child) else None))
         for volunteer in _ids(row["volunteer_ids"]):
             view = register.get_volunteer(UUID(volunteer))
             item.volunteers.append((volunteer, view.form.name if volunteer_visible(
@@ -75,9 +76,8 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
     return shown
 
 
-def _sees_child(register: CareRegister, views: ViewRunner, caller: Principal,
+def _sees_child(register: CareRegister, views: ViewRunner, caller: Caller,
                 child_id: str) -> bool:
-    if caller.role in READ_ALL:
+    if reads_every_child(caller):  # no need to load the child
         return True
-    child = register.get_child(UUID(child_id))
-    return child_visible(caller, views, child.id, child.region_code, child.school)
+    return within_scope(caller, register.get_child(UUID(child_id)), paired_children(views))

@@ -13,7 +13,8 @@ from api.console.pages import not_found, redirect, render
 from api.console.session import ConsoleCaller
 from api.console.shown import pairings_of, volunteer_visible
 from api.deps import Register, Views
-from api.scope import READ_ALL
+from api.scope import caller_of
+from domain.access.policy import Listing, may_list_volunteers, narrow, own_volunteer
 from domain.errors import NotFound
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
@@ -26,20 +27,20 @@ PAGE = 20
 def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: str = "",
                region_code: str = "", after: str = "") -> Response:
     """Volunteers within the caller's scope, by status and region, as ``GET /volunteers``."""
-    if caller.role == "volunteer" and caller.scope.volunteer_id:
-        return RedirectResponse(f"/console/volunteers/{caller.scope.volunteer_id}", 303)
+    reader = caller_of(caller)
+    own = own_volunteer(reader)
+    if own is not None:
+        return RedirectResponse(f"/console/volunteers/{own}", 303)
     rows = []
-    prefix = region_code.strip()
-    if caller.role == "federation":
-        own = caller.scope.region_code or ""
-        prefix = "\0" if prefix and not prefix.startswith(own) else max(prefix, own, key=len)
-    if caller.role in (*READ_ALL, "federation") and prefix != "\0":
+    listed = may_list_volunteers(reader)
+    scoped = narrow(Listing(region_code=region_code.strip() or None), reader) if listed else None
+    if scoped is not None:
         with views.store.recorder(VolunteersRegister).read() as tx:
             rows = list_volunteers(tx, texts=views.texts, status=status or None,
-                                   region_code=prefix or None,
+                                   region_code=scoped.region_code,
                                    after=after or None, limit=PAGE)
     return render(request, "volunteers.html", caller, rows=rows, status=status,
-                  region_code=region_code, listed=caller.role in (*READ_ALL, "federation"),
+                  region_code=region_code, listed=listed,
                   next=rows[-1]["volunteer_id"] if len(rows) == PAGE else None)
 
 

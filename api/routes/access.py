@@ -14,8 +14,9 @@ from fastapi.exceptions import RequestValidationError
 from api.deps import Register, Views, roles
 from api.schemas.access import BreakGlassIn, BreakGlassOut, BreakGlassUse, ComplianceAuditOut
 from api.schemas.common import Page
-from api.scope import child_visible
+from api.scope import caller_of
 from api.security import Principal
+from domain.access.policy import can_read_child
 from domain.errors import BreakGlassRule
 from projections.compliance import compliance_audit, usernames
 from projections.registers.access import AccessRegister, break_glass_uses
@@ -34,8 +35,7 @@ def break_glass(child_id: UUID, body: BreakGlassIn, caller: Federation, register
     A grant is not extended: asking again while yours is in force is 409
     (``break_glass_not_extended``) and its end stays; once it has run out, ask anew with
     its own reason."""
-    view = register.get_child(child_id)
-    if child_visible(caller, views, child_id, view.region_code, view.school):
+    if can_read_child(caller_of(caller), register.get_child(child_id)):
         raise BreakGlassRule("the child is within your scope: read its record directly; "
                              "break-glass is for children outside it")
     grant = register.grant_break_glass(child_id, reason=body.reason, actor=caller.actor)

@@ -29,16 +29,10 @@ from api.schemas.children import (
 )
 from api.schemas.common import Page
 from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, business_day
-from api.scope import (
-    RECORDED_READERS,
-    child_changeable,
-    child_visible,
-    hidden,
-    school_listing,
-    volunteers_children,
-)
+from api.scope import caller_of, narrow_children, paired_children
 from api.security import Principal
-from domain.application import BreakGlassGrant, ChildView
+from domain.access.policy import may_change_child, may_report_concern, reads_in_full
+from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.timeline import ChildTimeline, timeline
@@ -57,48 +51,20 @@ def public(view: ChildView) -> ChildPublic:
 def for_role(view: ChildView, caller: Principal) -> ChildPublic | ChildForVolunteer:
     """The record as the caller's role may read it (最小必要): a caring mother reads only
     what her duties need; staff and auditors the whole record."""
-    if caller.role == "volunteer":
-        return ChildForVolunteer.model_validate(dataclasses.asdict(view))
-    return public(view)
+    if reads_in_full(caller_of(caller)):
+        return public(view)
+    return ChildForVolunteer.model_validate(dataclasses.asdict(view))
 
 
-def _readable(register: Register, views: Views, caller: Principal, child_id: UUID,
-              on: date | None = None) -> tuple[ChildView, BreakGlassGrant | None]:
-    """The child if the caller may read it: within its scope, or (federation staff) under a
-    break-glass grant in force (紧急调阅), which is returned so the read names it."""
-    view = register.get_child(child_id, on)
-    if child_visible(caller, views, child_id, view.region_code, view.school):
-        return view, None
-    grant = (register.break_glass_in_force(child_id, caller.actor.id)
-             if caller.role == "federation" else None)
-    if grant is None:
-        raise hidden("child", child_id)
-    return view, grant
-
-
-def _record_read(register: Register, caller: Principal, child_id: UUID, what: str,
-                 grant: BreakGlassGrant | None) -> None:
-    """Auditors' and federation staff's reads go on the child's timeline; a read under a
-    break-glass grant names the grant and its reason."""
-    if grant is not None:
-        register.record_read(child_id, what=what, actor=caller.actor, reason=grant.reason,
-                             break_glass=grant.id)
-    elif caller.role in RECORDED_READERS:
-        register.record_read(child_id, what=what, actor=caller.actor)
-
-
-def _visible(register: Register, views: Views, caller: Principal, child_id: UUID,
-             on: date | None = None) -> ChildView:
-    view = register.get_child(child_id, on)
-    if not child_visible(caller, views, child_id, view.region_code, view.school):
-        raise hidden("child", child_id)
-    return view
+def _visible(register: Register, views: Views, caller: Principal,
+             child_id: UUID) -> ChildView:
+    return register.child_in_scope(caller_of(caller), child_id, paired=paired_children(views))
 
 
 def _changeable(register: Register, views: Views, caller: Principal,
                 child_id: UUID) -> ChildView:
     view = _visible(register, views, caller, child_id)
-    if not child_changeable(caller, view.region_code, view.school):
+    if not may_change_child(caller_of(caller), view):
         raise HTTPException(status_code=403, detail="this role cannot change the child's record")
     return view
 
@@ -116,7 +82,7 @@ def _respond(register: Register, views: Views, response: Response, child_id: UUI
 def register_child(body: ChildCreate, caller: Staff, register: Register, views: Views,
                    response: Response) -> ChildPublic:
     """Register a child (建档) with the guardian's consent; returns the record."""
-    if not child_changeable(caller, body.region_code, body.school):
+    if not may_change_child(caller_of(caller), body):
         raise HTTPException(status_code=403, detail="a child is registered within your scope")
     values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
                                                       "profile"})
@@ -137,20 +103,11 @@ def list_registered(
     after: str | None = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ChildListed]:
     """Children on the register within your scope, filtered, a page at a time."""
-    where = ChildFilter(region_code=region_code, school=school, left_behind=left_behind,
-                        category=category, status=status, paired=paired)
-    if caller.role == "federation":
-        prefix = caller.scope.region_code or ""
-        if region_code and not region_code.startswith(prefix):
-            return Page(items=[])
-        where = dataclasses.replace(where, region_code=max(region_code or "", prefix, key=len))
-    elif caller.role == "school":
-        own = school_listing(caller, region_code, school)
-        if own is None:
-            return Page(items=[])
-        where = dataclasses.replace(where, region_code=own[0], school=own[1])
-    elif caller.role == "volunteer":
-        where = dataclasses.replace(where, child_ids=tuple(volunteers_children(caller, views)))
+    where = narrow_children(caller_of(caller), views, ChildFilter(
+        region_code=region_code, school=school, left_behind=left_behind, category=category,
+        status=status, paired=paired))
+    if where is None:
+        return Page(items=[])
     with views.store.recorder(ChildrenRegister).read() as tx:
         rows = list_children(tx, where, on or register.today(), texts=views.texts,
                              after=after, limit=limit)
@@ -169,8 +126,8 @@ def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
     """The child's record as it stands today (or on ``on``), in the view the caller's role
     may read (``view``: ``full`` or ``volunteer``); auditors' and federation staff's reads,
     and reads under break-glass, are themselves recorded on the child's timeline."""
-    view, grant = _readable(register, views, caller, child_id, on)
-    _record_read(register, caller, child_id, "record", grant)
+    view = register.read_child(caller_of(caller), child_id, paired=paired_children(views),
+                               on=on).child
     response.headers["ETag"] = etag(view.version)
     return for_role(view, caller)
 
@@ -195,10 +152,10 @@ def read_history(child_id: UUID, caller: HistoryReader, register: Register, view
     zone = ZoneInfo(register.programme.timezone)
     day = _past_day(business_day(as_of, zone) if as_of else register.today(), register)
     known = known_at or datetime.now(zone)
-    _, grant = _readable(register, views, caller, child_id)
+    opened = register.open_child(caller_of(caller), child_id, paired=paired_children(views))
     state = register.child_as_of(child_id, day, known)  # 404 if not yet registered then
     entries, cursor = _timeline_page(register, views, child_id, day, known, after, limit)
-    _record_read(register, caller, child_id, "history", grant)
+    register.note_read(caller_of(caller), opened, "history")
     return ChildHistory(as_of=day, known_at=known, state=for_role(state, caller),
                         timeline=[TimelineEntry.of(row, zone) for row in entries], next=cursor)
 
@@ -292,7 +249,7 @@ def report_concern(child_id: UUID, body: ConcernIn, caller: Caller, register: Re
     """Report an anomaly (情况报告) at once: teachers, volunteers and staff. With
     ``If-Match``, only while the child's record is at that version (412 otherwise)."""
     _visible(register, views, caller, child_id)
-    if caller.role == "auditor":
+    if not may_report_concern(caller_of(caller)):
         raise HTTPException(status_code=403, detail="auditors read; they do not report")
     concern_id = register.report_concern(child_id, kind=body.kind,
                                          description=body.description, actor=caller.actor,

@@ -22,8 +22,9 @@ from api.schemas.pairings import (
     PairingCreate,
     PairingPublic,
 )
-from api.scope import READ_ALL, child_visible, hidden, in_region
+from api.scope import caller_of, hidden
 from api.security import Principal
+from domain.access.policy import can_read_pairing, may_pair, may_record_contact, pairs_anywhere
 from domain.application import PairingView
 
 router = APIRouter(prefix="/pairings", tags=["pairings"])
@@ -49,17 +50,9 @@ def _check_visible(register: Register, views: Views, caller: Principal,
     """404 unless the caller may see the pairing: a volunteer in it, staff who may see one
     of its children, or a role that reads all (unknown ids are 404 for every role)."""
     members = register.pairing_members(pairing_id)
-    if caller.role in READ_ALL:
-        return
-    if caller.role == "volunteer":
-        if caller.scope.volunteer_id in members.volunteer_ids:
-            return
+    children = (register.get_child(child_id) for child_id in members.child_ids)
+    if not can_read_pairing(caller_of(caller), members.volunteer_ids, children):
         raise hidden("pairing", pairing_id)
-    for child_id in members.child_ids:
-        child = register.get_child(child_id)
-        if child_visible(caller, views, child_id, child.region_code, child.school):
-            return
-    raise hidden("pairing", pairing_id)
 
 
 def _respond(register: Register, views: Views, response: Response,
@@ -75,12 +68,13 @@ def _respond(register: Register, views: Views, response: Response,
 def form_pairing(body: PairingCreate, caller: Organiser, register: Register, views: Views,
                  response: Response) -> PairingPublic:
     """Pair approved volunteers with active children, under a signed agreement (责任状)."""
-    if caller.role == "federation":
+    organiser = caller_of(caller)
+    if not pairs_anywhere(organiser):
         for child_id in body.child_ids:
-            if not in_region(caller, register.get_child(child_id).region_code):
+            if not may_pair(organiser, register.get_child(child_id).region_code):
                 raise hidden("child", child_id)
         for volunteer_id in body.volunteer_ids:
-            if not in_region(caller, register.get_volunteer(volunteer_id).form.region_code):
+            if not may_pair(organiser, register.get_volunteer(volunteer_id).form.region_code):
                 raise hidden("volunteer", volunteer_id)
     pairing_id = register.form_pairing(
         child_ids=body.child_ids, volunteer_ids=body.volunteer_ids, principle=body.principle,
@@ -103,7 +97,7 @@ def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: 
                    views: Views, expected: IfMatch, response: Response) -> ContactCreated:
     """Record a contact or visit; it may be dated in the past, never in the future."""
     _check_visible(register, views, caller, pairing_id)
-    if caller.role not in ("admin", "federation", "volunteer"):
+    if not may_record_contact(caller_of(caller)):
         raise HTTPException(status_code=403, detail="contacts are recorded by the volunteers "
                             "of the pairing or by staff")
     recorded = register.record_contact(

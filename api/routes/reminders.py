@@ -31,8 +31,9 @@ from api.schemas.reminders import (
     ScanIn,
     ScanQueued,
 )
-from api.scope import school_listing
+from api.scope import caller_of
 from api.security import Principal
+from domain.access.policy import Listing, narrow
 from domain.common import not_in_future
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
 from storage.sql import Row
@@ -69,27 +70,19 @@ def list_issued(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReminderOut]:
     """Reminders issued for due and overdue duties (once per duty per period), oldest first."""
-    school = school_region = None
-    if caller.role == "federation":
-        prefix = caller.scope.region_code or ""
-        if region_code and not region_code.startswith(prefix):
-            return Page(items=[])
-        region_code = max(region_code or "", prefix, key=len)
-    elif caller.role == "school":
-        scoped = school_listing(caller, region_code, None)
-        if scoped is None:
-            return Page(items=[])
-        school_region, school = scoped
-    elif caller.role == "volunteer":
-        own = caller.scope.volunteer_id
-        if volunteer_id is not None and volunteer_id != own:
-            return Page(items=[])
-        volunteer_id = own
+    scoped = narrow(Listing(region_code=region_code, volunteer_id=volunteer_id),
+                    caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
+    # A school's reminders are those of its own pairings: the region is the pairing's.
+    school_region = scoped.region_code if scoped.school else None
     with views.store.recorder(RemindersRegister).read() as tx:
         rows = list_reminders(
-            tx, volunteer_id=_text(volunteer_id), pairing_id=_text(pairing_id),
-            child_id=_text(child_id), status=status, region_code=region_code, school=school,
-            school_region=school_region, escalated=escalated, after=after, limit=limit)
+            tx, volunteer_id=_text(scoped.volunteer_id), pairing_id=_text(pairing_id),
+            child_id=_text(child_id), status=status,
+            region_code=region_code if scoped.school else scoped.region_code,
+            school=scoped.school, school_region=school_region, escalated=escalated,
+            after=after, limit=limit)
         deliveries = deliveries_of(tx, [row["reminder_id"] for row in rows])
     items = [_public(row, deliveries[row["reminder_id"]]) for row in rows]
     return Page(items=items, next=str(rows[-1]["position"]) if len(rows) == limit else None)

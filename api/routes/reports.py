@@ -38,8 +38,9 @@ from api.schemas.reports import (
     ReportQueued,
     ReportStatus,
 )
-from api.scope import READ_ALL, hidden, in_region
+from api.scope import caller_of, hidden
 from api.security import Principal
+from domain.access.policy import Listing, may_see_report, narrow
 from domain.application import ReportView
 from domain.reports import ReportStatus as Status
 from projections.registers.reports import ReportsRegister, list_reports
@@ -72,11 +73,6 @@ def _url(report_id: object) -> str:
     return f"/api/v1/reports/{report_id}"
 
 
-def _visible(caller: Principal, region_code: str) -> bool:
-    return caller.role in READ_ALL or (caller.role == "federation"
-                                       and in_region(caller, region_code))
-
-
 def _files(report_id: object, files: Any) -> list[FileOut]:
     return [FileOut(**{key: f[key] for key in ("name", "content_type", "size", "sha256")},
                     url=f"{_url(report_id)}/files/{f['name']}") for f in files]
@@ -87,7 +83,7 @@ def request_report(body: ReportIn, caller: Reporter, register: Register, setting
                    celery: Broker, response: Response) -> ReportQueued:
     """Request a report of the quarter for the region, as known at ``known_at``; the
     background workers produce it (follow the ``url``)."""
-    if caller.role == "federation" and not in_region(caller, body.region_code):
+    if not may_see_report(caller_of(caller), body.region_code):
         raise HTTPException(status_code=403, detail="request reports of regions within yours")
     report_id = register.request_report(
         kind=body.kind, region_code=body.region_code, year=body.year, quarter=body.quarter,
@@ -121,13 +117,11 @@ def list_requested(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[ReportListed]:
     """Reports within your scope, in the order they were requested."""
-    if caller.role == "federation":
-        prefix = caller.scope.region_code or ""
-        if region_code and not region_code.startswith(prefix):
-            return Page(items=[])
-        region_code = max(region_code or "", prefix, key=len)
+    scoped = narrow(Listing(region_code=region_code), caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
     with views.store.recorder(ReportsRegister).read() as tx:
-        rows = list_reports(tx, region_code=region_code, year=year, quarter=quarter,
+        rows = list_reports(tx, region_code=scoped.region_code, year=year, quarter=quarter,
                             status=status, after=after, limit=limit)
     return Page(items=[_listed(row) for row in rows],
                 next=str(rows[-1]["position"]) if len(rows) == limit else None)
@@ -168,7 +162,7 @@ def read_file(report_id: UUID, name: str, caller: Reporter, register: Register,
 
 def _report(register: Register, caller: Principal, report_id: UUID) -> ReportView:
     report = register.get_report(report_id)
-    if not _visible(caller, report.region_code):
+    if not may_see_report(caller_of(caller), report.region_code):
         raise hidden("report", report_id)
     return report
 

@@ -19,8 +19,16 @@ from api.schemas.volunteers import (
     VolunteerListed,
     VolunteerPublic,
 )
-from api.scope import READ_ALL, hidden, in_region, may_review, volunteer_of_school
+from api.scope import caller_of, hidden
 from api.security import Principal
+from domain.access.policy import (
+    Listing,
+    can_read_volunteer,
+    may_list_volunteers,
+    may_manage_volunteer,
+    may_review,
+    narrow,
+)
 from domain.application import VolunteerView
 from domain.volunteers import VolunteerForm
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
@@ -43,17 +51,14 @@ def public(view: VolunteerView) -> VolunteerPublic:
 
 def _visible(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
     view = register.get_volunteer(volunteer_id)
-    role = caller.role
-    if role in READ_ALL or (role == "federation" and in_region(caller, view.form.region_code)) \
-            or (role == "volunteer" and caller.scope.volunteer_id == volunteer_id) \
-            or volunteer_of_school(caller, view.form.region_code, view.form.unit):
+    if can_read_volunteer(caller_of(caller), volunteer_id, view.form.region_code, view.form.unit):
         return view
     raise hidden("volunteer", volunteer_id)
 
 
 def _manageable(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
     view = _visible(register, caller, volunteer_id)
-    if caller.role not in ("admin", "federation"):
+    if not may_manage_volunteer(caller_of(caller), view.form.region_code):
         raise HTTPException(status_code=403, detail="only admin and federation staff do this")
     return view
 
@@ -79,7 +84,7 @@ def _respond(register: Register, views: Views, response: Response, volunteer_id:
 def apply(body: VolunteerCreate, caller: Approver, register: Register, views: Views,
           response: Response) -> VolunteerPublic:
     """Record a volunteer's application (登记表)."""
-    if caller.role == "federation" and not in_region(caller, body.region_code):
+    if not may_manage_volunteer(caller_of(caller), body.region_code):
         raise HTTPException(status_code=403, detail="register volunteers within your region")
     form = VolunteerForm(**body.model_dump(exclude={"applied_on"}))
     volunteer_id = register.apply_to_volunteer(form, actor=caller.actor,
@@ -93,13 +98,12 @@ def list_registered(caller: Caller, views: Views, status: str | None = None,
                     after: str | None = None,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> Page[VolunteerListed]:
     """Volunteers within your scope, by status, region and level reached."""
-    if caller.role == "federation":
-        prefix = caller.scope.region_code or ""
-        if region_code and not region_code.startswith(prefix):
-            return Page(items=[])
-        region_code = max(region_code or "", prefix, key=len)
-    elif caller.role not in READ_ALL:
+    if not may_list_volunteers(caller_of(caller)):
         raise HTTPException(status_code=403, detail="this role does not list volunteers")
+    scoped = narrow(Listing(region_code=region_code), caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
+    region_code = scoped.region_code
     with views.store.recorder(VolunteersRegister).read() as tx:
         rows = list_volunteers(tx, texts=views.texts, status=status, region_code=region_code,
                                level_reached=level_reached, after=after, limit=limit)
@@ -131,7 +135,7 @@ def review(volunteer_id: UUID, body: ReviewIn, caller: Caller, register: Registe
     federation staff of that level (a region code of 6, 4 or 2 digits) whose region holds
     her; an admin keying in a paper form, any level."""
     view = _visible(register, caller, volunteer_id)
-    if not may_review(caller, body.level, view.form.region_code, view.form.unit):
+    if not may_review(caller_of(caller), body.level, view.form.region_code, view.form.unit):
         raise HTTPException(status_code=403, detail=_NOT_YOUR_LEVEL[body.level])
     register.review_volunteer(volunteer_id, level=body.level, decision=body.decision,
                               opinion=body.opinion, actor=caller.actor, on=body.on,

@@ -5,6 +5,7 @@ from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
+from domain.application.reading import OpenedChild, ReadingService
 from domain.application.reminders import Issued, RemindersService, ReminderView
 from domain.application.reports import ReportsService, ReportView
 from domain.application.users import UsersService, UserView
@@ -12,8 +13,8 @@ from domain.application.views import ChildView, PairingView, Recorded, Volunteer
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ChildrenService, VolunteersService, PairingsService, UsersService,
-                   AccessService, HistoryService, RemindersService, ReportsService):
+class CareRegister(ReadingService, ChildrenService, VolunteersService, PairingsService,
+                   UsersService, AccessService, HistoryService, RemindersService, ReportsService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -32,8 +33,10 @@ __all__ = [
     "Clock",
     "HistoryService",
     "Issued",
+    "OpenedChild",
     "PairingView",
     "PairingsService",
+    "ReadingService",
     "Recorded",
     "ReminderView",
     "RemindersService",
