@@ -25,7 +25,7 @@ from aixin.demo.pairings import match
 from aixin.demo.steps import CatchUp, QuarterlyReportStep, ReminderScan
 from aixin.demo.timeline import Plan, month_starts, years_later
 from aixin.demo.volunteers import plan_volunteers
-from domain.reports import quarter_before
+from domain.reports import Quarter
 
 #: Volunteers who apply, per child on the register.
 VOLUNTEERS_PER_CHILD = 0.8
@@ -63,7 +63,9 @@ def _plan_machinery(plan: Plan) -> None:
     plan.add(ReminderScan(plan.today - timedelta(days=1)))
     quarters = [first for first in months if first.month in (1, 4, 7, 10) and first > plan.start]
     for turn in quarters:  # the quarter just ended, requested at the turn (季度报送)
-        plan.add(QuarterlyReportStep(turn, *quarter_before(turn)))
+        ended = Quarter.before(turn)
+        plan.add(QuarterlyReportStep(turn, ended.year, ended.number))
     if quarters and quarters[-1] + timedelta(days=30) < plan.today:
         again = plan.today - timedelta(days=7)  # the same quarter after late records (补录)
-        plan.add(QuarterlyReportStep(again, *quarter_before(quarters[-1]), scheduled=False))
+        ended = Quarter.before(quarters[-1])
+        plan.add(QuarterlyReportStep(again, ended.year, ended.number, scheduled=False))

@@ -4,16 +4,14 @@ from domain.reports.aggregate import (
     KINDS,
     QuarterlyReport,
     ReportStatus,
-    quarter_before,
-    quarter_start,
     scheduled_report_id,
 )
+from domain.reports.quarter import Quarter
 
 __all__ = [
     "KINDS",
+    "Quarter",
     "QuarterlyReport",
     "ReportStatus",
-    "quarter_before",
-    "quarter_start",
     "scheduled_report_id",
 ]

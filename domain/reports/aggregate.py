@@ -30,6 +30,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.common import Actor
 from domain.errors import InvalidRecord, ReportRule
 from domain.identity import new_id
+from domain.reports.quarter import Quarter
 
 KINDS = ("quarterly",)
 _REGION_PREFIX = re.compile(r"^\d{2,12}$")
@@ -45,16 +46,6 @@ class ReportStatus(StrEnum):
 def scheduled_report_id(region_code: str, year: int, quarter: int) -> UUID:
     """The one id the scheduled report of a region's quarter can have."""
     return uuid5(NAMESPACE_URL, f"aixin:report:quarterly:{region_code}/{year}Q{quarter}/scheduled")
-
-
-def quarter_start(year: int, quarter: int) -> date:
-    return date(year, 3 * quarter - 2, 1)
-
-
-def quarter_before(day: date) -> tuple[int, int]:
-    """(year, quarter) of the quarter that ended last before ``day``'s quarter began."""
-    quarter = (day.month - 1) // 3 + 1
-    return (day.year - 1, 4) if quarter == 1 else (day.year, quarter - 1)
 
 
 class QuarterlyReport(Aggregate):
@@ -111,7 +102,7 @@ class QuarterlyReport(Aggregate):
             raise InvalidRecord("quarter", "a quarter is 1, 2, 3 or 4")
         if not 2000 <= year <= 9999:
             raise InvalidRecord("year", "must be between 2000 and 9999")
-        if quarter_start(year, quarter) > today:
+        if Quarter(year, quarter).start > today:
             raise InvalidRecord("quarter", f"{year} Q{quarter} has not begun (today is {today})")
         if known_at.tzinfo is None or known_at.utcoffset() is None:
             raise InvalidRecord("known_at", "an instant needs its offset from UTC")

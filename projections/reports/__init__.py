@@ -7,10 +7,10 @@
   records changed.
 """
 
+from domain.reports import Quarter
 from projections.reports.changes import changes_between, explain_changes, figure_changes
 from projections.reports.facts import ReportFacts
 from projections.reports.quarterly import combine, compute_figures, to_json, townships
-from projections.reports.scope import Quarter
 
 __all__ = [
     "Quarter",

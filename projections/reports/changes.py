@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from domain.programme import Programme
+from domain.reports import Quarter
 from domain.vocabulary import (
     CONTACT_KIND_TITLES,
     EVENT_TITLES,
@@ -23,7 +24,6 @@ from domain.vocabulary import (
 )
 from projections.reports.assembly import flat
 from projections.reports.scope import (
-    Quarter,
     Scope,
     known_at_instant,
     region_prefix,

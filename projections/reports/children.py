@@ -17,7 +17,8 @@ from domain.children import Parent
 from domain.children.eligibility import is_left_behind
 from domain.common import age_on
 from domain.dated import Dated, value_on, with_fact
-from projections.reports.scope import Quarter, Scope, listed
+from domain.reports import Quarter
+from projections.reports.scope import Scope, listed
 from projections.reports.tally import AGE_BANDS, Tally
 from storage.sql import Row, Tx
 

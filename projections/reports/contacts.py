@@ -6,7 +6,8 @@ items given (发放物品) and the children reached (走访人数: children of a
 from __future__ import annotations
 
 from domain.duties import THREE_ONES, ContactKind
-from projections.reports.scope import Quarter, Scope
+from domain.reports import Quarter
+from projections.reports.scope import Scope
 from projections.reports.tally import Tally
 from storage.sql import Tx
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from projections.reports.scope import Quarter, Scope
+from domain.reports import Quarter
+from projections.reports.scope import Scope
 from projections.reports.tally import Tally
 from storage.sql import Row, Tx
 

@@ -28,7 +28,8 @@ from domain.duties import (
     rules_for,
 )
 from domain.reminders import needs_escalation
-from projections.reports.scope import Quarter, Scope, listed
+from domain.reports import Quarter
+from projections.reports.scope import Scope, listed
 from projections.reports.tally import Tally, duty_counts
 from storage.sql import Row, Tx
 

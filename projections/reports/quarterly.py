@@ -37,6 +37,7 @@ from typing import Any
 
 from domain.programme import Programme
 from domain.reminders import ESCALATION_DAYS
+from domain.reports import Quarter
 from projections.reports.assembly import add, finish, raw
 from projections.reports.children import count_children
 from projections.reports.concerns import count_concerns
@@ -44,7 +45,6 @@ from projections.reports.contacts import count_contacts
 from projections.reports.coverage import count_coverage
 from projections.reports.duties import count_escalations, count_pairings
 from projections.reports.scope import (
-    Quarter,
     Scope,
     known_at_instant,
     region_prefix,

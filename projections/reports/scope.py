@@ -1,45 +1,18 @@
-"""Which facts a computation of the quarterly report reads: the quarter (季度), the region's
-division-code prefix, the townships (乡镇) of one part, and the instant it is known at."""
+"""Which facts a computation of the quarterly report reads: the quarter (季度, a
+:class:`domain.reports.Quarter`), the region's division-code prefix, the townships (乡镇) of
+one part, and the instant it is known at."""
 
 from __future__ import annotations
 
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from projections.reports.facts import recorded_instant
 
 _DIGITS = re.compile(r"^\d{2,12}$")
-
-
-@dataclass(frozen=True)
-class Quarter:
-    """A calendar quarter (季度): 1 = January to March, ... 4 = October to December."""
-
-    year: int
-    number: int
-
-    def __post_init__(self) -> None:
-        if self.number not in (1, 2, 3, 4):
-            raise ValueError(f"a quarter is 1, 2, 3 or 4, not {self.number!r}")
-        if not 1900 <= self.year <= 9999:
-            raise ValueError(f"year {self.year!r} is out of range")
-
-    @property
-    def start(self) -> date:
-        return date(self.year, 3 * self.number - 2, 1)
-
-    @property
-    def end(self) -> date:
-        """The quarter's last day (季度末), the day state figures are counted on."""
-        following = (date(self.year + 1, 1, 1) if self.number == 4
-                     else date(self.year, 3 * self.number + 1, 1))
-        return following - timedelta(days=1)
-
-    def __contains__(self, day: object) -> bool:
-        return isinstance(day, date) and self.start <= day <= self.end
 
 
 @dataclass(frozen=True)

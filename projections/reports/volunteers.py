@@ -7,8 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from domain.reports import Quarter
 from domain.volunteers import VolunteerStatus
-from projections.reports.scope import Quarter, Scope
+from projections.reports.scope import Scope
 from projections.reports.tally import Tally
 from storage.sql import Tx
 

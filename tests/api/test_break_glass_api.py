@@ -19,12 +19,6 @@ from tests.api.conftest import break_glass
 Headers = dict[str, str]
 
 
-@pytest.fixture
-def client(client_on_each_store: TestClient) -> TestClient:
-    """Each test of this module on SQLite and on PostgreSQL."""
-    return client_on_each_store
-
-
 
 
 def timeline(client: TestClient, child_id: str, admin: Headers) -> list[dict[str, Any]]:

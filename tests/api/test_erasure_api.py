@@ -24,12 +24,6 @@ REASON = {"reason": "监护人撤回同意，依法删除"}
 SECRETS = ("王小花", "420821201605200021", "13800000001", "张桂兰", "13900000003")
 
 
-@pytest.fixture
-def client(client_on_each_store: TestClient) -> TestClient:
-    """Each test of this module on SQLite and on PostgreSQL."""
-    return client_on_each_store
-
-
 def _child(client: TestClient, admin: dict[str, str], **headers: str) -> dict[str, Any]:
     return create(client, "/api/v1/children", {**CHILD, "id_number": SECRETS[1]},
                   {**admin, **headers})

@@ -20,12 +20,6 @@ HIDDEN_FROM_VOLUNTEERS = ("id_number", "ethnicity", "income_source", "consent", 
 
 
 @pytest.fixture
-def client(client_on_each_store: TestClient) -> TestClient:
-    """Each test of this module on SQLite and on PostgreSQL."""
-    return client_on_each_store
-
-
-@pytest.fixture
 def child_and_readers(client: TestClient, admin: Headers,
                       user: Callable[..., Headers]) -> tuple[str, dict[str, Headers]]:
     """One child, paired with a volunteer, and a reader in every role who may read it."""

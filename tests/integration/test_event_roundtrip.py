@@ -22,7 +22,13 @@ from domain.reports import QuarterlyReport, scheduled_report_id
 from domain.users import Scope, User
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
 from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, TODAY, child_record, volunteer_form
+from tests.integration.conftest import EACH_STORE
 
+
+@pytest.fixture(params=EACH_STORE)
+def store(request: pytest.FixtureRequest) -> str:
+    """Each test of this module on SQLite and on PostgreSQL: the store is the point."""
+    return str(request.param)
 D = date(2026, 5, 1)
 
 

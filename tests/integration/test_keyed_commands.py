@@ -12,6 +12,13 @@ from domain.application.commands import keyed_command
 from domain.errors import IdempotencyKeyReused
 from domain.identity import new_id
 from tests.builders import STAFF, approved_volunteer, child_record
+from tests.integration.conftest import EACH_STORE
+
+
+@pytest.fixture(params=EACH_STORE)
+def store(request: pytest.FixtureRequest) -> str:
+    """Each test of this module on SQLite and on PostgreSQL: the store is the point."""
+    return str(request.param)
 
 
 def _children_in_the_log(register: CareRegister) -> int:

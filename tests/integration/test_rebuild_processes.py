@@ -12,7 +12,14 @@ import pytest
 from aixin.bootstrap import build_register, build_runner
 from aixin.rebuild import rebuild_in_processes
 from projections.catalog import ALL_VIEWS
+from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import all_rows, record_some_care
+
+
+@pytest.fixture(params=EACH_STORE)
+def store(request: pytest.FixtureRequest) -> str:
+    """Each test of this module on SQLite and on PostgreSQL: the store is the point."""
+    return str(request.param)
 
 
 def test_views_rebuilt_in_two_processes_equal_those_followed_event_by_event(

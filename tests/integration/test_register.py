@@ -21,6 +21,7 @@ from tests.builders import (
     child_record,
     volunteer_form,
 )
+from tests.integration.conftest import EACH_STORE
 
 #: Volunteers of one pairing recording contacts at the same moment, and how many each.
 WRITERS, CONTACTS_EACH = 8, 5
@@ -71,6 +72,7 @@ def test_a_pairing_records_contacts_and_ends(register: CareRegister) -> None:
         "ended", 1, "home_visit")
 
 
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_contacts_recorded_at_the_same_moment_are_all_recorded(
         register: CareRegister) -> None:
     """Volunteers of one pairing recording at once, none with If-Match: a contact depends on

@@ -1,4 +1,5 @@
-"""Reminders on each real store: issued once whoever races, scanned, delivered, recorded.
+"""Reminders on a real store: issued once whoever races (on each store), scanned,
+delivered, recorded.
 
 The register's clock is fixed at ``TODAY`` (15 June 2026); the pairings start on 10 March
 with no contact, so their monthly duties are overdue and the yearly ones are not due yet.
@@ -25,6 +26,7 @@ from projections.registers.reminders import RemindersRegister, deliveries_of, li
 from projections.runner import ViewRunner
 from projections.timeline import ChildTimeline, timeline
 from tests.builders import REVIEWERS, STAFF, TODAY, child_record, volunteer_form
+from tests.integration.conftest import EACH_STORE
 from workers.reminders.channels import DeliveryError, Outgoing
 from workers.reminders.delivery import deliver_reminder
 from workers.reminders.scan import run_scan
@@ -78,6 +80,7 @@ def test_issuing_a_reminder_twice_records_it_once(
     assert recorded(register, ReminderIssued) == [first.id]
 
 
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_registers_racing_to_issue_the_same_reminder_record_it_once(
         store: str, register: CareRegister, runner: ViewRunner,
         make_settings: Callable[..., Settings]) -> None:
@@ -286,6 +289,7 @@ def test_a_volunteer_no_channel_reaches_is_recorded_as_not_told(
     assert "no address" in delivery.error
 
 
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_of_workers_claiming_one_delivery_at_once_one_gets_it(
         store: str, register: CareRegister, runner: ViewRunner,
         make_settings: Callable[..., Settings]) -> None:

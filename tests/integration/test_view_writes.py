@@ -13,6 +13,7 @@ from eventsourcing.persistence import Tracking
 from projections.projection import View
 from storage.sql import Tx
 from storage.views import ViewStore
+from tests.integration.conftest import EACH_STORE
 
 #: Texts a COPY must carry unchanged: separators, escapes, quotes, Chinese, empty.
 AWKWARD = ["tab\there", "line\nbreak", "back\\slash", "\\N", "'quoted'", '"double"',
@@ -48,6 +49,7 @@ def applied(view_store: ViewStore, events: Sequence[tuple[int, tuple[Any, ...]]]
 
 
 @pytest.mark.parametrize("count", [1, 5, 200], ids=["one", "a few", "a long run"])
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_the_tables_hold_exactly_the_rows_the_view_wrote(view_store: ViewStore,
                                                         count: int) -> None:
     events = rows_for(count)
@@ -69,6 +71,7 @@ class Mixed(View):
             tx.execute("DELETE FROM mixed WHERE position = 21")
 
 
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_writes_between_long_runs_apply_in_the_order_they_were_made(
         view_store: ViewStore) -> None:
     recorder = view_store.recorder(Mixed)
@@ -95,6 +98,7 @@ def test_on_postgres_a_long_run_goes_as_one_copy_and_anything_else_as_inserts(
     assert copied == [200]
 
 
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
 def test_a_batch_that_fails_leaves_neither_rows_nor_position(view_store: ViewStore) -> None:
     recorder = view_store.recorder(Notes)
     events = [*rows_for(100), (100, ("the same position twice", 0, 0))]

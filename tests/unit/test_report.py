@@ -11,9 +11,9 @@ import pytest
 from domain.common import SYSTEM
 from domain.errors import InvalidRecord, ReportRule
 from domain.reports import (
+    Quarter,
     QuarterlyReport,
     ReportStatus,
-    quarter_before,
     scheduled_report_id,
 )
 from tests.builders import STAFF
@@ -143,4 +143,4 @@ def test_a_scheduled_reports_id_depends_on_its_region_and_quarter_only() -> None
     (date(2026, 12, 31), (2026, 3)), (date(2026, 7, 15), (2026, 2))])
 def test_the_quarter_just_ended_is_the_one_before_the_days_quarter(
         day: date, quarter: tuple[int, int]) -> None:
-    assert quarter_before(day) == quarter
+    assert Quarter.before(day) == Quarter(*quarter)

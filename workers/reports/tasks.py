@@ -38,7 +38,7 @@ from kombu.utils.uuid import uuid as task_id
 from aixin.bootstrap import build_report_store
 from domain.common import SYSTEM
 from domain.reminders import ESCALATION_DAYS
-from domain.reports import quarter_before
+from domain.reports import Quarter
 from projections.registers.reports import ReportsRegister, stalled
 from workers.context import services
 from workers.reports.generation import (
@@ -196,7 +196,8 @@ def quarter_turned(on: str | None = None) -> dict[str, Any]:
     ctx = reporting()
     settings = services().settings
     day = date.fromisoformat(on) if on else ctx.register.today()
-    year, quarter = quarter_before(day)
+    ended = Quarter.before(day)
+    year, quarter = ended.year, ended.number
     requested: list[str] = []
     already: list[str] = []
     for region in settings.report_regions:
