@@ -82,11 +82,7 @@ class Pairing(Aggregate):
 
     @property
     def shape(self) -> PairingShape:
-        if len(self.volunteer_ids) > 1:
-            return PairingShape.MANY_TO_ONE
-        if len(self.child_ids) > 1:
-            return PairingShape.ONE_TO_MANY
-        return PairingShape.ONE_TO_ONE
+        return PairingShape.of(len(self.child_ids), len(self.volunteer_ids))
 
     @property
     def is_active(self) -> bool:
