@@ -14,8 +14,10 @@ from fastapi.security import OAuth2PasswordBearer
 
 from aixin.settings import Settings
 from api.security import Principal, TokenError, Tokens
+from domain.access import policy
 from domain.application import CareRegister, UserView
 from domain.errors import NotFound
+from domain.users import Role
 from projections.runner import ViewRunner
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -113,6 +115,12 @@ def roles(*allowed: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     ROLE_CHECKS[check] = allowed
     return check
+
+
+def admitting(rule: Callable[[policy.Caller], bool]) -> Callable[[Principal], Awaitable[Principal]]:
+    """A dependency that admits the roles a rule of the access policy admits (403 for the
+    others); ``rule`` is one that asks the role alone, whatever the scope."""
+    return roles(*(role.value for role in Role if rule(policy.Caller("", role))))
 
 
 #: An ``If-Match`` this service understands: ``*``, or an ETag it gave (``"3"``, ``W/"3"``, or

@@ -11,19 +11,19 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, Query
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import Register, Views, roles
+from api.deps import Register, Views, admitting
 from api.schemas.access import BreakGlassIn, BreakGlassOut, BreakGlassUse, ComplianceAuditOut
 from api.schemas.common import Page
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import can_read_child
+from domain.access.policy import can_read_child, may_audit, may_break_glass
 from domain.errors import BreakGlassRule
 from projections.compliance import compliance_audit, usernames
 from projections.registers.access import AccessRegister, break_glass_uses
 
 router = APIRouter(tags=["access"])
-Federation = Annotated[Principal, Depends(roles("federation"))]
-Auditor = Annotated[Principal, Depends(roles("admin", "auditor"))]
+Federation = Annotated[Principal, Depends(admitting(may_break_glass))]
+Auditor = Annotated[Principal, Depends(admitting(may_audit))]
 
 
 @router.post("/children/{child_id}/break-glass", status_code=201, response_model=BreakGlassOut)

@@ -7,13 +7,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query
 
-from api.deps import Views, roles
+from api.deps import Views, admitting
 from api.schemas.audit import AnchorOut, AnchorsOut, ChainHeadOut, FindingOut, Verification
 from api.security import Principal
+from domain.access.policy import may_audit
 from projections.audit import AnchorCheck, LogAudit
 
 router = APIRouter(prefix="/audit", tags=["audit"])
-Auditor = Annotated[Principal, Depends(roles("admin", "auditor"))]
+Auditor = Annotated[Principal, Depends(admitting(may_audit))]
 
 
 @router.get("/verify", response_model=Verification)

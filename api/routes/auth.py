@@ -10,7 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AppSettings, Caller, Register, TokenIssuer, etag, remember_account, roles
+from api.deps import AppSettings, Caller, Register, TokenIssuer, admitting, etag, remember_account
 from api.schemas.users import (
     Deactivation,
     PasswordChange,
@@ -26,6 +26,7 @@ from api.security import (
     password_matches,
     refuse_weak_password,
 )
+from domain.access.policy import may_administer, may_audit
 from domain.application import UserView
 from domain.errors import InvalidRecord
 from domain.users import Scope
@@ -88,7 +89,7 @@ def _digest(value: str) -> str:
 
 
 @router.post("/users", status_code=201, response_model=UserPublic)
-def create_user(body: UserCreate, caller: Annotated[Principal, Depends(roles("admin"))],
+def create_user(body: UserCreate, caller: Annotated[Principal, Depends(admitting(may_administer))],
                 register: Register, settings: AppSettings, response: Response) -> UserPublic:
     """Create an account (admin only); its role decides its scope. In production a password
     has at least 12 characters."""
@@ -112,13 +113,13 @@ def who_am_i(caller: Caller, register: Register) -> UserPublic:
 
 
 @router.get("/users/{user_id}", response_model=UserPublic)
-def read_user(user_id: UUID, caller: Annotated[Principal, Depends(roles("admin", "auditor"))],
+def read_user(user_id: UUID, caller: Annotated[Principal, Depends(admitting(may_audit))],
               register: Register) -> UserPublic:
     """An account (admin and auditors)."""
     return public(register.get_user(user_id))
 
 
-Admin = Annotated[Principal, Depends(roles("admin"))]
+Admin = Annotated[Principal, Depends(admitting(may_administer))]
 
 
 @router.post("/users/{user_id}/scope", response_model=UserPublic)

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.children import (
     CategoriesChange,
     ChildCreate,
@@ -31,7 +31,13 @@ from api.schemas.common import Page
 from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, business_day
 from api.scope import caller_of, narrow_children, paired_children
 from api.security import Principal
-from domain.access.policy import may_change_child, may_report_concern, reads_in_full
+from domain.access.policy import (
+    may_change_child,
+    may_keep_records,
+    may_read_history,
+    may_report_concern,
+    reads_in_full,
+)
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
@@ -39,9 +45,9 @@ from projections.timeline import ChildTimeline, timeline
 from storage.sql import Row
 
 router = APIRouter(prefix="/children", tags=["children"])
-Staff = Annotated[Principal, Depends(roles("admin", "federation", "school"))]
+Staff = Annotated[Principal, Depends(admitting(may_keep_records))]
 #: Who reads a child's history: staff within their scope and auditors, not volunteers.
-HistoryReader = Annotated[Principal, Depends(roles("admin", "federation", "school", "auditor"))]
+HistoryReader = Annotated[Principal, Depends(admitting(may_read_history))]
 
 
 def public(view: ChildView) -> ChildPublic:

@@ -7,13 +7,14 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Request
 
-from api.deps import Register, Views, roles
+from api.deps import Register, Views, admitting
 from api.schemas.erasure import ErasureIn, ErasureOut
 from api.security import Principal
+from domain.access.policy import may_administer
 from storage.idempotency import IdempotencyStore
 
 router = APIRouter(prefix="/children", tags=["children"])
-Admin = Annotated[Principal, Depends(roles("admin"))]
+Admin = Annotated[Principal, Depends(admitting(may_administer))]
 
 
 @router.post("/{child_id}/erasure", response_model=ErasureOut)

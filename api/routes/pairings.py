@@ -9,7 +9,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
 
-from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.common import Day, Page
 from api.schemas.pairings import (
     CONTACTS_SHOWN,
@@ -24,11 +24,17 @@ from api.schemas.pairings import (
 )
 from api.scope import caller_of, hidden
 from api.security import Principal
-from domain.access.policy import can_read_pairing, may_pair, may_record_contact, pairs_anywhere
+from domain.access.policy import (
+    can_read_pairing,
+    may_organise,
+    may_pair,
+    may_record_contact,
+    pairs_anywhere,
+)
 from domain.application import PairingView
 
 router = APIRouter(prefix="/pairings", tags=["pairings"])
-Organiser = Annotated[Principal, Depends(roles("admin", "federation"))]
+Organiser = Annotated[Principal, Depends(admitting(may_organise))]
 
 
 def public(view: PairingView) -> PairingPublic:

@@ -21,7 +21,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
-from api.deps import Caller, Register, Views, roles
+from api.deps import Caller, Register, Views, admitting
 from api.schemas.common import Page
 from api.schemas.reminders import (
     DeliveryOut,
@@ -33,7 +33,7 @@ from api.schemas.reminders import (
 )
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import Listing, narrow
+from domain.access.policy import Listing, may_administer, narrow
 from domain.common import not_in_future
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
 from storage.sql import Row
@@ -41,7 +41,7 @@ from storage.sql import Row
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/reminders", tags=["reminders"])
-Admin = Annotated[Principal, Depends(roles("admin"))]
+Admin = Annotated[Principal, Depends(admitting(may_administer))]
 
 #: Publishing gives up after about two seconds when the broker does not answer.
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,

@@ -27,7 +27,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
-from api.deps import AppSettings, Register, Views, roles
+from api.deps import AppSettings, Register, Views, admitting
 from api.schemas.common import Page
 from api.schemas.reports import (
     ActorOut,
@@ -40,7 +40,7 @@ from api.schemas.reports import (
 )
 from api.scope import caller_of, hidden
 from api.security import Principal
-from domain.access.policy import Listing, may_see_report, narrow
+from domain.access.policy import Listing, may_see_report, may_see_reports, narrow
 from domain.application import ReportView
 from domain.reports import ReportStatus as Status
 from projections.registers.reports import ReportsRegister, list_reports
@@ -50,7 +50,7 @@ from storage.sql import Row
 log = logging.getLogger(__name__)
 
 router = APIRouter(prefix="/reports", tags=["reports"])
-Reporter = Annotated[Principal, Depends(roles("admin", "federation", "auditor"))]
+Reporter = Annotated[Principal, Depends(admitting(may_see_reports))]
 
 #: Publishing gives up after about two seconds when the broker does not answer.
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,

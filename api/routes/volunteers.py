@@ -8,7 +8,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
-from api.deps import Caller, IfMatch, Register, Views, etag, roles
+from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.common import Page
 from api.schemas.volunteers import (
     CommendationIn,
@@ -26,6 +26,7 @@ from domain.access.policy import (
     can_read_volunteer,
     may_list_volunteers,
     may_manage_volunteer,
+    may_organise,
     may_review,
     narrow,
 )
@@ -34,7 +35,7 @@ from domain.volunteers import VolunteerForm
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
 router = APIRouter(prefix="/volunteers", tags=["volunteers"])
-Approver = Annotated[Principal, Depends(roles("admin", "federation"))]
+Approver = Annotated[Principal, Depends(admitting(may_organise))]
 
 
 def public(view: VolunteerView) -> VolunteerPublic:

@@ -82,6 +82,24 @@ def reads_every_child(caller: Caller) -> bool:
     return caller.role in READ_ALL
 
 
+def may_keep_records(caller: Caller) -> bool:
+    """Who registers children and keeps their records (建档, 动态管理), each within their
+    scope (:func:`may_change_child`): the admin, 妇联 federation staff and 学校 schools."""
+    return caller.role in (Role.ADMIN, Role.FEDERATION, Role.SCHOOL)
+
+
+def may_organise(caller: Caller) -> bool:
+    """Who registers volunteers and pairs them with children (登记, 结对), within their
+    region: the admin and 妇联 federation staff."""
+    return caller.role in (Role.ADMIN, Role.FEDERATION)
+
+
+def may_administer(caller: Caller) -> bool:
+    """Who keeps the accounts, erases a child's personal data (个人信息删除) and starts the
+    reminder scan: the admin."""
+    return caller.role is Role.ADMIN
+
+
 def can_read_child(caller: Caller, child: Placed, *, hers: bool = False) -> bool:
     """Who reads a child's record: the admin and auditors every child's; 妇联 federation
     staff the children of their region; a 学校 school user its pupils; a 爱心妈妈 caring
@@ -221,8 +239,9 @@ def may_see_reports(caller: Caller) -> bool:
 
 
 def may_audit(caller: Caller) -> bool:
-    """Who checks who read what (查阅审计): every read, every break-glass use and the annual
-    compliance audit are open to the admin and 督导审计 auditors."""
+    """Who checks who read what and who could do what (查阅审计): every read, every
+    break-glass use, the accounts, the tamper check and the annual compliance audit are
+    open to the admin and 督导审计 auditors."""
     return caller.role in READ_ALL
 
 

@@ -17,13 +17,13 @@ from domain.access.policy import (
     Caller,
     can_read_child,
     may_break_glass,
+    own_volunteer,
     read_is_recorded,
 )
 from domain.application.access import AccessService, BreakGlassGrant
 from domain.application.children import ChildrenService
 from domain.application.views import ChildView
 from domain.errors import NotFound
-from domain.users import Role
 
 #: The children a caring mother is paired with now, by her volunteer id (ids as text).
 PairedChildren = Callable[[UUID], Collection[str]]
@@ -88,6 +88,6 @@ class ReadingService(ChildrenService, AccessService):
 def within_scope(caller: Caller, child: ChildView, paired: PairedChildren) -> bool:
     """Whether the child is within the caller's scope; a caring mother's pairings are asked
     for only when the caller is one."""
-    hers = (caller.role is Role.VOLUNTEER and caller.volunteer_id is not None
-            and str(child.id) in paired(caller.volunteer_id))
+    own = own_volunteer(caller)
+    hers = own is not None and str(child.id) in paired(own)
     return can_read_child(caller, child, hers=hers)

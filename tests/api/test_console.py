@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import ADMIN_PASSWORD, paired
+from tests.api.conftest import ADMIN_PASSWORD, approved_volunteer, break_glass, login, paired
 
 _CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
@@ -85,12 +85,36 @@ def test_a_child_outside_the_callers_region_is_not_found(
     assert "王小花" not in response.text
 
 
+def test_a_break_glass_grant_opens_the_childs_page_and_the_reads_name_it(
+        client: TestClient, admin: dict[str, str]) -> None:
+    child_id, _, _ = paired(client, admin)
+    outsider = console_user(client, admin, "federation", region_code="4209")
+    grant = break_glass(client, child_id, login(client, outsider, "password-123")).json()
+    console_login(client, outsider, "password-123")
+    assert client.get(f"/console/children/{child_id}").status_code == 200
+    timeline = client.get(f"/api/v1/children/{child_id}/history",
+                          headers=admin).json()["timeline"]
+    assert [(e["details"]["what"], e["details"].get("break_glass")) for e in timeline
+            if e["type"] == "RecordWasRead"] == [("record", grant["id"]),
+                                                 ("history", grant["id"])]
+
+
 def test_the_search_shows_only_children_within_the_callers_region(
         client: TestClient, admin: dict[str, str]) -> None:
     paired(client, admin)
     console_login(client, console_user(client, admin, "federation", region_code="4209"),
                   "password-123")
     assert "王小花" not in client.get("/console/children").text
+
+
+def test_a_school_sees_the_page_of_a_volunteer_who_teaches_there(
+        client: TestClient, admin: dict[str, str]) -> None:
+    teacher = approved_volunteer(client, admin, unit="石牌镇中心小学", region_code="420821101")
+    elsewhere = approved_volunteer(client, admin)
+    console_login(client, console_user(client, admin, "school", school="石牌镇中心小学",
+                                       region_code="420821101"), "password-123")
+    assert client.get(f"/console/volunteers/{teacher}").status_code == 200
+    assert client.get(f"/console/volunteers/{elsewhere}").status_code == 404
 
 
 def test_a_volunteer_sees_the_record_but_not_the_history(

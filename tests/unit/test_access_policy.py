@@ -13,11 +13,14 @@ from domain.access.policy import (
     can_read_child,
     can_read_pairing,
     can_read_volunteer,
+    may_administer,
     may_audit,
     may_break_glass,
     may_change_child,
+    may_keep_records,
     may_list_volunteers,
     may_manage_volunteer,
+    may_organise,
     may_pair,
     may_read_history,
     may_record_contact,
@@ -99,6 +102,21 @@ def test_staff_change_the_records_within_their_scope() -> None:
 @pytest.mark.parametrize("caller", [AUDITOR, MOTHER])
 def test_auditors_and_caring_mothers_change_no_record(caller: Caller) -> None:
     assert not may_change_child(caller, PUPIL)
+
+
+EVERYONE = (ADMIN, AUDITOR, TOWNSHIP_STAFF, TEACHER, MOTHER)
+
+
+def test_children_are_registered_by_the_admin_federation_staff_and_schools() -> None:
+    assert [may_keep_records(c) for c in EVERYONE] == [True, False, True, True, False]
+
+
+def test_volunteers_are_registered_and_paired_by_the_admin_and_federation_staff() -> None:
+    assert [may_organise(c) for c in EVERYONE] == [True, False, True, False, False]
+
+
+def test_only_the_admin_keeps_accounts_and_erases_personal_data() -> None:
+    assert [may_administer(c) for c in EVERYONE] == [True, False, False, False, False]
 
 
 def test_only_federation_staff_break_the_glass() -> None:
