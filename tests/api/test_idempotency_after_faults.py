@@ -22,7 +22,7 @@ def client(tmp_path: Path) -> Iterator[TestClient]:
     error instead of raising it in the test."""
     settings = Settings(data_dir=tmp_path / "var", admin_password=ADMIN_PASSWORD,  # type: ignore[arg-type]
                         secret_key="a-test-signing-key-of-enough-length-0123456789",  # type: ignore[arg-type]
-                        projections_poll_interval=0.02)
+                        projections_poll_interval=0.02, password_hashing="cheapest")
     with TestClient(create_app(settings), raise_server_exceptions=False) as test_client:
         yield test_client
 

@@ -102,7 +102,8 @@ HIDDEN = {("school", path) for (_, path) in ADMITTED if path.startswith(
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
     folder: Path = tmp_path_factory.mktemp("roles")
     settings = Settings(data_dir=folder / "var", admin_password=ADMIN_PASSWORD,  # type: ignore[arg-type]
-                        secret_key=SECRET, projections_poll_interval=0.02)  # type: ignore[arg-type]
+                        secret_key=SECRET, projections_poll_interval=0.02,  # type: ignore[arg-type]
+                        password_hashing="cheapest")
     with TestClient(create_app(settings)) as client:
         yield client
 
