@@ -14,7 +14,7 @@ from fastapi.security import OAuth2PasswordBearer
 
 from aixin.settings import Settings
 from api.security import Principal, TokenError, Tokens
-from domain.access import policy
+from domain.access.caller import Caller as AccessCaller
 from domain.application import CareRegister, UserView
 from domain.errors import NotFound
 from domain.users import Role
@@ -117,10 +117,10 @@ def roles(*allowed: str) -> Callable[[Principal], Awaitable[Principal]]:
     return check
 
 
-def admitting(rule: Callable[[policy.Caller], bool]) -> Callable[[Principal], Awaitable[Principal]]:
+def admitting(rule: Callable[[AccessCaller], bool]) -> Callable[[Principal], Awaitable[Principal]]:
     """A dependency that admits the roles a rule of the access policy admits (403 for the
     others); ``rule`` is one that asks the role alone, whatever the scope."""
-    return roles(*(role.value for role in Role if rule(policy.Caller("", role))))
+    return roles(*(role.value for role in Role if rule(AccessCaller("", role))))
 
 
 #: An ``If-Match`` this service understands: ``*``, or an ETag it gave (``"3"``, ``W/"3"``, or

@@ -8,7 +8,8 @@ import dataclasses
 from uuid import UUID
 
 from api.security import Principal
-from domain.access.policy import Caller, Listing, narrow
+from domain.access.caller import Caller
+from domain.access.policy import Listing, narrow
 from domain.application.reading import PairedChildren
 from domain.errors import NotFound
 from projections.registers.children import ChildFilter

@@ -9,7 +9,8 @@ from uuid import UUID
 from api.console.queries import child_names
 from api.scope import caller_of, paired_children
 from api.security import Principal
-from domain.access.policy import Caller, can_read_volunteer, reads_every_child
+from domain.access.caller import Caller
+from domain.access.policy import can_read_volunteer, reads_every_child
 from domain.application import CareRegister, VolunteerView
 from domain.application.reading import within_scope
 from domain.duties.evaluation import DutyStatus

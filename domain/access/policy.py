@@ -14,11 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, replace
-from typing import Protocol
 from uuid import UUID
 
-from domain.common import Actor
-from domain.users import Role, Scope
+from domain.access.caller import Caller, Placed
+from domain.users import Role
 
 #: Who reads the whole register: the admin and 督导审计 auditors.
 READ_ALL = frozenset({Role.ADMIN, Role.AUDITOR})
@@ -27,40 +26,6 @@ RECORDED_READERS = frozenset({Role.AUDITOR, Role.FEDERATION})
 #: A federation account's level by the digits of its region code: who gives which level's
 #: opinion on a volunteer's form (县妇联, 市州妇联, 省妇联).
 REVIEW_LEVEL_DIGITS = {"county": 6, "city": 4, "province": 2}
-
-
-@dataclass(frozen=True)
-class Caller:
-    """Who asks: an account, the role it acts in and the scope it works within."""
-
-    user_id: str
-    role: Role
-    region_code: str | None = None
-    school: str | None = None
-    volunteer_id: UUID | None = None
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "role", Role(self.role))
-
-    @classmethod
-    def of(cls, user_id: object, scope: Scope) -> Caller:
-        """The caller an account with ``scope`` is."""
-        return cls(str(user_id), scope.role, scope.region_code, scope.school, scope.volunteer_id)
-
-    @property
-    def actor(self) -> Actor:
-        """The caller as the one who records a fact (记录人)."""
-        return Actor(id=self.user_id, role=self.role.value)
-
-
-class Placed(Protocol):
-    """Where a child's record sits: its division code and its school."""
-
-    @property
-    def region_code(self) -> str: ...
-
-    @property
-    def school(self) -> str: ...
 
 
 def within_region(caller: Caller, region_code: str) -> bool:

@@ -13,8 +13,8 @@ from datetime import date
 from typing import Literal
 from uuid import UUID
 
+from domain.access.caller import Caller
 from domain.access.policy import (
-    Caller,
     can_read_child,
     may_break_glass,
     own_volunteer,

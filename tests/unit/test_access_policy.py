@@ -7,8 +7,8 @@ from uuid import UUID
 
 import pytest
 
+from domain.access.caller import Caller
 from domain.access.policy import (
-    Caller,
     Listing,
     can_read_child,
     can_read_pairing,

@@ -5,11 +5,12 @@ are put on the record (查阅记录)."""
 from __future__ import annotations
 
 from collections.abc import Collection, Iterator
+from typing import Any
 from uuid import UUID
 
 import pytest
 
-from domain.access.policy import Caller
+from domain.access.caller import Caller
 from domain.application import CareRegister
 from domain.errors import NotFound
 from domain.users import Role
@@ -44,7 +45,7 @@ def nobody(volunteer_id: UUID) -> Collection[str]:
 def reads_of(register: CareRegister) -> list[tuple[str, str, UUID | None]]:
     """(who, what, grant) of every read on the record, in order."""
     events = register.recorder.select_notifications(start=None, limit=1000)
-    read = [register.mapper.to_domain_event(n) for n in events]
+    read: list[Any] = [register.mapper.to_domain_event(n) for n in events]
     return [(e.actor.id, e.what, e.break_glass) for e in read
             if hasattr(e, "what") and hasattr(e, "break_glass")]
 
