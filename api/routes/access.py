@@ -59,6 +59,7 @@ def list_break_glass(
         raise RequestValidationError([{
             "loc": ("query", "to"), "type": "period_order", "input": to.isoformat(),
             "msg": f"the period ends ({to}) before it starts ({from_})"}])
+    views.wait_for(register.recorder.max_notification_id() or 0)  # the reads made so far
     zone = ZoneInfo(register.programme.timezone)
     since = datetime.combine(from_, time(), zone) if from_ else None
     until = datetime.combine(to + timedelta(days=1), time(), zone) if to else None
