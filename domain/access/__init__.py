@@ -1,5 +1,6 @@
-"""Access to children's records (查阅): the recorded reads and break-glass grants
-(:mod:`domain.access.records`)."""
+"""Access to the register's records (查阅): who may read or change what, and what a listing
+holds (:mod:`domain.access.policy`, over a :class:`~domain.access.caller.Caller`); the
+recorded reads and break-glass grants (:mod:`domain.access.records`)."""
 
 from domain.access.records import (
     MIN_REASON,
