@@ -22,6 +22,11 @@ from aixin.settings import Settings
 from tests.conftest import postgres_params
 
 
+def _of_a_pool(thread: threading.Thread) -> bool:
+    """A worker or the scheduler of a psycopg connection pool (named ``pool-N-...``)."""
+    return thread.name.startswith("pool-")
+
+
 class OurStore(TestCase):
     """Mixin: ``self.env`` is our settings' event-store environment for a fresh store."""
 
@@ -52,9 +57,11 @@ class OurStore(TestCase):
         # Some of the library's cases stop their reader threads without waiting for them
         # (``test_concurrent_no_conflicts``); one still inside a SQLite call when the store
         # is closed can crash the interpreter (a segmentation fault seen in CI).
+        # A connection pool's threads run until the factory is closed (a cleanup, after this)
+        # and never call SQLite: they are not waited for.
         deadline = time.monotonic() + 10
         for thread in set(threading.enumerate()) - self._threads_before:
-            if thread is not threading.current_thread():
+            if thread is not threading.current_thread() and not _of_a_pool(thread):
                 thread.join(timeout=max(0.0, deadline - time.monotonic()))
         super().tearDown()
         os.environ.clear()
