@@ -13,8 +13,10 @@ echo "[aixin] ruff check ." >&2
 echo "[aixin] mypy (strict on domain; pyproject.toml's [tool.mypy])" >&2
 .venv/bin/mypy
 
+# Two processes (pytest-xdist); the tests of a module that share a module-wide fixture are
+# grouped (xdist_group) and run in one. -n 0 as an argument runs in this process alone.
 set +e
-.venv/bin/python -m pytest "$@"
+.venv/bin/python -m pytest -n 2 --dist loadgroup "$@"
 status=$?
 set -e
 if [ "$status" -eq 5 ]; then

@@ -22,6 +22,9 @@ from tests.browser.conftest import (
     log_in,
 )
 
+#: One served county and one Chromium for every test here (session fixtures): one process.
+pytestmark = pytest.mark.xdist_group("browser")
+
 REPORT_TIMEOUT = 120_000  # ms: the embedded worker produces the report
 
 

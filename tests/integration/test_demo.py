@@ -40,6 +40,8 @@ from domain.events import (
 )
 from tests.conftest import postgres_params
 
+pytestmark = pytest.mark.xdist_group("demo")  # one county (module fixture): one process
+
 TODAY = date(2026, 6, 15)
 CHINA = ZoneInfo("Asia/Shanghai")
 SEED = 7

@@ -25,6 +25,8 @@ from tests.api.conftest import ADMIN_PASSWORD, CHILD, VOLUNTEER, approved_volunt
 from tests.api.test_scope_every_route import api_routes
 from tests.security.conftest import SECRET
 
+pytestmark = pytest.mark.xdist_group("api5")  # the module's service and callers: one process
+
 ROLES = ("admin", "federation", "school", "volunteer", "auditor")
 EVERYONE = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
