@@ -76,6 +76,55 @@ DUTY_STATE_TITLES = _words({"met": "已完成", "due": "待完成", "overdue": "
 #: A quarterly report's progress (季度报送).
 REPORT_STATUS_TITLES = _words({"queued": "排队中", "running": "生成中", "done": "已完成",
                                "failed": "失败"})
+#: The quarterly report's figures (季度报表), each with its unit, as its tables, its
+#: documents and the console show them.
+REPORT_FIGURE_TITLES = _words({
+    "children_registered": "在册儿童（人）",
+    "children_registered_boys": "在册儿童：男（人）",
+    "children_registered_girls": "在册儿童：女（人）",
+    "registered_in_quarter": "本季度新建档（人）",
+    "exited_in_quarter": "本季度退出（人）",
+    "left_behind": "留守儿童（人）",
+    "left_behind_boys": "留守儿童：男（人）",
+    "left_behind_girls": "留守儿童：女（人）",
+    "left_behind_age_min": "留守儿童最小年龄（岁）",
+    "left_behind_age_max": "留守儿童最大年龄（岁）",
+    "left_behind_special": "特殊（重点）留守儿童（人）",
+    "left_behind_paired": "已结对留守儿童（人）",
+    "left_behind_unpaired": "未结对留守儿童（人）",
+    "pairing_coverage": "结对覆盖率",
+    "schools_with_pupils": "已知在校学生数的学校（所）",
+    "pupils": "上述学校在校学生（人）",
+    "left_behind_in_schools_with_pupils": "上述学校留守儿童（人）",
+    "left_behind_share_of_pupils": "留守儿童占在校学生比例",
+    "pairings_formed": "本季度新结对（对）",
+    "pairings_active": "季度末在结对（对）",
+    "pairings_ended": "本季度结束结对（对）",
+    "contacts": "联系走访（次）",
+    "home_visits": "家访（次）",
+    "activities": "开展活动（次）",
+    "children_contacted": "走访（联系）儿童（人）",
+    "items_given": "发放物品（件）",
+    "duties_periods_due": "应履职（期次）",
+    "duties_periods_met": "已履职（期次）",
+    "duty_compliance": "总体履职率",
+    "duties_overdue": "季度末逾期职责（项）",
+    "duties_escalated": "逾期超过时限（项）",
+    "pairings_with_overdue": "有逾期职责的结对（对）",
+    "escalations_raised": "本季度逾期上报（次）",
+    "concerns_reported": "本季度报告异常情况（件）",
+    "concerns_resolved": "本季度办结（件）",
+    "concerns_open": "季度末未办结（件）",
+    "volunteers_applied": "本季度申请志愿者（人）",
+    "volunteers_newly_approved": "本季度批准（人）",
+    "volunteers_rejected": "本季度未通过（人）",
+    "volunteers_disqualified": "本季度取消资格（人）",
+    "volunteers_commended": "本季度表彰（人）",
+    "volunteers_approved": "季度末在册爱心妈妈（人）",
+    "volunteers_pending": "季度末审核中（人）",
+    "volunteers_suspended": "季度末暂停（人）",
+})
+
 #: What a reader opened (查阅): the child's record (档案), or its history and timeline.
 READ_TITLES = _words({"record": "档案", "history": "历史与时间线"})
 

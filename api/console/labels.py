@@ -7,7 +7,7 @@ from typing import Any
 from domain import vocabulary as v
 from domain.duties import duty_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
-from domain.vocabulary import EVENT_TITLES, READ_TITLES
+from domain.vocabulary import EVENT_TITLES, READ_TITLES, REPORT_FIGURE_TITLES
 from domain.vocabulary import ROLE_TITLES as ROLES
 
 #: Every code the console shows, in one map: each concept's words (:mod:`domain.vocabulary`).
@@ -23,16 +23,11 @@ WORDS: dict[str, str] = {
 #: The share of each report status in its progress bar (进度).
 PROGRESS = {"queued": 10, "running": 55, "done": 100, "failed": 100}
 
-#: Figures of the report's totals shown on its page, in order.
-TOTALS = (
-    ("children_registered", "在册儿童"), ("left_behind", "留守儿童"),
-    ("left_behind_boys", "其中男孩"), ("left_behind_girls", "其中女孩"),
-    ("pairings_active", "有效结对"), ("pairing_coverage", "结对覆盖率"),
-    ("volunteers_approved", "已批准爱心妈妈"), ("contacts", "联系走访次数"),
-    ("home_visits", "家访次数"), ("items_given", "发放物品（件）"),
-    ("concerns_reported", "情况报告"), ("concerns_resolved", "情况办结"),
-    ("duties_overdue", "逾期履职项"),
-)
+#: Figures of the report's totals shown on its page, in order, titled as in its files.
+TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
+    "children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
+    "pairings_active", "pairing_coverage", "volunteers_approved", "contacts", "home_visits",
+    "items_given", "concerns_reported", "concerns_resolved", "duties_overdue"))
 
 
 def word(code: object) -> str:

@@ -39,59 +39,19 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import STANDARD_CONTACT_KINDS, duty_title
 from domain.programme import Programme
-from domain.vocabulary import CATEGORY_TITLES, CONTACT_KIND_TITLES, SHAPE_TITLES, title_of
+from domain.vocabulary import (
+    CATEGORY_TITLES,
+    CONTACT_KIND_TITLES,
+    REPORT_FIGURE_TITLES,
+    SHAPE_TITLES,
+    title_of,
+)
 from projections.reports.tally import AGE_BANDS
 
 #: The programme's zone, for the instants shown in the files (the JSON keeps UTC).
 ZONE = ZoneInfo(Programme.timezone)
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 
-LABELS: dict[str, str] = {
-    "children_registered": "在册儿童（人）",
-    "children_registered_boys": "在册儿童：男（人）",
-    "children_registered_girls": "在册儿童：女（人）",
-    "registered_in_quarter": "本季度新建档（人）",
-    "exited_in_quarter": "本季度退出（人）",
-    "left_behind": "留守儿童（人）",
-    "left_behind_boys": "留守儿童：男（人）",
-    "left_behind_girls": "留守儿童：女（人）",
-    "left_behind_age_min": "留守儿童最小年龄（岁）",
-    "left_behind_age_max": "留守儿童最大年龄（岁）",
-    "left_behind_special": "特殊（重点）留守儿童（人）",
-    "left_behind_paired": "已结对留守儿童（人）",
-    "left_behind_unpaired": "未结对留守儿童（人）",
-    "pairing_coverage": "结对覆盖率",
-    "schools_with_pupils": "已知在校学生数的学校（所）",
-    "pupils": "上述学校在校学生（人）",
-    "left_behind_in_schools_with_pupils": "上述学校留守儿童（人）",
-    "left_behind_share_of_pupils": "留守儿童占在校学生比例",
-    "pairings_formed": "本季度新结对（对）",
-    "pairings_active": "季度末在结对（对）",
-    "pairings_ended": "本季度结束结对（对）",
-    "contacts": "联系走访（次）",
-    "home_visits": "家访（次）",
-    "activities": "开展活动（次）",
-    "children_contacted": "走访（联系）儿童（人）",
-    "items_given": "发放物品（件）",
-    "duties_periods_due": "应履职（期次）",
-    "duties_periods_met": "已履职（期次）",
-    "duty_compliance": "总体履职率",
-    "duties_overdue": "季度末逾期职责（项）",
-    "duties_escalated": "逾期超过时限（项）",
-    "pairings_with_overdue": "有逾期职责的结对（对）",
-    "escalations_raised": "本季度逾期上报（次）",
-    "concerns_reported": "本季度报告异常情况（件）",
-    "concerns_resolved": "本季度办结（件）",
-    "concerns_open": "季度末未办结（件）",
-    "volunteers_applied": "本季度申请志愿者（人）",
-    "volunteers_newly_approved": "本季度批准（人）",
-    "volunteers_rejected": "本季度未通过（人）",
-    "volunteers_disqualified": "本季度取消资格（人）",
-    "volunteers_commended": "本季度表彰（人）",
-    "volunteers_approved": "季度末在册爱心妈妈（人）",
-    "volunteers_pending": "季度末审核中（人）",
-    "volunteers_suspended": "季度末暂停（人）",
-}
 RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
                    "compliance_rate"})
 BAND_TITLES = {"0-5": "学龄前（0-5岁）", "6-11": "小学学龄（6-11岁）",
@@ -180,7 +140,7 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     book.remove(first)
     totals = figures["totals"]
     _table(book, "总体情况", ("指标", "数值"),
-           [(LABELS[key], totals[key]) for key in _TOTALS],
+           [(REPORT_FIGURE_TITLES[key], totals[key]) for key in _TOTALS],
            rate_rows={i for i, key in enumerate(_TOTALS) if key in RATES})
     _composition(book, totals)
     _coverage_sheet(book, figures)
@@ -193,11 +153,11 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
            + [("结对结束", reason, n)
               for reason, n in sorted(totals["pairing_end_reasons"].items())])
     _table(book, "情况报告", ("项目", "数量"),
-           [(LABELS[k], totals[k]) for k in ("concerns_reported", "concerns_resolved",
+           [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("concerns_reported", "concerns_resolved",
                                              "concerns_open")]
            + [(f"类别：{kind}", n) for kind, n in sorted(totals["concerns_by_kind"].items())])
     _table(book, "志愿者", ("项目", "人数"),
-           [(LABELS[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
+           [(REPORT_FIGURE_TITLES[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
     meta = figures["meta"]
     _table(book, "说明", ("项目", "内容"), [
         ("报表", title(figures)), ("区划代码", meta["region_code"]),
@@ -292,7 +252,7 @@ def _coverage_sheet(book: Workbook, figures: Mapping[str, Any]) -> None:
 def _contacts_sheet(book: Workbook, totals: Mapping[str, Any]) -> None:
     rows: list[tuple[str, int]] = [
         (kind_title(kind), n) for kind, n in _in_kind_order(totals["contacts_by_kind"])]
-    rows += [(LABELS[k], totals[k]) for k in ("contacts", "home_visits", "activities",
+    rows += [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("contacts", "home_visits", "activities",
                                              "children_contacted", "items_given")]
     _table(book, "联系走访", ("联系方式 / 项目", "次数 / 数量"), rows)
 
@@ -321,7 +281,7 @@ def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping
               columns: Sequence[str], label: Any) -> None:
     rows = [(label(key), *(unit.get(column) for column in columns))
             for key, unit in units.items()]
-    _table(book, name, (first, *(LABELS[c] for c in columns)), rows,
+    _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
            rates={i + 2 for i, c in enumerate(columns) if c in RATES})
 
 
@@ -337,7 +297,7 @@ def _changes_sheets(book: Workbook, changes: Mapping[str, Any]) -> None:
 def _figure_label(path: str) -> str:
     head, _, rest = path.partition(".")
     if not rest:
-        return LABELS.get(head, head)
+        return REPORT_FIGURE_TITLES.get(head, head)
     if head == "contacts_by_kind":
         return f"联系走访：{kind_title(rest)}"
     if head == "duties":
@@ -484,7 +444,7 @@ def _docx_table(document: Any, first: str, units: Mapping[str, Mapping[str, Any]
         return
     table = document.add_table(rows=1, cols=len(columns) + 1)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (first, *(LABELS[c] for c in columns)),
+    for cell, text in zip(table.rows[0].cells, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)),
                           strict=True):
         cell.text = text
     for key, unit in units.items():
