@@ -26,8 +26,6 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from tests.conftest import fresh_schema, postgres_params
 from tests.e2e.server import running
 
-pytestmark = pytest.mark.xdist_group("schemathesis")  # one server per store: one process
-
 PASSWORD = "fuzz-admin-password"
 
 #: Faults (type, where) of rules no JSON Schema can state (None: anywhere): against the day
