@@ -35,6 +35,7 @@ BEYOND_SCHEMA = {
     ("future_date", ("query", "as_of")),  # a history is of what has happened
     ("invalid_record", ("body", "birth_date")),  # a child is a minor when registered
     ("invalid_record", ("body", "quarter")),  # a report is of a quarter that has begun
+    ("invalid_record", ("body", "known_at")),  # a report is of what the register was told
     ("period_order", ("query", "to")),  # a period ends on or after the day it starts
 }
 
