@@ -254,17 +254,23 @@ def test_a_rebuild_reads_the_log_in_batches_of_its_own_size(
     assert [done for done, _ in told] == [*range(10, head, 10), head]
 
 
-def test_each_batch_is_applied_with_the_cycle_collector_paused_and_resumed_after(
-        register: CareRegister, runner: ViewRunner, monkeypatch: pytest.MonkeyPatch) -> None:
-    paired(register, starts_on=date(2026, 4, 1))
-    collecting: list[bool] = []
+@pytest.fixture
+def collecting(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Whether the cycle collector ran while each batch was applied to the duty view."""
+    seen: list[bool] = []
     apply_all = DutyView.apply_all
 
     def noting(view: DutyView, events: Sequence[tuple[int, object]], tx: Tx) -> None:
-        collecting.append(gc.isenabled())
+        seen.append(gc.isenabled())
         apply_all(view, events, tx)
 
     monkeypatch.setattr(DutyView, "apply_all", noting)
+    return seen
+
+
+def test_each_batch_is_applied_with_the_cycle_collector_paused_and_resumed_after(
+        register: CareRegister, runner: ViewRunner, collecting: list[bool]) -> None:
+    paired(register, starts_on=date(2026, 4, 1))
     assert gc.isenabled()
     runner.catch_up(DutyView)
     assert len(collecting) > 1  # batches of 3
@@ -273,16 +279,8 @@ def test_each_batch_is_applied_with_the_cycle_collector_paused_and_resumed_after
 
 
 def test_views_within_a_rebuild_batch_of_the_log_apply_with_the_collector_running(
-        register: CareRegister, runner: ViewRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+        register: CareRegister, runner: ViewRunner, collecting: list[bool]) -> None:
     paired(register, starts_on=date(2026, 4, 1))
-    collecting: list[bool] = []
-    apply_all = DutyView.apply_all
-
-    def noting(view: DutyView, events: Sequence[tuple[int, object]], tx: Tx) -> None:
-        collecting.append(gc.isenabled())
-        apply_all(view, events, tx)
-
-    monkeypatch.setattr(DutyView, "apply_all", noting)
     runner.rebuild_batch_size = 1000  # a follower a few batches behind
     runner.catch_up(DutyView)
     assert len(collecting) > 1 and all(collecting)
