@@ -59,7 +59,7 @@ from domain.events import (
 )
 from domain.pairings import PairingShape
 from domain.personal import ERASED
-from projections.events import csv, iso
+from projections.events import Recorded, csv, iso
 from projections.projection import View
 from projections.timeline import EVENT_TYPES
 from storage.sql import Tx
@@ -285,14 +285,14 @@ class ReportFacts(View):
         _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
 
 
-def _fact(tx: Tx, e: Any, subject_id: str, place: tuple[str, str, str], on: Any, *,
+def _fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,
           kind: str = "", amount: int = 0, detail: str = "") -> None:
     tx.execute(_FACT + " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
                (tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
                 recorded_instant(e.timestamp), kind, amount, detail))
 
 
-def _placed(tx: Tx, e: Any, table: str, key: str, on: Any, kind: str, amount: int,
+def _placed(tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str, amount: int,
             detail: str) -> None:
     """A fact placed where its child, pairing or volunteer is, in one statement."""
     school = "school" if table != "rf_volunteers" else "''"
@@ -303,16 +303,16 @@ def _placed(tx: Tx, e: Any, table: str, key: str, on: Any, kind: str, amount: in
          amount, detail, str(e.originator_id)))
 
 
-def _child_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+def _child_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
                 detail: str = "") -> None:
     _placed(tx, e, "rf_children", "child_id", on, kind, amount, detail)
 
 
-def _pairing_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+def _pairing_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
                   detail: str = "") -> None:
     _placed(tx, e, "rf_pairings", "pairing_id", on, kind, amount, detail)
 
 
-def _volunteer_fact(tx: Tx, e: Any, on: Any, *, kind: str = "", amount: int = 0,
+def _volunteer_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
                     detail: str = "") -> None:
     _placed(tx, e, "rf_volunteers", "volunteer_id", on, kind, amount, detail)
