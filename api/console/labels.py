@@ -30,6 +30,11 @@ TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
     "items_given", "concerns_reported", "concerns_resolved", "duties_overdue"))
 
 
+def read(what: str) -> str:
+    """What a reader opened (查阅), in words: the record (档案), or its history."""
+    return READ_TITLES.get(what, what)
+
+
 def word(code: object) -> str:
     """The Chinese word for a code, or the code itself if there is none."""
     if code is None:

@@ -32,7 +32,8 @@ HERE = Path(__file__).parent
 def templates() -> Jinja2Templates:
     """The templates, loaded on first use (nothing at import)."""
     found = Jinja2Templates(directory=HERE / "templates")
-    found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary)
+    found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
+                             read=labels.read)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES)
     return found

@@ -6,6 +6,7 @@ from enum import StrEnum
 
 import pytest
 
+from api.console.labels import read
 from domain import vocabulary
 from domain.children.record import CATEGORIES, ParentRole, ParentStatus, Sex
 from domain.duties import STANDARD_CONTACT_KINDS, DutyState
@@ -45,3 +46,7 @@ def test_the_documents_terms_name_the_caring_mother_and_the_federation() -> None
 
 def test_a_code_without_a_word_is_shown_as_it_is() -> None:
     assert vocabulary.title_of(vocabulary.CONTACT_KIND_TITLES, "kite_flying") == "kite_flying"
+
+
+def test_the_console_names_what_a_reader_opened_in_the_vocabularys_words() -> None:
+    assert [read("record"), read("history")] == ["档案", "历史与时间线"]
