@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -11,13 +12,28 @@ from uuid import UUID
 
 import psycopg
 
+from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
 from domain.application import CareRegister
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
+from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
+
+Store = tuple[CareRegister, ViewRunner]
+
+
+@contextmanager
+def opened(settings: Settings) -> Iterator[Store]:
+    """The register and its views on ``settings``' store, today being the tests' TODAY."""
+    register = build_register(settings, clock=lambda: TODAY)
+    runner = build_runner(settings, register)
+    try:
+        yield register, runner
+    finally:
+        runner.store.close()
+        register.close()
 
 
 def record_some_care(register: CareRegister, children: int = 3) -> list[UUID]:

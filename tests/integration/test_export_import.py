@@ -8,7 +8,6 @@ import json
 import secrets
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 
@@ -16,31 +15,18 @@ import psycopg
 import pytest
 
 from aixin.archive import ArchiveError, export_log, import_log, read_header
-from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
-from domain.application import CareRegister
 from projections.audit import LogAudit
 from projections.integrity import HashChain
-from projections.runner import ViewRunner
-from tests.builders import STAFF, TODAY
+from tests.builders import STAFF
 from tests.conftest import postgres_params
-from tests.integration.log_support import all_rows, record_some_care
+from tests.integration.log_support import Store, all_rows, opened, record_some_care
 
 pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
 
 KEY = base64.b64encode(secrets.token_bytes(32)).decode()
-Store = tuple[CareRegister, ViewRunner]
 
 
-@contextmanager
-def opened(settings: Settings) -> Iterator[Store]:
-    register = build_register(settings, clock=lambda: TODAY)
-    runner = build_runner(settings, register)
-    try:
-        yield register, runner
-    finally:
-        runner.store.close()
-        register.close()
 
 
 

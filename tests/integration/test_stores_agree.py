@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import secrets
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 from uuid import UUID
@@ -19,7 +18,6 @@ import pytest
 from eventsourcing.utils import get_topic
 
 from aixin.archive import export_log, import_log
-from aixin.bootstrap import build_register, build_runner
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.children import Guardian, Parent, Profile
@@ -29,7 +27,7 @@ from domain.users import Scope
 from projections.audit import LogAudit
 from projections.runner import ViewRunner
 from tests.builders import MOTHER, REVIEWERS, STAFF, TEACHER, TODAY, child_record, volunteer_form
-from tests.integration.log_support import all_rows
+from tests.integration.log_support import Store, all_rows, opened
 from workers.reminders.channels import DeliveryError, Outgoing
 from workers.reminders.delivery import deliver_reminder
 from workers.reminders.scan import run_scan
@@ -38,7 +36,6 @@ pytestmark = [pytest.mark.postgres, pytest.mark.timeout(300)]
 
 KEY = base64.b64encode(secrets.token_bytes(32)).decode()
 LEASE = timedelta(minutes=15)
-Store = tuple[CareRegister, ViewRunner]
 
 
 class Channel:
@@ -58,15 +55,6 @@ class Channel:
             raise DeliveryError("550 mailbox unavailable", transient=False)
 
 
-@contextmanager
-def opened(settings: Settings) -> Iterator[Store]:
-    register = build_register(settings, clock=lambda: TODAY)
-    runner = build_runner(settings, register)
-    try:
-        yield register, runner
-    finally:
-        runner.store.close()
-        register.close()
 
 
 def approved(register: CareRegister, **form: object) -> UUID:
