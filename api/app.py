@@ -33,7 +33,7 @@ from api.routes import (
     reports,
     volunteers,
 )
-from api.security import Tokens, hash_password, use_password_hashing
+from api.security import Passwords, Tokens
 from domain.common import SYSTEM
 from domain.errors import AccountRule, StaleVersion
 from domain.users import Scope
@@ -51,7 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.settings = settings
-        use_password_hashing(settings.password_hashing)
+        app.state.passwords = Passwords(settings.password_hashing)
         app.state.register = build_register(settings)
         app.state.views = build_runner(settings, app.state.register)
         secret = settings.secret_key.get_secret_value() if settings.secret_key else None
@@ -127,7 +127,7 @@ def _bootstrap_admin(app: FastAPI, settings: Settings) -> None:
     try:
         app.state.register.create_user(
             username="admin",
-            password_hash=hash_password(settings.admin_password.get_secret_value()),
+            password_hash=app.state.passwords.hash(settings.admin_password.get_secret_value()),
             scope=Scope(role="admin"), actor=SYSTEM)  # type: ignore[arg-type]
     except (AccountRule, StaleVersion):  # another API process starting just now made it
         return

@@ -13,7 +13,7 @@ from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
 from aixin.settings import Settings
-from api.security import Principal, TokenError, Tokens
+from api.security import Passwords, Principal, TokenError, Tokens
 from domain.access.caller import Caller as AccessCaller
 from domain.application import CareRegister, UserView
 from domain.errors import NotFound
@@ -39,10 +39,15 @@ async def _tokens(request: Request) -> Tokens:
     return request.app.state.tokens  # type: ignore[no-any-return]
 
 
+async def _passwords(request: Request) -> Passwords:
+    return request.app.state.passwords  # type: ignore[no-any-return]
+
+
 Register = Annotated[CareRegister, Depends(_register)]
 Views = Annotated[ViewRunner, Depends(_views)]
 AppSettings = Annotated[Settings, Depends(_settings)]
 TokenIssuer = Annotated[Tokens, Depends(_tokens)]
+PasswordHashing = Annotated[Passwords, Depends(_passwords)]
 
 _UNAUTHORIZED = HTTPException(status_code=401, detail="not authenticated: a valid bearer token "
                               "is required", headers={"WWW-Authenticate": "Bearer"})

@@ -24,27 +24,31 @@ from domain.errors import InvalidRecord
 from domain.users import Scope
 
 ALGORITHM = "HS256"
-#: The hashers by ``AIXIN_PASSWORD_HASHING`` (production refuses ``cheapest``).
-_HASHERS = {"standard": PasswordHasher(),
-            "cheapest": PasswordHasher.from_parameters(profiles.CHEAPEST)}
-_hasher = _HASHERS["standard"]
+class Passwords:
+    """Hashes new passwords at the deployment's cost (``AIXIN_PASSWORD_HASHING``: the standard
+    argon2id parameters, or the cheapest for test runs; production refuses those) and checks
+    a password against a hash of either cost (the hash names its own parameters)."""
 
+    def __init__(self, cost: str = "standard") -> None:
+        self._hasher = (PasswordHasher() if cost == "standard"
+                        else PasswordHasher.from_parameters(profiles.CHEAPEST))
+        self._nobody: str | None = None
 
-def use_password_hashing(cost: str) -> None:
-    """Hash new passwords at this cost (``Settings.password_hashing``) from now on. Checking
-    a password reads the parameters from its hash, so hashes of either cost keep working."""
-    global _hasher
-    _hasher = _HASHERS[cost]
+    def hash(self, password: str) -> str:
+        return self._hasher.hash(password)
 
+    def matches(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerifyMismatchError, InvalidHashError):
+            return False
 
-def hash_password(password: str) -> str:
-    return _hasher.hash(password)
-
-
-def password_matches(password_hash: str, password: str) -> bool:
-    try:
-        return _hasher.verify(password_hash, password)
-    except (VerifyMismatchError, InvalidHashError):
+    def matches_nobody(self, password: str) -> bool:
+        """Check a password for a username nobody has (never a match), as long as a real
+        check takes, so the answer's time does not tell whether the username exists."""
+        if self._nobody is None:
+            self._nobody = self.hash(secrets.token_hex(8))
+        self.matches(self._nobody, password)
         return False
 
 
@@ -56,8 +60,6 @@ def refuse_weak_password(field: str, password: str, settings: Settings) -> None:
                             f"characters here")
 
 
-#: Verified against when the username is unknown, so both cases take the same time.
-DUMMY_HASH = hash_password(secrets.token_hex(8))
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,8 @@ def log_in(request: Request, register: Register, tokens: TokenIssuer,
     form = OAuth2PasswordRequestForm(username=username, password=password)
     try:
         token = auth.issue_token(form=form, register=register, tokens=tokens,
-                                 throttle=request.app.state.throttle, request=request)
+                                 throttle=request.app.state.throttle,
+                                 passwords=request.app.state.passwords, request=request)
     except HTTPException as error:
         message = (f"登录失败次数过多，请 {error.headers['Retry-After']} 秒后再试"
                    if error.status_code == 429 and error.headers else

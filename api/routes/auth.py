@@ -10,7 +10,16 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.deps import AppSettings, Caller, Register, TokenIssuer, admitting, etag, remember_account
+from api.deps import (
+    AppSettings,
+    Caller,
+    PasswordHashing,
+    Register,
+    TokenIssuer,
+    admitting,
+    etag,
+    remember_account,
+)
 from api.schemas.users import (
     Deactivation,
     PasswordChange,
@@ -19,13 +28,7 @@ from api.schemas.users import (
     UserCreate,
     UserPublic,
 )
-from api.security import (
-    DUMMY_HASH,
-    Principal,
-    hash_password,
-    password_matches,
-    refuse_weak_password,
-)
+from api.security import Principal, refuse_weak_password
 from domain.access.policy import may_administer, may_audit
 from domain.application import UserView
 from domain.errors import InvalidRecord
@@ -57,7 +60,8 @@ def public(user: UserView) -> UserPublic:
 
 @router.post("/auth/token", response_model=Token, responses=_THROTTLED)  # type: ignore[arg-type]
 def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], register: Register,
-                tokens: TokenIssuer, throttle: Throttle, request: Request) -> Token:
+                tokens: TokenIssuer, throttle: Throttle, passwords: PasswordHashing,
+                request: Request) -> Token:
     """Exchange a username and password for a bearer token (OAuth2 password flow); repeated
     failures lock the username and the address for a while (429)."""
     address = request.client.host if request.client else "unknown"
@@ -72,7 +76,8 @@ def issue_token(form: Annotated[OAuth2PasswordRequestForm, Depends()], register:
                             detail=f"too many failed logins for this account or address; "
                             f"try again in {wait} seconds") from None
     user = register.find_user(form.username)
-    valid = password_matches(user.password_hash if user else DUMMY_HASH, form.password)
+    valid = (passwords.matches(user.password_hash, form.password) if user
+             else passwords.matches_nobody(form.password))
     if user is None or not valid or not user.active:  # the attempt stays counted
         log.warning("login refused: wrong username or password", extra={
             "event": "login_failed", "user_id": str(user.id) if user else None, **ids})
@@ -90,7 +95,8 @@ def _digest(value: str) -> str:
 
 @router.post("/users", status_code=201, response_model=UserPublic)
 def create_user(body: UserCreate, caller: Annotated[Principal, Depends(admitting(may_administer))],
-                register: Register, settings: AppSettings, response: Response) -> UserPublic:
+                register: Register, settings: AppSettings, passwords: PasswordHashing,
+                response: Response) -> UserPublic:
     """Create an account (admin only); its role decides its scope. In production a password
     has at least 12 characters."""
     refuse_weak_password("password", body.password, settings)
@@ -99,7 +105,7 @@ def create_user(body: UserCreate, caller: Annotated[Principal, Depends(admitting
     scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
                   school=body.school, volunteer_id=body.volunteer_id)
     user_id = register.create_user(username=body.username,
-                                   password_hash=hash_password(body.password), scope=scope,
+                                   password_hash=passwords.hash(body.password), scope=scope,
                                    actor=caller.actor)
     user = register.get_user(user_id)
     response.headers["ETag"] = etag(user.version)
@@ -146,17 +152,18 @@ def deactivate(user_id: UUID, body: Deactivation, caller: Admin, register: Regis
 
 @router.post("/users/me/password", response_model=UserPublic)
 def change_password(body: PasswordChange, caller: Caller, register: Register,
-                    settings: AppSettings, request: Request) -> UserPublic:
+                    settings: AppSettings, passwords: PasswordHashing,
+                    request: Request) -> UserPublic:
     """Change your own password; the current one is asked for again. Every token issued
     before, this request's included, stops working: log in again with the new password."""
     user = register.get_user(caller.user_id)
-    if not password_matches(user.password_hash, body.current_password):
+    if not passwords.matches(user.password_hash, body.current_password):
         raise HTTPException(status_code=403, detail="the current password is wrong")
     if body.new_password == body.current_password:  # nothing would change, no token end
         raise InvalidRecord("new_password", "the new password is the current one; choose "
                             "another")
     refuse_weak_password("new_password", body.new_password, settings)
-    register.change_password(caller.user_id, hash_password(body.new_password),
+    register.change_password(caller.user_id, passwords.hash(body.new_password),
                              actor=caller.actor)
     return public(_changed(request, register, caller.user_id))
 

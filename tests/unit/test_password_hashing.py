@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from pydantic import ValidationError
 
 from aixin.settings import Settings
-from api import security
+from api.security import Passwords
 
 PRODUCTION: dict[str, object] = {
     "environment": "production", "secret_key": "k" * 40,
@@ -16,12 +14,6 @@ PRODUCTION: dict[str, object] = {
     "key_encryption_key": "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
     "redis_url": "redis://127.0.0.1:6379/0",
 }
-
-
-@pytest.fixture
-def hashing() -> Iterator[None]:
-    yield
-    security.use_password_hashing("standard")
 
 
 def test_passwords_are_hashed_at_the_standard_cost_by_default() -> None:
@@ -34,23 +26,21 @@ def test_production_refuses_the_cheapest_password_hashes() -> None:
         Settings(**PRODUCTION, password_hashing="cheapest")  # type: ignore[arg-type]
 
 
-def test_the_cost_set_is_the_cost_of_new_hashes(hashing: None) -> None:
-    security.use_password_hashing("cheapest")
-    cheapest = security.hash_password("password-123")
-    security.use_password_hashing("standard")
-    standard = security.hash_password("password-123")
+def test_the_cost_set_is_the_cost_of_new_hashes() -> None:
+    cheapest = Passwords("cheapest").hash("password-123")
+    standard = Passwords("standard").hash("password-123")
     assert cheapest.startswith("$argon2id$") and standard.startswith("$argon2id$")
     assert "m=8,t=1,p=1" in cheapest and "m=65536" in standard
 
 
 @pytest.mark.parametrize("cost", ["standard", "cheapest"])
-def test_a_hash_of_either_cost_is_checked_whatever_the_cost_set(hashing: None,
-                                                                 cost: str) -> None:
-    hashes = []
-    for made_at in ("standard", "cheapest"):
-        security.use_password_hashing(made_at)
-        hashes.append(security.hash_password("password-123"))
-    security.use_password_hashing(cost)
+def test_a_hash_of_either_cost_is_checked_whatever_the_cost_set(cost: str) -> None:
+    hashes = [Passwords(made_at).hash("password-123") for made_at in ("standard", "cheapest")]
+    passwords = Passwords(cost)
     for password_hash in hashes:
-        assert security.password_matches(password_hash, "password-123")
-        assert not security.password_matches(password_hash, "password-124")
+        assert passwords.matches(password_hash, "password-123")
+        assert not passwords.matches(password_hash, "password-124")
+
+
+def test_a_username_nobody_has_matches_no_password() -> None:
+    assert not Passwords("cheapest").matches_nobody("password-123")
