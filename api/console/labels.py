@@ -71,8 +71,7 @@ def summary(details: dict[str, Any]) -> str:
     if d.get("days_overdue"):
         parts.append(f"逾期 {d['days_overdue']} 天")
     if d.get("what"):
-        parts.append(f"查阅{READ_TITLES[d['what']]}" if d["what"] in READ_TITLES
-                     else d["what"])
+        parts.append(f"查阅{read(d['what'])}" if d["what"] in READ_TITLES else d["what"])
     if d.get("channel"):
         parts.append(f"{d['channel']} 第 {d.get('attempt', 1)} 次")
     if d.get("break_glass"):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from uuid import UUID
 
 import pytest
 
+from domain.access import policy
 from domain.access.caller import Caller
 from domain.access.policy import (
     Listing,
@@ -246,3 +248,17 @@ def test_a_caring_mother_lists_her_own() -> None:
 def test_the_admin_and_auditors_list_what_they_ask(caller: Caller) -> None:
     asked = Listing(region_code="42", school=SCHOOL, volunteer_id=ANOTHER)
     assert narrow(asked, caller) == asked
+
+
+@pytest.mark.parametrize(("rule", "admitted"), [
+    (policy.may_administer, {"admin"}),
+    (policy.may_audit, {"admin", "auditor"}),
+    (policy.may_break_glass, {"federation"}),
+    (policy.may_keep_records, {"admin", "federation", "school"}),
+    (policy.may_organise, {"admin", "federation"}),
+    (policy.may_read_history, {"admin", "federation", "school", "auditor"}),
+    (policy.may_see_reports, {"admin", "federation", "auditor"}),
+])
+def test_the_rules_a_route_admits_by_name_each_role_they_let_in(
+        rule: Callable[[Caller], bool], admitted: set[str]) -> None:
+    assert {role.value for role in Role if rule(Caller("", role))} == admitted
