@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import cache
 from uuid import UUID
 
 from api.console.queries import child_names
@@ -12,7 +13,7 @@ from api.security import Principal
 from domain.access.caller import Caller
 from domain.access.policy import can_read_volunteer, reads_every_child
 from domain.application import CareRegister, VolunteerView
-from domain.application.reading import within_scope
+from domain.application.reading import PairedChildren, within_scope
 from domain.duties.evaluation import DutyStatus
 from domain.errors import DomainError
 from projections.registers.pairings import PairingsRegister, list_pairings
@@ -57,12 +58,14 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
                              volunteer_id=str(volunteer_id) if volunteer_id else None,
                              limit=50)
     names = child_names(views, (c for row in rows for c in _ids(row["child_ids"])))
+    seer = caller_of(caller)
+    paired = cache(paired_children(views))  # a caring mother's children, asked once
+    sees = cache(lambda child: _sees_child(register, seer, paired, child))
     shown = []
     for row in rows:
         item = Shown(row=row)
         for child in _ids(row["child_ids"]):
-            item.children.append((child, names.get(child) if _sees_child(
-                register, views, caller_of(caller), child) else None))
+            item.children.append((child, names.get(child) if sees(child) else None))
         for volunteer in _ids(row["volunteer_ids"]):
             view = register.get_volunteer(UUID(volunteer))
             item.volunteers.append((volunteer, view.form.name if volunteer_visible(
@@ -77,8 +80,8 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
     return shown
 
 
-def _sees_child(register: CareRegister, views: ViewRunner, caller: Caller,
+def _sees_child(register: CareRegister, caller: Caller, paired: PairedChildren,
                 child_id: str) -> bool:
     if reads_every_child(caller):  # no need to load the child
         return True
-    return within_scope(caller, register.get_child(UUID(child_id)), paired_children(views))
+    return within_scope(caller, register.get_child(UUID(child_id)), paired)
