@@ -104,9 +104,27 @@ class Volunteer(Aggregate):
         return approved[-1] if approved else None
 
     @property
+    def approved_on(self) -> date | None:
+        """The day she was approved (批准之日): the date of the last level's approving
+        opinion, once every level approved (she keeps it when suspended or disqualified);
+        None while her application is pending or after it was rejected."""
+        if len(self.reviews) < len(self.approval_levels) or any(
+                r.decision is not Decision.APPROVE for r in self.reviews):
+            return None
+        return self.reviews[-1].on
+
+    @property
+    def in_good_standing(self) -> bool:
+        """Whether she is in good standing (在册有效): approved, and not suspended (暂停),
+        disqualified (取消资格) or rejected. "Only an approved, active volunteer can be
+        paired"; a volunteer who is suspended, disqualified or rejected records no contacts,
+        and the children of her pairings are not covered by her."""
+        return self.status is VolunteerStatus.APPROVED
+
+    @property
     def can_be_paired(self) -> bool:
         """Only an approved, active volunteer is paired with children."""
-        return self.status is VolunteerStatus.APPROVED
+        return self.in_good_standing
 
     def review(self, *, level: str, decision: str, opinion: str, on: date, today: date,
                actor: Actor, signed_by: str | None = None) -> None:

@@ -128,3 +128,36 @@ def test_commendations_are_kept_with_their_date() -> None:
     volunteer.commend(reason="优秀爱心妈妈", on=date(2026, 5, 1), today=TODAY, actor=STAFF)
     assert [(c.on, c.value) for c in volunteer.commendations] == [
         (date(2026, 5, 1), "优秀爱心妈妈")]
+
+
+def test_a_volunteer_is_approved_on_the_day_of_the_last_levels_approval() -> None:
+    volunteer = applied()
+    approve(volunteer, "unit", "county", on=date(2026, 2, 1))
+    assert volunteer.approved_on is None
+    approve(volunteer, "city", "province", on=date(2026, 2, 9))
+    assert volunteer.approved_on == date(2026, 2, 9)
+
+
+def test_a_rejected_volunteer_was_never_approved() -> None:
+    volunteer = applied()
+    approve(volunteer, "unit", "county", "city")
+    volunteer.review(level="province", decision="reject", opinion="不同意", on=date(2026, 2, 3),
+                     today=TODAY, actor=REVIEWERS["province"])
+    assert (volunteer.approved_on, volunteer.in_good_standing) == (None, False)
+
+
+def test_a_volunteer_in_good_standing_is_approved_and_neither_suspended_nor_disqualified(
+        ) -> None:
+    volunteer = approved()
+    assert volunteer.in_good_standing
+    volunteer.suspend(reason="长期未联系", on=date(2026, 3, 1), today=TODAY, actor=STAFF)
+    assert not volunteer.in_good_standing
+    volunteer.reinstate(reason="已恢复联系", on=date(2026, 3, 9), today=TODAY, actor=STAFF)
+    assert volunteer.in_good_standing
+    volunteer.disqualify(reason="不履行职责", on=date(2026, 4, 1), today=TODAY, actor=STAFF)
+    assert not volunteer.in_good_standing
+    assert volunteer.approved_on == date(2026, 2, 1)
+
+
+def test_a_pending_volunteer_is_not_in_good_standing() -> None:
+    assert not applied().in_good_standing
