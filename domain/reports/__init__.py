@@ -6,12 +6,22 @@ from domain.reports.aggregate import (
     ReportStatus,
     scheduled_report_id,
 )
+from domain.reports.definitions import (
+    DEFINITION_CHANGES,
+    DefinitionChange,
+    changed_since,
+    definitions_changed,
+)
 from domain.reports.quarter import Quarter
 
 __all__ = [
+    "DEFINITION_CHANGES",
     "KINDS",
+    "DefinitionChange",
     "Quarter",
     "QuarterlyReport",
     "ReportStatus",
+    "changed_since",
+    "definitions_changed",
     "scheduled_report_id",
 ]

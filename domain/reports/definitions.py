@@ -1,0 +1,105 @@
+"""What each report figure means, and the days its meaning changed (指标口径变更).
+
+A quarterly report reproduced "as known at" an instant ``T`` reads only what the register had
+been told by then, so its counts come out as they first did; but it is computed by the rules in
+force today. Where the rule behind a figure changed after ``T`` (a figure added, a count that now
+leaves some records out), the reproduced figure may differ from the one first produced, and the
+report says so: it lists every :class:`DefinitionChange` that took effect after its ``known_at``
+(:func:`changed_since`), with the figure's key, the day the change took effect and what changed,
+in Chinese (口径变更说明).
+
+Each change is one entry of :data:`DEFINITION_CHANGES`, as data: a figure's key is the dotted
+name the report's figures use (``pairing_coverage``, ``duties.monthly_activity``). A change to a
+figure's meaning adds an entry here, beside the change itself.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from domain.programme import Programme
+
+
+@dataclass(frozen=True)
+class DefinitionChange:
+    """One figure's definition changed (口径变更) from the start of ``since`` (China's day)."""
+
+    figure: str
+    since: date
+    what: str
+
+    def as_dict(self) -> dict[str, str]:
+        """``{"figure", "since", "what"}``, as the report gives it."""
+        return {"figure": self.figure, "since": self.since.isoformat(), "what": self.what}
+
+
+#: The day the programme's rules took the shape the documents give them: contacts name their
+#: children, the duties follow the documents' kinds, the special tier and coverage are derived.
+PROGRAMME_RULES = date(2026, 12, 4)
+
+#: Every change of a figure's definition, oldest first.
+DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
+    DefinitionChange(
+        "pairing_coverage", PROGRAMME_RULES,
+        "结对覆盖率只计季度末有在岗（未暂停、未取消资格）爱心妈妈结对的留守儿童"),
+    DefinitionChange(
+        "left_behind_paired", PROGRAMME_RULES,
+        "已结对留守儿童只计季度末有在岗（未暂停、未取消资格）爱心妈妈结对的儿童"),
+    DefinitionChange(
+        "left_behind_unpaired", PROGRAMME_RULES,
+        "未结对留守儿童包括结对的爱心妈妈均已暂停或取消资格的儿童"),
+    DefinitionChange(
+        "left_behind_by_category.both_parents_away", PROGRAMME_RULES,
+        "双亲外出由父母状况（均外出务工）推定，不再手工填写"),
+    DefinitionChange(
+        "both_parents_away", PROGRAMME_RULES,
+        "新增指标：父母均外出务工的留守儿童（由父母状况推定）"),
+    DefinitionChange(
+        "special_attention", PROGRAMME_RULES,
+        "新增指标：重点（特殊）留守儿童：单亲、家庭贫困、残疾、事实无人抚养或双亲外出"),
+    DefinitionChange(
+        "grandparent_guardians", PROGRAMME_RULES,
+        "新增指标：由祖父母或外祖父母监护（隔代监护）的留守儿童"),
+    DefinitionChange(
+        "volunteers_paired", PROGRAMME_RULES,
+        "新增指标：季度末在结对中的爱心妈妈（人）"),
+    DefinitionChange(
+        "duties.semester_teacher_visit", PROGRAMME_RULES,
+        "双访：每学期与班主任取得联系即可（联系班主任或走访学校），不再只计走访"),
+    DefinitionChange(
+        "duties.semester_guardian_visit", PROGRAMME_RULES,
+        "双访：每学期与临时监护人沟通即可（联系监护人或家访），不再只计家访"),
+    DefinitionChange(
+        "duties.quarterly_parent_call", PROGRAMME_RULES,
+        "三个一：每季度由帮扶人与孩子父母通话（联系父母），不再计孩子的亲情电话"),
+    DefinitionChange(
+        "duties.monthly_activity", PROGRAMME_RULES,
+        "三个一：每月帮扶包括学业辅导和心理疏导"),
+    DefinitionChange(
+        "duty_compliance", PROGRAMME_RULES,
+        "职责按每个孩子分别计算（联系只计其所涉及的孩子），双访和三个一的计入方式随之变更"),
+)
+
+
+def _china_day(instant: datetime) -> date:
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=UTC)
+    return instant.astimezone(ZoneInfo(Programme.timezone)).date()
+
+
+def changed_since(known_at: datetime,
+                  changes: Iterable[DefinitionChange] = DEFINITION_CHANGES,
+                  ) -> tuple[DefinitionChange, ...]:
+    """The changes that took effect after ``known_at``: a report as known at ``known_at`` was
+    first produced under the earlier definitions of these figures. In the order of
+    ``changes``."""
+    day = _china_day(known_at)
+    return tuple(change for change in changes if day < change.since)
+
+
+def definitions_changed(known_at: datetime) -> list[dict[str, str]]:
+    """The report's ``definitions_changed``: ``[{"figure", "since", "what"}]``."""
+    return [change.as_dict() for change in changed_since(known_at)]
