@@ -90,6 +90,13 @@ class ContactRule(DomainError):
     rule = "contact_rule"
 
 
+class ActivityRule(DomainError):
+    """A group activity (集体活动, 慰问) reaches children already on the register, and is
+    cancelled once."""
+
+    rule = "activity_rule"
+
+
 class ConcernRule(DomainError):
     """An anomaly report (情况报告) is resolved once, after it was reported."""
 

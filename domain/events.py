@@ -10,6 +10,7 @@ from __future__ import annotations
 from eventsourcing.domain import Aggregate
 
 from domain.access import BreakGlass, RecordRead
+from domain.activities import Activity
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.reminders import Escalation, Reminder
@@ -37,6 +38,9 @@ VolunteerCommended = Volunteer.Commended
 PairingFormed = Pairing.Formed
 ContactRecorded = Pairing.ContactRecorded
 PairingEnded = Pairing.Ended
+
+ActivityRecorded = Activity.Recorded
+ActivityCancelled = Activity.Cancelled
 
 UserRegistered = User.Registered
 UserScopeChanged = User.ScopeChanged
@@ -66,6 +70,7 @@ VOLUNTEER_EVENTS: tuple[type[Aggregate.Event], ...] = (
     VolunteerDisqualified, VolunteerCommended)
 PAIRING_EVENTS: tuple[type[Aggregate.Event], ...] = (
     PairingFormed, ContactRecorded, PairingEnded)
+ACTIVITY_EVENTS: tuple[type[Aggregate.Event], ...] = (ActivityRecorded, ActivityCancelled)
 USER_EVENTS: tuple[type[Aggregate.Event], ...] = (
     UserRegistered, UserScopeChanged, UserPasswordChanged, UserDeactivated)
 ACCESS_EVENTS: tuple[type[Aggregate.Event], ...] = (
@@ -76,5 +81,5 @@ REMINDER_EVENTS: tuple[type[Aggregate.Event], ...] = (
 REPORT_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ReportRequested, ReportStarted, ReportCompleted, ReportFailed)
 ALL_EVENTS: tuple[type[Aggregate.Event], ...] = (
-    CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + USER_EVENTS + ACCESS_EVENTS
+    CHILD_EVENTS + VOLUNTEER_EVENTS + PAIRING_EVENTS + ACTIVITY_EVENTS + USER_EVENTS + ACCESS_EVENTS
     + REMINDER_EVENTS + REPORT_EVENTS)

@@ -136,6 +136,7 @@ EVENT_TITLES = _words({
     "CategoriesChanged": "关爱类别变更", "ChildExited": "儿童退出",
     "ChildErased": "个人信息删除", "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
     "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
+    "ActivityRecorded": "集体活动", "ActivityCancelled": "集体活动撤销",
     "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
     "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",
     "VolunteerDisqualified": "志愿者取消资格", "VolunteerCommended": "志愿者表彰",

@@ -31,7 +31,7 @@ from domain.access.policy import (
     narrow,
 )
 from domain.application import VolunteerView
-from domain.volunteers import VolunteerForm
+from domain.volunteers import WHO_GIVES, VolunteerForm
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
 router = APIRouter(prefix="/volunteers", tags=["volunteers"])
@@ -62,14 +62,6 @@ def _manageable(register: Register, caller: Principal, volunteer_id: UUID) -> Vo
     if not may_manage_volunteer(caller_of(caller), view.form.region_code):
         raise HTTPException(status_code=403, detail="only admin and federation staff do this")
     return view
-
-
-_NOT_YOUR_LEVEL = {
-    "unit": "所在单位意见由辖区内的妇联工作人员或志愿者所在学校签署",
-    "county": "县妇联意见由辖区内的县级妇联工作人员签署（区划代码 6 位）",
-    "city": "市州妇联意见由辖区内的市州妇联工作人员签署（区划代码 4 位）",
-    "province": "省妇联意见由辖区内的省妇联工作人员签署（区划代码 2 位）",
-}
 
 
 def _respond(register: Register, views: Views, response: Response, volunteer_id: UUID,
@@ -129,15 +121,16 @@ def review(volunteer_id: UUID, body: ReviewIn, caller: Caller, register: Registe
            views: Views, expected: IfMatch, response: Response) -> VolunteerPublic:
     """One level's opinion: unit → county → city → province, in order, each signed by a
     different person (一人只签一级意见: 409 ``one_level_per_signer``). An admin keying in a
-    paper form names who signed it (``signed_by``).
+    paper form names who signed it (``signed_by``: 422 naming it when missing).
 
     Who gives which level (403 for anyone else): ``unit`` federation staff whose region
     holds the volunteer, or the school she works at; ``county``, ``city``, ``province``
     federation staff of that level (a region code of 6, 4 or 2 digits) whose region holds
-    her; an admin keying in a paper form, any level."""
+    her (a township's staff give only ``unit``); an admin keying in a paper form, any
+    level."""
     view = _visible(register, caller, volunteer_id)
     if not may_review(caller_of(caller), body.level, view.form.region_code, view.form.unit):
-        raise HTTPException(status_code=403, detail=_NOT_YOUR_LEVEL[body.level])
+        raise HTTPException(status_code=403, detail=WHO_GIVES[body.level])
     register.review_volunteer(volunteer_id, level=body.level, decision=body.decision,
                               opinion=body.opinion, actor=caller.actor, on=body.on,
                               signed_by=body.signed_by, expected_version=expected)

@@ -1,6 +1,7 @@
 """The use cases (application layer): methods take ids and plain values, return ids or values."""
 
 from domain.application.access import AccessService, BreakGlassGrant
+from domain.application.activities import ActivitiesService, ActivityView
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
@@ -14,7 +15,8 @@ from domain.application.volunteers import VolunteersService
 
 
 class CareRegister(ReadingService, ChildrenService, VolunteersService, PairingsService,
-                   UsersService, AccessService, HistoryService, RemindersService, ReportsService):
+                   UsersService, AccessService, HistoryService, RemindersService, ReportsService,
+                   ActivitiesService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -25,6 +27,8 @@ class CareRegister(ReadingService, ChildrenService, VolunteersService, PairingsS
 
 __all__ = [
     "AccessService",
+    "ActivitiesService",
+    "ActivityView",
     "AixinApplication",
     "BreakGlassGrant",
     "CareRegister",

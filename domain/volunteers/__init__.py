@@ -2,13 +2,20 @@
 
 from domain.volunteers.aggregate import Review, Volunteer, VolunteerStatus
 from domain.volunteers.form import APPROVAL_LEVELS, Decision, ReviewLevel, VolunteerForm
-from domain.volunteers.signing import LEVEL_TITLES, OneLevelPerSigner
+from domain.volunteers.signing import (
+    LEVEL_TITLES,
+    WHO_GIVES,
+    OneLevelPerSigner,
+    PaperFormSigner,
+)
 
 __all__ = [
     "APPROVAL_LEVELS",
     "LEVEL_TITLES",
+    "WHO_GIVES",
     "Decision",
     "OneLevelPerSigner",
+    "PaperFormSigner",
     "Review",
     "ReviewLevel",
     "Volunteer",

@@ -6,8 +6,8 @@ four different people gave them: one account, or one name on the paper form, can
 two of the boxes.
 
 The person is the reviewing user; an ``admin`` who keys in a paper form names who signed it
-(``signed_by``), and then the person is the one named. An admin who names no one is the
-person, as any other reviewer.
+(``signed_by``, required of an admin: the admin signs no level's opinion), and then the
+person is the one named.
 """
 
 from __future__ import annotations
@@ -34,11 +34,25 @@ class OneLevelPerSigner(DomainError):
     rule = "one_level_per_signer"
 
 
+class PaperFormSigner(InvalidRecord):
+    """录入纸质登记表须填写签署人: "An ``admin`` entering an opinion from the paper form may
+    give any level, and then names who signed it (``signed_by``, required for an admin)."
+    The admin keys the form in; the opinion is the signer's."""
+
+    rule = "signer_required"
+
+    def __init__(self) -> None:
+        super().__init__("signed_by", "管理员录入纸质登记表上的意见时须填写签署人（signed_by）："
+                         "意见由登记表上签字的人给出，管理员本人不签署任何一级意见")
+
+
 def signed_by_of(actor: Actor, signed_by: str | None) -> str:
-    """The signer named with a review: only an admin keying in a paper form names one
-    (another reviewer signs with their own account); "" when none is named."""
+    """The signer named with a review: an admin keying in a paper form names one (required);
+    another reviewer signs with their own account and names no one ("")."""
     name = " ".join((signed_by or "").split())
     if not name:
+        if actor.role == "admin":
+            raise PaperFormSigner()
         return ""
     if actor.role != "admin":
         raise InvalidRecord("signed_by", "只有管理员录入纸质登记表时填写签署人；"
@@ -65,9 +79,18 @@ def check_signer(earlier: Iterable[tuple[ReviewLevel, str]], level: ReviewLevel,
     for signed_level, signed_person in earlier:
         if signed_person == person:
             who = f"“{signed_by}”" if signed_by else "本账号"
-            hint = ("（录入纸质登记表时请填写该级的签署人 signed_by）"
-                    if actor.role == "admin" and not signed_by else "")
             raise OneLevelPerSigner(
                 f"一人只签一级意见：{who}已签署{LEVEL_TITLES[signed_level]}意见，"
-                f"不能再签署{LEVEL_TITLES[level]}意见，{LEVEL_TITLES[level]}意见由另一人签署"
-                f"{hint}")
+                f"不能再签署{LEVEL_TITLES[level]}意见，{LEVEL_TITLES[level]}意见由另一人签署")
+
+
+#: Who gives each level's opinion (逐级审核), as a refusal tells anyone else: "A review at
+#: ``county``, ``city`` or ``province`` is given by a ``federation`` user of that level (its
+#: ``region_code`` has 6, 4 or 2 digits) whose region holds the volunteer's; ``unit`` by a
+#: ``federation`` or ``school`` user whose scope holds the volunteer."
+WHO_GIVES: Mapping[str, str] = {
+    "unit": "所在单位意见由辖区包含该志愿者的妇联工作人员或志愿者所在学校签署",
+    "county": "县妇联意见由辖区包含该志愿者的县级妇联工作人员签署（区划代码 6 位）",
+    "city": "市州妇联意见由辖区包含该志愿者的市州妇联工作人员签署（区划代码 4 位）",
+    "province": "省妇联意见由辖区包含该志愿者的省妇联工作人员签署（区划代码 2 位）",
+}

@@ -14,7 +14,9 @@ Whose key seals what:
 - a volunteer's: the volunteer's key;
 - a pairing's (contact notes): the pairing's own key, which *concerns* every child in it,
   so erasing any one of its children destroys it too (notes in a one-to-many pairing may
-  speak of each child). The pairing's volunteer keeps their own record and key.
+  speak of each child). The pairing's volunteer keeps their own record and key;
+- a group activity's (the reason it was cancelled): the activity's own key, which concerns
+  every child it names, likewise.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from eventsourcing.persistence import JSONTranscoder, Mapper, StoredEvent, Trans
 from eventsourcing.utils import resolve_topic
 
 from domain.access import BreakGlass, RecordRead
+from domain.activities import Activity
 from domain.children import Child
 from domain.pairings import Pairing
 from domain.personal import ERASED, KEPT_IN_CLEAR, name_parts, query_parts, redacted
@@ -141,7 +144,7 @@ def _sealer(key_id: str, cipher: AESGCM | None) -> Any:
     return seal
 
 
-_OWNERS: tuple[type[Any], ...] = (Child, Volunteer, Pairing)
+_OWNERS: tuple[type[Any], ...] = (Child, Volunteer, Pairing, Activity)
 
 
 def _owner(domain_event: Any) -> tuple[type[Any] | None, frozenset[str]]:

@@ -53,12 +53,15 @@ def test_a_second_levels_opinion_from_the_same_account_is_409_naming_the_rule(
     assert "所在单位意见" in refused.json()["detail"] and "县妇联意见" in refused.json()["detail"]
 
 
-def test_an_admin_without_signed_by_is_the_signer(
+def test_an_admin_without_signed_by_is_422_naming_it_and_records_nothing(
         client: TestClient, admin: Headers) -> None:
     volunteer_id = township_volunteer(client, admin)
-    assert review(client, admin, volunteer_id, "unit").status_code == 200
-    refused = review(client, admin, volunteer_id, "county")
-    assert (refused.status_code, refused.json()["rule"]) == (409, "one_level_per_signer")
+    refused = review(client, admin, volunteer_id, "unit")
+    assert refused.status_code == 422
+    assert refused.json()["detail"][0]["loc"] == ["body", "signed_by"]
+    assert "须填写签署人" in refused.json()["detail"][0]["msg"]
+    volunteer = client.get(f"/api/v1/volunteers/{volunteer_id}", headers=admin).json()
+    assert (volunteer["version"], volunteer["reviews"]) == (1, [])
 
 
 def test_an_admin_keying_in_the_paper_form_names_each_levels_signer_and_they_are_shown(

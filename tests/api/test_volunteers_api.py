@@ -6,13 +6,14 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import VOLUNTEER, approved_volunteer, create
+from tests.api.conftest import SIGNERS, VOLUNTEER, approved_volunteer, create
 
 
 def review(client: TestClient, headers: dict[str, str], volunteer_id: str, level: str,
-           decision: str = "approve") -> dict:
+           decision: str = "approve", **signed: str) -> dict:
     response = client.post(f"/api/v1/volunteers/{volunteer_id}/reviews", headers=headers,
-                           json={"level": level, "decision": decision, "opinion": "意见"})
+                           json={"level": level, "decision": decision, "opinion": "意见",
+                                 **signed})
     return {**response.json(), "http": response.status_code}
 
 
@@ -27,14 +28,16 @@ def test_four_approvals_in_order_approve_the_volunteer(
 def test_a_skipped_level_is_409_naming_the_order(
         client: TestClient, admin: dict[str, str]) -> None:
     volunteer = create(client, "/api/v1/volunteers", VOLUNTEER, admin)
-    result = review(client, admin, volunteer["id"], "county")
+    result = review(client, admin, volunteer["id"], "county", signed_by=SIGNERS["county"])
     assert (result["http"], result["rule"]) == (409, "approval_order")
 
 
 def test_a_rejection_ends_the_application(client: TestClient, admin: dict[str, str]) -> None:
     volunteer = create(client, "/api/v1/volunteers", VOLUNTEER, admin)
-    assert review(client, admin, volunteer["id"], "unit", "reject")["http"] == 200
-    assert review(client, admin, volunteer["id"], "county")["http"] == 409
+    assert review(client, admin, volunteer["id"], "unit", "reject",
+                  signed_by=SIGNERS["unit"])["http"] == 200
+    assert review(client, admin, volunteer["id"], "county",
+                  signed_by=SIGNERS["county"])["http"] == 409
     listed = client.get("/api/v1/volunteers?status=rejected", headers=admin).json()["items"]
     assert [item["id"] for item in listed] == [volunteer["id"]]
 

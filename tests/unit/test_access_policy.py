@@ -176,6 +176,26 @@ def test_each_federation_level_gives_its_own_opinion_only(level: str, reviewer: 
     assert not any(may_review(other, level, TOWNSHIP, SCHOOL) for other in others)
 
 
+def test_a_township_federation_user_cannot_give_the_county_opinion() -> None:
+    assert not may_review(TOWNSHIP_STAFF, "county", TOWNSHIP, SCHOOL)
+
+
+def test_a_township_federation_user_gives_only_the_unit_opinion() -> None:
+    assert [level for level in ("unit", "county", "city", "province")
+            if may_review(TOWNSHIP_STAFF, level, TOWNSHIP, SCHOOL)] == ["unit"]
+
+
+def test_a_school_gives_no_federations_opinion() -> None:
+    assert not any(may_review(TEACHER, level, TOWNSHIP, SCHOOL)
+                   for level in ("county", "city", "province"))
+
+
+def test_auditors_and_volunteers_give_no_opinion() -> None:
+    assert not any(may_review(caller, level, TOWNSHIP, SCHOOL)
+                   for caller in (AUDITOR, MOTHER)
+                   for level in ("unit", "county", "city", "province"))
+
+
 def test_a_federation_level_reviews_only_volunteers_of_its_region() -> None:
     assert not may_review(CITY_STAFF, "city", "420100", SCHOOL)
 

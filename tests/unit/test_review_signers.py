@@ -9,7 +9,15 @@ import pytest
 
 from domain.common import Actor
 from domain.errors import InvalidRecord
-from domain.volunteers import APPROVAL_LEVELS, OneLevelPerSigner, Volunteer, VolunteerStatus
+from domain.volunteers import (
+    APPROVAL_LEVELS,
+    Decision,
+    OneLevelPerSigner,
+    PaperFormSigner,
+    ReviewLevel,
+    Volunteer,
+    VolunteerStatus,
+)
 from tests.builders import REVIEWERS, STAFF, TODAY, volunteer_form
 
 TOWNSHIP = Actor(id="township-federation", role="federation")
@@ -76,16 +84,24 @@ def test_a_signer_named_twice_is_refused_whatever_the_spacing_or_case() -> None:
         review(volunteer, "county", ADMIN, signed_by=" LIHUA ")
 
 
-def test_an_admin_who_names_no_signer_is_the_signer() -> None:
+def test_an_admin_keying_in_a_paper_form_names_who_signed_it() -> None:
     volunteer = applied()
-    review(volunteer, "unit", ADMIN)
-    with pytest.raises(OneLevelPerSigner, match="signed_by"):
-        review(volunteer, "county", ADMIN)
+    with pytest.raises(PaperFormSigner, match="须填写签署人") as refused:
+        review(volunteer, "unit", ADMIN)
+    assert (refused.value.field, refused.value.rule) == ("signed_by", "signer_required")
+    assert (volunteer.status, volunteer.reviews) == (VolunteerStatus.PENDING, [])
 
 
-def test_an_admin_may_sign_one_level_and_key_in_anothers_signed_by_someone_else() -> None:
+def test_a_blank_signer_from_an_admin_names_no_one() -> None:
+    with pytest.raises(PaperFormSigner):
+        review(applied(), "unit", ADMIN, signed_by="  ")
+
+
+def test_an_admins_opinion_recorded_without_a_signer_is_still_the_admins_level() -> None:
     volunteer = applied()
-    review(volunteer, "unit", ADMIN)
+    volunteer._reviewed(level=ReviewLevel.UNIT, decision=Decision.APPROVE, opinion="同意",
+                        on=ON, actor=ADMIN, signed_by="")
+    assert volunteer.level_reached == "unit" and volunteer.reviews[0].signer == "user:admin"
     review(volunteer, "county", ADMIN, signed_by="刘芳")
     assert [r.signed_by for r in volunteer.reviews] == ["", "刘芳"]
 
