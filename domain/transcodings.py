@@ -71,6 +71,17 @@ class ValueObjectAsDict(Transcoding):
 
 
 class TupleAsList(Transcoding):
+class GuardianAsDict(ValueObjectAsDict):
+    """The guardian as the dict of its fields; read back through :meth:`Guardian.stored`, so a
+    relation an older record wrote in its own words loads as ``other``, with its words."""
+
+    def __init__(self) -> None:
+        super().__init__(Guardian)
+
+    def decode(self, data: dict[str, Any]) -> Any:
+        return Guardian.stored(data)
+
+
     type = tuple
     name = "tuple"
 
@@ -120,7 +131,7 @@ class AixinTranscoder(JSONTranscoder):
                             TupleAsList()):
             self.register(transcoding)
         for cls in VALUE_OBJECTS:
-            self.register(ValueObjectAsDict(cls))
+            self.register(GuardianAsDict() if cls is Guardian else ValueObjectAsDict(cls))
         for enum in ENUMS:
             self.register(EnumAsValue(enum))
 

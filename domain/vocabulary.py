@@ -44,6 +44,16 @@ CATEGORY_TITLES = _words({
     "psychological_difficulty": "心理问题",
 })
 
+#: Who the entrusted guardian (受委托监护人) is to the child: paternal and maternal grandparents
+#: (祖父母、外祖父母: 隔代监护), uncles and aunts, brothers and sisters, other kin, neighbours,
+#: teachers.
+GUARDIAN_RELATION_TITLES = _words({
+    "grandfather": "祖父", "grandmother": "祖母", "maternal_grandfather": "外祖父",
+    "maternal_grandmother": "外祖母", "uncle": "叔伯/舅舅", "aunt": "姑姑/姨妈",
+    "sibling": "兄弟姐妹", "relative": "其他亲属", "neighbour": "邻居", "teacher": "老师",
+    "other": "其他",
+})
+
 # -- volunteers (爱心妈妈登记表) --------------------------------------------------------------
 
 VOLUNTEER_STATUS_TITLES = _words({"pending": "审核中", "approved": "已批准", "rejected": "未通过",

@@ -20,6 +20,7 @@ from aixin.demo.steps import RegisterChild
 from aixin.demo.timeline import Plan, day_between, years_later
 from domain.children import Consent, Guardian, Profile
 from domain.common import Actor
+from domain.vocabulary import GUARDIAN_RELATION_TITLES, title_of
 
 #: Categories that make a child "special" (特殊留守儿童): paired first, by need, often 多帮一.
 SPECIAL = frozenset({"disabled", "unsupported", "psychological_difficulty", "registered_poor"})
@@ -110,7 +111,7 @@ def plan_children(rng: random.Random, county: County, count: int, plan: Plan) ->
         signer = next((p for p in parents if p.status.value == "away"), None)
         consent = Consent(by=signer.name if signer else guardian.name,
                           relation={"father": "父亲", "mother": "母亲"}[signer.role.value]
-                          if signer else guardian.relation,
+                          if signer else title_of(GUARDIAN_RELATION_TITLES, guardian.relation),
                           on=registered - timedelta(days=rng.randint(0, 7)),
                           method=rng.choices(("书面签字", "电话确认并录音", "微信视频确认"),
                                              (70, 20, 10))[0])

@@ -22,6 +22,7 @@ from aixin.demo.steps import (
 from aixin.demo.timeline import Plan, day_between, years_later
 from domain.children import Guardian, Parent, ParentStatus, Profile
 from domain.common import Actor
+from domain.vocabulary import GUARDIAN_RELATION_TITLES, title_of
 
 _CONCERNS = (
     ("absence", "连续三天未到校，监护人称孩子身体不适", "班主任家访核实，已督促返校并联系父母"),
@@ -83,7 +84,7 @@ def plan_life(rng: random.Random, plan: Plan, start: Start, teacher: Actor) -> F
         on = day_between(rng, registered + timedelta(days=30), last)
         new = guardian_for(rng, parents, start.family)
         plan.add(ChangeGuardian(entered(on), child, new, on,
-                                f"原监护人（{guardian.relation}）身体不好，改由{new.relation}照看",
+                                f"原监护人（{_relation(guardian)}）身体不好，改由{_relation(new)}照看",
                                 teacher))
     away = [p for p in parents if p.status.value == "away"]
     if away and rng.random() < 0.05:
@@ -149,3 +150,8 @@ def _concern(rng: random.Random, plan: Plan, child: int, registered: date, last:
         day = max(min(resolved_on + timedelta(days=rng.randint(0, 5)), cap or plan.today,
                       plan.today), reported)
         plan.add(ResolveConcern(day, child, 0, action, resolved_on, teacher))
+
+
+def _relation(guardian: Guardian) -> str:
+    """The guardian's relation in the programme's words (祖母, 外祖父)."""
+    return title_of(GUARDIAN_RELATION_TITLES, guardian.relation)

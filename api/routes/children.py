@@ -40,7 +40,12 @@ from domain.access.policy import (
 )
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
-from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.registers.children import (
+    ChildFilter,
+    ChildrenRegister,
+    categories_of,
+    list_children,
+)
 from projections.timeline import ChildTimeline, timeline
 from storage.sql import Row
 
@@ -120,7 +125,7 @@ def list_registered(
     items = [ChildListed(
         id=row["child_id"], version=row["version"], name=row["name"], sex=row["sex"],
         birth_date=row["birth_date"], region_code=row["region_code"], school=row["school"],
-        class_name=row["class_name"], categories=[c for c in row["categories"].split(",") if c],
+        class_name=row["class_name"], categories=categories_of(row),
         left_behind=bool(row["left_behind"]), status=row["status"],
         paired=row["active_pairings"] > 0, exited_on=row["exited_on"]) for row in rows]
     return Page(items=items, next=rows[-1]["child_id"] if len(rows) == limit else None)

@@ -8,7 +8,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.children.eligibility import ADULT_AGE, is_left_behind
+from domain.children.eligibility import ADULT_AGE, categories_with_derived, is_left_behind
 from domain.children.record import (
     Concern,
     Consent,
@@ -136,7 +136,9 @@ class Child(Aggregate):
         return value_on(self.profile_history, day) or Profile()
 
     def categories_on(self, day: date) -> tuple[str, ...]:
-        return value_on(self.category_history, day) or ()
+        """The categories typed in, and both parents away (双亲外出) if the parents are."""
+        typed: tuple[str, ...] = value_on(self.category_history, day) or ()
+        return categories_with_derived(typed, self.parents_on(day))
 
     def is_registered_on(self, day: date) -> bool:
         """On the register on ``day``: registered by then and not yet exited."""

@@ -2,7 +2,9 @@
 
 A minor under 16 (不满十六周岁) whose parents both work away from home (父母双方外出务工),
 or one works away and the other cannot act as guardian (一方外出务工另一方无监护能力).
-The status is derived from the facts on a date, never typed in.
+The status is derived from the facts on a date, never typed in; so is "both parents away"
+(双亲外出), one of the special-attention categories, and with it the special tier
+(重点/特殊留守儿童).
 """
 
 from __future__ import annotations
@@ -10,7 +12,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-from domain.children.record import Parent
+from domain.children.record import (
+    BOTH_PARENTS_AWAY,
+    SPECIAL_ATTENTION,
+    Parent,
+    ParentRole,
+    typed_categories,
+)
 from domain.common import age_on
 
 AGE_LIMIT = 16
@@ -39,3 +47,27 @@ def is_left_behind(birth_date: date, parents: Iterable[Parent], on: date) -> boo
     if birth_date > on:
         return False
     return is_under_age_limit(birth_date, on) and parents_leave_child_behind(parents)
+
+
+def both_parents_away(parents: Iterable[Parent]) -> bool:
+    """Both parents away (双亲外出): the father and the mother are both recorded, and both work
+    away from home (外出务工). Derived from the parents' statuses on a day, never typed in."""
+    away = {parent.role for parent in parents if parent.is_away}
+    return away >= {ParentRole.FATHER, ParentRole.MOTHER}
+
+
+def categories_with_derived(typed: Iterable[str], parents: Iterable[Parent]) -> tuple[str, ...]:
+    """The special-attention categories (重点关爱类别) that apply on a day: those typed in, and
+    both parents away (双亲外出) when the parents' statuses say so (a record that typed it in is
+    read as the parents say)."""
+    categories = set(typed_categories(tuple(typed)))
+    if both_parents_away(parents):
+        categories.add(BOTH_PARENTS_AWAY)
+    return tuple(sorted(categories))
+
+
+def needs_special_attention(categories: Iterable[str]) -> bool:
+    """The special tier (重点/特殊留守儿童): "single-parent, poor, disabled, de-facto unsupported,
+    or both parents away" (单亲、贫困、残疾、事实无人抚养、双亲外出); ``categories`` are the
+    categories that apply on the day, with the derived ones (:func:`categories_with_derived`)."""
+    return not SPECIAL_ATTENTION.isdisjoint(categories)

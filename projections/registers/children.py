@@ -18,7 +18,12 @@ from typing import Any, ClassVar
 
 from domain.application.base import PersonalTexts
 from domain.children import Parent, ParentRole, ParentStatus
-from domain.children.eligibility import AGE_LIMIT, parents_leave_child_behind
+from domain.children.eligibility import (
+    AGE_LIMIT,
+    categories_with_derived,
+    parents_leave_child_behind,
+)
+from domain.children.record import BOTH_PARENTS_AWAY
 from domain.events import (
     CategoriesChanged,
     ChildErased,
@@ -198,6 +203,15 @@ def list_children(tx: Tx, where: ChildFilter, on: date, *, texts: PersonalTexts,
     return opened(tx.execute(sql, [iso(on), *params, limit]).all(), texts)
 
 
+def categories_of(row: Row) -> list[str]:
+    """A listed child's special-attention categories: those typed in, and both parents away
+    (双亲外出) as the parents' latest statuses say."""
+    parents = [Parent(role=ParentRole(role), status=ParentStatus(row[f"{role}_status"]))
+               for role in ("father", "mother") if row[f"{role}_status"]]
+    return list(categories_with_derived(
+        [c for c in row["categories"].split(",") if c], parents))
+
+
 def names_of(tx: Tx, child_ids: Iterable[str], texts: PersonalTexts) -> dict[str, str]:
     """The names of these children on the register (opened with ``texts``), by id."""
     wanted = sorted(set(child_ids))
@@ -225,7 +239,9 @@ def _conditions(where: ChildFilter, on: date,
     if where.status:
         clauses.append("status = ?")
         params.append(where.status)
-    if where.category:
+    if where.category == BOTH_PARENTS_AWAY:  # derived from the parents, never typed
+        clauses.append("father_status = 'away' AND mother_status = 'away'")
+    elif where.category:
         clauses.append("categories LIKE ? ESCAPE '\\'")
         params.append(f"%,{literal_like(where.category)},%")
     if where.paired is not None:

@@ -43,7 +43,7 @@ def test_a_malformed_division_code_names_the_field(
 def test_chinese_text_round_trips(client: TestClient, admin: dict[str, str]) -> None:
     child = create(client, "/api/v1/children", CHILD, admin)
     read = client.get(f"/api/v1/children/{child['id']}", headers=admin).json()
-    assert (read["name"], read["guardian"]["relation"]) == ("王小花", "祖母")
+    assert (read["name"], read["guardian"]["relation"]) == ("王小花", "grandmother")
 
 
 def test_a_parent_coming_home_makes_the_child_no_longer_left_behind(

@@ -78,7 +78,8 @@ def test_profile_notes_are_kept_by_date() -> None:
 
 
 def test_categories_change_from_their_date() -> None:
-    child = registered(categories=())
+    child = registered(categories=(), parents=(Parent(role="father", status="away"),
+                                               Parent(role="mother", status="incapable")))
     child.change_categories(["poor_family", "disabled"], on=date(2026, 5, 1), today=TODAY,
                             actor=STAFF, reason="民政认定")
     assert child.categories_on(date(2026, 4, 30)) == ()
