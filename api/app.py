@@ -27,6 +27,7 @@ from api.routes import (
     audit,
     auth,
     children,
+    concerns,
     erasure,
     pairings,
     reminders,
@@ -100,8 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, volunteers, children, erasure, access, pairings, reminders, audit,
-                   reports):
+    for module in (auth, volunteers, children, concerns, erasure, access, pairings, reminders,
+                   audit, reports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
@@ -20,18 +20,22 @@ from api.schemas.pairings import (
     DutyOut,
     EndIn,
     PairingCreate,
+    PairingListed,
     PairingPublic,
 )
 from api.scope import caller_of, hidden
 from api.security import Principal
 from domain.access.policy import (
+    Listing,
     can_read_pairing,
     may_organise,
     may_pair,
     may_record_contact,
+    narrow,
     pairs_anywhere,
 )
 from domain.application import PairingView
+from projections.registers.pairings import PairingsRegister, list_pairings
 
 router = APIRouter(prefix="/pairings", tags=["pairings"])
 Organiser = Annotated[Principal, Depends(admitting(may_organise))]
@@ -87,6 +91,40 @@ def form_pairing(body: PairingCreate, caller: Organiser, register: Register, vie
         agreement_signed_on=body.agreement_signed_on, starts_on=body.starts_on,
         duty_sets=body.duty_sets, actor=caller.actor)
     return _respond(register, views, response, pairing_id, 201)
+
+
+@router.get("", response_model=Page[PairingListed])
+def list_formed(
+    caller: Caller, views: Views,
+    region_code: Annotated[str | None, Query(max_length=12, pattern=r"^\d{2,12}$", description=(
+        "A prefix of division codes: the pairings with a child there."))] = None,
+    volunteer_id: UUID | None = None, child_id: UUID | None = None,
+    status: Literal["active", "ended"] | None = None,
+    after: Annotated[str | None, Query(max_length=64, description=(
+        "The `next` of the page before."))] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[PairingListed]:
+    """Pairings within your scope, a page at a time, by id: federation staff those with a
+    child in their region, a school those with one of its pupils, a caring mother her own;
+    the admin and auditors all."""
+    scoped = narrow(Listing(region_code=region_code,
+                            volunteer_id=volunteer_id), caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
+    with views.store.recorder(PairingsRegister).read() as tx:
+        rows = list_pairings(
+            tx, status=status, child_id=str(child_id) if child_id else None,
+            volunteer_id=str(scoped.volunteer_id) if scoped.volunteer_id else None,
+            region_code=scoped.region_code, school=scoped.school, after=after, limit=limit)
+    items = [PairingListed(
+        id=row["pairing_id"], version=row["version"], status=row["status"],
+        principle=row["principle"], shape=row["shape"],
+        child_ids=[c for c in row["child_ids"].strip(",").split(",") if c],
+        volunteer_ids=[v for v in row["volunteer_ids"].strip(",").split(",") if v],
+        starts_on=row["starts_on"], ended_on=row["ended_on"], contacts=row["contacts"],
+        home_visits=row["home_visits"], last_contact_on=row["last_contact_on"])
+        for row in rows]
+    return Page(items=items, next=rows[-1]["pairing_id"] if len(rows) == limit else None)
 
 
 @router.get("/{pairing_id}", response_model=PairingPublic)

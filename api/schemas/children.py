@@ -241,6 +241,22 @@ class ChildListed(BaseModel):
     exited_on: date | None
 
 
+class ConcernListed(BaseModel):
+    """A concern in the list of concerns (情况报告): where its child is and whether it is
+    resolved; what it says is read on the child's record."""
+
+    id: str
+    version: int = Field(description="The child's record version when the concern last "
+                         "changed (reported or resolved).")
+    child_id: UUID
+    kind: str
+    occurred_on: date
+    status: Literal["open", "resolved"]
+    resolved_on: date | None
+    region_code: str
+    school: str
+
+
 class ConcernCreated(BaseModel):
     id: str
     child_id: UUID

@@ -94,6 +94,23 @@ class PeriodOut(BaseModel):
     label: str
 
 
+class PairingListed(BaseModel):
+    """A pairing in the list of pairings (结对台账): who with whom, and its contacts in sum."""
+
+    id: UUID
+    version: int
+    status: Literal["active", "ended"]
+    principle: str
+    shape: str
+    child_ids: list[UUID]
+    volunteer_ids: list[UUID]
+    starts_on: date
+    ended_on: date | None
+    contacts: int = Field(description="How many contacts the pairing has in all.")
+    home_visits: int
+    last_contact_on: date | None
+
+
 class DutyOut(BaseModel):
     name: str
     title: str

@@ -1,4 +1,4 @@
-"""Open concerns (情况报告): anomalies reported and not yet resolved, by region and school."""
+"""Concerns (情况报告): anomalies reported, open or resolved, by region, school and child."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ class ConcernsRegister(View):
         "CREATE TABLE IF NOT EXISTS reg_concerns ("
         " concern_id TEXT PRIMARY KEY, child_id TEXT NOT NULL, kind TEXT NOT NULL,"
         " occurred_on TEXT NOT NULL, reported_by TEXT NOT NULL, region_code TEXT NOT NULL,"
-        " school TEXT NOT NULL, resolved_on TEXT)",
+        " school TEXT NOT NULL, resolved_on TEXT, version INTEGER NOT NULL DEFAULT 0,"
+        " reported_at TEXT NOT NULL DEFAULT '')",
         "CREATE INDEX IF NOT EXISTS reg_concerns_child ON reg_concerns (child_id)",
     )
 
@@ -42,29 +43,54 @@ class ConcernsRegister(View):
         assert child is not None
         tx.execute(
             "INSERT INTO reg_concerns (concern_id, child_id, kind, occurred_on, reported_by,"
-            " region_code, school) VALUES (?,?,?,?,?,?,?)",
+            " region_code, school, version, reported_at) VALUES (?,?,?,?,?,?,?,?,?)",
             (e.concern_id, str(e.originator_id), e.kind, iso(e.occurred_on), e.actor.id,
-             child["region_code"], child["school"]))
+             child["region_code"], child["school"], e.originator_version,
+             e.timestamp.isoformat()))
 
     @apply.register
     def _resolved(self, e: ConcernResolved, tx: Tx) -> None:
-        tx.execute("UPDATE reg_concerns SET resolved_on = ? WHERE concern_id = ?",
-                   (iso(e.on), e.concern_id))
+        tx.execute("UPDATE reg_concerns SET resolved_on = ?, version = ? WHERE concern_id = ?",
+                   (iso(e.on), e.originator_version, e.concern_id))
 
 
 def open_concerns(tx: Tx, *, region_code: str | None = None, school: str | None = None,
                   after: str | None = None, limit: int = 50) -> list[Row]:
-    """Concerns not yet resolved, oldest first by id cursor."""
-    clauses = ["resolved_on IS NULL"]
+    """Concerns not yet resolved, by id from the cursor ``after``."""
+    return list_concerns(tx, status="open", region_code=region_code, school=school,
+                         after=after, limit=limit)
+
+
+def list_concerns(tx: Tx, *, status: str | None = None, region_code: str | None = None,
+                  school: str | None = None, child_id: str | None = None,
+                  child_ids: tuple[str, ...] | None = None, after: str | None = None,
+                  limit: int = 50) -> list[Row]:
+    """Concerns matching the filters (``status``: ``open`` or ``resolved``; ``region_code``
+    a prefix of division codes; ``child_ids`` one of those children), by id from the cursor
+    ``after``."""
+    clauses: list[str] = []
     params: list[Any] = []
+    if status == "open":
+        clauses.append("resolved_on IS NULL")
+    elif status == "resolved":
+        clauses.append("resolved_on IS NOT NULL")
     if region_code:
         clauses.append(starts_with("region_code"))
         params.append(prefix(region_code))
     if school:
         clauses.append("school = ?")
         params.append(school)
+    if child_id:
+        clauses.append("child_id = ?")
+        params.append(child_id)
+    if child_ids is not None:
+        if not child_ids:
+            return []
+        clauses.append(f"child_id IN ({','.join('?' * len(child_ids))})")
+        params.extend(child_ids)
     if after:
         clauses.append("concern_id > ?")
         params.append(after)
-    return tx.execute("SELECT * FROM reg_concerns WHERE " + " AND ".join(clauses)
-                      + " ORDER BY concern_id LIMIT ?", [*params, limit]).all()
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return tx.execute(f"SELECT * FROM reg_concerns{where} ORDER BY concern_id LIMIT ?",
+                      [*params, limit]).all()

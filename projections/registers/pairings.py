@@ -6,11 +6,17 @@ from collections.abc import Sequence
 from functools import singledispatchmethod
 from typing import Any, ClassVar, NamedTuple
 
-from domain.events import ChildErased, ContactRecorded, PairingEnded, PairingFormed
+from domain.events import (
+    ChildErased,
+    ChildRegistered,
+    ContactRecorded,
+    PairingEnded,
+    PairingFormed,
+)
 from domain.personal import ERASED
 from projections.events import csv, iso
 from projections.projection import View
-from storage.sql import Row, Tx
+from storage.sql import Row, Tx, prefix, starts_with
 
 
 class PairingsRegister(View):
@@ -19,7 +25,7 @@ class PairingsRegister(View):
     name = "pairings"
     rebuild_cost = 4
     _tally: dict[str, _Tally]  # the batch's contacts, per pairing
-    tables = ("reg_pairings", "reg_pairing_members")
+    tables = ("reg_pairings", "reg_pairing_members", "reg_pairing_places")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_pairings ("
         " pairing_id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT NOT NULL,"
@@ -33,11 +39,19 @@ class PairingsRegister(View):
         " PRIMARY KEY (pairing_id, member_id))",
         "CREATE INDEX IF NOT EXISTS reg_pairing_members_member"
         " ON reg_pairing_members (member_id)",
+        # Where each child is (region and school), for listing pairings by place and scope.
+        "CREATE TABLE IF NOT EXISTS reg_pairing_places ("
+        " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, school TEXT NOT NULL)",
     )
 
     @singledispatchmethod
     def apply(self, event: object, tx: Tx) -> None:
         """An event this view does not keep changes nothing."""
+
+    @apply.register
+    def _registered(self, e: ChildRegistered, tx: Tx) -> None:
+        tx.execute("INSERT INTO reg_pairing_places (child_id, region_code, school)"
+                   " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
 
     @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
@@ -113,9 +127,13 @@ _ADD_CONTACTS = (
 
 
 def list_pairings(tx: Tx, *, status: str | None = None, child_id: str | None = None,
-                  volunteer_id: str | None = None, after: str | None = None,
-                  limit: int = 50) -> list[Row]:
-    """Pairings matching the filters, ordered by id, from the cursor ``after``."""
+                  volunteer_id: str | None = None, region_code: str | None = None,
+                  school: str | None = None, child_ids: tuple[str, ...] | None = None,
+                  after: str | None = None, limit: int = 50) -> list[Row]:
+    """Pairings matching the filters, ordered by id, from the cursor ``after``.
+
+    ``region_code`` (a prefix of division codes) and ``school`` keep the pairings with a child
+    there; ``child_ids`` the pairings with one of those children."""
     clauses: list[str] = []
     params: list[Any] = []
     if status:
@@ -126,6 +144,23 @@ def list_pairings(tx: Tx, *, status: str | None = None, child_id: str | None = N
             clauses.append("pairing_id IN (SELECT pairing_id FROM reg_pairing_members"
                            " WHERE member_id = ?)")
             params.append(member)
+    if region_code or school:
+        places = []
+        if region_code:
+            places.append(starts_with("p.region_code"))
+            params.append(prefix(region_code))
+        if school:
+            places.append("p.school = ?")
+            params.append(school)
+        clauses.append("pairing_id IN (SELECT m.pairing_id FROM reg_pairing_members m"
+                       " JOIN reg_pairing_places p ON p.child_id = m.member_id WHERE "
+                       + " AND ".join(places) + ")")
+    if child_ids is not None:
+        if not child_ids:
+            return []
+        clauses.append("pairing_id IN (SELECT pairing_id FROM reg_pairing_members"
+                       f" WHERE member_id IN ({','.join('?' * len(child_ids))}))")
+        params.extend(child_ids)
     if after:
         clauses.append("pairing_id > ?")
         params.append(after)

@@ -53,6 +53,8 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         {"kind": "absence", "description": "缺课"}, 404),
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
         {"action": "已处理"}, 404),
+    ("get", "/api/v1/concerns"): (None, 200),
+    ("get", "/api/v1/pairings"): (None, 200),
     ("post", "/api/v1/pairings"): (None, 404),  # body built from the ids below
     ("get", "/api/v1/pairings/{pairing_id}"): (None, 404),
     ("get", "/api/v1/pairings/{pairing_id}/contacts"): (None, 404),
