@@ -17,6 +17,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
+from domain.duties import STANDARD_CONTACT_KINDS, adopt_duty_sets, load_duty_set
 from domain.programme import Programme
 from domain.reminders import ESCALATION_DAYS
 from domain.volunteers.form import ReviewLevel
@@ -125,6 +126,8 @@ class Settings(BaseSettings):
     write_rate_limit: int = Field(default=600, ge=0)
 
     timezone: str = "Asia/Shanghai"
+    #: The duty rule sets in force: names of the shipped sets (five_ones, two_visits, three_ones,
+    #: school) and paths of the programme's own set files (ending .toml), read at start.
     duty_sets: CommaList = ("five_ones",)
     approval_levels: CommaList = tuple(level.value for level in ReviewLevel)
     extra_contact_kinds: CommaList = ()
@@ -254,10 +257,21 @@ class Settings(BaseSettings):
         return frozenset(host.lower() for host in self.reminder_webhook_allowed_hosts)
 
     def programme(self) -> Programme:
-        return Programme(
+        """The programme these settings describe. Its own duty set files are read and
+        checked here, and their sets made known to this process by name (the views judge
+        each pairing by the names of its sets)."""
+        kinds = (*STANDARD_CONTACT_KINDS, *self.extra_contact_kinds)
+        files = {entry: load_duty_set(entry, kinds) for entry in self.duty_sets
+                 if entry.endswith(".toml")}
+        own = tuple(files.values())
+        programme = Programme(
             approval_levels=tuple(ReviewLevel(level) for level in self.approval_levels),
-            duty_sets=self.duty_sets, extra_contact_kinds=self.extra_contact_kinds,
-            timezone=self.timezone, break_glass_minutes=self.break_glass_minutes)
+            duty_sets=tuple(files[entry].name if entry in files else entry
+                            for entry in self.duty_sets),
+            extra_contact_kinds=self.extra_contact_kinds, timezone=self.timezone,
+            break_glass_minutes=self.break_glass_minutes, own_duty_sets=own)
+        adopt_duty_sets(own)
+        return programme
 
     @property
     def kek(self) -> bytes:

@@ -2,16 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from domain.duties.periods import DEFAULT_CALENDAR, SchoolCalendar
-from domain.duties.rules import DEFAULT_DUTY_SET, STANDARD_CONTACT_KINDS, DutyRule, rules_for
+from domain.duties.rules import (
+    DEFAULT_DUTY_SET,
+    STANDARD_CONTACT_KINDS,
+    DutyRule,
+    DutySet,
+    asks_for_parent_contact,
+    catalogue,
+    rules_for,
+)
 from domain.volunteers.form import APPROVAL_LEVELS, ReviewLevel
 
 
 @dataclass(frozen=True)
 class Programme:
-    """One care programme's configuration (项目设置)."""
+    """One care programme's configuration (项目设置).
+
+    ``duty_sets`` names the duty rule sets in force (the shipped ones, ``domain/duties/sets/``,
+    or the programme's own); ``own_duty_sets`` are the programme's own, read from its files."""
 
     approval_levels: tuple[ReviewLevel, ...] = APPROVAL_LEVELS
     duty_sets: tuple[str, ...] = (DEFAULT_DUTY_SET,)
@@ -19,13 +31,32 @@ class Programme:
     calendar: SchoolCalendar = field(default=DEFAULT_CALENDAR)
     timezone: str = "Asia/Shanghai"
     break_glass_minutes: int = 60  # how long a break-glass grant (紧急调阅) holds
+    own_duty_sets: tuple[DutySet, ...] = ()
 
     def __post_init__(self) -> None:
-        rules_for(self.duty_sets)  # an unknown duty set fails at start, not at first use
+        # an unknown duty set, or own sets that disagree with the shipped ones, fail at start
+        rules_for(self.duty_sets, self.duty_set_catalogue)
 
     @property
     def contact_kinds(self) -> frozenset[str]:
         return frozenset(STANDARD_CONTACT_KINDS) | frozenset(self.extra_contact_kinds)
 
+    @property
+    def duty_set_catalogue(self) -> Mapping[str, DutySet]:
+        """Every set a pairing may follow here: the shipped ones and the programme's own."""
+        return catalogue(self.own_duty_sets)
+
+    @property
+    def sets_in_force(self) -> tuple[DutySet, ...]:
+        """The sets the programme follows, in the order its settings name them."""
+        known = self.duty_set_catalogue
+        return tuple(known[name] for name in dict.fromkeys(self.duty_sets))
+
     def duty_rules(self, duty_sets: tuple[str, ...] | None = None) -> tuple[DutyRule, ...]:
-        return rules_for(duty_sets or self.duty_sets)
+        return rules_for(duty_sets or self.duty_sets, self.duty_set_catalogue)
+
+    def asks_for_parent_contact(self, duty_sets: tuple[str, ...] = ()) -> bool:
+        """Whether a helper must speak with the parents (``parent_contact``) under the sets in
+        force or the given ones (a pairing's), so that she needs the parents' phones."""
+        rules = rules_for((*self.duty_sets, *duty_sets), self.duty_set_catalogue)
+        return asks_for_parent_contact(rules)

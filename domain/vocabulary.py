@@ -74,7 +74,8 @@ SHAPE_TITLES = _words({"one_to_one": "一对一", "one_to_many": "一对多",
 CONTACT_KIND_TITLES = _words({
     "phone": "电话", "meeting": "见面", "letter": "书信", "home_visit": "家访",
     "school_visit": "走访学校", "talk": "谈心", "teacher_contact": "联系班主任",
-    "guardian_contact": "联系监护人", "parent_call": "亲情电话/书信", "birthday": "共度生日",
+    "guardian_contact": "联系监护人", "parent_call": "亲情电话/书信",
+    "parent_contact": "联系父母", "birthday": "共度生日",
     "festival": "共度节日", "tutoring": "学业辅导", "material_aid": "物资帮扶",
     "counselling": "心理疏导", "activity": "集体活动",
 })

@@ -1,5 +1,10 @@
 """Duties (帮扶责任): the rules as data, their periods, the periods a pairing owed, and where a
-pairing stands on a date."""
+pairing stands on a date.
+
+The rule sets of the programme documents (五个一 "five ones", 双访 "two visits", 三个一 "three
+ones", 班主任职责) are TOML files in ``domain/duties/sets/``: :mod:`domain.duties.rules` lists
+them, :mod:`domain.duties.definitions` says what a rule is, :mod:`domain.duties.rule_files` reads
+and checks the files."""
 
 from domain.duties.evaluation import (
     DutyState,
@@ -19,18 +24,18 @@ from domain.duties.periods import (
     period_containing,
     previous_period,
 )
+from domain.duties.rule_files import DutySetFileError, load_duty_set, read_duty_set
 from domain.duties.rules import (
     DEFAULT_DUTY_SET,
     DUTY_SETS,
-    FIVE_ONES,
-    SCHOOL_TEACHER,
     STANDARD_CONTACT_KINDS,
-    THREE_ONES,
-    TWO_VISITS,
     ContactKind,
     DutyRule,
     DutySet,
     UnknownDutySet,
+    adopt_duty_sets,
+    asks_for_parent_contact,
+    catalogue,
     duty_title,
     rules_for,
 )
@@ -41,14 +46,11 @@ __all__ = [
     "DEFAULT_CALENDAR",
     "DEFAULT_DUTY_SET",
     "DUTY_SETS",
-    "FIVE_ONES",
-    "SCHOOL_TEACHER",
     "STANDARD_CONTACT_KINDS",
-    "THREE_ONES",
-    "TWO_VISITS",
     "ContactKind",
     "DutyRule",
     "DutySet",
+    "DutySetFileError",
     "DutyState",
     "DutyStatus",
     "OwedPeriod",
@@ -58,14 +60,19 @@ __all__ = [
     "SchoolCalendar",
     "Term",
     "UnknownDutySet",
+    "adopt_duty_sets",
+    "asks_for_parent_contact",
+    "catalogue",
     "duty_title",
     "evaluate_duties",
     "evaluate_duty",
     "is_owed",
+    "load_duty_set",
     "next_period",
     "owed_periods",
     "period_containing",
     "periods_ending_within",
     "previous_period",
+    "read_duty_set",
     "rules_for",
 ]

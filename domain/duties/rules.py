@@ -1,142 +1,111 @@
 """Duty rules as data (帮扶责任): what contact, how often, for each programme's rule set.
 
 A rule says "at least ``times`` contacts of one of these ``kinds`` in every ``period``". The sets
-below are the ones in the programme documents; a programme picks one or more of them by name.
-Kinds are plain strings, so a programme that records more kinds can write rules about them.
+of the programme documents are TOML files beside this module, in ``domain/duties/sets/``, each
+with the documents' sentence it encodes (``source``):
+
+- ``five_ones.toml``: Hubei's "five ones" (湖北五个一);
+- ``two_visits.toml``: the "two visits" (双访);
+- ``three_ones.toml``: a bureau's "three ones" (三个一);
+- ``school.toml``: the homeroom teacher's duties (班主任职责).
+
+A programme picks one or more of them by name, and may add its own set as a file named in its
+settings. :mod:`domain.duties.definitions` says what a rule and a set are, and
+:mod:`domain.duties.rule_files` reads and checks the files. Kinds are plain strings, so a
+programme that records more kinds can write rules about them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from enum import StrEnum
+from collections.abc import Iterable, Iterator, Mapping
+from functools import cache
 from types import MappingProxyType
 
-from domain.duties.periods import PeriodKind
-
-
-class ContactKind(StrEnum):
-    """The contact kinds every programme records (联系/走访方式)."""
-
-    PHONE = "phone"
-    MEETING = "meeting"
-    LETTER = "letter"
-    HOME_VISIT = "home_visit"
-    SCHOOL_VISIT = "school_visit"
-    TALK = "talk"
-    TEACHER_CONTACT = "teacher_contact"
-    GUARDIAN_CONTACT = "guardian_contact"
-    PARENT_CALL = "parent_call"
-    BIRTHDAY = "birthday"
-    FESTIVAL = "festival"
-    TUTORING = "tutoring"
-    MATERIAL_AID = "material_aid"
-    COUNSELLING = "counselling"
-    ACTIVITY = "activity"
-
-
-STANDARD_CONTACT_KINDS: tuple[str, ...] = tuple(kind.value for kind in ContactKind)
-
-
-class UnknownDutySet(KeyError):
-    """A programme asked for a duty rule set that does not exist."""
-
-    def __init__(self, name: str, known: Iterable[str] = ()) -> None:
-        super().__init__(name)
-        self.name = name
-        self.known = tuple(known)
-
-    def __str__(self) -> str:
-        return f"unknown duty set {self.name!r}; known sets: {', '.join(self.known) or 'none'}"
-
-
-@dataclass(frozen=True)
-class DutyRule:
-    """At least ``times`` qualifying contacts (``kinds``) in every ``period``."""
-
-    name: str
-    title: str
-    kinds: frozenset[str]
-    period: PeriodKind
-    times: int = 1
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "kinds", frozenset(str(kind) for kind in self.kinds))
-        object.__setattr__(self, "period", PeriodKind(self.period))
-        if not self.name:
-            raise ValueError("a duty rule needs a name")
-        if not self.kinds:
-            raise ValueError(f"duty rule {self.name!r} needs at least one qualifying kind")
-        if self.times < 1:
-            raise ValueError(f"duty rule {self.name!r}: times must be at least 1")
-
-
-@dataclass(frozen=True)
-class DutySet:
-    """A named rule set that a programme can choose (e.g. 五个一)."""
-
-    name: str
-    title: str
-    rules: tuple[DutyRule, ...]
-
-    def __post_init__(self) -> None:
-        if len({rule.name for rule in self.rules}) != len(self.rules):
-            raise ValueError(f"duty set {self.name!r} has two rules with the same name")
-
-
-_K = ContactKind
-_WITH_CHILD = frozenset({_K.PHONE, _K.MEETING, _K.LETTER, _K.HOME_VISIT, _K.TALK, _K.BIRTHDAY,
-                         _K.FESTIVAL, _K.TUTORING, _K.COUNSELLING, _K.ACTIVITY})
-
-FIVE_ONES = DutySet("five_ones", "五个一", (
-    DutyRule("monthly_contact", "每月至少联系一次孩子", _WITH_CHILD, PeriodKind.MONTH),
-    DutyRule("monthly_parent_call", "每月至少引导孩子给父母打一次电话或写一封信",
-             frozenset({_K.PARENT_CALL}), PeriodKind.MONTH),
-    DutyRule("monthly_teacher_contact", "每月至少联系一次班主任",
-             frozenset({_K.TEACHER_CONTACT, _K.SCHOOL_VISIT}), PeriodKind.MONTH),
-    DutyRule("yearly_birthday", "每年陪孩子过一次生日", frozenset({_K.BIRTHDAY}), PeriodKind.YEAR),
-    DutyRule("yearly_festival", "每年陪孩子过一次节日", frozenset({_K.FESTIVAL}), PeriodKind.YEAR),
-))
-"""Hubei's "five ones" (湖北五个一). Contact with the child means any kind done with the child
-itself (phone, meeting, letter, home visit, talk, birthday, festival, tutoring, counselling,
-activity), but not material aid alone, contacts with adults about the child, or the guided call to
-the parents, which is a duty of its own. Contact with the homeroom teacher is a teacher contact or a
-school visit."""
-
-TWO_VISITS = DutySet("two_visits", "双访", (
-    DutyRule("semester_teacher_visit", "每学期走访一次班主任", frozenset({_K.SCHOOL_VISIT}),
-             PeriodKind.SEMESTER),
-    DutyRule("semester_guardian_visit", "每学期走访一次临时监护人", frozenset({_K.HOME_VISIT}),
-             PeriodKind.SEMESTER),
-))
-"""The "two visits" (双访): a visit is in person, so the teacher is visited at school (school_visit)
-and the temporary guardian at home (home_visit); phone contacts do not count."""
-
-THREE_ONES = DutySet("three_ones", "三个一", (
-    DutyRule("half_yearly_home_visit", "每半年家访一次", frozenset({_K.HOME_VISIT}),
-             PeriodKind.HALF_YEAR),
-    DutyRule("quarterly_parent_call", "每季度与孩子父母通一次电话", frozenset({_K.PARENT_CALL}),
-             PeriodKind.QUARTER),
-    DutyRule("monthly_activity", "每月与孩子开展一次活动",
-             frozenset({_K.ACTIVITY, _K.BIRTHDAY, _K.FESTIVAL}), PeriodKind.MONTH),
-))
-"""A bureau's "three ones" (三个一): half years and quarters are calendar ones; an activity is a
-group activity, a birthday or a festival spent together."""
-
-SCHOOL_TEACHER = DutySet("school", "班主任职责", (
-    DutyRule("monthly_talk", "每月至少与孩子谈心一次", frozenset({_K.TALK, _K.COUNSELLING}),
-             PeriodKind.MONTH),
-    DutyRule("term_home_visits", "每学期期初、期中、期末各家访一次", frozenset({_K.HOME_VISIT}),
-             PeriodKind.SEMESTER_THIRD),
-))
-"""The homeroom teacher's duties (班主任): a monthly talk (谈心, counselling counts too), and one
-rule for the home visits whose period is the third of the term, so the start, the middle and the
-end of each term (期初、期中、期末) each need their own visit."""
-
-DUTY_SETS: Mapping[str, DutySet] = MappingProxyType(
-    {duty_set.name: duty_set for duty_set in (FIVE_ONES, TWO_VISITS, THREE_ONES, SCHOOL_TEACHER)}
+from domain.duties.definitions import (
+    STANDARD_CONTACT_KINDS,
+    ContactKind,
+    DutyRule,
+    DutySet,
+    UnknownDutySet,
 )
-DEFAULT_DUTY_SET = FIVE_ONES.name
+from domain.duties.rule_files import check_together, read_shipped_duty_sets
+
+__all__ = [
+    "DEFAULT_DUTY_SET",
+    "DUTY_SETS",
+    "STANDARD_CONTACT_KINDS",
+    "ContactKind",
+    "DutyRule",
+    "DutySet",
+    "UnknownDutySet",
+    "adopt_duty_sets",
+    "asks_for_parent_contact",
+    "catalogue",
+    "duty_title",
+    "rules_for",
+    "shipped_duty_sets",
+]
+
+
+DEFAULT_DUTY_SET = "five_ones"
+"""Hubei's "five ones" (五个一), the set a programme follows unless it chooses others."""
+
+#: The programme's own sets (read from the files its settings name), by name, beside the
+#: shipped ones; :func:`adopt_duty_sets` puts them here when the programme starts.
+_ADOPTED: dict[str, DutySet] = {}
+
+
+@cache
+def shipped_duty_sets() -> Mapping[str, DutySet]:
+    """The sets shipped with the project (``domain/duties/sets/*.toml``), read once, on first
+    use."""
+    return MappingProxyType({duty_set.name: duty_set for duty_set in read_shipped_duty_sets()})
+
+
+class _DutySets(Mapping[str, DutySet]):
+    """The sets in this process: the shipped ones and those the programme adopted."""
+
+    def _all(self) -> Mapping[str, DutySet]:
+        shipped = shipped_duty_sets()
+        return {**shipped, **_ADOPTED} if _ADOPTED else shipped
+
+    def __getitem__(self, name: str) -> DutySet:
+        return self._all()[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def __repr__(self) -> str:
+        return f"DUTY_SETS({', '.join(self)})"
+
+
+DUTY_SETS: Mapping[str, DutySet] = _DutySets()
+"""Every duty set known here by name: the shipped ones (五个一, 双访, 三个一, 班主任职责) and
+the programme's own; the files are read on first use, not on import."""
+
+
+def catalogue(own: Iterable[DutySet] = ()) -> Mapping[str, DutySet]:
+    """The shipped sets and a programme's own, by name, once they are shown to agree: no set
+    name twice, and no rule name with two definitions."""
+    return _catalogue(tuple(own))
+
+
+@cache
+def _catalogue(own: tuple[DutySet, ...]) -> Mapping[str, DutySet]:
+    shipped = shipped_duty_sets()
+    check_together((*shipped.values(), *own))
+    return MappingProxyType({**shipped, **{duty_set.name: duty_set for duty_set in own}})
+
+
+def adopt_duty_sets(own: Iterable[DutySet]) -> None:
+    """Make the programme's own sets known by name in this process (at start), so that every
+    pairing formed under them can be judged; a set adopted again under its name replaces the
+    earlier one. The sets are checked beforehand (:func:`~domain.duties.rule_files.catalogue`)."""
+    for duty_set in own:
+        _ADOPTED[duty_set.name] = duty_set
 
 
 def rules_for(
@@ -165,3 +134,9 @@ def duty_title(name: str, sets: Mapping[str, DutySet] = DUTY_SETS) -> str:
             if rule.name == name:
                 return rule.title
     return name
+
+
+def asks_for_parent_contact(rules: Iterable[DutyRule]) -> bool:
+    """Whether one of the rules is met by speaking with the child's parents (``parent_contact``),
+    so that the helper needs the parents' phones (三个一: "每三个月与孩子父母通一次电话")."""
+    return any(ContactKind.PARENT_CONTACT in rule.kinds for rule in rules)

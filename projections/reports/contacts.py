@@ -1,19 +1,20 @@
 """Contacts and visits within the quarter (联系走访): by kind, home visits (家访), activities
-(开展活动: the kinds of the "three ones" activity duty: group activity, birthday, festival),
+(开展活动: group activity, birthday, festival),
 items given (发放物品) and the children reached (走访人数: children of a pairing with a contact).
 """
 
 from __future__ import annotations
 
-from domain.duties import THREE_ONES, ContactKind
+from domain.duties import ContactKind
 from domain.reports import Quarter
 from projections.reports.scope import Scope
 from projections.reports.tally import Tally
 from storage.sql import Tx
 
-#: Contact kinds counted as activities (开展活动): those of the "three ones" activity duty.
-ACTIVITY_KINDS: frozenset[str] = next(
-    rule.kinds for rule in THREE_ONES.rules if rule.name == "monthly_activity")
+#: Contact kinds counted as activities (开展活动): a group activity, a birthday or a festival
+#: spent together.
+ACTIVITY_KINDS: frozenset[str] = frozenset(
+    {ContactKind.ACTIVITY, ContactKind.BIRTHDAY, ContactKind.FESTIVAL})
 
 
 def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:

@@ -22,7 +22,7 @@ from aiosmtpd.controller import Controller
 from celery import Celery
 
 from aixin.settings import Settings
-from domain.duties import FIVE_ONES
+from domain.duties import DUTY_SETS
 from domain.reminders import DeliveryState
 from tests.e2e.server import free_port
 from tests.security.servers import Inbox
@@ -33,7 +33,7 @@ from workers.app import create_celery
 PHONE = "13700000004"  # the volunteers' phone in tests.builders
 EMAIL = "liu.aihua@example.cn"
 SECRET = "a-webhook-signing-secret"
-MONTHLY_TITLES = {rule.title for rule in FIVE_ONES.rules[:3]}
+MONTHLY_TITLES = {rule.title for rule in DUTY_SETS["five_ones"].rules[:3]}
 
 
 class Receiver:

@@ -9,8 +9,9 @@ import pytest
 
 from domain.duties.evaluation import DutyState, evaluate_duties, evaluate_duty
 from domain.duties.periods import PeriodKind
-from domain.duties.rules import FIVE_ONES, DutyRule
+from domain.duties.rules import DUTY_SETS, DutyRule
 
+FIVE_ONES = DUTY_SETS["five_ones"]
 MONTHLY_CONTACT = FIVE_ONES.rules[0]
 SEPTEMBER = date(2025, 9, 1)
 TWICE_MONTHLY_CALL = DutyRule("twice_monthly_call", "每月两次电话", frozenset({"phone"}),

@@ -8,7 +8,6 @@ from domain.duties.periods import PeriodKind
 from domain.duties.rules import (
     DEFAULT_DUTY_SET,
     DUTY_SETS,
-    SCHOOL_TEACHER,
     STANDARD_CONTACT_KINDS,
     DutyRule,
     UnknownDutySet,
@@ -17,12 +16,17 @@ from domain.duties.rules import (
 from domain.vocabulary import CONTACT_KIND_TITLES
 
 
-def test_the_standard_contact_kinds_are_the_fifteen_of_the_api_contract() -> None:
+def test_the_standard_contact_kinds_are_the_sixteen_of_the_api_contract() -> None:
     assert STANDARD_CONTACT_KINDS == (
         "phone", "meeting", "letter", "home_visit", "school_visit", "talk", "teacher_contact",
-        "guardian_contact", "parent_call", "birthday", "festival", "tutoring", "material_aid",
-        "counselling", "activity",
+        "guardian_contact", "parent_call", "parent_contact", "birthday", "festival", "tutoring",
+        "material_aid", "counselling", "activity",
     )
+
+
+def test_a_call_to_the_parents_and_the_childs_guided_call_are_two_kinds() -> None:
+    assert (CONTACT_KIND_TITLES["parent_contact"], CONTACT_KIND_TITLES["parent_call"]) == (
+        "联系父母", "亲情电话/书信")
 
 
 def test_every_standard_contact_kind_has_a_chinese_name() -> None:
@@ -61,7 +65,7 @@ def test_rule_names_are_unique_across_all_sets() -> None:
 
 
 def test_the_schools_home_visits_fall_due_at_the_start_middle_and_end_of_each_term() -> None:
-    (visits,) = [rule for rule in SCHOOL_TEACHER.rules if rule.name == "term_home_visits"]
+    (visits,) = [rule for rule in DUTY_SETS["school"].rules if rule.name == "term_home_visits"]
 
     assert (visits.period, visits.kinds, "期初、期中、期末" in visits.title) == (
         PeriodKind.SEMESTER_THIRD, frozenset({"home_visit"}), True)

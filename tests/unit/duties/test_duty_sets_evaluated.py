@@ -7,14 +7,10 @@ from datetime import date
 
 from domain.duties.evaluation import DutyState, DutyStatus, evaluate_duties
 from domain.duties.periods import PeriodKind, SchoolCalendar, Term
-from domain.duties.rules import (
-    FIVE_ONES,
-    SCHOOL_TEACHER,
-    THREE_ONES,
-    TWO_VISITS,
-    DutyRule,
-    rules_for,
-)
+from domain.duties.rules import DUTY_SETS, DutyRule, rules_for
+
+FIVE_ONES, TWO_VISITS, THREE_ONES, SCHOOL_TEACHER = (
+    DUTY_SETS[name] for name in ("five_ones", "two_visits", "three_ones", "school"))
 
 MET, DUE, OVERDUE = DutyState.MET, DutyState.DUE, DutyState.OVERDUE
 
@@ -70,13 +66,32 @@ def test_the_two_visits_on_a_volunteers_history() -> None:
     }
 
 
-def test_a_phone_call_to_the_guardian_is_not_a_visit() -> None:
+def test_a_call_to_the_homeroom_teacher_meets_the_two_visits_teacher_duty() -> None:
+    history = [Seen("teacher_contact", date(2026, 3, 1))]
+
+    statuses = evaluate_duties(TWO_VISITS.rules, history, date(2026, 5, 10),
+                               starts_on=date(2026, 2, 1))
+
+    assert by_name(statuses)["semester_teacher_visit"] == (MET, None)
+
+
+def test_a_call_to_the_temporary_guardian_meets_the_two_visits_guardian_duty() -> None:
     history = [Seen("guardian_contact", date(2026, 3, 1))]
 
     statuses = evaluate_duties(TWO_VISITS.rules, history, date(2026, 5, 10),
                                starts_on=date(2026, 2, 1))
 
-    assert by_name(statuses)["semester_guardian_visit"] == (DUE, None)
+    assert by_name(statuses)["semester_guardian_visit"] == (MET, None)
+
+
+def test_a_contact_with_the_child_alone_meets_neither_of_the_two_visits() -> None:
+    history = [Seen("phone", date(2026, 3, 1)), Seen("parent_contact", date(2026, 3, 2))]
+
+    statuses = evaluate_duties(TWO_VISITS.rules, history, date(2026, 5, 10),
+                               starts_on=date(2026, 2, 1))
+
+    assert by_name(statuses) == {"semester_teacher_visit": (DUE, None),
+                                 "semester_guardian_visit": (DUE, None)}
 
 
 def test_a_term_without_a_visit_is_overdue_from_the_first_day_of_the_summer_holiday() -> None:
@@ -97,7 +112,7 @@ def test_a_visit_in_the_summer_holiday_still_counts_for_the_spring_term() -> Non
 
 
 def test_the_three_ones_on_a_volunteers_history() -> None:
-    history = [Seen("home_visit", date(2026, 5, 1)), Seen("parent_call", date(2026, 2, 1)),
+    history = [Seen("home_visit", date(2026, 5, 1)), Seen("parent_contact", date(2026, 2, 1)),
                Seen("festival", date(2026, 8, 1))]
 
     statuses = evaluate_duties(THREE_ONES.rules, history, date(2026, 8, 15),
@@ -108,6 +123,40 @@ def test_the_three_ones_on_a_volunteers_history() -> None:
         "quarterly_parent_call": (OVERDUE, date(2026, 7, 1)),
         "monthly_activity": (MET, None),
     }
+
+
+def test_the_three_ones_quarterly_call_is_a_call_to_the_parents_not_the_childs_guided_call(
+) -> None:
+    guided = [Seen("parent_call", date(2026, 5, 3))]
+    spoken = [Seen("parent_contact", date(2026, 5, 3))]
+
+    def quarterly(history: list[Seen]) -> DutyState:
+        statuses = evaluate_duties(THREE_ONES.rules, history, date(2026, 5, 20),
+                                   starts_on=date(2026, 4, 1))
+        return by_name(statuses)["quarterly_parent_call"][0]
+
+    assert (quarterly(guided), quarterly(spoken)) == (DUE, MET)
+
+
+def test_tutoring_and_counselling_are_three_ones_monthly_help() -> None:
+    met = {}
+    for kind in ("tutoring", "counselling", "activity", "festival", "birthday", "phone",
+                 "material_aid"):
+        statuses = evaluate_duties(THREE_ONES.rules, [Seen(kind, date(2026, 5, 3))],
+                                   date(2026, 5, 20), starts_on=date(2026, 5, 1))
+        met[kind] = by_name(statuses)["monthly_activity"][0] == MET
+
+    assert met == {"tutoring": True, "counselling": True, "activity": True, "festival": True,
+                   "birthday": True, "phone": False, "material_aid": False}
+
+
+def test_a_call_to_the_parents_is_not_the_five_ones_guided_call_nor_contact_with_the_child(
+) -> None:
+    statuses = evaluate_duties(FIVE_ONES.rules, [Seen("parent_contact", date(2026, 3, 8))],
+                               date(2026, 3, 20), starts_on=date(2026, 3, 1))
+
+    assert (by_name(statuses)["monthly_parent_call"], by_name(statuses)["monthly_contact"]) == (
+        (DUE, None), (DUE, None))
 
 
 def test_the_school_duties_on_a_teachers_history() -> None:

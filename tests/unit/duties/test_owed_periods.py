@@ -6,11 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from domain.duties import TWO_VISITS, owed_periods
-from domain.duties.rules import FIVE_ONES
+from domain.duties import DUTY_SETS, owed_periods
 
-MONTHLY_CONTACT = FIVE_ONES.rules[0]
-SEMESTER_TEACHER_VISIT = TWO_VISITS.rules[0]
+MONTHLY_CONTACT = DUTY_SETS["five_ones"].rules[0]
+SEMESTER_TEACHER_VISIT = DUTY_SETS["two_visits"].rules[0]
 Q1 = (date(2026, 1, 1), date(2026, 3, 31))
 Q3 = (date(2026, 7, 1), date(2026, 9, 30))
 
