@@ -68,8 +68,12 @@ class Follower:
                                               daemon=True)
             self._listener.start()
         backoff = self.poll_interval
+        reshaped = False
         while not self._stop.is_set():
             try:
+                if not reshaped:  # views of an older shape are rebuilt before they are followed
+                    self.runner.reshape()
+                    reshaped = True
                 self.runner.catch_up_all()
                 self._refresh_when_the_day_turns()
                 if self.on_tick is not None:

@@ -7,6 +7,7 @@ a restart resumes exactly where the last commit left off, applying nothing twice
 
 from __future__ import annotations
 
+import hashlib
 from abc import abstractmethod
 from collections.abc import Sequence
 from typing import Any, ClassVar
@@ -34,8 +35,21 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: chain 14, the others 0–9): how ``aixin projections rebuild --processes`` shares views out.
     rebuild_cost: ClassVar[int] = 1
 
+    #: Raised by one when what the view makes of the same events changes while its tables
+    #: keep their statements: a generation built before is then rebuilt (see :meth:`shape`).
+    revision: ClassVar[int] = 1
+
     #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
     texts: PersonalTexts = InClear()
+
+    @classmethod
+    def shape(cls) -> str:
+        """What a generation of the view is built to: its tables' statements and its
+        revision. A generation built to another shape (an older version of the view) is
+        rebuilt from the log before the view is followed again
+        (:meth:`projections.runner.ViewRunner.reshape`)."""
+        made = "\n".join((*cls.schema, f"revision {cls.revision}"))
+        return hashlib.sha256(made.encode()).hexdigest()[:16]
 
     @classmethod
     def for_app(cls, recorder: Any, app: Any) -> View:

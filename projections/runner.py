@@ -36,7 +36,7 @@ from projections.personal import texts_of
 from projections.projection import View
 from storage.collecting import collector_paused
 from storage.recorders import ViewRecorder
-from storage.views import ViewStore
+from storage.views import ViewStore, record_shape, recorded_shape
 
 log = logging.getLogger(__name__)
 
@@ -194,6 +194,32 @@ class ViewRunner:
                 pause = min(pause * 2, 0.05)
         return True
 
+    def reshape(self) -> list[str]:
+        """Rebuild the views whose generation in service was built to another shape than
+        theirs (the tables or their making changed since: an upgrade), and record the shape
+        of new ones; returns the names of the views rebuilt.
+
+        A view whose generation has no shape recorded and has applied nothing is new: its
+        shape is recorded. One with applied events and no shape was built before shapes
+        were recorded: it is rebuilt, as its tables may be of an older shape. Processes
+        that share the views do this one at a time, each checking anew."""
+        with self.store.exclusively():
+            stale = []
+            for view in self.views:
+                recorder = self.store.recorder(view)
+                recorded = recorded_shape(recorder)
+                if recorded == view.shape():
+                    continue
+                if recorded is None and not self.position(view):
+                    record_shape(recorder, view.shape())
+                    continue
+                stale.append(view)
+            if stale:
+                log.warning("rebuilding views of an older shape: %s",
+                            ", ".join(view.name for view in stale))
+                self.rebuild_together(stale)
+        return [view.name for view in stale]
+
     def rebuild(self, view: type[View]) -> int:
         """Rebuild ``view`` from zero into a new generation, then put it in service."""
         return self.rebuild_together([view])
@@ -214,6 +240,7 @@ class ViewRunner:
         applied = self.catch_up_together(views, generations=new,  # one read of the log
                                          progress=progress, batch_size=self.rebuild_batch_size)
         for view in views:
+            record_shape(self.store.recorder(view, new[view.name]), view.shape())
             self.store.promote(view.name, new[view.name])
         applied += self.catch_up_together(views)
         for view in views:

@@ -20,7 +20,10 @@ from storage.sql import Engine, Tx
 #: Events a view could not apply, set aside so that the others go on (see
 #: ``projections.runner``): kept with the view, in its own file or schema.
 SET_ASIDE_SCHEMA = ("CREATE TABLE IF NOT EXISTS set_aside (position BIGINT PRIMARY KEY,"
-                    " error TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",)
+                    " error TEXT NOT NULL, at DOUBLE PRECISION NOT NULL)",
+                    # The shape of the view's tables this generation was built to (its
+                    # ``View.shape()``): a generation of another shape is rebuilt.
+                    "CREATE TABLE IF NOT EXISTS view_shape (shape TEXT PRIMARY KEY)")
 
 
 

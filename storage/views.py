@@ -8,7 +8,11 @@ answering, then the pointer moves in one step.
 
 from __future__ import annotations
 
+import fcntl
 import re
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import RLock
@@ -113,6 +117,28 @@ class ViewStore:
                 self._open[key] = self._construct(view, number)
             return self._open[key]
 
+    @contextmanager
+    def exclusively(self) -> Iterator[None]:
+        """One process at a time in the block, among all that share these views (a lock
+        file beside the SQLite views; an advisory lock of the PostgreSQL server)."""
+        if self.engine == "sqlite":
+            assert self.sqlite_dir is not None
+            self.sqlite_dir.mkdir(parents=True, exist_ok=True)
+            with open(self.sqlite_dir / "views.lock", "a+b") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                try:
+                    yield
+                finally:
+                    fcntl.flock(lock, fcntl.LOCK_UN)
+            return
+        key = zlib.crc32(self._pointer_schema().encode())  # one lock per set of views
+        with self._pointer_store().get_connection() as connection:
+            connection.execute("SELECT pg_advisory_lock(%s)", (key,))
+            try:
+                yield
+            finally:
+                connection.execute("SELECT pg_advisory_unlock(%s)", (key,))
+
     def checkpoint(self) -> None:
         """Fold the SQLite views' write-ahead logs into their files and empty them, so a
         personal text just overwritten (an erasure) leaves no old copy in a ``-wal`` file.
@@ -182,6 +208,20 @@ class ViewStore:
         datastore = pooled_datastore(self.postgres.server, self.postgres.pool_size, schema)
         _ddl(datastore, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         return datastore
+
+
+def recorded_shape(recorder: ViewRecorder) -> str | None:
+    """The shape the view's generation was built to, if one was recorded."""
+    with recorder.read() as tx:
+        row = tx.execute("SELECT shape FROM view_shape").one()
+    return None if row is None else str(row["shape"])
+
+
+def record_shape(recorder: ViewRecorder, shape: str) -> None:
+    """Record the shape the view's generation is built to."""
+    with recorder.write() as tx:
+        tx.execute("DELETE FROM view_shape")
+        tx.execute("INSERT INTO view_shape (shape) VALUES (?)", (shape,))
 
 
 def truncate_wal(datastore: Any) -> None:

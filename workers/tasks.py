@@ -18,6 +18,7 @@ def refresh_views() -> dict[str, int]:
     """Bring the read side up to the log and re-evaluate date-dependent views for today
     (duty status moves from due to overdue as days pass without any new event)."""
     running = services()
+    running.views.reshape()
     applied = running.views.catch_up_all()
     running.views.refresh(running.register.today())
     return {"applied": applied}

@@ -28,6 +28,9 @@ def projector(
     register = build_register(settings)
     runner = build_runner(settings, register)
     if once:
+        rebuilt = runner.reshape()
+        if rebuilt:
+            typer.echo(f"rebuilt views of an older shape: {', '.join(rebuilt)}")
         typer.echo(f"applied {runner.catch_up_all()} events; lag {runner.lag()}")
         return
     follower = Follower(runner, poll_interval=settings.projections_poll_interval,
