@@ -24,6 +24,7 @@ from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency, SecurityHeaders, WriteRateLimit
 from api.routes import (
     access,
+    activities,
     audit,
     auth,
     children,
@@ -101,8 +102,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
-    for module in (auth, volunteers, children, concerns, erasure, access, pairings, reminders,
-                   audit, reports):
+    for module in (auth, volunteers, children, activities, concerns, erasure, access,
+                   pairings, reminders, audit, reports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

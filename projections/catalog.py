@@ -7,6 +7,7 @@ from projections.integrity import HashChain
 from projections.policies import PairingsFollowTheirMembers
 from projections.projection import View
 from projections.registers.access import AccessRegister
+from projections.registers.activities import ActivitiesRegister
 from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.pairings import PairingsRegister
@@ -21,6 +22,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     VolunteersRegister,
     PairingsRegister,
     ConcernsRegister,
+    ActivitiesRegister,
     AccessRegister,
     DutyView,
     ChildTimeline,

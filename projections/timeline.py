@@ -27,6 +27,8 @@ from domain import vocabulary
 from domain.common import Remembered
 from domain.events import (
     ALL_EVENTS,
+    ActivityCancelled,
+    ActivityRecorded,
     BreakGlassGranted,
     CategoriesChanged,
     ChildErased,
@@ -79,7 +81,8 @@ class ChildTimeline(View):
 
     name = "timeline"
     rebuild_cost = 4
-    tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children")
+    tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children",
+              "tl_activity_children")
     schema: ClassVar[tuple[str, ...]] = (
         # The primary key (child_id, position) is the index on child_id, in timeline order.
         "CREATE TABLE IF NOT EXISTS tl_entries ("
@@ -94,6 +97,11 @@ class ChildTimeline(View):
         "CREATE TABLE IF NOT EXISTS tl_reminder_children ("
         " reminder_id TEXT NOT NULL, child_id TEXT NOT NULL,"
         " PRIMARY KEY (reminder_id, child_id))",
+        "CREATE TABLE IF NOT EXISTS tl_activity_children ("
+        " activity_id TEXT NOT NULL, child_id TEXT NOT NULL,"
+        " PRIMARY KEY (activity_id, child_id))",
+        "CREATE INDEX IF NOT EXISTS tl_activity_children_child"
+        " ON tl_activity_children (child_id)",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -167,6 +175,7 @@ class ChildTimeline(View):
                            " AND position = ?",
                            (json.dumps(details, ensure_ascii=False, sort_keys=True),
                             row["child_id"], row["position"]))
+        _erase_activity_reasons(tx, child)
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
     # -- its pairings' events -------------------------------------------------------------
@@ -204,6 +213,28 @@ class ChildTimeline(View):
     @apply.register
     def _pairing_ended(self, e: PairingEnded, tx: Tx) -> None:
         self._for_pairing(tx, e, e.on, {"reason": e.reason})
+
+    # -- group activities and aid that reached it (集体活动, 慰问) ----------------------------
+
+    @apply.register
+    def _activity_recorded(self, e: ActivityRecorded, tx: Tx) -> None:
+        """An entry on the timeline of each child the activity names; the activity's title
+        and organiser are its own words (never a child's name), the children it reached are
+        given as a count."""
+        tx.executemany("INSERT INTO tl_activity_children (activity_id, child_id) VALUES (?, ?)",
+                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+        details = {"activity_id": str(e.originator_id), "kind": e.kind, "title": e.title,
+                   "organiser": e.organiser, "items": e.items,
+                   "amount_yuan": str(e.amount_yuan), "children": len(e.child_ids)}
+        for child_id in e.child_ids:
+            _entry(tx, e, child_id, e.occurred_on, details)
+
+    @apply.register
+    def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
+        details = {"activity_id": str(e.originator_id), "reason": e.reason}
+        tx.execute(_INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM"
+                   " tl_activity_children WHERE activity_id = ?",
+                   (*_facts(tx, e, e.on, details), str(e.originator_id)))
 
     # -- reads of its record (查阅记录) --------------------------------------------------
 
@@ -261,6 +292,23 @@ class ChildTimeline(View):
                    "reminder_id": str(e.reminder_id)}
         for child_id in e.child_ids:
             _entry(tx, e, child_id, e.on, details)
+
+
+def _erase_activity_reasons(tx: Tx, child: str) -> None:
+    """A reason in words for cancelling an activity may name any child it reached: erased
+    with the data of any of them, on every child's timeline."""
+    activities = "SELECT activity_id FROM tl_activity_children WHERE child_id = ?"
+    rows = tx.execute(
+        "SELECT child_id, position, details FROM tl_entries WHERE child_id IN"
+        f" (SELECT child_id FROM tl_activity_children WHERE activity_id IN ({activities}))"
+        f" AND aggregate_id IN ({activities})", (child, child)).all()
+    for row in rows:
+        details = json.loads(row["details"])
+        if details.get("reason"):
+            details["reason"] = ERASED
+            tx.execute("UPDATE tl_entries SET details = ? WHERE child_id = ? AND position = ?",
+                       (json.dumps(details, ensure_ascii=False, sort_keys=True),
+                        row["child_id"], row["position"]))
 
 
 def _children_of(tx: Tx, pairing_id: str) -> list[str]:

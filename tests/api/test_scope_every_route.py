@@ -16,6 +16,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import CHILD, VOLUNTEER, create, paired
 
 REPORT = {"kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}
+ACTIVITY = {"kind": "festival", "title": "端午节集体活动", "organiser": "石牌镇妇联"}
 
 # (method, path) → (body or None, expected status for a federation user of another county)
 CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
@@ -54,6 +55,10 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
         {"action": "已处理"}, 404),
     ("get", "/api/v1/concerns"): (None, 200),
+    ("get", "/api/v1/activities"): (None, 200),
+    ("post", "/api/v1/activities"): (None, 404),  # body built from the ids below
+    ("get", "/api/v1/activities/{activity_id}"): (None, 404),
+    ("post", "/api/v1/activities/{activity_id}/cancellation"): ({"reason": "重复录入"}, 404),
     ("get", "/api/v1/pairings"): (None, 200),
     ("post", "/api/v1/pairings"): (None, 404),  # body built from the ids below
     ("get", "/api/v1/pairings/{pairing_id}"): (None, 404),
@@ -96,11 +101,15 @@ def test_a_caller_of_another_county_cannot_reach_the_record(
            "concern_id": concern["id"], "role": "mother",
            "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"],
            "report_id": client.post("/api/v1/reports", json=REPORT, headers=admin).json()["id"],
-           "name": "420821-2026Q1.xlsx"}
+           "name": "420821-2026Q1.xlsx",
+           "activity_id": create(client, "/api/v1/activities",
+                                 {**ACTIVITY, "child_ids": [child_id]}, admin)["id"]}
     outsider = user("federation", region_code="4209")
     body, expected = CASES[(method, path)]
     if path == "/api/v1/pairings":
         body = {"child_ids": [child_id], "volunteer_ids": [volunteer_id], "principle": "kin"}
+    if path == "/api/v1/activities":
+        body = {**ACTIVITY, "child_ids": [child_id]}
     response = client.request(method.upper(), path.format(**ids), json=body, headers=outsider)
     assert response.status_code == expected, response.text
     if method == "get" and expected == 200:

@@ -36,6 +36,7 @@ READERS = frozenset({"admin", "auditor"})
 REPORTERS = frozenset({"admin", "federation", "auditor"})
 REPORT = {"kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}
 REASON = {"reason": "工作需要"}
+ACTIVITY = {"kind": "festival", "title": "端午节集体活动", "organiser": "石牌镇妇联"}
 
 #: (method, path) → (roles admitted, body)
 ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = {
@@ -72,6 +73,10 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
         EVERYONE - {"auditor"}, {"kind": "absence", "description": "缺课"}),
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
         STAFF, {"action": "已处理"}),
+    ("post", "/api/v1/activities"): (STAFF, None),  # body from the world's ids
+    ("get", "/api/v1/activities"): (EVERYONE, None),
+    ("get", "/api/v1/activities/{activity_id}"): (EVERYONE, None),
+    ("post", "/api/v1/activities/{activity_id}/cancellation"): (STAFF, REASON),
     ("post", "/api/v1/pairings"): (ORGANISERS, None),  # body from the world's ids
     ("get", "/api/v1/pairings/{pairing_id}"): (EVERYONE, None),
     ("get", "/api/v1/pairings/{pairing_id}/contacts"): (EVERYONE, None),
@@ -143,11 +148,12 @@ def world(client: TestClient, accounts: dict[str, tuple[str, dict[str, str]]]) -
     concern = create(client, f"/api/v1/children/{child_id}/concerns",
                      {"kind": "absence", "description": "缺课"}, admin)
     report = client.post("/api/v1/reports", json=REPORT, headers=admin).json()
+    activity = create(client, "/api/v1/activities", {**ACTIVITY, "child_ids": [child_id]}, admin)
     spare = create(client, "/api/v1/users", {"username": f"spare-{child_id[:8]}",
                                              "password": "password-123", "role": "auditor"}, admin)
     return {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing["id"],
             "concern_id": concern["id"], "report_id": report["id"], "user_id": spare["id"],
-            "role": "mother", "name": "420821-2026Q1.xlsx"}
+            "role": "mother", "name": "420821-2026Q1.xlsx", "activity_id": activity["id"]}
 
 
 def test_every_route_has_a_row(service: TestClient) -> None:
@@ -165,6 +171,8 @@ def test_each_role_gets_only_what_it_is_admitted_to(
     if path == "/api/v1/pairings":
         body = {"child_ids": [ids["child_id"]], "volunteer_ids": [ids["volunteer_id"]],
                 "principle": "kin"}
+    if path == "/api/v1/activities":
+        body = {**ACTIVITY, "child_ids": [ids["child_id"]]}
     answers = {}
     for role in sorted(ROLES, key=lambda role: role in admitted):  # refused roles first
         response = service.request(method.upper(), path.format(**ids), json=body,
