@@ -27,6 +27,7 @@ ConcernReported = Child.ConcernReported
 ConcernResolved = Child.ConcernResolved
 ChildExited = Child.Exited
 ChildErased = Child.PersonalDataErased
+ChildContactRecorded = Child.OwnContactRecorded
 
 VolunteerApplied = Volunteer.Applied
 VolunteerReviewed = Volunteer.Reviewed
@@ -64,7 +65,7 @@ ReportFailed = QuarterlyReport.Failed
 
 CHILD_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated, CategoriesChanged,
-    ConcernReported, ConcernResolved, ChildExited, ChildErased)
+    ConcernReported, ConcernResolved, ChildExited, ChildErased, ChildContactRecorded)
 VOLUNTEER_EVENTS: tuple[type[Aggregate.Event], ...] = (
     VolunteerApplied, VolunteerReviewed, VolunteerSuspended, VolunteerReinstated,
     VolunteerDisqualified, VolunteerCommended)

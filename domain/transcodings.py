@@ -19,6 +19,7 @@ from eventsourcing.persistence import (
     UUIDAsHex,
 )
 
+from domain.children.contact import ChildContact
 from domain.children.record import (
     Concern,
     Consent,
@@ -38,7 +39,7 @@ from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
 
 VALUE_OBJECTS: tuple[type, ...] = (
     Actor, Dated, Parent, Guardian, Consent, Profile, Concern, VolunteerForm, Review, Contact,
-    Scope,
+    Scope, ChildContact,
 )
 ENUMS: tuple[type[Enum], ...] = (
     Sex, ParentRole, ParentStatus, ReviewLevel, Decision, VolunteerStatus, Principle,

@@ -100,7 +100,10 @@ REPORT_FIGURE_TITLES = _words({
     "left_behind_girls": "留守儿童：女（人）",
     "left_behind_age_min": "留守儿童最小年龄（岁）",
     "left_behind_age_max": "留守儿童最大年龄（岁）",
-    "left_behind_special": "特殊（重点）留守儿童（人）",
+    "left_behind_special": "有关爱类别的留守儿童（人）",
+    "both_parents_away": "双亲外出留守儿童（人）",
+    "special_attention": "特殊（重点）留守儿童（人）",
+    "grandparent_guardians": "隔代监护留守儿童（人）",
     "left_behind_paired": "已结对留守儿童（人）",
     "left_behind_unpaired": "未结对留守儿童（人）",
     "pairing_coverage": "结对覆盖率",
@@ -134,6 +137,7 @@ REPORT_FIGURE_TITLES = _words({
     "volunteers_approved": "季度末在册爱心妈妈（人）",
     "volunteers_pending": "季度末审核中（人）",
     "volunteers_suspended": "季度末暂停（人）",
+    "volunteers_paired": "季度末在结对爱心妈妈（人）",
 })
 
 #: What a reader opened (查阅): the child's record (档案), or its history and timeline.

@@ -1,7 +1,8 @@
 """The child's timeline (成长档案时间线, the audit trail): every event about one child.
 
 One row per (child, event), from every stream that speaks of the child: its own events
-(registration, parents, guardian, profile, categories, concerns, exit), its pairings'
+(registration, parents, guardian, profile, categories, concerns, the school's and the staff's
+own contacts, exit), its pairings'
 (formed, contacts, ended), the reads of its record (查阅记录), and the reminders and
 escalations about its pairings' duties (issued, delivered or failed to deliver, escalated).
 A contact on a one-to-many pairing (一对多) is an entry on the timeline of each child of the
@@ -31,6 +32,7 @@ from domain.events import (
     ActivityRecorded,
     BreakGlassGranted,
     CategoriesChanged,
+    ChildContactRecorded,
     ChildErased,
     ChildExited,
     ChildRegistered,
@@ -149,6 +151,15 @@ class ChildTimeline(View):
     @apply.register
     def _concern_resolved(self, e: ConcernResolved, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {"concern_id": e.concern_id})
+
+    @apply.register
+    def _own_contact(self, e: ChildContactRecorded, tx: Tx) -> None:
+        """A contact outside any pairing (the homeroom teacher's talk or home visit): its
+        notes stay in the log."""
+        contact = e.contact
+        _entry(tx, e, e.originator_id, contact.occurred_on, {
+            "contact_id": contact.id, "kind": contact.kind,
+            "duration_minutes": contact.duration_minutes, "items": contact.items})
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:

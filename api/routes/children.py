@@ -12,6 +12,13 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
+from api.schemas.child_care import (
+    ChildContactCreated,
+    ChildContactIn,
+    ChildContactListed,
+    ChildDuties,
+    ChildDutyOut,
+)
 from api.schemas.children import (
     CategoriesChange,
     ChildCreate,
@@ -27,7 +34,7 @@ from api.schemas.children import (
     ProfileIn,
     ResolutionIn,
 )
-from api.schemas.common import Page
+from api.schemas.common import Day, Page
 from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, business_day
 from api.scope import caller_of, narrow_children, paired_children
 from api.security import Principal
@@ -46,6 +53,7 @@ from projections.registers.children import (
     categories_of,
     list_children,
 )
+from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.timeline import ChildTimeline, timeline
 from storage.sql import Row
 
@@ -281,3 +289,71 @@ def resolve_concern(child_id: UUID, concern_id: str, body: ResolutionIn, caller:
     register.resolve_concern(child_id, concern_id, action=body.action, actor=caller.actor,
                              on=body.on, expected_version=expected)
     return _respond(register, views, response, child_id)
+
+
+@router.post("/{child_id}/contacts", status_code=201, response_model=ChildContactCreated)
+def record_own_contact(child_id: UUID, body: ChildContactIn, caller: Staff, register: Register,
+                       views: Views, expected: IfMatch,
+                       response: Response) -> ChildContactCreated:
+    """Record a contact outside any pairing: the homeroom teacher's talk (谈心) or home visit
+    (家访), a staff visit. By the child's school, federation staff of its region or the admin;
+    a caring mother records hers on her pairing (403 here). Dated on the register, never ahead
+    (422); an exited child's record takes no new facts (409). The school's duties
+    (班主任职责) are judged on these contacts. With ``If-Match``, only while the child's
+    record is at that version (412 otherwise)."""
+    _changeable(register, views, caller, child_id)
+    recorded = register.record_child_contact(
+        child_id, kind=body.kind, notes=body.notes, actor=caller.actor,
+        occurred_on=body.occurred_on, duration_minutes=body.duration_minutes,
+        items=body.items, expected_version=expected)
+    response.headers["ETag"] = etag(recorded.version)
+    return ChildContactCreated(id=recorded.id, child_id=child_id, version=recorded.version)
+
+
+@router.get("/{child_id}/contacts", response_model=Page[ChildContactListed])
+def list_own_contacts(
+    child_id: UUID, caller: HistoryReader, register: Register, views: Views,
+    response: Response,
+    after: Annotated[str | None, Query(max_length=64, description=(
+        "The `next` of the page before: the contacts after this one."))] = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[ChildContactListed]:
+    """The contacts recorded on the child itself, outside any pairing, a page at a time, by
+    the day they happened (those of one day as recorded). Staff within their scope and
+    auditors read them, as they read the child's history; their reads are recorded as reads
+    of the record."""
+    view = register.read_child(caller_of(caller), child_id, paired=paired_children(views)).child
+    start = 0
+    if after is not None:
+        ids = [contact.id for contact in view.contacts]
+        if after not in ids:
+            raise RequestValidationError([{
+                "loc": ("query", "after"), "type": "unknown_cursor", "input": after,
+                "msg": "no contact of this child has this id; give the `next` of the page "
+                       "before"}])
+        start = ids.index(after) + 1
+    page = view.contacts[start:start + limit]
+    response.headers["ETag"] = etag(view.version)
+    return Page(items=[ChildContactListed(**dataclasses.asdict(contact), version=view.version)
+                       for contact in page],
+                next=page[-1].id if start + limit < len(view.contacts) else None)
+
+
+@router.get("/{child_id}/duties", response_model=ChildDuties)
+def child_duties(child_id: UUID, caller: Caller, register: Register, views: Views,
+                 on: Day | None = None) -> ChildDuties:
+    """Every duty owed to the child on a date (default today): those of each of its pairings
+    in force that day, judged on the contacts that name the child, and its school's (when the
+    programme's duty sets include ``school``: owed to a left-behind pupil, judged on the
+    contacts recorded on the child itself; ``pairing_id`` null). Read by whoever may read the
+    child's record, and recorded as the record's reads are."""
+    opened = register.open_child(caller_of(caller), child_id, paired=paired_children(views))
+    day = on or register.today()
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    with views.store.recorder(PairingsRegister).read() as tx:
+        rows = list_pairings(tx, child_id=str(child_id), limit=1000)
+    owed = register.child_duties(child_id, [UUID(row["pairing_id"]) for row in rows], day)
+    register.note_read(caller_of(caller), opened, "duties")
+    return ChildDuties(on=day, duties=[ChildDutyOut.model_validate({
+        **dataclasses.asdict(duty.status), "child_id": duty.child_id,
+        "pairing_id": duty.pairing_id}) for duty in owed])

@@ -3,6 +3,7 @@
 from domain.application.access import AccessService, BreakGlassGrant
 from domain.application.activities import ActivitiesService, ActivityView
 from domain.application.base import AixinApplication, Clock, programme_today
+from domain.application.child_care import ChildCareService, OwedDuty
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
@@ -14,9 +15,9 @@ from domain.application.views import ChildView, PairingView, Recorded, Volunteer
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ReadingService, ChildrenService, VolunteersService, PairingsService,
-                   UsersService, AccessService, HistoryService, RemindersService, ReportsService,
-                   ActivitiesService):
+class CareRegister(ReadingService, ChildCareService, ChildrenService, VolunteersService,
+                   PairingsService, UsersService, AccessService, HistoryService,
+                   RemindersService, ReportsService, ActivitiesService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -32,12 +33,14 @@ __all__ = [
     "AixinApplication",
     "BreakGlassGrant",
     "CareRegister",
+    "ChildCareService",
     "ChildView",
     "ChildrenService",
     "Clock",
     "HistoryService",
     "Issued",
     "OpenedChild",
+    "OwedDuty",
     "PairingView",
     "PairingsService",
     "ReadingService",

@@ -49,15 +49,16 @@ class HistoryService(AixinApplication):
                     known_at: datetime | None = None) -> ChildView:
         """The child's record on ``as_of`` (default today) as known at ``known_at`` (now).
 
-        Concerns that occurred, resolutions and an exit dated after ``as_of`` do not count.
-        A child not yet registered at ``known_at`` is ``NotFound``.
+        Concerns and contacts that occurred, resolutions and an exit dated after ``as_of`` do
+        not count. A child not yet registered at ``known_at`` is ``NotFound``.
         """
         day = as_of or self.today()
         view = ChildView.of(self._known(Child, child_id, known_at), day)
         concerns = tuple(_concern_on(c, day) for c in view.concerns if c.occurred_on <= day)
+        contacts = tuple(c for c in view.contacts if c.occurred_on <= day)
         if view.exited_on is not None and view.exited_on > day:
             view = replace(view, exited_on=None, exit_reason="")
-        return replace(view, concerns=concerns)
+        return replace(view, concerns=concerns, contacts=contacts)
 
     def pairing_as_of(self, pairing_id: UUID, as_of: date | None = None,
                       known_at: datetime | None = None) -> PairingView:

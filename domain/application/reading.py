@@ -27,8 +27,8 @@ from domain.errors import NotFound
 
 #: The children a caring mother is paired with now, by her volunteer id (ids as text).
 PairedChildren = Callable[[UUID], Collection[str]]
-#: What of the child was read: the record, or its history and timeline.
-Read = Literal["record", "history"]
+#: What of the child was read: the record, its history and timeline, or the duties owed to it.
+Read = Literal["record", "history", "duties"]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ from datetime import date
 from uuid import UUID
 
 from domain.children import Child, Concern, Consent, Guardian, Parent, Profile
+from domain.children.contact import ChildContact
 from domain.common import age_on
 from domain.pairings import Contact, Pairing
 from domain.volunteers import Review, Volunteer
@@ -44,6 +45,8 @@ class ChildView:
     exited_on: date | None
     exit_reason: str
     concerns: tuple[Concern, ...]
+    #: Contacts recorded on the child itself, outside any pairing, by the day they happened.
+    contacts: tuple[ChildContact, ...] = ()
 
     @classmethod
     def of(cls, child: Child, on: date) -> ChildView:
@@ -62,6 +65,7 @@ class ChildView:
             else "active",
             exited_on=child.exited_on, exit_reason=child.exit_reason,
             concerns=tuple(sorted(child.concerns.values(), key=lambda c: c.occurred_on)),
+            contacts=tuple(sorted(child.own_contacts(), key=lambda c: c.occurred_on)),
         )
 
 

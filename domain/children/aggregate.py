@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
+from domain.children.contact import ChildContact
 from domain.children.eligibility import ADULT_AGE, categories_with_derived, is_left_behind
 from domain.children.record import (
     Concern,
@@ -284,6 +286,37 @@ class Child(Aggregate):
         old = self.concerns[concern_id]
         self.concerns[concern_id] = Concern(old.id, old.kind, old.description, old.occurred_on,
                                             old.reported_by, resolved_on=on, action=action)
+
+    # -- the school's and the staff's own contacts (班主任谈心、家访) -------------------------
+
+    def own_contacts(self) -> tuple[ChildContact, ...]:
+        """The contacts recorded on the child itself, outside any pairing, as recorded."""
+        return tuple(getattr(self, "contacts", ()))  # records made before contacts lack them
+
+    def record_contact(self, *, kind: str, occurred_on: date, notes: str, today: date,
+                       actor: Actor, known_kinds: Collection[str],
+                       duration_minutes: int | None = None, items: int = 0) -> str:
+        """Record a contact outside any pairing (the homeroom teacher's talk or home visit,
+        a staff visit): of one of the programme's kinds, dated on the register and never
+        ahead; returns the contact's id."""
+        self._check_change("occurred_on", occurred_on, today)
+        if kind not in known_kinds:
+            raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
+                                f"known: {', '.join(sorted(known_kinds))}")
+        contact = ChildContact(new_id().hex, kind, occurred_on, notes.strip(), actor.id,
+                               duration_minutes, items)
+        self._contact_recorded(contact=contact, actor=actor)
+        return contact.id
+
+    class OwnContactRecorded(Aggregate.Event):
+        """A contact with the child outside any pairing (班主任谈心、家访) was recorded."""
+
+        contact: ChildContact
+        actor: Actor
+
+    @event(OwnContactRecorded)
+    def _contact_recorded(self, contact: ChildContact, actor: Actor) -> None:
+        self.contacts = [*self.own_contacts(), contact]
 
     def exit(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """The child leaves the programme (退出); the history stays."""

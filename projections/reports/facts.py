@@ -47,6 +47,7 @@ from domain.events import (
     ConcernResolved,
     ContactRecorded,
     DutyEscalated,
+    GuardianChanged,
     PairingEnded,
     PairingFormed,
     ParentChanged,
@@ -93,7 +94,8 @@ class ReportFacts(View):
 
     name = "report_facts"
     rebuild_cost = 3
-    tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers")
+    tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers",
+              "rf_guardians", "rf_pairing_volunteers")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rf_facts ("
         " position BIGINT PRIMARY KEY, event TEXT NOT NULL, subject_id TEXT NOT NULL,"
@@ -124,6 +126,20 @@ class ReportFacts(View):
         " volunteer_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, township TEXT NOT NULL,"
         " recorded_at TEXT NOT NULL, last_level TEXT NOT NULL)",
         "CREATE INDEX IF NOT EXISTS rf_volunteers_township ON rf_volunteers (township)",
+        # the entrusted guardian's relation from a day (at registration and each change),
+        # for the guardians of another generation (隔代监护)
+        "CREATE TABLE IF NOT EXISTS rf_guardians ("
+        " position BIGINT PRIMARY KEY, child_id TEXT NOT NULL, region_code TEXT NOT NULL,"
+        " township TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL,"
+        " relation TEXT NOT NULL)",
+        "CREATE INDEX IF NOT EXISTS rf_guardians_township ON rf_guardians (township)",
+        # the volunteers of each pairing, for coverage by volunteers in good standing and the
+        # volunteers paired (结对爱心妈妈)
+        "CREATE TABLE IF NOT EXISTS rf_pairing_volunteers ("
+        " pairing_id TEXT NOT NULL, volunteer_id TEXT NOT NULL,"
+        " PRIMARY KEY (pairing_id, volunteer_id))",
+        "CREATE INDEX IF NOT EXISTS rf_pairing_volunteers_volunteer"
+        " ON rf_pairing_volunteers (volunteer_id)",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -164,6 +180,21 @@ class ReportFacts(View):
              iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories)))
         _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
               kind=e.sex.value, detail=parents)
+        if e.guardian is not None:
+            tx.execute("INSERT INTO rf_guardians (position, child_id, region_code, township,"
+                       " occurred_on, recorded_at, relation) VALUES (?,?,?,?,?,?,?)",
+                       (tx.position, child_id, region, township_of(region),
+                        iso(e.registered_on), recorded_instant(e.timestamp),
+                        e.guardian.relation))
+
+    @apply.register
+    def _guardian_changed(self, e: GuardianChanged, tx: Tx) -> None:
+        """The guardian's relation only (the name and the rest stay in the log)."""
+        tx.execute("INSERT INTO rf_guardians (position, child_id, region_code, township,"
+                   " occurred_on, recorded_at, relation) SELECT ?, child_id, region_code,"
+                   " township, ?, ?, ? FROM rf_children WHERE child_id = ?",
+                   (tx.position, iso(e.on), recorded_instant(e.timestamp),
+                    e.guardian.relation, str(e.originator_id)))
 
     @apply.register
     def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
@@ -225,6 +256,9 @@ class ReportFacts(View):
                 " WHERE child_id = ?", (pairing_id, str(child_id)))
         _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
+        tx.executemany("INSERT INTO rf_pairing_volunteers (pairing_id, volunteer_id)"
+                       " VALUES (?, ?)", [(pairing_id, str(volunteer_id))
+                                          for volunteer_id in e.volunteer_ids], distinct=True)
         if (place := self._places.get(first)) is not None:
             self._places[pairing_id] = place
 

@@ -10,15 +10,17 @@ What is counted (keys of each unit; the brief's templates fill their blanks from
 module per group of figures:
 
 - :mod:`~projections.reports.children`: state on ``D`` (季度末) of the children registered and
-  left behind, by sex, age, age band and category; children registered and exited within it;
-- :mod:`~projections.reports.coverage`: ``left_behind_paired`` and ``pairing_coverage``;
+  left behind, by sex, age, age band and category, with both parents away, in the special tier
+  and with a grandparent as guardian (隔代监护); children registered and exited within it;
+- :mod:`~projections.reports.coverage`: ``left_behind_paired`` and ``pairing_coverage`` (a
+  pairing covers its children only with a volunteer in good standing on ``D``);
 - :mod:`~projections.reports.duties`: pairings formed, active (by shape) and ended; the duties
   owed, met, due, overdue and escalated, and the escalations raised;
 - :mod:`~projections.reports.contacts`: contacts by kind, home visits, activities, items given,
   children contacted;
 - :mod:`~projections.reports.concerns`: anomalies reported, resolved and open;
 - :mod:`~projections.reports.volunteers`: volunteers applied, approved, rejected, disqualified,
-  commended, and by status on ``D``.
+  commended, and by status on ``D``; the volunteers paired on ``D``.
 
 The figures are keys and numbers; their words in Chinese are the renderer's
 (:mod:`workers.reports.files`). Where each fact is counted: see :mod:`projections.reports.facts`
@@ -26,6 +28,10 @@ The figures are keys and numbers; their words in Chinese are the renderer's
 volunteer's in the township of the registration form). Every count is additive over townships;
 rates are derived from the counts at the end, so :func:`combine` of township parts gives exactly
 the figures of one computation over the whole region.
+
+The figures are computed by today's definitions; ``meta.definitions_changed`` lists each figure
+whose definition changed after ``known_at`` (``domain.reports.definitions``), so a report
+reproduced at an old ``known_at`` says which of its figures may differ from those first produced.
 """
 
 from __future__ import annotations
@@ -37,7 +43,7 @@ from typing import Any
 
 from domain.programme import Programme
 from domain.reminders import ESCALATION_DAYS
-from domain.reports import Quarter
+from domain.reports import Quarter, definitions_changed
 from projections.reports.assembly import add, finish, raw
 from projections.reports.children import count_children
 from projections.reports.concerns import count_concerns
@@ -115,7 +121,10 @@ def compute_figures(
             "quarter": q.number, "period_start": q.start.isoformat(),
             "period_end": q.end.isoformat(), "known_at": at,
             "escalate_after_days": escalate_after_days,
-            "townships": None if scope.townships is None else list(scope.townships)}
+            "townships": None if scope.townships is None else list(scope.townships),
+            # figures whose definition changed after known_at (口径变更): see
+            # domain.reports.definitions
+            "definitions_changed": definitions_changed(known_at)}
     pupils = {school: int(n) for school, n in (enrolment or {}).items()}
     return finish(meta, tally.townships, tally.schools, pupils)
 

@@ -26,6 +26,7 @@ def unit(*, volunteers: bool) -> dict[str, Any]:
         "left_behind": 0, "left_behind_boys": 0, "left_behind_girls": 0,
         "left_behind_by_age": {}, "left_behind_by_age_band": {b: 0 for b, _, _ in AGE_BANDS},
         "left_behind_by_category": dict.fromkeys(CATEGORIES, 0), "left_behind_special": 0,
+        "both_parents_away": 0, "special_attention": 0, "grandparent_guardians": 0,
         "left_behind_paired": 0,
         "pairings_formed": 0, "pairings_active": 0,
         "pairings_active_by_shape": dict.fromkeys(SHAPES, 0), "pairings_ended": 0,
@@ -41,7 +42,7 @@ def unit(*, volunteers: bool) -> dict[str, Any]:
         counts.update({
             "volunteers_applied": 0, "volunteers_approved": 0, "volunteers_newly_approved": 0,
             "volunteers_rejected": 0, "volunteers_disqualified": 0, "volunteers_commended": 0,
-            "volunteers_pending": 0, "volunteers_suspended": 0})
+            "volunteers_pending": 0, "volunteers_suspended": 0, "volunteers_paired": 0})
     return counts
 
 

@@ -54,6 +54,10 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         {"kind": "absence", "description": "缺课"}, 404),
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
         {"action": "已处理"}, 404),
+    ("post", "/api/v1/children/{child_id}/contacts"): (
+        {"kind": "talk", "occurred_on": "2026-04-02", "notes": ""}, 404),
+    ("get", "/api/v1/children/{child_id}/contacts"): (None, 404),
+    ("get", "/api/v1/children/{child_id}/duties"): (None, 404),
     ("get", "/api/v1/concerns"): (None, 200),
     ("get", "/api/v1/activities"): (None, 200),
     ("post", "/api/v1/activities"): (None, 404),  # body built from the ids below

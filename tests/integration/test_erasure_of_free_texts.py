@@ -49,6 +49,8 @@ def _a_child_named_in_every_free_text(register: CareRegister) -> tuple[object, o
                                       actor=STAFF, occurred_on=date(2026, 4, 5))
     register.resolve_concern(child, concern, action=f"已联系{NAMED}的祖母", actor=STAFF,
                              on=date(2026, 4, 6))
+    register.record_child_contact(child, kind="talk", notes=f"与{NAMED}谈心", actor=STAFF,
+                                  occurred_on=date(2026, 4, 6))
     register.end_pairing(pairing, reason=f"{NAMED}随父亲转学", actor=STAFF, on=date(2026, 4, 7))
     register.exit_child(child, reason=f"{NAMED}随父亲外出就读", actor=STAFF, on=date(2026, 4, 8))
     register.suspend_volunteer(volunteer, reason=f"{NAMED}转学后暂停", actor=STAFF,

@@ -55,6 +55,8 @@ def aggregates_with_every_event() -> list[Aggregate]:
     concern = child.report_concern(kind="absence", description="缺课“两天”", occurred_on=D,
                                    today=TODAY, actor=TEACHER)
     child.resolve_concern(concern, action="已家访", on=D, today=TODAY, actor=TEACHER)
+    child.record_contact(kind="talk", occurred_on=D, notes="谈心“学习”", today=TODAY,
+                         actor=TEACHER, known_kinds={"talk"}, duration_minutes=15, items=1)
     child.exit(reason="年满十六周岁", on=TODAY, today=TODAY, actor=STAFF)
 
     volunteer = Volunteer.apply(form=volunteer_form(), approval_levels=APPROVAL_LEVELS,

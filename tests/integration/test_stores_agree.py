@@ -123,6 +123,9 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
                              on=date(2026, 5, 9))
     register.report_concern(ming, kind="illness", description="发烧住院", actor=TEACHER,
                             occurred_on=date(2026, 6, 1))
+    register.record_child_contact(flower, kind="talk", notes="谈心，了解学习情况",
+                                  actor=TEACHER, occurred_on=date(2026, 5, 12),
+                                  duration_minutes=20)
 
     register.suspend_volunteer(other, reason="外出学习", actor=STAFF, on=date(2026, 4, 20))
     register.reinstate_volunteer(other, reason="返岗", actor=STAFF, on=date(2026, 5, 10))

@@ -73,6 +73,10 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
         EVERYONE - {"auditor"}, {"kind": "absence", "description": "缺课"}),
     ("post", "/api/v1/children/{child_id}/concerns/{concern_id}/resolution"): (
         STAFF, {"action": "已处理"}),
+    ("post", "/api/v1/children/{child_id}/contacts"): (
+        STAFF, {"kind": "talk", "occurred_on": "2026-04-02", "notes": ""}),
+    ("get", "/api/v1/children/{child_id}/contacts"): (STAFF | READERS, None),
+    ("get", "/api/v1/children/{child_id}/duties"): (EVERYONE, None),
     ("post", "/api/v1/activities"): (STAFF, None),  # body from the world's ids
     ("get", "/api/v1/activities"): (EVERYONE, None),
     ("get", "/api/v1/activities/{activity_id}"): (EVERYONE, None),

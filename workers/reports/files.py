@@ -63,6 +63,7 @@ DUTY_COLUMNS = (("periods_due", "应履职期次"), ("periods_met", "已履职�
 _TOTALS = ("children_registered", "children_registered_boys", "children_registered_girls",
            "registered_in_quarter", "exited_in_quarter", "left_behind", "left_behind_boys",
            "left_behind_girls", "left_behind_age_min", "left_behind_age_max",
+           "special_attention", "both_parents_away", "grandparent_guardians",
            "left_behind_special", "left_behind_paired", "left_behind_unpaired",
            "pairing_coverage", "schools_with_pupils", "pupils",
            "left_behind_in_schools_with_pupils", "left_behind_share_of_pupils",
@@ -73,14 +74,15 @@ _TOTALS = ("children_registered", "children_registered_boys", "children_register
            "concerns_resolved", "concerns_open",
            "volunteers_applied", "volunteers_newly_approved", "volunteers_rejected",
            "volunteers_disqualified", "volunteers_commended", "volunteers_approved",
-           "volunteers_pending", "volunteers_suspended")
+           "volunteers_pending", "volunteers_suspended", "volunteers_paired")
 _TOWNSHIP_COLUMNS = ("children_registered", "left_behind", "left_behind_boys",
                      "left_behind_girls", "left_behind_paired", "pairing_coverage",
                      "pairings_formed", "pairings_active", "pairings_ended", "contacts",
                      "home_visits", "children_contacted", "items_given", "duty_compliance",
                      "duties_overdue", "duties_escalated", "concerns_reported",
                      "concerns_resolved", "volunteers_applied", "volunteers_newly_approved",
-                     "volunteers_approved", "volunteers_disqualified", "volunteers_commended")
+                     "volunteers_approved", "volunteers_disqualified", "volunteers_commended",
+                     "special_attention", "grandparent_guardians", "volunteers_paired")
 _SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
                    "pupils", "left_behind_share_of_pupils", "left_behind_paired",
                    "pairing_coverage", "pairings_active", "contacts", "home_visits",
@@ -115,6 +117,25 @@ def percent(rate: float | None) -> str:
 
 def number(value: Any) -> str:
     return "—" if value is None else str(value)
+
+
+def figure_title(key: str) -> str:
+    """A figure's title; a figure of one duty (``duties.monthly_activity``) by its duty's."""
+    if key.startswith("duties."):
+        return f"履职：{duty_title(key.removeprefix('duties.'))}"
+    return title_of(REPORT_FIGURE_TITLES, key)
+
+
+def definitions_note(meta: Mapping[str, Any]) -> str:
+    """The report's sentence on the figures whose definition changed after its ``known_at``
+    (口径变更), or ``""`` when none did."""
+    changed = meta.get("definitions_changed") or ()
+    if not changed:
+        return ""
+    return ("本报告按现行口径重新生成；以下指标的统计口径在数据截至时间之后有变更，数字可能与当时"
+            "生成的报告不同：" + "；".join(
+                f"{figure_title(c['figure'])}（自{c['since']}起：{c['what']}）"
+                for c in changed) + "。")
 
 
 def kind_title(kind: str) -> str:
@@ -166,6 +187,8 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         ("数据截至（记录时间）", shown_instant(meta["known_at"])),
         ("逾期升级时限", f"{meta['escalate_after_days']}天"),
         ("说明", "依据截至上述记录时间已录入的数据生成；以同一记录时间重新生成，数字完全相同。"),
+        *((f"口径变更：{figure_title(c['figure'])}", f"自{c['since']}起：{c['what']}")
+          for c in meta.get("definitions_changed", ())),
     ])
     if changes is not None:
         _changes_sheets(book, changes)
@@ -330,8 +353,9 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"（男{t['children_registered_boys']}人，女{t['children_registered_girls']}人），"
         f"其中留守儿童{t['left_behind']}人（男{t['left_behind_boys']}人，"
         f"女{t['left_behind_girls']}人），{ages}。"
-        f"特殊（重点）留守儿童{t['left_behind_special']}人，一般留守儿童"
-        f"{t['left_behind'] - t['left_behind_special']}人。"
+        f"特殊（重点）留守儿童{t['special_attention']}人（其中双亲外出"
+        f"{t['both_parents_away']}人），一般留守儿童"
+        f"{t['left_behind'] - t['special_attention']}人；隔代监护{t['grandparent_guardians']}人。"
         f"本季度新建档{t['registered_in_quarter']}人，退出{t['exited_in_quarter']}人"
         + _reasons(t["exit_reasons"], "人") + "。")
     bands = "，".join(f"{BAND_TITLES[band]}{t['left_behind_by_age_band'][band]}人"
@@ -355,7 +379,8 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"（{shapes}），本季度结束结对{t['pairings_ended']}对"
         + _reasons(t["pairing_end_reasons"], "对") + "。"
         f"结对覆盖率{percent(t['pairing_coverage'])}（目标100%），已结对留守儿童"
-        f"{t['left_behind_paired']}人，尚未结对{t['left_behind_unpaired']}人。")
+        f"{t['left_behind_paired']}人（结对的爱心妈妈在岗），尚未结对{t['left_behind_unpaired']}"
+        f"人；季度末在结对爱心妈妈{t['volunteers_paired']}人。")
 
     document.add_heading("三、联系走访", level=1)
     kinds = "，".join(f"{kind_title(k)}{n}次" for k, n in _in_kind_order(t["contacts_by_kind"])
@@ -406,6 +431,8 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         "本报告由系统依据截至上述记录时间已录入的数据自动生成；以同一记录时间重新生成，数字完全相同。"
         "状态类数字（在册、留守、结对、逾期、在册志愿者）统计至季度末当日，其余为季度内发生数。"
         "留守儿童按“未满十六周岁、父母双方外出务工或一方外出务工另一方无监护能力”认定。")
+    if note := definitions_note(meta):
+        document.add_paragraph(note)
     core = document.core_properties
     core.title, core.language = title(figures), "zh-CN"
     out = io.BytesIO()

@@ -1,0 +1,94 @@
+"""Use cases for the care a child receives outside and across its pairings: the school's and
+the staff's own contacts (班主任谈心、家访), and every duty owed to the child (履职情况)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+from uuid import UUID
+
+from domain.application.children import ChildrenService
+from domain.application.pairings import PairingsService
+from domain.application.views import Recorded
+from domain.children import Child
+from domain.common import Actor
+from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.duties.school import SCHOOL_DUTY_SET, school_duties, school_owes_duties
+from domain.pairings import Pairing
+
+
+@dataclass(frozen=True)
+class OwedDuty:
+    """One duty owed to a child on a date: by one of its pairings (``pairing_id``) or by its
+    school (``pairing_id`` None), and where it stands."""
+
+    child_id: UUID
+    pairing_id: UUID | None
+    status: DutyStatus
+
+
+class ChildCareService(ChildrenService, PairingsService):
+    """Record contacts on the child itself; say what every duty owed to the child is."""
+
+    def record_child_contact(self, child_id: UUID, *, kind: str, notes: str, actor: Actor,
+                             occurred_on: date | None = None,
+                             duration_minutes: int | None = None, items: int = 0,
+                             expected_version: int | None = None) -> Recorded:
+        """Record a contact outside any pairing (the homeroom teacher's talk or home visit, a
+        staff visit); returns its id and the child's version.
+
+        Like a pairing's contact, it adds to the record without depending on what the caller
+        last read: without ``expected_version`` (If-Match) a change made meanwhile by someone
+        else is no reason to refuse it; with it, a record changed since is refused."""
+        def record(child: Child) -> Recorded:  # the version its new event gives it
+            today = self.today()
+            return Recorded(child.record_contact(
+                kind=kind, occurred_on=occurred_on or today, notes=notes, today=today,
+                actor=actor, known_kinds=self.programme.contact_kinds,
+                duration_minutes=duration_minutes, items=items), child.version)
+
+        if expected_version is not None:
+            child = self._get(Child, child_id, expected_version)
+            recorded = record(child)
+            self._commit(child)
+            return Recorded(recorded.id, self.version_recorded(child_id, recorded.version))
+        _, raced = self._change_racing(Child, child_id, record)
+        assert raced is not None  # nothing is refused as settled: recorded, or raised
+        return Recorded(raced.id, self.version_recorded(child_id, raced.version))
+
+    def child_duties(self, child_id: UUID, pairing_ids: Iterable[UUID],
+                     on: date | None = None) -> tuple[OwedDuty, ...]:
+        """Every duty owed to the child on ``on`` (default today): those of each of its
+        pairings active that day (of ``pairing_ids``, in the order they started), judged on
+        the contacts that name the child, then its school's (when the programme's duty sets
+        include ``school``, see :mod:`domain.duties.school`)."""
+        day = on or self.today()
+        child = self._get(Child, child_id)
+        pairings = sorted((p for p in (self._get(Pairing, pid) for pid in set(pairing_ids))
+                           if child_id in p.child_ids and _active_on(p, day)),
+                          key=lambda p: (p.starts_on, str(p.id)))
+        owed = [OwedDuty(child_id, pairing.id, status) for pairing in pairings
+                for status in self._pairing_duties_to(pairing, child_id, day)]
+        if school_owes_duties(self.programme.duty_sets):
+            rules = self.programme.duty_rules((SCHOOL_DUTY_SET,))
+            owed += [OwedDuty(child_id, None, status) for status in school_duties(
+                child, rules, day, calendar=self.programme.calendar)]
+        return tuple(owed)
+
+    def _pairing_duties_to(self, pairing: Pairing, child_id: UUID,
+                           day: date) -> tuple[DutyStatus, ...]:
+        """Where each duty the pairing owes ``child_id`` stands on ``day``, on the contacts
+        that concern the child."""
+        naming = getattr(pairing, "contacts_naming", None)
+        contacts = naming(child_id) if naming is not None else pairing.contacts
+        return evaluate_duties(
+            self.programme.duty_rules(pairing.duty_sets), contacts, day,
+            starts_on=pairing.starts_on, ends_on=pairing.ended_on,
+            calendar=self.programme.calendar)
+
+
+def _active_on(pairing: Pairing, day: date) -> bool:
+    """Whether the pairing was in force on ``day``: started by then and not yet ended (a
+    pairing ended on a day is ended on that day, as its as-of history says)."""
+    return pairing.starts_on <= day and (pairing.ended_on is None or day < pairing.ended_on)
