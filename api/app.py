@@ -29,6 +29,7 @@ from api.routes import (
     auth,
     children,
     concerns,
+    duty_sets,
     erasure,
     pairings,
     reminders,
@@ -103,7 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
-                   pairings, reminders, audit, reports):
+                   pairings, duty_sets, reminders, audit, reports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

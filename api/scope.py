@@ -9,8 +9,10 @@ from uuid import UUID
 
 from api.security import Principal
 from domain.access.caller import Caller
-from domain.access.policy import Listing, narrow
+from domain.access.policy import Listing, narrow, own_volunteer
+from domain.application import CareRegister
 from domain.application.reading import PairedChildren
+from domain.duties import UnknownDutySet
 from domain.errors import NotFound
 from projections.registers.children import ChildFilter
 from projections.registers.pairings import PairingsRegister, list_pairings
@@ -27,6 +29,29 @@ def volunteers_children(volunteer_id: UUID, views: ViewRunner) -> set[str]:
     with views.store.recorder(PairingsRegister).read() as tx:
         rows = list_pairings(tx, volunteer_id=str(volunteer_id), status="active", limit=1000)
     return {child for row in rows for child in row["child_ids"].strip(",").split(",") if child}
+
+
+def phones_the_parents(register: CareRegister, views: ViewRunner, principal: Principal,
+                       child_id: UUID) -> bool:
+    """Whether the caller is a caring mother whose duties to the child have her speak with its
+    parents (``parent_contact``, 三个一: "每三个月与孩子父母通一次电话"): under a duty set in
+    force, or under the sets of one of her pairings with the child. She then needs, and sees,
+    the parents' phones."""
+    own = own_volunteer(caller_of(principal))
+    if own is None:
+        return False
+    programme = register.programme
+    if programme.asks_for_parent_contact():
+        return True
+    with views.store.recorder(PairingsRegister).read() as tx:
+        rows = list_pairings(tx, volunteer_id=str(own), child_id=str(child_id),
+                             status="active", limit=100)
+    sets = tuple(name for row in rows
+                 for name in register.get_pairing(UUID(row["pairing_id"])).duty_sets)
+    try:
+        return programme.asks_for_parent_contact(sets)
+    except UnknownDutySet:  # a set the programme no longer holds asks nothing of her
+        return False
 
 
 def paired_children(views: ViewRunner) -> PairedChildren:

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.child_care import (
@@ -36,9 +37,10 @@ from api.schemas.children import (
 )
 from api.schemas.common import Day, Page
 from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, business_day
-from api.scope import caller_of, narrow_children, paired_children
+from api.scope import caller_of, narrow_children, paired_children, phones_the_parents
 from api.security import Principal
 from domain.access.policy import (
+    can_read_child,
     may_change_child,
     may_keep_records,
     may_read_history,
@@ -47,6 +49,7 @@ from domain.access.policy import (
 )
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
+from domain.national_ids import ChildAlreadyRegistered
 from projections.registers.children import (
     ChildFilter,
     ChildrenRegister,
@@ -67,12 +70,14 @@ def public(view: ChildView) -> ChildPublic:
     return ChildPublic.model_validate(dataclasses.asdict(view))
 
 
-def for_role(view: ChildView, caller: Principal) -> ChildPublic | ChildForVolunteer:
+def for_role(view: ChildView, caller: Principal, *,
+             parents_phones: bool = False) -> ChildPublic | ChildForVolunteer:
     """The record as the caller's role may read it (最小必要): a caring mother reads only
-    what her duties need; staff and auditors the whole record."""
+    what her duties need (the parents' phones when ``parents_phones``: she must speak with
+    them); staff and auditors the whole record."""
     if reads_in_full(caller_of(caller)):
         return public(view)
-    return ChildForVolunteer.model_validate(dataclasses.asdict(view))
+    return ChildForVolunteer.of(dataclasses.asdict(view), parents_phones=parents_phones)
 
 
 def _visible(register: Register, views: Views, caller: Principal,
@@ -99,19 +104,39 @@ def _respond(register: Register, views: Views, response: Response, child_id: UUI
 
 @router.post("", status_code=201, response_model=ChildPublic)
 def register_child(body: ChildCreate, caller: Staff, register: Register, views: Views,
-                   response: Response) -> ChildPublic:
-    """Register a child (建档) with the guardian's consent; returns the record."""
+                   response: Response) -> ChildPublic | JSONResponse:
+    """Register a child (建档) with the guardian's consent; returns the record.
+
+    A national ID number (``id_number``) already on the register (not exited, not erased) is
+    409 ``child_already_registered``, with ``existing_id`` beside the message when the
+    caller may read the child holding it."""
     if not may_change_child(caller_of(caller), body):
         raise HTTPException(status_code=403, detail="a child is registered within your scope")
     values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
                                                       "profile"})
-    child_id = register.register_child(
-        actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
-        guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
-        consent=Consent(**body.consent.model_dump()),
-        profile=Profile(**body.profile.model_dump(exclude={"on"})) if body.profile else None,
-        **values)
+    try:
+        child_id = register.register_child(
+            actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
+            guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
+            consent=Consent(**body.consent.model_dump()),
+            profile=(Profile(**body.profile.model_dump(exclude={"on"})) if body.profile
+                     else None),
+            **values)
+    except ChildAlreadyRegistered as refused:
+        return _already_registered(register, caller, refused)
     return _respond(register, views, response, child_id, 201)
+
+
+def _already_registered(register: Register, caller: Principal,
+                        refused: ChildAlreadyRegistered) -> JSONResponse:
+    """409 for a national ID number already on the register: ``existing_id`` names the child
+    holding it only for a caller who may read that child's record (never otherwise)."""
+    content: dict[str, Any] = {"detail": refused.message, "rule": refused.rule}
+    if refused.existing_id is not None:
+        existing = register.get_child(refused.existing_id)
+        if can_read_child(caller_of(caller), existing):
+            content["existing_id"] = str(refused.existing_id)
+    return JSONResponse(status_code=409, content=content)
 
 
 @router.get("", response_model=Page[ChildListed])
@@ -148,7 +173,8 @@ def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
     view = register.read_child(caller_of(caller), child_id, paired=paired_children(views),
                                on=on).child
     response.headers["ETag"] = etag(view.version)
-    return for_role(view, caller)
+    return for_role(view, caller,
+                    parents_phones=phones_the_parents(register, views, caller, child_id))
 
 
 #: The history's page cursor: the ``next`` of the page before, a log position.

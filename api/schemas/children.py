@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field, StrictBool, WithJsonSchema
@@ -195,6 +195,14 @@ class ParentForVolunteer(BaseModel):
     name: str
 
 
+class ParentToCall(ParentForVolunteer):
+    """A parent as a caring mother sees them when her duties include speaking with the
+    parents about the child (``parent_contact``, 三个一: "每三个月与孩子父母通一次电话"):
+    also their phone, never their work location."""
+
+    phone: str
+
+
 class GuardianForVolunteer(BaseModel):
     """The entrusted guardian as a caring mother sees them: whom to call and visit."""
 
@@ -209,14 +217,25 @@ class ChildForVolunteer(ChildRecordCommon):
     the school, guides calls to the parents and helps by need, so she sees the child's
     school and class, home address and village contact, the guardian's name, relation and
     phone, the parents' names and whether they are away, the special-attention categories
-    and the care notes. Never the ID number (身份证号), the parents' phones or work
-    locations, the guardian's age, health or schooling, the family's income, the consent,
-    the concern reports or the exit reason."""
+    and the care notes; the parents' phones only when a duty set in force, or one of her
+    pairings with the child, asks her to speak with the parents (``parent_contact``). Never
+    the ID number (身份证号), the parents' work locations, the guardian's age, health or
+    schooling, the family's income, the consent, the concern reports or the exit reason."""
 
     view: Literal["volunteer"] = Field(default="volunteer", description="Which view of the "
                                        "record this is: `volunteer` (最小必要).")
-    parents: list[ParentForVolunteer]
+    parents: list[ParentToCall | ParentForVolunteer] = Field(
+        description="The parents; each with its `phone` only when her duties include speaking "
+        "with the parents (`parent_contact`).")
     guardian: GuardianForVolunteer | None
+
+    @classmethod
+    def of(cls, record: dict[str, Any], *, parents_phones: bool) -> ChildForVolunteer:
+        """The volunteer's view of a record (a child view as a dict); ``parents_phones``:
+        whether her duties have her speak with the parents."""
+        parent = ParentToCall if parents_phones else ParentForVolunteer
+        return cls.model_validate({**record, "parents": [
+            parent.model_validate(each).model_dump() for each in record["parents"]]})
 
 
 #: The record as the caller's role may read it (least privilege), told apart by ``view``.

@@ -71,6 +71,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         {"kind": "phone", "occurred_on": "2026-04-02", "notes": ""}, 404),
     ("post", "/api/v1/pairings/{pairing_id}/end"): ({"reason": "调整"}, 404),
     ("get", "/api/v1/pairings/{pairing_id}/duties"): (None, 404),
+    ("get", "/api/v1/duty-sets"): (None, 0),  # the programme's rules: no record, no scope
     ("get", "/api/v1/reminders"): (None, 200),
     ("post", "/api/v1/reminders/scan"): ({}, 403),  # admin only
     ("get", "/api/v1/audit/verify"): (None, 403),  # admin and auditors only

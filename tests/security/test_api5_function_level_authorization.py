@@ -89,6 +89,7 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
         {"kind": "phone", "occurred_on": "2026-04-02", "notes": ""}),
     ("post", "/api/v1/pairings/{pairing_id}/end"): (ORGANISERS, {"reason": "调整"}),
     ("get", "/api/v1/pairings/{pairing_id}/duties"): (EVERYONE, None),
+    ("get", "/api/v1/duty-sets"): (EVERYONE, None),
     ("get", "/api/v1/reminders"): (EVERYONE, None),
     ("post", "/api/v1/reminders/scan"): (ADMIN, {}),
     ("get", "/api/v1/audit/verify"): (READERS, None),
