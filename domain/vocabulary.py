@@ -141,7 +141,7 @@ REPORT_FIGURE_TITLES = _words({
 })
 
 #: What a reader opened (查阅): the child's record (档案), or its history and timeline.
-READ_TITLES = _words({"record": "档案", "history": "历史与时间线"})
+READ_TITLES = _words({"record": "档案", "history": "历史与时间线", "duties": "履职情况"})
 
 #: Each event's title in the programme's words (事项), for people reading a timeline or a
 #: report's list of late records.
@@ -151,6 +151,7 @@ EVENT_TITLES = _words({
     "CategoriesChanged": "关爱类别变更", "ChildExited": "儿童退出",
     "ChildErased": "个人信息删除", "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
     "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
+    "ChildContactRecorded": "学校与工作人员联系走访",
     "ActivityRecorded": "集体活动", "ActivityCancelled": "集体活动撤销",
     "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
     "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",
