@@ -31,6 +31,7 @@ from api.deps import AppSettings, Register, Views, admitting
 from api.schemas.common import Page
 from api.schemas.reports import (
     ActorOut,
+    DefinitionChangedOut,
     FileOut,
     ReportIn,
     ReportListed,
@@ -140,7 +141,9 @@ def read_report(report_id: UUID, caller: Reporter, register: Register,
             figures, changes = json.loads(content), stored.changes
     return ReportOut(**_common(report), escalate_after_days=report.escalate_after_days,
                      requested_on=report.requested_on, started_at=report.started_at,
-                     figures=figures, changes=changes)
+                     figures=figures, changes=changes,
+                     definitions_changed=[DefinitionChangedOut.model_validate(change)
+                                          for change in report.definitions_changed])
 
 
 @router.get("/{report_id}/files/{name}", response_class=Response, responses={

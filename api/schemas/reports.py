@@ -80,6 +80,16 @@ class ReportListed(BaseModel):
     url: str
 
 
+class DefinitionChangedOut(BaseModel):
+    """A figure whose definition changed after the report's ``known_at`` (口径变更)."""
+
+    figure: str = Field(description="The figure's key, dotted for a figure within another "
+                        "(duties.monthly_activity).", examples=["pairing_coverage"])
+    since: date = Field(description="The day (China's) the new definition took effect.")
+    what: str = Field(description="What changed, in Chinese.",
+                      examples=["结对覆盖率只计季度末有在岗（未暂停、未取消资格）爱心妈妈结对的留守儿童"])
+
+
 class ReportOut(ReportListed):
     escalate_after_days: int = Field(description="Days overdue from which a duty counts as "
                                      "escalated in the figures (逾期上报时限).")
@@ -92,3 +102,8 @@ class ReportOut(ReportListed):
         description="What changed since the previous completed report of the same region and "
         "quarter, known at an earlier instant: the figures that moved, and the late records "
         "(补录) that moved them. None for the first.")
+    definitions_changed: list[DefinitionChangedOut] = Field(
+        default_factory=list,
+        description="The figures whose definition changed after known_at (口径变更): the "
+        "report is computed by today's definitions, so a report reproduced at an old known_at "
+        "keeps its old figures except these. Empty when none changed since.")

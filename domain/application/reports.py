@@ -20,7 +20,12 @@ from eventsourcing.persistence import IntegrityError
 from domain.application.base import AixinApplication
 from domain.common import Actor
 from domain.errors import NotFound, ReportRule, StaleVersion
-from domain.reports import QuarterlyReport, ReportStatus, scheduled_report_id
+from domain.reports import (
+    QuarterlyReport,
+    ReportStatus,
+    definitions_changed,
+    scheduled_report_id,
+)
 
 
 @dataclass(frozen=True)
@@ -46,6 +51,13 @@ class ReportView:
     figures_sha256: str | None
     files: tuple[dict[str, Any], ...]
     failure: str | None
+
+    @property
+    def definitions_changed(self) -> list[dict[str, str]]:
+        """The figures whose definition changed after ``known_at`` (口径变更): the report is
+        computed by today's definitions, so these may differ from a report first produced then
+        (``[{"figure", "since", "what"}]``, see ``domain.reports.definitions``)."""
+        return definitions_changed(self.known_at)
 
     @classmethod
     def of(cls, report: QuarterlyReport) -> ReportView:

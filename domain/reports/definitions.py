@@ -55,6 +55,10 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
         "left_behind_by_category.both_parents_away", PROGRAMME_RULES,
         "双亲外出由父母状况（均外出务工）推定，不再手工填写"),
     DefinitionChange(
+        "left_behind_special", PROGRAMME_RULES,
+        "有关爱类别的留守儿童中，双亲外出由父母状况推定；“特殊（重点）留守儿童”改按新指标"
+        "special_attention（单亲、贫困、残疾、事实无人抚养或双亲外出）统计"),
+    DefinitionChange(
         "both_parents_away", PROGRAMME_RULES,
         "新增指标：父母均外出务工的留守儿童（由父母状况推定）"),
     DefinitionChange(

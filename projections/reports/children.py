@@ -1,6 +1,9 @@
 """The children's figures (留守儿童基本情况): registered and exited within the quarter, on the
 register on its last day by sex, and who of them is left behind, by sex, age, age band and
-special-attention category.
+special-attention category; of the left behind, those with both parents away (双亲外出, derived
+from the parents' statuses), those in the special tier (重点/特殊留守儿童:
+``domain.children.eligibility.needs_special_attention``) and those whose guardian is a
+grandparent of either side (隔代监护), all on ``D``.
 
 Who is left behind on ``D`` is the domain's own rule: each child's parents on ``D`` are folded
 from the facts known at T with ``domain.dated.with_fact``/``value_on`` (a later-recorded fact of
@@ -14,7 +17,12 @@ import json
 from datetime import date
 
 from domain.children import Parent
-from domain.children.eligibility import is_left_behind
+from domain.children.eligibility import (
+    categories_with_derived,
+    is_left_behind,
+    needs_special_attention,
+)
+from domain.children.record import BOTH_PARENTS_AWAY, GRANDPARENTS
 from domain.common import age_on
 from domain.dated import Dated, value_on, with_fact
 from domain.reports import Quarter
@@ -57,6 +65,16 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
             categories[child_id] = with_fact(categories[child_id],
                                              Dated(on, listed(fact["detail"])))
 
+    guardians: dict[str, list[Dated[str]]] = {}
+    for fact in tx.execute(
+            "SELECT child_id, occurred_on, relation FROM rf_guardians"
+            f" WHERE {where} AND recorded_at <= ? AND occurred_on <= ? ORDER BY position",
+            [*params, at, day.isoformat()]).all():
+        if fact["child_id"] in children:
+            guardians[fact["child_id"]] = with_fact(
+                guardians.get(fact["child_id"], []),
+                Dated(date.fromisoformat(fact["occurred_on"]), fact["relation"]))
+
     left_behind: dict[str, Row] = {}
     for child_id, row in children.items():
         place = (row["township"], row["school"])
@@ -85,9 +103,16 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
         tally.count_in(*place, "left_behind_by_age", str(age))
         tally.count_in(*place, "left_behind_by_age_band",
                        next(band for band, low, high in AGE_BANDS if low <= age <= high))
-        kinds = value_on(categories[child_id], day) or ()
+        typed: tuple[str, ...] = value_on(categories[child_id], day) or ()
+        kinds = categories_with_derived(typed, on_day)
         for category in kinds:
             tally.count_in(*place, "left_behind_by_category", category)
         if kinds:
             tally.count(*place, "left_behind_special")
+        if BOTH_PARENTS_AWAY in kinds:
+            tally.count(*place, "both_parents_away")
+        if needs_special_attention(kinds):
+            tally.count(*place, "special_attention")
+        if (value_on(guardians.get(child_id, []), day) or "") in GRANDPARENTS:
+            tally.count(*place, "grandparent_guardians")
     return left_behind

@@ -1,6 +1,9 @@
 """Pairing coverage (结对覆盖): the left-behind children with a pairing active on the quarter's
-last day, counted per child in the child's own township and school ("every left-behind child
-paired", 目标 100 %)."""
+last day that has a volunteer in good standing on that day (在册有效: approved, not suspended,
+disqualified or rejected), counted per child in the child's own township and school ("every
+left-behind child paired", 目标 100 %). "A left-behind child whose active pairings have no
+volunteer in good standing is not covered."
+"""
 
 from __future__ import annotations
 
@@ -9,24 +12,37 @@ from collections.abc import Mapping
 from domain.reports import Quarter
 from projections.reports.scope import Scope
 from projections.reports.tally import Tally
+from projections.reports.volunteers import in_good_standing_on
 from storage.sql import Row, Tx
 
 
 def count_coverage(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally,
                    left_behind: Mapping[str, Row]) -> None:
-    """Left-behind children with a pairing active on the quarter's last day."""
+    """Left-behind children with a pairing active on the quarter's last day whose volunteers
+    include one in good standing then."""
     day = q.end.isoformat()
     where, params = scope.sql("pc")
-    paired: set[str] = set()
+    pairings: dict[str, set[str]] = {}  # the active pairings of each child
     for row in tx.execute(
-            "SELECT pc.child_id, p.ended_on, p.end_recorded_at FROM rf_pairing_children pc"
-            " JOIN rf_pairings p ON p.pairing_id = pc.pairing_id"
+            "SELECT pc.child_id, p.pairing_id, p.ended_on, p.end_recorded_at"
+            " FROM rf_pairing_children pc JOIN rf_pairings p ON p.pairing_id = pc.pairing_id"
             f" WHERE {where} AND p.recorded_at <= ? AND p.starts_on <= ?",
             [*params, at, day]).all():
         ended_by_day = (row["ended_on"] is not None and row["end_recorded_at"] <= at
                         and row["ended_on"] <= day)
-        if not ended_by_day:
-            paired.add(row["child_id"])
-    for child_id in sorted(paired & left_behind.keys()):
-        child = left_behind[child_id]
-        tally.count(child["township"], child["school"], "left_behind_paired")
+        if not ended_by_day and row["child_id"] in left_behind:
+            pairings.setdefault(row["child_id"], set()).add(row["pairing_id"])
+    active = sorted(set().union(*pairings.values())) if pairings else []
+    volunteers: dict[str, set[str]] = {}
+    for first in range(0, len(active), 500):
+        chunk = active[first:first + 500]
+        for row in tx.execute(
+                "SELECT pairing_id, volunteer_id FROM rf_pairing_volunteers"
+                f" WHERE pairing_id IN ({', '.join('?' * len(chunk))})", chunk).all():
+            volunteers.setdefault(row["pairing_id"], set()).add(row["volunteer_id"])
+    standing = in_good_standing_on(
+        tx, set().union(*volunteers.values()) if volunteers else (), q.end, at)
+    for child_id in sorted(pairings):
+        if any(volunteers.get(pairing, set()) & standing for pairing in pairings[child_id]):
+            child = left_behind[child_id]
+            tally.count(child["township"], child["school"], "left_behind_paired")

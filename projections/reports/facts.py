@@ -94,8 +94,9 @@ class ReportFacts(View):
 
     name = "report_facts"
     rebuild_cost = 3
-    tables = ("rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers",
-              "rf_guardians", "rf_pairing_volunteers")
+    tables: ClassVar[tuple[str, ...]] = (
+        "rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers",
+        "rf_guardians", "rf_pairing_volunteers")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rf_facts ("
         " position BIGINT PRIMARY KEY, event TEXT NOT NULL, subject_id TEXT NOT NULL,"

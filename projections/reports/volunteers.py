@@ -1,17 +1,24 @@
 """The volunteers (志愿者/爱心妈妈队伍): applied, approved (the last level's approval), rejected,
 disqualified and commended within the quarter, and by status on its last day
-(``volunteers_approved`` are those approved and neither suspended nor disqualified then).
-Counted in the township of the registration form."""
+(``volunteers_approved`` are those approved and neither suspended nor disqualified then), and
+the volunteers paired (``volunteers_paired``: each volunteer of a pairing active on that day,
+once). Counted in the township of the registration form.
+
+Whether a volunteer is in good standing on a day (在册有效: approved, and not suspended,
+disqualified or rejected, as ``domain.volunteers.Volunteer.in_good_standing`` says of her now)
+is folded from her dated facts (:func:`in_good_standing_on`): pairing coverage counts only the
+children whose pairings have such a volunteer (see :mod:`projections.reports.coverage`)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from domain.reports import Quarter
 from domain.volunteers import VolunteerStatus
 from projections.reports.scope import Scope
 from projections.reports.tally import Tally
-from storage.sql import Tx
+from storage.sql import Row, Tx
 
 _EVENTS = ("VolunteerApplied", "VolunteerReviewed", "VolunteerSuspended",
            "VolunteerReinstated", "VolunteerDisqualified", "VolunteerCommended")
@@ -62,3 +69,55 @@ def count_volunteers(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) ->
     for township, now in status.values():
         if now in _COUNTED:
             tally.count(township, None, f"volunteers_{now}")
+    count_volunteers_paired(tx, scope, q, at, tally)
+
+
+def in_good_standing_on(tx: Tx, volunteer_ids: Iterable[str], day: date, at: str) -> set[str]:
+    """The volunteers among ``volunteer_ids`` in good standing on ``day``, as known at ``at``:
+    their applications, reviews, suspensions (暂停), reinstatements (恢复) and
+    disqualifications (取消资格) recorded by ``at``, taken in the order of the days they happened
+    on (a later-recorded fact of the same day last), leave them approved."""
+    wanted = sorted(set(volunteer_ids))
+    moving = [event for event in _EVENTS if event != "VolunteerCommended"]
+    status: dict[str, str] = {}
+    for first in range(0, len(wanted), 500):
+        chunk = wanted[first:first + 500]
+        for row in tx.execute(
+                "SELECT event, subject_id, kind, amount FROM rf_facts"
+                f" WHERE subject_id IN ({', '.join('?' * len(chunk))})"
+                f" AND event IN ({', '.join('?' * len(moving))})"
+                " AND recorded_at <= ? AND occurred_on <= ? ORDER BY occurred_on, position",
+                [*chunk, *moving, at, day.isoformat()]).all():
+            status[row["subject_id"]] = _status_after(row, status.get(row["subject_id"]))
+    return {volunteer for volunteer, now in status.items() if now == VolunteerStatus.APPROVED}
+
+
+def _status_after(row: Row, before: str | None) -> str:
+    if row["event"] != "VolunteerReviewed":
+        return _STATUS_AFTER[row["event"]]
+    if row["kind"] == "reject":
+        return VolunteerStatus.REJECTED
+    if row["amount"]:
+        return VolunteerStatus.APPROVED
+    return before or VolunteerStatus.PENDING
+
+
+def count_volunteers_paired(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:
+    """The volunteers (爱心妈妈) of the pairings active on the quarter's last day, each once, in
+    the township of her registration form."""
+    day = q.end.isoformat()
+    where, params = scope.sql("v")
+    paired: dict[str, str] = {}
+    for row in tx.execute(
+            "SELECT pv.volunteer_id, v.township, p.ended_on, p.end_recorded_at"
+            " FROM rf_pairing_volunteers pv"
+            " JOIN rf_pairings p ON p.pairing_id = pv.pairing_id"
+            " JOIN rf_volunteers v ON v.volunteer_id = pv.volunteer_id"
+            f" WHERE {where} AND v.recorded_at <= ? AND p.recorded_at <= ? AND p.starts_on <= ?",
+            [*params, at, at, day]).all():
+        ended_by_day = (row["ended_on"] is not None and row["end_recorded_at"] <= at
+                        and row["ended_on"] <= day)
+        if not ended_by_day:
+            paired[row["volunteer_id"]] = row["township"]
+    for volunteer in sorted(paired):
+        tally.count(paired[volunteer], None, "volunteers_paired")

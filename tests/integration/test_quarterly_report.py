@@ -16,7 +16,7 @@ from uuid import UUID
 import pytest
 
 from domain.application import CareRegister
-from domain.children import CATEGORIES, Parent
+from domain.children import CATEGORIES, Guardian, Parent
 from domain.common import SYSTEM
 from domain.duties import STANDARD_CONTACT_KINDS
 from domain.reminders.due import DueDuty
@@ -111,7 +111,8 @@ def hand_made_quarter(register: CareRegister) -> HandMade:
                    categories=("poor_family", "both_parents_away")),
         "C": child(r, "丙", "female", D(2010, 3, 15), TOWN_2, MIDDLE, D(2025, 11, 1)),
         "D": child(r, "丁", "male", D(2018, 7, 1), TOWN_2, CENTRAL, D(2026, 2, 1),
-                   parents=father_away_mother_home, categories=()),
+                   parents=father_away_mother_home, categories=(),
+                   guardian=Guardian(name="王秀梅", relation="姑姑")),
         "E": child(r, "戊", "female", D(2015, 1, 1), TOWN_1, CENTRAL, D(2025, 10, 1)),
         "F": child(r, "己", "male", D(2013, 6, 1), TOWN_1, CENTRAL, D(2026, 1, 5)),
         "G": child(r, "庚", "male", D(2014, 1, 1), "420822101", "外县小学", D(2025, 12, 1)),
@@ -124,6 +125,8 @@ def hand_made_quarter(register: CareRegister) -> HandMade:
     r.change_categories(c["A"], ["both_parents_away", "study_difficulty"], actor=TEACHER,
                         on=D(2026, 2, 1))
     r.change_categories(c["B"], [], actor=TEACHER, on=D(2026, 4, 15))
+    r.change_guardian(c["B"], Guardian(name="王秀梅", relation="姑姑"), actor=TEACHER,
+                      on=D(2026, 4, 15))
 
     def pair(children: list[str], starts: date) -> UUID:
         return r.form_pairing(child_ids=[c[name] for name in children], volunteer_ids=[v["V1"]],
@@ -181,9 +184,12 @@ CHILDREN = {
     "left_behind_by_age": {"9": 1, "12": 1, "7": 1},
     "left_behind_by_age_band": {"0-5": 0, "6-11": 2, "12-15": 1},
     "left_behind_age_min": 7, "left_behind_age_max": 12,
-    "left_behind_by_category": {**dict.fromkeys(CATEGORIES, 0), "both_parents_away": 2,
+    "left_behind_by_category": {**dict.fromkeys(CATEGORIES, 0), "both_parents_away": 3,
                                 "poor_family": 1, "study_difficulty": 1},
-    "left_behind_special": 2,  # A B; D has no category
+    "left_behind_special": 3,  # A B D: D's mother left on 1 March (both parents away)
+    "both_parents_away": 3,  # derived from the parents on 31 March, typed or not
+    "special_attention": 3,  # A B D: both parents away (B also poor)
+    "grandparent_guardians": 2,  # A B (B's aunt from April on); D's guardian is his aunt
 }
 PAIRINGS = {
     "left_behind_paired": 2, "left_behind_unpaired": 1, "pairing_coverage": 0.6667,
@@ -230,6 +236,7 @@ VOLUNTEERS = {
     "volunteers_rejected": 1, "volunteers_disqualified": 1, "volunteers_commended": 1,
     "volunteers_approved": 2,  # V1 V2 (V4 disqualified, V6 suspended)
     "volunteers_pending": 1, "volunteers_suspended": 1,
+    "volunteers_paired": 1,  # V1, of P1 and P2 (and PG, elsewhere)
 }
 PUPILS = {  # no school's enrolment given
     "schools_with_pupils": 0, "pupils": None, "left_behind_in_schools_with_pupils": 0,
