@@ -6,6 +6,7 @@ from typing import Any
 
 from domain import vocabulary as v
 from domain.duties import duty_title
+from domain.reports.definitions import figure_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
 from domain.vocabulary import EVENT_TITLES, READ_TITLES, REPORT_FIGURE_TITLES
 from domain.vocabulary import ROLE_TITLES as ROLES
@@ -26,8 +27,15 @@ PROGRESS = {"queued": 10, "running": 55, "done": 100, "failed": 100}
 #: Figures of the report's totals shown on its page, in order, titled as in its files.
 TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
     "children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
-    "pairings_active", "pairing_coverage", "volunteers_approved", "contacts", "home_visits",
+    "special_attention", "both_parents_away", "grandparent_guardians",
+    "pairings_active", "pairing_coverage", "volunteers_approved", "volunteers_paired",
+    "contacts", "home_visits",
     "items_given", "concerns_reported", "concerns_resolved", "duties_overdue"))
+
+
+def figure(key: str) -> str:
+    """A report figure's title (结对覆盖率, 履职：每月至少联系一次孩子)."""
+    return figure_title(key)
 
 
 def read(what: str) -> str:

@@ -33,7 +33,7 @@ def templates() -> Jinja2Templates:
     """The templates, loaded on first use (nothing at import)."""
     found = Jinja2Templates(directory=HERE / "templates")
     found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
-                             read=labels.read)
+                             read=labels.read, figure=labels.figure)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES)
     return found

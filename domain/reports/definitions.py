@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
+from domain.duties import duty_title
 from domain.programme import Programme
+from domain.vocabulary import REPORT_FIGURE_TITLES, title_of
 
 
 @dataclass(frozen=True)
@@ -85,7 +87,27 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
     DefinitionChange(
         "duty_compliance", PROGRAMME_RULES,
         "职责按每个孩子分别计算（联系只计其所涉及的孩子），双访和三个一的计入方式随之变更"),
+    DefinitionChange(
+        "activities", PROGRAMME_RULES,
+        "开展活动另计入集体活动（每次活动计一次，无论涉及多少儿童）"),
+    DefinitionChange(
+        "items_given", PROGRAMME_RULES, "发放物品另计入集体活动和慰问发放的物品"),
+    DefinitionChange(
+        "group_activities", PROGRAMME_RULES, "新增指标：集体活动、慰问（每次计一次）"),
+    DefinitionChange(
+        "children_reached", PROGRAMME_RULES,
+        "新增指标：本季度联系走访或集体活动涉及的儿童（每人计一次；只联系班主任、监护人或父母的不计）"),
+    DefinitionChange(
+        "aid_yuan", PROGRAMME_RULES, "新增指标：集体活动和慰问发放的慰问金（元）"),
 )
+
+
+def figure_title(key: str) -> str:
+    """A figure's title in Chinese; a figure of one duty (``duties.monthly_activity``) by its
+    duty's (履职：…)."""
+    if key.startswith("duties."):
+        return f"履职：{duty_title(key.removeprefix('duties.'))}"
+    return title_of(REPORT_FIGURE_TITLES, key)
 
 
 def _china_day(instant: datetime) -> date:

@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 
 from domain.reports.definitions import DEFINITION_CHANGES
 from tests.api.conftest import paired
+from tests.api.test_console import console_login
 from workers.reports.generation import Reporting, produce
 
 Q1 = {"kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}
@@ -109,3 +110,27 @@ def test_the_files_of_a_report_known_now_name_no_changed_definitions(
     sheet = {row[0]: row[1] for row in book["总体情况"].iter_rows(values_only=True)}
     assert {"特殊（重点）留守儿童（人）", "双亲外出留守儿童（人）", "隔代监护留守儿童（人）",
             "季度末在结对爱心妈妈（人）"} <= sheet.keys()
+
+
+def test_the_console_report_page_shows_the_derived_figures_under_their_titles(
+        client: TestClient, admin: dict[str, str]) -> None:
+    paired(client, admin)
+    report = produced(client, admin)
+    console_login(client)
+    page = client.get(f"/console/reports/{report['id']}").text
+    for key, title in (("special_attention", "特殊（重点）留守儿童（人）"),
+                       ("both_parents_away", "双亲外出留守儿童（人）"),
+                       ("grandparent_guardians", "隔代监护留守儿童（人）"),
+                       ("volunteers_paired", "季度末在结对爱心妈妈（人）")):
+        assert title in page
+        assert f'id="figure-{key}">1<' in page
+    assert "统计口径变更" not in page
+
+
+def test_the_console_report_page_of_an_old_known_at_lists_the_changed_definitions(
+        client: TestClient, admin: dict[str, str]) -> None:
+    report = produced(client, admin, known_at=BEFORE_THE_CHANGES)
+    console_login(client)
+    page = client.get(f"/console/reports/{report['id']}").text
+    assert 'id="definitions-changed"' in page
+    assert "结对覆盖率" in page and "在岗" in page

@@ -39,6 +39,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import STANDARD_CONTACT_KINDS, duty_title
 from domain.programme import Programme
+from domain.reports.definitions import figure_title
 from domain.vocabulary import (
     CATEGORY_TITLES,
     CONTACT_KIND_TITLES,
@@ -117,13 +118,6 @@ def percent(rate: float | None) -> str:
 
 def number(value: Any) -> str:
     return "—" if value is None else str(value)
-
-
-def figure_title(key: str) -> str:
-    """A figure's title; a figure of one duty (``duties.monthly_activity``) by its duty's."""
-    if key.startswith("duties."):
-        return f"履职：{duty_title(key.removeprefix('duties.'))}"
-    return title_of(REPORT_FIGURE_TITLES, key)
 
 
 def definitions_note(meta: Mapping[str, Any]) -> str:
