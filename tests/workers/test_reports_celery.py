@@ -214,3 +214,12 @@ def test_without_redis_the_embedded_worker_produces_the_report_through_the_chord
     finally:
         running.stop_all()
         register.close()
+
+
+def test_a_report_known_before_a_figures_definition_changed_lists_the_change(
+        workers: Workers, celery: Celery, register: CareRegister, results: ReportStore,
+        quarter: Any) -> None:
+    report_id = produced(workers, celery, register, datetime(2026, 4, 1, tzinfo=UTC))
+    meta = json.loads(figures_of(results, report_id))["meta"]
+    assert meta["definitions_changed"] == register.get_report(report_id).definitions_changed
+    assert "pairing_coverage" in {change["figure"] for change in meta["definitions_changed"]}
