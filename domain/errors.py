@@ -90,6 +90,14 @@ class ContactRule(DomainError):
     rule = "contact_rule"
 
 
+class VolunteerNotInGoodStanding(ContactRule):
+    """Contacts are recorded in good standing (在册有效): "a volunteer who is suspended,
+    disqualified or rejected records no contacts"
+    (暂停、取消资格或未通过审核的志愿者不能记录联系)."""
+
+    rule = "volunteer_not_in_good_standing"
+
+
 class ActivityRule(DomainError):
     """A group activity (集体活动, 慰问) reaches children already on the register, and is
     cancelled once."""

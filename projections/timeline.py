@@ -5,9 +5,10 @@ One row per (child, event), from every stream that speaks of the child: its own 
 own contacts, exit), its pairings'
 (formed, contacts, ended), the reads of its record (查阅记录), and the reminders and
 escalations about its pairings' duties (issued, delivered or failed to deliver, escalated).
-A contact on a one-to-many pairing (一对多) is an entry on the timeline of each child of the
-pairing; the view learns a pairing's children from ``PairingFormed`` and keeps them in
-``tl_pairing_children``, and a reminder's from ``ReminderIssued`` (``tl_reminder_children``).
+A contact on a one-to-many pairing (一对多) is an entry on the timeline of each child it names
+(one recorded before contacts named their children: each child of the pairing); the view
+learns a pairing's children from ``PairingFormed`` and keeps them in ``tl_pairing_children``,
+and a reminder's from ``ReminderIssued`` (``tl_reminder_children``).
 
 Each entry carries the log position, who recorded it (记录人), the business date it
 happened on (业务日期) and the instant it was recorded, and a few non-identifying facts
@@ -17,10 +18,11 @@ happened on (业务日期) and the instant it was recorded, and a few non-identi
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from functools import singledispatchmethod
 from typing import Any, ClassVar
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 from domain import events as domain_events
@@ -204,12 +206,15 @@ class ChildTimeline(View):
         self._pairing_children[str(e.originator_id)] = sorted(str(c) for c in e.child_ids)
 
     def _for_pairing(self, tx: Tx, e: Recorded, occurred_on: date,
-                     details: dict[str, Any]) -> None:
-        """One entry for each child of the event's pairing."""
+                     details: dict[str, Any], named: Sequence[UUID] = ()) -> None:
+        """One entry for each child of the event's pairing (or each of ``named``, the
+        children a contact names)."""
         pairing_id = str(e.originator_id)
         children = self._pairing_children.get(pairing_id)
         if children is None:
             children = self._pairing_children[pairing_id] = _children_of(tx, pairing_id)
+        if named:
+            children = sorted(str(child_id) for child_id in named)
         facts = _facts(tx, e, occurred_on, details)
         for child_id in children:
             tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)", (child_id, *facts))
@@ -219,7 +224,8 @@ class ChildTimeline(View):
         contact = e.contact
         self._for_pairing(tx, e, contact.occurred_on, {
             "contact_id": contact.id, "kind": contact.kind,
-            "duration_minutes": contact.duration_minutes, "items": contact.items})
+            "duration_minutes": contact.duration_minutes, "items": contact.items},
+            named=contact.child_ids)  # a contact naming none concerns every child
 
     @apply.register
     def _pairing_ended(self, e: PairingEnded, tx: Tx) -> None:

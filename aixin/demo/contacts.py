@@ -2,8 +2,14 @@
 
 Each volunteer has a diligence: most meet the "five ones" (五个一) month after month, some miss
 months, a few stop altogether some months before today (their duties are overdue now). Contacts
-are entered the same day or late (补录), never before the pairing was entered, and never after
-the pairing's end was entered.
+are entered the same day or late (补录), never before the pairing was entered, never after
+the pairing's end was entered, and never while its volunteers are suspended (a volunteer not
+in good standing records no contacts).
+
+Each contact names the children it concerns: on a pairing of several children (一对多) a
+visit or a call is mostly with all of them, sometimes with one; the guided call to the parents,
+the contacts with the teacher and the guardian, aid and festivals concern them all; the
+birthday planned is the first child's, and names that child.
 """
 
 from __future__ import annotations
@@ -81,20 +87,37 @@ class Span:
     lapses: tuple[tuple[date, date], ...] = ()
 
     def open(self, day: date) -> bool:
-        return self.starts_on <= day <= self.ends_on and not any(
-            first <= day <= last for first, last in self.lapses)
+        return self.starts_on <= day <= self.ends_on and not self.lapsed(day)
+
+    def lapsed(self, day: date) -> bool:
+        return any(first <= day <= last for first, last in self.lapses)
 
 
 def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care: Diligence,
-                  actors: tuple[Actor, ...], birthday: date) -> None:
-    """The pairing's contacts month by month, and the yearly birthday and festival."""
+                  actors: tuple[Actor, ...], birthday: date,
+                  children: tuple[int, ...] = ()) -> None:
+    """The pairing's contacts month by month, and the yearly birthday and festival.
 
-    def add(kind: str, on: date, notes: str, minutes: int | None = None, items: int = 0) -> None:
+    ``children`` are the demo's numbers of the pairing's children; ``birthday`` is the
+    first one's.
+    """
+    everyone = children
+
+    def some() -> tuple[int, ...]:
+        """The children a visit or call is with: all of them, or one (一对多)."""
+        if len(children) < 2 or rng.random() < 0.6:
+            return everyone
+        return (rng.choice(children),)
+
+    def add(kind: str, on: date, notes: str, minutes: int | None = None, items: int = 0,
+            named: tuple[int, ...] = everyone) -> None:
         if span.open(on):
             day = plan.entered(rng, on, not_before=span.entered_from,
                                not_after=span.entered_until)
+            if span.lapsed(day):  # not entered while the volunteer is suspended
+                day = max(on, span.entered_from)
             plan.add(RecordContact(day, pairing, kind, on, notes, rng.choice(actors),
-                                   minutes, items))
+                                   minutes, items, named))
 
     kinds, weights = zip(*((k[0], k[1]) for k in _WITH_CHILD), strict=True)
     for first in month_starts(span.starts_on, span.ends_on):
@@ -105,7 +128,7 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
             kind = rng.choices(kinds, weights)[0]
             _, _, minutes, notes = next(k for k in _WITH_CHILD if k[0] == kind)
             add(kind, day_between(rng, first, last), rng.choice(notes),
-                rng.randint(*minutes) if minutes else None)
+                rng.randint(*minutes) if minutes else None, named=some())
         if rng.random() < care.parent_call:
             add("parent_call", day_between(rng, first, last), "引导孩子给在外务工的父母打电话",
                 rng.randint(10, 30))
@@ -121,7 +144,8 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
     for year in range(span.starts_on.year, span.ends_on.year + 1):
         if rng.random() < care.yearly:
             day = years_later(birthday, year - birthday.year) + timedelta(days=rng.randint(-3, 3))
-            add("birthday", day, "陪孩子过生日，送了蛋糕和书", rng.randint(60, 180), items=1)
+            add("birthday", day, "陪孩子过生日，送了蛋糕和书", rng.randint(60, 180), items=1,
+                named=children[:1])
         festival = festival_day(rng, year)
         if festival and rng.random() < care.yearly:
             add("festival", festival[0], f"陪孩子过{festival[1]}", rng.randint(60, 240))

@@ -123,4 +123,5 @@ def plan_all_contacts(rng: random.Random, plan: Plan, pairings: list[PairingInfo
             span = Span(span.starts_on, span.ends_on, span.entered_from, span.entered_until,
                         ((plan.today - timedelta(days=rng.randint(60, 150)), plan.today),))
         plan_contacts(rng, plan, pairing.number, span, care, actors,
-                      pairing.children[0].birth_date)
+                      pairing.children[0].birth_date,
+                      tuple(child.number for child in pairing.children))

@@ -185,12 +185,15 @@ class RecordContact(Step):
     actor: Actor
     duration_minutes: int | None = None
     items: int = 0
+    #: The demo's numbers of the children the contact names (those of its pairing).
+    children: tuple[int, ...] = ()
 
     def do(self, register: CareRegister, ids: Ids) -> None:
         register.record_contact(ids.pairings[self.pairing], kind=self.kind,
                                 occurred_on=self.occurred_on, notes=self.notes,
                                 actor=self.actor, duration_minutes=self.duration_minutes,
-                                items=self.items)
+                                items=self.items,
+                                child_ids=[ids.children[c] for c in self.children] or None)
 
 
 @dataclass(frozen=True)

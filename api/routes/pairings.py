@@ -147,7 +147,8 @@ def record_contact(pairing_id: UUID, body: ContactIn, caller: Caller, register: 
     recorded = register.record_contact(
         pairing_id, kind=body.kind, notes=body.notes, actor=caller.actor,
         occurred_on=body.occurred_on, duration_minutes=body.duration_minutes,
-        items=body.items, expected_version=expected)
+        items=body.items, expected_version=expected, child_ids=body.child_ids,
+        by_volunteer=caller.scope.volunteer_id)
     # No wait for the read side here: the contract reads contacts from the pairing itself,
     # and field apps record many of them; the registers catch up within the poll interval.
     response.headers["ETag"] = etag(recorded.version)
@@ -193,7 +194,9 @@ def end_pairing(pairing_id: UUID, body: EndIn, caller: Organiser, register: Regi
 @router.get("/{pairing_id}/duties", response_model=Duties)
 def duties(pairing_id: UUID, caller: Caller, register: Register, views: Views,
            on: Day | None = None) -> Duties:
-    """Each duty of the pairing's rule set on a date: met, due or overdue, and why."""
+    """Each duty of the pairing's rule set owed to each of its children on a date: met, due
+    or overdue, and why (one entry per duty and child; a contact counts only for the
+    children it names)."""
     _check_visible(register, views, caller, pairing_id)
     day = on or register.today()
     statuses = register.pairing_duties(pairing_id, day)

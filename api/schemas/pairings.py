@@ -36,6 +36,10 @@ class ContactIn(Strict):
     notes: Lines = Field(default="", max_length=4000, examples=["家访，辅导作业"])
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)
     items: int = Field(default=0, ge=0, le=100000)
+    child_ids: list[UUID] | None = Field(default=None, min_length=1, max_length=50, description=(
+        "The children of the pairing the contact concerns (a contact counts only for the "
+        "children it names). With one child it defaults to that child; with several it is "
+        "required."))
 
 
 class EndIn(Strict):
@@ -50,6 +54,9 @@ class ContactOut(BaseModel):
     notes: str
     duration_minutes: int | None
     items: int
+    child_ids: list[UUID] = Field(description=(
+        "The children of the pairing the contact concerns; a contact recorded before "
+        "contacts named their children concerns every child of its pairing."))
 
 
 class ContactListed(ContactOut):
@@ -87,13 +94,6 @@ class PairingPublic(BaseModel):
     contacts_total: int = Field(description="How many contacts the pairing has in all.")
 
 
-class PeriodOut(BaseModel):
-    kind: str
-    start: date
-    end: date
-    label: str
-
-
 class PairingListed(BaseModel):
     """A pairing in the list of pairings (结对台账): who with whom, and its contacts in sum."""
 
@@ -111,7 +111,16 @@ class PairingListed(BaseModel):
     last_contact_on: date | None
 
 
+class PeriodOut(BaseModel):
+    kind: str
+    start: date
+    end: date
+    label: str
+
+
 class DutyOut(BaseModel):
+    child_id: UUID = Field(description="The child the duty is owed to: every duty is owed to "
+                           "each child of the pairing.")
     name: str
     title: str
     status: Literal["met", "due", "overdue"]
@@ -123,4 +132,5 @@ class DutyOut(BaseModel):
 
 class Duties(BaseModel):
     on: date
-    duties: list[DutyOut]
+    duties: list[DutyOut] = Field(description=(
+        "One entry per duty and child: by child in the pairing's order, then by duty."))

@@ -32,9 +32,9 @@ from eventsourcing.domain import Aggregate
 from domain.application.base import AixinApplication
 from domain.application.views import ChildView, PairingView
 from domain.children import Child, Concern
-from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.duties.evaluation import DutyStatus
 from domain.errors import InvalidRecord, NotFound
-from domain.pairings import Pairing
+from domain.pairings import Pairing, duties_owed
 
 A = TypeVar("A", bound=Aggregate)
 
@@ -73,7 +73,8 @@ class HistoryService(AixinApplication):
 
     def pairing_duties_as_of(self, pairing_id: UUID, on: date | None = None,
                              known_at: datetime | None = None) -> tuple[DutyStatus, ...]:
-        """Where each duty stood on ``on`` (default today) by the contacts known at ``known_at``.
+        """Where each duty owed to each child stood on ``on`` (default today) by the contacts
+        known at ``known_at``.
 
         "Overdue on 31 March as known then" may be "met as known now", once a contact of
         20 March was recorded late (补录).
@@ -84,9 +85,8 @@ class HistoryService(AixinApplication):
             raise InvalidRecord("on", f"{day} is before the pairing started "
                                 f"({pairing.starts_on}); duties begin with the pairing")
         ended_on = pairing.ended_on if pairing.ended_on and pairing.ended_on <= day else None
-        return evaluate_duties(
-            self.programme.duty_rules(pairing.duty_sets), pairing.contacts, day,
-            starts_on=pairing.starts_on, ends_on=ended_on, calendar=self.programme.calendar)
+        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+                           ends_on=ended_on, calendar=self.programme.calendar)
 
     # -- record time ----------------------------------------------------------------------
 

@@ -11,10 +11,10 @@ from domain.application.base import AixinApplication
 from domain.application.views import PairingMembers, PairingView, Recorded
 from domain.children import Child
 from domain.common import Actor, Remembered
-from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.duties.evaluation import DutyStatus
 from domain.duties.rules import DUTY_SETS
-from domain.errors import InvalidRecord, PairingHasEnded
-from domain.pairings import Pairing
+from domain.errors import InvalidRecord, NotFound, PairingHasEnded
+from domain.pairings import Pairing, duties_owed
 from domain.volunteers import Volunteer
 
 #: Pairings whose members one process remembers (see ``pairing_members``).
@@ -65,8 +65,15 @@ class PairingsService(AixinApplication):
 
     def record_contact(self, pairing_id: UUID, *, kind: str, notes: str, actor: Actor,
                        occurred_on: date | None = None, duration_minutes: int | None = None,
-                       items: int = 0, expected_version: int | None = None) -> Recorded:
+                       items: int = 0, expected_version: int | None = None,
+                       child_ids: Sequence[UUID] | None = None,
+                       by_volunteer: UUID | None = None) -> Recorded:
         """Record a contact or visit (联系/走访); returns its id and the pairing's version.
+
+        ``child_ids`` names the children of the pairing it concerns (required when the pairing
+        has several); ``by_volunteer`` is the recording user's own volunteer record, if she is
+        one: a volunteer not in good standing records no contacts (see
+        :func:`domain.pairings.check_in_good_standing`).
 
         A contact adds to the pairing's record without depending on what the caller last
         read, so without ``expected_version`` (If-Match) one recorded by another volunteer
@@ -74,10 +81,12 @@ class PairingsService(AixinApplication):
         again and the contact checked and recorded on the latest version. With it, a
         pairing changed since is refused (StaleVersion), as for every command."""
         def record(pairing: Pairing) -> Recorded:  # the version its new event gives it
+            volunteers = [self._get(Volunteer, v) for v in pairing.volunteer_ids]
             return Recorded(pairing.record_contact(
                 kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
                 today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
-                duration_minutes=duration_minutes, items=items), pairing.version)
+                duration_minutes=duration_minutes, items=items, child_ids=child_ids,
+                volunteers=volunteers, by_volunteer=by_volunteer), pairing.version)
 
         if expected_version is not None:
             pairing = self._get(Pairing, pairing_id, expected_version)
@@ -113,13 +122,31 @@ class PairingsService(AixinApplication):
         return recorded
 
     def pairing_duties(self, pairing_id: UUID, on: date | None = None) -> tuple[DutyStatus, ...]:
-        """Where each duty of the pairing's rule set stands on ``on`` (default today)."""
+        """Where each duty of the pairing's rule set stands on ``on`` (default today) for each
+        of its children (``DutyStatus.child_id``): by child in the pairing's order, then by
+        duty. A contact counts only for the children it names."""
         pairing = self._get(Pairing, pairing_id)
+        return self._duties(pairing, self._duty_day(pairing, on))
+
+    def child_duties_in(self, pairing_id: UUID, child_id: UUID,
+                        on: date | None = None) -> tuple[DutyStatus, ...]:
+        """Where each duty the pairing owes ``child_id`` stands on ``on`` (default today),
+        judged on the contacts that name the child alone. NotFound if the child is not one
+        of the pairing's."""
+        pairing = self._get(Pairing, pairing_id)
+        if child_id not in pairing.child_ids:
+            raise NotFound(f"child {child_id} is not a child of pairing {pairing_id}")
+        return self._duties(pairing, self._duty_day(pairing, on), (child_id,))
+
+    def _duty_day(self, pairing: Pairing, on: date | None) -> date:
         day = on or self.today()
         if day < pairing.starts_on:
             raise InvalidRecord("on", f"{day} is before the pairing started "
                                 f"({pairing.starts_on}); duties begin with the pairing")
-        return evaluate_duties(
-            self.programme.duty_rules(pairing.duty_sets), pairing.contacts, day,
-            starts_on=pairing.starts_on, ends_on=pairing.ended_on,
-            calendar=self.programme.calendar)
+        return day
+
+    def _duties(self, pairing: Pairing, day: date,
+                children: Sequence[UUID] | None = None) -> tuple[DutyStatus, ...]:
+        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+                           ends_on=pairing.ended_on, calendar=self.programme.calendar,
+                           children=children)

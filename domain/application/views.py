@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from uuid import UUID
 
@@ -119,6 +119,8 @@ class PairingView:
     status: str
     ended_on: date | None
     end_reason: str
+    #: By the day they happened, each naming the children it concerns (a contact recorded
+    #: before contacts named their children names every child of the pairing).
     contacts: tuple[Contact, ...]
 
     @classmethod
@@ -130,7 +132,9 @@ class PairingView:
             agreement_signed_on=pairing.agreement_signed_on, starts_on=pairing.starts_on,
             duty_sets=pairing.duty_sets, status="active" if pairing.is_active else "ended",
             ended_on=pairing.ended_on, end_reason=pairing.end_reason,
-            contacts=tuple(sorted(pairing.contacts, key=lambda c: c.occurred_on)),
+            contacts=tuple(sorted(
+                (replace(c, child_ids=c.concerns(pairing.child_ids)) for c in pairing.contacts),
+                key=lambda c: c.occurred_on)),
         )
 
 

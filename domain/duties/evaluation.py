@@ -13,6 +13,10 @@ The evaluation is pure: it reads the rules, the contacts and the pairing's dates
   overdue since the day after the first such period ended.
 - due: neither.
 An ended pairing is evaluated as of the day it ended.
+
+Duties are owed to each child of a pairing: "a contact counts only for the children it names",
+so a child's duties are this evaluation over the contacts that name that child
+(:func:`domain.pairings.duties_owed`).
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 from typing import Protocol
+from uuid import UUID
 
 from domain.duties.owed import is_owed
 from domain.duties.periods import (
@@ -65,6 +70,8 @@ class DutyStatus:
     last_qualifying_contact: date | None
     overdue_since: date | None
     reason: str
+    #: The child the duty is owed to (每个孩子), when judged on the contacts naming that child.
+    child_id: UUID | None = None
 
 
 def evaluate_duties(

@@ -11,7 +11,13 @@ from eventsourcing.domain import Aggregate, event
 
 from domain.children import Child
 from domain.common import Actor, member_of, not_in_future, required_text
-from domain.errors import ContactRule, InvalidRecord, PairingHasEnded, PairingRule
+from domain.errors import (
+    ContactRule,
+    InvalidRecord,
+    PairingHasEnded,
+    PairingRule,
+    VolunteerNotInGoodStanding,
+)
 from domain.identity import new_id
 from domain.pairings.contact import Contact, PairingShape, Principle
 from domain.volunteers import Volunteer
@@ -90,8 +96,19 @@ class Pairing(Aggregate):
 
     def record_contact(self, *, kind: str, occurred_on: date, notes: str, today: date,
                        actor: Actor, known_kinds: Collection[str],
-                       duration_minutes: int | None = None, items: int = 0) -> str:
-        """Record a contact or visit; it may be recorded late but never dated ahead."""
+                       duration_minutes: int | None = None, items: int = 0,
+                       child_ids: Sequence[UUID] | None = None,
+                       volunteers: Sequence[Volunteer] = (),
+                       by_volunteer: UUID | None = None) -> str:
+        """Record a contact or visit; it may be recorded late but never dated ahead.
+
+        "A contact names the children of the pairing it concerns" (``child_ids``, see
+        :meth:`children_named`). ``volunteers`` are the pairing's volunteers as they stand
+        and ``by_volunteer`` the recording user's own volunteer record, if she is one: see
+        :func:`check_in_good_standing`.
+        """
+        named = self.children_named(child_ids)
+        check_in_good_standing(volunteers, by_volunteer)
         if not self.is_active:
             raise PairingHasEnded(f"the pairing ended on {self.ended_on}; no contact is "
                                   "recorded on an ended pairing")
@@ -103,9 +120,38 @@ class Pairing(Aggregate):
             raise ContactRule(f"a contact cannot be dated {occurred_on}, before the pairing "
                               f"started on {self.starts_on}", rule="contact_before_pairing")
         contact = Contact(new_id().hex, kind, occurred_on, notes.strip(), actor.id,
-                          duration_minutes, items)
+                          duration_minutes, items, named)
         self._contact_recorded(contact=contact, actor=actor)
         return contact.id
+
+    def children_named(self, child_ids: Sequence[UUID] | None) -> tuple[UUID, ...]:
+        """The children a new contact names (联系涉及的孩子), in the pairing's order.
+
+        "A contact counts only for the children it names": with one child it names that
+        child unless told otherwise; with several it must name them (a call to one child is
+        not a call to the other). Each named child is a child of the pairing, named once.
+        """
+        if child_ids is None:
+            if len(self.child_ids) == 1:
+                return self.child_ids
+            raise InvalidRecord("child_ids", "结对有多名儿童，须写明此次联系涉及哪些儿童"
+                                "（a pairing of several children: name the children the "
+                                "contact concerns）")
+        if not child_ids:
+            raise InvalidRecord("child_ids", "至少写明一名儿童（name at least one child of "
+                                "the pairing）")
+        if len(set(child_ids)) != len(child_ids):
+            raise InvalidRecord("child_ids", "每名儿童只写一次（each child is named once）")
+        strangers = [str(child) for child in child_ids if child not in self.child_ids]
+        if strangers:
+            raise InvalidRecord("child_ids", f"不是本结对的儿童：{', '.join(strangers)}"
+                                "（not a child of this pairing）")
+        return tuple(child for child in self.child_ids if child in child_ids)
+
+    def contacts_naming(self, child_id: UUID) -> tuple[Contact, ...]:
+        """The pairing's contacts that concern ``child_id`` (:meth:`Contact.concerns`): the
+        only ones that count for the duties owed to that child."""
+        return tuple(c for c in self.contacts if child_id in c.concerns(self.child_ids))
 
     class ContactRecorded(Aggregate.Event):
         """A contact or visit (联系走访) was recorded."""
@@ -138,6 +184,32 @@ class Pairing(Aggregate):
     @event(Ended)
     def _ended(self, reason: str, on: date, actor: Actor) -> None:
         self.ended_on, self.end_reason = on, reason
+
+
+def check_in_good_standing(volunteers: Sequence[Volunteer], by_volunteer: UUID | None) -> None:
+    """Contacts are recorded in good standing (在册有效).
+
+    "A volunteer who is suspended, disqualified or rejected records no contacts." When the
+    recording user is a volunteer, her own standing decides (``by_volunteer``, one of
+    ``volunteers``); when staff record on a pairing, it is refused if no volunteer of the
+    pairing is in good standing (:attr:`Volunteer.in_good_standing`).
+    """
+    if not volunteers:
+        return
+    if by_volunteer is not None:
+        own = [v for v in volunteers if v.id == by_volunteer]
+        if own and not own[0].in_good_standing:
+            raise VolunteerNotInGoodStanding(
+                f"志愿者已暂停/取消资格/未通过审核（{own[0].status.value}），不能记录联系"
+                "（volunteer_not_in_good_standing: a volunteer who is suspended, "
+                "disqualified or rejected records no contacts）")
+        if own:
+            return
+    if not any(v.in_good_standing for v in volunteers):
+        raise VolunteerNotInGoodStanding(
+            "本结对没有在册有效的志愿者（均已暂停/取消资格/未通过审核），不能记录联系"
+            "（volunteer_not_in_good_standing: no volunteer of the pairing is in good "
+            "standing）")
 
 
 def _check_shape(children: Sequence[Child], volunteers: Sequence[Volunteer]) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from typing import ClassVar
+from uuid import UUID
 
 from domain.errors import InvalidRecord
 
@@ -38,7 +40,13 @@ class PairingShape(StrEnum):
 
 @dataclass(frozen=True)
 class Contact:
-    """A contact or visit (联系/走访) as recorded: when it happened and what was given."""
+    """A contact or visit (联系/走访) as recorded: when it happened, what was given, and the
+    children of the pairing it concerns.
+
+    "A contact counts only for the children it names." ``child_ids`` names them; a contact
+    recorded before contacts named their children is read with none named (``()``), and
+    concerns every child of its pairing (:meth:`concerns` is the one place that says so).
+    """
 
     #: Personal (个人信息): sealed with the data key, read as erased once it is destroyed.
     personal_fields: ClassVar[frozenset[str]] = frozenset({"notes"})
@@ -50,6 +58,17 @@ class Contact:
     recorded_by: str
     duration_minutes: int | None = None
     items: int = 0
+    child_ids: tuple[UUID, ...] = ()
+
+    def concerns(self, pairing_child_ids: Sequence[UUID]) -> tuple[UUID, ...]:
+        """The children this contact concerns (联系涉及的孩子): those it names, or, for a
+        contact that names none (recorded before contacts named their children), every
+        child of its pairing, given as ``pairing_child_ids``."""
+        return self.child_ids if self.child_ids else tuple(pairing_child_ids)
+
+    def names(self, child_id: UUID, pairing_child_ids: Sequence[UUID]) -> bool:
+        """Whether the contact concerns ``child_id`` (see :meth:`concerns`)."""
+        return child_id in self.concerns(pairing_child_ids)
 
     def __post_init__(self) -> None:
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:

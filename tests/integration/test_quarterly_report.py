@@ -140,9 +140,9 @@ def hand_made_quarter(register: CareRegister) -> HandMade:
                 ("P1", "festival", D(2026, 3, 20), 0), ("P2", "home_visit", D(2026, 2, 20), 0),
                 ("P2", "teacher_contact", D(2026, 3, 10), 0), ("P3", "phone", D(2026, 1, 20), 0),
                 ("PG", "phone", D(2026, 2, 1), 0), ("P2", "home_visit", D(2026, 4, 10), 0)]
-    for pairing, kind, on, items in contacts:
+    for pairing, kind, on, items in contacts:  # each with every child of its pairing
         r.record_contact(p[pairing], kind=kind, notes="", actor=MOTHER, occurred_on=on,
-                         items=items)
+                         items=items, child_ids=r.pairing_members(p[pairing]).child_ids)
     r.end_pairing(p["P3"], reason="儿童退出", actor=STAFF, on=D(2026, 2, 20))
     r.exit_child(c["E"], reason="随父母迁出", actor=STAFF, on=D(2026, 2, 20))
     escalate(r, p["P1"], "monthly_parent_call", D(2026, 3, 31))
@@ -360,7 +360,8 @@ def late_records(register: CareRegister, quarter: HandMade) -> None:
     register.record_contact(quarter.pairings["P2"], kind="parent_call", notes="补录",
                             actor=MOTHER, occurred_on=D(2026, 3, 28))
     register.record_contact(quarter.pairings["P1"], kind="home_visit", notes="",
-                            actor=MOTHER, occurred_on=D(2026, 4, 20))
+                            actor=MOTHER, occurred_on=D(2026, 4, 20),
+                            child_ids=[quarter.children["A"], quarter.children["C"]])
 
 
 def test_the_same_known_at_gives_the_same_bytes_after_late_contacts(

@@ -101,7 +101,7 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
     register.record_contact(pairings[ming], kind="material_aid", notes="送去书包", items=3,
                             actor=MOTHER, occurred_on=date(2026, 4, 3))
     register.record_contact(several, kind="home_visit", notes="", actor=MOTHER,
-                            occurred_on=date(2026, 5, 20))
+                            occurred_on=date(2026, 5, 20), child_ids=[qiang])
     # Late entries: facts dated before what is already on record.
     register.change_parent(flower, Parent(role="father", status="home"), actor=TEACHER,
                            on=date(2026, 5, 1), reason="返乡")

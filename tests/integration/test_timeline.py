@@ -46,7 +46,7 @@ def story(register: CareRegister) -> Story:
     pairing = register.form_pairing(child_ids=[girl, boy], volunteer_ids=[volunteer],
                                     principle="nearby", starts_on=date(2026, 4, 1), actor=STAFF)
     register.record_contact(pairing, kind="home_visit", notes="与祖母王桂兰交谈",
-                            actor=MOTHER, occurred_on=date(2026, 5, 9))
+                            actor=MOTHER, occurred_on=date(2026, 5, 9), child_ids=[girl, boy])
     concern = register.report_concern(girl, kind="absence", description="王小花缺课两天",
                                       actor=TEACHER, occurred_on=date(2026, 5, 20))
     register.resolve_concern(girl, concern, action="已返校", actor=TEACHER,
@@ -107,7 +107,20 @@ def test_entries_carry_their_log_position_and_their_streams_version(
     assert [r["aggregate_id"] for r in rows] == [str(s.boy)] + [str(s.pairing)] * 3
 
 
-def test_a_contact_appears_on_each_child_of_a_one_to_many_pairing(
+def test_a_contact_appears_only_on_the_timelines_of_the_children_it_names(
+        register: CareRegister, runner: ViewRunner) -> None:
+    girl = register.register_child(actor=STAFF, **child_record(name="王小花"))
+    boy = register.register_child(actor=STAFF, **child_record(name="王小明", sex="male"))
+    pairing = register.form_pairing(child_ids=[girl, boy], volunteer_ids=[approved(register)],
+                                    principle="nearby", starts_on=date(2026, 4, 1), actor=STAFF)
+    register.record_contact(pairing, kind="phone", notes="", actor=MOTHER,
+                            occurred_on=date(2026, 5, 12), child_ids=[boy])
+    calls = [[r["occurred_on"] for r in entries(runner, child)
+              if r["event_type"] == "ContactRecorded"] for child in (girl, boy)]
+    assert calls == [[], ["2026-05-12"]]
+
+
+def test_a_contact_appears_on_each_child_it_names_of_a_one_to_many_pairing(
         register: CareRegister, runner: ViewRunner) -> None:
     s = story(register)
     contacts = [[(r["position"], r["occurred_on"], r["details"]["kind"])
