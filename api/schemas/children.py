@@ -36,7 +36,13 @@ class ParentChange(Strict):
 
 class GuardianIn(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["张桂兰"])
-    relation: str = Field(min_length=1, max_length=50, examples=["祖母"])
+    relation: str = Field(
+        min_length=1, max_length=50, examples=["grandmother", "奶奶"],
+        description="One of grandfather, grandmother, maternal_grandfather, "
+        "maternal_grandmother, uncle, aunt, sibling, relative, neighbour, teacher, other; "
+        "Chinese words are read as their relation (爷爷/祖父, 奶奶/祖母, 外公/姥爷/外祖父, "
+        "外婆/姥姥/外祖母, 叔叔/伯伯/舅舅, 姑姑/姨妈/阿姨/舅妈/婶婶, 哥哥/姐姐, 亲戚, 邻居, "
+        "老师, 其他); anything else is 422 naming guardian.relation.")
     age: int | None = Field(default=None, ge=1, le=129)
     health: str = Field(default="", max_length=200, examples=["良好"])
     education: str = Field(default="", max_length=100, examples=["小学"])
@@ -118,11 +124,14 @@ class ParentOut(BaseModel):
 
 class GuardianOut(BaseModel):
     name: str
-    relation: str
+    relation: str = Field(description="One of the relations (see the guardian's input).")
     age: int | None
     health: str
     education: str
     phone: str
+    relation_words: str = Field(default="", description="The relation as an older record "
+                                "wrote it, where its words were none of the relations (its "
+                                "relation then reads other).")
 
 
 class ConsentOut(BaseModel):
