@@ -3,6 +3,8 @@ read and checked before the programme starts."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from importlib.resources import files
 from pathlib import Path
 
@@ -46,6 +48,17 @@ def test_the_shipped_sets_are_files_in_the_package() -> None:
     names = sorted(entry.name for entry in shipped.iterdir() if entry.name.endswith(".toml"))
 
     assert names == ["five_ones.toml", "school.toml", "three_ones.toml", "two_visits.toml"]
+
+
+def test_the_shipped_files_are_read_on_first_use_not_when_the_domain_is_imported() -> None:
+    probe = ("import domain.application, domain.duties, domain.programme\n"
+             "from domain.duties.rules import shipped_duty_sets\n"
+             "print(shipped_duty_sets.cache_info().currsize)")
+
+    ran = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, cwd=Path(__file__).parents[3])
+
+    assert ran.stdout.strip() == "0"
 
 
 def test_each_shipped_set_carries_the_documents_sentence_and_chinese_labels() -> None:
