@@ -103,7 +103,7 @@ def _catalogue(own: tuple[DutySet, ...]) -> Mapping[str, DutySet]:
 def adopt_duty_sets(own: Iterable[DutySet]) -> None:
     """Make the programme's own sets known by name in this process (at start), so that every
     pairing formed under them can be judged; a set adopted again under its name replaces the
-    earlier one. The sets are checked beforehand (:func:`~domain.duties.rule_files.catalogue`)."""
+    earlier one. The sets are checked beforehand (:func:`catalogue`)."""
     for duty_set in own:
         _ADOPTED[duty_set.name] = duty_set
 
