@@ -30,7 +30,8 @@ TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
     "special_attention", "both_parents_away", "grandparent_guardians",
     "pairings_active", "pairing_coverage", "volunteers_approved", "volunteers_paired",
     "contacts", "home_visits",
-    "items_given", "concerns_reported", "concerns_resolved", "duties_overdue"))
+    "items_given", "children_reached", "aid_yuan", "concerns_reported", "concerns_resolved",
+    "duties_overdue"))
 
 
 def figure(key: str) -> str:

@@ -17,7 +17,7 @@ from projections.reports.tally import unit
 _DERIVED = frozenset({"pairing_coverage", "left_behind_unpaired", "left_behind_age_min",
                       "left_behind_age_max", "duty_compliance", "compliance_rate",
                       "left_behind_share_of_pupils", "schools_with_pupils", "pupils",
-                      "left_behind_in_schools_with_pupils"})
+                      "left_behind_in_schools_with_pupils", "aid_yuan"})
 
 
 def finish(meta: dict[str, Any], townships: Mapping[str, dict[str, Any]],
@@ -84,6 +84,7 @@ def _derive(counts: Mapping[str, Any]) -> dict[str, Any]:
         duty["compliance_rate"] = _rate(duty["periods_met"], duty["periods_due"])
     derived["duty_compliance"] = _rate(counts["duties_periods_met"],
                                        counts["duties_periods_due"])
+    derived["aid_yuan"] = round(counts["aid_fen"] / 100, 2)  # 慰问金 (元), from the fen
     return derived
 
 

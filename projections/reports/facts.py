@@ -39,6 +39,8 @@ from typing import Any, ClassVar
 
 from domain.common import Remembered
 from domain.events import (
+    ActivityCancelled,
+    ActivityRecorded,
     CategoriesChanged,
     ChildErased,
     ChildExited,
@@ -62,6 +64,13 @@ from domain.pairings import PairingShape
 from domain.personal import ERASED
 from projections.events import Recorded, csv, iso
 from projections.projection import View
+from projections.reports.reach import (
+    REACHED_SCHEMA,
+    REACHED_TABLES,
+    record_activity,
+    record_cancellation,
+    record_contact_reach,
+)
 from projections.timeline import EVENT_TYPES
 from storage.sql import Tx
 
@@ -162,6 +171,10 @@ class ReportFacts(View):
                 self._places[row["pairing_id"]] = (
                     row["region_code"], row["township"], row["school"])
         super().apply_all(events, tx)
+
+    #: Who each contact and group activity reached (see :mod:`projections.reports.reach`).
+    tables += REACHED_TABLES
+    schema += REACHED_SCHEMA
 
     # -- children -------------------------------------------------------------------------
 
@@ -273,6 +286,7 @@ class ReportFacts(View):
         else:
             _fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
                   amount=contact.items, detail=contact.id)
+        record_contact_reach(tx, e)
 
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
@@ -318,6 +332,16 @@ class ReportFacts(View):
     @apply.register
     def _volunteer_status(self, e: VolunteerStatusChanged, tx: Tx) -> None:
         _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
+
+    # -- group activities and aid (集体活动, 慰问) ------------------------------------------
+
+    @apply.register
+    def _activity(self, e: ActivityRecorded, tx: Tx) -> None:
+        record_activity(tx, e)
+
+    @apply.register
+    def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
+        record_cancellation(tx, e)
 
 
 def _fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,

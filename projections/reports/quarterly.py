@@ -18,6 +18,8 @@ module per group of figures:
   owed, met, due, overdue and escalated, and the escalations raised;
 - :mod:`~projections.reports.contacts`: contacts by kind, home visits, activities, items given,
   children contacted;
+- :mod:`~projections.reports.activities`: group activities and aid (集体活动, 慰问), their items
+  and money (``aid_yuan``), and the children reached by contacts and activities;
 - :mod:`~projections.reports.concerns`: anomalies reported, resolved and open;
 - :mod:`~projections.reports.volunteers`: volunteers applied, approved, rejected, disqualified,
   commended, and by status on ``D``; the volunteers paired on ``D``.
@@ -44,6 +46,7 @@ from typing import Any
 from domain.programme import Programme
 from domain.reminders import ESCALATION_DAYS
 from domain.reports import Quarter, definitions_changed
+from projections.reports.activities import count_activities, count_children_reached
 from projections.reports.assembly import add, finish, raw
 from projections.reports.children import count_children
 from projections.reports.concerns import count_concerns
@@ -114,6 +117,8 @@ def compute_figures(
     count_coverage(tx, scope, q, at, tally, left_behind)
     count_pairings(tx, scope, q, at, tally, calendar, escalate_after_days)
     count_contacts(tx, scope, q, at, tally)
+    count_activities(tx, scope, q, at, tally)
+    count_children_reached(tx, scope, q, at, tally)
     count_escalations(tx, scope, q, at, tally)
     count_concerns(tx, scope, q, at, tally)
     count_volunteers(tx, scope, q, at, tally)

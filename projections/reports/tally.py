@@ -33,6 +33,7 @@ def unit(*, volunteers: bool) -> dict[str, Any]:
         "pairing_end_reasons": {},
         "contacts": 0, "contacts_by_kind": dict.fromkeys(STANDARD_CONTACT_KINDS, 0),
         "home_visits": 0, "activities": 0, "items_given": 0, "children_contacted": 0,
+        "group_activities": 0, "children_reached": 0, "aid_fen": 0,
         "duties": {}, "duties_periods_due": 0, "duties_periods_met": 0, "duties_overdue": 0,
         "duties_escalated": 0, "pairings_with_overdue": 0, "escalations_raised": 0,
         "concerns_reported": 0, "concerns_resolved": 0, "concerns_open": 0,

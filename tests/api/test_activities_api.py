@@ -4,13 +4,17 @@ the children's timelines and erasure."""
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
+from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.api.conftest import CHILD, approved_volunteer, create
+from workers.reports.generation import Reporting, produce
 
 Headers = dict[str, str]
 
@@ -202,3 +206,24 @@ def test_an_activity_recorded_in_error_is_cancelled_once(
     assert (again.status_code, again.json()["rule"]) == (409, "activity_cancelled")
     timeline = client.get(f"/api/v1/children/{child}/history", headers=admin).json()["timeline"]
     assert [e["type"] for e in timeline][-2:] == ["ActivityRecorded", "ActivityCancelled"]
+
+
+def test_the_quarterly_report_counts_the_activity_once_and_each_child_it_reached(
+        client: TestClient, admin: Headers) -> None:
+    children = [a_child(client, admin, name=name) for name in ("王小花", "李明")]
+    record(client, admin, children)  # 19 June: the second quarter
+    response = client.post("/api/v1/reports", headers=admin, json={
+        "kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 2})
+    assert response.status_code == 202, response.text
+    report_id = response.json()["id"]
+    state: Any = client.app.state  # type: ignore[attr-defined]
+    produce(Reporting(state.register, state.views, state.reports), UUID(report_id))
+    report = client.get(f"/api/v1/reports/{report_id}", headers=admin).json()
+    totals = report["figures"]["totals"]
+    assert (totals["activities"], totals["group_activities"], totals["children_reached"],
+            totals["items_given"], totals["aid_yuan"]) == (1, 1, 2, 12, 600.5)
+    workbook = client.get(f"/api/v1/reports/{report_id}/files/420821-2026Q2.xlsx",
+                          headers=admin).content
+    shown = {cell for row in load_workbook(io.BytesIO(workbook)).worksheets[0].values
+             for cell in row}
+    assert {"发放慰问金（元）", "慰问（走访）儿童（人）", 600.5} <= shown

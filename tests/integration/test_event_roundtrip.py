@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 
 from aixin.bootstrap import build_register
 from domain.access import BreakGlass, RecordRead
+from domain.activities import Activity
 from domain.children import Child, Guardian, Parent, Profile
 from domain.common import SYSTEM
 from domain.duties import evaluate_duties, rules_for
@@ -36,7 +37,7 @@ def every_event_type() -> set[type]:
     """The event classes of every aggregate, found by looking, not listed by hand."""
     found: set[type] = set()
     for aggregate in (Child, Volunteer, Pairing, User, RecordRead, BreakGlass, Reminder,
-                      Escalation, QuarterlyReport):
+                      Escalation, QuarterlyReport, Activity):
         for value in vars(aggregate).values():
             if isinstance(value, type) and issubclass(value, Aggregate.Event):
                 found.add(value)
@@ -94,8 +95,12 @@ def aggregates_with_every_event() -> list[Aggregate]:
     erased = Child.register(today=TODAY, actor=STAFF, **child_record(name="李明"))
     erased.erase_personal_data(reason="监护人依法申请删除", on=TODAY, today=TODAY, actor=STAFF)
     reminder, escalation = reminded(pairing)
+    activity = Activity.record(kind="festival", title="端午节“集体”活动", occurred_on=D,
+                               children=[other], organiser="石牌镇妇联", today=TODAY,
+                               actor=STAFF, items=12, amount_yuan="600.5")
+    activity.cancel(reason="重复录入", on=TODAY, today=TODAY, actor=STAFF)
     return [child, volunteer, other, helper, pairing, user, read, emergency, erased, reminder,
-            escalation, *reported()]
+            escalation, *reported(), activity]
 
 
 def reminded(pairing: Pairing) -> tuple[Reminder, Escalation]:

@@ -204,6 +204,8 @@ CONTACTS = {
                          "phone": 2, "material_aid": 1, "festival": 1, "teacher_contact": 1},
     "home_visits": 2, "activities": 1, "items_given": 3,
     "children_contacted": 4,  # A and C (P1), B (P2), E (P3)
+    "children_reached": 4,  # the same: P2's call to the teacher reaches no one, its visit B
+    "group_activities": 0, "aid_fen": 0, "aid_yuan": 0.0,
 }
 _NO_PERIOD = {"periods_due": 0, "periods_met": 0, "compliance_rate": None}
 DUTIES = {

@@ -102,6 +102,14 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
                             actor=MOTHER, occurred_on=date(2026, 4, 3))
     register.record_contact(several, kind="home_visit", notes="", actor=MOTHER,
                             occurred_on=date(2026, 5, 20), child_ids=[qiang])
+    # Group activities (集体活动, 慰问): one for two children, one recorded in error and cancelled.
+    register.record_activity(kind="festival", title="端午节集体活动", child_ids=[flower, ming],
+                             organiser="石牌镇妇联", actor=STAFF, occurred_on=date(2026, 5, 30),
+                             items=20, amount_yuan="600.50")
+    mistaken = register.record_activity(kind="material_aid", title="六一慰问", child_ids=[qiang],
+                                        organiser="县妇联", actor=STAFF,
+                                        occurred_on=date(2026, 6, 1), amount_yuan="200")
+    register.cancel_activity(mistaken, reason="重复录入", actor=STAFF)
     # Late entries: facts dated before what is already on record.
     register.change_parent(flower, Parent(role="father", status="home"), actor=TEACHER,
                            on=date(2026, 5, 1), reason="返乡")
