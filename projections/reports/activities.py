@@ -15,7 +15,8 @@
   with the homeroom teacher, the guardian or the parents (``teacher_contact``,
   ``guardian_contact``, ``parent_contact``) is work about the child that does not reach it: it
   does not count. A contact counts only for the children it concerns
-  (:func:`projections.reports.reach.children_named`).
+  (:func:`projections.reports.reach.children_named`); a contact recorded on the child's own
+  record (the homeroom teacher's talk or home visit) reaches that child.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ from domain.events import (
     ActivityCancelled,
     ActivityRecorded,
     CategoriesChanged,
+    ChildContactRecorded,
     ChildErased,
     ChildExited,
     ChildRegistered,
@@ -70,6 +71,7 @@ from projections.reports.reach import (
     record_activity,
     record_cancellation,
     record_contact_reach,
+    record_own_contact_reach,
 )
 from projections.timeline import EVENT_TYPES
 from storage.sql import Tx
@@ -248,6 +250,11 @@ class ReportFacts(View):
     @apply.register
     def _concern_resolved(self, e: ConcernResolved, tx: Tx) -> None:
         _child_fact(tx, e, e.on, detail=e.concern_id)
+
+    @apply.register
+    def _own_contact(self, e: ChildContactRecorded, tx: Tx) -> None:
+        """A contact outside any pairing: who it reached (see :mod:`.reach`)."""
+        record_own_contact_reach(tx, e)
 
     # -- pairings -------------------------------------------------------------------------
 

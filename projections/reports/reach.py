@@ -1,7 +1,8 @@
 """The facts of who was reached (慰问/走访的儿童) and of group activities and aid (集体活动, 慰问),
 kept by :class:`~projections.reports.facts.ReportFacts` beside its other facts.
 
-- ``rf_reached``: one row per child a contact or a group activity concerns (position, child), in
+- ``rf_reached``: one row per child a contact (of a pairing, or the child's own: a teacher's talk)
+  or a group activity concerns (position, child), in
   the child's own division code, township and school, with the business date, the recorded
   instant and the kind: :mod:`projections.reports.activities` counts the distinct children
   reached in a quarter from it. A contact concerns the children it names, or every child of its
@@ -22,7 +23,12 @@ from datetime import UTC
 from decimal import Decimal
 from uuid import UUID
 
-from domain.events import ActivityCancelled, ActivityRecorded, ContactRecorded
+from domain.events import (
+    ActivityCancelled,
+    ActivityRecorded,
+    ChildContactRecorded,
+    ContactRecorded,
+)
 from domain.pairings import Contact
 from projections.events import Recorded, iso
 from storage.sql import Tx
@@ -42,6 +48,7 @@ _REACHED = ("INSERT INTO rf_reached (position, child_id, event, subject_id, regi
 
 #: The events' programme names, as the facts carry them.
 ACTIVITY, CANCELLED, CONTACT = "ActivityRecorded", "ActivityCancelled", "ContactRecorded"
+OWN_CONTACT = "ChildContactRecorded"
 
 
 def _recorded_at(e: Recorded) -> str:
@@ -56,8 +63,8 @@ def fen(amount_yuan: Decimal) -> int:
 
 def children_named(contact: Contact) -> tuple[UUID, ...]:
     """The children a contact names; none named (a contact recorded before contacts named
-    their children) means every child of its pairing."""
-    return tuple(getattr(contact, "child_ids", ()) or ())
+    their children) means every child of its pairing (``Contact.concerns``)."""
+    return contact.child_ids
 
 
 def record_contact_reach(tx: Tx, e: ContactRecorded) -> None:
@@ -72,6 +79,14 @@ def record_contact_reach(tx: Tx, e: ContactRecorded) -> None:
             (*facts, str(e.originator_id)))
         return
     _reach_children(tx, facts, named)
+
+
+def record_own_contact_reach(tx: Tx, e: ChildContactRecorded) -> None:
+    """A contact outside any pairing (the homeroom teacher's talk, a staff visit) concerns
+    the child it is recorded on."""
+    _reach_children(tx, (tx.position, OWN_CONTACT, str(e.originator_id),
+                         iso(e.contact.occurred_on), _recorded_at(e), e.contact.kind),
+                    (e.originator_id,))
 
 
 def _reach_children(tx: Tx, facts: tuple[object, ...], children: Sequence[UUID]) -> None:

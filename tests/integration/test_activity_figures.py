@@ -17,7 +17,7 @@ import pytest
 from domain.application import CareRegister
 from projections.reports import ReportFacts, combine, compute_figures, to_json, townships
 from projections.runner import ViewRunner
-from tests.builders import MOTHER, STAFF, approved_volunteer, child_record
+from tests.builders import MOTHER, STAFF, TEACHER, approved_volunteer, child_record
 
 COUNTY, TOWN_1, TOWN_2 = "420821", "420821101", "420821102"
 CENTRAL, MIDDLE = "石牌镇中心小学", "胡集镇中学"
@@ -85,6 +85,26 @@ def test_a_visit_to_the_child_reaches_it(register: CareRegister, runner: ViewRun
                             occurred_on=date(2026, 4, 10), items=2)
     totals = figures(runner)["totals"]
     assert (totals["children_reached"], totals["items_given"]) == (1, 2)
+
+
+def test_a_contact_reaches_only_the_children_it_names(
+        register: CareRegister, runner: ViewRunner) -> None:
+    a, b = child(register, "甲"), child(register, "乙")
+    pairing = register.form_pairing(child_ids=[a, b],
+                                    volunteer_ids=[approved_volunteer(register)],
+                                    principle="nearby", starts_on=date(2026, 3, 10),
+                                    actor=STAFF)
+    register.record_contact(pairing, kind="phone", notes="", actor=MOTHER,
+                            occurred_on=date(2026, 4, 10), child_ids=[b])
+    assert figures(runner)["totals"]["children_reached"] == 1
+
+
+def test_a_teachers_talk_outside_any_pairing_reaches_the_child(
+        register: CareRegister, runner: ViewRunner) -> None:
+    a = child(register, "甲")
+    register.record_child_contact(a, kind="talk", notes="", actor=TEACHER,
+                                  occurred_on=date(2026, 4, 10))
+    assert figures(runner)["totals"]["children_reached"] == 1
 
 
 def test_a_child_reached_by_a_contact_and_an_activity_is_counted_once_and_their_items_add(
