@@ -13,9 +13,9 @@ from domain.application.pairings import PairingsService
 from domain.application.views import Recorded
 from domain.children import Child
 from domain.common import Actor
-from domain.duties.evaluation import DutyStatus, evaluate_duties
+from domain.duties.evaluation import DutyStatus
 from domain.duties.school import SCHOOL_DUTY_SET, school_duties, school_owes_duties
-from domain.pairings import Pairing
+from domain.pairings import Pairing, duties_owed
 
 
 @dataclass(frozen=True)
@@ -78,14 +78,12 @@ class ChildCareService(ChildrenService, PairingsService):
 
     def _pairing_duties_to(self, pairing: Pairing, child_id: UUID,
                            day: date) -> tuple[DutyStatus, ...]:
-        """Where each duty the pairing owes ``child_id`` stands on ``day``, on the contacts
-        that concern the child."""
-        naming = getattr(pairing, "contacts_naming", None)
-        contacts = naming(child_id) if naming is not None else pairing.contacts
-        return evaluate_duties(
-            self.programme.duty_rules(pairing.duty_sets), contacts, day,
-            starts_on=pairing.starts_on, ends_on=pairing.ended_on,
-            calendar=self.programme.calendar)
+        """Where each duty the pairing owes ``child_id`` stands on ``day``, judged on the
+        contacts that name the child (as :meth:`PairingsService.child_duties_in` says it, on
+        the pairing already read)."""
+        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+                           ends_on=pairing.ended_on, calendar=self.programme.calendar,
+                           children=(child_id,))
 
 
 def _active_on(pairing: Pairing, day: date) -> bool:

@@ -11,7 +11,14 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api.app import create_app
-from tests.api.conftest import ADMIN_PASSWORD, CHILD, create, login, paired
+from tests.api.conftest import (
+    ADMIN_PASSWORD,
+    CHILD,
+    approved_volunteer,
+    create,
+    login,
+    paired,
+)
 
 TALK = {"kind": "talk", "occurred_on": "2026-06-03", "notes": "谈心，了解近期学习情况",
         "duration_minutes": 20}
@@ -251,3 +258,24 @@ def test_the_programmes_without_the_school_set_owe_no_school_duties(
         admin = login(plain, "admin", ADMIN_PASSWORD)
         child = create(plain, "/api/v1/children", CHILD, admin)
         assert duties(plain, child["id"], admin) == []
+
+
+def test_a_call_to_one_child_of_a_pairing_does_not_meet_the_other_childs_monthly_contact(
+        client: TestClient, admin: Headers, teacher: Headers) -> None:
+    first = create(client, "/api/v1/children", CHILD, admin)["id"]
+    second = create(client, "/api/v1/children", {**CHILD, "name": "王小明"}, admin)["id"]
+    volunteer_id = approved_volunteer(client, admin)
+    pairing = create(client, "/api/v1/pairings", {
+        "child_ids": [first, second], "volunteer_ids": [volunteer_id], "principle": "kin",
+        "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"}, admin)
+    called = client.post(f"/api/v1/pairings/{pairing['id']}/contacts", headers=admin, json={
+        "kind": "phone", "occurred_on": "2026-06-02", "notes": "", "child_ids": [first]})
+    assert called.status_code == 201, called.text
+
+    def monthly_contact(child_id: str) -> str:
+        (found,) = (e for e in duties(client, child_id, teacher)
+                    if e["pairing_id"] == pairing["id"] and e["name"] == "monthly_contact")
+        assert found["child_id"] == child_id
+        return str(found["status"])
+
+    assert (monthly_contact(first), monthly_contact(second)) == ("met", "overdue")
