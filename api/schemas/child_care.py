@@ -10,6 +10,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Day, Lines, Strict
+from api.schemas.duty_sets import CONTACT_KIND_DESCRIPTION
 from api.schemas.pairings import PeriodOut
 
 
@@ -17,7 +18,8 @@ class ChildContactIn(Strict):
     """A contact outside any pairing: the homeroom teacher's talk (谈心) or home visit (家访),
     a staff visit. Kinds are the programme's contact kinds, as on a pairing."""
 
-    kind: str = Field(min_length=1, max_length=50, examples=["talk"])
+    kind: str = Field(min_length=1, max_length=50, examples=["talk"],
+                      description=CONTACT_KIND_DESCRIPTION)
     occurred_on: Day | None = None
     notes: Lines = Field(default="", max_length=4000, examples=["谈心，了解近期学习情况"])
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)

@@ -6,7 +6,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from domain.duties import DutyRule, DutySet
+from domain.duties import STANDARD_CONTACT_KINDS, DutyRule, DutySet
+from domain.vocabulary import CONTACT_KIND_TITLES
+
+#: What a contact's ``kind`` may be, as the OpenAPI document says it.
+CONTACT_KIND_DESCRIPTION = (
+    "The kind of contact (联系/走访方式): "
+    + ", ".join(f"`{kind}` ({CONTACT_KIND_TITLES[kind]})" for kind in STANDARD_CONTACT_KINDS)
+    + ", or one the programme added (AIXIN_EXTRA_CONTACT_KINDS). `parent_call` is the child's "
+    "guided call or letter to its parents; `parent_contact` is the helper speaking with the "
+    "parents about the child (三个一). `GET /duty-sets` says which kinds meet which duty.")
 
 Period = Literal["month", "quarter", "half_year", "semester", "semester_third", "year"]
 

@@ -9,6 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, Field, WithJsonSchema
 
 from api.schemas.common import Day, Lines, Strict
+from api.schemas.duty_sets import CONTACT_KIND_DESCRIPTION
 from domain.duties.rules import DUTY_SETS
 
 #: How many of its contacts a pairing shows (its latest); all are listed a page at a time.
@@ -31,7 +32,8 @@ class PairingCreate(Strict):
 
 
 class ContactIn(Strict):
-    kind: str = Field(min_length=1, max_length=50, examples=["home_visit"])
+    kind: str = Field(min_length=1, max_length=50, examples=["home_visit"],
+                      description=CONTACT_KIND_DESCRIPTION)
     occurred_on: Day | None = None
     notes: Lines = Field(default="", max_length=4000, examples=["家访，辅导作业"])
     duration_minutes: int | None = Field(default=None, ge=0, le=1440)

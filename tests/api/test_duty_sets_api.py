@@ -164,3 +164,13 @@ def test_the_openapi_document_describes_the_sets(serve: Callable[..., TestClient
     schema = operation["responses"]["200"]["content"]["application/json"]["schema"]
     assert (schema["type"], schema["items"]["$ref"]) == (
         "array", "#/components/schemas/DutySetOut")
+
+
+def test_the_openapi_document_says_the_contact_kinds_a_call_to_the_parents_among_them(
+        serve: Callable[..., TestClient]) -> None:
+    schemas = serve("five_ones").app.openapi()["components"]["schemas"]  # type: ignore[attr-defined]
+
+    for shape in ("ContactIn", "ChildContactIn"):
+        described = schemas[shape]["properties"]["kind"]["description"]
+        assert "`parent_contact` (联系父母)" in described
+        assert "`parent_call` (亲情电话/书信)" in described
