@@ -80,8 +80,15 @@ class ChildCareService(ChildrenService, PairingsService):
                            day: date) -> tuple[DutyStatus, ...]:
         """Where each duty the pairing owes ``child_id`` stands on ``day``, judged on the
         contacts that name the child (as :meth:`PairingsService.child_duties_in` says it, on
-        the pairing already read)."""
-        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+        the pairing already read).
+
+        The homeroom teacher's duties (the ``school`` set) are the school's, owed once and
+        judged on the contacts recorded on the child itself: a pairing that took the set
+        (formed while it was among the programme's sets) does not owe them a second time."""
+        sets = tuple(name for name in pairing.duty_sets if name != SCHOOL_DUTY_SET)
+        if not sets:
+            return ()
+        return duties_owed(pairing, self.programme.duty_rules(sets), day,
                            ends_on=pairing.ended_on, calendar=self.programme.calendar,
                            children=(child_id,))
 

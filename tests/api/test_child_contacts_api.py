@@ -279,3 +279,17 @@ def test_a_call_to_one_child_of_a_pairing_does_not_meet_the_other_childs_monthly
         return str(found["status"])
 
     assert (monthly_contact(first), monthly_contact(second)) == ("met", "overdue")
+
+
+def test_a_pairing_that_took_the_school_set_does_not_owe_the_schools_duties_a_second_time(
+        client: TestClient, admin: Headers, teacher: Headers) -> None:
+    child_id = create(client, "/api/v1/children", CHILD, admin)["id"]
+    volunteer_id = approved_volunteer(client, admin)
+    pairing = create(client, "/api/v1/pairings", {
+        "child_ids": [child_id], "volunteer_ids": [volunteer_id], "principle": "need",
+        "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10",
+        "duty_sets": ["five_ones", "school"]}, admin)
+    entries = duties(client, child_id, teacher)
+    talks = [e["pairing_id"] for e in entries if e["name"] == "monthly_talk"]
+    assert talks == [None]
+    assert pairing["id"] in {e["pairing_id"] for e in entries}  # its five ones stay
