@@ -13,6 +13,7 @@ import random
 from collections.abc import Sequence
 from datetime import date, timedelta
 
+from aixin.demo.activities import plan_activities
 from aixin.demo.children import plan_children
 from aixin.demo.county import County, demo_county
 from aixin.demo.endings import (
@@ -47,6 +48,7 @@ def plan_demo(seed: int, children: int, today: date,
     gone = plan_disqualification(rng, plan, pairings, volunteers)
     plan_suspensions_and_commendations(rng, plan, pairings, gone)
     plan_all_contacts(rng, plan, pairings)
+    plan_activities(seed, plan, county, kids)
     _plan_machinery(plan)
     return plan, county
 

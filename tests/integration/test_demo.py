@@ -22,6 +22,7 @@ from aixin.demo.build import StoreNotEmpty, build_demo
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.events import (
+    ActivityRecorded,
     ChildExited,
     ChildRegistered,
     ConcernReported,
@@ -124,6 +125,14 @@ def test_some_duties_are_overdue_today(county: Built) -> None:
     statuses = [duty.status.value for pairing_id in active
                 for duty in county.register.pairing_duties(pairing_id, TODAY)]
     assert "overdue" in statuses and "met" in statuses
+
+
+def test_townships_hold_group_activities_with_items_and_money(county: Built) -> None:
+    activities = county.of(ActivityRecorded)
+    assert {e.kind for e in activities} == {"festival", "material_aid"}
+    assert all(len(e.child_ids) >= 1 and e.organiser.endswith("妇联") for e in activities)
+    assert max(len(e.child_ids) for e in activities) > 1
+    assert sum(e.amount_yuan for e in activities) > 0 and sum(e.items for e in activities) > 0
 
 
 def test_contacts_are_recorded_late_some_by_weeks(county: Built) -> None:
