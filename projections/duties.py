@@ -1,8 +1,12 @@
-"""Duty status per pairing (履职情况): met, due or overdue, kept current as contacts arrive.
+"""Duty status per pairing and child (履职情况): met, due or overdue, kept current as contacts
+arrive.
 
-One row per (pairing, duty rule), so "who is overdue today in county X" is one query over the
-stored rows (:func:`overdue`), not a replay of every pairing. The rows are what the domain's pure
-:func:`~domain.duties.evaluate_duties` says; this view only decides *as of which day*:
+One row per (pairing, child, duty rule): every duty is owed to each child of a pairing, and a
+contact counts only for the children it names (a contact recorded before contacts named their
+children, for every child of its pairing: :meth:`domain.pairings.Contact.concerns`). So "who is
+overdue today in county X" is one query over the stored rows (:func:`overdue`), not a replay of
+every pairing. The rows are what the domain's pure :func:`~domain.duties.evaluate_duties` says
+over each child's contacts; this view only decides *as of which day*:
 
 - Applying a batch evaluates each pairing it touched once, at the end of the batch, as of the day
   its latest event was recorded in China time (记录日), never earlier than the pairing's start,
@@ -29,7 +33,7 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 
 from domain.common import Remembered
-from domain.duties import DEFAULT_CALENDAR, SchoolCalendar, evaluate_duties, rules_for
+from domain.duties import DEFAULT_CALENDAR, DutyStatus, SchoolCalendar, evaluate_duties, rules_for
 from domain.events import (
     PAIRING_EVENTS,
     ChildRegistered,
@@ -49,6 +53,12 @@ _CHUNK = 500  # pairings evaluated per pair of reads
 class _Contact(NamedTuple):
     kind: str
     occurred_on: date
+    #: The children it names; none for one recorded before contacts named their children.
+    child_ids: tuple[str, ...] = ()
+
+    def names(self, child_id: str) -> bool:
+        """Whether it concerns ``child_id`` (one naming none concerns every child)."""
+        return not self.child_ids or child_id in self.child_ids
 
 
 class DutyView(View):
@@ -74,12 +84,13 @@ class DutyView(View):
         " ON duty_pairing_volunteers (volunteer_id)",
         "CREATE TABLE IF NOT EXISTS duty_contacts (pairing_id TEXT NOT NULL,"
         " contact_id TEXT NOT NULL, kind TEXT NOT NULL, occurred_on TEXT NOT NULL,"
-        " PRIMARY KEY (pairing_id, contact_id))",
+        " child_ids TEXT NOT NULL DEFAULT '', PRIMARY KEY (pairing_id, contact_id))",
         "CREATE TABLE IF NOT EXISTS duty_status (pairing_id TEXT NOT NULL,"
-        " ordinal INTEGER NOT NULL, name TEXT NOT NULL, title TEXT NOT NULL,"
-        " status TEXT NOT NULL, period_label TEXT NOT NULL, period_start TEXT NOT NULL,"
-        " period_end TEXT NOT NULL, last_qualifying_contact TEXT, overdue_since TEXT,"
-        " reason TEXT NOT NULL, evaluated_on TEXT NOT NULL, PRIMARY KEY (pairing_id, name))",
+        " child_id TEXT NOT NULL, ordinal INTEGER NOT NULL, name TEXT NOT NULL,"
+        " title TEXT NOT NULL, status TEXT NOT NULL, period_label TEXT NOT NULL,"
+        " period_start TEXT NOT NULL, period_end TEXT NOT NULL, last_qualifying_contact TEXT,"
+        " overdue_since TEXT, reason TEXT NOT NULL, evaluated_on TEXT NOT NULL,"
+        " PRIMARY KEY (pairing_id, child_id, name))",
         "CREATE INDEX IF NOT EXISTS duty_status_day ON duty_status (evaluated_on, status)",
         "CREATE TABLE IF NOT EXISTS duty_pending (pairing_id TEXT PRIMARY KEY,"
         " on_day TEXT NOT NULL)",
@@ -161,8 +172,10 @@ class DutyView(View):
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
         # The pairing's last contact is set when it is evaluated, at the end of the batch.
-        tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on)"
-                   " VALUES (?,?,?,?)", (str(e.originator_id), contact.id, contact.kind, on))
+        tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on,"
+                   " child_ids) VALUES (?,?,?,?,?)",
+                   (str(e.originator_id), contact.id, contact.kind, on,
+                    csv(contact.child_ids) if contact.child_ids else ""))
 
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
@@ -195,11 +208,7 @@ class DutyView(View):
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first:first + _CHUNK]
             marks = ", ".join("?" * len(chunk))
-            contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in chunk}
-            for row in tx.execute("SELECT pairing_id, kind, occurred_on FROM duty_contacts"
-                                  f" WHERE pairing_id IN ({marks})", chunk).all():
-                contacts[row["pairing_id"]].append(
-                    _Contact(row["kind"], date.fromisoformat(row["occurred_on"])))
+            contacts = _contacts_of(tx, chunk)
             found = tx.execute(f"SELECT * FROM duty_pairings WHERE pairing_id IN ({marks})"
                                " ORDER BY pairing_id", chunk).all()
             # The chunk's rows are replaced by three statements, not three per pairing.
@@ -223,19 +232,18 @@ class DutyView(View):
         last_contact = max((contact.occurred_on for contact in contacts), default=None)
         known = (starts_on, ended_on, last_contact, _day(pairing["evaluated_on"]))
         on = max(at_least, *(day for day in known if day is not None))
-        statuses = evaluate_duties(
-            rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts, on,
-            starts_on=starts_on, ends_on=ended_on, calendar=cls.calendar)
+        statuses = _each_childs(pairing, contacts, on, ends_on=ended_on)
         key = pairing["pairing_id"]
         return on, last_contact, [
-            (key, ordinal, s.name, s.title, s.status.value, s.period.label,
+            (key, child_id, ordinal, s.name, s.title, s.status.value, s.period.label,
              iso(s.period.start), iso(s.period.end), iso(s.last_qualifying_contact),
-             iso(s.overdue_since), s.reason, iso(on)) for ordinal, s in enumerate(statuses)]
+             iso(s.overdue_since), s.reason, iso(on))
+            for ordinal, (child_id, s) in enumerate(statuses)]
 
 
-_STATUS = ("INSERT INTO duty_status (pairing_id, ordinal, name, title, status, period_label,"
-           " period_start, period_end, last_qualifying_contact, overdue_since, reason,"
-           " evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)")
+_STATUS = ("INSERT INTO duty_status (pairing_id, child_id, ordinal, name, title, status,"
+           " period_label, period_start, period_end, last_qualifying_contact, overdue_since,"
+           " reason, evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
 #: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
 _EVALUATED = ("UPDATE duty_pairings SET evaluated_on = v.column2, last_contact_on = v.column3"
               " FROM (VALUES {rows}) AS v WHERE duty_pairings.pairing_id = v.column1")
@@ -260,6 +268,31 @@ def _with_pending(tx: Tx, touched: Mapping[str, date]) -> dict[str, date]:
     return due
 
 
+def _contacts_of(tx: Tx, pairing_ids: Sequence[str]) -> dict[str, list[_Contact]]:
+    """Each pairing's contacts: kind, day and the children they name."""
+    marks = ", ".join("?" * len(pairing_ids))
+    contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in pairing_ids}
+    for row in tx.execute("SELECT pairing_id, kind, occurred_on, child_ids FROM duty_contacts"
+                          f" WHERE pairing_id IN ({marks})", list(pairing_ids)).all():
+        contacts[row["pairing_id"]].append(_Contact(
+            row["kind"], date.fromisoformat(row["occurred_on"]),
+            tuple(c for c in (row["child_ids"] or "").split(",") if c)))
+    return contacts
+
+
+def _each_childs(pairing: Row, contacts: list[_Contact], on: date, *,
+                 ends_on: date | None = None) -> list[tuple[str, DutyStatus]]:
+    """Each duty owed to each child of the pairing on ``on``, by child in the pairing's order
+    then by duty, each judged on the contacts that name the child."""
+    rules = rules_for(name for name in pairing["duty_sets"].split(",") if name)
+    starts_on = date.fromisoformat(pairing["starts_on"])
+    return [(child_id, status)
+            for child_id in (str(c) for c in _ids(pairing["child_ids"]))
+            for status in evaluate_duties(
+                rules, [c for c in contacts if c.names(child_id)], on, starts_on=starts_on,
+                ends_on=ends_on, calendar=DutyView.calendar)]
+
+
 def _region_of(tx: Tx, volunteer_id: object) -> str | None:
     row = tx.execute("SELECT region_code FROM duty_volunteers WHERE volunteer_id = ?",
                      (str(volunteer_id),)).one()
@@ -271,19 +304,21 @@ def _day(value: str | None) -> date | None:
 
 
 def duties_of(tx: Tx, pairing_id: str | UUID) -> list[Row]:
-    """The pairing's duties as last evaluated, in the order of its rule sets."""
+    """The pairing's duties as last evaluated, one row per child and duty: by child in the
+    pairing's order, then in the order of its rule sets."""
     return tx.execute("SELECT * FROM duty_status WHERE pairing_id = ? ORDER BY ordinal",
                       (str(pairing_id),)).all()
 
 
 def overdue(tx: Tx, on: date, *, region_code: str | None = None,
-            volunteer_id: str | None = None, after: str | None = None,
-            limit: int = 100) -> list[Row]:
-    """Overdue duties of active pairings as evaluated on ``on`` (逾期名单), by pairing and duty.
+            volunteer_id: str | None = None, child_id: str | None = None,
+            after: str | None = None, limit: int = 100) -> list[Row]:
+    """Overdue duties of active pairings as evaluated on ``on`` (逾期名单), one row per child
+    and duty (``child_id``), by pairing, child and duty.
 
     ``region_code`` is a division-code prefix: a county's code finds its townships' pairings.
-    ``after`` is the ``cursor`` of the last row of the previous page ("pairing_id/duty"), or a
-    pairing id to start after all of that pairing's duties.
+    ``after`` is the ``cursor`` of the last row of the previous page
+    ("pairing_id/child_id/duty"), or a pairing id to start after all of that pairing's duties.
     """
     clauses = ["s.status = 'overdue'", "s.evaluated_on = ?", "p.ended_on IS NULL"]
     params: list[Any] = [iso(on)]
@@ -294,19 +329,24 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
         clauses.append("s.pairing_id IN (SELECT pairing_id FROM duty_pairing_volunteers"
                        " WHERE volunteer_id = ?)")
         params.append(str(volunteer_id))
+    if child_id:
+        clauses.append("s.child_id = ?")
+        params.append(str(child_id))
     if after:
-        pairing_id, _, duty = after.partition("/")
+        pairing_id, _, rest = after.partition("/")
+        child, _, duty = rest.partition("/")
         if duty:
-            clauses.append("(s.pairing_id > ? OR (s.pairing_id = ? AND s.name > ?))")
-            params += [pairing_id, pairing_id, duty]
+            clauses.append("(s.pairing_id > ? OR (s.pairing_id = ? AND (s.child_id > ?"
+                           " OR (s.child_id = ? AND s.name > ?))))")
+            params += [pairing_id, pairing_id, child, child, duty]
         else:
             clauses.append("s.pairing_id > ?")
             params.append(pairing_id)
     return tx.execute(
         "SELECT s.*, p.region_code, p.school, p.child_ids, p.volunteer_ids,"
-        " s.pairing_id || '/' || s.name AS cursor FROM duty_status s"
+        " s.pairing_id || '/' || s.child_id || '/' || s.name AS cursor FROM duty_status s"
         " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
-        f" WHERE {' AND '.join(clauses)} ORDER BY s.pairing_id, s.name LIMIT ?",
+        f" WHERE {' AND '.join(clauses)} ORDER BY s.pairing_id, s.child_id, s.name LIMIT ?",
         [*params, limit]).all()
 
 
@@ -325,10 +365,12 @@ def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = 
     are active and had started by ``on``, a page of ``pairings`` pairings at a time, in
     pairing order from the cursor ``after``.
 
-    Each pairing is evaluated as of ``on`` itself, from this view's pairings and contacts, by the
-    same pure evaluation its stored rows come from. The stored rows are each as of the pairing's
-    own latest day, and :meth:`DutyView.refresh` can only move them forward; evaluating here
-    gives every pairing the same day, for a past day too, and leaves the view as it is.
+    Each pairing is evaluated as of ``on`` itself, from this view's pairings and contacts, by
+    the same pure evaluation its stored rows come from, for each of its children (one
+    :class:`~domain.reminders.DueDuty` per child and duty, naming the child). The stored rows
+    are each as of the pairing's own latest day, and :meth:`DutyView.refresh` can only move
+    them forward; evaluating here gives every pairing the same day, for a past day too, and
+    leaves the view as it is.
     """
     page = tx.execute("SELECT * FROM duty_pairings WHERE ended_on IS NULL AND starts_on <= ?"
                       " AND pairing_id > ? ORDER BY pairing_id LIMIT ?",
@@ -337,27 +379,21 @@ def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = 
         return DuePage([], None)
     ids = [row["pairing_id"] for row in page]
     marks = ", ".join("?" * len(ids))
-    contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in ids}
-    for row in tx.execute("SELECT pairing_id, kind, occurred_on FROM duty_contacts"
-                          f" WHERE pairing_id IN ({marks})", ids).all():
-        contacts[row["pairing_id"]].append(
-            _Contact(row["kind"], date.fromisoformat(row["occurred_on"])))
+    contacts = _contacts_of(tx, ids)
     regions = {(row["pairing_id"], row["volunteer_id"]): row["region_code"] or ""
                for row in tx.execute("SELECT * FROM duty_pairing_volunteers"
                                      f" WHERE pairing_id IN ({marks})", ids).all()}
     found: list[DueDuty] = []
     for pairing in page:
         key = pairing["pairing_id"]
-        volunteers = _ids(pairing["volunteer_ids"])
-        statuses = evaluate_duties(
-            rules_for(name for name in pairing["duty_sets"].split(",") if name), contacts[key],
-            on, starts_on=date.fromisoformat(pairing["starts_on"]), calendar=DutyView.calendar)
+        volunteers, children = _ids(pairing["volunteer_ids"]), _ids(pairing["child_ids"])
         found += [DueDuty(
-            pairing_id=UUID(key), child_ids=_ids(pairing["child_ids"]), volunteer_ids=volunteers,
+            pairing_id=UUID(key), child_ids=children, volunteer_ids=volunteers,
             region_code=pairing["region_code"], school=pairing["school"],
             volunteer_region_codes=tuple(regions.get((key, str(v)), "") for v in volunteers),
-            status=status, on=on)
-            for status in statuses if needs_reminder(status, on, due_soon_days)]
+            status=status, on=on, child_id=UUID(child_id))
+            for child_id, status in _each_childs(pairing, contacts[key], on)
+            if needs_reminder(status, on, due_soon_days)]
     return DuePage(found, ids[-1] if len(page) == pairings else None)
 
 

@@ -275,11 +275,11 @@ class ChildTimeline(View):
     @apply.register
     def _reminder_issued(self, e: ReminderIssued, tx: Tx) -> None:
         tx.executemany("INSERT INTO tl_reminder_children (reminder_id, child_id) VALUES (?, ?)",
-                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+                       [(str(e.originator_id), str(child_id)) for child_id in e.children])
         details = {"pairing_id": str(e.pairing_id), "duty": e.duty, "status": e.duty_status,
                    "period": e.period_label, "overdue_since": iso(e.overdue_since),
                    "volunteer_ids": [str(v) for v in e.volunteer_ids]}
-        for child_id in e.child_ids:
+        for child_id in e.children:  # the child it is about (the pairing's, recorded before)
             _entry(tx, e, child_id, e.on, details)
 
     @apply.register
@@ -307,7 +307,7 @@ class ChildTimeline(View):
                    "overdue_since": iso(e.overdue_since), "days_overdue": e.days_overdue,
                    "federation_region_codes": list(e.federation_region_codes),
                    "reminder_id": str(e.reminder_id)}
-        for child_id in e.child_ids:
+        for child_id in e.children:
             _entry(tx, e, child_id, e.on, details)
 
 

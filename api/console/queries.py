@@ -16,14 +16,13 @@ _OVERDUE_PAGE = 1000
 
 
 def children_overdue(views: ViewRunner, on: date, region_code: str | None) -> set[str]:
-    """The children of every active pairing with a duty overdue on ``on`` (逾期名单)."""
+    """The children owed a duty of an active pairing that is overdue on ``on`` (逾期名单)."""
     found: set[str] = set()
     after: str | None = None
     with views.store.recorder(DutyView).read() as tx:
         while True:
             rows = overdue(tx, on, region_code=region_code, after=after, limit=_OVERDUE_PAGE)
-            for row in rows:
-                found.update(c for c in row["child_ids"].strip(",").split(",") if c)
+            found.update(row["child_id"] for row in rows)
             if len(rows) < _OVERDUE_PAGE:
                 return found
             after = rows[-1]["cursor"]

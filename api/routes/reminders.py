@@ -117,7 +117,7 @@ def _public(row: Row, deliveries: list[Row]) -> ReminderOut:
     if row["escalation_id"]:
         escalation = EscalationOut(id=row["escalation_id"], on=row["escalated_on"])
     return ReminderOut(
-        id=row["reminder_id"], pairing_id=row["pairing_id"],
+        id=row["reminder_id"], pairing_id=row["pairing_id"], child_id=row["child_id"],
         child_ids=_ids(row["child_ids"]),  # type: ignore[arg-type]
         volunteer_ids=_ids(row["volunteer_ids"]),  # type: ignore[arg-type]
         duty=row["duty"], duty_title=row["duty_title"], status=row["status"],

@@ -41,7 +41,10 @@ class EscalationOut(BaseModel):
 class ReminderOut(BaseModel):
     id: UUID
     pairing_id: UUID
-    child_ids: list[UUID]
+    child_id: UUID | None = Field(description=(
+        "The child the reminded duty is owed to (every duty is owed to each child of the "
+        "pairing); null for a reminder recorded per pairing, about all its children."))
+    child_ids: list[UUID] = Field(description="The children of the pairing.")
     volunteer_ids: list[UUID]
     duty: str
     duty_title: str

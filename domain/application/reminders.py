@@ -28,6 +28,7 @@ from domain.reminders import (
     DueDuty,
     Escalation,
     Reminder,
+    about,
     escalation_id_for,
     reminder_id_for,
 )
@@ -63,6 +64,8 @@ class ReminderView:
     on: date
     issued_at: datetime
     deliveries: tuple[Delivery, ...]
+    #: The child the reminder is about (None: recorded per pairing, for all its children).
+    child_id: UUID | None = None
 
     @classmethod
     def of(cls, reminder: Reminder) -> ReminderView:
@@ -74,7 +77,13 @@ class ReminderView:
             period_label=reminder.period_label, period_start=reminder.period_start,
             period_end=reminder.period_end, overdue_since=reminder.overdue_since,
             reason=reminder.reason, on=reminder.on, issued_at=reminder.created_on,
-            deliveries=tuple(reminder.deliveries.values()))
+            deliveries=tuple(reminder.deliveries.values()), child_id=reminder.child_id)
+
+    @property
+    def children(self) -> tuple[UUID, ...]:
+        """The children the reminder is about: its child, or the pairing's (see
+        :func:`domain.reminders.about`)."""
+        return about(self.child_ids, self.child_id)
 
     def delivery(self, volunteer_id: UUID, channel: str) -> Delivery | None:
         return next((d for d in self.deliveries
@@ -96,7 +105,8 @@ class RemindersService(AixinApplication):
         delivery never started or stalled; without one it is not read at all.
         """
         status = due.status
-        reminder_id = reminder_id_for(due.pairing_id, status.name, status.period.start)
+        reminder_id = reminder_id_for(due.pairing_id, status.name, status.period.start,
+                                      due.identity_child)
         if not self._recorded(reminder_id):
             reminder = Reminder.issue(due, today=self.today(), actor=actor)
             if self._created(reminder):
@@ -115,7 +125,8 @@ class RemindersService(AixinApplication):
         status = due.status
         if status.overdue_since is None:
             raise ReminderRule(f"the duty {status.name!r} is not overdue")
-        escalation_id = escalation_id_for(due.pairing_id, status.name, status.overdue_since)
+        escalation_id = escalation_id_for(due.pairing_id, status.name, status.overdue_since,
+                                          due.identity_child)
         if self._recorded(escalation_id):
             return Issued(escalation_id, issued=False, needs_delivery=False)
         escalation = Escalation.raise_for(due, threshold_days=threshold_days,

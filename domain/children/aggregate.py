@@ -299,6 +299,10 @@ class Child(Aggregate):
         """Record a contact outside any pairing (the homeroom teacher's talk or home visit,
         a staff visit): of one of the programme's kinds, dated on the register and never
         ahead; returns the contact's id."""
+        if self.exited_on is not None and getattr(self, "erased_on", None) is None:
+            raise ChildHasExited(
+                f"该儿童已于{self.exited_on}退出关爱项目，不再记录新的联系走访（child_exited: the "
+                "child left the programme; an exited child's record takes no new facts）")
         self._check_change("occurred_on", occurred_on, today)
         if kind not in known_kinds:
             raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "

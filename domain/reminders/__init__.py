@@ -6,6 +6,7 @@ from domain.reminders.aggregate import (
     DeliveryState,
     Escalation,
     Reminder,
+    about,
     escalation_id_for,
     reminder_id_for,
 )
@@ -27,6 +28,7 @@ __all__ = [
     "Escalation",
     "Reminder",
     "ReminderText",
+    "about",
     "chinese_date",
     "compose",
     "days_overdue",

@@ -5,11 +5,16 @@ A :class:`Reminder` tells a pairing's volunteers that one duty needs doing; an
 facts on the record, with who recorded them (the system), so they are on the child's
 timeline and an auditor can see that the volunteer was told, and when.
 
-**Issued once, by construction.** A reminder's id is derived from what it is about,
-(pairing, duty, first day of the period), and an escalation's from (pairing, duty, first day
-overdue). Issuing one twice creates a second version-1 event for the same id, which the event
-store refuses on its unique (id, version) key, in whatever process, scan, rerun or second beat
-the attempt comes from. Nothing else (no lock, no flag in Redis) is needed for "exactly once".
+**Issued once, by construction.** A reminder's id is derived from what it is about, (pairing,
+child, duty, first day of the period), and an escalation's from (pairing, child, duty, first
+day overdue). Every duty is owed to each child of a pairing, so each child has its own
+reminders; the child is left out of the id for a pairing of one child, whose reminders keep the
+ids they had when duties were judged per pairing (none is issued twice across the change). A
+reminder or escalation recorded before then names its pairing's children and, upcast, its child
+if the pairing had one (``child_id``; None for several). Issuing one twice creates a second
+version-1 event for the same id, which the event store refuses on its unique (id, version) key,
+in whatever process, scan, rerun or second beat the attempt comes from. Nothing else (no lock,
+no flag in Redis) is needed for "exactly once".
 
 **Once per duty per period.** The period is the one the duty is judged in on the day of the
 scan (``DutyStatus.period``). A monthly duty left undone in March gets a *due soon* reminder
@@ -45,15 +50,41 @@ from domain.reminders.due import DueDuty, days_overdue, needs_escalation
 NO_CHANNEL = "none"
 
 
-def reminder_id_for(pairing_id: UUID, duty: str, period_start: date) -> UUID:
-    """The one id a reminder about this duty of this pairing in this period can have."""
-    return uuid5(NAMESPACE_URL, f"aixin:reminder:{pairing_id}/{duty}/{period_start.isoformat()}")
-
-
-def escalation_id_for(pairing_id: UUID, duty: str, overdue_since: date) -> UUID:
-    """The one id an escalation of this overdue episode (overdue since that day) can have."""
+def reminder_id_for(pairing_id: UUID, duty: str, period_start: date,
+                    child_id: UUID | None = None) -> UUID:
+    """The one id a reminder about this duty of this pairing in this period can have, owed to
+    ``child_id`` (None for the only child of a pairing: see :attr:`DueDuty.identity_child`)."""
+    child = "" if child_id is None else f"/{child_id}"
     return uuid5(NAMESPACE_URL,
-                 f"aixin:escalation:{pairing_id}/{duty}/{overdue_since.isoformat()}")
+                 f"aixin:reminder:{pairing_id}/{duty}/{period_start.isoformat()}{child}")
+
+
+def escalation_id_for(pairing_id: UUID, duty: str, overdue_since: date,
+                      child_id: UUID | None = None) -> UUID:
+    """The one id an escalation of this overdue episode (overdue since that day) can have,
+    owed to ``child_id`` (None for the only child of a pairing)."""
+    child = "" if child_id is None else f"/{child_id}"
+    return uuid5(NAMESPACE_URL,
+                 f"aixin:escalation:{pairing_id}/{duty}/{overdue_since.isoformat()}{child}")
+
+
+def about(child_ids: tuple[UUID, ...], child_id: UUID | None) -> tuple[UUID, ...]:
+    """The children a reminder or escalation is about: its child, or (recorded before duties
+    were owed to each child, on a pairing of several) the pairing's children."""
+    return (child_id,) if child_id is not None else tuple(child_ids)
+
+
+def _identity_child(child_ids: tuple[UUID, ...], child_id: UUID | None) -> UUID | None:
+    """The child in a reminder's or escalation's id: none for the only child of a pairing."""
+    return None if child_id is None or tuple(child_ids) == (child_id,) else child_id
+
+
+def _child_of(state: dict[str, object]) -> None:
+    """Upcast a reminder or escalation recorded when duties were judged per pairing: it names
+    its child if its pairing had one, else none (it was about all of them)."""
+    children = state.get("child_ids") or ()
+    assert isinstance(children, (tuple, list))
+    state["child_id"] = children[0] if len(children) == 1 else None
 
 
 class DeliveryState(StrEnum):
@@ -89,7 +120,9 @@ class Reminder(Aggregate):
     """A reminder to a pairing's volunteers that one duty is due soon or overdue."""
 
     class Issued(Aggregate.Created):
-        """A reminder (履职提醒) of one duty of a pairing was issued."""
+        """A reminder (履职提醒) of one duty a pairing owes one of its children was issued."""
+
+        class_version = 2
 
         pairing_id: UUID
         child_ids: tuple[UUID, ...]
@@ -106,14 +139,25 @@ class Reminder(Aggregate):
         reason: str
         on: date
         actor: Actor
+        child_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            _child_of(state)
+
+        @property
+        def children(self) -> tuple[UUID, ...]:
+            """The children the reminder is about (see :func:`about`)."""
+            return about(self.child_ids, self.child_id)
 
     @event(Issued)
     def __init__(self, *, pairing_id: UUID, child_ids: tuple[UUID, ...],
                  volunteer_ids: tuple[UUID, ...], region_code: str, school: str, duty: str,
                  duty_title: str, duty_status: str, period_label: str, period_start: date,
                  period_end: date, overdue_since: date | None, reason: str, on: date,
-                 actor: Actor) -> None:
+                 actor: Actor, child_id: UUID | None) -> None:
         self.pairing_id, self.child_ids, self.volunteer_ids = pairing_id, child_ids, volunteer_ids
+        self.child_id = child_id
         self.region_code, self.school = region_code, school
         self.duty, self.duty_title, self.duty_status = duty, duty_title, duty_status
         self.period_label, self.period_start, self.period_end = (
@@ -122,9 +166,15 @@ class Reminder(Aggregate):
         self.deliveries: dict[str, Delivery] = {}
 
     @staticmethod
-    def create_id(pairing_id: UUID, duty: str, period_start: date,
-                  **_: object) -> UUID:
-        return reminder_id_for(pairing_id, duty, period_start)
+    def create_id(pairing_id: UUID, duty: str, period_start: date, child_ids: tuple[UUID, ...],
+                  child_id: UUID | None, **_: object) -> UUID:
+        return reminder_id_for(pairing_id, duty, period_start,
+                               _identity_child(child_ids, child_id))
+
+    @property
+    def children(self) -> tuple[UUID, ...]:
+        """The children the reminder is about (see :func:`about`)."""
+        return about(self.child_ids, self.child_id)
 
     @classmethod
     def issue(cls, due: DueDuty, *, today: date, actor: Actor) -> Reminder:
@@ -142,7 +192,7 @@ class Reminder(Aggregate):
                    duty_status=status.status.value, period_label=status.period.label,
                    period_start=status.period.start, period_end=status.period.end,
                    overdue_since=status.overdue_since, reason=status.reason, on=due.on,
-                   actor=actor)
+                   actor=actor, child_id=due.child_id)
 
     # -- delivery -------------------------------------------------------------------------
 
@@ -268,7 +318,10 @@ class Escalation(Aggregate):
     """A duty overdue for too long, flagged to the volunteers' federation level (逾期上报)."""
 
     class Raised(Aggregate.Created):
-        """A long-overdue duty was flagged to the volunteers' federation (逾期上报)."""
+        """A long-overdue duty owed to one child of a pairing was flagged to the volunteers'
+        federation (逾期上报)."""
+
+        class_version = 2
 
         pairing_id: UUID
         child_ids: tuple[UUID, ...]
@@ -284,14 +337,25 @@ class Escalation(Aggregate):
         reminder_id: UUID
         on: date
         actor: Actor
+        child_id: UUID | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            _child_of(state)
+
+        @property
+        def children(self) -> tuple[UUID, ...]:
+            """The children the escalation is about (see :func:`about`)."""
+            return about(self.child_ids, self.child_id)
 
     @event(Raised)
     def __init__(self, *, pairing_id: UUID, child_ids: tuple[UUID, ...],
                  volunteer_ids: tuple[UUID, ...], region_code: str, school: str,
                  federation_region_codes: tuple[str, ...], duty: str, duty_title: str,
                  overdue_since: date, days_overdue: int, threshold_days: int,
-                 reminder_id: UUID, on: date, actor: Actor) -> None:
+                 reminder_id: UUID, on: date, actor: Actor, child_id: UUID | None) -> None:
         self.pairing_id, self.child_ids, self.volunteer_ids = pairing_id, child_ids, volunteer_ids
+        self.child_id = child_id
         self.region_code, self.school = region_code, school
         self.federation_region_codes = federation_region_codes
         self.duty, self.duty_title, self.overdue_since = duty, duty_title, overdue_since
@@ -299,9 +363,10 @@ class Escalation(Aggregate):
         self.reminder_id, self.on = reminder_id, on
 
     @staticmethod
-    def create_id(pairing_id: UUID, duty: str, overdue_since: date,
-                  **_: object) -> UUID:
-        return escalation_id_for(pairing_id, duty, overdue_since)
+    def create_id(pairing_id: UUID, duty: str, overdue_since: date, child_ids: tuple[UUID, ...],
+                  child_id: UUID | None, **_: object) -> UUID:
+        return escalation_id_for(pairing_id, duty, overdue_since,
+                                 _identity_child(child_ids, child_id))
 
     @classmethod
     def raise_for(cls, due: DueDuty, *, threshold_days: int, today: date,
@@ -320,5 +385,5 @@ class Escalation(Aggregate):
                    duty_title=status.title, overdue_since=status.overdue_since,
                    days_overdue=days_overdue(status, due.on), threshold_days=threshold_days,
                    reminder_id=reminder_id_for(due.pairing_id, status.name,
-                                               status.period.start),
-                   on=due.on, actor=actor)
+                                               status.period.start, due.identity_child),
+                   on=due.on, actor=actor, child_id=due.child_id)

@@ -45,11 +45,14 @@ def needs_escalation(status: DutyStatus, on: date, escalation_days: int) -> bool
 
 @dataclass(frozen=True)
 class DueDuty:
-    """One duty of one active pairing as it stands on ``on``, with whom it concerns.
+    """One duty of one active pairing owed to one of its children as it stands on ``on``,
+    with whom it concerns.
 
     What the daily scan reads from the duty-status projection and hands to the use cases.
-    ``volunteer_region_codes`` are the volunteers' own division codes, in the order of
-    ``volunteer_ids``: the federation level an escalation goes to.
+    ``child_ids`` are the pairing's children and ``child_id`` the one the duty is owed to
+    (every duty is owed to each child; None: the pairing's, as judged before duties were
+    owed to each child). ``volunteer_region_codes`` are the volunteers' own division codes,
+    in the order of ``volunteer_ids``: the federation level an escalation goes to.
     """
 
     pairing_id: UUID
@@ -60,3 +63,13 @@ class DueDuty:
     volunteer_region_codes: tuple[str, ...]
     status: DutyStatus
     on: date
+    child_id: UUID | None = None
+
+    @property
+    def identity_child(self) -> UUID | None:
+        """The child that tells its reminders apart from those of the pairing's other
+        children: None for a pairing of one child, whose reminders keep the identity they had
+        when duties were judged per pairing (a reminder issued then is not issued again)."""
+        if self.child_id is None or self.child_ids == (self.child_id,):
+            return None
+        return self.child_id

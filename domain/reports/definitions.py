@@ -88,6 +88,18 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
         "duty_compliance", PROGRAMME_RULES,
         "职责按每个孩子分别计算（联系只计其所涉及的孩子），双访和三个一的计入方式随之变更"),
     DefinitionChange(
+        "duties_periods_due", PROGRAMME_RULES,
+        "应履职期次按结对的每个孩子分别计算（一对多结对的每个孩子各计一次）"),
+    DefinitionChange(
+        "duties_periods_met", PROGRAMME_RULES,
+        "已履职期次按每个孩子分别计算，联系只计入其所涉及的孩子"),
+    DefinitionChange(
+        "duties_overdue", PROGRAMME_RULES, "季度末逾期职责按每个孩子的每项职责计数"),
+    DefinitionChange(
+        "duties_escalated", PROGRAMME_RULES, "逾期超过时限的职责按每个孩子的每项职责计数"),
+    DefinitionChange(
+        "pairings_with_overdue", PROGRAMME_RULES, "结对中任一孩子有逾期职责即计入"),
+    DefinitionChange(
         "activities", PROGRAMME_RULES,
         "开展活动另计入集体活动（每次活动计一次，无论涉及多少儿童）"),
     DefinitionChange(

@@ -1,7 +1,7 @@
 """The reminders' register (提醒台账): every reminder issued, its delivery, and escalations.
 
-One row per reminder with what it is about (pairing, duty, period, the duty's status when it
-was issued: ``due`` or ``overdue``) and where its delivery stands:
+One row per reminder with what it is about (pairing, child, duty, period, the duty's status
+when it was issued: ``due`` or ``overdue``) and where its delivery stands:
 
 - ``pending``: issued, no attempt recorded yet (or no channel is configured);
 - ``sending``: an attempt is under way or will be retried;
@@ -55,7 +55,7 @@ class RemindersRegister(View):
         " duty_title TEXT NOT NULL, status TEXT NOT NULL, period_label TEXT NOT NULL,"
         " period_start TEXT NOT NULL, period_end TEXT NOT NULL, overdue_since TEXT,"
         " reason TEXT NOT NULL, issued_on TEXT NOT NULL, issued_at TEXT NOT NULL,"
-        " delivery TEXT NOT NULL, escalation_id TEXT, escalated_on TEXT)",
+        " delivery TEXT NOT NULL, escalation_id TEXT, escalated_on TEXT, child_id TEXT)",
         "CREATE INDEX IF NOT EXISTS rem_reminders_position ON rem_reminders (position)",
         "CREATE INDEX IF NOT EXISTS rem_reminders_pairing ON rem_reminders (pairing_id)",
         "CREATE TABLE IF NOT EXISTS rem_recipients (reminder_id TEXT NOT NULL,"
@@ -74,7 +74,8 @@ class RemindersRegister(View):
         " volunteer_ids TEXT NOT NULL, region_code TEXT NOT NULL, school TEXT NOT NULL,"
         " federation_region_codes TEXT NOT NULL, duty TEXT NOT NULL, duty_title TEXT NOT NULL,"
         " overdue_since TEXT NOT NULL, days_overdue INTEGER NOT NULL,"
-        " threshold_days INTEGER NOT NULL, reminder_id TEXT NOT NULL, raised_on TEXT NOT NULL)",
+        " threshold_days INTEGER NOT NULL, reminder_id TEXT NOT NULL, raised_on TEXT NOT NULL,"
+        " child_id TEXT)",
         "CREATE INDEX IF NOT EXISTS rem_escalations_position ON rem_escalations (position)",
     )
 
@@ -93,19 +94,20 @@ class RemindersRegister(View):
         tx.execute(
             "INSERT INTO rem_reminders (reminder_id, position, version, pairing_id, child_ids,"
             " volunteer_ids, region_code, school, duty, duty_title, status, period_label,"
-            " period_start, period_end, overdue_since, reason, issued_on, issued_at, delivery)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " period_start, period_end, overdue_since, reason, issued_on, issued_at, delivery,"
+            " child_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, tx.position, e.originator_version, str(e.pairing_id), csv(e.child_ids),
              csv(e.volunteer_ids), e.region_code, e.school, e.duty, e.duty_title,
              e.duty_status, e.period_label, iso(e.period_start), iso(e.period_end),
-             iso(e.overdue_since), e.reason, iso(e.on), _instant(e.timestamp), "pending"))
+             iso(e.overdue_since), e.reason, iso(e.on), _instant(e.timestamp), "pending",
+             None if e.child_id is None else str(e.child_id)))
         for volunteer_id in e.volunteer_ids:
             region = tx.execute("SELECT region_code FROM rem_volunteers WHERE volunteer_id = ?",
                                 (str(volunteer_id),)).scalar()
             tx.execute("INSERT INTO rem_recipients (reminder_id, volunteer_id, region_code)"
                        " VALUES (?,?,?)", (key, str(volunteer_id), region or ""))
         tx.executemany("INSERT INTO rem_children (reminder_id, child_id) VALUES (?,?)",
-                       [(key, str(child_id)) for child_id in e.child_ids])
+                       [(key, str(child_id)) for child_id in e.children])
 
     @apply.register
     def _attempted(self, e: ReminderDeliveryAttempted, tx: Tx) -> None:
@@ -154,12 +156,12 @@ class RemindersRegister(View):
         tx.execute(
             "INSERT INTO rem_escalations (escalation_id, position, pairing_id, child_ids,"
             " volunteer_ids, region_code, school, federation_region_codes, duty, duty_title,"
-            " overdue_since, days_overdue, threshold_days, reminder_id, raised_on)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+            " overdue_since, days_overdue, threshold_days, reminder_id, raised_on, child_id)"
+            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (key, tx.position, str(e.pairing_id), csv(e.child_ids), csv(e.volunteer_ids),
              e.region_code, e.school, csv(e.federation_region_codes), e.duty, e.duty_title,
              iso(e.overdue_since), e.days_overdue, e.threshold_days, str(e.reminder_id),
-             iso(e.on)))
+             iso(e.on), None if e.child_id is None else str(e.child_id)))
         tx.execute("UPDATE rem_reminders SET escalation_id = ?, escalated_on = ?"
                    " WHERE reminder_id = ? AND escalation_id IS NULL",
                    (key, iso(e.on), str(e.reminder_id)))

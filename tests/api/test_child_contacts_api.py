@@ -113,6 +113,8 @@ def test_an_exited_childs_record_takes_no_contact(
     assert exited.status_code == 200, exited.text
     response = client.post(contacts_path(child_id), json=TALK, headers=teacher)
     assert response.status_code == 409, response.text
+    assert response.json()["rule"] == "child_exited"
+    assert "退出" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(("change", "field"), [

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
+from workers.reminders.scan import run_scan
 
 
 @pytest.fixture
@@ -126,3 +127,16 @@ def test_a_reinstated_volunteer_records_contacts_again(
                                json={"reason": "外出务工", "on": "2026-04-01"})
         assert response.status_code == 200, response.text
     assert contact(client, mother, pairing_id).status_code == 201
+
+
+def test_reminders_name_the_child_the_duty_is_owed_to(
+        client: TestClient, admin: dict[str, str]) -> None:
+    children, _, pairing_id = two_children(client, admin)
+    state: Any = client.app.state  # type: ignore[attr-defined]
+    run_scan(state.register, state.views, state.settings, state.register.today())
+    state.views.catch_up_all()
+    response = client.get("/api/v1/reminders", headers=admin,
+                          params={"child_id": children[1], "limit": 200})
+    items = response.json()["items"]
+    assert items and {item["child_id"] for item in items} == {children[1]}
+    assert {item["pairing_id"] for item in items} == {pairing_id}

@@ -209,22 +209,24 @@ CONTACTS = {
 }
 _NO_PERIOD = {"periods_due": 0, "periods_met": 0, "compliance_rate": None}
 DUTIES = {
-    # months owed in the quarter: P1 Jan Feb Mar, P2 Feb Mar (started 15 Jan), P3 Jan (ended
-    # 20 Feb); on 31 March, P1 and P2 are evaluated (P3 has ended)
+    # duties are owed to each child: months owed in the quarter: P1 Jan Feb Mar to A and to C
+    # (its contacts name both), P2 Feb Mar (started 15 Jan) to B, P3 Jan (ended 20 Feb) to E;
+    # on 31 March, P1's two children and P2's child are evaluated (P3 has ended)
     "duties": {
-        "monthly_contact": {"periods_due": 6, "periods_met": 5, "compliance_rate": 0.8333,
-                            "met": 1, "due": 1, "overdue": 0, "escalated": 0},
-        "monthly_parent_call": {"periods_due": 6, "periods_met": 0, "compliance_rate": 0.0,
-                                "met": 0, "due": 0, "overdue": 2, "escalated": 2},
-        "monthly_teacher_contact": {"periods_due": 6, "periods_met": 1,
-                                    "compliance_rate": 0.1667, "met": 1, "due": 0,
-                                    "overdue": 1, "escalated": 1},
-        "yearly_birthday": {**_NO_PERIOD, "met": 0, "due": 2, "overdue": 0, "escalated": 0},
-        "yearly_festival": {**_NO_PERIOD, "met": 1, "due": 1, "overdue": 0, "escalated": 0},
+        "monthly_contact": {"periods_due": 9, "periods_met": 8, "compliance_rate": 0.8889,
+                            "met": 2, "due": 1, "overdue": 0, "escalated": 0},
+        "monthly_parent_call": {"periods_due": 9, "periods_met": 0, "compliance_rate": 0.0,
+                                "met": 0, "due": 0, "overdue": 3, "escalated": 3},
+        "monthly_teacher_contact": {"periods_due": 9, "periods_met": 1,
+                                    "compliance_rate": 0.1111, "met": 1, "due": 0,
+                                    "overdue": 2, "escalated": 2},
+        "yearly_birthday": {**_NO_PERIOD, "met": 0, "due": 3, "overdue": 0, "escalated": 0},
+        "yearly_festival": {**_NO_PERIOD, "met": 2, "due": 1, "overdue": 0, "escalated": 0},
     },
-    "duties_periods_due": 18, "duties_periods_met": 6, "duty_compliance": 0.3333,
-    "duties_overdue": 3,  # P1 parent call and teacher since 1 Feb, P2 parent call since 1 Mar
-    "duties_escalated": 3,  # all overdue 14 days or more on 31 March
+    "duties_periods_due": 27, "duties_periods_met": 9, "duty_compliance": 0.3333,
+    # A's and C's parent call and teacher contact since 1 Feb, B's parent call since 1 Mar
+    "duties_overdue": 5,
+    "duties_escalated": 5,  # all overdue 14 days or more on 31 March
     "pairings_with_overdue": 2,
     "escalations_raised": 1,  # P1's parent call on 31 March (its teacher contact in April)
 }
@@ -325,8 +327,9 @@ def test_the_share_of_pupils_counts_only_schools_whose_enrolment_is_known(
 def test_a_duty_is_escalated_only_once_overdue_for_the_threshold_days(
         register: CareRegister, runner: ViewRunner) -> None:
     hand_made_quarter(register)
-    # P2's parent call is overdue since 1 March: 30 days on 31 March, not 31
-    assert figures(runner, escalate_after_days=31)["totals"]["duties_escalated"] == 2
+    # P2's parent call is overdue since 1 March: 30 days on 31 March, not 31; P1's two
+    # children's parent call and teacher contact since 1 February
+    assert figures(runner, escalate_after_days=31)["totals"]["duties_escalated"] == 4
 
 
 def test_a_parent_coming_home_in_a_later_quarter_does_not_change_this_one(
@@ -382,7 +385,7 @@ def test_a_later_known_at_counts_the_late_contacts_of_the_quarter(
     totals = figures(runner)["totals"]
     assert (totals["contacts"], totals["contacts_by_kind"]["parent_call"]) == (8, 1)
     assert totals["duties"]["monthly_parent_call"]["periods_met"] == 1  # P2's March
-    assert totals["duties_overdue"] == 2  # P2's parent call is met for March
+    assert totals["duties_overdue"] == 4  # P2's parent call is met for March
 
 
 def test_the_late_events_that_changed_the_quarter_are_listed(
@@ -410,12 +413,12 @@ def test_explaining_two_reports_gives_the_figures_that_moved_and_why(
     assert moved == {
         "contacts": (7, 8), "contacts_by_kind.parent_call": (0, 1),
         "duties.monthly_parent_call.periods_met": (0, 1),
-        "duties.monthly_parent_call.compliance_rate": (0.0, 0.1667),
+        "duties.monthly_parent_call.compliance_rate": (0.0, 0.1111),
         "duties.monthly_parent_call.met": (0, 1),
-        "duties.monthly_parent_call.overdue": (2, 1),
-        "duties.monthly_parent_call.escalated": (2, 1),
-        "duties_periods_met": (6, 7), "duty_compliance": (0.3333, 0.3889),
-        "duties_overdue": (3, 2), "duties_escalated": (3, 2), "pairings_with_overdue": (2, 1)}
+        "duties.monthly_parent_call.overdue": (3, 2),
+        "duties.monthly_parent_call.escalated": (3, 2),
+        "duties_periods_met": (9, 10), "duty_compliance": (0.3333, 0.3704),
+        "duties_overdue": (5, 4), "duties_escalated": (5, 4), "pairings_with_overdue": (2, 1)}
     assert [e["occurred_on"] for e in changes["events"]] == ["2026-03-28"]
 
 

@@ -130,7 +130,7 @@ def _unreachable(register: CareRegister, reminder: ReminderView, volunteer_id: U
 
 def _child_names(register: CareRegister, reminder: ReminderView) -> list[str]:
     names = []
-    for child_id in reminder.child_ids:
+    for child_id in reminder.children:
         try:
             names.append(register.get_child(child_id).name)
         except NotFound:  # not expected; the text then says "结对孩子"
