@@ -66,8 +66,10 @@ def build_register(settings: Settings, *, clock: Clock | None = None,
     def built() -> CareRegister:
         # Its own key store each attempt: a register that failed half-way is closed when it
         # is collected, and closes its key store with it.
-        return kind(env=event_store_env(settings), programme=settings.programme(),
-                    clock=clock, personal_data=FieldEncryption(build_key_store(settings)))
+        register = kind(env=event_store_env(settings), programme=settings.programme(),
+                        clock=clock, personal_data=FieldEncryption(build_key_store(settings)))
+        register.national_id_key = settings.national_id_key
+        return register
 
     for attempt in range(5):
         try:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
+import hmac
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -282,6 +283,14 @@ class Settings(BaseSettings):
         if self.environment == "production":
             raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must be set in production")
         return hashlib.sha256(b"aixin development key-encryption key: not a secret").digest()
+
+    @property
+    def national_id_key(self) -> bytes:
+        """The key of the national ID numbers' blind index (身份证号码盲索引, HMAC-SHA256):
+        derived from the key-encryption key, so it is as secret as it is, and production
+        refuses to start without one (:attr:`kek`). Changing the key-encryption key changes
+        the index: run ``aixin claim-national-ids`` after, to claim the numbers anew."""
+        return hmac.digest(self.kek, b"aixin national ID blind index", "sha256")
 
     @property
     def follows_in_process(self) -> bool:

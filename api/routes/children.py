@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.child_care import (
@@ -39,6 +40,7 @@ from api.schemas.history import AsOf, ChildHistory, KnownAt, TimelineEntry, busi
 from api.scope import caller_of, narrow_children, paired_children, phones_the_parents
 from api.security import Principal
 from domain.access.policy import (
+    can_read_child,
     may_change_child,
     may_keep_records,
     may_read_history,
@@ -47,6 +49,7 @@ from domain.access.policy import (
 )
 from domain.application import ChildView
 from domain.children import Consent, Guardian, Parent, Profile
+from domain.national_ids import ChildAlreadyRegistered
 from projections.registers.children import (
     ChildFilter,
     ChildrenRegister,
@@ -101,19 +104,39 @@ def _respond(register: Register, views: Views, response: Response, child_id: UUI
 
 @router.post("", status_code=201, response_model=ChildPublic)
 def register_child(body: ChildCreate, caller: Staff, register: Register, views: Views,
-                   response: Response) -> ChildPublic:
-    """Register a child (建档) with the guardian's consent; returns the record."""
+                   response: Response) -> ChildPublic | JSONResponse:
+    """Register a child (建档) with the guardian's consent; returns the record.
+
+    A national ID number (``id_number``) already on the register (not exited, not erased) is
+    409 ``child_already_registered``, with ``existing_id`` beside the message when the
+    caller may read the child holding it."""
     if not may_change_child(caller_of(caller), body):
         raise HTTPException(status_code=403, detail="a child is registered within your scope")
     values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
                                                       "profile"})
-    child_id = register.register_child(
-        actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
-        guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
-        consent=Consent(**body.consent.model_dump()),
-        profile=Profile(**body.profile.model_dump(exclude={"on"})) if body.profile else None,
-        **values)
+    try:
+        child_id = register.register_child(
+            actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
+            guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
+            consent=Consent(**body.consent.model_dump()),
+            profile=(Profile(**body.profile.model_dump(exclude={"on"})) if body.profile
+                     else None),
+            **values)
+    except ChildAlreadyRegistered as refused:
+        return _already_registered(register, caller, refused)
     return _respond(register, views, response, child_id, 201)
+
+
+def _already_registered(register: Register, caller: Principal,
+                        refused: ChildAlreadyRegistered) -> JSONResponse:
+    """409 for a national ID number already on the register: ``existing_id`` names the child
+    holding it only for a caller who may read that child's record (never otherwise)."""
+    content: dict[str, Any] = {"detail": refused.message, "rule": refused.rule}
+    if refused.existing_id is not None:
+        existing = register.get_child(refused.existing_id)
+        if can_read_child(caller_of(caller), existing):
+            content["existing_id"] = str(refused.existing_id)
+    return JSONResponse(status_code=409, content=content)
 
 
 @router.get("", response_model=Page[ChildListed])

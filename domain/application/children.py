@@ -7,14 +7,14 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.application.base import AixinApplication
+from domain.application.national_ids import NationalIdsService
 from domain.application.views import ChildView
 from domain.children import Child, Consent, Guardian, Parent, Profile
 from domain.common import Actor
-from domain.errors import DataErased
+from domain.errors import DataErased, StaleVersion
 
 
-class ChildrenService(AixinApplication):
+class ChildrenService(NationalIdsService):
     """Register children, keep their record current, report and resolve concerns."""
 
     def register_child(
@@ -25,7 +25,12 @@ class ChildrenService(AixinApplication):
         boarding: bool = False, address: str = "", village_contact: str = "",
         income_source: str = "", profile: Profile | None = None,
     ) -> UUID:
-        """Register a child (建档) and return its id."""
+        """Register a child (建档) and return its id.
+
+        A child with a national ID number takes the claim of its number in the same
+        transaction (:class:`~domain.national_ids.NationalIdClaim`): a number already held
+        by a child on the register is refused (ChildAlreadyRegistered), and of two
+        registrations of one number at the same moment the second is refused likewise."""
         today = self.today()
         child = Child.register(
             today=today, actor=actor, name=name, sex=sex, birth_date=birth_date,
@@ -34,7 +39,16 @@ class ChildrenService(AixinApplication):
             consent=consent, registered_on=registered_on or today, ethnicity=ethnicity,
             id_number=id_number, boarding=boarding, address=address,
             village_contact=village_contact, income_source=income_source, profile=profile)
-        self._commit(child)
+        index = self.national_id_index(id_number)
+        if index is None:
+            self._commit(child)
+            return child.id
+        claim = self._new_claim(index, child.id, on=child.registered_on, actor=actor)
+        try:
+            self._commit(child, claim)
+        except StaleVersion:  # a registration of the same number came first
+            self._new_claim(index, child.id, on=child.registered_on, actor=actor)
+            raise
         return child.id
 
     def get_child(self, child_id: UUID, on: date | None = None) -> ChildView:
@@ -92,10 +106,14 @@ class ChildrenService(AixinApplication):
 
     def exit_child(self, child_id: UUID, *, reason: str, actor: Actor, on: date | None = None,
                    expected_version: int | None = None) -> int:
-        """The child leaves the programme; the history stays."""
+        """The child leaves the programme; the history stays. Its national ID number is
+        free again from then (the claim released in the same transaction)."""
         today = self.today()
-        return self._change(Child, child_id, expected_version, lambda c: c.exit(
-            reason=reason, on=on or today, today=today, actor=actor)).version
+        child = self._get(Child, child_id, expected_version)
+        child.exit(reason=reason, on=on or today, today=today, actor=actor)
+        released = self._released(child, reason="exited", on=on or today, actor=actor)
+        self._commit(child, *released)
+        return self.version_recorded(child_id, child.version)
 
     def erase_personal_data(self, child_id: UUID, *, reason: str, actor: Actor,
                             on: date | None = None) -> Erasure:
@@ -107,6 +125,7 @@ class ChildrenService(AixinApplication):
         the keys again in case a first attempt stopped between the two steps.
         """
         today = self.today()
+        self._forget_national_id(child_id, on=on or today, actor=actor)
         recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
             reason=reason, on=on or today, today=today, actor=actor), refused=DataErased)
         if self.personal_data is not None:
@@ -114,6 +133,21 @@ class ChildrenService(AixinApplication):
         child = self._get(Child, child_id)
         assert child.erased_on is not None
         return Erasure(child.version, child.erased_on, recorded)
+
+    def _forget_national_id(self, child_id: UUID, *, on: date, actor: Actor) -> None:
+        """Before a child's personal data is erased: its national ID number is released, and
+        every claim it held is made to forget whose it was (the claims' keys destroyed), so
+        that the number no longer leads to the erased record."""
+        child = self._get(Child, child_id)
+        if getattr(child, "erased_on", None) is not None:  # snapshots before it lack it
+            return
+        claims = self._claims_of(child)
+        for claim in claims:
+            claim.forget(on=on, actor=actor)
+            self._commit(claim)
+        if self.personal_data is not None:
+            for claim in claims:
+                self.personal_data.shred(claim.id)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from domain.errors import (
 )
 from domain.identity import new_id
 from domain.pairings.contact import Contact, PairingShape, Principle
+from domain.pairings.forming import check_eligible, check_start
 from domain.volunteers import Volunteer
 
 
@@ -61,26 +62,18 @@ class Pairing(Aggregate):
     def form(cls, *, children: Sequence[Child], volunteers: Sequence[Volunteer],
              principle: str, agreement_signed_on: date, starts_on: date,
              duty_sets: Sequence[str], today: date, actor: Actor) -> Pairing:
-        """Pair approved volunteers with active children (结对)."""
+        """Pair approved volunteers with active children (结对), starting neither before
+        each volunteer was approved nor before each child was registered
+        (:mod:`domain.pairings.forming`)."""
         principle_ = member_of(Principle, "principle", principle)
         _check_shape(children, volunteers)
-        for volunteer in volunteers:
-            if not volunteer.can_be_paired:
-                raise PairingRule(
-                    f"only an approved, active volunteer can be paired; volunteer "
-                    f"{volunteer.id} is {volunteer.status.value}")
+        check_eligible(children, volunteers)
         not_in_future("starts_on", starts_on, today)
         not_in_future("agreement_signed_on", agreement_signed_on, today)
         if agreement_signed_on > starts_on:
             raise PairingRule("the responsibility agreement (责任状) is signed before the "
                               "pairing starts", rule="agreement_before_start")
-        for child in children:
-            if not child.is_active:
-                raise PairingRule(f"only a child on the register can be paired; child "
-                                  f"{child.id} left the programme on {child.exited_on}")
-            if child.registered_on > starts_on:
-                raise PairingRule(f"child {child.id} was registered on {child.registered_on}, "
-                                  "after the pairing would start")
+        check_start(children, volunteers, starts_on)
         return cls(child_ids=tuple(c.id for c in children),
                    volunteer_ids=tuple(v.id for v in volunteers), principle=principle_,
                    agreement_signed_on=agreement_signed_on, starts_on=starts_on,

@@ -16,7 +16,9 @@ Whose key seals what:
   so erasing any one of its children destroys it too (notes in a one-to-many pairing may
   speak of each child). The pairing's volunteer keeps their own record and key;
 - a group activity's (the reason it was cancelled): the activity's own key, which concerns
-  every child it names, likewise.
+  every child it names, likewise;
+- a national ID number's claim (whose it is): the claim's own key, destroyed when its child's
+  personal data is erased.
 """
 
 from __future__ import annotations
@@ -37,6 +39,7 @@ from eventsourcing.utils import resolve_topic
 from domain.access import BreakGlass, RecordRead
 from domain.activities import Activity
 from domain.children import Child
+from domain.national_ids import NationalIdClaim
 from domain.pairings import Pairing
 from domain.personal import ERASED, KEPT_IN_CLEAR, name_parts, query_parts, redacted
 from domain.volunteers import Volunteer
@@ -144,7 +147,7 @@ def _sealer(key_id: str, cipher: AESGCM | None) -> Any:
     return seal
 
 
-_OWNERS: tuple[type[Any], ...] = (Child, Volunteer, Pairing, Activity)
+_OWNERS: tuple[type[Any], ...] = (Child, Volunteer, Pairing, Activity, NationalIdClaim)
 
 
 def _owner(domain_event: Any) -> tuple[type[Any] | None, frozenset[str]]:

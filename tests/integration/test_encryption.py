@@ -52,8 +52,9 @@ def store(request: pytest.FixtureRequest,
     register.close()
 
 
-def _paired_child(register: CareRegister) -> tuple[UUID, UUID, UUID]:
-    child = register.register_child(actor=STAFF, **child_record(id_number=ID_NUMBER))
+def _paired_child(register: CareRegister, id_number: str = ID_NUMBER
+                  ) -> tuple[UUID, UUID, UUID]:
+    child = register.register_child(actor=STAFF, **child_record(id_number=id_number))
     volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
                                             applied_on=date(2026, 3, 1))
     for level in ("unit", "county", "city", "province"):
@@ -287,8 +288,8 @@ def _whole_log(register: CareRegister) -> list[object]:
 
 def test_views_further_behind_than_a_rebuild_batch_hold_every_key_before_catching_up(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    for _ in range(2):
-        _paired_child(store.register)
+    for index in range(2):  # two children: two national ID numbers
+        _paired_child(store.register, id_number=f"42082120160520002{index}")
     held = _count_holding(store.register, monkeypatch)
     head = store.register.recorder.max_notification_id() or 0
     store.runner.batch_size, store.runner.rebuild_batch_size = 2, head - 1
