@@ -84,12 +84,13 @@ _TOWNSHIP_COLUMNS = ("children_registered", "left_behind", "left_behind_boys",
                      "duties_overdue", "duties_escalated", "concerns_reported",
                      "concerns_resolved", "volunteers_applied", "volunteers_newly_approved",
                      "volunteers_approved", "volunteers_disqualified", "volunteers_commended",
-                     "special_attention", "grandparent_guardians", "volunteers_paired")
+                     "special_attention", "grandparent_guardians", "volunteers_paired",
+                     "group_activities", "children_reached", "aid_yuan")
 _SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
                    "pupils", "left_behind_share_of_pupils", "left_behind_paired",
                    "pairing_coverage", "pairings_active", "contacts", "home_visits",
                    "children_contacted", "items_given", "duty_compliance", "duties_overdue",
-                   "concerns_reported", "concerns_resolved")
+                   "concerns_reported", "concerns_resolved", "children_reached", "aid_yuan")
 
 
 # -- shared wording -------------------------------------------------------------------------
@@ -271,7 +272,8 @@ def _contacts_sheet(book: Workbook, totals: Mapping[str, Any]) -> None:
     rows: list[tuple[str, int]] = [
         (kind_title(kind), n) for kind, n in _in_kind_order(totals["contacts_by_kind"])]
     rows += [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("contacts", "home_visits", "activities",
-                                             "children_contacted", "items_given")]
+                                             "group_activities", "children_contacted",
+                                             "children_reached", "items_given", "aid_yuan")]
     _table(book, "联系走访", ("联系方式 / 项目", "次数 / 数量"), rows)
 
 
@@ -382,8 +384,10 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
                      if n)
     document.add_paragraph(
         f"本季度联系走访{t['contacts']}次，其中家访{t['home_visits']}次，开展活动"
-        f"{t['activities']}次；走访（联系）儿童{t['children_contacted']}人，发放物品"
-        f"{t['items_given']}件。" + (f"按方式：{kinds}。" if kinds else ""))
+        f"{t['activities']}次（其中集体活动{t['group_activities']}次）；走访（联系）儿童"
+        f"{t['children_contacted']}人，发放物品{t['items_given']}件，发放慰问金"
+        f"{t['aid_yuan']:.2f}元；联系走访和集体活动慰问儿童{t['children_reached']}人（只联系"
+        "班主任、监护人或父母的不计）。" + (f"按方式：{kinds}。" if kinds else ""))
 
     document.add_heading("四、履职情况", level=1)
     document.add_paragraph(
