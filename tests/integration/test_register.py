@@ -40,7 +40,7 @@ def test_a_registered_child_reads_back_with_derived_status(register: CareRegiste
     child = register.get_child(child_id)
     assert (child.name, child.left_behind, child.status, child.version) == (
         "王小花", True, "active", 1)
-    assert child.guardian is not None and child.guardian.relation == "祖母"
+    assert child.guardian is not None and child.guardian.relation == "grandmother"
 
 
 def test_a_parent_coming_home_is_read_back_as_no_longer_left_behind(
