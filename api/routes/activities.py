@@ -6,23 +6,24 @@ from __future__ import annotations
 import dataclasses
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.schemas.activities import (
+    KIND_DESCRIPTION,
     ActivityCreate,
     ActivityListed,
     ActivityPublic,
     CancellationIn,
+    KindOfGroup,
 )
 from api.schemas.common import Day, Page
 from api.scope import caller_of, paired_children, volunteers_children
 from api.security import Principal
 from domain.access.policy import Listing, may_change_child, may_keep_records, narrow
-from domain.activities import GroupActivityKind
 from projections.registers.activities import (
     ActivitiesRegister,
     ActivityFilter,
@@ -76,8 +77,7 @@ def list_held(
     school: Annotated[str | None, Query(max_length=100)] = None,
     child_id: Annotated[UUID | None, Query(description="The activities reaching this child.")]
     = None,
-    kind: Annotated[Literal[tuple(k.value for k in GroupActivityKind)] | None,  # type: ignore[valid-type]
-                    Query()] = None,
+    kind: Annotated[KindOfGroup | None, Query(description=KIND_DESCRIPTION)] = None,
     since: Annotated[Day | None, Query(description="Held on or after this day.")] = None,
     until: Annotated[Day | None, Query(description="Held on or before this day.")] = None,
     after: Annotated[str | None, Query(max_length=64, description=(

@@ -2,25 +2,44 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, PlainSerializer, WithJsonSchema
+from pydantic import BaseModel, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
 from api.schemas.common import Day, Lines, Strict
-from domain.activities import MAX_CHILDREN, GroupActivityKind
+from domain.activities import MAX_CHILDREN
 
-#: The kinds held for a group, as the OpenAPI document lists them.
-KindOfGroup = Annotated[str, WithJsonSchema({
-    "type": "string", "enum": [kind.value for kind in GroupActivityKind],
-    "description": "What was held for the group: `activity` (集体活动), `festival` (共度节日), "
-                   "`birthday` (集体生日), `material_aid` (物资帮扶, 慰问), `tutoring` (学业辅导), "
-                   "`counselling` (团体心理辅导)."})]
+#: The kinds held for a group (``domain.activities.GroupActivityKind``).
+KindOfGroup = Literal["activity", "festival", "birthday", "material_aid", "tutoring",
+                      "counselling"]
+KIND_DESCRIPTION = ("What was held for the group: `activity` (集体活动), `festival` (共度节日), "
+                    "`birthday` (集体生日), `material_aid` (物资帮扶, 慰问), "
+                    "`tutoring` (学业辅导), `counselling` (团体心理辅导).")
 
-#: Money given, in yuan with at most two decimal places (分): a JSON number or a string.
-Yuan = Annotated[Decimal, Field(ge=0, le=10_000_000, decimal_places=2, examples=[1500.5])]
+#: Money as a text: yuan, and at most two decimal places (分).
+YUAN_TEXT = r"^[0-9]{1,7}(\.[0-9]{1,2})?$"
+
+
+def _yuan(value: object) -> object:
+    """Money as sent: a JSON number, or a text of digits with at most two decimal places."""
+    if isinstance(value, bool):
+        raise ValueError("an amount of yuan is a number")
+    if isinstance(value, str) and not re.match(YUAN_TEXT, value):
+        raise ValueError("an amount of yuan as a text is digits with at most two decimal "
+                         "places (e.g. 1500.50)")
+    return value
+
+
+#: Money given, in yuan with at most two decimal places (分): a JSON number or a text.
+Yuan = Annotated[Decimal, BeforeValidator(_yuan),
+                 Field(ge=0, le=10_000_000, decimal_places=2),
+                 WithJsonSchema({"anyOf": [
+                     {"type": "number", "minimum": 0, "maximum": 10_000_000, "multipleOf": 0.01},
+                     {"type": "string", "pattern": YUAN_TEXT}], "examples": [1500.5]})]
 
 
 #: Money as answered: a JSON number of yuan (at most two decimal places).
@@ -31,7 +50,7 @@ YuanOut = Annotated[Decimal, PlainSerializer(float, return_type=float),
 class ActivityCreate(Strict):
     """A group activity or aid held for the children named (集体活动, 慰问)."""
 
-    kind: KindOfGroup = Field(min_length=1, max_length=50, examples=["festival"])
+    kind: KindOfGroup = Field(examples=["festival"], description=KIND_DESCRIPTION)
     title: str = Field(min_length=1, max_length=200, examples=["端午节集体活动"], description=(
         "What was held, in the organiser's words. Not personal: it never names a child."))
     occurred_on: Day | None = Field(default=None, description=(

@@ -6,13 +6,15 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable
-from typing import Any
+from typing import Any, get_args
 from uuid import UUID
 
 import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.schemas.activities import KindOfGroup
+from domain.activities import GroupActivityKind
 from tests.api.conftest import CHILD, approved_volunteer, create
 from workers.reports.generation import Reporting, produce
 
@@ -104,6 +106,8 @@ def test_an_activity_before_a_child_was_registered_breaks_the_rule(
     ("items", {"items": -1}),
     ("amount_yuan", {"amount_yuan": -0.5}),
     ("amount_yuan", {"amount_yuan": 12.345}),
+    ("amount_yuan", {"amount_yuan": "1e2"}),
+    ("amount_yuan", {"amount_yuan": True}),
     ("kind", {"kind": "teacher_contact"}),
     ("title", {"title": ""}),
 ])
@@ -116,6 +120,16 @@ def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_recorded(
     assert response.status_code == 422, response.text
     assert field in response.text
     assert client.get("/api/v1/activities", headers=admin).json()["items"] == []
+
+
+def test_the_documented_kinds_are_those_held_for_a_group() -> None:
+    assert set(get_args(KindOfGroup)) == {kind.value for kind in GroupActivityKind}
+
+
+def test_money_may_be_sent_as_a_text_of_yuan_and_fen(client: TestClient, admin: Headers) -> None:
+    response = record(client, admin, [a_child(client, admin)], amount_yuan="1500.05")
+    assert response.status_code == 201, response.text
+    assert response.json()["amount_yuan"] == 1500.05
 
 
 def test_sent_twice_with_one_idempotency_key_it_is_recorded_once(
