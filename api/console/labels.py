@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from domain import vocabulary as v
@@ -64,6 +65,10 @@ def summary(details: dict[str, Any]) -> str:
         parts.append(f"{d['duration_minutes']} 分钟")
     if d.get("items"):
         parts.append(f"物品 {d['items']} 件")
+    if d.get("activity_id") and d.get("title"):  # a group activity (集体活动, 慰问)
+        parts.append(f"{d['title']}（{d.get('organiser', '')}，{d.get('children', 0)} 名儿童）")
+    if d.get("amount_yuan") and Decimal(d["amount_yuan"]):
+        parts.append(f"慰问金 {d['amount_yuan']} 元")
     if d.get("role") and d.get("status"):
         parts.append(f"{word(d['role'])}：{word(d['status'])}")
     if d.get("parents"):

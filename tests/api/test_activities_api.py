@@ -13,6 +13,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.console.labels import summary
 from api.schemas.activities import KindOfGroup
 from domain.activities import GroupActivityKind
 from tests.api.conftest import CHILD, approved_volunteer, create
@@ -124,6 +125,13 @@ def test_a_bad_value_is_refused_naming_its_field_and_nothing_is_recorded(
 
 def test_the_documented_kinds_are_those_held_for_a_group() -> None:
     assert set(get_args(KindOfGroup)) == {kind.value for kind in GroupActivityKind}
+
+
+def test_the_console_sums_up_an_activity_on_a_timeline_in_chinese() -> None:
+    assert summary({"activity_id": "a1", "kind": "festival", "title": "端午节集体活动",
+                    "organiser": "石牌镇妇联", "children": 2, "items": 12,
+                    "amount_yuan": "600.50"}) == (
+        "共度节日 · 物品 12 件 · 端午节集体活动（石牌镇妇联，2 名儿童） · 慰问金 600.50 元")
 
 
 def test_money_may_be_sent_as_a_text_of_yuan_and_fen(client: TestClient, admin: Headers) -> None:
