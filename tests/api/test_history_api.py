@@ -66,9 +66,9 @@ def test_a_corrected_guardian_change_reads_differently_as_known_then_and_now(
     as_known_then = history(client, admin, child["id"], as_of="2026-04-30", known_at=then)
     as_known_now = history(client, admin, child["id"], as_of="2026-04-30")
     assert (as_known_then["state"]["guardian"]["relation"], as_known_then["state"]["version"]) \
-        == ("姑姑", 2)
+        == ("aunt", 2)
     assert (as_known_now["state"]["guardian"]["relation"], as_known_now["state"]["version"]) \
-        == ("祖父", 3)
+        == ("grandfather", 3)
 
 
 def test_the_state_has_the_shape_of_the_childs_record(

@@ -61,7 +61,8 @@ def test_a_caring_mother_reads_what_her_duties_need(
     assert record["view"] == "volunteer"
     assert (record["name"], record["school"], record["class_name"]) == (
         "王小花", "石牌镇中心小学", "四年级二班")
-    assert record["guardian"] == {"name": "张桂兰", "relation": "祖母", "phone": "13900000003"}
+    assert record["guardian"] == {"name": "张桂兰", "relation": "grandmother",
+                                  "phone": "13900000003"}
     assert record["parents"] == [{"role": "father", "status": "away", "name": "王建国"},
                                  {"role": "mother", "status": "away", "name": "李秀英"}]
 
