@@ -18,7 +18,7 @@ WORDS: dict[str, str] = {
     **v.VOLUNTEER_STATUS_TITLES, **v.REVIEW_DECISION_TITLES, **v.REVIEW_LEVEL_TITLES,
     **v.PAIRING_STATUS_TITLES, **v.PRINCIPLE_TITLES, **v.SHAPE_TITLES,
     **v.DUTY_STATE_TITLES, **v.REPORT_STATUS_TITLES,
-    **CATEGORIES, **v.CONTACT_KIND_TITLES, **ROLES,
+    **CATEGORIES, **v.CONTACT_KIND_TITLES, **ROLES, **v.GUARDIAN_RELATION_TITLES,
 }
 
 
@@ -75,7 +75,7 @@ def summary(details: dict[str, Any]) -> str:
         parts.append("，".join(f"{word(r)}{word(s)}" for r, s in d["parents"].items()))
     for key in ("relation", "guardian"):
         if d.get(key):
-            parts.append(f"监护人：{d[key]}")
+            parts.append(f"监护人：{word(d[key])}")
     if "categories" in d:
         parts.append("、".join(word(c) for c in d["categories"]) or "无特殊类别")
     if d.get("principle"):

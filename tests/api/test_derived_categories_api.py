@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, create
+from tests.api.test_console import console_login
 
 
 @pytest.fixture
@@ -68,3 +69,12 @@ def test_a_guardians_relation_that_is_none_of_the_programmes_is_422_naming_it(
     assert response.json()["detail"][0]["loc"] == ["body", "guardian", "relation"]
     assert "关系" in response.json()["detail"][0]["msg"]
     assert client.get("/api/v1/children", headers=admin).json()["items"] == []
+
+
+def test_the_console_shows_the_guardians_relation_in_the_programmes_words(
+        client: TestClient, admin: dict[str, str]) -> None:
+    body = {**CHILD, "guardian": {**CHILD["guardian"], "relation": "姥姥"}}
+    registered = create(client, "/api/v1/children", body, admin)
+    console_login(client)
+    page = client.get(f"/console/children/{registered['id']}").text
+    assert '<dd id="guardian-relation">外祖母</dd>' in page
