@@ -30,9 +30,13 @@ def _ids(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
     child_id, volunteer_id, pairing_id = paired(client, admin)
     report = client.post("/api/v1/reports", headers=admin, json={
         "kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}).json()
+    activity = create(client, "/api/v1/activities", {
+        "kind": "festival", "title": "端午节集体活动", "organiser": "石牌镇妇联",
+        "child_ids": [child_id]}, admin)
     return {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing_id,
             "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"],
-            "report_id": report["id"], "name": "420821-2026Q1.xlsx"}
+            "report_id": report["id"], "name": "420821-2026Q1.xlsx",
+            "activity_id": activity["id"]}
 
 
 @pytest.mark.parametrize("path", READS)
