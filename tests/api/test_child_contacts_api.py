@@ -295,3 +295,13 @@ def test_a_pairing_that_took_the_school_set_does_not_owe_the_schools_duties_a_se
     talks = [e["pairing_id"] for e in entries if e["name"] == "monthly_talk"]
     assert talks == [None]
     assert pairing["id"] in {e["pairing_id"] for e in entries}  # its five ones stay
+
+
+def test_the_duties_are_of_today_unless_a_day_is_given(
+        client: TestClient, child_id: str, teacher: Headers) -> None:
+    response = client.get(f"/api/v1/children/{child_id}/duties", headers=teacher)
+    assert response.status_code == 200, response.text
+    today = client.app.state.register.today()  # type: ignore[attr-defined]
+    assert response.json()["on"] == today.isoformat()
+    assert {e["name"] for e in response.json()["duties"]} == {"monthly_talk",
+                                                               "term_home_visits"}
