@@ -71,7 +71,6 @@ class ValueObjectAsDict(Transcoding):
         return self.type(**data)
 
 
-class TupleAsList(Transcoding):
 class GuardianAsDict(ValueObjectAsDict):
     """The guardian as the dict of its fields; read back through :meth:`Guardian.stored`, so a
     relation an older record wrote in its own words loads as ``other``, with its words."""
@@ -83,6 +82,7 @@ class GuardianAsDict(ValueObjectAsDict):
         return Guardian.stored(data)
 
 
+class TupleAsList(Transcoding):
     type = tuple
     name = "tuple"
 
