@@ -24,12 +24,17 @@ from storage.sql import Row
 @dataclass
 class Shown:
     """A pairing on a page: its register row, the people in it the caller may see, its
-    duties on the day shown and the share of them met (履职率)."""
+    duties on the day shown (owed to each of its children, or on a child's page to that
+    child) and the share of them met (履职率)."""
 
     row: Row
     children: list[tuple[str, str | None]] = field(default_factory=list)  # (id, name or None)
     volunteers: list[tuple[str, str | None]] = field(default_factory=list)
     duties: tuple[DutyStatus, ...] = ()
+
+    def child_name(self, child_id: object) -> str:
+        """The name of one of the pairing's children as the caller may see it ("" if not)."""
+        return next((name or "" for cid, name in self.children if cid == str(child_id)), "")
 
     @property
     def compliance(self) -> float | None:
@@ -74,6 +79,8 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
             try:
                 item.duties = register.pairing_duties_as_of(UUID(row["pairing_id"]), on,
                                                             known_at)
+                if child_id is not None:  # a child's page: the duties owed to that child
+                    item.duties = tuple(d for d in item.duties if d.child_id == child_id)
             except DomainError:  # not yet formed as known then
                 item.duties = ()
         shown.append(item)

@@ -10,6 +10,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
+from tests.api.test_console import console_login
 from workers.reminders.scan import run_scan
 
 
@@ -140,3 +141,18 @@ def test_reminders_name_the_child_the_duty_is_owed_to(
     items = response.json()["items"]
     assert items and {item["child_id"] for item in items} == {children[1]}
     assert {item["pairing_id"] for item in items} == {pairing_id}
+
+
+def test_a_childs_console_page_shows_the_duties_owed_to_that_child(
+        client: TestClient, admin: dict[str, str]) -> None:
+    children, volunteer_id, pairing_id = two_children(client, admin)
+    today = client.app.state.register.today().isoformat()  # type: ignore[attr-defined]
+    contact(client, admin, pairing_id, child_ids=[children[0]], occurred_on=today)
+    console_login(client)
+    rows = {child: client.get(f"/console/children/{child}").text.count("每月至少联系一次孩子")
+            for child in children}
+    assert rows == {children[0]: 1, children[1]: 1}
+    page = client.get(f"/console/volunteers/{volunteer_id}").text
+    assert "王小花·每月至少联系一次孩子：已完成" in page
+    assert "王小明·每月至少联系一次孩子：" in page
+    assert "王小明·每月至少联系一次孩子：已完成" not in page
