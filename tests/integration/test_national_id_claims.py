@@ -7,13 +7,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from uuid import UUID
 
 import pytest
+from typer.testing import CliRunner
 
 from aixin.bootstrap import build_register
+from aixin.commands import app
 from aixin.settings import Settings
 from domain.application import CareRegister
+from domain.children import Child
 from domain.national_ids import ChildAlreadyRegistered, NationalIdClaim
 from tests.builders import STAFF, TODAY, child_record
 from tests.integration.conftest import EACH_STORE
@@ -93,3 +97,26 @@ def test_two_registrations_of_one_number_at_the_same_moment_register_one_child(
     finally:
         for register in registers:
             register.close()
+
+
+def test_the_backfill_command_claims_old_records_once_and_lists_the_duplicates(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = Settings(data_dir=tmp_path / "var")  # type: ignore[call-arg]
+    register = build_register(settings, clock=lambda: TODAY)
+    first, duplicate, other = (
+        Child.register(today=TODAY, actor=STAFF, **child_record(
+            id_number=number, registered_on=on))
+        for number, on in ((ID_NUMBER, date(2026, 3, 2)), (ID_NUMBER, date(2026, 3, 9)),
+                           ("420821201605200021", date(2026, 3, 9))))
+    for child in (duplicate, first, other):  # records from before the claims
+        register.save(child)
+    register.close()
+    monkeypatch.setenv("AIXIN_DATA_DIR", str(tmp_path / "var"))
+
+    result = CliRunner().invoke(app, ["claim-national-ids"])
+    assert result.exit_code == 1, result.output
+    assert "claimed now: 2; already claimed: 0; duplicates: 1" in result.output
+    assert f"child {duplicate.id} has the national ID number of child {first.id}" in (
+        result.output)
+    again = CliRunner().invoke(app, ["claim-national-ids"])
+    assert "claimed now: 0; already claimed: 2; duplicates: 1" in again.output

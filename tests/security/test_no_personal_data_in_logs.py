@@ -49,7 +49,7 @@ def drive(base: Any) -> None:
     for level in ("unit", "county", "city", "province"):
         base.post(f"/api/v1/volunteers/{volunteer['id']}/reviews", headers=admin,
                   json={"level": level, "decision": "approve", "opinion": "同意",
-                        "signed_by": SIGNERS[level]})
+                        "on": "2026-02-01", "signed_by": SIGNERS[level]})
     pairing = base.post("/api/v1/pairings", headers=admin, json={
         "child_ids": [child["id"]], "volunteer_ids": [volunteer["id"]], "principle": "nearby",
         "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"}).json()

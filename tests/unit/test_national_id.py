@@ -4,11 +4,14 @@ that the child is already registered"."""
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 import pytest
 
+from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.children import Child
 from domain.national_ids import ChildAlreadyRegistered, NationalIdClaim, blind_index, normalised
@@ -133,3 +136,15 @@ def test_an_erased_childs_claim_forgets_whose_it_was(register: CareRegister) -> 
     assert index is not None
     claim = register.repository.get(NationalIdClaim.id_of(index, 0))
     assert (claim.is_held, claim.holder_id) == (False, None)
+
+
+def test_the_index_key_is_the_deployments_and_a_development_one_without_a_key(
+        tmp_path: Path) -> None:
+    unset = Settings(data_dir=tmp_path)  # type: ignore[call-arg]
+    configured = Settings(data_dir=tmp_path,  # type: ignore[call-arg]
+                          key_encryption_key=base64.b64encode(bytes(range(32))).decode())
+    assert len(unset.national_id_key) == 32
+    assert unset.national_id_key != configured.national_id_key
+    assert configured.national_id_key == Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path, key_encryption_key=base64.b64encode(bytes(range(32))).decode(),
+    ).national_id_key
