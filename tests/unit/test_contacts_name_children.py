@@ -7,6 +7,7 @@ from datetime import date
 from typing import Any
 
 import pytest
+from eventsourcing.domain import Snapshot
 from eventsourcing.persistence import Mapper, StoredEvent
 
 from domain.children import Child
@@ -188,3 +189,19 @@ def test_staff_record_contacts_while_one_volunteer_of_the_pairing_is_in_good_sta
     suspended.suspend(reason="外出务工", on=date(2026, 4, 1), today=TODAY, actor=STAFF)
     call(pairing, date(2026, 4, 2), volunteers=[suspended, active])
     assert len(pairing.contacts) == 1
+
+
+def test_a_snapshot_taken_before_contacts_named_children_loads_its_contacts_for_every_child(
+) -> None:
+    pairing = paired(children=2)
+    call(pairing, date(2026, 3, 15), child_ids=[pairing.child_ids[0]])
+    mapper = Mapper(transcoder=AixinTranscoder())
+    stored = mapper.to_stored_event(Snapshot.take(pairing))
+    state = json.loads(stored.state)
+    for contact in state["state"]["contacts"]:
+        del contact["_data_"]["child_ids"]
+    old = StoredEvent(stored.originator_id, stored.originator_version, stored.topic,
+                      json.dumps(state).encode())
+    loaded: Pairing = mapper.to_domain_event(old).mutate(None)  # type: ignore[assignment]
+    assert loaded.contacts[0].child_ids == ()
+    assert loaded.contacts_naming(pairing.child_ids[1]) == tuple(loaded.contacts)
