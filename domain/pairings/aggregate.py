@@ -101,10 +101,10 @@ class Pairing(Aggregate):
         :func:`check_in_good_standing`.
         """
         named = self.children_named(child_ids)
-        check_in_good_standing(volunteers, by_volunteer)
         if not self.is_active:
             raise PairingHasEnded(f"the pairing ended on {self.ended_on}; no contact is "
                                   "recorded on an ended pairing")
+        check_in_good_standing(volunteers, by_volunteer)
         if kind not in known_kinds:
             raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
                                 f"known: {', '.join(sorted(known_kinds))}")

@@ -13,7 +13,7 @@ from eventsourcing.persistence import Mapper, StoredEvent
 from domain.children import Child
 from domain.duties import DutyState, rules_for
 from domain.duties.rules import STANDARD_CONTACT_KINDS
-from domain.errors import InvalidRecord, VolunteerNotInGoodStanding
+from domain.errors import InvalidRecord, PairingHasEnded, VolunteerNotInGoodStanding
 from domain.pairings import Contact, Pairing, check_in_good_standing, duties_owed
 from domain.transcodings import AixinTranscoder
 from domain.volunteers import APPROVAL_LEVELS, Volunteer
@@ -205,3 +205,12 @@ def test_a_snapshot_taken_before_contacts_named_children_loads_its_contacts_for_
     loaded: Pairing = mapper.to_domain_event(old).mutate(None)  # type: ignore[assignment]
     assert loaded.contacts[0].child_ids == ()
     assert loaded.contacts_naming(pairing.child_ids[1]) == tuple(loaded.contacts)
+
+
+def test_a_pairing_ended_when_its_volunteer_was_disqualified_says_it_has_ended() -> None:
+    volunteer = a_volunteer()
+    pairing = paired(children=1, volunteers=[volunteer])
+    volunteer.disqualify(reason="未履行职责", on=date(2026, 4, 1), today=TODAY, actor=STAFF)
+    pairing.end(reason="志愿者已被取消资格", on=date(2026, 4, 1), today=TODAY, actor=STAFF)
+    with pytest.raises(PairingHasEnded):
+        call(pairing, date(2026, 3, 20), volunteers=[volunteer])
