@@ -42,6 +42,7 @@ class ChildInfo:
     categories: tuple[str, ...]
     guardian: Guardian
     fate: Fate
+    school: str = ""  # as registered
 
     @property
     def special(self) -> bool:
@@ -63,6 +64,16 @@ def school_and_class(rng: random.Random, township: Township, birth: date,
         return (township.school("middle"), f"{_GRADES[age - 6]}年级{section}班",
                 rng.random() < 0.6)
     return "钟祥市第一中学", f"高一{section}班", True
+
+
+def _new_id_number(rng: random.Random, county: County, birth: date, sex: str,
+                   taken: set[str]) -> str:
+    """An ID number no other child of the demo holds (a number is registered once)."""
+    number = names.id_number(rng, county.code, birth, sex)
+    while number in taken:
+        number = names.id_number(rng, county.code, birth, sex)
+    taken.add(number)
+    return number
 
 
 def _categories(rng: random.Random, base: list[str], guardian: Guardian) -> tuple[str, ...]:
@@ -93,6 +104,7 @@ def _profile(rng: random.Random, categories: tuple[str, ...]) -> Profile:
 def plan_children(rng: random.Random, county: County, count: int, plan: Plan) -> list[ChildInfo]:
     """Register ``count`` children over the two years (most in the first weeks' 建档 drive)."""
     children = []
+    taken: set[str] = set()  # one national ID number, one child on the register
     campaign_end = plan.start + timedelta(days=60)
     for number in range(count):
         township = rng.choice(county.townships)
@@ -122,7 +134,7 @@ def plan_children(rng: random.Random, county: County, count: int, plan: Plan) ->
             "consent": consent, "categories": categories, "registered_on": registered,
             "ethnicity": "回族" if township.name.endswith("回族乡") and rng.random() < 0.4
             else "汉族",
-            "id_number": names.id_number(rng, county.code, birth, sex), "boarding": boarding,
+            "id_number": _new_id_number(rng, county, birth, sex, taken), "boarding": boarding,
             "address": f"湖北省{COUNTY}{township.name}{village.name}{rng.randint(1, 12)}组",
             "village_contact": f"{names.full_name(rng, 'woman')}（村妇联主席）"
                                f"{names.mobile(rng)}",
@@ -135,5 +147,5 @@ def plan_children(rng: random.Random, county: County, count: int, plan: Plan) ->
         fate = plan_life(rng, plan, Start(number, family, birth, registered, recorded, parents,
                                           guardian, categories), teacher)
         children.append(ChildInfo(number, village, township, family, birth, registered,
-                                  recorded, categories, guardian, fate))
+                                  recorded, categories, guardian, fate, school))
     return children

@@ -78,19 +78,26 @@ def festival_day(rng: random.Random, year: int) -> tuple[date, str] | None:
 @dataclass(frozen=True)
 class Span:
     """When a pairing's contacts can be: from its start to its end (or today), minus the
-    volunteer's lapses; entered from ``entered_from`` until ``entered_until``."""
+    volunteer's lapses; entered from ``entered_from`` until ``entered_until``, never on the
+    days its volunteer's status bars contacts (``closed``: from the day a suspension is entered
+    to the day before her reinstatement is)."""
 
     starts_on: date
     ends_on: date
     entered_from: date
     entered_until: date
     lapses: tuple[tuple[date, date], ...] = ()
+    closed: tuple[tuple[date, date], ...] = ()
 
     def open(self, day: date) -> bool:
         return self.starts_on <= day <= self.ends_on and not self.lapsed(day)
 
     def lapsed(self, day: date) -> bool:
         return any(first <= day <= last for first, last in self.lapses)
+
+    def barred(self, day: date) -> bool:
+        """Whether no contact can be entered on ``day`` (the volunteer is suspended then)."""
+        return any(first <= day <= last for first, last in self.closed)
 
 
 def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care: Diligence,
@@ -114,8 +121,10 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
         if span.open(on):
             day = plan.entered(rng, on, not_before=span.entered_from,
                                not_after=span.entered_until)
-            if span.lapsed(day):  # not entered while the volunteer is suspended
+            if span.lapsed(day) or span.barred(day):  # not entered while suspended
                 day = max(on, span.entered_from)
+            if span.barred(day):  # done before her reinstatement was entered: never entered
+                return
             plan.add(RecordContact(day, pairing, kind, on, notes, rng.choice(actors),
                                    minutes, items, named))
 

@@ -93,15 +93,19 @@ def plan_suspensions_and_commendations(rng: random.Random, plan: Plan,
             continue
         suspended.add(number)
         on = day_between(rng, ready, plan.today - timedelta(days=30))
-        plan.add(VolunteerStatusStep(plan.entered(rng, on), number, "suspend",
-                                     "身体原因，暂停帮扶", on, STAFF))
+        entered = plan.entered(rng, on)
+        plan.add(VolunteerStatusStep(entered, number, "suspend", "身体原因，暂停帮扶", on,
+                                     STAFF))
         back = on + timedelta(days=rng.randint(60, 120))
+        lapse, closed = (on, plan.today), (entered, plan.today)
         if rng.random() < 0.5 and back < plan.today:
-            plan.add(VolunteerStatusStep(plan.entered(rng, back), number, "reinstate",
-                                         "身体康复，恢复帮扶", back, STAFF))
-        for pairing in mine[number]:
-            pairing.lapses.append((on, min(back, plan.today) if back < plan.today
-                                   else plan.today))
+            again = plan.entered(rng, back)
+            plan.add(VolunteerStatusStep(again, number, "reinstate", "身体康复，恢复帮扶", back,
+                                         STAFF))
+            lapse, closed = (on, back), (entered, again - timedelta(days=1))
+        for pairing in mine[number]:  # suspended until reinstated, if she is
+            pairing.lapses.append(lapse)
+            pairing.closed.append(closed)
     for year in range(plan.start.year, plan.today.year + 1):
         day = date(year, 12, rng.randint(20, 28))
         if not plan.start + timedelta(days=300) <= day <= plan.today:
@@ -117,7 +121,8 @@ def plan_all_contacts(rng: random.Random, plan: Plan, pairings: list[PairingInfo
     for pairing in pairings:
         actors = tuple(Actor(id=v.name, role="volunteer") for v in pairing.volunteers)
         span = Span(pairing.starts_on, pairing.ends_on or plan.today, pairing.recorded_on,
-                    pairing.end_recorded or plan.today, tuple(pairing.lapses))
+                    pairing.end_recorded or plan.today, tuple(pairing.lapses),
+                    tuple(pairing.closed))
         care = pairing.care
         if care.name == "lapsed" and not pairing.lapses:  # stops some months before today
             span = Span(span.starts_on, span.ends_on, span.entered_from, span.entered_until,

@@ -33,6 +33,8 @@ class PairingInfo:
     ends_on: date | None = None  # explicitly, or by the policy when its children left
     end_recorded: date | None = None
     lapses: list[tuple[date, date]] = field(default_factory=list)
+    #: The days (first, last) on which no contact can be entered: a volunteer suspended.
+    closed: list[tuple[date, date]] = field(default_factory=list)
 
 
 class Matcher:
