@@ -103,10 +103,17 @@ class RemindersService(AixinApplication):
 
         With a ``lease`` (deliveries are made), an existing reminder is read to tell whether its
         delivery never started or stalled; without one it is not read at all.
+
+        A reminder of the duty in this period recorded for the whole pairing, before duties
+        were owed to each child (:meth:`_per_pairing`), was a reminder to each of its
+        children: none is issued again.
         """
         status = due.status
         reminder_id = reminder_id_for(due.pairing_id, status.name, status.period.start,
                                       due.identity_child)
+        if due.identity_child is not None:
+            reminder_id = self._per_pairing(
+                reminder_id, reminder_id_for(due.pairing_id, status.name, status.period.start))
         if not self._recorded(reminder_id):
             reminder = Reminder.issue(due, today=self.today(), actor=actor)
             if self._created(reminder):
@@ -127,6 +134,9 @@ class RemindersService(AixinApplication):
             raise ReminderRule(f"the duty {status.name!r} is not overdue")
         escalation_id = escalation_id_for(due.pairing_id, status.name, status.overdue_since,
                                           due.identity_child)
+        if due.identity_child is not None:
+            escalation_id = self._per_pairing(escalation_id, escalation_id_for(
+                due.pairing_id, status.name, status.overdue_since))
         if self._recorded(escalation_id):
             return Issued(escalation_id, issued=False, needs_delivery=False)
         escalation = Escalation.raise_for(due, threshold_days=threshold_days,
@@ -167,6 +177,14 @@ class RemindersService(AixinApplication):
     def _outcome(self, reminder_id: UUID, command: Callable[[Reminder], None]) -> bool:
         recorded, _ = self._change_racing(Reminder, reminder_id, command, refused=ReminderRule)
         return recorded
+
+    def _per_pairing(self, own: UUID, per_pairing: UUID) -> UUID:
+        """``per_pairing`` if a reminder or escalation was recorded under that id, the one a
+        pairing of several children had before duties were owed to each child (it concerned
+        them all); else ``own``, the child's."""
+        if not self._recorded(own) and self._recorded(per_pairing):
+            return per_pairing
+        return own
 
     def _recorded(self, aggregate_id: UUID) -> bool:
         """Whether the aggregate's first event is recorded (one primary-key read)."""

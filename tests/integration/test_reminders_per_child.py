@@ -7,6 +7,7 @@ The register's clock is fixed at ``TODAY`` (15 June 2026); the pairing starts on
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from uuid import UUID
 
@@ -14,7 +15,8 @@ import pytest
 
 from aixin.settings import Settings
 from domain.application import CareRegister
-from projections.duties import DutyView, duties_of
+from domain.common import SYSTEM
+from projections.duties import DutyView, due_or_overdue, duties_of
 from projections.registers.reminders import RemindersRegister, list_reminders
 from projections.runner import ViewRunner
 from tests.builders import MOTHER, STAFF, approved_volunteer, child_record
@@ -76,3 +78,19 @@ def test_the_duty_view_holds_each_childs_duties_judged_on_the_contacts_naming_it
                if row["name"] == "monthly_contact"}
     assert monthly == {str(girl): "2026-06-12", str(boy): None}
     assert [row["child_id"] for row in rows][:1] == [str(girl)]
+
+
+def test_a_reminder_issued_to_the_whole_pairing_before_is_not_issued_again_to_each_child(
+        store: str, register: CareRegister, runner: ViewRunner,
+        make_settings: Callable[..., Settings]) -> None:
+    girl_and_boy(register)
+    on = date(2026, 6, 15)
+    runner.catch_up(DutyView)
+    with runner.store.recorder(DutyView).read() as tx:
+        due = next(d for d in due_or_overdue(tx, on, due_soon_days=7).duties
+                   if d.status.name == "monthly_parent_call")
+    # as issued when duties were judged per pairing: about all its children, no child named
+    assert register.issue_reminder(replace(due, child_id=None), actor=SYSTEM).issued
+    run_scan(register, runner, make_settings(store), on)
+    assert reminded(runner, "monthly_parent_call") == [None]
+    assert reminded(runner, "monthly_contact") != []
