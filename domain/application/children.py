@@ -125,7 +125,8 @@ class ChildrenService(NationalIdsService):
         the keys again in case a first attempt stopped between the two steps.
         """
         today = self.today()
-        self._forget_national_id(child_id, on=on or today, actor=actor)
+        self._forget_national_id(child_id, reason=reason, on=on or today, today=today,
+                                 actor=actor)
         recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
             reason=reason, on=on or today, today=today, actor=actor), refused=DataErased)
         if self.personal_data is not None:
@@ -134,14 +135,17 @@ class ChildrenService(NationalIdsService):
         assert child.erased_on is not None
         return Erasure(child.version, child.erased_on, recorded)
 
-    def _forget_national_id(self, child_id: UUID, *, on: date, actor: Actor) -> None:
+    def _forget_national_id(self, child_id: UUID, *, reason: str, on: date, today: date,
+                            actor: Actor) -> None:
         """Before a child's personal data is erased: its national ID number is released, and
         every claim it held is made to forget whose it was (the claims' keys destroyed), so
-        that the number no longer leads to the erased record."""
+        that the number no longer leads to the erased record. An erasure the child's record
+        refuses changes no claim."""
         child = self._get(Child, child_id)
         if getattr(child, "erased_on", None) is not None:  # snapshots before it lack it
             return
         claims = self._claims_of(child)
+        child.erase_personal_data(reason=reason, on=on, today=today, actor=actor)  # not saved
         for claim in claims:
             claim.forget(on=on, actor=actor)
             self._commit(claim)

@@ -14,6 +14,7 @@ import pytest
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.children import Child
+from domain.errors import InvalidRecord
 from domain.national_ids import ChildAlreadyRegistered, NationalIdClaim, blind_index, normalised
 from tests.builders import STAFF, TODAY, child_record
 
@@ -148,3 +149,11 @@ def test_the_index_key_is_the_deployments_and_a_development_one_without_a_key(
     assert configured.national_id_key == Settings(  # type: ignore[call-arg]
         data_dir=tmp_path, key_encryption_key=base64.b64encode(bytes(range(32))).decode(),
     ).national_id_key
+
+
+def test_a_refused_erasure_leaves_the_number_claimed(register: CareRegister) -> None:
+    child = registered(register)
+    with pytest.raises(InvalidRecord, match="reason"):
+        register.erase_personal_data(child, reason="  ", actor=STAFF)
+    with pytest.raises(ChildAlreadyRegistered):
+        registered(register)
