@@ -80,7 +80,11 @@ class ChildCreate(Strict):
         {"contains": {"properties": {"role": {"const": role}}}, "minContains": 0,
          "maxContains": 1} for role in ("father", "mother")]})  # each role once
     guardian: GuardianIn | None = None
-    categories: list[Category] = Field(default_factory=list, max_length=20)
+    categories: list[Category] = Field(
+        default_factory=list, max_length=20,
+        description="The special-attention categories typed in (重点关爱类别). "
+        "both_parents_away (双亲外出) is derived from the parents' statuses (both away) on "
+        "each day: given here it is left out, and the record reads it as the parents say.")
     consent: ConsentIn
     registered_on: Day | None = None
     ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
@@ -93,7 +97,11 @@ class ChildCreate(Strict):
 
 
 class CategoriesChange(Strict):
-    categories: list[Category] = Field(max_length=20)
+    categories: list[Category] = Field(
+        max_length=20,
+        description="The special-attention categories typed in (重点关爱类别). "
+        "both_parents_away (双亲外出) is derived from the parents' statuses (both away) on "
+        "each day: given here it is left out, and the record reads it as the parents say.")
     reason: Lines = Field(default="", max_length=2000, examples=["父亲外出务工"])
     on: Day | None = None
 
