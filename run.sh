@@ -7,6 +7,8 @@ cd "$(dirname "$0")"
 scripts/bootstrap.sh
 if [ "${1:-}" = "--demo" ]; then shift; AIXIN_DEMO=1; fi
 if [ "${AIXIN_DEMO:-0}" != "0" ]; then  # fill an empty store with the demo county first
+  # the demo's schools keep the homeroom teacher's duties (班主任职责), unless told otherwise
+  export AIXIN_DUTY_SETS="${AIXIN_DUTY_SETS:-five_ones,school}"
   .venv/bin/aixin demo --if-empty
 fi
 exec .venv/bin/aixin serve "$@"

@@ -15,6 +15,7 @@ birthday planned is the first child's, and names that child.
 from __future__ import annotations
 
 import random
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -102,11 +103,14 @@ class Span:
 
 def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care: Diligence,
                   actors: tuple[Actor, ...], birthday: date,
-                  children: tuple[int, ...] = ()) -> None:
+                  children: tuple[int, ...] = (),
+                  three_ones: random.Random | None = None) -> None:
     """The pairing's contacts month by month, and the yearly birthday and festival.
 
     ``children`` are the demo's numbers of the pairing's children; ``birthday`` is the
-    first one's.
+    first one's. A pairing under "three ones" (三个一) also has, drawn from ``three_ones``:
+    a call to the parents most quarters (``parent_contact``, 每三个月与孩子父母通一次电话),
+    help most months (tutoring, counselling or an activity) and a home visit most half years.
     """
     everyone = children
 
@@ -117,15 +121,15 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
         return (rng.choice(children),)
 
     def add(kind: str, on: date, notes: str, minutes: int | None = None, items: int = 0,
-            named: tuple[int, ...] = everyone) -> None:
+            named: tuple[int, ...] = everyone, draw: random.Random = rng) -> None:
         if span.open(on):
-            day = plan.entered(rng, on, not_before=span.entered_from,
+            day = plan.entered(draw, on, not_before=span.entered_from,
                                not_after=span.entered_until)
             if span.lapsed(day) or span.barred(day):  # not entered while suspended
                 day = max(on, span.entered_from)
             if span.barred(day):  # done before her reinstatement was entered: never entered
                 return
-            plan.add(RecordContact(day, pairing, kind, on, notes, rng.choice(actors),
+            plan.add(RecordContact(day, pairing, kind, on, notes, draw.choice(actors),
                                    minutes, items, named))
 
     kinds, weights = zip(*((k[0], k[1]) for k in _WITH_CHILD), strict=True)
@@ -150,6 +154,8 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
         if rng.random() < 0.06:
             add("material_aid", day_between(rng, first, last), "送去书包、文具和课外书",
                 items=rng.randint(1, 6))
+    if three_ones is not None:
+        _three_ones(three_ones, span, care, add)
     for year in range(span.starts_on.year, span.ends_on.year + 1):
         if rng.random() < care.yearly:
             day = years_later(birthday, year - birthday.year) + timedelta(days=rng.randint(-3, 3))
@@ -158,3 +164,28 @@ def plan_contacts(rng: random.Random, plan: Plan, pairing: int, span: Span, care
         festival = festival_day(rng, year)
         if festival and rng.random() < care.yearly:
             add("festival", festival[0], f"陪孩子过{festival[1]}", rng.randint(60, 240))
+
+
+_HELP = (("tutoring", "辅导作业，检查学习情况"), ("counselling", "心理疏导，聊聊学校里的烦心事"),
+         ("activity", "带孩子参加读书分享活动"))
+
+
+def _three_ones(draw: random.Random, span: Span, care: Diligence,
+                add: Callable[..., None]) -> None:
+    """The "three ones" (三个一) kept as the volunteer's diligence allows."""
+    for first in month_starts(span.starts_on, span.ends_on):
+        last = month_end(first)
+        if draw.random() < 1 - care.skip:
+            kind, notes = draw.choice(_HELP)
+            add(kind, day_between(draw, first, last), notes, draw.randint(30, 90), draw=draw)
+        if first.month in (1, 4, 7, 10) or first == span.starts_on.replace(day=1):
+            quarter_end = month_end(first.replace(month=(first.month - 1) // 3 * 3 + 3))
+            if draw.random() < care.parent_call:
+                add("parent_contact", day_between(draw, first, quarter_end),
+                    "给孩子在外务工的父母打电话，反馈孩子近况", draw.randint(10, 30),
+                    draw=draw)
+        if first.month in (1, 7) or first == span.starts_on.replace(day=1):
+            half_end = month_end(first.replace(month=6 if first.month <= 6 else 12))
+            if draw.random() < care.yearly:
+                add("home_visit", day_between(draw, first, half_end),
+                    "家访，和祖辈聊孩子的学习和生活", draw.randint(40, 120), draw=draw)

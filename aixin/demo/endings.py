@@ -117,7 +117,11 @@ def plan_suspensions_and_commendations(rng: random.Random, plan: Plan,
                                          f"{year}年度优秀爱心妈妈", day, STAFF))
 
 
-def plan_all_contacts(rng: random.Random, plan: Plan, pairings: list[PairingInfo]) -> None:
+def plan_all_contacts(rng: random.Random, plan: Plan, pairings: list[PairingInfo],
+                      seed: int = 7) -> None:
+    """Every pairing's contacts; those of a pairing under "three ones" (三个一) also keep its
+    duties (drawn with a random sequence of their own, from the seed)."""
+    three_ones = random.Random(f"aixin demo three ones {seed}")
     for pairing in pairings:
         actors = tuple(Actor(id=v.name, role="volunteer") for v in pairing.volunteers)
         span = Span(pairing.starts_on, pairing.ends_on or plan.today, pairing.recorded_on,
@@ -129,4 +133,5 @@ def plan_all_contacts(rng: random.Random, plan: Plan, pairings: list[PairingInfo
                         ((plan.today - timedelta(days=rng.randint(60, 150)), plan.today),))
         plan_contacts(rng, plan, pairing.number, span, care, actors,
                       pairing.children[0].birth_date,
-                      tuple(child.number for child in pairing.children))
+                      tuple(child.number for child in pairing.children),
+                      three_ones if "three_ones" in pairing.duty_sets else None)

@@ -35,6 +35,7 @@ class PairingInfo:
     lapses: list[tuple[date, date]] = field(default_factory=list)
     #: The days (first, last) on which no contact can be entered: a volunteer suspended.
     closed: list[tuple[date, date]] = field(default_factory=list)
+    duty_sets: tuple[str, ...] = ()  # none: the programme's
 
 
 class Matcher:
@@ -82,9 +83,19 @@ def _starts(rng: random.Random, plan: Plan, children: list[ChildInfo],
     return starts, recorded
 
 
+#: The duty sets of a pairing by cadres of county units (机关干部结对): the bureau's "three
+#: ones" (三个一: a home visit every half year, a call to the parents every quarter, help every
+#: month) besides the caring mother's "five ones".
+CADRES_DUTY_SETS = ("five_ones", "three_ones")
+
+
 def match(rng: random.Random, plan: Plan, children: list[ChildInfo],
-          volunteers: list[VolunteerInfo]) -> list[PairingInfo]:
-    """Form the pairings, in the order children were registered."""
+          volunteers: list[VolunteerInfo], seed: int = 7) -> list[PairingInfo]:
+    """Form the pairings, in the order children were registered.
+
+    About half the pairings whose volunteers all work in county units take
+    :data:`CADRES_DUTY_SETS` (drawn with a random sequence of its own, from the seed)."""
+    cadres = random.Random(f"aixin demo cadres' duty sets {seed}")
     matcher = Matcher(rng, volunteers)
     pairings: list[PairingInfo] = []
     paired: set[int] = set()
@@ -115,10 +126,12 @@ def match(rng: random.Random, plan: Plan, children: list[ChildInfo],
             continue
         paired.update(c.number for c in group)
         care = diligence(rng)
-        info = PairingInfo(len(pairings), group, chosen, *timing, care=care)
+        sets = (CADRES_DUTY_SETS if all(v.township is None for v in chosen)
+                and cadres.random() < 0.5 else ())
+        info = PairingInfo(len(pairings), group, chosen, *timing, care=care, duty_sets=sets)
         pairings.append(info)
         signed = info.starts_on - timedelta(days=rng.randint(0, 7))
         plan.add(FormPairing(info.recorded_on, info.number, [c.number for c in group],
                              [v.number for v in chosen], principle, signed, info.starts_on,
-                             STAFF))
+                             STAFF, sets))
     return pairings

@@ -23,6 +23,7 @@ from aixin.demo.endings import (
     plan_suspensions_and_commendations,
 )
 from aixin.demo.pairings import match
+from aixin.demo.school import plan_school_work
 from aixin.demo.steps import CatchUp, QuarterlyReportStep, ReminderScan
 from aixin.demo.timeline import Plan, month_starts, years_later
 from aixin.demo.volunteers import plan_volunteers
@@ -42,13 +43,14 @@ def plan_demo(seed: int, children: int, today: date,
     county = demo_county(rng)
     kids = plan_children(rng, county, children, plan)
     volunteers = plan_volunteers(rng, county, max(2, round(children * VOLUNTEERS_PER_CHILD)),
-                                 plan, approval_levels)
-    pairings = match(rng, plan, kids, volunteers)
+                                 plan, approval_levels, seed)
+    pairings = match(rng, plan, kids, volunteers, seed)
     plan_endings(rng, plan, pairings)
     gone = plan_disqualification(rng, plan, pairings, volunteers)
     plan_suspensions_and_commendations(rng, plan, pairings, gone)
-    plan_all_contacts(rng, plan, pairings)
+    plan_all_contacts(rng, plan, pairings, seed)
     plan_activities(seed, plan, county, kids)
+    plan_school_work(seed, plan, kids)
     _plan_machinery(plan)
     return plan, county
 

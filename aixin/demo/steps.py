@@ -15,6 +15,8 @@ from datetime import date
 from typing import Any, ClassVar
 from uuid import UUID
 
+from domain.access.caller import Caller
+from domain.access.policy import may_review
 from domain.application import CareRegister
 from domain.children import Guardian, Parent, Profile
 from domain.common import Actor
@@ -55,18 +57,29 @@ class ApplyVolunteer(Step):
 
 @dataclass(frozen=True)
 class ReviewVolunteer(Step):
+    """One level's opinion, given as the API takes it: by a user who may give that level's
+    (逐级审核: ``reviewer``, checked by :func:`domain.access.policy.may_review` on the
+    volunteer's region and unit), or keyed in from the paper form by the admin naming who
+    signed it (``signed_by``)."""
+
     rank: ClassVar[int] = 1
     volunteer: int
     level: str
     decision: str
     opinion: str
     on: date
-    actor: Actor
+    reviewer: Caller
+    region_code: str
+    unit: str
+    signed_by: str | None = None
 
     def do(self, register: CareRegister, ids: Ids) -> None:
+        if not may_review(self.reviewer, self.level, self.region_code, self.unit):
+            raise ValueError(f"the demo's {self.reviewer.user_id} may not give the "
+                             f"{self.level} opinion on volunteer {self.volunteer}")
         register.review_volunteer(ids.volunteers[self.volunteer], level=self.level,
                                   decision=self.decision, opinion=self.opinion, on=self.on,
-                                  actor=self.actor)
+                                  actor=self.reviewer.actor, signed_by=self.signed_by)
 
 
 @dataclass(frozen=True)
@@ -166,13 +179,15 @@ class FormPairing(Step):
     agreement_signed_on: date
     starts_on: date
     actor: Actor
+    #: The pairing's duty rule sets; none: the programme's.
+    duty_sets: tuple[str, ...] = ()
 
     def do(self, register: CareRegister, ids: Ids) -> None:
         ids.pairings[self.pairing] = register.form_pairing(
             child_ids=[ids.children[c] for c in self.children],
             volunteer_ids=[ids.volunteers[v] for v in self.volunteers],
             principle=self.principle, agreement_signed_on=self.agreement_signed_on,
-            starts_on=self.starts_on, actor=self.actor)
+            starts_on=self.starts_on, actor=self.actor, duty_sets=self.duty_sets or None)
 
 
 @dataclass(frozen=True)

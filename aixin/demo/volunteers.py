@@ -1,5 +1,14 @@
 """The demo's volunteers (爱心妈妈): applications in waves, reviewed level by level with dated
-opinions (所在单位 → 县妇联 → 市州妇联 → 省妇联), a few rejected at some level."""
+opinions (所在单位 → 县妇联 → 市州妇联 → 省妇联), a few rejected at some level.
+
+Each level's opinion is given by a user of that level, as the API lets them: the unit's by the
+township federation that holds the volunteer, or by her own school for a teacher (a volunteer of
+a county unit: the county federation's own liaison, another person than the one who signs the
+county's opinion); the county's by the county federation (钟祥市妇联, region 420881), the city's
+by 荆门市妇联 (4208), the province's by 湖北省妇联 (42). Some applications come in on paper
+(纸质登记表): the admin keys them in, and each level's opinion with the name of who signed it.
+The demo's people are not accounts: no one signs in as them.
+"""
 
 from __future__ import annotations
 
@@ -10,21 +19,36 @@ from datetime import date, timedelta
 
 from aixin.demo import names
 from aixin.demo.county import (
+    CITY,
     COUNTY,
+    COUNTY_CODE,
     COUNTY_UNITS,
     POSTAL_CODE,
+    PROVINCE,
     TOWNSHIP_UNITS,
     County,
     Township,
 )
 from aixin.demo.steps import ApplyVolunteer, ReviewVolunteer
 from aixin.demo.timeline import Plan, day_between
+from domain.access.caller import Caller
 from domain.common import Actor
+from domain.users import Role
 from domain.volunteers import VolunteerForm
 
 STAFF = Actor(id="钟祥市妇联", role="federation")
-_REVIEWERS = {"county": STAFF, "city": Actor(id="荆门市妇联", role="federation"),
-              "province": Actor(id="湖北省妇联", role="federation")}
+#: The federation users who give the county's, the city's and the province's opinions.
+_REVIEWERS = {"county": Caller(STAFF.id, Role.FEDERATION, COUNTY_CODE),
+              "city": Caller("荆门市妇联", Role.FEDERATION, COUNTY_CODE[:4]),
+              "province": Caller("湖北省妇联", Role.FEDERATION, COUNTY_CODE[:2])}
+#: The county federation's liaison with county units, who gives their unit opinion.
+_UNIT_LIAISON = Caller(f"{COUNTY}妇联（机关单位联络员）", Role.FEDERATION, COUNTY_CODE)
+#: Who keys in the paper forms (纸质登记表), naming each level's signer.
+ADMIN = Caller("系统管理员", Role.ADMIN)
+#: The share of applications that come in on paper.
+PAPER_FORMS = 0.15
+_SIGNERS = {"unit": "{unit}负责人", "county": f"{COUNTY}妇联", "city": f"{CITY}妇联",
+            "province": f"{PROVINCE}妇联"}
 _GAPS = {"unit": (2, 10), "county": (5, 20), "city": (7, 25), "province": (7, 30)}
 _REJECT = {"unit": 0.04, "county": 0.03, "city": 0.01, "province": 0.01}
 _APPROVE = {"unit": "该同志热心公益，同意推荐", "county": "经审核，同意",
@@ -94,16 +118,39 @@ def _applied_on(rng: random.Random, plan: Plan) -> date:
                        min(first + timedelta(days=50), plan.today - timedelta(days=1)))
 
 
+def unit_reviewer(form: VolunteerForm, township: Township | None) -> Caller:
+    """Who gives the unit's opinion (所在单位意见): her school, for a teacher; else the
+    township federation that holds her, or the county federation's liaison with its units."""
+    if form.unit.endswith(("小学", "中学")):
+        return Caller(form.unit, Role.SCHOOL, form.region_code, form.unit)
+    if township is not None:
+        return Caller(f"{township.name}妇联", Role.FEDERATION, township.code)
+    return _UNIT_LIAISON
+
+
+def _signers(paper: random.Random, form: VolunteerForm) -> dict[str, str]:
+    """Who signed each level's opinion on a paper form: one person per level."""
+    return {level: f"{office.format(unit=form.unit)} {names.full_name(paper, 'woman')}"
+            for level, office in _SIGNERS.items()}
+
+
 def plan_volunteers(rng: random.Random, county: County, count: int, plan: Plan,
-                    levels: Sequence[str]) -> list[VolunteerInfo]:
-    """``count`` applications, each reviewed level by level as far as the dates allow."""
+                    levels: Sequence[str], seed: int = 7) -> list[VolunteerInfo]:
+    """``count`` applications, each reviewed level by level as far as the dates allow.
+
+    Which come in on paper, and who signed them, is drawn with a random sequence of its own
+    (from the seed), so the other steps of a seed stay as they were."""
+    paper = random.Random(f"aixin demo paper forms {seed}")
     volunteers = []
     for number in range(count):
         township = rng.choice(county.townships) if rng.random() < 0.65 else None
         form = _form(rng, number, township)
         applied = _applied_on(rng, plan)
         recorded = plan.entered(rng, applied)
-        plan.add(ApplyVolunteer(recorded, number, form, applied, STAFF))
+        on_paper = paper.random() < PAPER_FORMS
+        signers = _signers(paper, form) if on_paper else {}
+        plan.add(ApplyVolunteer(recorded, number, form, applied,
+                                ADMIN.actor if on_paper else STAFF))
         on, approved = applied, True
         for level in levels:
             low, high = _GAPS.get(level, (5, 20))
@@ -112,17 +159,17 @@ def plan_volunteers(rng: random.Random, county: County, count: int, plan: Plan,
                 approved = False  # still under review (审核中)
                 break
             recorded = max(plan.entered(rng, on), recorded)
-            # the unit's opinion is its own signer's, even where the unit is the county
-            # federation that reviews next: one person signs one level
-            reviewer = _REVIEWERS.get(level, Actor(id=f"{form.unit}（所在单位）",
-                                                   role="federation"))
-            if rng.random() < _REJECT.get(level, 0.02):
-                plan.add(ReviewVolunteer(recorded, number, level, "reject",
-                                         _REJECTION.get(level, "不同意"), on, reviewer))
+            reviewer = (ADMIN if on_paper else _REVIEWERS.get(level)
+                        or unit_reviewer(form, township))
+            signed_by = signers.get(level, f"{level} {number}") if on_paper else None
+            rejected = rng.random() < _REJECT.get(level, 0.02)
+            plan.add(ReviewVolunteer(
+                recorded, number, level, "reject" if rejected else "approve",
+                _REJECTION.get(level, "不同意") if rejected else _APPROVE.get(level, "同意"),
+                on, reviewer, form.region_code, form.unit, signed_by))
+            if rejected:
                 approved = False
                 break
-            plan.add(ReviewVolunteer(recorded, number, level, "approve",
-                                     _APPROVE.get(level, "同意"), on, reviewer))
         volunteers.append(VolunteerInfo(
             number, form.name, township, form.position,
             approved_on=on if approved else None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import enum
+import json
 import re
 from collections.abc import Iterator
 from datetime import date, datetime
@@ -16,13 +17,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from typer.testing import CliRunner
 
-from aixin.bootstrap import build_register, build_runner
+from aixin.bootstrap import build_register, build_report_store, build_runner
 from aixin.commands import app
 from aixin.demo.build import StoreNotEmpty, build_demo
 from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.events import (
     ActivityRecorded,
+    ChildContactRecorded,
     ChildExited,
     ChildRegistered,
     ConcernReported,
@@ -129,10 +131,99 @@ def test_some_duties_are_overdue_today(county: Built) -> None:
 
 def test_townships_hold_group_activities_with_items_and_money(county: Built) -> None:
     activities = county.of(ActivityRecorded)
-    assert {e.kind for e in activities} == {"festival", "material_aid"}
-    assert all(len(e.child_ids) >= 1 and e.organiser.endswith("妇联") for e in activities)
+    assert {e.kind for e in activities} == {"festival", "material_aid", "activity"}
+    assert all(len(e.child_ids) >= 1 for e in activities)
     assert max(len(e.child_ids) for e in activities) > 1
     assert sum(e.amount_yuan for e in activities) > 0 and sum(e.items for e in activities) > 0
+    assert any(e.amount_yuan > 0 and e.items > 0 for e in activities)
+
+
+def test_activities_are_organised_by_the_township_federation_or_the_school(
+        county: Built) -> None:
+    by = {(e.organiser[-2:], e.actor.role) for e in county.of(ActivityRecorded)}
+    assert by == {("妇联", "federation"), ("小学", "school")}
+
+
+def test_each_level_is_reviewed_by_a_user_of_that_level(county: Built) -> None:
+    reviews = [e for e in county.of(VolunteerReviewed) if e.actor.role != "admin"]
+    by_level: dict[str, set[tuple[str, str]]] = {}
+    for e in reviews:
+        by_level.setdefault(e.level, set()).add((e.actor.id, e.actor.role))
+    assert by_level["county"] == {("钟祥市妇联", "federation")}
+    assert by_level["city"] == {("荆门市妇联", "federation")}
+    assert by_level["province"] == {("湖北省妇联", "federation")}
+    assert {role for _, role in by_level["unit"]} == {"federation", "school"}
+    assert ("钟祥市妇联", "federation") not in by_level["unit"]
+
+
+def test_paper_forms_keyed_in_by_the_admin_name_who_signed_each_level(county: Built) -> None:
+    keyed = [e for e in county.of(VolunteerReviewed) if e.actor.role == "admin"]
+    assert {e.level for e in keyed} == {"unit", "county", "city", "province"}
+    assert all(e.signed_by for e in keyed)
+
+
+def test_no_one_signs_two_levels_of_one_volunteer(county: Built) -> None:
+    signers: dict[UUID, list[str]] = {}
+    for e in county.of(VolunteerReviewed):
+        signers.setdefault(e.originator_id, []).append(e.signed_by or e.actor.id)
+    assert all(len(set(people)) == len(people) for people in signers.values())
+
+
+def test_some_contacts_name_one_child_of_a_one_to_many_pairing(county: Built) -> None:
+    several = {e.originator_id: set(e.child_ids) for e in county.of(PairingFormed)
+               if len(e.child_ids) > 1}
+    named = [set(e.contact.child_ids) for e in county.of(ContactRecorded)
+             if e.originator_id in several]
+    assert any(len(children) == 1 for children in named)
+    assert any(len(children) > 1 for children in named)
+
+
+def test_pairings_under_three_ones_call_the_parents(county: Built) -> None:
+    three_ones = {e.originator_id for e in county.of(PairingFormed)
+                  if "three_ones" in e.duty_sets}
+    assert three_ones
+    kinds = {e.contact.kind for e in county.of(ContactRecorded)
+             if e.originator_id in three_ones}
+    assert "parent_contact" in kinds
+    contacts = {e.contact.kind for e in county.of(ContactRecorded)}
+    assert {"teacher_contact", "guardian_contact"} <= contacts
+
+
+def test_homeroom_teachers_record_their_talks_and_home_visits(county: Built) -> None:
+    own = county.of(ChildContactRecorded)
+    assert {e.actor.role for e in own} == {"school"}
+    talks = [e for e in own if e.contact.kind == "talk"]
+    visits = [e for e in own if e.contact.kind == "home_visit"]
+    assert len(talks) > 200 and len(visits) > 100
+    assert len({e.originator_id for e in talks}) > 50
+
+
+def test_the_schools_duties_are_met_for_most_pupils_where_the_programme_owes_them(
+        county: Built) -> None:
+    settings = Settings(store="sqlite", data_dir=county.settings.data_dir,  # type: ignore[call-arg]
+                        duty_sets=("five_ones", "school"))
+    register = build_register(settings, clock=lambda: TODAY)
+    try:
+        pupils = sorted({e.originator_id for e in county.of(ChildContactRecorded)})[:30]
+        statuses = [owed.status.status.value for child_id in pupils
+                    for owed in register.child_duties(child_id, (), TODAY)
+                    if owed.pairing_id is None]
+    finally:
+        register.close()
+    assert statuses.count("met") > len(statuses) / 3
+
+
+def test_the_quarterly_reports_count_children_reached_and_aid(county: Built) -> None:
+    store = build_report_store(county.settings)
+    try:
+        figures = [json.loads(store.figures(e.originator_id) or "{}")["totals"]
+                   for e in county.of(ReportCompleted)]
+    finally:
+        store.close()
+    assert all(f["children_reached"] > 0 for f in figures)
+    assert any(float(f["aid_yuan"]) > 0 for f in figures)
+    latest = figures[-1]
+    assert latest["volunteers_paired"] > 0 and latest["special_attention"] > 0
 
 
 def test_contacts_are_recorded_late_some_by_weeks(county: Built) -> None:
