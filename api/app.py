@@ -74,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         _bootstrap_admin(app, settings)
         follower = None
         if settings.follows_in_process:  # the embedded default keeps its own projections
+            app.state.views.open_views()
             follower = Follower(app.state.views,
                                 poll_interval=settings.projections_poll_interval,
                                 gather=settings.projections_gather).start()

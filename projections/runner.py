@@ -194,6 +194,13 @@ class ViewRunner:
                 pause = min(pause * 2, 0.05)
         return True
 
+    def open_views(self) -> None:
+        """Open every view's generation in service, making its tables if they are not there
+        yet: done before a service answers, a first write's wait for the views (read your
+        writes) waits for its events, not for the tables to be made."""
+        for view in self.views:
+            self.store.recorder(view)
+
     def reshape(self) -> list[str]:
         """Rebuild the views whose generation in service was built to another shape than
         theirs (the tables or their making changed since: an upgrade), and record the shape
