@@ -15,6 +15,7 @@ from domain.duties.rules import (
     catalogue,
     rules_for,
 )
+from domain.duties.school import SCHOOL_DUTY_SET
 from domain.volunteers.form import APPROVAL_LEVELS, ReviewLevel
 
 
@@ -51,6 +52,14 @@ class Programme:
         """The sets the programme follows, in the order its settings name them."""
         known = self.duty_set_catalogue
         return tuple(known[name] for name in dict.fromkeys(self.duty_sets))
+
+    @property
+    def pairing_duty_sets(self) -> tuple[str, ...]:
+        """The sets a pairing follows unless it names its own: those in force but the school's
+        (班主任职责 are the homeroom teacher's, owed on the child's own record and judged on
+        its own contacts, never a caring mother's); the default set if none is left."""
+        helpers = tuple(name for name in self.duty_sets if name != SCHOOL_DUTY_SET)
+        return helpers or (DEFAULT_DUTY_SET,)
 
     def duty_rules(self, duty_sets: tuple[str, ...] | None = None) -> tuple[DutyRule, ...]:
         return rules_for(duty_sets or self.duty_sets, self.duty_set_catalogue)

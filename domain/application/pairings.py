@@ -31,7 +31,7 @@ class PairingsService(AixinApplication):
         """Pair approved volunteers with active children; returns the pairing's id."""
         today = self.today()
         starts = starts_on or today
-        sets = tuple(duty_sets) if duty_sets else self.programme.duty_sets
+        sets = tuple(duty_sets) if duty_sets else self.programme.pairing_duty_sets
         try:
             self.programme.duty_rules(sets)
         except (KeyError, ValueError) as error:

@@ -139,3 +139,11 @@ def test_turning_16_ends_the_schools_duties() -> None:
     assert school_duties(child, RULES, TODAY, calendar=PROGRAMME.calendar) == ()
     assert left_behind_spell(child, date(2026, 6, 1)) == LeftBehindSpell(
         date(2026, 3, 2), date(2026, 6, 9))
+
+
+def test_a_pairing_follows_the_sets_in_force_but_the_schools() -> None:
+    assert PROGRAMME.pairing_duty_sets == ("five_ones",)
+
+
+def test_a_pairing_under_a_programme_of_the_schools_duties_alone_follows_five_ones() -> None:
+    assert Programme(duty_sets=(SCHOOL_DUTY_SET,)).pairing_duty_sets == ("five_ones",)
