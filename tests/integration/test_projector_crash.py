@@ -59,7 +59,7 @@ class County:
 
     children: list[Any] = field(default_factory=list)
     volunteers: list[Any] = field(default_factory=list)
-    pairings: list[tuple[Any, date]] = field(default_factory=list)
+    pairings: list[tuple[Any, date, list[Any]]] = field(default_factory=list)
     contacts: int = 0
     first_pairing_at: int = 0  # log position of the first PairingFormed
 
@@ -105,17 +105,18 @@ def record_a_county(register: CareRegister, rng: random.Random, operations: int)
         pairing = register.form_pairing(child_ids=children, volunteer_ids=helpers,
                                         principle=rng.choice(["nearby", "kin", "need"]),
                                         starts_on=starts, actor=STAFF)
-        county.pairings.append((pairing, starts))
+        county.pairings.append((pairing, starts, children))
     concerns: list[tuple[Any, str]] = []
     for _ in range(operations):
         draw = rng.random()
         child = rng.choice(pairable)
         on = date(2025, 9, 1) + timedelta(days=rng.randrange((TODAY - date(2025, 9, 1)).days))
         if draw < 0.86:
-            pairing, starts = rng.choice(county.pairings)
+            pairing, starts, paired = rng.choice(county.pairings)
             kind = rng.choice(CONTACT_KINDS)
             register.record_contact(
                 pairing, kind=kind, notes="", actor=MOTHER,
+                child_ids=rng.sample(paired, rng.randrange(1, len(paired) + 1)),
                 occurred_on=starts + timedelta(days=rng.randrange((TODAY - starts).days + 1)),
                 items=rng.randrange(1, 5) if kind == "material_aid" else 0,
                 duration_minutes=rng.choice([None, 15, 60]))
@@ -143,7 +144,7 @@ def record_a_county(register: CareRegister, rng: random.Random, operations: int)
             if rng.random() < 0.5:
                 register.suspend_volunteer(volunteer, reason="外出", actor=STAFF, on=TODAY)
                 register.reinstate_volunteer(volunteer, reason="返乡", actor=STAFF, on=TODAY)
-    for pairing, _ in county.pairings[:10]:
+    for pairing, _, _ in county.pairings[:10]:
         register.end_pairing(pairing, reason="调整", actor=STAFF, on=TODAY)
     for child in county.children[140:]:
         register.exit_child(child, reason="迁出", actor=STAFF, on=TODAY)
@@ -319,7 +320,8 @@ def caught_up_while_the_county_writes(register: CareRegister, runner: ViewRunner
         now = time.monotonic()
         assert now < deadline, f"waited {within} s for the projector to catch up"
         if now >= next_write and (pairing := next(open_pairings, None)):
-            register.record_contact(pairing[0], kind="phone", notes="", actor=MOTHER)
+            register.record_contact(pairing[0], kind="phone", notes="", actor=MOTHER,
+                                    child_ids=pairing[2][:1])
             county.contacts += 1
             next_write = now + 0.25
         time.sleep(0.02)
