@@ -18,6 +18,7 @@ from domain.access.caller import Caller as AccessCaller
 from domain.application import CareRegister, UserView
 from domain.errors import NotFound
 from domain.users import Role
+from domain.vocabulary import ROLE_TITLES, title_of
 from projections.runner import ViewRunner
 
 oauth2 = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
@@ -113,9 +114,11 @@ def roles(*allowed: str) -> Callable[[Principal], Awaitable[Principal]]:
 
     async def check(caller: Caller) -> Principal:
         if caller.role not in allowed:
-            raise HTTPException(status_code=403,
-                                detail=f"the {caller.role} role cannot do this; "
-                                f"allowed: {', '.join(allowed)}")
+            permitted = "、".join(title_of(ROLE_TITLES, role) for role in allowed)
+            raise HTTPException(status_code=403, detail=(
+                f"{title_of(ROLE_TITLES, caller.role)}（{caller.role}）无权进行此操作，"
+                f"只有{permitted}可以（the {caller.role} role cannot do this; "
+                f"allowed: {', '.join(allowed)}）"))
         return caller
 
     ROLE_CHECKS[check] = allowed

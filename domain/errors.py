@@ -38,8 +38,10 @@ class DateInFuture(InvalidRecord):
     rule = "date_not_in_future"
 
     def __init__(self, field: str, value: object, today: object) -> None:
-        super().__init__(field, f"{value} is in the future (today is {today}); "
-                         "a fact can be recorded late but never before it happens")
+        super().__init__(field, f"日期 {value} 晚于今天（{today}）：已发生的事实可以补录，"
+                         "尚未发生的不能登记（date_not_in_future: "
+                         f"{value} is in the future (today is {today}); "
+                         "a fact can be recorded late but never before it happens）")
 
 
 class NotFound(DomainError):

@@ -305,8 +305,9 @@ class Child(Aggregate):
                 "child left the programme; an exited child's record takes no new facts）")
         self._check_change("occurred_on", occurred_on, today)
         if kind not in known_kinds:
-            raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
-                                f"known: {', '.join(sorted(known_kinds))}")
+            raise InvalidRecord("kind", f"联系方式“{kind}”不是本项目的联系方式；可选："
+                                f"{', '.join(sorted(known_kinds))}（{kind!r} is not a "
+                                "contact kind of this programme）")
         contact = ChildContact(new_id().hex, kind, occurred_on, notes.strip(), actor.id,
                                duration_minutes, items)
         self._contact_recorded(contact=contact, actor=actor)

@@ -102,12 +102,14 @@ class Pairing(Aggregate):
         """
         named = self.children_named(child_ids)
         if not self.is_active:
-            raise PairingHasEnded(f"the pairing ended on {self.ended_on}; no contact is "
-                                  "recorded on an ended pairing")
+            raise PairingHasEnded(f"该结对已于 {self.ended_on} 结束，已结束的结对不再记录联系"
+                                  f"（pairing_ended: the pairing ended on {self.ended_on}; "
+                                  "no contact is recorded on an ended pairing）")
         check_in_good_standing(volunteers, by_volunteer)
         if kind not in known_kinds:
-            raise InvalidRecord("kind", f"{kind!r} is not a contact kind of this programme; "
-                                f"known: {', '.join(sorted(known_kinds))}")
+            raise InvalidRecord("kind", f"联系方式“{kind}”不是本项目的联系方式；可选："
+                                f"{', '.join(sorted(known_kinds))}（{kind!r} is not a "
+                                "contact kind of this programme）")
         not_in_future("occurred_on", occurred_on, today)
         if occurred_on < self.starts_on:
             raise ContactRule(f"a contact cannot be dated {occurred_on}, before the pairing "
@@ -159,7 +161,9 @@ class Pairing(Aggregate):
     def end(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """End the pairing with a reason; its history stays."""
         if not self.is_active:
-            raise PairingHasEnded(f"the pairing already ended on {self.ended_on}")
+            raise PairingHasEnded(f"该结对已于 {self.ended_on} 结束，不能再次结束"
+                                  f"（pairing_ended: the pairing already ended on "
+                                  f"{self.ended_on}）")
         not_in_future("on", on, today)
         last = max((c.occurred_on for c in self.contacts), default=self.starts_on)
         if on < last:

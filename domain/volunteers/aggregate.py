@@ -19,6 +19,7 @@ from domain.errors import (
     VolunteerStatusRule,
 )
 from domain.identity import new_id
+from domain.vocabulary import REVIEW_LEVEL_TITLES, VOLUNTEER_STATUS_TITLES, title_of
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
 from domain.volunteers.signing import check_signer, signed_by_of, signer
 
@@ -134,20 +135,28 @@ class Volunteer(Aggregate):
         level_ = member_of(ReviewLevel, "level", level)
         decision_ = member_of(Decision, "decision", decision)
         if self.status is not VolunteerStatus.PENDING:
-            raise ApplicationClosed(f"the application is closed ({self.status.value}); "
-                                    "no further review is taken")
+            status = title_of(VOLUNTEER_STATUS_TITLES, self.status.value)
+            raise ApplicationClosed(
+                f"该志愿者的申请已办结（{status}），不再接受审核意见（application_closed: the "
+                f"application is closed ({self.status.value}); no further review is taken）")
         if level_ is not self.next_level:
+            order = " → ".join(title_of(REVIEW_LEVEL_TITLES, lv) for lv in self.approval_levels)
+            expected = title_of(REVIEW_LEVEL_TITLES, self.next_level)
+            given = title_of(REVIEW_LEVEL_TITLES, level_.value)
             raise ApprovalOutOfOrder(
+                f"审核须逐级进行（{order}）：下一级应为{expected}意见，而不是{given}意见"
+                "（approval_order: "
                 f"approval goes level by level ({' → '.join(self.approval_levels)}): "
-                f"the next review is at level {self.next_level}, not {level_.value}")
+                f"the next review is at level {self.next_level}, not {level_.value}）")
         signed_by_ = signed_by_of(actor, signed_by)
         check_signer(((r.level, r.signer) for r in self.reviews), level_, actor=actor,
                      signed_by=signed_by_)
         not_in_future("on", on, today)
         earliest = self.reviews[-1].on if self.reviews else self.applied_on
         if on < earliest:
-            raise ApprovalOutOfOrder(f"a review is dated on or after the previous step "
-                                     f"({earliest})")
+            raise ApprovalOutOfOrder(f"审核意见的日期不能早于上一步（{earliest}）（approval_order: "
+                                     f"a review is dated on or after the previous step "
+                                     f"({earliest})）")
         self._reviewed(level=level_, decision=decision_, opinion=opinion.strip(), on=on,
                        actor=actor, signed_by=signed_by_)
 
