@@ -100,6 +100,12 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
     DefinitionChange(
         "pairings_with_overdue", PROGRAMME_RULES, "结对中任一孩子有逾期职责即计入"),
     DefinitionChange(
+        "contacts", PROGRAMME_RULES,
+        "联系走访另计入学校、妇联在儿童名下记录的联系（班主任谈心、家访等，不属于任何结对）"),
+    DefinitionChange(
+        "home_visits", PROGRAMME_RULES,
+        "家访另计入学校、妇联在儿童名下记录的家访（不属于任何结对）"),
+    DefinitionChange(
         "activities", PROGRAMME_RULES,
         "开展活动另计入集体活动（每次活动计一次，无论涉及多少儿童）"),
     DefinitionChange(

@@ -18,7 +18,10 @@ ACTIVITY_KINDS: frozenset[str] = frozenset(
 
 
 def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:
-    """Contacts and visits within the quarter, by kind; children reached (走访人数)."""
+    """Contacts and visits within the quarter, by kind: a pairing's, and those recorded on a
+    child outside any pairing (the homeroom teacher's talks and home visits, a staff visit:
+    one each, ``rf_reached`` holding one row per such contact); children reached
+    (走访人数)."""
     where, params = scope.sql()
     bounds = [at, q.start.isoformat(), q.end.isoformat()]
     for row in tx.execute(
@@ -31,6 +34,19 @@ def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> N
         tally.count(*place, "contacts", n)
         tally.count_in(*place, "contacts_by_kind", row["kind"], n)
         tally.count(*place, "items_given", int(row["items"] or 0))
+        if row["kind"] == ContactKind.HOME_VISIT:
+            tally.count(*place, "home_visits", n)
+        if row["kind"] in ACTIVITY_KINDS:
+            tally.count(*place, "activities", n)
+    for row in tx.execute(
+            "SELECT township, school, kind, COUNT(*) AS n FROM rf_reached"
+            f" WHERE {where} AND event = 'ChildContactRecorded' AND recorded_at <= ?"
+            " AND occurred_on >= ? AND occurred_on <= ?"
+            " GROUP BY township, school, kind ORDER BY township, school, kind",
+            [*params, *bounds]).all():
+        place, n = (row["township"], row["school"]), int(row["n"])
+        tally.count(*place, "contacts", n)
+        tally.count_in(*place, "contacts_by_kind", row["kind"], n)
         if row["kind"] == ContactKind.HOME_VISIT:
             tally.count(*place, "home_visits", n)
         if row["kind"] in ACTIVITY_KINDS:

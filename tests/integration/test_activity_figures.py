@@ -107,6 +107,26 @@ def test_a_teachers_talk_outside_any_pairing_reaches_the_child(
     assert figures(runner)["totals"]["children_reached"] == 1
 
 
+def test_a_teachers_talk_and_home_visit_outside_any_pairing_count_among_the_contacts(
+        register: CareRegister, runner: ViewRunner) -> None:
+    a = child(register, "甲")
+    register.record_contact(paired(register, a), kind="home_visit", notes="", actor=MOTHER,
+                            occurred_on=date(2026, 4, 10))
+    for kind, day in (("talk", date(2026, 4, 12)), ("home_visit", date(2026, 5, 8))):
+        register.record_child_contact(a, kind=kind, notes="", actor=TEACHER, occurred_on=day)
+    totals = figures(runner)["totals"]
+    assert (totals["contacts"], totals["home_visits"]) == (3, 2)
+    assert (totals["contacts_by_kind"]["talk"], totals["contacts_by_kind"]["home_visit"]) == (1, 2)
+
+
+def test_a_teachers_talk_outside_the_quarter_is_not_among_its_contacts(
+        register: CareRegister, runner: ViewRunner) -> None:
+    a = child(register, "甲")
+    register.record_child_contact(a, kind="talk", notes="", actor=TEACHER,
+                                  occurred_on=date(2026, 3, 30))
+    assert figures(runner)["totals"]["contacts"] == 0
+
+
 def test_a_child_reached_by_a_contact_and_an_activity_is_counted_once_and_their_items_add(
         register: CareRegister, runner: ViewRunner) -> None:
     a = child(register, "甲")
