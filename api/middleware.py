@@ -196,8 +196,7 @@ class LimitsAndIdempotency:
     async def _replay(self, store: IdempotencyStore, owner: str, key: str, fingerprint: str,
                       stored: Any, send: Send) -> None:
         if stored.fingerprint != fingerprint:
-            await _respond(send, 422, _detail("this Idempotency-Key was used with a different "
-                                              "request; use a new key for a new request"))
+            await _respond(send, 422, _detail(IdempotencyKeyReused.MESSAGE))
             return
         with anyio.move_on_after(REPLAY_WAIT):
             while stored is not None and stored.status is None:  # the first is in flight

@@ -155,6 +155,10 @@ class IdempotencyKeyReused(InvalidRecord):
     """An idempotency key names one command: sent again, it must be the same request."""
 
     rule = "idempotency_key_reused"
+    #: What the caller is told, wherever the reuse is found.
+    MESSAGE = ("该 Idempotency-Key 已用于另一个不同的请求，新的请求须使用新的键（this "
+               "Idempotency-Key was used with a different request; use a new key for a new "
+               "request）")
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str = MESSAGE) -> None:
         super().__init__("Idempotency-Key", message)

@@ -27,10 +27,10 @@ YUAN_TEXT = r"^[0-9]{1,7}(\.[0-9]{1,2})?$"
 def _yuan(value: object) -> object:
     """Money as sent: a JSON number, or a text of digits with at most two decimal places."""
     if isinstance(value, bool):
-        raise ValueError("an amount of yuan is a number")
+        raise ValueError("金额（元）须为数字（an amount of yuan is a number）")
     if isinstance(value, str) and not re.match(YUAN_TEXT, value):
-        raise ValueError("an amount of yuan as a text is digits with at most two decimal "
-                         "places (e.g. 1500.50)")
+        raise ValueError("金额（元）为数字，最多两位小数（到分），如 1500.50（an amount of yuan "
+                         "as a text is digits with at most two decimal places (e.g. 1500.50)）")
     return value
 
 

@@ -161,6 +161,6 @@ def _check_children(children: Sequence[Child]) -> None:
     if not children:
         raise InvalidRecord("child_ids", "a group activity names at least one child")
     if len({child.id for child in children}) != len(children):
-        raise InvalidRecord("child_ids", "each child appears once")
+        raise InvalidRecord("child_ids", "每名儿童只能列一次（each child appears once）")
     if len(children) > MAX_CHILDREN:
         raise InvalidRecord("child_ids", f"at most {MAX_CHILDREN} children in one activity")

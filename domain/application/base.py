@@ -244,9 +244,7 @@ class AixinApplication(Application[UUID]):
     def replay(command: Any, first: CommandRecord) -> None:
         """Handle ``command`` as a new try of ``first``: it records nothing."""
         if first.fingerprint != command.fingerprint:
-            raise IdempotencyKeyReused(
-                "this Idempotency-Key was used with a different request; use a new key for "
-                "a new request")
+            raise IdempotencyKeyReused()
         command.replayed, command.first = True, first
 
     def _commit(self, *aggregates: Any) -> None:

@@ -215,7 +215,7 @@ def _check_shape(children: Sequence[Child], volunteers: Sequence[Volunteer]) -> 
     if not volunteers:
         raise InvalidRecord("volunteer_ids", "a pairing has at least one volunteer")
     if len({c.id for c in children}) != len(children):
-        raise InvalidRecord("child_ids", "each child appears once")
+        raise InvalidRecord("child_ids", "每名儿童只能列一次（each child appears once）")
     if len({v.id for v in volunteers}) != len(volunteers):
         raise InvalidRecord("volunteer_ids", "each volunteer appears once")
     if len(children) > 1 and len(volunteers) > 1:

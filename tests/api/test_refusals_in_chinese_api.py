@@ -10,7 +10,7 @@ from collections.abc import Callable
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import VOLUNTEER, create, paired
+from tests.api.conftest import CHILD, VOLUNTEER, create, paired
 
 Headers = dict[str, str]
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
@@ -69,3 +69,34 @@ def test_a_volunteer_recording_on_a_childs_own_record_is_refused_in_chinese(
                           json={"kind": "talk", "occurred_on": "2026-04-02", "notes": ""})
     assert refused.status_code == 403
     assert "爱心妈妈" in refused.json()["detail"]
+
+
+@pytest.mark.parametrize(("given", "field"), [
+    ({"child_ids": "twice"}, "child_ids"),
+    ({"amount_yuan": "1.234"}, "amount_yuan"),
+])
+def test_a_group_activity_with_a_bad_value_is_refused_in_chinese_naming_the_field(
+        client: TestClient, admin: Headers, given: dict[str, str], field: str) -> None:
+    child_id = create(client, "/api/v1/children", CHILD, admin)["id"]
+    body = {"kind": "festival", "title": "中秋慰问", "occurred_on": "2026-04-02",
+            "child_ids": [child_id], "organiser": "石牌镇妇联", "amount_yuan": "200.50"}
+    refused = client.post("/api/v1/activities", headers=admin, json={
+        **body, **given, "child_ids": [child_id] * (2 if "child_ids" in given else 1)})
+    assert refused.status_code == 422
+    [fault] = refused.json()["detail"]
+    assert fault["loc"] == ["body", field]
+    assert CHINESE.search(fault["msg"])
+
+
+def test_an_idempotency_key_sent_again_with_another_body_is_refused_in_chinese(
+        client: TestClient, admin: Headers) -> None:
+    key = {**admin, "Idempotency-Key": "concern-2026-04-02-1"}
+    child_id = create(client, "/api/v1/children", CHILD, admin)["id"]
+    concern = {"kind": "health", "description": "发烧", "occurred_on": "2026-04-02"}
+    first = client.post(f"/api/v1/children/{child_id}/concerns", headers=key, json=concern)
+    assert first.status_code == 201, first.text
+    refused = client.post(f"/api/v1/children/{child_id}/concerns", headers=key,
+                          json={**concern, "description": "咳嗽"})
+    assert refused.status_code == 422
+    assert "Idempotency-Key" in str(refused.json()["detail"])
+    assert CHINESE.search(str(refused.json()["detail"]))
