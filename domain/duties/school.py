@@ -86,12 +86,18 @@ def school_duties(child: Child, rules: Iterable[DutyRule], on: date, *,
                   calendar: SchoolCalendar = DEFAULT_CALENDAR) -> tuple[DutyStatus, ...]:
     """Where each of the school's duties (``rules``) to ``child`` stands on ``on``, judged on
     the contacts recorded on the child's own record; none if the child is not left-behind on
-    ``on`` (the school owes it nothing then)."""
+    ``on`` (the school owes it nothing then), nor from the day its personal data was erased
+    (个人信息删除: the record is kept for the figures only and takes no new facts, so no
+    contact could ever meet a duty owed after it)."""
     spell = left_behind_spell(child, on)
-    if spell is None:
+    erased_on: date | None = getattr(child, "erased_on", None)  # snapshots before it lack it
+    if spell is None or (erased_on is not None and on >= erased_on):
         return ()
+    ends_on = spell.ends_on
+    if erased_on is not None and (ends_on is None or ends_on >= erased_on):
+        ends_on = erased_on - _ONE_DAY
     return evaluate_duties(rules, child.own_contacts(), on, starts_on=spell.starts_on,
-                           ends_on=spell.ends_on, calendar=calendar)
+                           ends_on=ends_on, calendar=calendar)
 
 
 def _turning_points(child: Child) -> set[date]:

@@ -134,6 +134,15 @@ def test_the_school_owes_nothing_once_the_pupil_has_left_the_programme() -> None
         date(2026, 3, 2), date(2026, 5, 31))
 
 
+def test_the_school_owes_nothing_once_the_pupils_personal_data_was_erased() -> None:
+    child = pupil()
+    child.erase_personal_data(reason="监护人撤回同意，依法删除个人信息", on=date(2026, 6, 1),
+                              today=TODAY, actor=STAFF)
+    assert school_duties(child, RULES, TODAY, calendar=PROGRAMME.calendar) == ()
+    before = duty(child, "monthly_talk", date(2026, 5, 20))
+    assert before.status is DutyState.OVERDUE
+
+
 def test_turning_16_ends_the_schools_duties() -> None:
     child = pupil(birth_date=date(2010, 6, 10))
     assert school_duties(child, RULES, TODAY, calendar=PROGRAMME.calendar) == ()
