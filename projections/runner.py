@@ -36,7 +36,7 @@ from projections.personal import texts_of
 from projections.projection import View
 from storage.collecting import collector_paused
 from storage.recorders import ViewRecorder
-from storage.views import ViewStore, record_shape, recorded_shape
+from storage.views import ViewStore, recorded_shape
 
 log = logging.getLogger(__name__)
 
@@ -203,24 +203,16 @@ class ViewRunner:
 
     def reshape(self) -> list[str]:
         """Rebuild the views whose generation in service was built to another shape than
-        theirs (the tables or their making changed since: an upgrade), and record the shape
-        of new ones; returns the names of the views rebuilt.
+        theirs (the tables or their making changed since: an upgrade); returns the names of
+        the views rebuilt.
 
-        A view whose generation has no shape recorded and has applied nothing is new: its
-        shape is recorded. One with applied events and no shape was built before shapes
-        were recorded: it is rebuilt, as its tables may be of an older shape. Processes
-        that share the views do this one at a time, each checking anew."""
+        A generation is given its shape when it is made (``storage.views``); one with none
+        was made by a version before shapes were recorded, and is rebuilt too, as its tables
+        may be of an older shape. Processes that share the views do this one at a time,
+        each checking anew."""
         with self.store.exclusively():
-            stale = []
-            for view in self.views:
-                recorder = self.store.recorder(view)
-                recorded = recorded_shape(recorder)
-                if recorded == view.shape():
-                    continue
-                if recorded is None and not self.position(view):
-                    record_shape(recorder, view.shape())
-                    continue
-                stale.append(view)
+            stale = [view for view in self.views
+                     if recorded_shape(self.store.recorder(view)) != view.shape()]
             if stale:
                 log.warning("rebuilding views of an older shape: %s",
                             ", ".join(view.name for view in stale))
@@ -247,7 +239,6 @@ class ViewRunner:
         applied = self.catch_up_together(views, generations=new,  # one read of the log
                                          progress=progress, batch_size=self.rebuild_batch_size)
         for view in views:
-            record_shape(self.store.recorder(view, new[view.name]), view.shape())
             self.store.promote(view.name, new[view.name])
         applied += self.catch_up_together(views)
         for view in views:

@@ -34,6 +34,11 @@ class StoredView(Protocol):
     name: str
     schema: ClassVar[tuple[str, ...]]
 
+    @classmethod
+    def shape(cls) -> str:
+        """What a generation of the view is built to (its tables and their making)."""
+        ...
+
 
 @dataclass(frozen=True)
 class PostgresParams:
@@ -170,7 +175,10 @@ class ViewStore:
             assert self.postgres is not None
             datastore_pg = self._pg_datastore(self._schema(view.name, generation))
             recorder = PostgresViewRecorder(datastore_pg, schema=view.schema)
+        new = not _has_tracking(recorder)
         idempotent_ddl(recorder.create_table)
+        if new:  # a generation made now is made to the view's shape
+            record_shape(recorder, view.shape())
         return recorder
 
     def _sqlite_path(self, name: str, generation: int) -> Path:
@@ -220,8 +228,20 @@ def recorded_shape(recorder: ViewRecorder) -> str | None:
 def record_shape(recorder: ViewRecorder, shape: str) -> None:
     """Record the shape the view's generation is built to."""
     with recorder.write() as tx:
-        tx.execute("DELETE FROM view_shape")
-        tx.execute("INSERT INTO view_shape (shape) VALUES (?)", (shape,))
+        tx.execute("DELETE FROM view_shape WHERE shape <> ?", (shape,))
+        tx.execute("INSERT INTO view_shape (shape) VALUES (?) ON CONFLICT (shape) DO NOTHING",
+                   (shape,))
+
+
+def _has_tracking(recorder: ViewRecorder) -> bool:
+    """Whether the view's generation has been made before (it has its position's table)."""
+    with recorder.read() as tx:
+        if recorder.engine == "sqlite":
+            found = tx.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                               " AND name = 'tracking'").one()
+            return found is not None
+        row = tx.execute("SELECT to_regclass('tracking') IS NOT NULL AS found").one()
+        return bool(row and row["found"])
 
 
 def truncate_wal(datastore: Any) -> None:

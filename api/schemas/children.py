@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field, StrictBool, WithJsonSchema
 from api.schemas.codes import DIVISION_CODE
 from api.schemas.common import Day, Lines, Strict
 from domain.children import CATEGORIES
+from domain.children.record import RELATION_WORDS
 
 ParentStatus = Literal["away", "home", "incapable", "deceased"]
 #: A special-attention category (重点/特殊): the domain checks it and names those it knows.
@@ -38,6 +39,7 @@ class GuardianIn(Strict):
     name: str = Field(min_length=1, max_length=100, examples=["张桂兰"])
     relation: str = Field(
         min_length=1, max_length=50, examples=["grandmother", "奶奶"],
+        json_schema_extra={"enum": list(RELATION_WORDS)},
         description="One of grandfather, grandmother, maternal_grandfather, "
         "maternal_grandmother, uncle, aunt, sibling, relative, neighbour, teacher, other; "
         "Chinese words are read as their relation (爷爷/祖父, 奶奶/祖母, 外公/姥爷/外祖父, "

@@ -107,9 +107,19 @@ def test_a_view_built_before_shapes_were_recorded_is_rebuilt(
         register: CareRegister, view_store: ViewStore) -> None:
     record_some_care(register, children=1)
     runner = ViewRunner(register, view_store, (SchoolsAndRegions,))
-    runner.catch_up_all()  # followed, and no shape recorded: as a version before shapes
-    assert recorded_shape(view_store.recorder(SchoolsAndRegions)) is None
+    runner.catch_up_all()
+    with view_store.recorder(SchoolsAndRegions).write() as tx:  # as a version before shapes
+        tx.execute("DELETE FROM view_shape")
     assert runner.reshape() == ["shaped"]
+
+
+def test_a_new_view_followed_before_its_shape_is_checked_is_not_rebuilt(
+        register: CareRegister, view_store: ViewStore) -> None:
+    record_some_care(register, children=1)
+    runner = ViewRunner(register, view_store, (SchoolsAndRegions,))
+    runner.catch_up_all()  # a reader's wait for its write may apply events first
+    assert runner.reshape() == []
+    assert view_store.current_generation("shaped") == 1
 
 
 def test_a_view_whose_making_changed_is_rebuilt_though_its_tables_did_not(
