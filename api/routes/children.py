@@ -13,6 +13,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
+from api.paging import page_after
 from api.schemas.child_care import (
     ChildContactCreated,
     ChildContactIn,
@@ -349,20 +350,10 @@ def list_own_contacts(
     auditors read them, as they read the child's history; their reads are recorded as reads
     of the record."""
     view = register.read_child(caller_of(caller), child_id, paired=paired_children(views)).child
-    start = 0
-    if after is not None:
-        ids = [contact.id for contact in view.contacts]
-        if after not in ids:
-            raise RequestValidationError([{
-                "loc": ("query", "after"), "type": "unknown_cursor", "input": after,
-                "msg": "no contact of this child has this id; give the `next` of the page "
-                       "before"}])
-        start = ids.index(after) + 1
-    page = view.contacts[start:start + limit]
+    page, following = page_after(view.contacts, after, limit, "this child")
     response.headers["ETag"] = etag(view.version)
     return Page(items=[ChildContactListed(**dataclasses.asdict(contact), version=view.version)
-                       for contact in page],
-                next=page[-1].id if start + limit < len(view.contacts) else None)
+                       for contact in page], next=following)
 
 
 @router.get("/{child_id}/duties", response_model=ChildDuties)

@@ -7,9 +7,9 @@ from typing import Annotated, Literal
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
-from fastapi.exceptions import RequestValidationError
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
+from api.paging import page_after
 from api.schemas.common import Day, Page
 from api.schemas.pairings import (
     CONTACTS_SHOWN,
@@ -165,20 +165,10 @@ def list_contacts(
     """The pairing's contacts, a page at a time, in the order the pairing shows them: by the
     day they happened (those of one day as recorded)."""
     view = _visible(register, views, caller, pairing_id)
-    start = 0
-    if after is not None:
-        ids = [contact.id for contact in view.contacts]
-        if after not in ids:
-            raise RequestValidationError([{
-                "loc": ("query", "after"), "type": "unknown_cursor", "input": after,
-                "msg": "no contact of this pairing has this id; give the `next` of the page "
-                       "before"}])
-        start = ids.index(after) + 1
-    page = view.contacts[start:start + limit]
+    page, following = page_after(view.contacts, after, limit, "this pairing")
     response.headers["ETag"] = etag(view.version)
     return Page(items=[ContactListed(**dataclasses.asdict(contact), version=view.version)
-                       for contact in page],
-                next=page[-1].id if start + limit < len(view.contacts) else None)
+                       for contact in page], next=following)
 
 
 @router.post("/{pairing_id}/end", response_model=PairingPublic)
