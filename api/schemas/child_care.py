@@ -4,14 +4,13 @@ over HTTP (班主任谈心家访, 履职情况)."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
 from uuid import UUID
 
 from pydantic import BaseModel, Field
 
 from api.schemas.common import Day, Lines, Strict
 from api.schemas.duty_sets import CONTACT_KIND_DESCRIPTION
-from api.schemas.pairings import PeriodOut
+from api.schemas.pairings import DutyOut
 
 
 class ChildContactIn(Strict):
@@ -46,17 +45,9 @@ class ChildContactListed(BaseModel):
                          "child's commands names): a contact never changes once recorded.")
 
 
-class ChildDutyOut(BaseModel):
+class ChildDutyOut(DutyOut):
     """One duty owed to the child: by one of its pairings, or by its school."""
 
-    name: str
-    title: str
-    status: Literal["met", "due", "overdue"]
-    period: PeriodOut
-    last_qualifying_contact: date | None
-    overdue_since: date | None
-    reason: str
-    child_id: UUID
     pairing_id: UUID | None = Field(description="The pairing that owes the duty; null for the "
                                     "school's duties (班主任职责).")
 
