@@ -28,6 +28,7 @@ from api import shapes
 from api.deps import ROLE_CHECKS, if_match_version, oauth2
 from api.middleware import MAX_BODY
 from api.schemas.common import checked_query
+from api.shape_messages import in_chinese
 from domain.errors import DomainError, InvalidRecord, NotFound, StaleVersion
 
 
@@ -67,7 +68,7 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     def _malformed(request: Request, error: RequestValidationError) -> JSONResponse:
         return JSONResponse(status_code=422, content={"detail": [
-            _echoed(fault) for fault in jsonable_encoder(error.errors())]})
+            _echoed(in_chinese(fault)) for fault in jsonable_encoder(error.errors())]})
 
     @app.exception_handler(InvalidRecord)
     def _invalid(request: Request, error: InvalidRecord) -> JSONResponse:

@@ -100,3 +100,32 @@ def test_an_idempotency_key_sent_again_with_another_body_is_refused_in_chinese(
     assert refused.status_code == 422
     assert "Idempotency-Key" in str(refused.json()["detail"])
     assert CHINESE.search(str(refused.json()["detail"]))
+
+
+def test_a_request_of_the_wrong_shape_is_refused_in_chinese_naming_the_field(
+        client: TestClient, admin: Headers) -> None:
+    _, _, pairing_id = paired(client, admin)
+    refused = client.post(f"/api/v1/pairings/{pairing_id}/contacts", headers=admin,
+                          json={"kind": "phone", "occurred_on": "2026-04-02", "notes": "",
+                                "child_ids": []})
+    assert refused.status_code == 422
+    (fault,) = refused.json()["detail"]
+    assert fault["loc"] == ["body", "child_ids"]
+    assert fault["msg"].startswith("至少 1 项")
+
+
+def test_a_missing_field_is_refused_in_chinese(client: TestClient, admin: Headers) -> None:
+    refused = client.post("/api/v1/volunteers", headers=admin,
+                          json={key: value for key, value in VOLUNTEER.items() if key != "name"})
+    assert refused.status_code == 422
+    (fault,) = refused.json()["detail"]
+    assert (fault["loc"], fault["msg"][:2]) == (["body", "name"], "必填")
+
+
+def test_a_list_filter_of_no_allowed_value_is_refused_in_chinese(
+        client: TestClient, admin: Headers) -> None:
+    refused = client.get("/api/v1/pairings", headers=admin, params={"status": "paused"})
+    assert refused.status_code == 422
+    (fault,) = refused.json()["detail"]
+    assert fault["loc"] == ["query", "status"]
+    assert fault["msg"].startswith("须为以下之一") and "active" in fault["msg"]
