@@ -22,7 +22,7 @@ so a child's duties are this evaluation over the contacts that name that child
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
@@ -82,11 +82,14 @@ def evaluate_duties(
     starts_on: date,
     ends_on: date | None = None,
     calendar: SchoolCalendar = DEFAULT_CALENDAR,
+    owed_in: Callable[[Period], bool] | None = None,
 ) -> tuple[DutyStatus, ...]:
-    """Where each of ``rules`` stands on ``on`` for a pairing active from ``starts_on``."""
+    """Where each of ``rules`` stands on ``on`` for a pairing active from ``starts_on``
+    (``owed_in``: see :func:`evaluate_duty`)."""
     recorded = tuple(contacts)
     return tuple(
-        evaluate_duty(rule, recorded, on, starts_on=starts_on, ends_on=ends_on, calendar=calendar)
+        evaluate_duty(rule, recorded, on, starts_on=starts_on, ends_on=ends_on, calendar=calendar,
+                      owed_in=owed_in)
         for rule in rules
     )
 
@@ -99,8 +102,12 @@ def evaluate_duty(
     starts_on: date,
     ends_on: date | None = None,
     calendar: SchoolCalendar = DEFAULT_CALENDAR,
+    owed_in: Callable[[Period], bool] | None = None,
 ) -> DutyStatus:
-    """Where ``rule`` stands on ``on``; raises ``ValueError`` if ``on`` is before ``starts_on``."""
+    """Where ``rule`` stands on ``on``; raises ``ValueError`` if ``on`` is before ``starts_on``.
+
+    ``owed_in`` narrows the periods owed beyond the days of the spell (the school owes no
+    month of holiday); by default every period of the spell is owed."""
     if on < starts_on:
         raise ValueError(f"cannot evaluate duties on {on}: the pairing starts on {starts_on}")
     if ends_on is not None and ends_on < starts_on:
@@ -123,7 +130,8 @@ def evaluate_duty(
     if counts[current] >= rule.times:
         done = [(day, kind) for day, kind in qualifying if day >= current.start]
         return status(DutyState.MET, _met_reason(current, done))
-    first_missed = _first_missed(rule, current, as_of, counts, (starts_on, ends_on), calendar)
+    first_missed = _first_missed(rule, current, as_of, counts, (starts_on, ends_on), calendar,
+                                 owed_in)
     if first_missed is not None:
         since = first_missed.end + timedelta(days=1)
         return status(DutyState.OVERDUE, f"自{since.isoformat()}起逾期：{_last(last)}", since)
@@ -137,19 +145,23 @@ def _first_missed(
     counts: Counter[Period],
     active: tuple[date, date | None],
     calendar: SchoolCalendar,
+    owed_in: Callable[[Period], bool] | None = None,
 ) -> Period | None:
     """The first owed period left unsatisfied since the last satisfied one, walking back.
 
     The walk stops at the last satisfied period or at the period the pairing started in, so it
     takes at most one step per period of the pairing's life.
     """
-    first_missed = current if as_of > current.end and is_owed(current, *active) else None
+    def owed(period: Period) -> bool:
+        return is_owed(period, *active) and (owed_in is None or owed_in(period))
+
+    first_missed = current if as_of > current.end and owed(current) else None
     period = current
     while period.start > active[0]:
         period = previous_period(period, calendar)
         if counts[period] >= rule.times:
             break
-        if is_owed(period, *active):
+        if owed(period):
             first_missed = period
     return first_missed
 

@@ -90,6 +90,11 @@ class SchoolCalendar:
         spans = self._spans((day.year - 1, day.year))
         return max((span for span in spans if span[1] <= day), key=lambda span: span[1])
 
+    def holds_term_days(self, first: date, last: date) -> bool:
+        """Whether any day from ``first`` to ``last`` is a day of a term (not all holiday)."""
+        spans = self._spans(range(first.year - 1, last.year + 1))
+        return any(start <= last and end >= first for _, start, end in spans)
+
     def next_term_start(self, day: date) -> date:
         """The first day of the first term that starts after ``day``."""
         return min(start for _, start, _ in self._spans((day.year, day.year + 1)) if start > day)

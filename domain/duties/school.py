@@ -27,14 +27,14 @@ Who is owed them, and from when:
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
 from domain.children import Child
 from domain.children.eligibility import AGE_LIMIT
 from domain.duties.evaluation import DutyStatus, evaluate_duties
-from domain.duties.periods import DEFAULT_CALENDAR, SchoolCalendar
+from domain.duties.periods import DEFAULT_CALENDAR, Period, SchoolCalendar
 from domain.duties.rules import DutyRule
 
 #: The name of the school's rule set among a programme's duty sets (班主任职责).
@@ -97,7 +97,13 @@ def school_duties(child: Child, rules: Iterable[DutyRule], on: date, *,
     if erased_on is not None and (ends_on is None or ends_on >= erased_on):
         ends_on = erased_on - _ONE_DAY
     return evaluate_duties(rules, child.own_contacts(), on, starts_on=spell.starts_on,
-                           ends_on=ends_on, calendar=calendar)
+                           ends_on=ends_on, calendar=calendar, owed_in=in_term(calendar))
+
+
+def in_term(calendar: SchoolCalendar) -> Callable[[Period], bool]:
+    """The school owes a period only if it holds days of a term: a month all of holiday
+    (暑假) asks no talk of the homeroom teacher."""
+    return lambda period: calendar.holds_term_days(period.start, period.end)
 
 
 def _turning_points(child: Child) -> set[date]:

@@ -156,3 +156,22 @@ def test_a_pairing_follows_the_sets_in_force_but_the_schools() -> None:
 
 def test_a_pairing_under_a_programme_of_the_schools_duties_alone_follows_five_ones() -> None:
     assert Programme(duty_sets=(SCHOOL_DUTY_SET,)).pairing_duty_sets == ("five_ones",)
+
+
+def test_the_school_owes_no_monthly_talk_in_a_month_of_summer_holiday() -> None:
+    child = pupil(registered_on=date(2026, 3, 2))
+    for day in (date(2026, 3, 5), date(2026, 4, 5), date(2026, 5, 5), date(2026, 6, 5),
+                date(2026, 7, 5)):
+        child.record_contact(kind="talk", occurred_on=day, notes="", today=date(2026, 9, 20),
+                             actor=TEACHER, known_kinds=PROGRAMME.contact_kinds)
+    talk = duty(child, "monthly_talk", on=date(2026, 9, 20))
+    assert talk.status is DutyState.DUE  # August (暑假) was owed no talk
+
+
+def test_a_month_of_term_without_a_talk_is_still_missed_after_the_holiday() -> None:
+    child = pupil(registered_on=date(2026, 3, 2))
+    child.record_contact(kind="talk", occurred_on=date(2026, 6, 5), notes="",
+                         today=date(2026, 9, 20), actor=TEACHER,
+                         known_kinds=PROGRAMME.contact_kinds)
+    talk = duty(child, "monthly_talk", on=date(2026, 9, 20))
+    assert (talk.status, talk.overdue_since) == (DutyState.OVERDUE, date(2026, 8, 1))
