@@ -108,6 +108,7 @@ def test_a_requested_report_shows_its_progress_then_downloads_as_xlsx_and_docx(
     expect(page.locator("#report-status")).to_have_text("已完成", timeout=REPORT_TIMEOUT)
     expect(page.locator("#figure-left_behind")).to_have_text("2")
     expect(page.locator("#figure-pairing_coverage")).to_have_text("50.0%")
+    expect(page.locator("#figure-aid_yuan")).to_have_text("0.00")  # yuan, to the fen
     expect(page.locator("#charts svg")).to_have_count(3)
     shoot(page, "report-desktop")
     workbook = _download(page, ".xlsx", tmp_path)
