@@ -27,6 +27,7 @@ from zoneinfo import ZoneInfo
 
 from domain import events as domain_events
 from domain import vocabulary
+from domain.children.eligibility import categories_with_derived
 from domain.common import Remembered
 from domain.events import (
     ALL_EVENTS,
@@ -85,6 +86,7 @@ class ChildTimeline(View):
 
     name = "timeline"
     rebuild_cost = 4
+    revision = 2  # a registration's categories read with both parents away derived
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children",
               "tl_activity_children")
     schema: ClassVar[tuple[str, ...]] = (
@@ -122,7 +124,7 @@ class ChildTimeline(View):
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.registered_on, {
-            "categories": list(e.categories),
+            "categories": list(categories_with_derived(e.categories, e.parents)),
             "parents": {p.role.value: p.status.value for p in e.parents},
             "guardian": None if e.guardian is None else e.guardian.relation})
 

@@ -193,3 +193,10 @@ def test_an_instant_without_an_offset_is_refused(
     child_id = register.register_child(actor=STAFF, **child_record())
     with pytest.raises(ValueError, match="offset"):
         entries(runner, child_id, recorded_until=datetime(2026, 6, 1, 12, 0))
+
+
+def test_a_registration_on_the_timeline_names_both_parents_away_as_the_parents_say(
+        register: CareRegister, runner: ViewRunner) -> None:
+    s = story(register)  # both parents away, with no category typed in
+    registration = entries(runner, s.boy)[0]
+    assert registration["details"]["categories"] == ["both_parents_away"]
