@@ -71,3 +71,18 @@ def approved_volunteer(register: CareRegister, **form: object) -> UUID:
         register.review_volunteer(volunteer_id, level=level, decision="approve",
                                   opinion="同意", on=date(2026, 2, 1), actor=REVIEWERS[level])
     return volunteer_id
+
+
+#: A programme's own duty set file (a TOML text): a reading plan, twice a month.
+READING = '''
+name = "reading"
+label = "共读计划"
+source = "每月与孩子共读两次。"
+
+[[duties]]
+name = "monthly_reading"
+label = "每月与孩子共读两次"
+period = "month"
+kinds = ["meeting", "tutoring"]
+times = 2
+'''

@@ -13,20 +13,9 @@ from fastapi.testclient import TestClient
 from api.app import create_app
 from domain.duties import rules as duty_rules
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, approved_volunteer, create, login, paired
+from tests.builders import READING
 
 SECRET = "a-test-signing-key-of-enough-length-0123456789"
-READING = '''
-name = "reading"
-label = "共读计划"
-source = "每月与孩子共读两次。"
-
-[[duties]]
-name = "monthly_reading"
-label = "每月与孩子共读两次"
-period = "month"
-kinds = ["meeting", "tutoring"]
-times = 2
-'''
 STORES = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 

@@ -14,19 +14,7 @@ from aixin.commands import app
 from aixin.settings import Settings
 from domain.duties import DUTY_SETS, rules_for
 from domain.duties import rules as duty_rules
-
-READING = '''
-name = "reading"
-label = "共读计划"
-source = "每月与孩子共读两次。"
-
-[[duties]]
-name = "monthly_reading"
-label = "每月与孩子共读两次"
-period = "month"
-kinds = ["meeting", "tutoring"]
-times = 2
-'''
+from tests.builders import READING
 
 
 @pytest.fixture(autouse=True)

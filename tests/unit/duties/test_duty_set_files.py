@@ -19,19 +19,7 @@ from domain.duties import (
 )
 from domain.duties.periods import PeriodKind
 from domain.programme import Programme
-
-READING = '''
-name = "reading"
-label = "共读计划"
-source = "每月与孩子共读两次。"
-
-[[duties]]
-name = "monthly_reading"
-label = "每月与孩子共读两次"
-period = "month"
-kinds = ["meeting", "tutoring"]
-times = 2
-'''
+from tests.builders import READING
 
 
 def refusal(text: str, file: str = "reading.toml", kinds: tuple[str, ...] | None = None) -> str:
