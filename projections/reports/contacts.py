@@ -24,33 +24,23 @@ def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> N
     (走访人数)."""
     where, params = scope.sql()
     bounds = [at, q.start.isoformat(), q.end.isoformat()]
-    for row in tx.execute(
-            "SELECT township, school, kind, COUNT(*) AS n, SUM(amount) AS items FROM rf_facts"
-            f" WHERE {where} AND event = 'ContactRecorded' AND recorded_at <= ?"
-            " AND occurred_on >= ? AND occurred_on <= ?"
-            " GROUP BY township, school, kind ORDER BY township, school, kind",
-            [*params, *bounds]).all():
-        place, n = (row["township"], row["school"]), int(row["n"])
-        tally.count(*place, "contacts", n)
-        tally.count_in(*place, "contacts_by_kind", row["kind"], n)
-        tally.count(*place, "items_given", int(row["items"] or 0))
-        if row["kind"] == ContactKind.HOME_VISIT:
-            tally.count(*place, "home_visits", n)
-        if row["kind"] in ACTIVITY_KINDS:
-            tally.count(*place, "activities", n)
-    for row in tx.execute(
-            "SELECT township, school, kind, COUNT(*) AS n FROM rf_reached"
-            f" WHERE {where} AND event = 'ChildContactRecorded' AND recorded_at <= ?"
-            " AND occurred_on >= ? AND occurred_on <= ?"
-            " GROUP BY township, school, kind ORDER BY township, school, kind",
-            [*params, *bounds]).all():
-        place, n = (row["township"], row["school"]), int(row["n"])
-        tally.count(*place, "contacts", n)
-        tally.count_in(*place, "contacts_by_kind", row["kind"], n)
-        if row["kind"] == ContactKind.HOME_VISIT:
-            tally.count(*place, "home_visits", n)
-        if row["kind"] in ACTIVITY_KINDS:
-            tally.count(*place, "activities", n)
+    # A pairing's contacts (their items given among them), then those on a child's own record.
+    for table, event, items in (("rf_facts", "ContactRecorded", "SUM(amount)"),
+                                ("rf_reached", "ChildContactRecorded", "0")):
+        for row in tx.execute(
+                f"SELECT township, school, kind, COUNT(*) AS n, {items} AS items FROM {table}"
+                f" WHERE {where} AND event = ? AND recorded_at <= ?"
+                " AND occurred_on >= ? AND occurred_on <= ?"
+                " GROUP BY township, school, kind ORDER BY township, school, kind",
+                [*params, event, *bounds]).all():
+            place, n = (row["township"], row["school"]), int(row["n"])
+            tally.count(*place, "contacts", n)
+            tally.count_in(*place, "contacts_by_kind", row["kind"], n)
+            tally.count(*place, "items_given", int(row["items"] or 0))
+            if row["kind"] == ContactKind.HOME_VISIT:
+                tally.count(*place, "home_visits", n)
+            if row["kind"] in ACTIVITY_KINDS:
+                tally.count(*place, "activities", n)
     where_pc, params_pc = scope.sql("pc")
     for row in tx.execute(
             "SELECT pc.township, pc.school, COUNT(DISTINCT pc.child_id) AS n"
