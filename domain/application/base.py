@@ -17,6 +17,7 @@ from eventsourcing.utils import Environment, EnvType
 
 from domain import identity
 from domain.application.commands import CommandRecord, current_command
+from domain.application.views import Recorded
 from domain.children import Child
 from domain.errors import DomainError, IdempotencyKeyReused, NotFound, StaleVersion
 from domain.pairings import Pairing
@@ -192,6 +193,24 @@ class AixinApplication(Application[UUID]):
             return True, result
         raise StaleVersion(f"{cls.__name__.lower()} {aggregate_id} kept changing; "
                            "nothing was recorded")
+
+    def _add_to(self, cls: type[A], aggregate_id: UUID, expected_version: int | None,
+                command: Callable[[A], Recorded]) -> Recorded:
+        """Add a fact inside an aggregate (a contact): ``command`` records it and says its id
+        and the version its event gives the aggregate. Such a fact adds to the record without
+        depending on what the caller last read, so without ``expected_version`` (If-Match) a
+        change recorded meanwhile by someone else is no reason to refuse it: the aggregate is
+        read again and the fact checked and recorded on the latest version. With it, an
+        aggregate changed since is refused (StaleVersion), as for every command."""
+        if expected_version is None:
+            _, raced = self._change_racing(cls, aggregate_id, command)
+            assert raced is not None  # nothing is refused as settled: recorded, or raised
+            recorded = raced
+        else:
+            aggregate = self._get(cls, aggregate_id, expected_version)
+            recorded = command(aggregate)
+            self._commit(aggregate)
+        return Recorded(recorded.id, self.version_recorded(aggregate_id, recorded.version))
 
     def save(self, *objs: Any, **kwargs: Any) -> list[Recording[UUID]]:
         """Record the aggregates' new events in one transaction, none with a text no record

@@ -39,8 +39,7 @@ class ChildCareService(ChildrenService, PairingsService):
         staff visit); returns its id and the child's version.
 
         Like a pairing's contact, it adds to the record without depending on what the caller
-        last read: without ``expected_version`` (If-Match) a change made meanwhile by someone
-        else is no reason to refuse it; with it, a record changed since is refused."""
+        last read (see ``_add_to``)."""
         def record(child: Child) -> Recorded:  # the version its new event gives it
             today = self.today()
             return Recorded(child.record_contact(
@@ -48,14 +47,7 @@ class ChildCareService(ChildrenService, PairingsService):
                 actor=actor, known_kinds=self.programme.contact_kinds,
                 duration_minutes=duration_minutes, items=items), child.version)
 
-        if expected_version is not None:
-            child = self._get(Child, child_id, expected_version)
-            recorded = record(child)
-            self._commit(child)
-            return Recorded(recorded.id, self.version_recorded(child_id, recorded.version))
-        _, raced = self._change_racing(Child, child_id, record)
-        assert raced is not None  # nothing is refused as settled: recorded, or raised
-        return Recorded(raced.id, self.version_recorded(child_id, raced.version))
+        return self._add_to(Child, child_id, expected_version, record)
 
     def child_duties(self, child_id: UUID, pairing_ids: Iterable[UUID],
                      on: date | None = None) -> tuple[OwedDuty, ...]:

@@ -75,11 +75,8 @@ class PairingsService(AixinApplication):
         one: a volunteer not in good standing records no contacts (see
         :func:`domain.pairings.check_in_good_standing`).
 
-        A contact adds to the pairing's record without depending on what the caller last
-        read, so without ``expected_version`` (If-Match) one recorded by another volunteer
-        of the pairing at the same moment is no reason to refuse it: the pairing is read
-        again and the contact checked and recorded on the latest version. With it, a
-        pairing changed since is refused (StaleVersion), as for every command."""
+        A contact adds to the pairing's record: one recorded by another volunteer of the
+        pairing at the same moment is no reason to refuse it (see ``_add_to``)."""
         def record(pairing: Pairing) -> Recorded:  # the version its new event gives it
             volunteers = [self._get(Volunteer, v) for v in pairing.volunteer_ids]
             return Recorded(pairing.record_contact(
@@ -88,14 +85,7 @@ class PairingsService(AixinApplication):
                 duration_minutes=duration_minutes, items=items, child_ids=child_ids,
                 volunteers=volunteers, by_volunteer=by_volunteer), pairing.version)
 
-        if expected_version is not None:
-            pairing = self._get(Pairing, pairing_id, expected_version)
-            recorded = record(pairing)
-            self._commit(pairing)
-            return Recorded(recorded.id, self.version_recorded(pairing_id, recorded.version))
-        _, raced = self._change_racing(Pairing, pairing_id, record)
-        assert raced is not None  # nothing is refused as settled: recorded, or raised
-        return Recorded(raced.id, self.version_recorded(pairing_id, raced.version))
+        return self._add_to(Pairing, pairing_id, expected_version, record)
 
     def end_pairing(self, pairing_id: UUID, *, reason: str, actor: Actor,
                     on: date | None = None, expected_version: int | None = None) -> int:
