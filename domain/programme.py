@@ -15,7 +15,7 @@ from domain.duties.rules import (
     catalogue,
     rules_for,
 )
-from domain.duties.school import SCHOOL_DUTY_SET
+from domain.duties.school import SCHOOL_DUTY_SET, pairing_rules
 from domain.volunteers.form import APPROVAL_LEVELS, ReviewLevel
 
 
@@ -60,6 +60,11 @@ class Programme:
         its own contacts, never a caring mother's); the default set if none is left."""
         helpers = tuple(name for name in self.duty_sets if name != SCHOOL_DUTY_SET)
         return helpers or (DEFAULT_DUTY_SET,)
+
+    def pairing_rules(self, duty_sets: tuple[str, ...]) -> tuple[DutyRule, ...]:
+        """The rules a pairing under ``duty_sets`` owes (never the school's: see
+        :func:`domain.duties.school.pairing_rules`)."""
+        return pairing_rules(duty_sets, self.duty_set_catalogue)
 
     def duty_rules(self, duty_sets: tuple[str, ...] | None = None) -> tuple[DutyRule, ...]:
         return rules_for(duty_sets or self.duty_sets, self.duty_set_catalogue)

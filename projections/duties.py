@@ -33,7 +33,8 @@ from zoneinfo import ZoneInfo
 from eventsourcing.domain import Aggregate
 
 from domain.common import Remembered
-from domain.duties import DEFAULT_CALENDAR, DutyStatus, SchoolCalendar, evaluate_duties, rules_for
+from domain.duties import DEFAULT_CALENDAR, DutyStatus, SchoolCalendar, evaluate_duties
+from domain.duties.school import pairing_rules
 from domain.events import (
     PAIRING_EVENTS,
     ChildRegistered,
@@ -66,6 +67,7 @@ class DutyView(View):
 
     name = "duties"
     rebuild_cost = 6
+    revision = 2  # a pairing that names the school's set does not owe its duties
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
               "duty_contacts", "duty_status", "duty_pending")
     schema: ClassVar[tuple[str, ...]] = (
@@ -284,7 +286,7 @@ def _each_childs(pairing: Row, contacts: list[_Contact], on: date, *,
                  ends_on: date | None = None) -> list[tuple[str, DutyStatus]]:
     """Each duty owed to each child of the pairing on ``on``, by child in the pairing's order
     then by duty, each judged on the contacts that name the child."""
-    rules = rules_for(name for name in pairing["duty_sets"].split(",") if name)
+    rules = pairing_rules(name for name in pairing["duty_sets"].split(",") if name)
     starts_on = date.fromisoformat(pairing["starts_on"])
     return [(child_id, status)
             for child_id in (str(c) for c in _ids(pairing["child_ids"]))

@@ -15,7 +15,7 @@ from domain.children import Child
 from domain.common import Actor
 from domain.duties.evaluation import DutyStatus
 from domain.duties.school import SCHOOL_DUTY_SET, school_duties, school_owes_duties
-from domain.pairings import Pairing, duties_owed
+from domain.pairings import Pairing
 
 
 @dataclass(frozen=True)
@@ -61,29 +61,12 @@ class ChildCareService(ChildrenService, PairingsService):
                            if child_id in p.child_ids and _active_on(p, day)),
                           key=lambda p: (p.starts_on, str(p.id)))
         owed = [OwedDuty(child_id, pairing.id, status) for pairing in pairings
-                for status in self._pairing_duties_to(pairing, child_id, day)]
+                for status in self._duties(pairing, day, (child_id,))]
         if school_owes_duties(self.programme.duty_sets):
             rules = self.programme.duty_rules((SCHOOL_DUTY_SET,))
             owed += [OwedDuty(child_id, None, status) for status in school_duties(
                 child, rules, day, calendar=self.programme.calendar)]
         return tuple(owed)
-
-    def _pairing_duties_to(self, pairing: Pairing, child_id: UUID,
-                           day: date) -> tuple[DutyStatus, ...]:
-        """Where each duty the pairing owes ``child_id`` stands on ``day``, judged on the
-        contacts that name the child (as :meth:`PairingsService.child_duties_in` says it, on
-        the pairing already read).
-
-        The homeroom teacher's duties (the ``school`` set) are the school's, owed once and
-        judged on the contacts recorded on the child itself: a pairing that took the set
-        (formed while it was among the programme's sets) does not owe them a second time."""
-        sets = tuple(name for name in pairing.duty_sets if name != SCHOOL_DUTY_SET)
-        if not sets:
-            return ()
-        return duties_owed(pairing, self.programme.duty_rules(sets), day,
-                           ends_on=pairing.ended_on, calendar=self.programme.calendar,
-                           children=(child_id,))
-
 
 def _active_on(pairing: Pairing, day: date) -> bool:
     """Whether the pairing was in force on ``day``: started by then and not yet ended (a

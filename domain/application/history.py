@@ -85,7 +85,7 @@ class HistoryService(AixinApplication):
             raise InvalidRecord("on", f"{day} is before the pairing started "
                                 f"({pairing.starts_on}); duties begin with the pairing")
         ended_on = pairing.ended_on if pairing.ended_on and pairing.ended_on <= day else None
-        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+        return duties_owed(pairing, self.programme.pairing_rules(pairing.duty_sets), day,
                            ends_on=ended_on, calendar=self.programme.calendar)
 
     # -- record time ----------------------------------------------------------------------

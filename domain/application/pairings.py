@@ -137,6 +137,6 @@ class PairingsService(AixinApplication):
 
     def _duties(self, pairing: Pairing, day: date,
                 children: Sequence[UUID] | None = None) -> tuple[DutyStatus, ...]:
-        return duties_owed(pairing, self.programme.duty_rules(pairing.duty_sets), day,
+        return duties_owed(pairing, self.programme.pairing_rules(pairing.duty_sets), day,
                            ends_on=pairing.ended_on, calendar=self.programme.calendar,
                            children=children)

@@ -27,7 +27,7 @@ Who is owed them, and from when:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -35,12 +35,21 @@ from domain.children import Child
 from domain.children.eligibility import AGE_LIMIT
 from domain.duties.evaluation import DutyStatus, evaluate_duties
 from domain.duties.periods import DEFAULT_CALENDAR, Period, SchoolCalendar
-from domain.duties.rules import DutyRule
+from domain.duties.rules import DUTY_SETS, DutyRule, DutySet, rules_for
 
 #: The name of the school's rule set among a programme's duty sets (班主任职责).
 SCHOOL_DUTY_SET = "school"
 
 _ONE_DAY = timedelta(days=1)
+
+
+def pairing_rules(duty_sets: Iterable[str],
+                  sets: Mapping[str, DutySet] = DUTY_SETS) -> tuple[DutyRule, ...]:
+    """The rules a pairing owes under its duty sets: the school's set is never a pairing's (the
+    homeroom teacher's duties are owed once, by the school, and judged on the contacts recorded
+    on the child itself), though a pairing formed while it was among the programme's sets names
+    it."""
+    return rules_for((name for name in duty_sets if name != SCHOOL_DUTY_SET), sets)
 
 
 def school_owes_duties(duty_sets: Collection[str]) -> bool:

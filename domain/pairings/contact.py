@@ -66,10 +66,6 @@ class Contact:
         child of its pairing, given as ``pairing_child_ids``."""
         return self.child_ids if self.child_ids else tuple(pairing_child_ids)
 
-    def names(self, child_id: UUID, pairing_child_ids: Sequence[UUID]) -> bool:
-        """Whether the contact concerns ``child_id`` (see :meth:`concerns`)."""
-        return child_id in self.concerns(pairing_child_ids)
-
     def __post_init__(self) -> None:
         if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
             raise InvalidRecord("duration_minutes", "must be between 0 and 1440 minutes")

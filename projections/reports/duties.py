@@ -30,8 +30,8 @@ from domain.duties import (
     SchoolCalendar,
     evaluate_duties,
     owed_periods,
-    rules_for,
 )
+from domain.duties.school import pairing_rules
 from domain.reminders import needs_escalation
 from domain.reports import Quarter
 from projections.reports.reach import CONTACT
@@ -142,4 +142,4 @@ def _pairing(pairing: Row, children: list[str], contacts: list[_Contact], q: Qua
 @lru_cache(maxsize=64)
 def _rules(duty_sets: str) -> tuple[DutyRule, ...]:
     """The rules of a pairing's duty sets (stored as ``,a,b,``), as the pairing chose them."""
-    return rules_for(listed(duty_sets))
+    return pairing_rules(listed(duty_sets))

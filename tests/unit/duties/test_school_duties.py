@@ -175,3 +175,8 @@ def test_a_month_of_term_without_a_talk_is_still_missed_after_the_holiday() -> N
                          known_kinds=PROGRAMME.contact_kinds)
     talk = duty(child, "monthly_talk", on=date(2026, 9, 20))
     assert (talk.status, talk.overdue_since) == (DutyState.OVERDUE, date(2026, 8, 1))
+
+
+def test_a_pairing_that_names_the_schools_set_owes_none_of_its_duties() -> None:
+    assert [rule.name for rule in PROGRAMME.pairing_rules(("five_ones", SCHOOL_DUTY_SET))] == [
+        rule.name for rule in PROGRAMME.duty_rules(("five_ones",))]
