@@ -41,6 +41,8 @@ REACHED_SCHEMA: tuple[str, ...] = (
     " school TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL,"
     " kind TEXT NOT NULL, PRIMARY KEY (position, child_id))",
     "CREATE INDEX IF NOT EXISTS rf_reached_township ON rf_reached (township, occurred_on)",
+    # the duty figures read a chunk of pairings' contacts at a time
+    "CREATE INDEX IF NOT EXISTS rf_reached_subject ON rf_reached (subject_id, event)",
 )
 _REACHED = ("INSERT INTO rf_reached (position, child_id, event, subject_id, region_code,"
             " township, school, occurred_on, recorded_at, kind)")
