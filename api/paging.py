@@ -28,8 +28,8 @@ def page_after(items: Sequence[T], after: str | None, limit: int,
         if after not in ids:
             raise RequestValidationError([{
                 "loc": ("query", "after"), "type": "unknown_cursor", "input": after,
-                "msg": f"no contact of {owner} has this id; give the `next` of the page "
-                       "before"}])
+                "msg": f"没有这一编号的联系记录，请填写上一页的 next（no contact of {owner} "
+                       "has this id; give the `next` of the page before）"}])
         start = ids.index(after) + 1
     page = items[start:start + limit]
     return page, page[-1].id if start + limit < len(items) else None

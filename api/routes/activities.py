@@ -56,8 +56,9 @@ def record_activity(body: ActivityCreate, caller: Staff, register: Register, vie
     for child_id in dict.fromkeys(body.child_ids):
         child = register.child_in_scope(who, child_id, paired=paired_children(views))
         if not may_change_child(who, child):
-            raise HTTPException(status_code=403, detail="an activity is recorded by those "
-                                "who keep the records of every child it names")
+            raise HTTPException(status_code=403, detail=(
+                "集体活动由保管其所涉每名儿童档案的工作人员记录（an activity is recorded by "
+                "those who keep the records of every child it names）"))
     activity_id = register.record_activity(
         kind=body.kind, title=body.title, occurred_on=body.occurred_on,
         child_ids=body.child_ids, organiser=body.organiser, items=body.items,
@@ -125,8 +126,9 @@ def cancel_activity(activity_id: UUID, body: CancellationIn, caller: Staff,
     every child it names; once only (409 `activity_cancelled`)."""
     _read(register, views, caller, activity_id)  # 404 outside the caller's scope
     if not register.may_change_activity(caller_of(caller), activity_id):
-        raise HTTPException(status_code=403, detail="an activity is cancelled by those who "
-                            "keep the records of every child it names")
+        raise HTTPException(status_code=403, detail=(
+            "集体活动由保管其所涉每名儿童档案的工作人员撤销（an activity is cancelled by those "
+            "who keep the records of every child it names）"))
     register.cancel_activity(activity_id, reason=body.reason, on=body.on, actor=caller.actor,
                              expected_version=expected)
     views.wait_for(register.recorder.max_notification_id() or 0)

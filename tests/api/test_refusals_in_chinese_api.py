@@ -129,3 +129,12 @@ def test_a_list_filter_of_no_allowed_value_is_refused_in_chinese(
     (fault,) = refused.json()["detail"]
     assert fault["loc"] == ["query", "status"]
     assert fault["msg"].startswith("须为以下之一") and "active" in fault["msg"]
+
+
+def test_an_unknown_page_cursor_is_refused_in_chinese(client: TestClient, admin: Headers) -> None:
+    _, _, pairing_id = paired(client, admin)
+    refused = client.get(f"/api/v1/pairings/{pairing_id}/contacts", headers=admin,
+                         params={"after": "nothing"})
+    assert refused.status_code == 422
+    (fault,) = refused.json()["detail"]
+    assert fault["loc"] == ["query", "after"] and CHINESE.search(fault["msg"])
