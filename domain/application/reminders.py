@@ -105,16 +105,16 @@ class RemindersService(AixinApplication):
         delivery never started or stalled; without one it is not read at all.
 
         A reminder of the duty in this period recorded for the whole pairing, before duties
-        were owed to each child (:meth:`_per_pairing`), was a reminder to each of its
+        were owed to each child (:meth:`_issued_as`), was a reminder to each of its
         children: none is issued again.
         """
         status = due.status
         reminder_id = reminder_id_for(due.pairing_id, status.name, status.period.start,
                                       due.identity_child)
-        if due.identity_child is not None:
-            reminder_id = self._per_pairing(
-                reminder_id, reminder_id_for(due.pairing_id, status.name, status.period.start))
-        if not self._recorded(reminder_id):
+        reminder_id, recorded = self._issued_as(reminder_id, None if due.identity_child is None
+                                                else reminder_id_for(due.pairing_id, status.name,
+                                                                     status.period.start))
+        if not recorded:
             reminder = Reminder.issue(due, today=self.today(), actor=actor)
             if self._created(reminder):
                 return Issued(reminder_id, issued=True, needs_delivery=True)
@@ -134,10 +134,10 @@ class RemindersService(AixinApplication):
             raise ReminderRule(f"the duty {status.name!r} is not overdue")
         escalation_id = escalation_id_for(due.pairing_id, status.name, status.overdue_since,
                                           due.identity_child)
-        if due.identity_child is not None:
-            escalation_id = self._per_pairing(escalation_id, escalation_id_for(
+        escalation_id, recorded = self._issued_as(
+            escalation_id, None if due.identity_child is None else escalation_id_for(
                 due.pairing_id, status.name, status.overdue_since))
-        if self._recorded(escalation_id):
+        if recorded:
             return Issued(escalation_id, issued=False, needs_delivery=False)
         escalation = Escalation.raise_for(due, threshold_days=threshold_days,
                                           today=self.today(), actor=actor)
@@ -178,13 +178,16 @@ class RemindersService(AixinApplication):
         recorded, _ = self._change_racing(Reminder, reminder_id, command, refused=ReminderRule)
         return recorded
 
-    def _per_pairing(self, own: UUID, per_pairing: UUID) -> UUID:
-        """``per_pairing`` if a reminder or escalation was recorded under that id, the one a
+    def _issued_as(self, own: UUID, per_pairing: UUID | None) -> tuple[UUID, bool]:
+        """The id a reminder or escalation is (or would be) recorded under, and whether it is:
+        ``own`` (the child's), or else ``per_pairing`` if one was recorded under it, the id a
         pairing of several children had before duties were owed to each child (it concerned
-        them all); else ``own``, the child's."""
-        if not self._recorded(own) and self._recorded(per_pairing):
-            return per_pairing
-        return own
+        them all). Each id is looked up once."""
+        if self._recorded(own):
+            return own, True
+        if per_pairing is not None and self._recorded(per_pairing):
+            return per_pairing, True
+        return own, False
 
     def _recorded(self, aggregate_id: UUID) -> bool:
         """Whether the aggregate's first event is recorded (one primary-key read)."""
