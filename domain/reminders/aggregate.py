@@ -44,7 +44,7 @@ from eventsourcing.domain import Aggregate, event
 from domain.common import Actor, not_in_future
 from domain.duties.evaluation import DutyState
 from domain.errors import InvalidRecord, ReminderRule
-from domain.reminders.due import DueDuty, days_overdue, needs_escalation
+from domain.reminders.due import DueDuty, days_overdue, identity_child, needs_escalation
 
 #: The recipient reference of a volunteer no configured channel reaches.
 NO_CHANNEL = "none"
@@ -72,11 +72,6 @@ def about(child_ids: tuple[UUID, ...], child_id: UUID | None) -> tuple[UUID, ...
     """The children a reminder or escalation is about: its child, or (recorded before duties
     were owed to each child, on a pairing of several) the pairing's children."""
     return (child_id,) if child_id is not None else tuple(child_ids)
-
-
-def _identity_child(child_ids: tuple[UUID, ...], child_id: UUID | None) -> UUID | None:
-    """The child in a reminder's or escalation's id: none for the only child of a pairing."""
-    return None if child_id is None or tuple(child_ids) == (child_id,) else child_id
 
 
 def _child_of(state: dict[str, object]) -> None:
@@ -169,7 +164,7 @@ class Reminder(Aggregate):
     def create_id(pairing_id: UUID, duty: str, period_start: date, child_ids: tuple[UUID, ...],
                   child_id: UUID | None, **_: object) -> UUID:
         return reminder_id_for(pairing_id, duty, period_start,
-                               _identity_child(child_ids, child_id))
+                               identity_child(child_ids, child_id))
 
     @property
     def children(self) -> tuple[UUID, ...]:
@@ -366,7 +361,7 @@ class Escalation(Aggregate):
     def create_id(pairing_id: UUID, duty: str, overdue_since: date, child_ids: tuple[UUID, ...],
                   child_id: UUID | None, **_: object) -> UUID:
         return escalation_id_for(pairing_id, duty, overdue_since,
-                                 _identity_child(child_ids, child_id))
+                                 identity_child(child_ids, child_id))
 
     @classmethod
     def raise_for(cls, due: DueDuty, *, threshold_days: int, today: date,

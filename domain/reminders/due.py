@@ -70,6 +70,10 @@ class DueDuty:
         """The child that tells its reminders apart from those of the pairing's other
         children: None for a pairing of one child, whose reminders keep the identity they had
         when duties were judged per pairing (a reminder issued then is not issued again)."""
-        if self.child_id is None or self.child_ids == (self.child_id,):
-            return None
-        return self.child_id
+        return identity_child(self.child_ids, self.child_id)
+
+
+def identity_child(child_ids: tuple[UUID, ...], child_id: UUID | None) -> UUID | None:
+    """The child in a reminder's or escalation's id: none for the only child of a pairing (its
+    reminders keep the ids they had when duties were judged per pairing)."""
+    return None if child_id is None or tuple(child_ids) == (child_id,) else child_id
