@@ -59,6 +59,20 @@ def required_text(field: str, value: str) -> str:
     return text
 
 
+def contact_amounts(duration_minutes: int | None, items: int) -> None:
+    """What a contact says it took and gave (时长、物品): a duration from 0 to a whole day, and
+    items given counted from 0 up."""
+    if duration_minutes is not None and not 0 <= duration_minutes <= 24 * 60:
+        raise InvalidRecord("duration_minutes", "时长在 0 到 1440 分钟之间"
+                            "（must be between 0 and 1440 minutes）")
+    if items < 0:
+        raise InvalidRecord("items", ITEMS_FROM_ZERO)
+
+
+#: Items given (发放物品) are counted from 0 up.
+ITEMS_FROM_ZERO = "发放物品件数不能为负（items given are counted from 0 up）"
+
+
 def age_on(birth_date: date, on: date) -> int:
     """Completed years (周岁) on ``on``.
 

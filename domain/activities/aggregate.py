@@ -20,7 +20,7 @@ from uuid import UUID
 from eventsourcing.domain import Aggregate, event
 
 from domain.children import Child
-from domain.common import Actor, member_of, not_in_future, required_text
+from domain.common import ITEMS_FROM_ZERO, Actor, member_of, not_in_future, required_text
 from domain.errors import ActivityRule, ChildHasExited, DataErased, InvalidRecord
 from domain.identity import new_id
 
@@ -51,13 +51,14 @@ def yuan(field: str, value: object) -> Decimal:
     try:
         amount = value if isinstance(value, Decimal) else Decimal(str(value))
     except (InvalidOperation, ValueError):
-        raise InvalidRecord(field, f"{value!r} is not an amount of yuan") from None
+        raise InvalidRecord(field, f"{value!r} 不是金额（元）（not an amount of yuan）") from None
     if not amount.is_finite():
-        raise InvalidRecord(field, "an amount of yuan is a finite number")
+        raise InvalidRecord(field, "金额须为有限的数（an amount of yuan is a finite number）")
     if amount < 0:
-        raise InvalidRecord(field, "money given is counted from 0 yuan up")
+        raise InvalidRecord(field, "发放金额不能为负（money given is counted from 0 yuan up）")
     if amount > MAX_YUAN:
-        raise InvalidRecord(field, f"at most {MAX_YUAN} yuan for one activity")
+        raise InvalidRecord(field, f"一次活动至多 {MAX_YUAN} 元"
+                            f"（at most {MAX_YUAN} yuan for one activity）")
     exponent = amount.as_tuple().exponent
     if isinstance(exponent, int) and exponent < -2 and amount != amount.quantize(_CENT):
         raise InvalidRecord(field, "an amount of yuan has at most two decimal places (分)")
@@ -112,7 +113,7 @@ class Activity(Aggregate):
         title_ = required_text("title", title)
         organiser_ = required_text("organiser", organiser)
         if isinstance(items, bool) or not isinstance(items, int) or items < 0:
-            raise InvalidRecord("items", "items given are counted from 0 up")
+            raise InvalidRecord("items", ITEMS_FROM_ZERO)
         amount = yuan("amount_yuan", amount_yuan)
         _check_children(children)
         not_in_future("occurred_on", occurred_on, today)
@@ -163,4 +164,5 @@ def _check_children(children: Sequence[Child]) -> None:
     if len({child.id for child in children}) != len(children):
         raise InvalidRecord("child_ids", "每名儿童只能列一次（each child appears once）")
     if len(children) > MAX_CHILDREN:
-        raise InvalidRecord("child_ids", f"at most {MAX_CHILDREN} children in one activity")
+        raise InvalidRecord("child_ids", f"一次活动至多 {MAX_CHILDREN} 名儿童"
+                            f"（at most {MAX_CHILDREN} children in one activity）")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import ClassVar
 
-from domain.errors import InvalidRecord
+from domain.common import contact_amounts
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,4 @@ class ChildContact:
     items: int = 0
 
     def __post_init__(self) -> None:
-        if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
-            raise InvalidRecord("duration_minutes", "must be between 0 and 1440 minutes")
-        if self.items < 0:
-            raise InvalidRecord("items", "items given are counted from 0 up")
+        contact_amounts(self.duration_minutes, self.items)

@@ -112,8 +112,9 @@ class Pairing(Aggregate):
                                 "contact kind of this programme）")
         not_in_future("occurred_on", occurred_on, today)
         if occurred_on < self.starts_on:
-            raise ContactRule(f"a contact cannot be dated {occurred_on}, before the pairing "
-                              f"started on {self.starts_on}", rule="contact_before_pairing")
+            raise ContactRule(f"联系日期 {occurred_on} 早于结对开始日期 {self.starts_on}"
+                              "（a contact cannot be dated before the pairing started）",
+                              rule="contact_before_pairing")
         contact = Contact(new_id().hex, kind, occurred_on, notes.strip(), actor.id,
                           duration_minutes, items, named)
         self._contact_recorded(contact=contact, actor=actor)
@@ -167,8 +168,9 @@ class Pairing(Aggregate):
         not_in_future("on", on, today)
         last = max((c.occurred_on for c in self.contacts), default=self.starts_on)
         if on < last:
-            raise PairingRule(f"a pairing cannot end on {on}, before its start or a contact "
-                              f"recorded on it ({last})", rule="end_after_contacts")
+            raise PairingRule(f"结对结束日期 {on} 不能早于其开始日期或已记录的联系（{last}）"
+                              "（a pairing cannot end before its start or a contact on it）",
+                              rule="end_after_contacts")
         self._ended(reason=required_text("reason", reason), on=on, actor=actor)
 
     class Ended(Aggregate.Event):
@@ -211,9 +213,10 @@ def check_in_good_standing(volunteers: Sequence[Volunteer], by_volunteer: UUID |
 
 def _check_shape(children: Sequence[Child], volunteers: Sequence[Volunteer]) -> None:
     if not children:
-        raise InvalidRecord("child_ids", "a pairing has at least one child")
+        raise InvalidRecord("child_ids", "结对至少有一名儿童（a pairing has at least one child）")
     if not volunteers:
-        raise InvalidRecord("volunteer_ids", "a pairing has at least one volunteer")
+        raise InvalidRecord("volunteer_ids", "结对至少有一名爱心妈妈"
+                            "（a pairing has at least one volunteer）")
     if len({c.id for c in children}) != len(children):
         raise InvalidRecord("child_ids", "每名儿童只能列一次（each child appears once）")
     if len({v.id for v in volunteers}) != len(volunteers):

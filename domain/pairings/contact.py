@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import ClassVar
 from uuid import UUID
 
-from domain.errors import InvalidRecord
+from domain.common import contact_amounts
 
 
 class Principle(StrEnum):
@@ -67,7 +67,4 @@ class Contact:
         return self.child_ids if self.child_ids else tuple(pairing_child_ids)
 
     def __post_init__(self) -> None:
-        if self.duration_minutes is not None and not 0 <= self.duration_minutes <= 24 * 60:
-            raise InvalidRecord("duration_minutes", "must be between 0 and 1440 minutes")
-        if self.items < 0:
-            raise InvalidRecord("items", "items given are counted from 0 up")
+        contact_amounts(self.duration_minutes, self.items)
