@@ -117,6 +117,9 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
         "新增指标：本季度联系走访或集体活动涉及的儿童（每人计一次；只联系班主任、监护人或父母的不计）"),
     DefinitionChange(
         "aid_yuan", PROGRAMME_RULES, "新增指标：集体活动和慰问发放的慰问金（元）"),
+    DefinitionChange(
+        "volunteers_approved", PROGRAMME_RULES,
+        "季度末在册爱心妈妈按审核、暂停、恢复、取消资格发生的日期先后认定（补录的按其发生日期）"),
 )
 
 

@@ -31,6 +31,15 @@ _STATUS_AFTER = {"VolunteerApplied": VolunteerStatus.PENDING,
 _COUNTED = (VolunteerStatus.APPROVED, VolunteerStatus.PENDING, VolunteerStatus.SUSPENDED)
 
 
+#: The order a volunteer's facts are taken in to know her status on a day: by the days they
+#: happened on, a later-recorded fact of the same day last (late entries, 补录, fall in place).
+_IN_BUSINESS_ORDER = "occurred_on, position"
+#: What a fact within the quarter counts (a review: a rejection, or the approval at the last
+#: level).
+_FLOWS = {"VolunteerApplied": "volunteers_applied",
+          "VolunteerDisqualified": "volunteers_disqualified"}
+
+
 def count_volunteers(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:
     """Volunteers applied, approved, rejected, disqualified and commended within the quarter,
     and by status on its last day."""
@@ -41,28 +50,19 @@ def count_volunteers(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) ->
     for row in tx.execute(
             "SELECT event, subject_id, township, kind, amount, occurred_on FROM rf_facts"
             f" WHERE {where} AND event IN ({marks}) AND recorded_at <= ? AND occurred_on <= ?"
-            " ORDER BY position", [*params, *_EVENTS, at, q.end.isoformat()]).all():
+            f" ORDER BY {_IN_BUSINESS_ORDER}", [*params, *_EVENTS, at, q.end.isoformat()]).all():
         event, volunteer, township = row["event"], row["subject_id"], row["township"]
         within = date.fromisoformat(row["occurred_on"]) in q
-        now: str = status.get(volunteer, (township, VolunteerStatus.PENDING))[1]
-        if event == "VolunteerReviewed":
-            if row["kind"] == "reject":
-                now = VolunteerStatus.REJECTED
-                if within:
-                    tally.count(township, None, "volunteers_rejected")
-            elif row["amount"]:
-                now = VolunteerStatus.APPROVED
-                if within:
-                    tally.count(township, None, "volunteers_newly_approved")
-        elif event == "VolunteerCommended":
+        if event == "VolunteerCommended":
             if within:
                 commended.add(volunteer)
-        else:
-            now = _STATUS_AFTER[event]
-            if within and event == "VolunteerApplied":
-                tally.count(township, None, "volunteers_applied")
-            if within and event == "VolunteerDisqualified":
-                tally.count(township, None, "volunteers_disqualified")
+            continue
+        now = _status_after(row, status.get(volunteer, (township, None))[1])
+        flow = _FLOWS.get(event) if event != "VolunteerReviewed" else (
+            "volunteers_rejected" if now == VolunteerStatus.REJECTED
+            else "volunteers_newly_approved" if row["amount"] else None)
+        if within and flow:
+            tally.count(township, None, flow)
         status[volunteer] = (township, now)
     for volunteer in sorted(commended):
         tally.count(status[volunteer][0], None, "volunteers_commended")
@@ -86,7 +86,7 @@ def in_good_standing_on(tx: Tx, volunteer_ids: Iterable[str], day: date, at: str
                 "SELECT event, subject_id, kind, amount FROM rf_facts"
                 f" WHERE subject_id IN ({', '.join('?' * len(chunk))})"
                 f" AND event IN ({', '.join('?' * len(moving))})"
-                " AND recorded_at <= ? AND occurred_on <= ? ORDER BY occurred_on, position",
+                f" AND recorded_at <= ? AND occurred_on <= ? ORDER BY {_IN_BUSINESS_ORDER}",
                 [*chunk, *moving, at, day.isoformat()]).all():
             status[row["subject_id"]] = _status_after(row, status.get(row["subject_id"]))
     return {volunteer for volunteer, now in status.items() if now == VolunteerStatus.APPROVED}
