@@ -12,8 +12,8 @@ from domain.access.caller import Caller
 from domain.access.policy import Listing, narrow, own_volunteer
 from domain.application import CareRegister
 from domain.application.reading import PairedChildren
-from domain.duties import UnknownDutySet
 from domain.errors import NotFound
+from projections.events import listed
 from projections.registers.children import ChildFilter
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.runner import ViewRunner
@@ -28,7 +28,7 @@ def volunteers_children(volunteer_id: UUID, views: ViewRunner) -> set[str]:
     """The children a volunteer is paired with now (from the pairings register)."""
     with views.store.recorder(PairingsRegister).read() as tx:
         rows = list_pairings(tx, volunteer_id=str(volunteer_id), status="active", limit=1000)
-    return {child for row in rows for child in row["child_ids"].strip(",").split(",") if child}
+    return {child for row in rows for child in listed(row["child_ids"])}
 
 
 def phones_the_parents(register: CareRegister, views: ViewRunner, principal: Principal,
@@ -46,12 +46,9 @@ def phones_the_parents(register: CareRegister, views: ViewRunner, principal: Pri
     with views.store.recorder(PairingsRegister).read() as tx:
         rows = list_pairings(tx, volunteer_id=str(own), child_id=str(child_id),
                              status="active", limit=100)
-    sets = tuple(name for row in rows
-                 for name in register.get_pairing(UUID(row["pairing_id"])).duty_sets)
-    try:
-        return programme.asks_for_parent_contact(sets)
-    except UnknownDutySet:  # a set the programme no longer holds asks nothing of her
-        return False
+    known = programme.duty_set_catalogue  # a set the programme no longer holds asks nothing
+    sets = tuple(name for row in rows for name in listed(row["duty_sets"]) if name in known)
+    return programme.asks_for_parent_contact(sets)
 
 
 def paired_children(views: ViewRunner) -> PairedChildren:

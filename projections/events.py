@@ -39,3 +39,8 @@ def csv(values: Any) -> str:
     """Values as ``,a,b,`` so that ``LIKE '%,a,%'`` finds one of them."""
     items = [str(v) for v in values]
     return "," + ",".join(items) + "," if items else ""
+
+
+def listed(text: str) -> tuple[str, ...]:
+    """The items of a list stored as ``,a,b,`` (:func:`csv`'s inverse)."""
+    return tuple(item for item in text.split(",") if item)

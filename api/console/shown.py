@@ -16,6 +16,7 @@ from domain.application import CareRegister, VolunteerView
 from domain.application.reading import PairedChildren, within_scope
 from domain.duties.evaluation import DutyStatus
 from domain.errors import DomainError
+from projections.events import listed
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.runner import ViewRunner
 from storage.sql import Row
@@ -49,10 +50,6 @@ def volunteer_visible(caller: Principal, view: VolunteerView) -> bool:
     return can_read_volunteer(caller_of(caller), view.id, view.form.region_code, view.form.unit)
 
 
-def _ids(values: str) -> list[str]:
-    return [value for value in values.strip(",").split(",") if value]
-
-
 def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
                 on: date, child_id: UUID | None = None, volunteer_id: UUID | None = None,
                 known_at: datetime | None = None) -> list[Shown]:
@@ -62,16 +59,16 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
         rows = list_pairings(tx, child_id=str(child_id) if child_id else None,
                              volunteer_id=str(volunteer_id) if volunteer_id else None,
                              limit=50)
-    names = child_names(views, (c for row in rows for c in _ids(row["child_ids"])))
+    names = child_names(views, (c for row in rows for c in listed(row["child_ids"])))
     seer = caller_of(caller)
     paired = cache(paired_children(views))  # a caring mother's children, asked once
     sees = cache(lambda child: _sees_child(register, seer, paired, child))
     shown = []
     for row in rows:
         item = Shown(row=row)
-        for child in _ids(row["child_ids"]):
+        for child in listed(row["child_ids"]):
             item.children.append((child, names.get(child) if sees(child) else None))
-        for volunteer in _ids(row["volunteer_ids"]):
+        for volunteer in listed(row["volunteer_ids"]):
             view = register.get_volunteer(UUID(volunteer))
             item.volunteers.append((volunteer, view.form.name if volunteer_visible(
                 caller, view) else None))

@@ -35,6 +35,7 @@ from domain.access.policy import (
     pairs_anywhere,
 )
 from domain.application import PairingView
+from projections.events import listed
 from projections.registers.pairings import PairingsRegister, list_pairings
 
 router = APIRouter(prefix="/pairings", tags=["pairings"])
@@ -119,8 +120,8 @@ def list_formed(
     items = [PairingListed(
         id=row["pairing_id"], version=row["version"], status=row["status"],
         principle=row["principle"], shape=row["shape"],
-        child_ids=[c for c in row["child_ids"].strip(",").split(",") if c],
-        volunteer_ids=[v for v in row["volunteer_ids"].strip(",").split(",") if v],
+        child_ids=[UUID(c) for c in listed(row["child_ids"])],
+        volunteer_ids=[UUID(v) for v in listed(row["volunteer_ids"])],
         starts_on=row["starts_on"], ended_on=row["ended_on"], contacts=row["contacts"],
         home_visits=row["home_visits"], last_contact_on=row["last_contact_on"])
         for row in rows]

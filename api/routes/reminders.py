@@ -35,6 +35,7 @@ from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import Listing, may_administer, narrow
 from domain.common import not_in_future
+from projections.events import listed
 from projections.registers.reminders import RemindersRegister, deliveries_of, list_reminders
 from storage.sql import Row
 
@@ -108,18 +109,14 @@ def _text(value: UUID | None) -> str | None:
     return None if value is None else str(value)
 
 
-def _ids(values: str) -> list[str]:
-    return [value for value in values.strip(",").split(",") if value]
-
-
 def _public(row: Row, deliveries: list[Row]) -> ReminderOut:
     escalation: Any = None
     if row["escalation_id"]:
         escalation = EscalationOut(id=row["escalation_id"], on=row["escalated_on"])
     return ReminderOut(
         id=row["reminder_id"], pairing_id=row["pairing_id"], child_id=row["child_id"],
-        child_ids=_ids(row["child_ids"]),  # type: ignore[arg-type]
-        volunteer_ids=_ids(row["volunteer_ids"]),  # type: ignore[arg-type]
+        child_ids=listed(row["child_ids"]),  # type: ignore[arg-type]
+        volunteer_ids=listed(row["volunteer_ids"]),  # type: ignore[arg-type]
         duty=row["duty"], duty_title=row["duty_title"], status=row["status"],
         period=row["period_label"], period_start=row["period_start"],
         period_end=row["period_end"], overdue_since=row["overdue_since"], reason=row["reason"],

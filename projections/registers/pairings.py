@@ -33,7 +33,7 @@ class PairingsRegister(View):
         " volunteer_ids TEXT NOT NULL, starts_on TEXT NOT NULL, ended_on TEXT,"
         " end_reason TEXT, contacts INTEGER NOT NULL DEFAULT 0,"
         " home_visits INTEGER NOT NULL DEFAULT 0, items INTEGER NOT NULL DEFAULT 0,"
-        " last_contact_on TEXT)",
+        " last_contact_on TEXT, duty_sets TEXT NOT NULL)",
         "CREATE TABLE IF NOT EXISTS reg_pairing_members ("
         " pairing_id TEXT NOT NULL, member_id TEXT NOT NULL, member TEXT NOT NULL,"
         " PRIMARY KEY (pairing_id, member_id))",
@@ -59,9 +59,9 @@ class PairingsRegister(View):
                  "one_to_many" if len(e.child_ids) > 1 else "one_to_one")
         tx.execute(
             "INSERT INTO reg_pairings (pairing_id, version, status, principle, shape,"
-            " child_ids, volunteer_ids, starts_on) VALUES (?,?,?,?,?,?,?,?)",
+            " child_ids, volunteer_ids, starts_on, duty_sets) VALUES (?,?,?,?,?,?,?,?,?)",
             (str(e.originator_id), e.originator_version, "active", e.principle.value, shape,
-             csv(e.child_ids), csv(e.volunteer_ids), iso(e.starts_on)))
+             csv(e.child_ids), csv(e.volunteer_ids), iso(e.starts_on), csv(e.duty_sets)))
         tx.executemany(
             "INSERT INTO reg_pairing_members (pairing_id, member_id, member) VALUES (?,?,?)",
             [(str(e.originator_id), str(i), "child") for i in e.child_ids]

@@ -26,7 +26,8 @@ from domain.children.record import BOTH_PARENTS_AWAY, GRANDPARENTS
 from domain.common import age_on
 from domain.dated import Dated, value_on, with_fact
 from domain.reports import Quarter
-from projections.reports.scope import Scope, listed
+from projections.events import listed
+from projections.reports.scope import Scope
 from projections.reports.tally import AGE_BANDS, Tally
 from storage.sql import Row, Tx
 

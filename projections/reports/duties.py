@@ -34,8 +34,9 @@ from domain.duties import (
 from domain.duties.school import pairing_rules
 from domain.reminders import needs_escalation
 from domain.reports import Quarter
+from projections.events import listed
 from projections.reports.reach import CONTACT
-from projections.reports.scope import Scope, listed
+from projections.reports.scope import Scope
 from projections.reports.tally import Tally, duty_counts
 from storage.sql import Row, Tx
 

@@ -55,8 +55,3 @@ def known_at_instant(moment: datetime) -> str:
     if moment.tzinfo is None:
         raise ValueError(f"known_at needs its offset from UTC: {moment!r}")
     return recorded_instant(moment)
-
-
-def listed(text: str) -> tuple[str, ...]:
-    """The items of a list stored as ``,a,b,``."""
-    return tuple(item for item in text.split(",") if item)
