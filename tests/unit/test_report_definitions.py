@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta, timezone
 
+from domain.duties import duty_title
 from domain.reports.definitions import (
     DEFINITION_CHANGES,
     DefinitionChange,
     changed_since,
     definitions_changed,
 )
+from domain.vocabulary import REPORT_FIGURE_TITLES
+from projections.reports.tally import unit
 
 CHINA = timezone(timedelta(hours=8))
 
@@ -33,7 +36,7 @@ def test_the_day_of_a_change_is_chinas_day():
     assert changed_since(datetime(2026, 12, 3, 15, 30, tzinfo=UTC), (change,)) == (change,)
 
 
-def test_pairing_coverage_changed_to_count_volunteers_in_good_standing():
+def test_the_figures_the_documents_changed_are_listed_as_changed():
     figures = {c.figure for c in changed_since(datetime(2020, 1, 1, tzinfo=UTC))}
     assert {"pairing_coverage", "both_parents_away", "special_attention",
             "grandparent_guardians", "volunteers_paired", "duties.semester_teacher_visit",
@@ -52,3 +55,15 @@ def test_definitions_changed_are_given_as_figure_since_and_what():
     assert listed[0] == {"figure": DEFINITION_CHANGES[0].figure,
                          "since": DEFINITION_CHANGES[0].since.isoformat(),
                          "what": DEFINITION_CHANGES[0].what}
+
+
+def test_each_change_names_a_figure_the_report_gives():
+    counts = unit(volunteers=True)  # every count of the report, and its breakdowns
+    for change in DEFINITION_CHANGES:
+        group, _, member = change.figure.partition(".")
+        if group == "duties":
+            assert duty_title(member) != member, change  # a duty of a shipped set
+        elif member:
+            assert member in counts[group], change
+        else:
+            assert change.figure in counts or change.figure in REPORT_FIGURE_TITLES, change
