@@ -21,7 +21,7 @@ from fastapi.responses import HTMLResponse
 from api.console.pages import not_found, render
 from api.console.queries import children_overdue
 from api.console.session import ConsoleCaller
-from api.console.shown import pairings_of
+from api.console.shown import Shown, pairings_of
 from api.deps import Register, Views
 from api.routes.children import for_role
 from api.scope import caller_of, narrow_children, paired_children
@@ -104,10 +104,32 @@ def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register
         register.note_read(reader, opened, "history")
     pairings = pairings_of(register, views, caller, child_id=child_id, on=day,
                            known_at=known_at if as_of else None)
+    if as_of is not None:
+        pairings = as_they_stood(register, pairings, as_of, known_at)
     # A caring mother reads only what her duties need, as through the API (最小必要).
     shown = record if reads_in_full(reader) else for_role(record, caller)
     return render(request, "child.html", caller, child=shown, then=then, changed=changed,
                   entries=entries, pairings=pairings, day=day, **context)
+
+
+def as_they_stood(register: CareRegister, pairings: list[Shown], day: date,
+                  known_at: datetime) -> list[Shown]:
+    """The pairings as they stood on ``day`` as known at ``known_at``: those formed by then
+    (and recorded by then), ended only if they had ended, with the contacts made by then."""
+    stood = []
+    for item in pairings:
+        try:
+            then = register.pairing_as_of(UUID(item.row["pairing_id"]), day, known_at)
+        except NotFound:  # not yet recorded then
+            continue
+        if then.starts_on > day:
+            continue
+        last = max((c.occurred_on for c in then.contacts), default=None)
+        row = {**item.row, "status": then.status, "ended_on": then.ended_on,
+               "end_reason": then.end_reason, "contacts": len(then.contacts),
+               "last_contact_on": last}
+        stood.append(dataclasses.replace(item, row=row))
+    return stood
 
 
 def _now(register: CareRegister) -> datetime:
