@@ -55,7 +55,7 @@ def required_text(field: str, value: str) -> str:
     """Return stripped ``value``; an empty required text is refused."""
     text = (value or "").strip()
     if not text:
-        raise InvalidRecord(field, "is required")
+        raise InvalidRecord(field, "必填，不能为空（is required）")
     return text
 
 

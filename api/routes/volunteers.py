@@ -32,6 +32,7 @@ from domain.access.policy import (
 )
 from domain.application import VolunteerView
 from domain.volunteers import WHO_GIVES, VolunteerForm
+from domain.volunteers.managing import WHO_MANAGES, WHO_REGISTERS
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
 router = APIRouter(prefix="/volunteers", tags=["volunteers"])
@@ -60,7 +61,7 @@ def _visible(register: Register, caller: Principal, volunteer_id: UUID) -> Volun
 def _manageable(register: Register, caller: Principal, volunteer_id: UUID) -> VolunteerView:
     view = _visible(register, caller, volunteer_id)
     if not may_manage_volunteer(caller_of(caller), view.form.region_code):
-        raise HTTPException(status_code=403, detail="only admin and federation staff do this")
+        raise HTTPException(status_code=403, detail=WHO_MANAGES)
     return view
 
 
@@ -78,7 +79,7 @@ def apply(body: VolunteerCreate, caller: Approver, register: Register, views: Vi
           response: Response) -> VolunteerPublic:
     """Record a volunteer's application (登记表)."""
     if not may_manage_volunteer(caller_of(caller), body.region_code):
-        raise HTTPException(status_code=403, detail="register volunteers within your region")
+        raise HTTPException(status_code=403, detail=WHO_REGISTERS)
     form = VolunteerForm(**body.model_dump(exclude={"applied_on"}))
     volunteer_id = register.apply_to_volunteer(form, actor=caller.actor,
                                                applied_on=body.applied_on)

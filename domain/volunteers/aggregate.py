@@ -23,6 +23,10 @@ from domain.vocabulary import REVIEW_LEVEL_TITLES, VOLUNTEER_STATUS_TITLES, titl
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
 from domain.volunteers.signing import check_signer, signed_by_of, signer
 
+#: What is done to a volunteer whose status must allow it, in words (暂停, 恢复, 取消资格, 表彰).
+_VERBS = {"suspended": "暂停", "reinstated": "恢复", "disqualified": "取消资格",
+          "commended": "表彰"}
+
 
 class VolunteerStatus(StrEnum):
     PENDING = "pending"  # 审核中
@@ -184,9 +188,10 @@ class Volunteer(Aggregate):
         self._require(VolunteerStatus.APPROVED, "suspended")
         approved_on = self.reviews[-1].on
         if on < approved_on:
-            raise InvalidRecord("on", f"{on} is before the volunteer was approved "
-                                f"({approved_on}); a suspension (暂停) is dated on or after "
-                                "the approval")
+            raise InvalidRecord("on", f"暂停日期 {on} 早于该志愿者获批之日（{approved_on}）："
+                                f"暂停须在获批当日或之后（{on} is before the volunteer was "
+                                f"approved ({approved_on}); a suspension is dated on or after "
+                                "the approval）")
         self._suspended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 
@@ -255,6 +260,9 @@ class Volunteer(Aggregate):
                  verb: str) -> None:
         allowed_ = allowed if isinstance(allowed, tuple) else (allowed,)
         if self.status not in allowed_:
+            needed = "或".join(title_of(VOLUNTEER_STATUS_TITLES, s.value) for s in allowed_)
+            now = title_of(VOLUNTEER_STATUS_TITLES, self.status.value)
             raise VolunteerStatusRule(
+                f"只有{needed}的志愿者才能{_VERBS[verb]}，该志愿者目前为{now}（volunteer_status: "
                 f"only a volunteer who is {' or '.join(s.value for s in allowed_)} can be "
-                f"{verb}; this one is {self.status.value}")
+                f"{verb}; this one is {self.status.value}）")
