@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from projections.duties import DutyView
 from projections.integrity import HashChain
+from projections.places.register import PlacesRegister
 from projections.policies import PairingsFollowTheirMembers
 from projections.projection import View
 from projections.registers.access import AccessRegister
@@ -29,6 +30,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     RemindersRegister,
     ReportFacts,
     ReportsRegister,
+    PlacesRegister,
     PairingsFollowTheirMembers,  # a policy: issues commands as it follows the log
     HashChain,  # tamper evidence: the stored rows, chained
 )

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
-from api.console import labels
+from api.console import labels, place_filters
 from api.console.session import csrf_token, set_cookies
 from api.scope import caller_of
 from api.security import Principal
@@ -33,7 +33,8 @@ def templates() -> Jinja2Templates:
     """The templates, loaded on first use (nothing at import)."""
     found = Jinja2Templates(directory=HERE / "templates")
     found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
-                             read=labels.read, figure=labels.figure)
+                             read=labels.read, figure=labels.figure,
+                             place=place_filters.place, place_full=place_filters.place_full)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES)
     return found

@@ -7,6 +7,7 @@ from domain.application.child_care import ChildCareService, OwedDuty
 from domain.application.children import ChildrenService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
+from domain.application.places import PlacesNamed, PlacesService
 from domain.application.reading import OpenedChild, ReadingService
 from domain.application.reminders import Issued, RemindersService, ReminderView
 from domain.application.reports import ReportsService, ReportView
@@ -17,7 +18,7 @@ from domain.application.volunteers import VolunteersService
 
 class CareRegister(ReadingService, ChildCareService, ChildrenService, VolunteersService,
                    PairingsService, UsersService, AccessService, HistoryService,
-                   RemindersService, ReportsService, ActivitiesService):
+                   RemindersService, ReportsService, ActivitiesService, PlacesService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -43,6 +44,8 @@ __all__ = [
     "OwedDuty",
     "PairingView",
     "PairingsService",
+    "PlacesNamed",
+    "PlacesService",
     "ReadingService",
     "Recorded",
     "ReminderView",
