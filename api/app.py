@@ -17,7 +17,7 @@ from aixin.bootstrap import (
     build_runner,
 )
 from aixin.settings import Settings
-from api import console, errors
+from api import console, errors, fieldapp
 from api.allow import AllowEveryMethod
 from api.deps import Caller
 from api.health import router as health_router
@@ -31,6 +31,7 @@ from api.routes import (
     concerns,
     duty_sets,
     erasure,
+    me,
     pairings,
     reminders,
     reports,
@@ -105,12 +106,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
-                   pairings, duty_sets, reminders, audit, reports):
+                   pairings, duty_sets, reminders, audit, reports, me):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)
     app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
     console.install(app)  # the browser console at /console (tagged `console` in the document)
+    fieldapp.install(app)  # the field app at /app, for volunteers and teachers on a phone
     if production:
         _openapi_for_callers(app)
     return app

@@ -73,6 +73,7 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/pairings/{pairing_id}/duties"): (None, 404),
     ("get", "/api/v1/duty-sets"): (None, 0),  # the programme's rules: no record, no scope
     ("get", "/api/v1/reminders"): (None, 200),
+    ("get", "/api/v1/me/work"): (None, 403),  # a caring mother's or a teacher's own work
     ("post", "/api/v1/reminders/scan"): ({}, 403),  # admin only
     ("get", "/api/v1/audit/verify"): (None, 403),  # admin and auditors only
     ("get", "/api/v1/audit/break-glass"): (None, 403),  # admin and auditors only

@@ -93,6 +93,7 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("get", "/api/v1/pairings/{pairing_id}/duties"): (EVERYONE, None),
     ("get", "/api/v1/duty-sets"): (EVERYONE, None),
     ("get", "/api/v1/reminders"): (EVERYONE, None),
+    ("get", "/api/v1/me/work"): (frozenset({"volunteer", "school"}), None),
     ("post", "/api/v1/reminders/scan"): (ADMIN, {}),
     ("get", "/api/v1/audit/verify"): (READERS, None),
     ("get", "/api/v1/audit/break-glass"): (READERS, None),
