@@ -8,7 +8,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import APIRouter, FastAPI
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, RedirectResponse
+from starlette.requests import Request
 
 from aixin.bootstrap import (
     build_idempotency_store,
@@ -33,6 +34,7 @@ from api.routes import (
     erasure,
     me,
     pairings,
+    places,
     reminders,
     reports,
     volunteers,
@@ -106,16 +108,23 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(AllowEveryMethod, application=app)
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
-                   pairings, duty_sets, reminders, audit, reports, me):
+                   pairings, duty_sets, reminders, audit, reports, me, places):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)
     app.include_router(health_router, prefix="/api/v1", include_in_schema=False)
     console.install(app)  # the browser console at /console (tagged `console` in the document)
     fieldapp.install(app)  # the field app at /app, for volunteers and teachers on a phone
+    app.add_route("/", _to_the_console, methods=["GET", "HEAD"], include_in_schema=False)
     if production:
         _openapi_for_callers(app)
     return app
+
+
+async def _to_the_console(request: Request) -> RedirectResponse:
+    """``/``: whoever opens the service's address is led to the console (to its login page
+    when not logged in). A plain route, not an operation of the API: not in its document."""
+    return RedirectResponse("/console", status_code=303)
 
 
 def _openapi_for_callers(app: FastAPI) -> None:

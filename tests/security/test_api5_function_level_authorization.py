@@ -41,6 +41,8 @@ ACTIVITY = {"kind": "festival", "title": "端午节集体活动", "organiser": "
 #: (method, path) → (roles admitted, body)
 ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = {
     ("get", "/api/v1/users/me"): (EVERYONE, None),
+    ("get", "/api/v1/places"): (EVERYONE, None),
+    ("post", "/api/v1/places"): (ADMIN, {"places": [{"code": "420821100", "name": "石牌镇"}]}),
     ("post", "/api/v1/users"): (ADMIN, {"username": "made", "password": "password-123",
                                         "role": "auditor"}),
     ("get", "/api/v1/users/{user_id}"): (READERS, None),
@@ -104,7 +106,8 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("get", "/api/v1/reports/{report_id}/files/{name}"): (REPORTERS, None),
 }
 #: Query parameters a route needs.
-QUERIES = {("get", "/api/v1/audit/compliance"): {"year": 2026}}
+QUERIES = {("get", "/api/v1/audit/compliance"): {"year": 2026},
+           ("get", "/api/v1/places"): {"under": "420821"}}
 #: Logging in needs no role.
 NO_ROLE = {("post", "/api/v1/auth/token")}
 #: Refusals told as "no such record": volunteers are no business of a school, nor another
