@@ -80,6 +80,13 @@ CONTACT_KIND_TITLES = _words({
     "counselling": "心理疏导", "activity": "集体活动",
 })
 
+#: The kinds of anomaly reported (情况报告类别), as the demo and the field app record them; a
+#: kind typed in Chinese is shown as it is.
+CONCERN_KIND_TITLES = _words({
+    "absence": "缺课", "illness": "生病", "injury": "受伤", "emotional": "情绪问题",
+    "neglect": "监护缺失", "safety": "安全隐患", "crisis": "突发事件",
+})
+
 # -- duties, reports, records read ------------------------------------------------------------
 
 #: Where a duty stands on a day: 已完成 / 待完成 / 已逾期.
@@ -143,6 +150,16 @@ REPORT_FIGURE_TITLES = _words({
     "volunteers_suspended": "季度末暂停（人）",
     "volunteers_paired": "季度末在结对爱心妈妈（人）",
 })
+
+#: A duty's figures in the report (履职情况表的各列).
+DUTY_FIGURE_TITLES = _words({
+    "periods_due": "应履职期次", "periods_met": "已履职期次", "compliance_rate": "履职率",
+    "met": "季度末已完成", "due": "季度末待完成", "overdue": "季度末逾期",
+    "escalated": "逾期超时限",
+})
+#: The report's age bands of left-behind children (年龄段).
+AGE_BAND_TITLES = _words({"0-5": "学龄前（0-5岁）", "6-11": "小学学龄（6-11岁）",
+                          "12-15": "初中学龄（12-15岁）"})
 
 #: What a reader opened (查阅): the child's record (档案), or its history and timeline.
 READ_TITLES = _words({"record": "档案", "history": "历史与时间线", "duties": "履职情况"})

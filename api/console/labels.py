@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
 from domain import vocabulary as v
 from domain.duties import duty_title
+from domain.instants import shown_instant
 from domain.reports.definitions import figure_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
 from domain.vocabulary import EVENT_TITLES, READ_TITLES, REPORT_FIGURE_TITLES
@@ -19,6 +21,7 @@ WORDS: dict[str, str] = {
     **v.PAIRING_STATUS_TITLES, **v.PRINCIPLE_TITLES, **v.SHAPE_TITLES,
     **v.DUTY_STATE_TITLES, **v.REPORT_STATUS_TITLES,
     **CATEGORIES, **v.CONTACT_KIND_TITLES, **ROLES, **v.GUARDIAN_RELATION_TITLES,
+    **v.CONCERN_KIND_TITLES,
 }
 
 
@@ -35,9 +38,34 @@ TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
     "duties_overdue"))
 
 
+#: The figures given as shares (shown as percentages), by the last part of their names.
+RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
+                   "compliance_rate"})
+
+
 def figure(key: str) -> str:
-    """A report figure's title (结对覆盖率, 履职：每月至少联系一次孩子)."""
+    """A report figure's title by its dotted name (结对覆盖率, 联系走访：集体活动,
+    每月至少联系一次孩子：履职率)."""
     return figure_title(key)
+
+
+def figure_value(value: object, key: str) -> str:
+    """A figure's value as its tables show it: a share as a percentage (87.50%), money to
+    the fen, none as —."""
+    if value is None:
+        return "—"
+    name = key.rsplit(".", 1)[-1]
+    if name in RATES and isinstance(value, int | float):
+        return f"{value * 100:.2f}%"
+    if name == "aid_yuan" and isinstance(value, int | float | str):
+        return f"{Decimal(str(value)):.2f}"
+    return str(value)
+
+
+def when(instant: datetime | str | None) -> str:
+    """An instant in the programme's time, labelled: 2026-11-17 14:05（北京时间）. Every page
+    shows instants this way (the report's files too)."""
+    return shown_instant(instant)
 
 
 def read(what: str) -> str:

@@ -34,6 +34,7 @@ def templates() -> Jinja2Templates:
     found = Jinja2Templates(directory=HERE / "templates")
     found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
                              read=labels.read, figure=labels.figure,
+                             figure_value=labels.figure_value, when=labels.when,
                              place=place_filters.place, place_full=place_filters.place_full)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES)

@@ -15,14 +15,23 @@ figure's meaning adds an entry here, beside the change itself.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from domain.duties import duty_title
 from domain.programme import Programme
-from domain.vocabulary import REPORT_FIGURE_TITLES, title_of
+from domain.vocabulary import (
+    AGE_BAND_TITLES,
+    CATEGORY_TITLES,
+    CONCERN_KIND_TITLES,
+    CONTACT_KIND_TITLES,
+    DUTY_FIGURE_TITLES,
+    REPORT_FIGURE_TITLES,
+    SHAPE_TITLES,
+    title_of,
+)
 
 
 @dataclass(frozen=True)
@@ -123,12 +132,38 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
 )
 
 
+#: The title of each breakdown a figure's dotted name begins with, and the words of its members.
+_BREAKDOWNS: dict[str, tuple[str, Mapping[str, str]]] = {
+    "contacts_by_kind": ("联系走访", CONTACT_KIND_TITLES),
+    "left_behind_by_category": ("留守儿童", CATEGORY_TITLES),
+    "left_behind_by_age_band": ("留守儿童", AGE_BAND_TITLES),
+    "pairings_active_by_shape": ("季度末在结对", SHAPE_TITLES),
+    "concerns_by_kind": ("情况报告", CONCERN_KIND_TITLES),
+    "exit_reasons": ("儿童退出原因", {}),
+    "pairing_end_reasons": ("结对结束原因", {}),
+}
+
+
 def figure_title(key: str) -> str:
-    """A figure's title in Chinese; a figure of one duty (``duties.monthly_activity``) by its
-    duty's (履职：…)."""
-    if key.startswith("duties."):
-        return f"履职：{duty_title(key.removeprefix('duties.'))}"
-    return title_of(REPORT_FIGURE_TITLES, key)
+    """A figure's title in Chinese, by its dotted name: a total (结对覆盖率), one duty's
+    (``duties.monthly_contact``: 履职：每月至少联系一次孩子) or one of its columns
+    (``duties.monthly_contact.compliance_rate``: 每月至少联系一次孩子：履职率), a member of a
+    breakdown (``contacts_by_kind.activity``: 联系走访：集体活动; ``left_behind_by_age.9``:
+    留守儿童：9岁)."""
+    head, _, rest = key.partition(".")
+    if not rest:
+        return title_of(REPORT_FIGURE_TITLES, key)
+    if head == "duties":
+        name, _, column = rest.partition(".")
+        if not column:
+            return f"履职：{duty_title(name)}"
+        return f"{duty_title(name)}：{title_of(DUTY_FIGURE_TITLES, column)}"
+    if head == "left_behind_by_age":
+        return f"留守儿童：{rest}岁"
+    if head in _BREAKDOWNS:
+        title, words = _BREAKDOWNS[head]
+        return f"{title}：{title_of(words, rest)}"
+    return f"{title_of(REPORT_FIGURE_TITLES, head)}：{rest}"
 
 
 def _china_day(instant: datetime) -> date:

@@ -22,10 +22,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from docx import Document
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -38,28 +36,28 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import STANDARD_CONTACT_KINDS, duty_title
-from domain.programme import Programme
+from domain.instants import shown_instant
 from domain.reports.definitions import figure_title
 from domain.vocabulary import (
+    AGE_BAND_TITLES,
     CATEGORY_TITLES,
+    CONCERN_KIND_TITLES,
     CONTACT_KIND_TITLES,
+    DUTY_FIGURE_TITLES,
     REPORT_FIGURE_TITLES,
     SHAPE_TITLES,
     title_of,
 )
 from projections.reports.tally import AGE_BANDS
 
-#: The programme's zone, for the instants shown in the files (the JSON keeps UTC).
-ZONE = ZoneInfo(Programme.timezone)
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 
 RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
                    "compliance_rate"})
-BAND_TITLES = {"0-5": "学龄前（0-5岁）", "6-11": "小学学龄（6-11岁）",
-               "12-15": "初中学龄（12-15岁）"}
-DUTY_COLUMNS = (("periods_due", "应履职期次"), ("periods_met", "已履职期次"),
-                ("compliance_rate", "履职率"), ("met", "季度末已完成"), ("due", "季度末待完成"),
-                ("overdue", "季度末逾期"), ("escalated", "逾期超时限"))
+BAND_TITLES = AGE_BAND_TITLES
+#: A duty's columns in the table of duties (履职情况), in order, with their titles.
+DUTY_COLUMNS = tuple((key, DUTY_FIGURE_TITLES[key]) for key in (
+    "periods_due", "periods_met", "compliance_rate", "met", "due", "overdue", "escalated"))
 
 _TOTALS = ("children_registered", "children_registered_boys", "children_registered_girls",
            "registered_in_quarter", "exited_in_quarter", "left_behind", "left_behind_boys",
@@ -108,12 +106,6 @@ def file_stem(figures: Mapping[str, Any]) -> str:
     return f"{meta['region_code']}-{meta['year']}Q{meta['quarter']}"
 
 
-def shown_instant(instant: str) -> str:
-    """A stored UTC instant in China time, to the second."""
-    moment = datetime.fromisoformat(instant).astimezone(ZONE)
-    return moment.strftime("%Y-%m-%d %H:%M:%S") + "（北京时间）"
-
-
 def percent(rate: float | None) -> str:
     return "—" if rate is None else f"{rate * 100:.2f}%"
 
@@ -136,6 +128,11 @@ def definitions_note(meta: Mapping[str, Any]) -> str:
 
 def kind_title(kind: str) -> str:
     return title_of(CONTACT_KIND_TITLES, kind)
+
+
+def concern_title(kind: str) -> str:
+    """A concern's kind in words (缺课, 监护缺失); a kind typed in Chinese as it is."""
+    return title_of(CONCERN_KIND_TITLES, kind)
 
 
 def school_title(name: str) -> str:
@@ -172,7 +169,8 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _table(book, "情况报告", ("项目", "数量"),
            [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("concerns_reported", "concerns_resolved",
                                              "concerns_open")]
-           + [(f"类别：{kind}", n) for kind, n in sorted(totals["concerns_by_kind"].items())])
+           + [(f"类别：{concern_title(kind)}", n)
+              for kind, n in sorted(totals["concerns_by_kind"].items())])
     _table(book, "志愿者", ("项目", "人数"),
            [(REPORT_FIGURE_TITLES[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
     meta = figures["meta"]
@@ -308,24 +306,10 @@ def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping
 def _changes_sheets(book: Workbook, changes: Mapping[str, Any]) -> None:
     """What moved since the earlier version (变化说明), and the late records that moved it."""
     _table(book, "变化说明", ("指标", "原数值", "现数值"),
-           [(_figure_label(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
+           [(figure_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
     _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
            [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"]), e["township"],
              school_title(e["school"]), e["summary"]) for e in changes["events"]])
-
-
-def _figure_label(path: str) -> str:
-    head, _, rest = path.partition(".")
-    if not rest:
-        return REPORT_FIGURE_TITLES.get(head, head)
-    if head == "contacts_by_kind":
-        return f"联系走访：{kind_title(rest)}"
-    if head == "duties":
-        name, _, column = rest.partition(".")
-        return f"{duty_title(name)}：{dict(DUTY_COLUMNS).get(column, column)}"
-    if head == "left_behind_by_category":
-        return f"留守儿童类别：{title_of(CATEGORY_TITLES, rest)}"
-    return f"{head}：{rest}"
 
 
 # -- the narrative --------------------------------------------------------------------------
@@ -402,7 +386,7 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
             f"季度末逾期{counts['overdue']}项。", style="List Bullet")
 
     document.add_heading("五、情况报告", level=1)
-    kinds = "，".join(f"{k}{n}件" for k, n in t["concerns_by_kind"].items())
+    kinds = "，".join(f"{concern_title(k)}{n}件" for k, n in t["concerns_by_kind"].items())
     document.add_paragraph(
         f"本季度报告异常情况{t['concerns_reported']}件" + (f"（{kinds}）" if kinds else "")
         + f"，办结{t['concerns_resolved']}件，季度末尚未办结{t['concerns_open']}件。")
@@ -491,7 +475,7 @@ def _docx_changes(document: Any, changes: Mapping[str, Any]) -> None:
     for change in changes["figures"]:
         key = change["figure"].rsplit(".", 1)[-1]
         document.add_paragraph(
-            f"{_figure_label(change['figure'])}：由{_shown(key, change['before'])}"
+            f"{figure_title(change['figure'])}：由{_shown(key, change['before'])}"
             f"变为{_shown(key, change['after'])}", style="List Bullet")
     document.add_paragraph("原因（补录的记录）：")
     for event in changes["events"]:

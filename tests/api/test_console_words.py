@@ -1,0 +1,150 @@
+"""Everything a person reads on the console is in Chinese: no register code, no figure's key,
+no English word; and every instant is shown in the programme's time, labelled, one way.
+
+The crawl starts at each menu entry, as admin and as an auditor, and follows every link of
+the console it finds, with a county in it: a child with a pairing, contacts and a concern, and
+a quarterly report produced twice (so it has changes since its first run).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from datetime import datetime
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import create, paired
+from tests.api.test_console import console_login, console_user
+from tests.foreign_words import foreign_words
+from workers.reports.generation import Reporting, produce
+
+_CRAWL_LIMIT = 80
+
+
+class _Text(HTMLParser):
+    """The text a reader sees: the title and the body's text, without scripts and styles."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.links: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style"):
+            self._hidden += 1
+        if tag == "a":
+            self.links += [value for name, value in attrs if name == "href" and value]
+        for name, value in attrs:  # what a reader is shown of an element
+            if name in ("placeholder", "title", "aria-label", "alt") and value:
+                self.parts.append(value)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style"):
+            self._hidden -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def _read(html: str) -> _Text:
+    parser = _Text()
+    parser.feed(html)
+    return parser
+
+
+def crawl(client: TestClient, starts: list[str]) -> Iterator[tuple[str, str]]:
+    """(path, visible text) of each console page reachable from ``starts``."""
+    seen: set[str] = set()
+    queue = list(starts)
+    while queue and len(seen) < _CRAWL_LIMIT:
+        path = queue.pop(0)
+        if path in seen:
+            continue
+        seen.add(path)
+        response = client.get(path)
+        if "text/html" not in response.headers.get("content-type", ""):
+            continue
+        page = _read(response.text)
+        yield path, " ".join(page.parts)
+        for link in page.links:
+            target = urlsplit(urljoin(path, link))
+            if target.path.startswith("/console") and "/files/" not in target.path \
+                    and target.path != "/console/logout":
+                queue.append(target.path + (f"?{target.query}" if target.query else ""))
+
+
+@pytest.fixture
+def county(client: TestClient, admin: dict[str, str]) -> str:
+    """A child paired, contacted and with a concern; the report of 2026 Q1 produced twice, a
+    late contact recorded between the two runs; returns the report's id."""
+    child_id, _, pairing_id = paired(client, admin)
+    create(client, f"/api/v1/children/{child_id}/concerns", {
+        "kind": "absence", "description": "连续三天未到校", "occurred_on": "2026-03-12"}, admin)
+    contact = {"kind": "activity", "occurred_on": "2026-03-20", "child_ids": [child_id],
+               "duration_minutes": 60}
+    ids = []
+    for _ in range(2):
+        response = client.post("/api/v1/reports", headers=admin, json={
+            "kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1})
+        assert response.status_code == 202, response.text
+        ids.append(response.json()["id"])
+        state = client.app.state  # type: ignore[attr-defined]
+        produce(Reporting(state.register, state.views, state.reports), UUID(ids[-1]))
+        state.views.catch_up_all()
+        create(client, f"/api/v1/pairings/{pairing_id}/contacts", contact, admin)
+    return ids[-1]
+
+
+def _starts(report_id: str) -> list[str]:
+    return ["/console/children", "/console/volunteers", "/console/reports",
+            f"/console/reports/{report_id}", "/console/audit", "/console/audit/verify",
+            "/console/dashboard", "/console/work", "/console/pairings", "/console/concerns"]
+
+
+def test_the_admins_pages_show_no_key_and_no_english_word(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    console_login(client)
+    found = {path: words for path, text in crawl(client, _starts(county))
+             if (words := foreign_words(text, {"admin"}))}
+    assert found == {}, "\n".join(f"{path}: {words}" for path, words in found.items())
+
+
+def test_an_auditors_pages_show_no_key_and_no_english_word(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    auditor = console_user(client, admin, "auditor")
+    console_login(client, auditor, "password-123")
+    found = {path: words for path, text in crawl(client, _starts(county))
+             if (words := foreign_words(text, {auditor}))}
+    assert found == {}, "\n".join(f"{path}: {words}" for path, words in found.items())
+
+
+_TIME = re.compile(r"\d{1,2}:\d{2}")
+_LABELLED = re.compile(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}（北京时间）")
+
+
+def test_every_time_on_the_pages_is_written_one_way_and_labelled_beijing_time(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    console_login(client)
+    found = {path: unlabelled for path, text in crawl(client, _starts(county))
+             if (unlabelled := [text[max(0, m.start() - 12):m.end() + 7]
+                                for m in _TIME.finditer(text)
+                                if not any(w.start() <= m.start() < w.end()
+                                           for w in _LABELLED.finditer(text))])}
+    assert found == {}, "\n".join(f"{path}: {times}" for path, times in found.items())
+
+
+def test_the_reports_instant_is_shown_in_beijing_time(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    known_at = client.get(f"/api/v1/reports/{county}", headers=admin).json()["known_at"]
+    beijing = datetime.fromisoformat(known_at).astimezone(ZoneInfo("Asia/Shanghai"))
+    console_login(client)
+    page = client.get(f"/console/reports/{county}").text
+    assert f"数据截至 {beijing:%Y-%m-%d %H:%M}（北京时间）" in page
