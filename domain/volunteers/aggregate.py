@@ -21,11 +21,8 @@ from domain.errors import (
 from domain.identity import new_id
 from domain.vocabulary import REVIEW_LEVEL_TITLES, VOLUNTEER_STATUS_TITLES, title_of
 from domain.volunteers.form import Decision, ReviewLevel, VolunteerForm
+from domain.volunteers.managing import STANDING_CHANGES, allows
 from domain.volunteers.signing import check_signer, signed_by_of, signer
-
-#: What is done to a volunteer whose status must allow it, in words (暂停, 恢复, 取消资格, 表彰).
-_VERBS = {"suspended": "暂停", "reinstated": "恢复", "disqualified": "取消资格",
-          "commended": "表彰"}
 
 
 class VolunteerStatus(StrEnum):
@@ -185,7 +182,7 @@ class Volunteer(Aggregate):
 
     def suspend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """Suspend an approved volunteer (暂停), on or after the day she was approved."""
-        self._require(VolunteerStatus.APPROVED, "suspended")
+        self._require("suspended")
         approved_on = self.reviews[-1].on
         if on < approved_on:
             raise InvalidRecord("on", f"暂停日期 {on} 早于该志愿者获批之日（{approved_on}）："
@@ -208,7 +205,7 @@ class Volunteer(Aggregate):
 
     def reinstate(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """Reinstate a suspended volunteer (恢复)."""
-        self._require(VolunteerStatus.SUSPENDED, "reinstated")
+        self._require("reinstated")
         self._reinstated(reason=reason.strip(), on=not_in_future("on", on, today), actor=actor)
 
     class Reinstated(Aggregate.Event):
@@ -224,7 +221,7 @@ class Volunteer(Aggregate):
 
     def disqualify(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """Disqualify for not doing the duties (取消资格); final."""
-        self._require((VolunteerStatus.APPROVED, VolunteerStatus.SUSPENDED), "disqualified")
+        self._require("disqualified")
         self._disqualified(reason=required_text("reason", reason),
                            on=not_in_future("on", on, today), actor=actor)
 
@@ -241,7 +238,7 @@ class Volunteer(Aggregate):
 
     def commend(self, *, reason: str, on: date, today: date, actor: Actor) -> None:
         """Commend an approved volunteer (表彰)."""
-        self._require(VolunteerStatus.APPROVED, "commended")
+        self._require("commended")
         self._commended(reason=required_text("reason", reason),
                         on=not_in_future("on", on, today), actor=actor)
 
@@ -256,13 +253,13 @@ class Volunteer(Aggregate):
     def _commended(self, reason: str, on: date, actor: Actor) -> None:
         self.commendations.append(Dated(on, reason))
 
-    def _require(self, allowed: VolunteerStatus | tuple[VolunteerStatus, ...],
-                 verb: str) -> None:
-        allowed_ = allowed if isinstance(allowed, tuple) else (allowed,)
-        if self.status not in allowed_:
-            needed = "或".join(title_of(VOLUNTEER_STATUS_TITLES, s.value) for s in allowed_)
+    def _require(self, verb: str) -> None:
+        """Refuse a change of standing her status does not allow (``STANDING_CHANGES``)."""
+        if not allows(self.status.value, verb):
+            allowed, words = STANDING_CHANGES[verb]
+            needed = "或".join(title_of(VOLUNTEER_STATUS_TITLES, s) for s in allowed)
             now = title_of(VOLUNTEER_STATUS_TITLES, self.status.value)
             raise VolunteerStatusRule(
-                f"只有{needed}的志愿者才能{_VERBS[verb]}，该志愿者目前为{now}（volunteer_status: "
-                f"only a volunteer who is {' or '.join(s.value for s in allowed_)} can be "
+                f"只有{needed}的志愿者才能{words}，该志愿者目前为{now}（volunteer_status: "
+                f"only a volunteer who is {' or '.join(allowed)} can be "
                 f"{verb}; this one is {self.status.value}）")

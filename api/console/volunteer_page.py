@@ -1,0 +1,112 @@
+"""A volunteer's page in the console: her form, the opinions of every level (审核意见), her
+pairings and how their duties stand (履职情况), and the forms the caller may use on her: the
+review at the levels the caller gives (逐级审核), and the changes of standing her status allows
+(暂停, 恢复, 取消资格, 表彰). A refused form comes back with what was typed and why."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from api.console.charts import Bar, share_bars
+from api.console.forms import Refusal
+from api.console.pages import render
+from api.console.shown import pairings_of
+from api.deps import Register, Views
+from api.scope import caller_of
+from api.security import Principal
+from domain.access.caller import Caller
+from domain.access.policy import may_administer, may_manage_volunteer, may_review
+from domain.application import VolunteerView
+from domain.volunteers.managing import allows
+
+#: What a form done says on the page it leads back to (``?notice=``).
+NOTICES = {"registered": "已登记，待逐级审核", "reviewed": "审核意见已记录",
+           "suspended": "已暂停", "reinstated": "已恢复", "disqualified": "已取消资格",
+           "commended": "已表彰"}
+
+
+@dataclass(frozen=True)
+class Change:
+    """A change of standing offered on the page: its path (``suspension``…), what it does
+    (``suspended``…), its words, what its reason is called and whether one is required."""
+
+    path: str
+    done: str
+    title: str
+    reason: str
+    reason_required: bool
+
+
+#: The changes of standing, by the path the API and the console give them.
+CHANGES = {change.path: change for change in (
+    Change("suspension", "suspended", "暂停", "暂停原因", True),
+    Change("reinstatement", "reinstated", "恢复", "恢复说明", False),
+    Change("disqualification", "disqualified", "取消资格", "取消资格的原因（未履职情况）", True),
+    Change("commendation", "commended", "表彰", "表彰事由", True),
+)}
+
+
+@dataclass(frozen=True)
+class Typed:
+    """The form that was sent (``review`` or a change's path), what was typed in it and, if
+    refused, why."""
+
+    name: str = ""
+    fields: Mapping[str, str] = field(default_factory=dict)
+    refusal: Refusal | None = None
+
+
+def levels_offered(who: Caller, view: VolunteerView) -> list[str]:
+    """The levels whose opinion the caller may give on her and that are still to come."""
+    if view.status != "pending":
+        return []
+    to_come = view.approval_levels[len(view.reviews):]
+    return [level for level in to_come
+            if may_review(who, level, view.form.region_code, view.form.unit)]
+
+
+def changes_offered(who: Caller, view: VolunteerView) -> list[Change]:
+    """The changes of standing her status allows, if the caller manages her."""
+    if not may_manage_volunteer(who, view.form.region_code):
+        return []
+    return [c for c in CHANGES.values() if allows(view.status, c.done)]
+
+
+def show(request: Request, caller: Principal, register: Register, views: Views,
+         view: VolunteerView, *, typed: Typed | None = None, notice: str = "",
+         status_code: int = 200) -> HTMLResponse:
+    """The volunteer's page, with the form ``typed`` as it was sent (and why it was refused)."""
+    today = register.today()
+    pairings = pairings_of(register, views, caller, volunteer_id=view.id, on=today)
+    active = [p for p in pairings if p.row["status"] == "active" and p.duties]
+    by_duty: dict[str, list[bool]] = {}
+    for shown in active:
+        for duty in shown.duties:
+            by_duty.setdefault(duty.title, []).append(duty.status.value == "met")
+    chart = share_bars("各项职责完成情况（有效结对）", [
+        Bar(title, sum(met) / len(met), f"{sum(met)}/{len(met)}")
+        for title, met in by_duty.items()])
+    duties = [d for shown in active for d in shown.duties]
+    who = caller_of(caller)
+    typed = typed or Typed()
+    levels, changes = levels_offered(who, view), changes_offered(who, view)
+    forms = ({"review"} if levels else set()) | {change.path for change in changes}
+    return render(request, "volunteer.html", caller, status_code=status_code,
+                  volunteer=view, pairings=pairings, chart=chart, today=today,
+                  met=sum(d.status.value == "met" for d in duties), total=len(duties),
+                  overdue=sum(d.status.value == "overdue" for d in duties),
+                  levels=levels, names_signer=may_administer(who), changes=changes,
+                  typed=typed, notice=NOTICES.get(notice, ""),
+                  stray=None if typed.name in forms else typed.refusal)
+
+
+def refused_status(refusal: Refusal) -> int:
+    """The status a refused form is answered with, as the API answers it: the access
+    policy's 403, a field's 422, a rule's 409."""
+    if refusal.rule.isdigit():
+        return int(refusal.rule)
+    return 422 if refusal.fields else 409
