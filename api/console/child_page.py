@@ -1,0 +1,163 @@
+"""A child's page (儿童档案): the record, its pairings with where their duties stand, the
+timeline (时间线) and, for those who keep the record, its forms.
+
+With ``as_of`` it shows the record as it was on that date (历史回溯): as the register knew it
+at the end of that day (``known=then``) or as it knows it now (``known=now``), the fields and
+timeline entries that differ between the two highlighted (later and corrected records,
+补录/更正); the pairings as they stood then, with the contacts made by then. Reads are
+recorded exactly as the API records them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from api.console.choices import CHOICES
+from api.console.forms import Refusal
+from api.console.pages import not_found, render
+from api.console.shown import Shown, pairings_of
+from api.deps import Register, Views
+from api.routes.children import for_role
+from api.scope import caller_of, paired_children
+from api.security import Principal
+from domain.access.policy import may_change_child, may_read_history, reads_in_full
+from domain.application import CareRegister, ChildView
+from domain.errors import NotFound
+from projections.timeline import ChildTimeline, instant, timeline
+
+#: The fields compared between "as known then" and "as known now".
+COMPARED = ("name", "school", "class_name", "address", "parents", "guardian", "profile",
+            "categories", "left_behind", "status", "exited_on", "concerns")
+#: What a form of the page says once it is recorded, by the form's name (``?saved=``).
+SAVED = {"registered": "已登记儿童档案", "parents": "已更新父母情况", "guardian": "已更新监护人",
+         "profile": "已更新成长情况", "categories": "已更新关爱类别", "exit": "已办理退出",
+         "concern": "已记录情况报告", "resolution": "已办结情况报告"}
+
+
+def show(request: Request, caller: Principal, register: Register, views: Views,
+         child_id: UUID, as_of: date | None = None, known: str = "now", *,
+         typed: Mapping[str, Mapping[str, Any]] | None = None, refusal: Refusal | None = None,
+         refused: str = "", status_code: int = 200, saved: str = "") -> HTMLResponse:
+    """The child's page; a form refused (``refused``, its name) shown with what was typed
+    (``typed``, by form) and why (``refusal``)."""
+    reader = caller_of(caller)
+    try:
+        opened = register.open_child(reader, child_id, paired=paired_children(views))
+    except NotFound:
+        return not_found(request, caller, "儿童档案")
+    current = opened.child
+    today = register.today()
+    history = may_read_history(reader)
+    context: dict[str, Any] = {"child_id": child_id, "today": today, "history": history,
+                               "known": known, "as_of": as_of, "error": None}
+    if as_of is not None and (not history or as_of > today):
+        context["error"] = ("历史回溯不能选择未来的日期" if history
+                            else "您的角色不能查看历史回溯")
+        as_of = None
+    then: ChildView | None = None
+    changed: set[str] = set()
+    if as_of is None:
+        record = current
+        register.note_read(reader, opened, "record")
+    else:
+        try:
+            record, then, changed = _as_of(register, child_id, as_of, known)
+        except NotFound:
+            context["error"] = (f"截至 {as_of} 当日，系统中还没有该儿童的档案（档案是后来补录的）"
+                                if known == "then" else f"{as_of} 时该儿童尚未建档")
+            record, as_of = current, None
+            context["as_of"] = None
+    day = as_of or today
+    known_at = _end_of(day, register) if as_of and known == "then" else _now(register)
+    entries = _timeline(register, views, child_id, day, known_at, as_of) if history else []
+    if history:
+        register.note_read(reader, opened, "history")
+    pairings = pairings_of(register, views, caller, child_id=child_id, on=day,
+                           known_at=known_at if as_of else None)
+    if as_of is not None:
+        pairings = as_they_stood(register, pairings, as_of, known_at)
+    # A caring mother reads only what her duties need, as through the API (最小必要).
+    shown = record if reads_in_full(reader) else for_role(record, caller)
+    keeps = as_of is None and reads_in_full(reader) and may_change_child(reader, current)
+    return render(request, "child.html", caller, status_code=status_code, child=shown,
+                  then=then, changed=changed, entries=entries, pairings=pairings, day=day,
+                  keeps=keeps, typed=typed or {}, refusal=refusal, refused=refused,
+                  saved=SAVED.get(saved, ""), choices=CHOICES, **context)
+
+
+
+
+def as_they_stood(register: CareRegister, pairings: list[Shown], day: date,
+                  known_at: datetime) -> list[Shown]:
+    """The pairings as they stood on ``day`` as known at ``known_at``: those formed by then
+    (and recorded by then), ended only if they had ended, with the contacts made by then."""
+    stood = []
+    for item in pairings:
+        try:
+            then = register.pairing_as_of(UUID(item.row["pairing_id"]), day, known_at)
+        except NotFound:  # not yet recorded then
+            continue
+        if then.starts_on > day:
+            continue
+        last = max((c.occurred_on for c in then.contacts), default=None)
+        row = {**item.row, "status": then.status, "ended_on": then.ended_on,
+               "end_reason": then.end_reason, "contacts": len(then.contacts),
+               "last_contact_on": last}
+        stood.append(dataclasses.replace(item, row=row))
+    return stood
+
+
+def _now(register: CareRegister) -> datetime:
+    return datetime.now(ZoneInfo(register.programme.timezone))
+
+
+def _end_of(day: date, register: CareRegister) -> datetime:
+    """The last instant of ``day`` where the programme is, or now if that is later."""
+    zone = ZoneInfo(register.programme.timezone)
+    end = datetime.combine(day + timedelta(days=1), time.min, zone) - timedelta(microseconds=1)
+    return min(end, _now(register))
+
+
+def _as_of(register: CareRegister, child_id: UUID, day: date,
+           known: str) -> tuple[ChildView, ChildView | None, set[str]]:
+    """(the record shown, the record as known at the end of ``day`` or None if it was not
+    yet recorded then, the fields that differ between then and now).
+
+    NotFound if the record to show did not exist: as known now, the child was registered
+    after ``day``; as known then, nothing about the child had been recorded by then."""
+    now = register.child_as_of(child_id, day, _now(register))
+    try:
+        then = register.child_as_of(child_id, day, _end_of(day, register))
+    except NotFound:
+        if known == "then":
+            raise
+        return now, None, {"recorded_later"}
+    changed = {field for field in COMPARED if getattr(then, field) != getattr(now, field)}
+    return (then if known == "then" else now), then, changed
+
+
+def _timeline(register: CareRegister, views: Views, child_id: UUID, day: date,
+              known_at: datetime, as_of: date | None) -> list[dict[str, Any]]:
+    """The timeline, newest first; with ``as_of``, entries recorded after that day are
+    marked late (补录, recorded after the day they are about)."""
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    with views.store.recorder(ChildTimeline).read() as tx:
+        rows = timeline(tx, child_id, occurred_until=day, recorded_until=known_at, limit=2000)
+    zone = ZoneInfo(register.programme.timezone)
+    cut = instant(_end_of(as_of, register)) if as_of else None
+    entries = []
+    for row in reversed(rows):
+        recorded = datetime.fromisoformat(row["recorded_at"]).astimezone(zone)
+        entries.append({**row, "recorded": recorded,
+                        "late": cut is not None and row["recorded_at"] > cut,
+                        "backdated": recorded.date().isoformat() > row["occurred_on"]})
+    return entries
+
