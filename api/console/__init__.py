@@ -2,8 +2,8 @@
 
 Behind the API's own login and scope rules (see ``session``). Its pages are in the OpenAPI
 document beside the API's operations, tagged ``console``, with what they really answer: pages
-(``text/html``), redirects (303) and, for a malformed parameter or form, the API's own error
-body. ``install`` mounts it on the application.
+(``text/html``), redirects (303) and, for a malformed parameter or form value, a page in
+Chinese naming the field (422, ``error_pages``). ``install`` mounts it on the application.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from api import shapes
-from api.console import audit, children, login, reports, volunteers
+from api.console import audit, children, error_pages, login, reports, volunteers
 from api.console.pages import HERE, page, redirect, render
 from api.console.session import SESSION, LoginRequired, Refused, _caller, login_redirect
 from api.errors import _calls, _has_parameters
@@ -47,6 +47,7 @@ def install(app: FastAPI) -> None:
     app.mount(f"{PREFIX}/static", StaticFiles(directory=HERE / "static"), name="console-static")
     app.add_exception_handler(LoginRequired, login_redirect)  # type: ignore[arg-type]
     app.add_exception_handler(Refused, _refused)
+    error_pages.install(app)  # a malformed value or an unknown address: a page, not JSON
     app.openapi = _documented(app)  # type: ignore[method-assign]
 
 
@@ -88,7 +89,7 @@ def _describe(app: FastAPI, document: dict[str, Any]) -> None:
 
 def _describe_page(operation: dict[str, Any], route: APIRoute, method: str) -> None:
     """The page (200), a session (or a redirect to the login page), a record in the path
-    (404), the parameters and form fields (422, the API's error body), a form's body (400,
+    (404), the parameters and form fields (422, a page naming the field), a form's body (400,
     413)."""
     responses = operation.setdefault("responses", {})
     shown = responses.get("200", {})
@@ -108,11 +109,12 @@ def _describe_page(operation: dict[str, Any], route: APIRoute, method: str) -> N
     if _has_parameters(dependant):
         malformed = responses.get("422")
         if malformed is None or malformed.get("description") == "Validation Error":
-            responses["422"] = {"description": "A parameter or a form field is malformed "
-                                "(`detail` names it).", "content": dict(_ERROR)}
+            responses["422"] = page("A parameter or a form field is malformed: a page in "
+                                    "Chinese naming it.")
         else:
-            malformed["description"] += " A malformed parameter or form field: `detail` names it."
-            malformed.setdefault("content", {}).update(_ERROR)
+            malformed["description"] += (" A malformed parameter or form field: a page in "
+                                         "Chinese naming it.")
+            malformed["content"] = page("")["content"]
     if method == "POST":
         responses.setdefault("400", {"description": "The form cannot be parsed.",
                                      "content": dict(_ERROR)})
