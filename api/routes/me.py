@@ -23,7 +23,13 @@ from api.scope import caller_of, narrow_children, paired_children, phones_the_pa
 from api.security import Principal
 from domain.access.policy import Listing, narrow
 from domain.application.child_care import OwedDuty
-from domain.vocabulary import CATEGORY_TITLES, CONTACT_KIND_TITLES, ROLE_TITLES, title_of
+from domain.vocabulary import (
+    CATEGORY_TITLES,
+    CONTACT_KIND_TITLES,
+    GUARDIAN_RELATION_TITLES,
+    ROLE_TITLES,
+    title_of,
+)
 from projections.events import listed
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.registers.pairings import PairingsRegister, list_pairings
@@ -64,7 +70,8 @@ def my_work(caller: FieldWorker, register: Register, views: Views) -> MyWork:
     return MyWork(
         username=caller.username, role=caller.role,  # type: ignore[arg-type]
         role_title=title_of(ROLE_TITLES, caller.role), school=caller.scope.school,
-        today=today, records_on="pairing" if caller.role == "volunteer" else "child",
+        today=today, timezone=register.programme.timezone,
+        records_on="pairing" if caller.role == "volunteer" else "child",
         contact_kinds=_kinds(register.programme.contact_kinds, caller.role),
         concern_kinds=[Titled(code=c, title=t) for c, t in CONCERN_KIND_TITLES.items()],
         children=children,
@@ -106,6 +113,9 @@ def _child(register: Register, views: Views, caller: Principal, child_id: UUID,
     record = for_role(view, caller, parents_phones=phones_the_parents(
         register, views, caller, child_id)).model_dump()
     owed = register.child_duties(child_id, pairing_ids, register.today())
+    if record.get("guardian"):
+        relation = record["guardian"]["relation"]
+        record["guardian"]["relation"] = title_of(GUARDIAN_RELATION_TITLES, relation)
     return MyChild.model_validate({
         **record, "categories": [Titled(code=c, title=title_of(CATEGORY_TITLES, c))
                                  for c in record["categories"]],
