@@ -86,6 +86,7 @@ class MyWork(BaseModel):
     role_title: str
     school: str | None
     today: date
+    timezone: str = Field(description="The programme's time zone, in which `today` is today.")
     records_on: Literal["pairing", "child"] = Field(description=(
         "Where the caller records a contact: on a pairing (`POST /pairings/{id}/contacts`, a "
         "caring mother) or on the child (`POST /children/{id}/contacts`, a teacher)."))
