@@ -185,7 +185,7 @@ def form_field(path: str, body: Mapping[str, Any]) -> str:
     return "_".join(part for part in parts if not part.isdigit())
 
 
-def _status(refusal: Refusal) -> int:
+def status_of(refusal: Refusal) -> int:
     """The answer's status for a refusal, as the API's: 403/404 as raised, a malformed or
     invalid field 422, a rule of the programme 409."""
     if refusal.rule.isdigit():
@@ -247,7 +247,7 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
     if isinstance(request_body, Refusal):
         refusal = _in_form(request_body, body)
         return _new_page(request, caller, register, views, typed, refusal,
-                         status_code=_status(refusal))
+                         status_code=status_of(refusal))
     if not may_change_child(caller_of(caller), request_body):  # as the API's 403, in words
         refusal = Refusal(message="只能登记您管辖范围内的儿童（所在地或学校不在您的范围内）",
                           rule="403", fields={"region_code": "不在您的管辖范围内"})
@@ -263,7 +263,7 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
     if isinstance(recorded, Refusal):
         refusal = _in_form(recorded, body)
         return _new_page(request, caller, register, views, typed, refusal,
-                         status_code=_status(refusal))
+                         status_code=status_of(refusal))
     return RedirectResponse(f"/console/children/{recorded.id}?saved=registered", 303)
 
 
@@ -294,7 +294,7 @@ def keep(request: Request, caller: Principal, register: Register, views: Views,
     if isinstance(done, Refusal):
         typed = {name: form.fields() | dict(extra or {})}
         return show(request, caller, register, views, child_id, typed=typed, refusal=done,
-                    refused=name, status_code=_status(done))
+                    refused=name, status_code=status_of(done))
     return RedirectResponse(f"/console/children/{child_id}?saved={name}#{name}", 303)
 
 

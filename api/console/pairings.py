@@ -1,7 +1,236 @@
-"""Pairings in the console (结对管理): forming and ending them, within the caller's region."""
+"""Pairings in the console (结对管理): the list within the caller's region, forming one
+(children and approved volunteers found by name), a pairing's page (its children, volunteers,
+duties per child and contacts) and ending one.
+
+Lists, reads and forms go through the API's own routes (``api.routes.pairings``) as plain
+functions, so scope, rules and messages are the API's.
+"""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Mapping
+from typing import Annotated, Any, Literal
+from uuid import UUID
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from pydantic import Field
+
+from api.console.child_forms import Typed, form_field, given, status_of
+from api.console.choices import CHOICES
+from api.console.forms import Refusal, attempt, shaped
+from api.console.pages import not_found, page, redirect, render
+from api.console.pairing_candidates import Candidate, children_named, volunteers_named
+from api.console.queries import child_names
+from api.console.session import ConsoleCaller, Refused, check_csrf
+from api.console.shown import volunteer_visible
+from api.deps import Register, Views
+from api.routes import pairings as api_pairings
+from api.schemas.pairings import DutyOut, EndIn, PairingCreate
+from api.scope import caller_of
+from api.security import Principal
+from domain.access.policy import may_organise
+from domain.errors import NotFound
+
+router = APIRouter(responses={403: page(
+    "Not an admin or federation account (for the forms), or the CSRF token is not the "
+    "browser's: a page saying so.")})
+PAGE = 20
+#: What a form of the pairing's page says once recorded (``?saved=``).
+SAVED = {"formed": "已结对", "ended": "已结束结对"}
+
+
+def _organiser(caller: ConsoleCaller) -> Principal:
+    """The admin and federation staff, as ``POST /pairings`` (403 for the others)."""
+    if not may_organise(caller_of(caller)):
+        raise Refused(403, "只有管理员和妇联可以结对和结束结对")
+    return caller
+
+
+Organiser = Annotated[Principal, Depends(_organiser)]
+
+
+class PairForm(Typed):
+    do: str = "find"
+    child_name: str = ""
+    volunteer_name: str = ""
+    child_ids: list[str] = Field(default_factory=list)
+    volunteer_ids: list[str] = Field(default_factory=list)
+    principle: str = ""
+    agreement_signed_on: str = ""
+    starts_on: str = ""
+
+
+class EndForm(Typed):
+    reason: str = ""
+    on: str = ""
+
+
+@router.get("/pairings", response_class=HTMLResponse)
+def pairings(request: Request, caller: ConsoleCaller, register: Register, views: Views,
+             status: Annotated[Literal["", "active", "ended"], Query()] = "active",
+             after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
+    """The pairings within the caller's scope, active or ended, a page at a time."""
+    listed = api_pairings.list_formed(caller, views, region_code=None, volunteer_id=None,
+                                      child_id=None, status=status or None,
+                                      after=after or None, limit=PAGE)
+    children = child_names(views, (str(c) for item in listed.items for c in item.child_ids))
+    volunteers = _volunteer_names(register, caller,
+                                  {v for item in listed.items for v in item.volunteer_ids})
+    return render(request, "pairings.html", caller, items=listed.items, children=children,
+                  volunteers=volunteers, status=status, next=listed.next, first=not after,
+                  organises=may_organise(caller_of(caller)))
+
+
+def _volunteer_names(register: Register, caller: Principal,
+                     ids: set[UUID]) -> dict[str, str]:
+    names = {}
+    for volunteer_id in ids:
+        view = register.get_volunteer(volunteer_id)
+        if volunteer_visible(caller, view):
+            names[str(volunteer_id)] = view.form.name
+    return names
+
+
+# -- forming a pairing ------------------------------------------------------------------------
+
+
+def _new_page(request: Request, caller: Principal, register: Register, views: Views,
+              form: PairForm, refusal: Refusal | None = None,
+              status_code: int = 200) -> HTMLResponse:
+    chosen_children = set(form.child_ids)
+    chosen_volunteers = set(form.volunteer_ids)
+    children = _with_chosen(children_named(views, caller, register.today(), form.child_name),
+                            chosen_children, lambda ids: _chosen_children(views, ids))
+    volunteers = _with_chosen(volunteers_named(views, caller, form.volunteer_name),
+                              chosen_volunteers,
+                              lambda ids: _chosen_volunteers(register, caller, ids))
+    typed = form.fields()
+    if not typed["agreement_signed_on"]:
+        typed["agreement_signed_on"] = typed["starts_on"] or register.today().isoformat()
+    if not typed["starts_on"]:
+        typed["starts_on"] = register.today().isoformat()
+    return render(request, "pairing_new.html", caller, status_code=status_code, typed=typed,
+                  refusal=refusal, children=children, volunteers=volunteers,
+                  today=register.today(), choices=CHOICES)
+
+
+def _with_chosen(found: list[Candidate], chosen: set[str],
+                 load: Any) -> list[Candidate]:
+    """The candidates found, and those already chosen (first, ticked) though not found."""
+    missing = chosen - {c.id for c in found}
+    extra: list[Candidate] = load(missing) if missing else []
+    return [*extra, *found]
+
+
+def _chosen_children(views: Views, ids: set[str]) -> list[Candidate]:
+    names = child_names(views, ids)
+    return [Candidate(id=i, name=names[i], detail="") for i in sorted(names)]
+
+
+def _chosen_volunteers(register: Register, caller: Principal,
+                       ids: set[str]) -> list[Candidate]:
+    found = []
+    for text in sorted(ids):
+        try:
+            names = _volunteer_names(register, caller, {UUID(text)})
+        except (ValueError, NotFound):
+            continue
+        if text in names:
+            found.append(Candidate(id=text, name=names[text], detail=""))
+    return found
+
+
+@router.get("/pairings/new", response_class=HTMLResponse)
+def new_pairing(request: Request, caller: Organiser, register: Register,
+                views: Views) -> HTMLResponse:
+    """The form to pair children with approved volunteers (结对), found by name."""
+    return _new_page(request, caller, register, views, PairForm())
+
+
+@router.post("/pairings/new", status_code=303, response_class=RedirectResponse, responses={
+    200: page("`do=find`: the form again with the children and volunteers found by name."),
+    303: redirect("`do=pair`, formed: to the pairing's page."),
+    409: page("A rule of pairing refuses it (a volunteer not approved, a child exited…): "
+              "the form again, as chosen, saying why."),
+    422: page("A field is missing or wrong: the form again, as chosen, naming it.")})
+def form_pairing(request: Request, caller: Organiser, register: Register, views: Views,
+                 form: Annotated[PairForm, Form()]) -> Response:
+    """Find children and volunteers by name (``do=find``), or pair those chosen
+    (``do=pair``) as ``POST /pairings`` does."""
+    check_csrf(request, form.csrf)
+    if form.do != "pair":
+        return _new_page(request, caller, register, views, form)
+    fields = given({"child_ids": form.child_ids, "volunteer_ids": form.volunteer_ids,
+                    "principle": form.principle,
+                    "agreement_signed_on": form.agreement_signed_on,
+                    "starts_on": form.starts_on})
+    body = shaped(PairingCreate, fields)
+    formed = body if isinstance(body, Refusal) else attempt(
+        lambda: api_pairings.form_pairing(body, caller, register, views, Response()))
+    if isinstance(formed, Refusal):
+        refusal = _in_form(formed, fields)
+        return _new_page(request, caller, register, views, form, refusal,
+                         status_code=status_of(refusal))
+    return RedirectResponse(f"/console/pairings/{formed.id}?saved=formed", 303)
+
+
+def _in_form(refusal: Refusal, body: Mapping[str, Any]) -> Refusal:
+    if refusal.rule == "not_found":  # an id outside the caller's scope, as the API hides it
+        return Refusal(message="所选的儿童或爱心妈妈不在您的管辖范围内", rule=refusal.rule)
+    return Refusal(message=refusal.message, rule=refusal.rule,
+                   fields={form_field(p, body): m for p, m in refusal.fields.items()})
+
+
+# -- a pairing's page, and ending it -----------------------------------------------------------
+
+
+def _page(request: Request, caller: Principal, register: Register, views: Views,
+          pairing_id: UUID, *, typed: Mapping[str, Any] | None = None,
+          refusal: Refusal | None = None, status_code: int = 200,
+          saved: str = "") -> HTMLResponse:
+    try:
+        pairing = api_pairings.read_pairing(pairing_id, caller, register, views, Response())
+    except NotFound:
+        return not_found(request, caller, "结对")
+    owed = attempt(lambda: api_pairings.duties(pairing_id, caller, register, views, on=None))
+    duties: dict[str, list[DutyOut]] = {}
+    for duty in [] if isinstance(owed, Refusal) else owed.duties:
+        duties.setdefault(str(duty.child_id), []).append(duty)
+    children = child_names(views, (str(c) for c in pairing.child_ids))
+    volunteers = _volunteer_names(register, caller, set(pairing.volunteer_ids))
+    return render(request, "pairing.html", caller, status_code=status_code, pairing=pairing,
+                  duties=duties, children=children, volunteers=volunteers,
+                  organises=may_organise(caller_of(caller)), typed=typed or {},
+                  refusal=refusal, today=register.today(), saved=SAVED.get(saved, ""))
+
+
+@router.get("/pairings/{pairing_id}", response_class=HTMLResponse)
+def pairing_page(request: Request, pairing_id: UUID, caller: ConsoleCaller,
+                 register: Register, views: Views, saved: str = "") -> HTMLResponse:
+    """A pairing: its children and volunteers, the duties owed to each child today, its
+    latest contacts; for organisers, the form that ends it."""
+    return _page(request, caller, register, views, pairing_id, saved=saved)
+
+
+@router.post("/pairings/{pairing_id}/end", status_code=303, response_class=RedirectResponse,
+             responses={303: redirect("Ended: to the pairing's page, saying so."),
+                        409: page("A rule refuses it (already ended, an end before its "
+                                  "contacts…): the page again, the form as typed, saying why."),
+                        422: page("A field is missing or wrong: the page again, the form as "
+                                  "typed, naming it.")})
+def end_pairing(request: Request, pairing_id: UUID, caller: Organiser, register: Register,
+                views: Views, form: Annotated[EndForm, Form()]) -> Response:
+    """End the pairing with a reason and a date, as ``POST /pairings/{id}/end``."""
+    check_csrf(request, form.csrf)
+    try:
+        api_pairings.read_pairing(pairing_id, caller, register, views, Response())
+    except NotFound:
+        return not_found(request, caller, "结对")
+    ended = attempt(lambda: api_pairings.end_pairing(
+        pairing_id, EndIn.model_validate(given(form.fields())), caller, register, views,
+        None, Response()))
+    if isinstance(ended, Refusal):
+        return _page(request, caller, register, views, pairing_id, typed=form.fields(),
+                     refusal=ended, status_code=status_of(ended))
+    return RedirectResponse(f"/console/pairings/{pairing_id}?saved=ended", 303)

@@ -1,0 +1,56 @@
+"""Whom a pairing form offers (结对候选): active children and approved volunteers within the
+caller's region, found by part of their name, so that nobody types an id."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from api.deps import Views
+from api.scope import caller_of, narrow_children
+from api.security import Principal
+from domain.access.policy import Listing, narrow
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.registers.volunteers import VolunteersRegister, list_volunteers
+
+#: How many of each a search shows.
+SHOWN = 20
+#: How many approved volunteers of a region are read to find one by name (names are sealed
+#: on the register, so they are matched once opened).
+READ = 2000
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A child or a volunteer to choose: its id, name and what tells it apart."""
+
+    id: str
+    name: str
+    detail: str
+
+
+def children_named(views: Views, caller: Principal, today: date, name: str) -> list[Candidate]:
+    """Active children within the caller's scope whose name holds ``name`` (all if empty)."""
+    where = narrow_children(caller_of(caller), views, ChildFilter(
+        name=name.strip() or None, status="active"))
+    if where is None:
+        return []
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        rows = list_children(tx, where, today, texts=views.texts, limit=SHOWN)
+    return [Candidate(id=row["child_id"], name=row["name"],
+                      detail=f"{row['school']} {row['class_name']} · "
+                             f"{'已结对' if row['active_pairings'] else '未结对'}")
+            for row in rows]
+
+
+def volunteers_named(views: Views, caller: Principal, name: str) -> list[Candidate]:
+    """Approved volunteers within the caller's region whose name holds ``name``."""
+    scoped = narrow(Listing(), caller_of(caller))
+    if scoped is None:
+        return []
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        rows = list_volunteers(tx, texts=views.texts, status="approved",
+                               region_code=scoped.region_code, limit=READ)
+    wanted = name.strip()
+    return [Candidate(id=row["volunteer_id"], name=row["name"], detail=row["unit"])
+            for row in rows if wanted in row["name"]][:SHOWN]
