@@ -56,8 +56,8 @@ def refuse_weak_password(field: str, password: str, settings: Settings) -> None:
     """A new password too short for this deployment is a 422 naming ``field`` (production
     asks for at least 12 characters)."""
     if len(password) < settings.password_min_length:
-        raise InvalidRecord(field, f"a password has at least {settings.password_min_length} "
-                            f"characters here")
+        raise InvalidRecord(field, f"密码至少 {settings.password_min_length} 个字符（a password "
+                            f"has at least {settings.password_min_length} characters here）")
 
 
 

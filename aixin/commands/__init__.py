@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import typer
 
-from aixin.commands import audit, compliance, demo, places, registers, service, views
+from aixin.commands import audit, compliance, demo, places, registers, service, users, views
 
 app = typer.Typer(help="Aixin (爱心): records for the care of rural left-behind children.",
                   no_args_is_help=True, add_completion=False)
@@ -26,4 +26,5 @@ app.command("import")(audit.import_command)
 app.command("demo")(demo.demo)  # the demo county (演示数据)
 app.command("compliance-audit")(compliance.compliance_audit_command)
 app.command("claim-national-ids")(registers.claim_national_ids)  # 身份证号码唯一
+app.add_typer(users.users_app, name="users")  # accounts (账号)
 app.add_typer(places.places_app, name="places")  # the register of places (地名册)

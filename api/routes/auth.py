@@ -10,6 +10,7 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
+from api.accounts import open_account
 from api.deps import (
     AppSettings,
     Caller,
@@ -99,14 +100,7 @@ def create_user(body: UserCreate, caller: Annotated[Principal, Depends(admitting
                 response: Response) -> UserPublic:
     """Create an account (admin only); its role decides its scope. In production a password
     has at least 12 characters."""
-    refuse_weak_password("password", body.password, settings)
-    if body.volunteer_id is not None:
-        register.get_volunteer(body.volunteer_id)  # 404 if there is no such volunteer
-    scope = Scope(role=body.role, region_code=body.region_code,  # type: ignore[arg-type]
-                  school=body.school, volunteer_id=body.volunteer_id)
-    user_id = register.create_user(username=body.username,
-                                   password_hash=passwords.hash(body.password), scope=scope,
-                                   actor=caller.actor)
+    user_id = open_account(register, passwords, settings, body, actor=caller.actor)
     user = register.get_user(user_id)
     response.headers["ETag"] = etag(user.version)
     return public(user)

@@ -40,7 +40,8 @@ class UsersService(AixinApplication):
         try:
             self.save(user)
         except IntegrityError:
-            raise AccountRule(f"the username {user.username!r} is already taken",
+            raise AccountRule(f"用户名 {user.username} 已被占用（the username "
+                              f"{user.username!r} is already taken）",
                               rule="username_taken") from None
         return user.id
 
@@ -58,6 +59,18 @@ class UsersService(AixinApplication):
         """Whether any account was ever created (read from the log by topic, not replayed)."""
         topic = get_topic(User.Registered)
         return bool(self.recorder.select_notifications(start=None, limit=1, topics=[topic]))
+
+    def list_users(self) -> list[UserView]:
+        """Every account ever opened, in the order they were opened (accounts are few: read
+        from the log by topic, each account then loaded)."""
+        topic = get_topic(User.Registered)
+        ids: list[UUID] = []
+        start: int | None = None
+        while page := self.recorder.select_notifications(
+                start=start, limit=500, topics=[topic], inclusive_of_start=start is None):
+            ids += [notification.originator_id for notification in page]
+            start = page[-1].id
+        return [self.get_user(user_id) for user_id in ids]
 
     def change_scope(self, user_id: UUID, scope: Scope, *, actor: Actor) -> int:
         return self._change(User, user_id, None,

@@ -41,12 +41,15 @@ class Scope:
     def __post_init__(self) -> None:
         object.__setattr__(self, "role", member_of(Role, "role", self.role))
         if self.role is Role.FEDERATION and not _REGION_PREFIX.match(self.region_code or ""):
-            raise InvalidRecord("region_code", "federation staff work within a division-code "
-                                "prefix of 2 to 12 digits")
+            raise InvalidRecord("region_code", "妇联账号的辖区是 2 到 12 位的行政区划代码前缀"
+                                "（federation staff work within a division-code prefix of 2 "
+                                "to 12 digits）")
         if self.role is Role.SCHOOL and not (self.school or "").strip():
-            raise InvalidRecord("school", "a school user belongs to a school")
+            raise InvalidRecord("school", "学校账号须写明所属学校（a school user belongs to a "
+                                "school）")
         if self.role is Role.VOLUNTEER and self.volunteer_id is None:
-            raise InvalidRecord("volunteer_id", "a volunteer user is one registered volunteer")
+            raise InvalidRecord("volunteer_id", "志愿者账号须对应一位已登记的志愿者（a volunteer "
+                                "user is one registered volunteer）")
 
     def assignable(self) -> Scope:
         """This scope, if it may be given to an account now.
@@ -57,9 +60,11 @@ class Scope:
         rule still load; with no region they see no pupils until an admin gives one.
         """
         if self.role is Role.SCHOOL and not _DIVISION_CODE.match(self.region_code or ""):
-            raise InvalidRecord("region_code", "a school user names where its school is: the "
-                                "division code of its county, township or village (6, 9 or "
-                                "12 digits), since school names repeat from place to place")
+            raise InvalidRecord("region_code", "学校账号须写明学校所在地：县、乡镇或村的行政区划"
+                                "代码（6、9 或 12 位），因为各地学校常常同名（a school user "
+                                "names where its school is: the division code of its county, "
+                                "township or village (6, 9 or 12 digits), since school names "
+                                "repeat from place to place）")
         return self
 
 
@@ -93,7 +98,8 @@ class User(Aggregate):
     def create(cls, *, username: str, password_hash: str, scope: Scope,
                actor: Actor) -> User:
         if not _USERNAME.match(username or ""):
-            raise InvalidRecord("username", "3 to 64 letters, digits or . _ @ -")
+            raise InvalidRecord("username", "用户名由 3 到 64 个字母、数字或 . _ @ - 组成"
+                                "（3 to 64 letters, digits or . _ @ -）")
         required_text("password", password_hash)
         return cls(username=username.strip().lower(), password_hash=password_hash,
                    scope=scope.assignable(), actor=actor)
@@ -142,4 +148,4 @@ class User(Aggregate):
 
     def _require_active(self) -> None:
         if not self.active:
-            raise AccountRule("a deactivated account takes no changes")
+            raise AccountRule("账号已停用，不能再更改（a deactivated account takes no changes）")
