@@ -1,4 +1,14 @@
-"""Charts drawn on the server as inline SVG (覆盖率、履职率图表): no script, no download."""
+"""Charts drawn on the server as inline SVG (覆盖率、履职率图表): no script, no download.
+
+A chart is drawn for whatever width it is given, not scaled: positions across are in
+percent of the chart's width and text is in CSS pixels (:data:`TEXT_PX` and up), so its text
+stays as large on a 390 px phone as on a desktop. Each row puts its label and its value on
+one line (the label at the left, the value at the right, never under the bar's end, so
+nothing is clipped) and the bar under them. Colours say one thing each, told by a legend
+under the chart: a share's bar is green, amber or red by how high it is; a share not yet due
+(nothing owed yet) is grey, never red; duties are met (green), open and not yet due (blue) or
+overdue (red).
+"""
 
 from __future__ import annotations
 
@@ -8,35 +18,151 @@ from html import escape
 
 from markupsafe import Markup
 
+#: The smallest text a chart draws (CSS px): legible on a phone.
+TEXT_PX = 13
+TITLE_PX = 15
+#: The longest label drawn whole; a longer one ends in "…" (its whole text is its tooltip).
+LABEL_CHARS = 16
+_ROW, _TOP = 44, 32
+
+#: Each colour a chart uses and what it says (the legend's words).
+TONES: dict[str, tuple[str, str]] = {
+    "good": ("#15803d", "≥90%"),
+    "fair": ("#d97706", "60%–90%"),
+    "poor": ("#b91c1c", "<60%"),
+    "pending": ("#9aa5b1", "未到期"),
+    "met": ("#15803d", "已完成"),
+    "due": ("#2563eb", "未到期（本期待完成）"),
+    "overdue": ("#b91c1c", "已逾期"),
+    "count": ("#2f6f9f", ""),
+}
+
 
 @dataclass(frozen=True)
 class Bar:
     label: str
-    value: float  # a share, 0 to 1
+    #: A share, 0 to 1; None when nothing is due yet (drawn grey, "未到期").
+    value: float | None
     note: str = ""  # e.g. "12/15"
 
 
+@dataclass(frozen=True)
+class StateBar:
+    """Duties of one row (a township, a duty) by state: met, open and not yet due, overdue."""
+
+    label: str
+    met: int
+    due: int
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return self.met + self.due + self.overdue
+
+
 def share_bars(title: str, bars: Sequence[Bar], *, width: int = 640) -> Markup:
-    """Horizontal bars of shares (0 to 100 %), one per label, with the percentage written."""
-    row, label_w, top = 28, 150, 30
-    plot_w = width - label_w - 70
-    height = top + row * max(len(bars), 1) + 10
-    parts = [f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" '
-             f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(title)}">',
-             f'<title>{escape(title)}</title>',
-             f'<text x="0" y="18" class="chart-title">{escape(title)}</text>']
-    if not bars:
-        parts.append(f'<text x="0" y="{top + 18}" class="chart-label">暂无数据</text>')
-    for index, bar in enumerate(bars):
-        y = top + index * row
+    """Horizontal bars of shares (0 to 100 %), one per label, each with its percentage and
+    note. ``width`` is kept for callers and no longer used: the chart fills its box."""
+    rows = []
+    for bar in bars:
+        if bar.value is None:
+            rows.append(_row(bar.label, "未到期" + _note(bar.note), [(1.0, "pending")],
+                             track=False))
+            continue
         share = min(max(bar.value, 0.0), 1.0)
         tone = "good" if share >= 0.9 else "fair" if share >= 0.6 else "poor"
+        rows.append(_row(bar.label, f"{share * 100:.0f}%" + _note(bar.note), [(share, tone)]))
+    tones = ["good", "fair", "poor"] + (["pending"] if any(b.value is None for b in bars) else [])
+    return _chart(title, rows, tones)
+
+
+def state_bars(title: str, bars: Sequence[StateBar]) -> Markup:
+    """One bar per row split by the duties' states, overdue first; the value says how many
+    are overdue of how many owed."""
+    rows = []
+    for bar in bars:
+        total = bar.total or 1
+        parts = [(bar.overdue / total, "overdue"), (bar.due / total, "due"),
+                 (bar.met / total, "met")]
+        value = f"逾期 {bar.overdue} / {bar.total}" if bar.overdue else f"无逾期 / {bar.total}"
+        rows.append(_row(bar.label, value, parts))
+    return _chart(title, rows, ["met", "due", "overdue"])
+
+
+def count_columns(title: str, columns: Sequence[tuple[str, int]]) -> Markup:
+    """Columns of counts (contacts per month), each with its count above and its label under
+    it; the tallest column fills the height."""
+    height, base = 150, 150 - 22
+    top = max((count for _, count in columns), default=0) or 1
+    step = 100 / max(len(columns), 1)
+    parts = [_head(title, height + _TOP)]
+    for index, (label, count) in enumerate(columns):
+        tall = round((base - _TOP - 20) * count / top)
+        middle = (index + 0.5) * step
         parts += [
-            f'<text x="0" y="{y + 17}" class="chart-label">{escape(bar.label[:12])}</text>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{plot_w}" height="18" class="chart-track"/>',
-            f'<rect x="{label_w}" y="{y + 4}" width="{plot_w * share:.1f}" height="18" '
-            f'class="chart-bar {tone}"/>',
-            f'<text x="{label_w + plot_w + 6}" y="{y + 17}" class="chart-value">'
-            f'{share * 100:.0f}%{escape(" " + bar.note if bar.note else "")}</text>']
+            f'<rect x="{index * step + step * 0.15:.2f}%" y="{base - tall}" '
+            f'width="{step * 0.7:.2f}%" height="{tall}" class="chart-bar count" '
+            f'fill="{TONES["count"][0]}"/>',
+            _text(f"{middle:.2f}%", base - tall - 5, str(count), "chart-value", "middle"),
+            _text(f"{middle:.2f}%", base + 17, label, "chart-label", "middle")]
+    if not columns:
+        parts.append(_text("0", _TOP + 18, "暂无数据", "chart-label"))
     parts.append("</svg>")
-    return Markup("".join(parts))
+    return Markup(f'<figure class="chart-figure">{"".join(parts)}</figure>')
+
+
+def _note(note: str) -> str:
+    return f" {note}" if note else ""
+
+
+def _row(label: str, value: str, parts: list[tuple[float, str]], *,
+         track: bool = True) -> tuple[str, str, list[tuple[float, str]], bool]:
+    return label, value, parts, track
+
+
+def _chart(title: str, rows: list[tuple[str, str, list[tuple[float, str]], bool]],
+           tones: list[str]) -> Markup:
+    height = _TOP + _ROW * max(len(rows), 1)
+    parts = [_head(title, height)]
+    if not rows:
+        parts.append(_text("0", _TOP + 18, "暂无数据", "chart-label"))
+    for index, (label, value, segments, track) in enumerate(rows):
+        y = _TOP + index * _ROW
+        shown = label if len(label) <= LABEL_CHARS else label[:LABEL_CHARS - 1] + "…"
+        parts += [f"<g><title>{escape(label)}：{escape(value)}</title>",
+                  _text("0", y + 14, shown, "chart-label"),
+                  _text("100%", y + 14, value, "chart-value", "end")]
+        if track:
+            parts.append(f'<rect x="0" y="{y + 21}" width="100%" height="14" '
+                         f'class="chart-track" fill="#eef0f3"/>')
+        left = 0.0
+        for share, tone in segments:
+            if share > 0:
+                parts.append(f'<rect x="{left * 100:.2f}%" y="{y + 21}" '
+                             f'width="{share * 100:.2f}%" height="14" '
+                             f'class="chart-bar {tone}" fill="{TONES[tone][0]}"/>')
+            left += share
+        parts.append("</g>")
+    parts.append("</svg>")
+    return Markup(f'<figure class="chart-figure">{"".join(parts)}{_legend(tones)}</figure>')
+
+
+def _head(title: str, height: int) -> str:
+    return (f'<svg class="chart" role="img" width="100%" height="{height}" '
+            f'style="height:{height}px" xmlns="http://www.w3.org/2000/svg" '
+            f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
+            + _text("0", 18, title, "chart-title"))
+
+
+def _text(x: str, y: int, words: str, kind: str, anchor: str = "start") -> str:
+    size = TITLE_PX if kind == "chart-title" else TEXT_PX
+    return (f'<text x="{x}" y="{y}" class="{kind}" font-size="{size}" '
+            f'text-anchor="{anchor}">{escape(words)}</text>')
+
+
+def _legend(tones: list[str]) -> str:
+    items = "".join(
+        f'<span class="chart-key"><i class="chart-swatch {tone}" '
+        f'style="background:{TONES[tone][0]}"></i>{escape(TONES[tone][1])}</span>'
+        for tone in tones)
+    return f'<figcaption class="chart-legend">{items}</figcaption>'

@@ -1,7 +1,85 @@
-"""The staff's dashboard (工作概览): the console's landing page for those who keep the registers."""
+"""The staff's dashboard (工作概览): the console's landing page for those who keep the
+registers (the admin, 妇联 federation staff, schools), within their scope: coverage and
+overdue duties by township, contacts by month, this quarter against the last."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import HTMLResponse
+
+from api.console.charts import Bar, StateBar, count_columns, share_bars, state_bars
+from api.console.pages import page, render
+from api.console.place_filters import names_for
+from api.console.session import ConsoleCaller, Refused
+from api.deps import Register, Views
+from api.scope import caller_of
+from api.security import Principal
+from domain.access.policy import may_keep_records
+from domain.users import Role
+from projections.dashboard import (
+    Within,
+    by_township,
+    contacts_by_month,
+    quarter_trends,
+)
+
+router = APIRouter(responses={403: page(
+    "Not an account that keeps the registers (admin, federation, school): a page saying so.")})
+
+#: The quarter's figures in the programme's words.
+TREND_TITLES = {"contacts": "联系次数", "children_reached": "联系到的儿童（人）",
+                "pairings_formed": "新结对", "children_registered": "新登记儿童",
+                "concerns_reported": "情况报告"}
+
+
+def _keeper(caller: ConsoleCaller) -> Principal:
+    """The admin, federation staff and schools (403 for the others)."""
+    if not may_keep_records(caller_of(caller)):
+        raise Refused(403, "工作概览供管理员、妇联工作人员和学校使用")
+    return caller
+
+
+Keeper = Annotated[Principal, Depends(_keeper)]
+
+
+def within(caller: Principal) -> Within:
+    """The caller's scope as the dashboard reads it: everything for the admin."""
+    who = caller_of(caller)
+    if who.role is Role.ADMIN:
+        return Within()
+    return Within(region_code=who.region_code,
+                  school=who.school if who.role is Role.SCHOOL else None)
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(request: Request, caller: Keeper, register: Register,
+              views: Views) -> HTMLResponse:
+    """Coverage and duties by township, contacts by month and the quarter's trends, within
+    the caller's scope, as charts."""
+    today, scope = register.today(), within(caller)
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    townships = by_township(views, scope, today)
+    months = contacts_by_month(views, scope, today)
+    this, last, trends = quarter_trends(views, scope, today)
+    names = names_for(request).names(t.code for t in townships)
+    covered = [t for t in townships if t.left_behind]
+    owed = [t for t in townships if t.overdue + t.due + t.met]
+    charts = {
+        "coverage": share_bars("各乡镇结对覆盖率（有结对的留守儿童／留守儿童）", [
+            Bar(names[t.code], t.paired / t.left_behind, f"{t.paired}/{t.left_behind}")
+            for t in covered]),
+        "duties": state_bars("各乡镇帮扶职责（今日）", [
+            StateBar(names[t.code], t.met, t.due, t.overdue) for t in owed]),
+        "contacts": count_columns("近 12 个月联系次数", [
+            (f"{int(month[5:])}月", count) for month, count in months]),
+    }
+    left_behind = sum(t.left_behind for t in townships)
+    paired = sum(t.paired for t in townships)
+    return render(request, "dashboard.html", caller, today=today, charts=charts,
+                  left_behind=left_behind, paired=paired,
+                  overdue=sum(t.overdue for t in townships),
+                  children_overdue=sum(t.children_overdue for t in townships),
+                  months=months, this=this, last=last, trends=trends, titles=TREND_TITLES,
+                  scope=scope)

@@ -19,7 +19,7 @@ from api.console.session import (
 from api.deps import Register, TokenIssuer
 from api.routes import auth
 from api.scope import caller_of
-from domain.access.policy import own_volunteer
+from domain.access.policy import may_keep_records, own_volunteer
 
 router = APIRouter()
 
@@ -30,10 +30,14 @@ HOME_ANSWERS: dict[int | str, dict[str, Any]] = {303: redirect(
 
 @router.get("/", status_code=303, response_class=RedirectResponse, responses=HOME_ANSWERS)
 def home(caller: ConsoleCaller) -> Response:
-    """The console's first page: the children's search (a volunteer: their own page)."""
-    own = own_volunteer(caller_of(caller))
+    """The console's first page: the dashboard for those who keep the registers (admin,
+    federation, school), a volunteer's own page, the children's search for the others."""
+    who = caller_of(caller)
+    own = own_volunteer(who)
     if own is not None:
         return RedirectResponse(f"/console/volunteers/{own}", 303)
+    if may_keep_records(who):
+        return RedirectResponse("/console/dashboard", status_code=303)
     return RedirectResponse("/console/children", status_code=303)
 
 

@@ -1,0 +1,161 @@
+"""The staff's dashboard figures (工作概览), read from the views, never from the log:
+coverage and duties by township (the children's register, the duty view), contacts by month
+and this quarter against the last (the report facts).
+
+Every function takes the caller's scope as :class:`Within` (a division-code prefix and, for a
+school, its name) and reads one view's tables in one short transaction.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from domain.events import ChildRegistered, ConcernReported, PairingFormed
+from domain.reports.quarter import Quarter
+from projections.duties import DutyView
+from projections.events import iso
+from projections.registers.children import ChildrenRegister
+from projections.reports.facts import ReportFacts
+from projections.timeline import EVENT_TYPES
+from storage.sql import Tx, prefix, starts_with
+
+TOWNSHIP_DIGITS = 9
+
+
+@dataclass(frozen=True)
+class Within:
+    """The caller's scope: a division-code prefix (None: everywhere) and a school (None: all)."""
+
+    region_code: str | None = None
+    school: str | None = None
+
+    def where(self, region: str, school: str) -> tuple[str, list[Any]]:
+        clauses, params = [], []
+        if self.region_code:
+            clauses.append(starts_with(region))
+            params.append(prefix(self.region_code))
+        if self.school:
+            clauses.append(f"{school} = ?")
+            params.append(self.school)
+        return "".join(f" AND {c}" for c in clauses), params
+
+
+@dataclass(frozen=True)
+class TownshipFigures:
+    """A township's children and duties today (乡镇): left-behind children, those of them in
+    an active pairing, and the duties of active pairings by state."""
+
+    code: str
+    left_behind: int = 0
+    paired: int = 0
+    overdue: int = 0
+    due: int = 0
+    met: int = 0
+    children_overdue: int = 0
+
+
+@dataclass(frozen=True)
+class Trend:
+    """One figure this quarter so far and in the same days of the quarter before."""
+
+    name: str
+    now: int
+    before: int
+
+
+def by_township(views: Any, within: Within, on: date) -> list[TownshipFigures]:
+    """Coverage and duties by township on ``on``, by township code."""
+    found: dict[str, dict[str, int]] = {}
+    region, params = within.where("region_code", "school")
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        for row in tx.execute(
+                f"SELECT substr(region_code, 1, {TOWNSHIP_DIGITS}) AS township,"
+                " COUNT(*) AS left_behind,"
+                " SUM(CASE WHEN active_pairings > 0 THEN 1 ELSE 0 END) AS paired"
+                " FROM reg_children WHERE status = 'active' AND parents_away = 1"
+                f" AND turns_16_on > ?{region} GROUP BY substr(region_code, 1, {TOWNSHIP_DIGITS})",
+                [iso(on), *params]).all():
+            found.setdefault(row["township"], {}).update(
+                left_behind=int(row["left_behind"]), paired=int(row["paired"] or 0))
+    region, params = within.where("c.region_code", "c.school")
+    with views.store.recorder(DutyView).read() as tx:
+        for row in _duty_states(tx, region, params, on):
+            found.setdefault(row["township"], {})[row["status"]] = int(row["duties"])
+        for row in tx.execute(
+                f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township,"
+                " COUNT(DISTINCT s.child_id) AS children FROM duty_status s"
+                " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+                " JOIN duty_children c ON c.child_id = s.child_id"
+                " WHERE s.status = 'overdue' AND s.evaluated_on = ? AND p.ended_on IS NULL"
+                f"{region} GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS})",
+                [iso(on), *params]).all():
+            found.setdefault(row["township"], {})["children_overdue"] = int(row["children"])
+    return [TownshipFigures(code, **figures) for code, figures in sorted(found.items())]
+
+
+def _duty_states(tx: Tx, region: str, params: list[Any], on: date) -> list[Any]:
+    return tx.execute(
+        f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township, s.status,"
+        " COUNT(*) AS duties FROM duty_status s"
+        " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+        " JOIN duty_children c ON c.child_id = s.child_id"
+        f" WHERE s.evaluated_on = ? AND p.ended_on IS NULL{region}"
+        f" GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS}), s.status",
+        [iso(on), *params]).all()
+
+
+def month_starts(on: date, months: int) -> list[date]:
+    """The first days of the ``months`` calendar months up to ``on``'s, oldest first."""
+    year, month = on.year, on.month
+    starts = []
+    for _ in range(months):
+        starts.append(date(year, month, 1))
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    return starts[::-1]
+
+
+def contacts_by_month(views: Any, within: Within, on: date,
+                      months: int = 12) -> list[tuple[str, int]]:
+    """Contacts (a pairing's and a child's own) in each of the last ``months`` months up to
+    ``on``, as ("2026-06", count), oldest first; a month without any counts 0."""
+    starts = month_starts(on, months)
+    region, params = within.where("region_code", "school")
+    with views.store.recorder(ReportFacts).read() as tx:
+        rows = tx.execute(
+            "SELECT substr(occurred_on, 1, 7) AS month, COUNT(DISTINCT position) AS contacts"
+            " FROM rf_reached WHERE occurred_on >= ? AND occurred_on <= ?"
+            f"{region} GROUP BY substr(occurred_on, 1, 7)",
+            [iso(starts[0]), iso(on), *params]).all()
+    counted = {row["month"]: int(row["contacts"]) for row in rows}
+    return [(start.isoformat()[:7], counted.get(start.isoformat()[:7], 0)) for start in starts]
+
+
+def quarter_trends(views: Any, within: Within, on: date) -> tuple[Quarter, Quarter, list[Trend]]:
+    """This quarter from its first day to ``on`` against the quarter before over as many
+    days (同期): contacts, children reached, pairings formed, children registered, concerns
+    reported."""
+    this, last = Quarter.of(on), Quarter.before(on)
+    days = (on - this.start).days
+    spans = ((this.start, on), (last.start, min(last.start + timedelta(days=days), last.end)))
+    region, params = within.where("region_code", "school")
+    figures: dict[str, list[int]] = {}
+    with views.store.recorder(ReportFacts).read() as tx:
+        for first, end in spans:
+            dates = [iso(first), iso(end)]
+            reached = tx.execute(
+                "SELECT COUNT(DISTINCT position) AS contacts, COUNT(DISTINCT child_id) AS"
+                " children FROM rf_reached WHERE occurred_on >= ? AND occurred_on <= ?"
+                f"{region}", [*dates, *params]).one() or {}
+            figures.setdefault("contacts", []).append(int(reached.get("contacts") or 0))
+            figures.setdefault("children_reached", []).append(int(reached.get("children") or 0))
+            for name, event in (("pairings_formed", PairingFormed),
+                                ("children_registered", ChildRegistered),
+                                ("concerns_reported", ConcernReported)):
+                count = tx.execute(
+                    "SELECT COUNT(*) FROM rf_facts WHERE event = ? AND occurred_on >= ?"
+                    f" AND occurred_on <= ?{region}",
+                    [EVENT_TYPES[event], *dates, *params]).scalar()
+                figures.setdefault(name, []).append(int(count or 0))
+    return this, last, [Trend(name, now, before) for name, (now, before) in figures.items()]

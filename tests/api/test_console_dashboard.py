@@ -1,0 +1,118 @@
+"""The staff's dashboard (工作概览) over HTTP: a small county's figures by township, named,
+within the caller's scope; the landing page of those who keep the registers."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import CHILD, create, paired
+from tests.api.test_console import console_login, console_user
+
+SHIPAI, SONGHE = "420821101", "420821102"
+
+
+def today() -> date:
+    return datetime.now(ZoneInfo("Asia/Shanghai")).date()
+
+
+@pytest.fixture
+def county(client: TestClient, admin: dict[str, str]) -> str:
+    """石牌镇: two left-behind children, one paired with two contacts (today and a month
+    back); 宋河镇: one left-behind child, not paired. Returns the paired child's id."""
+    client.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": SHIPAI, "name": "石牌镇"}, {"code": SONGHE, "name": "宋河镇"}]})
+    child_id, _, pairing_id = paired(client, admin, region_code=SHIPAI)
+    create(client, "/api/v1/children", {**CHILD, "name": "李小军", "region_code": SHIPAI}, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "赵小梅", "region_code": SONGHE}, admin)
+    for day in (today(), today() - timedelta(days=31)):
+        create(client, f"/api/v1/pairings/{pairing_id}/contacts",
+               {"kind": "phone", "occurred_on": day.isoformat(), "notes": ""}, admin)
+    return child_id
+
+
+def rows_of(page: str, chart: str = "各乡镇结对覆盖率") -> dict[str, str]:
+    """Each row's label and value in the chart whose title starts with ``chart``."""
+    drawn = re.search(f'aria-label="{chart}.*?</svg>', page, re.S)
+    assert drawn is not None, f"no chart {chart}"
+    return dict(re.findall(
+        r'class="chart-label"[^>]*>([^<]+)</text><text x="100%"[^>]*>([^<]+)<', drawn[0]))
+
+
+def test_staff_land_on_the_dashboard(client: TestClient) -> None:
+    console_login(client)
+    assert client.get("/console", follow_redirects=False).headers["location"] == (
+        "/console/dashboard")
+
+
+def test_coverage_by_township_is_named_and_counted(client: TestClient, county: str) -> None:
+    console_login(client)
+    page = client.get("/console/dashboard").text
+    assert rows_of(page)["石牌镇"] == "50% 1/2"
+    assert rows_of(page)["宋河镇"] == "0% 0/1"
+
+
+def test_the_tiles_count_left_behind_paired_and_overdue(client: TestClient,
+                                                       county: str) -> None:
+    console_login(client)
+    page = client.get("/console/dashboard").text
+    tiles = re.findall(r'dash-label">([^<]+)</span>\s*<span class="dash-figure">(\d+)</span>'
+                       r'\s*<span class="dash-note">([^<]+)</span>', page)
+    assert tiles[0] == ("留守儿童", "3", "已结对 1（33%）")
+    assert tiles[1][0] == "逾期帮扶职责" and int(tiles[1][1]) > 0
+    assert tiles[1][2] == "涉及儿童 1 名"
+
+
+def test_contacts_are_counted_in_the_month_they_happened(client: TestClient,
+                                                       county: str) -> None:
+    console_login(client)
+    page = client.get("/console/dashboard").text
+    columns = re.findall(r'class="chart-value"[^>]*text-anchor="middle">(\d+)</text>'
+                         r'<text[^>]*class="chart-label"[^>]*>(\d+)月</text>', page)
+    counted = {int(month): int(count) for count, month in columns}
+    earlier = today() - timedelta(days=31)
+    assert len(counted) == 12
+    assert counted[today().month] == 1 and counted[earlier.month] == 1
+    assert sum(counted.values()) == 2
+
+
+def test_federation_staff_see_only_their_townships(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    name = console_user(client, admin, "federation", region_code=SONGHE)
+    console_login(client, name, "password-123")
+    page = client.get("/console/dashboard").text
+    assert "宋河镇" in rows_of(page) and "石牌镇" not in rows_of(page)
+
+
+def test_a_volunteer_is_refused_the_dashboard(client: TestClient, admin: dict[str, str],
+                                              county: str) -> None:
+    volunteer_id = client.get("/api/v1/volunteers", headers=admin).json()["items"][0]["id"]
+    name = console_user(client, admin, "volunteer", volunteer_id=volunteer_id)
+    console_login(client, name, "password-123")
+    assert client.get("/console/dashboard").status_code == 403
+
+
+def test_overdue_duties_are_drawn_by_township_apart_from_those_not_yet_due(
+        client: TestClient, county: str) -> None:
+    console_login(client)
+    page = client.get("/console/dashboard").text
+    duties = rows_of(page, "各乡镇帮扶职责")
+    assert list(duties) == ["石牌镇"]  # 宋河镇's child is in no pairing: nothing owed
+    assert re.fullmatch(r"逾期 [1-9]\d* / \d+", duties["石牌镇"])
+    assert 'class="chart-bar overdue"' in page
+    assert "未到期（本期待完成）" in page and "已逾期" in page  # the legend
+
+
+def test_this_quarters_contacts_are_set_against_the_same_days_of_the_last(
+        client: TestClient, county: str) -> None:
+    console_login(client)
+    page = client.get("/console/dashboard").text
+    row = re.search(r"<td>联系次数</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", page)
+    assert row is not None
+    quarter_start = date(today().year, 3 * ((today().month - 1) // 3) + 1, 1)
+    this_quarter = sum(day >= quarter_start for day in (today(), today() - timedelta(days=31)))
+    assert int(row[2]) == this_quarter
