@@ -314,11 +314,13 @@ def duties_of(tx: Tx, pairing_id: str | UUID) -> list[Row]:
 
 def overdue(tx: Tx, on: date, *, region_code: str | None = None,
             volunteer_id: str | None = None, child_id: str | None = None,
-            after: str | None = None, limit: int = 100) -> list[Row]:
+            school: str | None = None, after: str | None = None,
+            limit: int = 100) -> list[Row]:
     """Overdue duties of active pairings as evaluated on ``on`` (逾期名单), one row per child
     and duty (``child_id``), by pairing, child and duty.
 
-    ``region_code`` is a division-code prefix: a county's code finds its townships' pairings.
+    ``region_code`` is a division-code prefix: a county's code finds its townships' pairings;
+    ``school`` the pairings of a school's pupils.
     ``after`` is the ``cursor`` of the last row of the previous page
     ("pairing_id/child_id/duty"), or a pairing id to start after all of that pairing's duties.
     """
@@ -334,6 +336,9 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
     if child_id:
         clauses.append("s.child_id = ?")
         params.append(str(child_id))
+    if school:
+        clauses.append("p.school = ?")
+        params.append(school)
     if after:
         pairing_id, _, rest = after.partition("/")
         child, _, duty = rest.partition("/")

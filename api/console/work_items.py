@@ -1,0 +1,168 @@
+"""The work-lists' items (待办清单) as the console shows them, read from the registers.
+
+Each list is one page of one register's query, narrowed to the caller's scope: the
+left-behind children not paired (留守未结对), the overdue duties with who owes them to which
+child and since when (逾期职责), the left-behind children turning 16 within 30 days (即将年满
+16 周岁), the number of open concerns (情况报告), and the reminders and escalations the workers
+issued (``GET /reminders``'s own listing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from uuid import UUID
+
+from api.routes import reminders as api_reminders
+from api.schemas.reminders import ReminderOut
+from api.scope import caller_of
+from api.security import Principal
+from domain.access.policy import Listing, can_read_volunteer
+from projections.duties import DutyView, overdue
+from projections.events import listed
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children, names_of
+from projections.registers.concerns import ConcernsRegister
+from projections.registers.volunteers import VolunteersRegister
+from projections.runner import ViewRunner
+from projections.worklists import open_concern_count, turning_16, volunteers_named
+from storage.sql import Row
+
+#: Items on each list's page.
+PAGE = 20
+#: How far ahead a child's sixteenth birthday puts her on the list (days).
+TURNING_WITHIN = 30
+#: A reminder's delivery, in words.
+DELIVERY = {"pending": "待发送", "sending": "发送中", "delivered": "已送达", "failed": "发送失败"}
+
+
+@dataclass(frozen=True)
+class Cursors:
+    """Where each list's page starts (the last item of the page before; empty: the first)."""
+
+    unpaired: str = ""
+    overdue: str = ""
+    turning: str = ""
+    reminders: int | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone an item names, linked to their page; ``name`` is empty if the caller may not
+    see it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class Overdue:
+    """An overdue duty: who owes it (``volunteers``), what (``title``) to whom (``child``),
+    for which period and since when."""
+
+    child: Person
+    volunteers: list[Person]
+    title: str
+    period: str
+    since: date | None
+    days: int | None
+    reason: str
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """A reminder or an escalation the workers issued, with the people it names."""
+
+    item: ReminderOut
+    child: Person | None
+    volunteers: list[Person]
+    delivery: str
+
+
+@dataclass
+class WorkLists:
+    """The caller's work-lists on ``on``; ``next_*`` is the cursor of a list's next page."""
+
+    on: date
+    unpaired: list[Row] = field(default_factory=list)
+    overdue: list[Overdue] = field(default_factory=list)
+    turning: list[Row] = field(default_factory=list)
+    open_concerns: int = 0
+    reminders: list[Reminder] = field(default_factory=list)
+    next_unpaired: str = ""
+    next_overdue: str = ""
+    next_turning: str = ""
+    next_reminders: str = ""
+
+
+def _next(rows: list[Row], key: str) -> str:
+    return str(rows[-1][key]) if len(rows) == PAGE else ""
+
+
+def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: date,
+               at: Cursors) -> WorkLists:
+    """The caller's work-lists within ``scope`` (None: outside it, every list empty)."""
+    found = WorkLists(on=on)
+    if scope is None:
+        return found
+    region, school = scope.region_code, scope.school
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        found.unpaired = list_children(
+            tx, ChildFilter(region_code=region, school=school, left_behind=True, paired=False),
+            on, texts=views.texts, after=at.unpaired or None, limit=PAGE)
+        found.turning = turning_16(tx, on, within_days=TURNING_WITHIN, region_code=region,
+                                   school=school, after=at.turning or None, limit=PAGE,
+                                   texts=views.texts)
+    for row in found.turning:
+        row["days_left"] = (date.fromisoformat(row["turns_16_on"]) - on).days
+    with views.store.recorder(DutyView).read() as tx:
+        late = overdue(tx, on, region_code=region, school=school,
+                       after=at.overdue or None, limit=PAGE)
+    with views.store.recorder(ConcernsRegister).read() as tx:
+        found.open_concerns = open_concern_count(tx, region_code=region, school=school)
+    page = api_reminders.list_issued(caller, views, None, None, None, None, region, None,
+                                     at.reminders, PAGE)
+    children = _children(views, [row["child_id"] for row in late]
+                         + [str(r.child_id) for r in page.items if r.child_id])
+    people = _volunteers(views, caller, [v for row in late for v in listed(row["volunteer_ids"])]
+                         + [str(v) for r in page.items for v in r.volunteer_ids])
+    found.overdue = [_overdue(row, on, children, people) for row in late]
+    found.reminders = [Reminder(
+        item=r, child=Person(str(r.child_id), children.get(str(r.child_id), ""))
+        if r.child_id else None, volunteers=[people[str(v)] for v in r.volunteer_ids],
+        delivery=DELIVERY.get(r.delivery, r.delivery)) for r in page.items]
+    found.next_unpaired = _next(found.unpaired, "child_id")
+    found.next_turning = _next(found.turning, "cursor")
+    found.next_overdue = _next(late, "cursor")
+    found.next_reminders = page.next or ""
+    return found
+
+
+def _overdue(row: Row, on: date, children: dict[str, str],
+             people: dict[str, Person]) -> Overdue:
+    since = date.fromisoformat(row["overdue_since"]) if row["overdue_since"] else None
+    return Overdue(child=Person(row["child_id"], children.get(row["child_id"], "")),
+                   volunteers=[people[v] for v in listed(row["volunteer_ids"])],
+                   title=row["title"], period=row["period_label"], since=since,
+                   days=(on - since).days if since else None, reason=row["reason"])
+
+
+def _children(views: ViewRunner, child_ids: Iterable[str]) -> dict[str, str]:
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        return names_of(tx, child_ids, views.texts)
+
+
+def _volunteers(views: ViewRunner, caller: Principal,
+                volunteer_ids: Iterable[str]) -> dict[str, Person]:
+    """Each volunteer as a person, named if the caller may read her form."""
+    who = caller_of(caller)
+    wanted = set(volunteer_ids)
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        rows = volunteers_named(tx, wanted, views.texts)
+    people = {}
+    for volunteer_id in wanted:
+        row = rows.get(volunteer_id)
+        seen = row is not None and can_read_volunteer(who, UUID(volunteer_id),
+                                                       row["region_code"], row["unit"])
+        people[volunteer_id] = Person(volunteer_id, row["name"] if seen and row else "")
+    return people
