@@ -88,7 +88,7 @@ def store_secret(register: CareRegister) -> bytes:
     if not first:
         raise DemoAccountsRefused("the store holds no volunteer: the demo's accounts go with "
                                   "the demo county (aixin demo)")
-    return first[0].originator_id.bytes
+    return UUID(str(first[0].originator_id)).bytes
 
 
 def demo_accounts(settings: Settings) -> list[DemoLogin]:

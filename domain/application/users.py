@@ -68,7 +68,7 @@ class UsersService(AixinApplication):
         start: int | None = None
         while page := self.recorder.select_notifications(
                 start=start, limit=500, topics=[topic], inclusive_of_start=start is None):
-            ids += [notification.originator_id for notification in page]
+            ids += [UUID(str(notification.originator_id)) for notification in page]
             start = page[-1].id
         return [self.get_user(user_id) for user_id in ids]
 
