@@ -12,6 +12,7 @@ from typing import Any
 from jinja2 import pass_context
 
 from projections.places.names import PlaceNames, national_names, place_names
+from projections.places.queries import Township, place_choices
 
 
 def names_for(request: Any) -> PlaceNames:
@@ -36,3 +37,9 @@ def place(context: Any, code: str | None) -> str:
 def place_full(context: Any, code: str | None) -> str:
     """The name of a division code with every level above it (湖北省荆门市钟祥市洋梓镇)."""
     return names_for(context.get("request")).full(code)
+
+
+def choices(views: Any, region_code: str | None) -> list[Township]:
+    """The places a form offers a caller working within ``region_code`` (None: all), for
+    ``places.html``'s ``place_select``: townships with their villages, by name."""
+    return place_choices(views, region_code)

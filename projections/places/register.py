@@ -10,7 +10,7 @@ from typing import ClassVar
 from domain.places import Place, level_of, parent_of
 from projections.events import csv, listed
 from projections.projection import View
-from storage.sql import Row, Tx
+from storage.sql import Row, Tx, prefix, starts_with
 
 
 class PlacesRegister(View):
@@ -61,3 +61,13 @@ def places_under(tx: Tx, code: str, *, limit: int = 2000) -> list[Row]:
     by code."""
     return tx.execute("SELECT code, name, level, former_names FROM reg_places"
                       " WHERE parent = ? ORDER BY code LIMIT ?", (code, limit)).all()
+
+
+def places_within(tx: Tx, region_code: str | None, *, limit: int = 5000) -> list[Row]:
+    """The places whose code starts with ``region_code`` (None: all), by code."""
+    if not region_code:
+        return tx.execute("SELECT code, name, level, parent FROM reg_places ORDER BY code"
+                          " LIMIT ?", (limit,)).all()
+    return tx.execute("SELECT code, name, level, parent FROM reg_places WHERE"
+                      f" {starts_with('code')} ORDER BY code LIMIT ?",
+                      (prefix(region_code), limit)).all()

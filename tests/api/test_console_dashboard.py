@@ -13,7 +13,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import CHILD, create, paired
 from tests.api.test_console import console_login, console_user
 
-SHIPAI, SONGHE = "420821101", "420821102"
+SHIPAI, JIUKOU = "420881108", "420881109"
 
 
 def today() -> date:
@@ -23,12 +23,12 @@ def today() -> date:
 @pytest.fixture
 def county(client: TestClient, admin: dict[str, str]) -> str:
     """石牌镇: two left-behind children, one paired with two contacts (today and a month
-    back); 宋河镇: one left-behind child, not paired. Returns the paired child's id."""
+    back); 旧口镇: one left-behind child, not paired. Returns the paired child's id."""
     client.post("/api/v1/places", headers=admin, json={"places": [
-        {"code": SHIPAI, "name": "石牌镇"}, {"code": SONGHE, "name": "宋河镇"}]})
+        {"code": SHIPAI, "name": "石牌镇"}, {"code": JIUKOU, "name": "旧口镇"}]})
     child_id, _, pairing_id = paired(client, admin, region_code=SHIPAI)
     create(client, "/api/v1/children", {**CHILD, "name": "李小军", "region_code": SHIPAI}, admin)
-    create(client, "/api/v1/children", {**CHILD, "name": "赵小梅", "region_code": SONGHE}, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "赵小梅", "region_code": JIUKOU}, admin)
     for day in (today(), today() - timedelta(days=31)):
         create(client, f"/api/v1/pairings/{pairing_id}/contacts",
                {"kind": "phone", "occurred_on": day.isoformat(), "notes": ""}, admin)
@@ -53,7 +53,7 @@ def test_coverage_by_township_is_named_and_counted(client: TestClient, county: s
     console_login(client)
     page = client.get("/console/dashboard").text
     assert rows_of(page)["石牌镇"] == "50% 1/2"
-    assert rows_of(page)["宋河镇"] == "0% 0/1"
+    assert rows_of(page)["旧口镇"] == "0% 0/1"
 
 
 def test_the_tiles_count_left_behind_paired_and_overdue(client: TestClient,
@@ -82,10 +82,10 @@ def test_contacts_are_counted_in_the_month_they_happened(client: TestClient,
 
 def test_federation_staff_see_only_their_townships(
         client: TestClient, admin: dict[str, str], county: str) -> None:
-    name = console_user(client, admin, "federation", region_code=SONGHE)
+    name = console_user(client, admin, "federation", region_code=JIUKOU)
     console_login(client, name, "password-123")
     page = client.get("/console/dashboard").text
-    assert "宋河镇" in rows_of(page) and "石牌镇" not in rows_of(page)
+    assert "旧口镇" in rows_of(page) and "石牌镇" not in rows_of(page)
 
 
 def test_a_volunteer_is_refused_the_dashboard(client: TestClient, admin: dict[str, str],
@@ -101,7 +101,7 @@ def test_overdue_duties_are_drawn_by_township_apart_from_those_not_yet_due(
     console_login(client)
     page = client.get("/console/dashboard").text
     duties = rows_of(page, "各乡镇帮扶职责")
-    assert list(duties) == ["石牌镇"]  # 宋河镇's child is in no pairing: nothing owed
+    assert list(duties) == ["石牌镇"]  # 旧口镇's child is in no pairing: nothing owed
     assert re.fullmatch(r"逾期 [1-9]\d* / \d+", duties["石牌镇"])
     assert 'class="chart-bar overdue"' in page
     assert "未到期（本期待完成）" in page and "已逾期" in page  # the legend
@@ -116,3 +116,12 @@ def test_this_quarters_contacts_are_set_against_the_same_days_of_the_last(
     quarter_start = date(today().year, 3 * ((today().month - 1) // 3) + 1, 1)
     this_quarter = sum(day >= quarter_start for day in (today(), today() - timedelta(days=31)))
     assert int(row[2]) == this_quarter
+
+
+def test_the_callers_area_is_named_at_the_top(
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    name = console_user(client, admin, "federation", region_code=JIUKOU)
+    console_login(client, name, "password-123")
+    scope = re.search(r'<p class="muted dash-scope">\s*([^<·]+)', client.get(
+        "/console/dashboard").text)
+    assert scope is not None and scope[1].strip() == "湖北省荆门市钟祥市旧口镇"
