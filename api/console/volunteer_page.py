@@ -5,6 +5,7 @@ review at the levels the caller gives (逐级审核), and the changes of standin
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -93,6 +94,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     duties = [d for shown in active for d in shown.duties]
     who = caller_of(caller)
     typed = typed or Typed()
+    if typed.refusal is not None:
+        typed = Typed(typed.name, typed.fields, in_words(typed.refusal))
     levels, changes = levels_offered(who, view), changes_offered(who, view)
     forms = ({"review"} if levels else set()) | {change.path for change in changes}
     return render(request, "volunteer.html", caller, status_code=status_code,
@@ -102,6 +105,29 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   levels=levels, names_signer=may_administer(who), changes=changes,
                   typed=typed, notice=NOTICES.get(notice, ""),
                   stray=None if typed.name in forms else typed.refusal)
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+#: The field a domain rule's message names first, for clients ("reason: 必填…").
+_FIELD = re.compile(r"^[A-Za-z_.]+: ")
+
+
+def _said(text: str) -> str:
+    """``text`` without what it says for clients: the field named first, and the closing
+    gloss in parentheses with no Chinese in it ("…（approval_order: approval goes…）")."""
+    said = _FIELD.sub("", text).rstrip()
+    if said.endswith(("）", ")")):
+        for at, mark in enumerate(said):
+            if mark in "（(" and at and not _CHINESE.search(said[at:]):
+                return said[:at].rstrip()
+    return said or text
+
+
+def in_words(refusal: Refusal) -> Refusal:
+    """The refusal as a person reads it on the page: each message without the gloss for
+    clients that closes it (the rule's code and the English), which the API keeps."""
+    return Refusal(message=_said(refusal.message), rule=refusal.rule,
+                   fields={name: _said(text) for name, text in refusal.fields.items()})
 
 
 def refused_status(refusal: Refusal) -> int:

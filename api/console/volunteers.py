@@ -16,7 +16,7 @@ from api.console.forms import Refusal, attempt, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.console.shown import volunteer_visible
-from api.console.volunteer_page import refused_status, show
+from api.console.volunteer_page import in_words, refused_status, show
 from api.deps import Register, Views
 from api.routes import volunteers as api
 from api.schemas.volunteers import VolunteerCreate
@@ -105,7 +105,7 @@ def register_volunteer(request: Request, fields: Annotated[RegistrationForm, For
         lambda: api.apply(body, caller, register, views, Response()))
     if isinstance(done, Refusal):
         return render(request, "volunteer_new.html", caller, status_code=refused_status(done),
-                      typed=typed, refusal=done)
+                      typed=typed, refusal=in_words(done))
     return RedirectResponse(f"/console/volunteers/{done.id}?notice=registered", 303)
 
 
