@@ -30,6 +30,8 @@ class InvalidRecord(DomainError):
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
+        #: What is wrong, without the field's name (a form shows it beside the field).
+        self.reason = message
 
 
 class DateInFuture(InvalidRecord):

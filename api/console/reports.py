@@ -25,7 +25,7 @@ from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import may_see_reports
 from domain.duties import duty_title
-from domain.errors import NotFound
+from domain.errors import DomainError, InvalidRecord, NotFound
 from projections.reports import ReportFacts, explain_changes
 from projections.reports.store import CONTENT_TYPES
 
@@ -82,6 +82,9 @@ def request_report(request: Request, caller: Reporter, register: Register, views
     except HTTPException as error:
         return _form_again(request, caller, views, form, "不能申请本辖区以外的报表"
                            if error.status_code == 403 else str(error.detail))
+    except DomainError as error:  # a rule of the report (a quarter not begun): its words
+        return _form_again(request, caller, views, form,
+                           error.reason if isinstance(error, InvalidRecord) else error.message)
     return RedirectResponse(f"/console/reports/{queued.id}", status_code=303)
 
 

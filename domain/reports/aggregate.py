@@ -94,16 +94,16 @@ class QuarterlyReport(Aggregate):
         by ``today`` (a quarter in progress gives an interim report).
         """
         if kind not in KINDS:
-            raise InvalidRecord("kind", f"must be one of {', '.join(KINDS)}")
+            raise InvalidRecord("kind", f"报表种类须为以下之一：{'、'.join(KINDS)}")
         if not _REGION_PREFIX.match(region_code or ""):
-            raise InvalidRecord("region_code", "a region is a division-code prefix of 2 to 12 "
-                                "digits")
+            raise InvalidRecord("region_code", "地区须为 2 至 12 位数字的行政区划代码")
         if quarter not in (1, 2, 3, 4):
-            raise InvalidRecord("quarter", "a quarter is 1, 2, 3 or 4")
+            raise InvalidRecord("quarter", "季度须为 1、2、3 或 4")
         if not 2000 <= year <= 9999:
-            raise InvalidRecord("year", "must be between 2000 and 9999")
+            raise InvalidRecord("year", "年份须在 2000 至 9999 之间")
         if Quarter(year, quarter).start > today:
-            raise InvalidRecord("quarter", f"{year} Q{quarter} has not begun (today is {today})")
+            raise InvalidRecord("quarter", f"{year} 年第 {quarter} 季度尚未开始（今天是 {today}），"
+                                "只能生成已开始的季度的报表")
         if known_at.tzinfo is None or known_at.utcoffset() is None:
             raise InvalidRecord("known_at", "an instant needs its offset from UTC")
         try:

@@ -53,7 +53,7 @@ def changes_between(
     and duties), ``township``, ``school``, ``subject_id``, ``kind`` and ``kind_title``,
     ``amount`` (items given, for a contact) and ``summary`` (one line in Chinese).
     """
-    q = Quarter(year, quarter)
+    q = Quarter.as_known_at(year, quarter, later_known_at)  # up to its day, if not ended
     scope = Scope(region_prefix(region_code), township_codes(township))
     where, params = scope.sql()
     rows = tx.execute(

@@ -1,10 +1,13 @@
 """The quarterly report's figures (季度报送): computed from :class:`ReportFacts`, as known at T.
 
 Two clocks, as everywhere in Aixin (see ``domain.application.history``): *business time*, the
-quarter and its last day ``D``; and *record time*, ``known_at`` (``T``), what the register had been
-told by then. Every figure reads only facts recorded at or before ``T``, so the same ``T`` gives
-the same figures, byte for byte (:func:`to_json`), however many late records (补录) arrived since;
-a later ``T`` includes them, and :func:`~projections.reports.changes.changes_between` lists them.
+quarter and its last day ``D`` (for a quarter not ended by ``T``'s day in the programme's time,
+that day: the report counts up to it, ``meta.quarter_ended`` false; see
+:meth:`domain.reports.Quarter.as_known_at`); and *record time*, ``known_at`` (``T``), what
+the register had been told by then. Every figure reads only facts recorded at or before
+``T``, so the same ``T`` gives the same figures, byte for byte (:func:`to_json`), however many
+late records (补录) arrived since; a later ``T`` includes them, and
+:func:`~projections.reports.changes.changes_between` lists them.
 
 What is counted (keys of each unit; the brief's templates fill their blanks from them), one
 module per group of figures:
@@ -105,7 +108,8 @@ def compute_figures(
     Returns ``{"meta", "totals", "townships", "schools"}``: ``totals`` and each township and
     school hold the same counts (schools have no volunteers); see the module's notes.
     """
-    q = Quarter(year, quarter)
+    # a quarter not ended by known_at's day is counted up to that day (季度未结束)
+    q = Quarter.as_known_at(year, quarter, known_at, (programme or Programme()).timezone)
     if escalate_after_days < 0:
         raise ValueError("escalate_after_days is 0 or more")
     scope = Scope(region_prefix(region_code), township_codes(township))
@@ -124,7 +128,8 @@ def compute_figures(
     count_volunteers(tx, scope, q, at, tally)
     meta = {"kind": "quarterly", "region_code": region_code, "year": q.year,
             "quarter": q.number, "period_start": q.start.isoformat(),
-            "period_end": q.end.isoformat(), "known_at": at,
+            "period_end": q.end.isoformat(), "quarter_end": q.last_day.isoformat(),
+            "quarter_ended": q.ended, "known_at": at,
             "escalate_after_days": escalate_after_days,
             "townships": None if scope.townships is None else list(scope.townships),
             # figures whose definition changed after known_at (口径变更): see

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from domain.reports import Quarter
 from tests.api.conftest import create, paired
 from tests.api.test_console import console_login, console_user
 from tests.foreign_words import foreign_words
@@ -148,3 +149,42 @@ def test_the_reports_instant_is_shown_in_beijing_time(
     console_login(client)
     page = client.get(f"/console/reports/{county}").text
     assert f"数据截至 {beijing:%Y-%m-%d %H:%M}（北京时间）" in page
+
+
+def test_a_report_of_the_quarter_in_progress_says_it_has_not_ended_and_counts_to_today(
+        client: TestClient, admin: dict[str, str]) -> None:
+    paired(client, admin)
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    quarter = Quarter.of(today)
+    response = client.post("/api/v1/reports", headers=admin, json={
+        "kind": "quarterly", "region_code": "420821", "year": quarter.year,
+        "quarter": quarter.number})
+    assert response.status_code == 202, response.text
+    state = client.app.state  # type: ignore[attr-defined]
+    produce(Reporting(state.register, state.views, state.reports), UUID(response.json()["id"]))
+    console_login(client)
+    text = " ".join(_read(client.get(f"/console/reports/{response.json()['id']}").text).parts)
+    assert "季度未结束" in text
+    assert f"统计期：{quarter.start} 至 {today}" in text
+
+
+def test_a_report_of_a_quarter_not_begun_is_refused_in_chinese_keeping_the_form(
+        client: TestClient, admin: dict[str, str]) -> None:
+    csrf = console_login(client)
+    next_year = str(datetime.now(ZoneInfo("Asia/Shanghai")).year + 1)
+    response = client.post("/console/reports", data={
+        "region_code": "420821", "year": next_year, "quarter": "2", "csrf": csrf})
+    text = " ".join(_read(response.text).parts)
+    assert (response.status_code, f"{next_year} 年第 2 季度尚未开始" in text) == (422, True)
+    assert foreign_words(text, {"admin"}) == []
+    assert f'name="year" value="{next_year}"' in response.text
+
+
+def test_the_api_refuses_a_quarter_not_begun_in_chinese(
+        client: TestClient, admin: dict[str, str]) -> None:
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    response = client.post("/api/v1/reports", headers=admin, json={
+        "kind": "quarterly", "region_code": "420821", "year": today.year + 1, "quarter": 2})
+    assert (response.status_code, response.json()["detail"][0]["msg"]) == (
+        422, f"quarter: {today.year + 1} 年第 2 季度尚未开始（今天是 {today}），"
+        "只能生成已开始的季度的报表")

@@ -103,3 +103,29 @@ def test_every_instant_in_the_files_is_written_one_way(revised: tuple[dict, dict
     times = [t for t in texts if re.search(r"\d{1,2}:\d{2}", t)]
     assert times and all(
         _LABELLED.search(t) and not re.search(r"\d{1,2}:\d{2}:\d{2}", t) for t in times), times
+
+
+def _interim(figures_: dict) -> dict:
+    """The figures as a report known on 15 February counts them: up to that day."""
+    return {**figures_, "meta": {**figures_["meta"], "period_end": "2026-02-15",
+                                 "quarter_end": "2026-03-31", "quarter_ended": False}}
+
+
+def test_a_report_of_a_quarter_not_ended_is_titled_so_in_both_files(
+        revised: tuple[dict, dict]) -> None:
+    figures_ = _interim(revised[0])
+    document = Document(io.BytesIO(docx_bytes(figures_)))
+    assert document.paragraphs[0].text.endswith("季度报送（季度未结束）")
+    notes = {row[0]: row[1] for row in load_workbook(io.BytesIO(xlsx_bytes(figures_)))[
+        "说明"].iter_rows(min_row=2, values_only=True)}
+    assert (notes["报表"].endswith("（季度未结束）"), notes["统计期"]) == (
+        True, "2026-01-01至2026-02-15（季度未结束，全季度至2026-03-31）")
+
+
+def test_a_report_of_a_quarter_not_ended_never_speaks_of_its_last_day(
+        revised: tuple[dict, dict]) -> None:
+    figures_ = _interim(revised[0])
+    texts = [*workbook_texts(xlsx_bytes(figures_, revised[1])),
+             *document_texts(docx_bytes(figures_, revised[1]))]
+    assert [t for t in texts if "季度末" in t or ("2026-03-31" in t and "全季度" not in t)] == []
+    assert any("截至2026-02-15，在册儿童" in t for t in texts)

@@ -65,7 +65,7 @@ def test_known_at_in_another_zone_is_kept_as_given() -> None:
 
 
 def test_a_quarter_not_begun_is_refused() -> None:
-    with pytest.raises(InvalidRecord, match="has not begun"):
+    with pytest.raises(InvalidRecord, match="尚未开始"):
         requested(year=2026, quarter=3)
 
 

@@ -95,9 +95,38 @@ _SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "le
 
 
 def title(figures: Mapping[str, Any]) -> str:
+    """``钟祥市留守儿童关爱帮扶工作2026年第一季度报送``, and ``（季度未结束）`` after it for a
+    quarter that had not ended when the report was known."""
     meta = figures["meta"]
     quarter = "一二三四"[meta["quarter"] - 1]
-    return f"{meta['region_code']}留守儿童关爱帮扶工作{meta['year']}年第{quarter}季度报送"
+    return (f"{meta['region_code']}留守儿童关爱帮扶工作{meta['year']}年第{quarter}季度报送"
+            + ("（季度未结束）" if interim(meta) else ""))
+
+
+def interim(meta: Mapping[str, Any]) -> bool:
+    """Whether the quarter had not ended when the report was known: it counts up to that day
+    (``period_end``), not to the quarter's last day."""
+    return meta.get("quarter_ended") is False
+
+
+def state_day(meta: Mapping[str, Any]) -> str:
+    """The day state figures are counted on, as the files say it: ``季度末`` (the quarter's last
+    day), or ``截至2026-12-05`` for a quarter not ended."""
+    return f"截至{meta['period_end']}" if interim(meta) else "季度末"
+
+
+def period_words(meta: Mapping[str, Any]) -> str:
+    """``统计期：2026-10-01至2026-12-31``, or for a quarter not ended ``统计期：2026-10-01至
+    2026-12-05（季度未结束，全季度至2026-12-31）``."""
+    words = f"统计期：{meta['period_start']}至{meta['period_end']}"
+    if interim(meta):
+        words += f"（季度未结束，全季度至{meta['quarter_end']}）"
+    return words
+
+
+def _said(text: str, meta: Mapping[str, Any]) -> str:
+    """A text of the files as an interim report says it: every 季度末 is the day counted to."""
+    return text.replace("季度末", state_day(meta)) if interim(meta) else text
 
 
 def file_stem(figures: Mapping[str, Any]) -> str:
@@ -176,8 +205,9 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     meta = figures["meta"]
     _table(book, "说明", ("项目", "内容"), [
         ("报表", title(figures)), ("区划代码", meta["region_code"]),
-        ("统计期", f"{meta['period_start']} 至 {meta['period_end']}"),
-        ("状态类指标统计日", f"{meta['period_end']}（季度末）"),
+        ("统计期", period_words(meta).removeprefix("统计期：")),
+        ("状态类指标统计日", f"{meta['period_end']}（季度未结束，统计至当日）" if interim(meta)
+         else f"{meta['period_end']}（季度末）"),
         ("数据截至（记录时间）", shown_instant(meta["known_at"])),
         ("逾期升级时限", f"{meta['escalate_after_days']}天"),
         ("说明", "依据截至上述记录时间已录入的数据生成；以同一记录时间重新生成，数字完全相同。"),
@@ -186,6 +216,11 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     ])
     if changes is not None:
         _changes_sheets(book, changes)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = _said(cell.value, meta)
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -323,8 +358,9 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     heading = document.add_heading(title(figures), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(
-        f"统计期：{meta['period_start']}至{meta['period_end']}；状态类数字统计至季度末"
-        f"（{meta['period_end']}）；数据截至{shown_instant(meta['known_at'])}已录入的记录。")
+        f"{period_words(meta)}；状态类数字统计至"
+        + (f"{meta['period_end']}（当日）" if interim(meta) else f"季度末（{meta['period_end']}）")
+        + f"；数据截至{shown_instant(meta['known_at'])}已录入的记录。")
 
     document.add_heading("一、留守儿童基本情况", level=1)
     ages = (f"年龄{t['left_behind_age_min']}至{t['left_behind_age_max']}岁"
@@ -412,15 +448,28 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     document.add_heading("数据说明", level=1)
     document.add_paragraph(
         "本报告由系统依据截至上述记录时间已录入的数据自动生成；以同一记录时间重新生成，数字完全相同。"
-        "状态类数字（在册、留守、结对、逾期、在册志愿者）统计至季度末当日，其余为季度内发生数。"
+        "状态类数字（在册、留守、结对、逾期、在册志愿者）统计至"
+        + (f"{meta['period_end']}当日（季度未结束），其余为本季度开始至该日的发生数。"
+           if interim(meta) else "季度末当日，其余为季度内发生数。") +
         "留守儿童按“未满十六周岁、父母双方外出务工或一方外出务工另一方无监护能力”认定。")
     if note := definitions_note(meta):
         document.add_paragraph(note)
+    if interim(meta):
+        _say_interim(document, meta)
     core = document.core_properties
     core.title, core.language = title(figures), "zh-CN"
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
+
+
+def _say_interim(document: Any, meta: Mapping[str, Any]) -> None:
+    """Every 季度末 of the narrative and its tables as the day counted to (:func:`_said`)."""
+    cells = (cell for table in document.tables for row in table.rows for cell in row.cells)
+    paragraphs = [*document.paragraphs, *(p for cell in cells for p in cell.paragraphs)]
+    for paragraph in paragraphs:
+        for run in paragraph.runs:
+            run.text = _said(run.text, meta)
 
 
 def _fonts(document: Any) -> None:
