@@ -24,17 +24,18 @@ from api.console.shown import volunteer_visible
 from api.console.volunteer_page import CHANGES, Typed, refused_status, show
 from api.deps import Register, Views
 from api.routes import volunteers as api
-from api.schemas.volunteers import CommendationIn, ReviewIn, StatusChange
+from api.schemas.volunteers import CommendationIn, ReviewIn, StatusChange, VolunteerPublic
 from api.security import Principal
 from domain.errors import NotFound
 
 router = APIRouter()
 
-_REFUSED = {403: page("The caller may not give this level's opinion or manage her, or (a "
-                      "form) the CSRF token is not the browser's: her page saying why."),
-            409: page("A rule refuses it (levels in order, one level per signer, her "
-                      "status): her page with the form as typed and the rule."),
-            422: page("A field is wrong: her page with the form as typed, the field named.")}
+_REFUSED: dict[int | str, dict[str, Any]] = {
+    403: page("The caller may not give this level's opinion or manage her, or (a form) the "
+              "CSRF token is not the browser's: her page saying why."),
+    409: page("A rule refuses it (levels in order, one level per signer, her status): her "
+              "page with the form as typed and the rule."),
+    422: page("A field is wrong: her page with the form as typed, the field named.")}
 
 
 class ReviewForm(BaseModel):
@@ -81,12 +82,17 @@ def change_standing(request: Request, volunteer_id: UUID,
     ``/suspension``, ``/reinstatement``, ``/disqualification`` and ``/commendations``."""
     check_csrf(request, fields.csrf)
     typed = fields.model_dump(exclude={"csrf"})
-    action = {"suspension": api.suspend, "reinstatement": api.reinstate,
-              "disqualification": api.disqualify, "commendation": api.commend}[change]
+    action = _ACTIONS[change]
     model = CommendationIn if change == "commendation" else StatusChange
     return _done(request, volunteer_id, caller, register, views, change, typed, model,
                  lambda body: action(volunteer_id, body, caller, register, views, None,
                                      Response()), CHANGES[change].done)
+
+
+#: The API's route function of each change of standing.
+_ACTIONS: dict[str, Callable[..., VolunteerPublic]] = {
+    "suspension": api.suspend, "reinstatement": api.reinstate,
+    "disqualification": api.disqualify, "commendation": api.commend}
 
 
 def _done(request: Request, volunteer_id: UUID, caller: Principal, register: Register,

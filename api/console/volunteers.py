@@ -4,7 +4,7 @@ with the opinions of every level (审核意见), the pairings and how the duties
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
@@ -77,8 +77,9 @@ def _organiser(caller: Principal) -> None:
         raise Refused(403, _ORGANISERS)
 
 
-_NOT_ORGANISER = {403: page("Not an admin or federation account, or (a form) the CSRF token "
-                            "is not the browser's: a page saying so.")}
+_NOT_ORGANISER: dict[int | str, dict[str, Any]] = {403: page(
+    "Not an admin or federation account, or (a form) the CSRF token is not the browser's: "
+    "a page saying so.")}
 
 
 @router.get("/volunteers/new", response_class=HTMLResponse, responses=_NOT_ORGANISER)
