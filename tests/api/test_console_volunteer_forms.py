@@ -245,3 +245,16 @@ def test_a_pending_volunteer_is_offered_no_change_of_standing(
     clerk(client, admin, "county-clerk", "420821")
     page = client.get(f"/console/volunteers/{volunteer_id}").text
     assert 'id="standing"' not in page
+
+
+def test_the_registration_form_is_in_the_clerks_region_and_refused_to_a_school(
+        client: TestClient, admin: Headers) -> None:
+    clerk(client, admin, "county-clerk", "420821")
+    assert 'name="region_code" type="text" value="420821"' in client.get(
+        "/console/volunteers/new").text
+    body = {"username": "shipai", "password": "password-123", "role": "school",
+            "school": "石牌镇中心小学", "region_code": TOWNSHIP}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    client.cookies.clear()
+    console_login(client, "shipai", "password-123")
+    assert client.get("/console/volunteers/new").status_code == 403

@@ -127,3 +127,15 @@ def test_a_caring_mother_may_not_open_the_work_lists(
     console_login(client, "mama", "password-123")
     response = client.get("/console/work")
     assert response.status_code == 403 and "待办清单" in response.text
+
+
+def test_a_school_sees_only_its_own_pupils(client: TestClient, admin: Headers) -> None:
+    create(client, "/api/v1/children", CHILD, admin)  # 石牌镇中心小学
+    create(client, "/api/v1/children", {**CHILD, "name": "李明", "school": "石牌镇第二小学"},
+           admin)
+    body = {"username": "shipai", "password": "password-123", "role": "school",
+            "school": "石牌镇中心小学", "region_code": "420821101"}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    console_login(client, "shipai", "password-123")
+    unpaired = section(client.get("/console/work").text, "unpaired")
+    assert "王小花" in unpaired and "李明" not in unpaired
