@@ -2,7 +2,8 @@
 
 A chart is drawn for whatever width it is given, not scaled: positions across are in
 percent of the chart's width and text is in CSS pixels (:data:`TEXT_PX` and up), so its text
-stays as large on a 390 px phone as on a desktop. Each row puts its label and its value on
+stays as large on a 390 px phone as on a desktop; the title is a line of the page
+above the drawing, wrapping as text does. Each row puts its label and its value on
 one line (the label at the left, the value at the right, never under the bar's end, so
 nothing is clipped) and the bar under them. Colours say one thing each, told by a legend
 under the chart: a share's bar is green, amber or red by how high it is; a share not yet due
@@ -20,10 +21,9 @@ from markupsafe import Markup
 
 #: The smallest text a chart draws (CSS px): legible on a phone.
 TEXT_PX = 13
-TITLE_PX = 15
 #: The longest label drawn whole; a longer one ends in "…" (its whole text is its tooltip).
 LABEL_CHARS = 16
-_ROW, _TOP = 44, 32
+_ROW, _TOP = 44, 4
 
 #: Each colour a chart uses and what it says (the legend's words).
 TONES: dict[str, tuple[str, str]] = {
@@ -95,9 +95,9 @@ def count_columns(title: str, columns: Sequence[tuple[str, int]]) -> Markup:
     height, base = 150, 150 - 22
     top = max((count for _, count in columns), default=0) or 1
     step = 100 / max(len(columns), 1)
-    parts = [_head(title, height + _TOP)]
+    parts = [_head(title, height)]
     for index, (label, count) in enumerate(columns):
-        tall = round((base - _TOP - 20) * count / top)
+        tall = round((base - 20) * count / top)
         middle = (index + 0.5) * step
         parts += [
             f'<rect x="{index * step + step * 0.15:.2f}%" y="{base - tall}" '
@@ -148,15 +148,15 @@ def _chart(title: str, rows: list[tuple[str, str, list[tuple[float, str]], bool]
 
 
 def _head(title: str, height: int) -> str:
-    return (f'<svg class="chart" role="img" width="100%" height="{height}" '
+    """The chart's title as a line of the page (it wraps on a narrow screen), and its SVG."""
+    return (f'<div class="chart-heading">{escape(title)}</div>'
+            f'<svg class="chart" role="img" width="100%" height="{height}" '
             f'style="height:{height}px" xmlns="http://www.w3.org/2000/svg" '
-            f'aria-label="{escape(title)}"><title>{escape(title)}</title>'
-            + _text("0", 18, title, "chart-title"))
+            f'aria-label="{escape(title)}"><title>{escape(title)}</title>')
 
 
 def _text(x: str, y: int, words: str, kind: str, anchor: str = "start") -> str:
-    size = TITLE_PX if kind == "chart-title" else TEXT_PX
-    return (f'<text x="{x}" y="{y}" class="{kind}" font-size="{size}" '
+    return (f'<text x="{x}" y="{y}" class="{kind}" font-size="{TEXT_PX}" '
             f'text-anchor="{anchor}">{escape(words)}</text>')
 
 

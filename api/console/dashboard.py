@@ -72,8 +72,8 @@ def dashboard(request: Request, caller: Keeper, register: Register,
             for t in covered]),
         "duties": state_bars("各乡镇帮扶职责（今日）", [
             StateBar(names[t.code], t.met, t.due, t.overdue) for t in owed]),
-        "contacts": count_columns("近 12 个月联系次数", [
-            (f"{int(month[5:])}月", count) for month, count in months]),
+        "contacts": count_columns("近 12 个月联系次数（横轴为月份）", [
+            (str(int(month[5:])), count) for month, count in months]),
     }
     left_behind = sum(t.left_behind for t in townships)
     paired = sum(t.paired for t in townships)

@@ -63,7 +63,10 @@ ConsoleCaller = Annotated[Principal, Depends(_caller)]
 
 
 def safe_next(target: str | None) -> str:
-    """Where to go after logging in: a console page, never another site."""
+    """Where to go after logging in: a console page, never another site (``/console``
+    itself: the caller's first page, as :func:`api.console.login.home` chooses it)."""
+    if target == PREFIX:
+        return target
     if target and target.startswith(f"{PREFIX}/") and not target.startswith("//") \
             and "\\" not in target:
         return target
