@@ -66,7 +66,7 @@ class Trend:
 
 
 def by_township(views: Any, within: Within, on: date) -> list[TownshipFigures]:
-    """Coverage and duties by township on ``on``, by township code."""
+    """Coverage on ``on`` and duties as last evaluated, by township code."""
     found: dict[str, dict[str, int]] = {}
     region, params = within.where("region_code", "school")
     with views.store.recorder(ChildrenRegister).read() as tx:
@@ -81,29 +81,31 @@ def by_township(views: Any, within: Within, on: date) -> list[TownshipFigures]:
                 left_behind=int(row["left_behind"]), paired=int(row["paired"] or 0))
     region, params = within.where("c.region_code", "c.school")
     with views.store.recorder(DutyView).read() as tx:
-        for row in _duty_states(tx, region, params, on):
+        for row in _duty_states(tx, region, params):
             found.setdefault(row["township"], {})[row["status"]] = int(row["duties"])
         for row in tx.execute(
                 f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township,"
                 " COUNT(DISTINCT s.child_id) AS children FROM duty_status s"
                 " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
                 " JOIN duty_children c ON c.child_id = s.child_id"
-                " WHERE s.status = 'overdue' AND s.evaluated_on = ? AND p.ended_on IS NULL"
+                " WHERE s.status = 'overdue' AND p.ended_on IS NULL"
                 f"{region} GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS})",
-                [iso(on), *params]).all():
+                params).all():
             found.setdefault(row["township"], {})["children_overdue"] = int(row["children"])
     return [TownshipFigures(code, **figures) for code, figures in sorted(found.items())]
 
 
-def _duty_states(tx: Tx, region: str, params: list[Any], on: date) -> list[Any]:
+def _duty_states(tx: Tx, region: str, params: list[Any]) -> list[Any]:
+    """Each township's duties by state, as the duty view last evaluated each active pairing
+    (today's, once the view is refreshed as the day turns)."""
     return tx.execute(
         f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township, s.status,"
         " COUNT(*) AS duties FROM duty_status s"
         " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
         " JOIN duty_children c ON c.child_id = s.child_id"
-        f" WHERE s.evaluated_on = ? AND p.ended_on IS NULL{region}"
+        f" WHERE p.ended_on IS NULL{region}"
         f" GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS}), s.status",
-        [iso(on), *params]).all()
+        params).all()
 
 
 def month_starts(on: date, months: int) -> list[date]:
