@@ -22,6 +22,7 @@ from api.console.child_page import show
 from api.console.choices import CHOICES
 from api.console.forms import Refusal, attempt, shaped
 from api.console.pages import not_found, page, redirect, render
+from api.console.place_filters import choices
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import Register, Views
 from api.routes import children as api_children
@@ -202,7 +203,8 @@ def _in_form(refusal: Refusal, body: Mapping[str, Any]) -> Refusal:
 
 
 def _places(caller: Principal, views: Views) -> list[str]:
-    """Division codes to offer: the caller's own and those of the children in its scope."""
+    """Division codes to offer while the register of places names none of the caller's: the
+    caller's own and those of the children in its scope."""
     where = narrow_children(caller_of(caller), views, ChildFilter())
     own = caller.scope.region_code or ""
     codes = {own} if len(own) >= 6 else set()
@@ -218,9 +220,11 @@ def _places(caller: Principal, views: Views) -> list[str]:
 def _new_page(request: Request, caller: Principal, register: Register, views: Views,
               typed: Mapping[str, Any], refusal: Refusal | None = None,
               existing: str | None = None, status_code: int = 200) -> HTMLResponse:
+    named = choices(views, caller.scope.region_code)
     return render(request, "child_new.html", caller, status_code=status_code, typed=typed,
-                  refusal=refusal, existing=existing, places=_places(caller, views),
-                  choices=CHOICES, today=register.today())
+                  refusal=refusal, existing=existing, place_choices=named,
+                  places=[] if named else _places(caller, views), choices=CHOICES,
+                  today=register.today())
 
 
 @router.get("/children/new", response_class=HTMLResponse)

@@ -200,3 +200,12 @@ def test_the_page_as_of_a_past_date_offers_no_forms(
     console_login(client)
     assert 'id="keep"' in client.get(f"/console/children/{child_id}").text
     assert 'id="keep"' not in client.get(f"/console/children/{child_id}?as_of=2026-03-05").text
+
+
+def test_the_registration_form_offers_the_named_townships_by_name(
+        client: TestClient, admin: dict[str, str]) -> None:
+    assert client.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": "420821101", "name": "郢中街道"}]}).status_code in (200, 201)
+    console_login(client)
+    form = client.get("/console/children/new").text
+    assert '<option value="420821101"' in form and "郢中街道" in form

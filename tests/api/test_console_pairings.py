@@ -21,10 +21,14 @@ def _form(client: TestClient, csrf: str, **fields: Any) -> Any:
 def test_the_form_finds_a_child_and_a_volunteer_by_name(
         client: TestClient, admin: dict[str, str], child_id: str) -> None:
     volunteer_id = approved_volunteer(client, admin)
+    other_child = create(client, "/api/v1/children", {**CHILD, "name": "赵小雨"}, admin)["id"]
+    other_volunteer = approved_volunteer(client, admin, name="孙慧敏")
     found = _form(client, console_login(client), do="find", child_name="小花",
                   volunteer_name="爱华")
     assert found.status_code == 200
     assert f'value="{child_id}"' in found.text and f'value="{volunteer_id}"' in found.text
+    assert f'value="{other_child}"' not in found.text
+    assert f'value="{other_volunteer}"' not in found.text
 
 
 def test_a_pairing_formed_through_the_form_is_on_the_register(
