@@ -1,0 +1,57 @@
+"""The console's tables on a 390 px phone: the page never scrolls sideways, and a table wider
+than the screen keeps its key column (the first: a child's name, a date) in view however far it
+is scrolled, so every row still says whose it is."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.browser.conftest import PHONE, County, log_in
+
+pytestmark = pytest.mark.xdist_group("browser")
+
+#: Each table's first cells after its scroller is pushed all the way right: where they are, and
+#: whether the cell is what a finger on its middle touches (not covered by another column).
+_KEY_CELLS = """() => [...document.querySelectorAll('table.list')].map(table => {
+  const scroller = table.closest('.scroll');
+  if (scroller) { scroller.scrollLeft = scroller.scrollWidth; }
+  return [...table.rows].map(row => {
+    const cell = row.cells[0];
+    // the page (not the table) scrolled down to the row, so a finger can reach it
+    window.scrollTo(0, window.scrollY + cell.getBoundingClientRect().top - innerHeight / 2);
+    const box = cell.getBoundingClientRect();
+    const hit = document.elementFromPoint(box.left + Math.min(box.width, 40) / 2,
+                                          box.top + box.height / 2);
+    return {text: cell.innerText.trim(), left: box.left, right: box.right,
+            reachable: cell === hit || cell.contains(hit)};
+  });
+})"""
+
+
+def _hidden_key_cells(page: Page) -> list[dict[str, Any]]:
+    tables = page.evaluate(_KEY_CELLS)
+    return [cell for table in tables for cell in table
+            if cell["left"] < 0 or cell["right"] > PHONE["width"] or not cell["reachable"]]
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("children", "/console/children"), ("volunteers", "/console/volunteers"),
+    ("child-timeline", "/console/children/{child_id}")])
+def test_a_table_keeps_its_key_column_in_view_on_a_phone(
+        phone: Page, county: County, shoot: Any, name: str, path: str) -> None:
+    log_in(phone, then=path.format(child_id=county.child_id))
+    expect(phone.locator("table.list").first).to_be_visible()
+    assert _hidden_key_cells(phone) == []
+    shoot(phone, f"{name}-table-phone")
+
+
+@pytest.mark.parametrize("path", ["/console/children", "/console/volunteers",
+                                  "/console/children/{child_id}", "/console/reports"])
+def test_a_page_of_tables_never_scrolls_sideways_on_a_phone(
+        phone: Page, county: County, path: str) -> None:
+    log_in(phone, then=path.format(child_id=county.child_id))
+    expect(phone.locator("h1")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
