@@ -96,8 +96,8 @@ def how_to_log_in(settings: Settings, logins: list[DemoLogin]) -> str:
         password = login.password or "(已更改/changed)"
         lines.append(f"  {_padded(login.username, 17)}{_padded(password, 17)}"
                      f"{login.role}：{login.sees}")
-    lines += ["再次显示 (again): aixin demo --if-empty; 重设密码 (reset): "
-              "aixin users set-password USERNAME", ""]
+    lines += ["再次显示 (again): ./run.sh --demo, or aixin demo --if-empty; "
+              "重设密码 (reset): aixin users set-password USERNAME", ""]
     return "\n".join(lines)
 
 
