@@ -273,11 +273,13 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
 
 # -- keeping the record -----------------------------------------------------------------------
 
-REFUSED_ANSWERS = {409: page("A rule of the programme refuses it (the child has exited, a date in "
-                      "the future…): the child's page again, the form as typed, saying why."),
-            422: page("A field is missing or wrong: the child's page again, the form as "
-                      "typed, naming it."),
-            303: redirect("Recorded: to the child's page, saying so.")}
+#: What a form of the child's page answers, as the OpenAPI document describes it.
+REFUSED_ANSWERS: dict[int | str, dict[str, Any]] = {
+    409: page("A rule of the programme refuses it (the child has exited, a date in the "
+              "future…): the child's page again, the form as typed, saying why."),
+    422: page("A field is missing or wrong: the child's page again, the form as typed, "
+              "naming it."),
+    303: redirect("Recorded: to the child's page, saying so.")}
 
 
 def keep(request: Request, caller: Principal, register: Register, views: Views,
