@@ -6,18 +6,21 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from api.schemas.common import Strict
+
 Level = Literal["province", "city", "county", "township", "village", "unknown"]
 
 
-class PlaceIn(BaseModel):
+class PlaceIn(Strict):
     """A township (9-digit code) or village (12-digit code) and its name."""
 
     code: str = Field(description="The division code (区划代码): 9 or 12 digits.",
-                      examples=["420881100"])
-    name: str = Field(description="Its name (名称).", examples=["洋梓镇"])
+                      examples=["420881100"], json_schema_extra={"pattern": r"^\d{9}(\d{3})?$"})
+    name: str = Field(min_length=1, max_length=40, description="Its name (名称).",
+                      examples=["洋梓镇"])
 
 
-class PlacesIn(BaseModel):
+class PlacesIn(Strict):
     """Places to name: new codes are named, known ones with another name renamed, the same
     name again records nothing."""
 
