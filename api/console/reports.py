@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from api.console.charts import Bar, share_bars
 from api.console.pages import not_found, page, redirect, render
+from api.console.place_filters import names_for
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import AppSettings, Register, Views
 from api.routes import reports as api_reports
@@ -26,6 +27,7 @@ from api.security import Principal
 from domain.access.policy import may_see_reports
 from domain.duties import duty_title
 from domain.errors import DomainError, InvalidRecord, NotFound
+from projections.places.names import PlaceNames
 from projections.reports import ReportFacts, explain_changes
 from projections.reports.store import CONTENT_TYPES
 
@@ -115,21 +117,23 @@ def report_page(request: Request, report_id: UUID, caller: Reporter, register: R
     others = [run for run in runs.items
               if run.id != report.id and run.region_code == report.region_code]
     return render(request, "report.html", caller, report=report, others=others,
-                  charts=_charts(report), totals=(report.figures or {}).get("totals", {}))
+                  charts=_charts(report, names_for(request)),
+                  totals=(report.figures or {}).get("totals", {}))
 
 
-def _charts(report: ReportOut) -> list[Markup]:
-    """Coverage by township, and compliance by duty and by township (inline SVG)."""
+def _charts(report: ReportOut, places: PlaceNames) -> list[Markup]:
+    """Coverage by township, and compliance by duty and by township (inline SVG), townships
+    by name."""
     if not report.figures:
         return []
     totals, townships = report.figures["totals"], report.figures.get("townships") or {}
-    coverage = [Bar(code, unit["pairing_coverage"] or 0.0,
+    coverage = [Bar(places.name(code), unit["pairing_coverage"] or 0.0,
                     f"{unit['left_behind_paired']}/{unit['left_behind']}")
                 for code, unit in sorted(townships.items()) if unit["left_behind"]]
     duties = [Bar(duty_title(name), counts["compliance_rate"] or 0.0,
                   f"{counts['periods_met']}/{counts['periods_due']}")
               for name, counts in sorted(totals["duties"].items()) if counts["periods_due"]]
-    by_township = [Bar(code, unit["duty_compliance"] or 0.0,
+    by_township = [Bar(places.name(code), unit["duty_compliance"] or 0.0,
                        f"{unit['duties_periods_met']}/{unit['duties_periods_due']}")
                    for code, unit in sorted(townships.items()) if unit["duties_periods_due"]]
     return [share_bars("各乡镇结对覆盖率", coverage), share_bars("各项职责履职率", duties),

@@ -188,3 +188,20 @@ def test_the_api_refuses_a_quarter_not_begun_in_chinese(
     assert (response.status_code, response.json()["detail"][0]["msg"]) == (
         422, f"quarter: {today.year + 1} 年第 2 季度尚未开始（今天是 {today}），"
         "只能生成已开始的季度的报表")
+
+
+def test_the_reports_page_names_its_region_and_charts_its_townships_by_name(
+        client: TestClient, admin: dict[str, str]) -> None:
+    paired(client, admin, region_code="420881101")
+    named = client.post("/api/v1/places", headers=admin, json={
+        "places": [{"code": "420881101", "name": "郢中街道"}]})
+    assert named.status_code == 200, named.text
+    response = client.post("/api/v1/reports", headers=admin, json={
+        "kind": "quarterly", "region_code": "420881", "year": 2026, "quarter": 1})
+    state = client.app.state  # type: ignore[attr-defined]
+    produce(Reporting(state.register, state.views, state.reports), UUID(response.json()["id"]))
+    state.views.catch_up_all()
+    console_login(client)
+    page = client.get(f"/console/reports/{response.json()['id']}").text
+    assert "<h1>钟祥市（420881）" in page
+    assert re.search(r'<text[^>]*class="chart-label"[^>]*>郢中街道</text>', page), page

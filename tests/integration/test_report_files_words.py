@@ -15,6 +15,8 @@ from docx import Document
 from openpyxl import load_workbook
 
 from domain.application import CareRegister
+from projections.places.names import place_names
+from projections.places.register import PlacesRegister
 from projections.reports import ReportFacts, explain_changes
 from projections.runner import ViewRunner
 from tests.foreign_words import foreign_words
@@ -129,3 +131,31 @@ def test_a_report_of_a_quarter_not_ended_never_speaks_of_its_last_day(
              *document_texts(docx_bytes(figures_, revised[1]))]
     assert [t for t in texts if "季度末" in t or ("2026-03-31" in t and "全季度" not in t)] == []
     assert any("截至2026-02-15，在册儿童" in t for t in texts)
+
+
+def _named_places(register: CareRegister, runner: ViewRunner, figures_: dict) -> dict[str, str]:
+    """The townships named in the programme's register, read back through the one lookup."""
+    register.name_places([("420821101", "石牌镇"), ("420821102", "胡集镇")], actor=STAFF)
+    runner.catch_up(PlacesRegister)
+    return place_names(runner).names([figures_["meta"]["region_code"], *figures_["townships"]])
+
+
+def test_the_files_name_the_townships_with_their_codes_in_the_tables(
+        register: CareRegister, runner: ViewRunner, revised: tuple[dict, dict]) -> None:
+    places = _named_places(register, runner, revised[0])
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(*revised, places)))["按乡镇"]
+    assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} >= {
+        "石牌镇（420821101）", "胡集镇（420821102）"}
+    document = Document(io.BytesIO(docx_bytes(*revised, places)))
+    assert {row.cells[0].text for row in document.tables[0].rows[1:]} >= {
+        "石牌镇（420821101）", "胡集镇（420821102）"}
+
+
+def test_the_coverage_chart_reads_the_townships_names(
+        register: CareRegister, runner: ViewRunner, revised: tuple[dict, dict]) -> None:
+    places = _named_places(register, runner, revised[0])
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(*revised, places)))["结对覆盖"]
+    townships = len(revised[0]["townships"])
+    assert {row[0] for row in sheet.iter_rows(min_row=2, max_row=townships + 1,
+                                              values_only=True)} >= {
+        "石牌镇（420821101）", "胡集镇（420821102）"}

@@ -94,13 +94,29 @@ _SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "le
 # -- shared wording -------------------------------------------------------------------------
 
 
-def title(figures: Mapping[str, Any]) -> str:
+#: Division codes' names (钟祥市, 洋梓镇), as :mod:`projections.places.names` gives them; a code
+#: not in it is shown as the code.
+Places = Mapping[str, str]
+
+
+def place(code: str, places: Places) -> str:
+    """A place by its name (钟祥市), or its code if it has none."""
+    return places.get(code) or code
+
+
+def place_with_code(code: str, places: Places) -> str:
+    """A place in a table: its name and its code (洋梓镇（420881102）), or the code alone."""
+    name = places.get(code)
+    return f"{name}（{code}）" if name and name != code else code
+
+
+def title(figures: Mapping[str, Any], places: Places | None = None) -> str:
     """``钟祥市留守儿童关爱帮扶工作2026年第一季度报送``, and ``（季度未结束）`` after it for a
     quarter that had not ended when the report was known."""
     meta = figures["meta"]
     quarter = "一二三四"[meta["quarter"] - 1]
-    return (f"{meta['region_code']}留守儿童关爱帮扶工作{meta['year']}年第{quarter}季度报送"
-            + ("（季度未结束）" if interim(meta) else ""))
+    return (f"{place(meta['region_code'], places or {})}留守儿童关爱帮扶工作{meta['year']}年"
+            f"第{quarter}季度报送" + ("（季度未结束）" if interim(meta) else ""))
 
 
 def interim(meta: Mapping[str, Any]) -> bool:
@@ -175,8 +191,11 @@ def _shown(key: str, value: Any) -> str:
 # -- the workbook ---------------------------------------------------------------------------
 
 
-def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> bytes:
-    """The workbook: one sheet per table, native charts for coverage and compliance."""
+def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
+               places: Places | None = None) -> bytes:
+    """The workbook: one sheet per table, native charts for coverage and compliance; places by
+    name (``places``), with their codes in the tables."""
+    places = places or {}
     book = Workbook()
     first = book.active
     assert first is not None
@@ -186,10 +205,11 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
            [(REPORT_FIGURE_TITLES[key], totals[key]) for key in _TOTALS],
            rate_rows={i for i, key in enumerate(_TOTALS) if key in RATES})
     _composition(book, totals)
-    _coverage_sheet(book, figures)
+    _coverage_sheet(book, figures, places)
     _contacts_sheet(book, totals)
     _duties_sheet(book, figures)
-    _per_unit(book, "按乡镇", "乡镇（区划代码）", figures["townships"], _TOWNSHIP_COLUMNS, str)
+    _per_unit(book, "按乡镇", "乡镇（区划代码）", figures["townships"], _TOWNSHIP_COLUMNS,
+              lambda code: place_with_code(code, places))
     _per_unit(book, "按学校", "学校", figures["schools"], _SCHOOL_COLUMNS, school_title)
     _table(book, "退出与结束原因", ("类别", "原因", "数量"),
            [("儿童退出", reason, n) for reason, n in sorted(totals["exit_reasons"].items())]
@@ -204,7 +224,8 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
            [(REPORT_FIGURE_TITLES[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
     meta = figures["meta"]
     _table(book, "说明", ("项目", "内容"), [
-        ("报表", title(figures)), ("区划代码", meta["region_code"]),
+        ("报表", title(figures, places)), ("地区", place(meta["region_code"], places)),
+        ("区划代码", meta["region_code"]),
         ("统计期", period_words(meta).removeprefix("统计期：")),
         ("状态类指标统计日", f"{meta['period_end']}（季度未结束，统计至当日）" if interim(meta)
          else f"{meta['period_end']}（季度末）"),
@@ -215,7 +236,7 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
           for c in meta.get("definitions_changed", ())),
     ])
     if changes is not None:
-        _changes_sheets(book, changes)
+        _changes_sheets(book, changes, places)
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -267,8 +288,8 @@ def _composition(book: Workbook, totals: Mapping[str, Any]) -> None:
     _table(book, "留守儿童构成", ("分类", "项目", "人数"), rows)
 
 
-def _coverage_sheet(book: Workbook, figures: Mapping[str, Any]) -> None:
-    rows = [(code, unit["left_behind"], unit["left_behind_paired"],
+def _coverage_sheet(book: Workbook, figures: Mapping[str, Any], places: Places) -> None:
+    rows = [(place_with_code(code, places), unit["left_behind"], unit["left_behind_paired"],
              unit["left_behind_unpaired"], unit["pairing_coverage"])
             for code, unit in figures["townships"].items()]
     totals = figures["totals"]
@@ -338,24 +359,28 @@ def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping
            rates={i + 2 for i, c in enumerate(columns) if c in RATES})
 
 
-def _changes_sheets(book: Workbook, changes: Mapping[str, Any]) -> None:
+def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places) -> None:
     """What moved since the earlier version (变化说明), and the late records that moved it."""
     _table(book, "变化说明", ("指标", "原数值", "现数值"),
            [(figure_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
     _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
-           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"]), e["township"],
+           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"]),
+             place_with_code(e["township"], places),
              school_title(e["school"]), e["summary"]) for e in changes["events"]])
 
 
 # -- the narrative --------------------------------------------------------------------------
 
 
-def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None) -> bytes:
-    """The narrative report in Chinese, in the shape of the programme's templates."""
+def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
+               places: Places | None = None) -> bytes:
+    """The narrative report in Chinese, in the shape of the programme's templates; places by
+    name (``places``), with their codes in the tables."""
+    places = places or {}
     document = Document()
     _fonts(document)
     meta, t = figures["meta"], figures["totals"]
-    heading = document.add_heading(title(figures), level=0)
+    heading = document.add_heading(title(figures, places), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(
         f"{period_words(meta)}；状态类数字统计至"
@@ -437,14 +462,15 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     document.add_heading("七、分乡镇情况", level=1)
     _docx_table(document, "乡镇（区划代码）", figures["townships"],
                 ("left_behind", "left_behind_paired", "pairing_coverage", "contacts",
-                 "home_visits", "items_given", "duty_compliance", "concerns_reported"), str)
+                 "home_visits", "items_given", "duty_compliance", "concerns_reported"),
+                lambda code: place_with_code(code, places))
     document.add_heading("八、分学校情况", level=1)
     _docx_table(document, "学校", figures["schools"],
                 ("left_behind", "pupils", "left_behind_share_of_pupils", "pairing_coverage",
                  "contacts", "home_visits"), school_title)
 
     if changes is not None:
-        _docx_changes(document, changes)
+        _docx_changes(document, changes, places)
     document.add_heading("数据说明", level=1)
     document.add_paragraph(
         "本报告由系统依据截至上述记录时间已录入的数据自动生成；以同一记录时间重新生成，数字完全相同。"
@@ -457,7 +483,7 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     if interim(meta):
         _say_interim(document, meta)
     core = document.core_properties
-    core.title, core.language = title(figures), "zh-CN"
+    core.title, core.language = title(figures, places), "zh-CN"
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()
@@ -513,7 +539,7 @@ def _docx_table(document: Any, first: str, units: Mapping[str, Mapping[str, Any]
             cell.text = _shown(column, unit.get(column))
 
 
-def _docx_changes(document: Any, changes: Mapping[str, Any]) -> None:
+def _docx_changes(document: Any, changes: Mapping[str, Any], places: Places) -> None:
     document.add_heading("九、与上次报送相比的变化", level=1)
     document.add_paragraph(
         f"上次报送数据截至{shown_instant(changes['since'])}，本次截至"
@@ -529,7 +555,8 @@ def _docx_changes(document: Any, changes: Mapping[str, Any]) -> None:
     document.add_paragraph("原因（补录的记录）：")
     for event in changes["events"]:
         document.add_paragraph(
-            f"{event['summary']}（乡镇{event['township']}，{school_title(event['school'])}）",
+            f"{event['summary']}（{place_with_code(event['township'], places)}，"
+            f"{school_title(event['school'])}）",
             style="List Bullet")
 
 
@@ -537,12 +564,13 @@ def _docx_changes(document: Any, changes: Mapping[str, Any]) -> None:
 
 
 def write_files(figures: Mapping[str, Any], folder: Path,
-                changes: Mapping[str, Any] | None = None) -> dict[str, Path]:
+                changes: Mapping[str, Any] | None = None,
+                places: Places | None = None) -> dict[str, Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.docx`` into ``folder``; returns them by name."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(figures)
-    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes),
-               f"{stem}.docx": docx_bytes(figures, changes)}
+    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes, places),
+               f"{stem}.docx": docx_bytes(figures, changes, places)}
     paths = {}
     for name, content in written.items():
         path = folder / name

@@ -38,6 +38,8 @@ from domain.common import SYSTEM
 from domain.errors import StaleVersion
 from domain.reports import ReportStatus
 from domain.texts import plain
+from projections.places.names import place_names
+from projections.places.register import PlacesRegister
 from projections.registers.reports import ReportsRegister, previous_completed
 from projections.reports import ReportFacts, combine, compute_figures, explain_changes, to_json
 from projections.reports import townships as townships_of
@@ -181,13 +183,25 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     position = max(int(part["position"]) for part in parts)
     changes = explain(ctx, report, figures)
     stem = file_stem(figures)
-    files = {f"{stem}.json": to_json(figures), f"{stem}.xlsx": xlsx_bytes(figures, changes),
-             f"{stem}.docx": docx_bytes(figures, changes)}
+    places = place_names_of(ctx, figures, changes)
+    files = {f"{stem}.json": to_json(figures),
+             f"{stem}.xlsx": xlsx_bytes(figures, changes, places),
+             f"{stem}.docx": docx_bytes(figures, changes, places)}
     stored = ctx.results.put(report_id, position=position, figures_name=f"{stem}.json",
                              files=files, changes=changes)
     record_completion(ctx, report_id, stored)
     ctx.leases.release(report_id)
     return summary(ctx.register.get_report(report_id))
+
+
+def place_names_of(ctx: Reporting, figures: Mapping[str, Any],
+                   changes: Mapping[str, Any] | None) -> dict[str, str]:
+    """The names of the places the files show (the region, its townships, those of the late
+    records), from the national list and the programme's register of places."""
+    codes = {figures["meta"]["region_code"], *figures["townships"],
+             *(event["township"] for event in (changes or {}).get("events", ()))}
+    ctx.views.catch_up(PlacesRegister)
+    return place_names(ctx.views).names(code for code in codes if code)
 
 
 def record_completion(ctx: Reporting, report_id: UUID, stored: StoredReport) -> bool:
