@@ -144,7 +144,8 @@ def _chart(title: str, rows: list[tuple[str, str, list[tuple[float, str]], bool]
             left += share
         parts.append("</g>")
     parts.append("</svg>")
-    return Markup(f'<figure class="chart-figure">{"".join(parts)}{_legend(tones)}</figure>')
+    legend = _legend(tones) if rows else ""  # no colours drawn, none to explain
+    return Markup(f'<figure class="chart-figure">{"".join(parts)}{legend}</figure>')
 
 
 def _head(title: str, height: int) -> str:

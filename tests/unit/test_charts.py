@@ -99,3 +99,8 @@ def test_overdue_and_not_yet_due_duties_have_colours_of_their_own_told_by_a_lege
     assert legend is not None
     keys = re.findall(r"</i>([^<]+)</span>", legend[0])
     assert keys == ["已完成", "未到期（本期待完成）", "已逾期"]
+
+
+def test_a_chart_without_data_says_so_and_explains_no_colours() -> None:
+    chart = share_bars("各乡镇履职率", [])
+    assert "暂无数据" in chart and "chart-legend" not in chart
