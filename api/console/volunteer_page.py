@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.console.charts import Bar, share_bars
+from api.console.charts import StateBar, state_bars
 from api.console.forms import Refusal
 from api.console.pages import render
 from api.console.shown import pairings_of
@@ -84,13 +84,13 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     today = register.today()
     pairings = pairings_of(register, views, caller, volunteer_id=view.id, on=today)
     active = [p for p in pairings if p.row["status"] == "active" and p.duties]
-    by_duty: dict[str, list[bool]] = {}
+    by_duty: dict[str, list[str]] = {}
     for shown in active:
         for duty in shown.duties:
-            by_duty.setdefault(duty.title, []).append(duty.status.value == "met")
-    chart = share_bars("各项职责完成情况（有效结对）", [
-        Bar(title, sum(met) / len(met), f"{sum(met)}/{len(met)}")
-        for title, met in by_duty.items()])
+            by_duty.setdefault(duty.title, []).append(duty.status.value)
+    chart = state_bars("各项职责完成情况（有效结对）", [
+        StateBar(title, states.count("met"), states.count("due"), states.count("overdue"))
+        for title, states in by_duty.items()])
     duties = [d for shown in active for d in shown.duties]
     who = caller_of(caller)
     typed = typed or Typed()
