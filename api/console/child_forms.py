@@ -20,7 +20,7 @@ from pydantic import BaseModel
 
 from api.console.child_page import show
 from api.console.choices import CHOICES
-from api.console.forms import Refusal, attempt, shaped
+from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.place_filters import choices
 from api.console.session import ConsoleCaller, Refused, check_csrf
@@ -186,17 +186,10 @@ def form_field(path: str, body: Mapping[str, Any]) -> str:
     return "_".join(part for part in parts if not part.isdigit())
 
 
-def status_of(refusal: Refusal) -> int:
-    """The answer's status for a refusal, as the API's: 403/404 as raised, a malformed or
-    invalid field 422, a rule of the programme 409."""
-    if refusal.rule.isdigit():
-        return int(refusal.rule)
-    return 422 if refusal.fields else 409
-
-
-def _in_form(refusal: Refusal, body: Mapping[str, Any]) -> Refusal:
-    return Refusal(message=refusal.message, rule=refusal.rule,
-                   fields={form_field(path, body): text for path, text in refusal.fields.items()})
+def in_form(refusal: Refusal, body: Mapping[str, Any]) -> Refusal:
+    """The refusal in words, each field's message under the form's field that was typed."""
+    return in_words(Refusal(message=refusal.message, rule=refusal.rule, fields={
+        form_field(path, body): text for path, text in refusal.fields.items()}))
 
 
 # -- registering a child ----------------------------------------------------------------------
@@ -249,9 +242,9 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
     typed = form.fields()
     request_body = shaped(ChildCreate, body)
     if isinstance(request_body, Refusal):
-        refusal = _in_form(request_body, body)
+        refusal = in_form(request_body, body)
         return _new_page(request, caller, register, views, typed, refusal,
-                         status_code=status_of(refusal))
+                         status_code=refused_status(refusal))
     if not may_change_child(caller_of(caller), request_body):  # as the API's 403, in words
         refusal = Refusal(message="只能登记您管辖范围内的儿童（所在地或学校不在您的范围内）",
                           rule="403", fields={"region_code": "不在您的管辖范围内"})
@@ -260,14 +253,14 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
                                                            views, Response()))
     if isinstance(recorded, JSONResponse):  # 409: the national ID is on the register
         answer = json.loads(bytes(recorded.body))
-        refusal = Refusal(message=answer["detail"], rule=answer["rule"],
-                          fields={"id_number": answer["detail"]})
+        refusal = in_words(Refusal(message=answer["detail"], rule=answer["rule"],
+                                   fields={"id_number": answer["detail"]}))
         return _new_page(request, caller, register, views, typed, refusal,
                          answer.get("existing_id"), status_code=recorded.status_code)
     if isinstance(recorded, Refusal):
-        refusal = _in_form(recorded, body)
+        refusal = in_form(recorded, body)
         return _new_page(request, caller, register, views, typed, refusal,
-                         status_code=status_of(refusal))
+                         status_code=refused_status(refusal))
     return RedirectResponse(f"/console/children/{recorded.id}?saved=registered", 303)
 
 
@@ -299,8 +292,8 @@ def keep(request: Request, caller: Principal, register: Register, views: Views,
     done = attempt(lambda: change(child))
     if isinstance(done, Refusal):
         typed = {name: form.fields() | dict(extra or {})}
-        return show(request, caller, register, views, child_id, typed=typed, refusal=done,
-                    refused=name, status_code=status_of(done))
+        return show(request, caller, register, views, child_id, typed=typed,
+                    refusal=in_words(done), refused=name, status_code=refused_status(done))
     return RedirectResponse(f"/console/children/{child_id}?saved={name}#{name}", 303)
 
 

@@ -9,6 +9,7 @@ malformed field, a rule of the programme, a gate of the access policy) into a
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -75,3 +76,33 @@ def shaped(model: type[M], fields: Mapping[str, Any]) -> M | Refusal:
     default applies), or the refusal naming each field at fault."""
     given = {name: value for name, value in fields.items() if value not in ("", None)}
     return attempt(lambda: model.model_validate(given))
+
+
+_CHINESE = re.compile(r"[\u4e00-\u9fff]")
+#: The field a domain rule's message names first, for clients ("reason: 必填…").
+_FIELD = re.compile(r"^[A-Za-z_.]+: ")
+
+
+def said(text: str) -> str:
+    """``text`` as a person reads it: without the field named first for clients and without
+    the closing gloss in parentheses that holds no Chinese ("必填（Field required）" → 必填)."""
+    words = _FIELD.sub("", text).rstrip()
+    if words.endswith(("）", ")")):
+        for at, mark in enumerate(words):
+            if mark in "（(" and at and not _CHINESE.search(words[at:]):
+                return words[:at].rstrip()
+    return words or text
+
+
+def in_words(refusal: Refusal) -> Refusal:
+    """The refusal as a page shows it: each message :func:`said` (the API keeps the gloss)."""
+    return Refusal(message=said(refusal.message), rule=refusal.rule,
+                   fields={name: said(text) for name, text in refusal.fields.items()})
+
+
+def refused_status(refusal: Refusal) -> int:
+    """The status a refused form is answered with, as the API answers it: the access
+    policy's 403 or a hidden record's 404 as raised, a field's 422, a rule's 409."""
+    if refusal.rule.isdigit():
+        return int(refusal.rule)
+    return 422 if refusal.fields else 409

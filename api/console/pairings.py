@@ -16,9 +16,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
-from api.console.child_forms import Typed, form_field, given, status_of
+from api.console.child_forms import Typed, given, in_form
 from api.console.choices import CHOICES
-from api.console.forms import Refusal, attempt, shaped
+from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.pairing_candidates import Candidate, children_named, volunteers_named
 from api.console.queries import child_names
@@ -171,15 +171,14 @@ def form_pairing(request: Request, caller: Organiser, register: Register, views:
     if isinstance(formed, Refusal):
         refusal = _in_form(formed, fields)
         return _new_page(request, caller, register, views, form, refusal,
-                         status_code=status_of(refusal))
+                         status_code=refused_status(refusal))
     return RedirectResponse(f"/console/pairings/{formed.id}?saved=formed", 303)
 
 
 def _in_form(refusal: Refusal, body: Mapping[str, Any]) -> Refusal:
     if refusal.rule == "not_found":  # an id outside the caller's scope, as the API hides it
         return Refusal(message="所选的儿童或爱心妈妈不在您的管辖范围内", rule=refusal.rule)
-    return Refusal(message=refusal.message, rule=refusal.rule,
-                   fields={form_field(p, body): m for p, m in refusal.fields.items()})
+    return in_form(refusal, body)
 
 
 # -- a pairing's page, and ending it -----------------------------------------------------------
@@ -232,5 +231,5 @@ def end_pairing(request: Request, pairing_id: UUID, caller: Organiser, register:
         None, Response()))
     if isinstance(ended, Refusal):
         return _page(request, caller, register, views, pairing_id, typed=form.fields(),
-                     refusal=ended, status_code=status_of(ended))
+                     refusal=in_words(ended), status_code=refused_status(ended))
     return RedirectResponse(f"/console/pairings/{pairing_id}?saved=ended", 303)

@@ -100,8 +100,9 @@ def test_a_child_registered_through_the_console_appears_in_the_register(
     expect(page.locator("#children tbody tr").first).to_contain_text("沙洋县实验小学")
 
 
-def test_a_registration_refused_keeps_what_was_typed(screen: tuple[str, Page]) -> None:
-    _, page = screen
+def test_a_registration_refused_keeps_what_was_typed(screen: tuple[str, Page],
+                                                     shoot: Any) -> None:
+    size, page = screen
     log_in(page, *CLERK, then="/console/children/new")
     page.fill("#register-child input[name=name]", "没有同意书")
     page.fill("#register-child input[name=school]", "沙洋县实验小学")
@@ -110,6 +111,7 @@ def test_a_registration_refused_keeps_what_was_typed(screen: tuple[str, Page]) -
     expect(page.locator(".form-error")).to_be_visible()
     expect(page.locator("#consent_by-error")).to_be_visible()
     expect(page.locator("#register-child input[name=name]")).to_have_value("没有同意书")
+    shoot(page, f"child-new-refused-{size}")
 
 
 def test_a_pairing_formed_with_a_child_and_a_caring_mother_found_by_name(
