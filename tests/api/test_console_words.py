@@ -9,9 +9,11 @@ a quarterly report produced twice (so it has changes since its first run).
 from __future__ import annotations
 
 import re
+import sqlite3
 from collections.abc import Iterator
 from datetime import datetime
 from html.parser import HTMLParser
+from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 from uuid import UUID
 from zoneinfo import ZoneInfo
@@ -20,7 +22,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from domain.reports import Quarter
-from tests.api.conftest import create, paired
+from tests.api.conftest import CHILD, create, paired
 from tests.api.test_console import console_login, console_user
 from tests.foreign_words import foreign_words
 from workers.reports.generation import Reporting, produce
@@ -205,3 +207,18 @@ def test_the_reports_page_names_its_region_and_charts_its_townships_by_name(
     page = client.get(f"/console/reports/{response.json()['id']}").text
     assert "<h1>钟祥市（420881）" in page
     assert re.search(r'<text[^>]*class="chart-label"[^>]*>郢中街道</text>', page), page
+
+
+def test_the_tamper_check_names_what_was_changed_in_chinese(
+        client: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    child = create(client, "/api/v1/children", CHILD, admin)
+    state = client.app.state  # type: ignore[attr-defined]
+    assert state.views.wait_for(state.register.recorder.max_notification_id() or 0, timeout=10)
+    with sqlite3.connect(tmp_path / "var" / "aixin.sqlite3") as database:
+        database.execute("UPDATE stored_events SET state = zeroblob(length(state))"
+                         " WHERE originator_id = ? AND originator_version = 1",
+                         (child["id"].replace("-", ""),))
+    console_login(client)
+    text = " ".join(_read(client.get("/console/audit/verify").text).parts)
+    assert "被改动" in text
+    assert foreign_words(text, {"admin"}) == []
