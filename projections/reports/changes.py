@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from domain.programme import Programme
+from domain.instants import shown_instant
 from domain.reports import Quarter
 from domain.vocabulary import (
     CONTACT_KIND_TITLES,
@@ -30,8 +29,6 @@ from projections.reports.scope import (
     township_codes,
 )
 from storage.sql import Row, Tx
-
-_CHINA = ZoneInfo(Programme.timezone)
 
 
 def changes_between(
@@ -116,7 +113,5 @@ def late_record_summary(row: Row, kind_title: str) -> str:
                     f"{title_of(PARENT_STATUS_TITLES, row['detail'])}）")
     elif event in ("ChildExited", "PairingEnded"):
         summary += f"（{row['detail']}）"
-    recorded = datetime.fromisoformat(row["recorded_at"]).astimezone(_CHINA)
-    summary += (f"，发生于{row['occurred_on']}，"
-                f"记录于{recorded.strftime('%Y-%m-%d %H:%M')}（北京时间）")
+    summary += f"，发生于{row['occurred_on']}，记录于{shown_instant(row['recorded_at'])}"
     return summary
