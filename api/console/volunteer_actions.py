@@ -17,11 +17,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from api.console.forms import Refusal, attempt, shaped
+from api.console.forms import Refusal, attempt, refused_status, shaped
 from api.console.pages import not_found, page, redirect
 from api.console.session import ConsoleCaller, check_csrf
 from api.console.shown import volunteer_visible
-from api.console.volunteer_page import CHANGES, Typed, refused_status, show
+from api.console.volunteer_page import CHANGES, Typed, show
 from api.deps import Register, Views
 from api.routes import volunteers as api
 from api.schemas.volunteers import CommendationIn, ReviewIn, StatusChange, VolunteerPublic

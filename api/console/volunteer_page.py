@@ -5,7 +5,6 @@ review at the levels the caller gives (逐级审核), and the changes of standin
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
@@ -13,7 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 
 from api.console.charts import StateBar, state_bars
-from api.console.forms import Refusal
+from api.console.forms import Refusal, in_words
 from api.console.pages import render
 from api.console.shown import pairings_of
 from api.deps import Register, Views
@@ -105,34 +104,3 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   levels=levels, names_signer=may_administer(who), changes=changes,
                   typed=typed, notice=NOTICES.get(notice, ""),
                   stray=None if typed.name in forms else typed.refusal)
-
-
-_CHINESE = re.compile(r"[\u4e00-\u9fff]")
-#: The field a domain rule's message names first, for clients ("reason: 必填…").
-_FIELD = re.compile(r"^[A-Za-z_.]+: ")
-
-
-def _said(text: str) -> str:
-    """``text`` without what it says for clients: the field named first, and the closing
-    gloss in parentheses with no Chinese in it ("…（approval_order: approval goes…）")."""
-    said = _FIELD.sub("", text).rstrip()
-    if said.endswith(("）", ")")):
-        for at, mark in enumerate(said):
-            if mark in "（(" and at and not _CHINESE.search(said[at:]):
-                return said[:at].rstrip()
-    return said or text
-
-
-def in_words(refusal: Refusal) -> Refusal:
-    """The refusal as a person reads it on the page: each message without the gloss for
-    clients that closes it (the rule's code and the English), which the API keeps."""
-    return Refusal(message=_said(refusal.message), rule=refusal.rule,
-                   fields={name: _said(text) for name, text in refusal.fields.items()})
-
-
-def refused_status(refusal: Refusal) -> int:
-    """The status a refused form is answered with, as the API answers it: the access
-    policy's 403, a field's 422, a rule's 409."""
-    if refusal.rule.isdigit():
-        return int(refusal.rule)
-    return 422 if refusal.fields else 409

@@ -12,11 +12,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.console import volunteer_actions
-from api.console.forms import Refusal, attempt, shaped
+from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.console.shown import volunteer_visible
-from api.console.volunteer_page import in_words, refused_status, show
+from api.console.volunteer_page import show
 from api.deps import Register, Views
 from api.routes import volunteers as api
 from api.schemas.volunteers import VolunteerCreate
