@@ -134,30 +134,41 @@ def contacts_by_month(views: Any, within: Within, on: date,
     return [(start.isoformat()[:7], counted.get(start.isoformat()[:7], 0)) for start in starts]
 
 
+#: The facts the quarter's trends count, by the name the dashboard gives them.
+_COUNTED = (("pairings_formed", PairingFormed), ("children_registered", ChildRegistered),
+            ("concerns_reported", ConcernReported))
+
+
 def quarter_trends(views: Any, within: Within, on: date) -> tuple[Quarter, Quarter, list[Trend]]:
     """This quarter from its first day to ``on`` against the quarter before over as many
     days (同期): contacts, children reached, pairings formed, children registered, concerns
-    reported."""
+    reported. One pass over each table for both spans."""
     this, last = Quarter.of(on), Quarter.before(on)
-    days = (on - this.start).days
-    spans = ((this.start, on), (last.start, min(last.start + timedelta(days=days), last.end)))
+    before_end = min(last.start + timedelta(days=(on - this.start).days), last.end)
+    now_span, before_span = [iso(this.start), iso(on)], [iso(last.start), iso(before_end)]
+    spans = [*now_span, *before_span, iso(last.start), iso(on)]
+    inside = "occurred_on >= ? AND occurred_on <= ?"
     region, params = within.where("region_code", "school")
-    figures: dict[str, list[int]] = {}
     with views.store.recorder(ReportFacts).read() as tx:
-        for first, end in spans:
-            dates = [iso(first), iso(end)]
-            reached = tx.execute(
-                "SELECT COUNT(DISTINCT position) AS contacts, COUNT(DISTINCT child_id) AS"
-                " children FROM rf_reached WHERE occurred_on >= ? AND occurred_on <= ?"
-                f"{region}", [*dates, *params]).one() or {}
-            figures.setdefault("contacts", []).append(int(reached.get("contacts") or 0))
-            figures.setdefault("children_reached", []).append(int(reached.get("children") or 0))
-            for name, event in (("pairings_formed", PairingFormed),
-                                ("children_registered", ChildRegistered),
-                                ("concerns_reported", ConcernReported)):
-                count = tx.execute(
-                    "SELECT COUNT(*) FROM rf_facts WHERE event = ? AND occurred_on >= ?"
-                    f" AND occurred_on <= ?{region}",
-                    [EVENT_TYPES[event], *dates, *params]).scalar()
-                figures.setdefault(name, []).append(int(count or 0))
-    return this, last, [Trend(name, now, before) for name, (now, before) in figures.items()]
+        reached = tx.execute(
+            f"SELECT COUNT(DISTINCT CASE WHEN {inside} THEN position END) AS contacts_now,"
+            f" COUNT(DISTINCT CASE WHEN {inside} THEN position END) AS contacts_before,"
+            f" COUNT(DISTINCT CASE WHEN {inside} THEN child_id END) AS children_now,"
+            f" COUNT(DISTINCT CASE WHEN {inside} THEN child_id END) AS children_before"
+            f" FROM rf_reached WHERE {inside}{region}",
+            [*now_span, *before_span, *now_span, *before_span, iso(last.start), iso(on),
+             *params]).one() or {}
+        events = [EVENT_TYPES[event] for _, event in _COUNTED]
+        counted = {row["event"]: row for row in tx.execute(
+            f"SELECT event, SUM(CASE WHEN {inside} THEN 1 ELSE 0 END) AS now,"
+            f" SUM(CASE WHEN {inside} THEN 1 ELSE 0 END) AS before FROM rf_facts"
+            f" WHERE event IN ({','.join('?' * len(events))}) AND {inside}{region}"
+            " GROUP BY event", [*spans[:4], *events, *spans[4:], *params]).all()}
+    trends = [Trend("contacts", int(reached.get("contacts_now") or 0),
+                    int(reached.get("contacts_before") or 0)),
+              Trend("children_reached", int(reached.get("children_now") or 0),
+                    int(reached.get("children_before") or 0))]
+    for name, event in _COUNTED:
+        row = counted.get(EVENT_TYPES[event]) or {}
+        trends.append(Trend(name, int(row.get("now") or 0), int(row.get("before") or 0)))
+    return this, last, trends
