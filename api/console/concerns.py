@@ -12,7 +12,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.child_forms import REFUSED_ANSWERS, Keeper, Typed, given, keep
-from api.console.pages import render
+from api.console.pages import page, render
 from api.console.queries import child_names
 from api.console.session import ConsoleCaller
 from api.deps import Register, Views
@@ -23,6 +23,9 @@ from domain.application import ChildView
 
 router = APIRouter()
 PAGE = 20
+#: A form refused by role or CSRF, as the OpenAPI document describes it.
+_FORBIDDEN = page("Not an account that keeps children's records, or the CSRF token is not the "
+                  "browser's: a page saying so.")
 
 
 class ConcernForm(Typed):
@@ -50,7 +53,8 @@ def concerns(request: Request, caller: ConsoleCaller, views: Views,
 
 
 @router.post("/children/{child_id}/concerns", status_code=303,
-             response_class=RedirectResponse, responses=REFUSED_ANSWERS)
+             response_class=RedirectResponse,
+             responses={**REFUSED_ANSWERS, 403: _FORBIDDEN})
 def record_concern(request: Request, child_id: UUID, caller: Keeper, register: Register,
                    views: Views, form: Annotated[ConcernForm, Form()]) -> Response:
     """Record a concern (情况报告) about the child, as ``POST /children/{id}/concerns``."""
@@ -61,7 +65,8 @@ def record_concern(request: Request, child_id: UUID, caller: Keeper, register: R
 
 
 @router.post("/children/{child_id}/concerns/{concern_id}/resolution", status_code=303,
-             response_class=RedirectResponse, responses=REFUSED_ANSWERS)
+             response_class=RedirectResponse,
+             responses={**REFUSED_ANSWERS, 403: _FORBIDDEN})
 def resolve_concern(request: Request, child_id: UUID,
                     concern_id: Annotated[str, Path(max_length=64)], caller: Keeper,
                     register: Register, views: Views,
