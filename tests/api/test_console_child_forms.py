@@ -14,7 +14,7 @@ from httpx import Response
 from markupsafe import escape
 
 from api.console.forms import said
-from tests.api.conftest import CHILD, paired
+from tests.api.conftest import ADMIN_PASSWORD, CHILD, create, login, paired
 from tests.api.test_console import console_login, console_user
 
 
@@ -210,3 +210,28 @@ def test_the_registration_form_offers_the_named_townships_by_name(
     console_login(client)
     form = client.get("/console/children/new").text
     assert '<option value="420821101"' in form and "郢中街道" in form
+
+
+def test_the_registration_form_offers_the_places_of_the_callers_children_on_each_store(
+        client_on_each_store: TestClient) -> None:
+    client = client_on_each_store
+    admin = login(client, "admin", ADMIN_PASSWORD)
+    create(client, "/api/v1/children", CHILD, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "赵小雨", "region_code": "420902101"},
+           admin)
+    console_login(client, console_user(client, admin, "federation", region_code="4208"),
+                  "password-123")
+    form = client.get("/console/children/new").text
+    assert '<option value="420821101">' in form and "420902101" not in form
+
+
+def test_the_page_as_of_a_day_before_the_pairing_ended_shows_it_in_force(
+        client: TestClient, admin: dict[str, str]) -> None:
+    child_id, _, pairing_id = paired(client, admin)
+    assert client.post(f"/api/v1/pairings/{pairing_id}/end", headers=admin, json={
+        "reason": "迁出", "on": "2026-06-30"}).status_code == 200
+    console_login(client)
+    before = client.get(f"/console/children/{child_id}?as_of=2026-04-01").text
+    after = client.get(f"/console/children/{child_id}?as_of=2026-07-01").text
+    assert "结束：迁出" not in before.split('id="pairings"')[1].split("</section>")[0]
+    assert "2026-06-30 结束：迁出" in after.split('id="pairings"')[1].split("</section>")[0]
