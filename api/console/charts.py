@@ -24,6 +24,8 @@ TEXT_PX = 13
 #: The longest label drawn whole; a longer one ends in "…" (its whole text is its tooltip).
 LABEL_CHARS = 16
 _ROW, _TOP = 44, 4
+#: Where :func:`count_bars` draws its bars across (percent): labels before, counts after.
+_BAR_FROM, _BAR_ROOM = 24, 56
 
 #: Each colour a chart uses and what it says (the legend's words).
 TONES: dict[str, tuple[str, str]] = {
@@ -89,23 +91,21 @@ def state_bars(title: str, bars: Sequence[StateBar]) -> Markup:
     return _chart(title, rows, ["met", "due", "overdue"])
 
 
-def count_columns(title: str, columns: Sequence[tuple[str, int]]) -> Markup:
-    """Columns of counts (contacts per month), each with its count above and its label under
-    it; the tallest column fills the height."""
-    height, base = 150, 150 - 22
-    top = max((count for _, count in columns), default=0) or 1
-    step = 100 / max(len(columns), 1)
-    parts = [_head(title, height)]
-    for index, (label, count) in enumerate(columns):
-        tall = round((base - 20) * count / top)
-        middle = (index + 0.5) * step
-        parts += [
-            f'<rect x="{index * step + step * 0.15:.2f}%" y="{base - tall}" '
-            f'width="{step * 0.7:.2f}%" height="{tall}" class="chart-bar count" '
-            f'fill="{TONES["count"][0]}"/>',
-            _text(f"{middle:.2f}%", base - tall - 5, str(count), "chart-value", "middle"),
-            _text(f"{middle:.2f}%", base + 17, label, "chart-label", "middle")]
-    if not columns:
+def count_bars(title: str, rows: Sequence[tuple[str, int]]) -> Markup:
+    """One short bar per row of counts (contacts per month): the label at the left, the
+    count at the right, the bar between them, the largest count filling its room."""
+    step, top = 26, max((count for _, count in rows), default=0) or 1
+    parts = [_head(title, _TOP + step * max(len(rows), 1))]
+    for index, (label, count) in enumerate(rows):
+        y = _TOP + index * step
+        parts += [f"<g><title>{escape(label)}：{count}</title>",
+                  _text("0", y + 16, label, "chart-label"),
+                  f'<rect x="{_BAR_FROM}%" y="{y + 6}" width="{_BAR_ROOM:.2f}%" height="14" '
+                  f'class="chart-track" fill="#eef0f3"/>',
+                  f'<rect x="{_BAR_FROM}%" y="{y + 6}" width="{_BAR_ROOM * count / top:.2f}%" '
+                  f'height="14" class="chart-bar count" fill="{TONES["count"][0]}"/>',
+                  _text("100%", y + 16, str(count), "chart-value", "end"), "</g>"]
+    if not rows:
         parts.append(_text("0", _TOP + 18, "暂无数据", "chart-label"))
     parts.append("</svg>")
     return Markup(f'<figure class="chart-figure">{"".join(parts)}</figure>')

@@ -9,7 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
-from api.console.charts import Bar, StateBar, count_columns, share_bars, state_bars
+from api.console.charts import Bar, StateBar, count_bars, share_bars, state_bars
 from api.console.pages import page, render
 from api.console.place_filters import names_for
 from api.console.session import ConsoleCaller, Refused
@@ -32,6 +32,13 @@ router = APIRouter(responses={403: page(
 TREND_TITLES = {"contacts": "联系次数", "children_reached": "联系到的儿童（人）",
                 "pairings_formed": "新结对", "children_registered": "新登记儿童",
                 "concerns_reported": "情况报告"}
+
+
+def month_label(month: str, *, first: bool) -> str:
+    """A month ("2026-01") as a chart names it: 1月, with its year where a year starts and
+    on the first row (2026年1月)."""
+    number = int(month[5:])
+    return f"{month[:4]}年{number}月" if first or number == 1 else f"{number}月"
 
 
 def _keeper(caller: ConsoleCaller) -> Principal:
@@ -72,8 +79,9 @@ def dashboard(request: Request, caller: Keeper, register: Register,
             for t in covered]),
         "duties": state_bars("各乡镇帮扶职责（今日）", [
             StateBar(names[t.code], t.met, t.due, t.overdue) for t in owed]),
-        "contacts": count_columns("近 12 个月联系次数（横轴为月份）", [
-            (str(int(month[5:])), count) for month, count in months]),
+        "contacts": count_bars("近 12 个月联系次数", [
+            (month_label(month, first=index == 0), count)
+            for index, (month, count) in enumerate(months)]),
     }
     left_behind = sum(t.left_behind for t in townships)
     paired = sum(t.paired for t in townships)
