@@ -30,9 +30,10 @@ def load(sheet: Annotated[Path, typer.Argument(
     try:
         done = register.name_places(read_place_sheet(sheet), actor=SYSTEM)
     except DomainError as error:
-        typer.echo(f"nothing recorded: {error.message}", err=True)
+        typer.echo(f"未登记任何地名 (nothing recorded): {error.message}", err=True)
         raise typer.Exit(1) from None
     finally:
         register.close()
-    typer.echo(f"places named: {done.named}; renamed: {done.renamed}; "
-               f"unchanged: {done.unchanged}")
+    typer.echo(f"地名册已更新：新登记 {done.named}，更名 {done.renamed}，未变 {done.unchanged} "
+               f"(places named: {done.named}; renamed: {done.renamed}; "
+               f"unchanged: {done.unchanged})")
