@@ -127,7 +127,7 @@ def test_a_second_run_of_a_quarter_shows_what_late_records_changed(
     page.goto("/console/reports")
     _request(page, "420821", "2026", "2")
     expect(page.locator("#report-status")).to_have_text("已完成", timeout=REPORT_TIMEOUT)
-    expect(page.locator("#changes")).to_contain_text("home_visits")
+    expect(page.locator("#changes")).to_contain_text("家访（次）")
     shoot(page, "report-changes-desktop")
 
 
