@@ -1,6 +1,7 @@
-"""The console's error pages (出错页面): a malformed query, path or form value, or an address
-the console does not have, answered as a page in Chinese at the status the API gives (422,
-404, 405), not as the API's JSON. The API under ``/api/`` answers as before."""
+"""The console's error pages (出错页面): a malformed query, path or form value, a form that
+cannot be read, or an address the console does not have, answered as a page in Chinese at the
+status the API gives (422, 400, 404, 405), not as the API's JSON. The API under ``/api/``
+answers as before."""
 
 from __future__ import annotations
 
@@ -37,8 +38,10 @@ _OWN_CHECKS: Mapping[str, str] = {
     "uuid_parsing": "编号格式不对", "uuid_type": "编号格式不对",
 }
 
-_STATUS_HEADINGS = {404: "未找到页面", 405: "不能这样访问此页面", 422: "请求有误"}
-_STATUS_MESSAGES = {404: "没有这个页面，请检查地址，或从菜单进入。",
+_STATUS_HEADINGS = {400: "无法读取提交的内容", 404: "未找到页面", 405: "不能这样访问此页面",
+                    422: "请求有误"}
+_STATUS_MESSAGES = {400: "提交的表单无法读取，请回到页面重新填写后提交。",
+                    404: "没有这个页面，请检查地址，或从菜单进入。",
                     405: "此页面不接受这种请求，请从页面上的链接或按钮进入。"}
 
 

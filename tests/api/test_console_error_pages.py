@@ -56,3 +56,12 @@ def test_the_api_still_answers_a_malformed_id_in_json(
     response = client.get("/api/v1/reports/not-an-id", headers=admin)
     assert (response.status_code, response.json()["detail"][0]["loc"]) == (
         422, ["path", "report_id"])
+
+
+def test_a_form_that_cannot_be_read_is_a_page_in_chinese(client: TestClient) -> None:
+    console_login(client)
+    response = client.post("/console/reports", content=b"--x\r\nbroken",
+                           headers={"content-type": "multipart/form-data"})
+    assert (response.status_code, response.headers["content-type"].split(";")[0]) == (
+        400, "text/html")
+    assert foreign_words(_page_text(response.text), {"admin"}) == []
