@@ -116,8 +116,7 @@ def _describe_page(operation: dict[str, Any], route: APIRoute, method: str) -> N
                                          "Chinese naming it.")
             malformed["content"] = page("")["content"]
     if method == "POST":
-        responses.setdefault("400", {"description": "The form cannot be parsed.",
-                                     "content": dict(_ERROR)})
+        responses.setdefault("400", page("The form cannot be parsed: a page saying so."))
         responses.setdefault("413", {"description": f"The request body is over {MAX_BODY} "
                                      "bytes.", "content": dict(_ERROR)})
 
