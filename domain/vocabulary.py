@@ -89,6 +89,10 @@ CONCERN_KIND_TITLES = _words({
 
 # -- duties, reports, records read ------------------------------------------------------------
 
+#: How a reminder reaches a caring mother (提醒渠道): e-mail, or the webhook behind the SMS or
+#: mini-program.
+REMINDER_CHANNEL_TITLES = _words({"email": "电子邮件", "webhook": "短信/小程序推送"})
+
 #: Where a duty stands on a day: 已完成 / 待完成 / 已逾期.
 DUTY_STATE_TITLES = _words({"met": "已完成", "due": "待完成", "overdue": "已逾期"})
 #: A quarterly report's progress (季度报送).

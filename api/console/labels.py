@@ -21,7 +21,7 @@ WORDS: dict[str, str] = {
     **v.PAIRING_STATUS_TITLES, **v.PRINCIPLE_TITLES, **v.SHAPE_TITLES,
     **v.DUTY_STATE_TITLES, **v.REPORT_STATUS_TITLES,
     **CATEGORIES, **v.CONTACT_KIND_TITLES, **ROLES, **v.GUARDIAN_RELATION_TITLES,
-    **v.CONCERN_KIND_TITLES,
+    **v.CONCERN_KIND_TITLES, **v.REMINDER_CHANNEL_TITLES,
 }
 
 
@@ -115,7 +115,7 @@ def summary(details: dict[str, Any]) -> str:
     if d.get("what"):
         parts.append(f"查阅{read(d['what'])}" if d["what"] in READ_TITLES else d["what"])
     if d.get("channel"):
-        parts.append(f"{d['channel']} 第 {d.get('attempt', 1)} 次")
+        parts.append(f"{word(d['channel'])} 第 {d.get('attempt', 1)} 次")
     if d.get("break_glass"):
         parts.append("紧急调阅")
     if d.get("reason"):

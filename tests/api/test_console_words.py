@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from api.console.labels import summary
 from domain.reports import Quarter
 from tests.api.conftest import CHILD, create, paired
 from tests.api.test_console import console_login, console_user
@@ -222,3 +223,7 @@ def test_the_tamper_check_names_what_was_changed_in_chinese(
     text = " ".join(_read(client.get("/console/audit/verify").text).parts)
     assert "被改动" in text
     assert foreign_words(text, {"admin"}) == []
+
+
+def test_a_reminders_channel_is_named_in_chinese_on_a_timeline() -> None:
+    assert summary({"channel": "email", "attempt": 2}) == "电子邮件 第 2 次"
