@@ -107,16 +107,25 @@ def county(client: TestClient, admin: dict[str, str]) -> str:
     return ids[-1]
 
 
-def _starts(report_id: str) -> list[str]:
+def _starts(report_id: str, child_id: str = "") -> list[str]:
+    """The menu's pages, the report's, and (given a child) the child's page as of a past day,
+    as known then and as known now."""
+    past = [f"/console/children/{child_id}?as_of=2026-03-15&known={known}"
+            for known in ("then", "now")] if child_id else []
     return ["/console/children", "/console/volunteers", "/console/reports",
             f"/console/reports/{report_id}", "/console/audit", "/console/audit/verify",
-            "/console/dashboard", "/console/work", "/console/pairings", "/console/concerns"]
+            "/console/dashboard", "/console/work", "/console/pairings", "/console/concerns",
+            *past]
+
+
+def _child(client: TestClient, admin: dict[str, str]) -> str:
+    return str(client.get("/api/v1/children", headers=admin).json()["items"][0]["id"])
 
 
 def test_the_admins_pages_show_no_key_and_no_english_word(
         client: TestClient, admin: dict[str, str], county: str) -> None:
     console_login(client)
-    found = {path: words for path, text in crawl(client, _starts(county))
+    found = {path: words for path, text in crawl(client, _starts(county, _child(client, admin)))
              if (words := foreign_words(text, {"admin"}))}
     assert found == {}, "\n".join(f"{path}: {words}" for path, words in found.items())
 
@@ -125,7 +134,7 @@ def test_an_auditors_pages_show_no_key_and_no_english_word(
         client: TestClient, admin: dict[str, str], county: str) -> None:
     auditor = console_user(client, admin, "auditor")
     console_login(client, auditor, "password-123")
-    found = {path: words for path, text in crawl(client, _starts(county))
+    found = {path: words for path, text in crawl(client, _starts(county, _child(client, admin)))
              if (words := foreign_words(text, {auditor}))}
     assert found == {}, "\n".join(f"{path}: {words}" for path, words in found.items())
 
