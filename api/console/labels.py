@@ -9,6 +9,7 @@ from typing import Any
 from domain import vocabulary as v
 from domain.duties import duty_title
 from domain.instants import shown_instant
+from domain.reports import said_to_day
 from domain.reports.definitions import figure_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
 from domain.vocabulary import EVENT_TITLES, READ_TITLES, REPORT_FIGURE_TITLES
@@ -60,6 +61,13 @@ def figure_value(value: object, key: str) -> str:
     if name == "aid_yuan" and isinstance(value, int | float | str):
         return f"{Decimal(str(value)):.2f}"
     return str(value)
+
+
+def to_day(title: str, meta: dict[str, Any] | None) -> str:
+    """A figure's title on the page of a report (``meta``: its figures' meta): for a quarter
+    not ended, every 季度末 is the day counted to (截至2026-12-05在结对)."""
+    ended = not meta or meta.get("quarter_ended") is not False
+    return said_to_day(title, None if ended or meta is None else meta["period_end"])
 
 
 def when(instant: datetime | str | None) -> str:

@@ -35,6 +35,7 @@ def templates() -> Jinja2Templates:
     found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
                              read=labels.read, figure=labels.figure,
                              figure_value=labels.figure_value, when=labels.when,
+                             to_day=labels.to_day,
                              place=place_filters.place, place_full=place_filters.place_full)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES)

@@ -12,7 +12,7 @@ from domain.reports.definitions import (
     changed_since,
     definitions_changed,
 )
-from domain.reports.quarter import Quarter
+from domain.reports.quarter import Quarter, said_to_day
 
 __all__ = [
     "DEFINITION_CHANGES",
@@ -23,5 +23,6 @@ __all__ = [
     "ReportStatus",
     "changed_since",
     "definitions_changed",
+    "said_to_day",
     "scheduled_report_id",
 ]

@@ -77,3 +77,10 @@ class Quarter:
 
     def __contains__(self, day: object) -> bool:
         return isinstance(day, date) and self.start <= day <= self.end
+
+
+def said_to_day(text: str, through: str | None) -> str:
+    """A figure's title or a sentence as a report of a quarter not ended says it: every
+    季度末 (the quarter's last day) is the day counted to (``截至2026-12-05``); unchanged when
+    ``through`` is None (the quarter had ended)."""
+    return text if through is None else text.replace("季度末", f"截至{through}")

@@ -178,6 +178,7 @@ def test_a_report_of_the_quarter_in_progress_says_it_has_not_ended_and_counts_to
     text = " ".join(_read(client.get(f"/console/reports/{response.json()['id']}").text).parts)
     assert "季度未结束" in text
     assert f"统计期：{quarter.start} 至 {today}" in text
+    assert "季度末" not in text and f"截至{today}在结对（对）" in text
 
 
 def test_a_report_of_a_quarter_not_begun_is_refused_in_chinese_keeping_the_form(

@@ -4,7 +4,9 @@ is scrolled, so every row still says whose it is."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -12,6 +14,7 @@ from playwright.sync_api import Page, expect
 from tests.browser.conftest import PHONE, County, log_in
 
 pytestmark = pytest.mark.xdist_group("browser")
+REPORT_TIMEOUT = 120_000  # ms: the served worker produces the report
 
 #: Each table's first cells after its scroller is pushed all the way right: where they are, and
 #: whether the cell is what a finger on its middle touches (not covered by another column).
@@ -55,3 +58,20 @@ def test_a_page_of_tables_never_scrolls_sideways_on_a_phone(
     log_in(phone, then=path.format(child_id=county.child_id))
     expect(phone.locator("h1")).to_be_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+
+
+def test_a_report_of_the_quarter_in_progress_reads_on_a_phone(
+        phone: Page, county: County, shoot: Any) -> None:
+    today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
+    log_in(phone, then="/console/reports")
+    form = phone.locator("#request-report")
+    form.locator("input[name=region_code]").fill("420821")
+    form.locator("input[name=year]").fill(str(today.year))
+    form.locator("select[name=quarter]").select_option(str((today.month - 1) // 3 + 1))
+    form.locator("button[type=submit]").click()
+    phone.wait_for_url("**/console/reports/*")
+    expect(phone.locator("#report-status")).to_have_text("已完成", timeout=REPORT_TIMEOUT)
+    expect(phone.locator("#interim")).to_have_text("季度未结束")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    assert _hidden_key_cells(phone) == []
+    shoot(phone, "report-in-progress-phone")

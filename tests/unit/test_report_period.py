@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from domain.reports import Quarter
+from domain.reports import Quarter, said_to_day
 
 
 def test_a_quarter_known_after_it_ended_is_counted_to_its_last_day() -> None:
@@ -40,3 +40,9 @@ def test_the_quarters_last_day_known_on_the_day_itself_is_counted_as_not_ended()
     # known during 31 December: that day's records may still come
     period = Quarter.as_known_at(2026, 4, datetime(2026, 12, 31, 3, tzinfo=UTC))
     assert (period.end, period.ended) == (date(2026, 12, 31), False)
+
+
+def test_a_figure_of_a_quarter_not_ended_is_titled_by_the_day_counted_to() -> None:
+    assert (said_to_day("季度末在结对（对）", "2026-12-05"),
+            said_to_day("季度末在结对（对）", None)) == ("截至2026-12-05在结对（对）",
+                                                       "季度末在结对（对）")

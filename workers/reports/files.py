@@ -37,6 +37,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import STANDARD_CONTACT_KINDS, duty_title
 from domain.instants import shown_instant
+from domain.reports import said_to_day
 from domain.reports.definitions import figure_title
 from domain.vocabulary import (
     AGE_BAND_TITLES,
@@ -142,7 +143,7 @@ def period_words(meta: Mapping[str, Any]) -> str:
 
 def _said(text: str, meta: Mapping[str, Any]) -> str:
     """A text of the files as an interim report says it: every 季度末 is the day counted to."""
-    return text.replace("季度末", state_day(meta)) if interim(meta) else text
+    return said_to_day(text, meta["period_end"] if interim(meta) else None)
 
 
 def file_stem(figures: Mapping[str, Any]) -> str:
