@@ -1,0 +1,129 @@
+"""The words both report files share (报送材料用语): the title, the places by name, the period
+and a quarter not ended (季度未结束), percentages, and the programme's words for contact and
+concern kinds; figures' titles are :func:`domain.reports.definitions.figure_title`."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from domain.duties import STANDARD_CONTACT_KINDS
+from domain.reports import said_to_day
+from domain.reports.definitions import figure_title
+from domain.vocabulary import (
+    AGE_BAND_TITLES,
+    CONCERN_KIND_TITLES,
+    CONTACT_KIND_TITLES,
+    DUTY_FIGURE_TITLES,
+    title_of,
+)
+
+#: The fonts the files name for East Asian text: 宋体 for the body, 黑体 for headings.
+BODY_FONT, HEADING_FONT = "宋体", "黑体"
+#: The figures given as shares, shown as percentages.
+RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
+                   "compliance_rate"})
+BAND_TITLES = AGE_BAND_TITLES
+#: A duty's columns in the table of duties (履职情况), in order, with their titles.
+DUTY_COLUMNS = tuple((key, DUTY_FIGURE_TITLES[key]) for key in (
+    "periods_due", "periods_met", "compliance_rate", "met", "due", "overdue", "escalated"))
+
+#: Division codes' names (钟祥市, 洋梓镇), as :mod:`projections.places.names` gives them; a code
+#: not in it is shown as the code.
+Places = Mapping[str, str]
+
+
+def place(code: str, places: Places) -> str:
+    """A place by its name (钟祥市), or its code if it has none."""
+    return places.get(code) or code
+
+
+def place_with_code(code: str, places: Places) -> str:
+    """A place in a table: its name and its code (洋梓镇（420881102）), or the code alone."""
+    name = places.get(code)
+    return f"{name}（{code}）" if name and name != code else code
+
+
+def title(figures: Mapping[str, Any], places: Places | None = None) -> str:
+    """``钟祥市留守儿童关爱帮扶工作2026年第一季度报送``, and ``（季度未结束）`` after it for a
+    quarter that had not ended when the report was known."""
+    meta = figures["meta"]
+    quarter = "一二三四"[meta["quarter"] - 1]
+    return (f"{place(meta['region_code'], places or {})}留守儿童关爱帮扶工作{meta['year']}年"
+            f"第{quarter}季度报送" + ("（季度未结束）" if interim(meta) else ""))
+
+
+def interim(meta: Mapping[str, Any]) -> bool:
+    """Whether the quarter had not ended when the report was known: it counts up to that day
+    (``period_end``), not to the quarter's last day."""
+    return meta.get("quarter_ended") is False
+
+
+def state_day(meta: Mapping[str, Any]) -> str:
+    """The day state figures are counted on, as the files say it: ``季度末`` (the quarter's last
+    day), or ``截至2026-12-05`` for a quarter not ended."""
+    return f"截至{meta['period_end']}" if interim(meta) else "季度末"
+
+
+def period_words(meta: Mapping[str, Any]) -> str:
+    """``统计期：2026-10-01至2026-12-31``, or for a quarter not ended ``统计期：2026-10-01至
+    2026-12-05（季度未结束，全季度至2026-12-31）``."""
+    words = f"统计期：{meta['period_start']}至{meta['period_end']}"
+    if interim(meta):
+        words += f"（季度未结束，全季度至{meta['quarter_end']}）"
+    return words
+
+
+def said(text: str, meta: Mapping[str, Any]) -> str:
+    """A text of the files as an interim report says it: every 季度末 is the day counted to."""
+    return said_to_day(text, meta["period_end"] if interim(meta) else None)
+
+
+def file_stem(figures: Mapping[str, Any]) -> str:
+    """``<region>-<year>Q<quarter>``, e.g. ``420821-2026Q1`` (ASCII, for links)."""
+    meta = figures["meta"]
+    return f"{meta['region_code']}-{meta['year']}Q{meta['quarter']}"
+
+
+def percent(rate: float | None) -> str:
+    return "—" if rate is None else f"{rate * 100:.2f}%"
+
+
+def number(value: Any) -> str:
+    return "—" if value is None else str(value)
+
+
+def definitions_note(meta: Mapping[str, Any]) -> str:
+    """The report's sentence on the figures whose definition changed after its ``known_at``
+    (口径变更), or ``""`` when none did."""
+    changed = meta.get("definitions_changed") or ()
+    if not changed:
+        return ""
+    return ("本报告按现行口径重新生成；以下指标的统计口径在数据截至时间之后有变更，数字可能与当时"
+            "生成的报告不同：" + "；".join(
+                f"{figure_title(c['figure'])}（自{c['since']}起：{c['what']}）"
+                for c in changed) + "。")
+
+
+def kind_title(kind: str) -> str:
+    return title_of(CONTACT_KIND_TITLES, kind)
+
+
+def concern_title(kind: str) -> str:
+    """A concern's kind in words (缺课, 监护缺失); a kind typed in Chinese as it is."""
+    return title_of(CONCERN_KIND_TITLES, kind)
+
+
+def school_title(name: str) -> str:
+    return name or "（未填学校）"
+
+
+def shown(key: str, value: Any) -> str:
+    """A figure's value in a table: a share as a percentage (87.50%), none as —."""
+    return percent(value) if key in RATES else number(value)
+
+
+def in_kind_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
+    """The standard contact kinds in their usual order, then any others by name."""
+    order = {kind: index for index, kind in enumerate(STANDARD_CONTACT_KINDS)}
+    return sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))

@@ -1,0 +1,246 @@
+"""The report's workbook (季度报送 Excel): one sheet per table, native charts for coverage and
+compliance; see :mod:`workers.reports.files`."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.chart import BarChart, PieChart, Reference
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from domain.duties import duty_title
+from domain.instants import shown_instant
+from domain.reports.definitions import figure_title
+from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES
+from projections.reports.tally import AGE_BANDS
+from workers.reports.wording import (
+    BAND_TITLES,
+    BODY_FONT,
+    DUTY_COLUMNS,
+    RATES,
+    Places,
+    concern_title,
+    in_kind_order,
+    interim,
+    kind_title,
+    period_words,
+    place,
+    place_with_code,
+    said,
+    school_title,
+    title,
+)
+
+_TOTALS = ("children_registered", "children_registered_boys", "children_registered_girls",
+           "registered_in_quarter", "exited_in_quarter", "left_behind", "left_behind_boys",
+           "left_behind_girls", "left_behind_age_min", "left_behind_age_max",
+           "special_attention", "both_parents_away", "grandparent_guardians",
+           "left_behind_special", "left_behind_paired", "left_behind_unpaired",
+           "pairing_coverage", "schools_with_pupils", "pupils",
+           "left_behind_in_schools_with_pupils", "left_behind_share_of_pupils",
+           "pairings_formed", "pairings_active", "pairings_ended", "contacts", "home_visits",
+           "activities", "group_activities", "children_contacted", "children_reached",
+           "items_given", "aid_yuan", "duties_periods_due",
+           "duties_periods_met", "duty_compliance", "duties_overdue", "duties_escalated",
+           "pairings_with_overdue", "escalations_raised", "concerns_reported",
+           "concerns_resolved", "concerns_open",
+           "volunteers_applied", "volunteers_newly_approved", "volunteers_rejected",
+           "volunteers_disqualified", "volunteers_commended", "volunteers_approved",
+           "volunteers_pending", "volunteers_suspended", "volunteers_paired")
+_TOWNSHIP_COLUMNS = ("children_registered", "left_behind", "left_behind_boys",
+                     "left_behind_girls", "left_behind_paired", "pairing_coverage",
+                     "pairings_formed", "pairings_active", "pairings_ended", "contacts",
+                     "home_visits", "children_contacted", "items_given", "duty_compliance",
+                     "duties_overdue", "duties_escalated", "concerns_reported",
+                     "concerns_resolved", "volunteers_applied", "volunteers_newly_approved",
+                     "volunteers_approved", "volunteers_disqualified", "volunteers_commended",
+                     "special_attention", "grandparent_guardians", "volunteers_paired",
+                     "group_activities", "children_reached", "aid_yuan")
+_SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
+                   "pupils", "left_behind_share_of_pupils", "left_behind_paired",
+                   "pairing_coverage", "pairings_active", "contacts", "home_visits",
+                   "children_contacted", "items_given", "duty_compliance", "duties_overdue",
+                   "concerns_reported", "concerns_resolved", "children_reached", "aid_yuan")
+
+
+def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
+               places: Places | None = None) -> bytes:
+    """The workbook: one sheet per table, native charts for coverage and compliance; places by
+    name (``places``), with their codes in the tables."""
+    places = places or {}
+    book = Workbook()
+    first = book.active
+    assert first is not None
+    book.remove(first)
+    totals = figures["totals"]
+    _table(book, "总体情况", ("指标", "数值"),
+           [(REPORT_FIGURE_TITLES[key], totals[key]) for key in _TOTALS],
+           rate_rows={i for i, key in enumerate(_TOTALS) if key in RATES})
+    _composition(book, totals)
+    _coverage_sheet(book, figures, places)
+    _contacts_sheet(book, totals)
+    _duties_sheet(book, figures)
+    _per_unit(book, "按乡镇", "乡镇（区划代码）", figures["townships"], _TOWNSHIP_COLUMNS,
+              lambda code: place_with_code(code, places))
+    _per_unit(book, "按学校", "学校", figures["schools"], _SCHOOL_COLUMNS, school_title)
+    _table(book, "退出与结束原因", ("类别", "原因", "数量"),
+           [("儿童退出", reason, n) for reason, n in sorted(totals["exit_reasons"].items())]
+           + [("结对结束", reason, n)
+              for reason, n in sorted(totals["pairing_end_reasons"].items())])
+    _table(book, "情况报告", ("项目", "数量"),
+           [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("concerns_reported", "concerns_resolved",
+                                             "concerns_open")]
+           + [(f"类别：{concern_title(kind)}", n)
+              for kind, n in sorted(totals["concerns_by_kind"].items())])
+    _table(book, "志愿者", ("项目", "人数"),
+           [(REPORT_FIGURE_TITLES[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
+    meta = figures["meta"]
+    _table(book, "说明", ("项目", "内容"), [
+        ("报表", title(figures, places)), ("地区", place(meta["region_code"], places)),
+        ("区划代码", meta["region_code"]),
+        ("统计期", period_words(meta).removeprefix("统计期：")),
+        ("状态类指标统计日", f"{meta['period_end']}（季度未结束，统计至当日）" if interim(meta)
+         else f"{meta['period_end']}（季度末）"),
+        ("数据截至（记录时间）", shown_instant(meta["known_at"])),
+        ("逾期升级时限", f"{meta['escalate_after_days']}天"),
+        ("说明", "依据截至上述记录时间已录入的数据生成；以同一记录时间重新生成，数字完全相同。"),
+        *((f"口径变更：{figure_title(c['figure'])}", f"自{c['since']}起：{c['what']}")
+          for c in meta.get("definitions_changed", ())),
+    ])
+    if changes is not None:
+        _changes_sheets(book, changes, places)
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.value = said(cell.value, meta)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _sheet(book: Workbook, name: str, header: Sequence[str]) -> Worksheet:
+    sheet = book.create_sheet(name)
+    sheet.append(list(header))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True, name=BODY_FONT)
+        cell.alignment = Alignment(horizontal="center")
+    for index in range(1, len(header) + 1):
+        sheet.column_dimensions[get_column_letter(index)].width = 16
+    sheet.column_dimensions["A"].width = 32
+    sheet.freeze_panes = "A2"
+    return sheet
+
+
+def _table(book: Workbook, name: str, header: Sequence[str], rows: Iterable[Sequence[Any]],
+           *, rates: set[int] | None = None, rate_rows: set[int] | None = None) -> Worksheet:
+    """A sheet of ``rows``; values in the ``rates`` columns (1-based) or ``rate_rows`` (0-based
+    data rows, last column) are shown as percentages."""
+    sheet = _sheet(book, name, header)
+    for index, row in enumerate(rows):
+        sheet.append(list(row))
+        for column in rates or ():
+            sheet.cell(row=index + 2, column=column).number_format = "0.00%"
+        if rate_rows and index in rate_rows:
+            sheet.cell(row=index + 2, column=len(row)).number_format = "0.00%"
+    return sheet
+
+
+def _composition(book: Workbook, totals: Mapping[str, Any]) -> None:
+    rows: list[tuple[str, str, int]] = [
+        ("性别", "男", totals["left_behind_boys"]), ("性别", "女", totals["left_behind_girls"])]
+    rows += [("年龄段", BAND_TITLES[band], totals["left_behind_by_age_band"][band])
+             for band, _, _ in AGE_BANDS]
+    rows += [("年龄", f"{age}岁", n) for age, n in
+             sorted(totals["left_behind_by_age"].items(), key=lambda item: int(item[0]))]
+    rows += [("关爱类别", word, totals["left_behind_by_category"].get(c, 0))
+             for c, word in CATEGORY_TITLES.items()]
+    rows += [("分层", "特殊（重点）", totals["left_behind_special"]),
+             ("分层", "一般", totals["left_behind"] - totals["left_behind_special"])]
+    _table(book, "留守儿童构成", ("分类", "项目", "人数"), rows)
+
+
+def _coverage_sheet(book: Workbook, figures: Mapping[str, Any], places: Places) -> None:
+    rows = [(place_with_code(code, places), unit["left_behind"], unit["left_behind_paired"],
+             unit["left_behind_unpaired"], unit["pairing_coverage"])
+            for code, unit in figures["townships"].items()]
+    totals = figures["totals"]
+    sheet = _table(book, "结对覆盖", ("乡镇（区划代码）", "留守儿童", "已结对", "未结对", "覆盖率"),
+                   rows, rates={5})
+    last = len(rows) + 1
+    sheet.append(["合计", totals["left_behind"], totals["left_behind_paired"],
+                  totals["left_behind_unpaired"], totals["pairing_coverage"]])
+    sheet.cell(row=last + 1, column=5).number_format = "0.00%"
+    if rows:
+        bar = BarChart()
+        bar.type = "col"
+        bar.title = "各乡镇结对覆盖率（目标100%）"
+        bar.y_axis.title = "覆盖率"
+        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
+        bar.y_axis.number_format = "0%"
+        bar.add_data(Reference(sheet, min_col=5, min_row=1, max_row=last), titles_from_data=True)
+        bar.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
+        bar.width, bar.height = 18, 8
+        sheet.add_chart(bar, "G2")
+    # the pie reads two cells of its own: paired and unpaired in the whole region
+    sheet.cell(row=last + 3, column=1, value="已结对")
+    sheet.cell(row=last + 3, column=2, value=totals["left_behind_paired"])
+    sheet.cell(row=last + 4, column=1, value="未结对")
+    sheet.cell(row=last + 4, column=2, value=totals["left_behind_unpaired"])
+    pie = PieChart()
+    pie.title = "留守儿童结对情况"
+    pie.add_data(Reference(sheet, min_col=2, min_row=last + 3, max_row=last + 4))
+    pie.set_categories(Reference(sheet, min_col=1, min_row=last + 3, max_row=last + 4))
+    sheet.add_chart(pie, "G20")
+
+
+def _contacts_sheet(book: Workbook, totals: Mapping[str, Any]) -> None:
+    rows: list[tuple[str, int]] = [
+        (kind_title(kind), n) for kind, n in in_kind_order(totals["contacts_by_kind"])]
+    rows += [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("contacts", "home_visits", "activities",
+                                             "group_activities", "children_contacted",
+                                             "children_reached", "items_given", "aid_yuan")]
+    _table(book, "联系走访", ("联系方式 / 项目", "次数 / 数量"), rows)
+
+
+def _duties_sheet(book: Workbook, figures: Mapping[str, Any]) -> None:
+    duties = figures["totals"]["duties"]
+    rows = [(duty_title(name), *(counts[key] for key, _ in DUTY_COLUMNS))
+            for name, counts in duties.items()]
+    sheet = _table(book, "履职情况", ("职责", *(label for _, label in DUTY_COLUMNS)), rows,
+                   rates={4})
+    if rows:
+        bar = BarChart()
+        bar.type = "bar"
+        bar.title = "各项职责履职率"
+        bar.x_axis.title = "职责"
+        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
+        bar.y_axis.number_format = "0%"
+        bar.add_data(Reference(sheet, min_col=4, min_row=1, max_row=len(rows) + 1),
+                     titles_from_data=True)
+        bar.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
+        bar.width, bar.height = 20, 9
+        sheet.add_chart(bar, "J2")
+
+
+def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping[str, Any]],
+              columns: Sequence[str], label: Any) -> None:
+    rows = [(label(key), *(unit.get(column) for column in columns))
+            for key, unit in units.items()]
+    _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
+           rates={i + 2 for i, c in enumerate(columns) if c in RATES})
+
+
+def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places) -> None:
+    """What moved since the earlier version (变化说明), and the late records that moved it."""
+    _table(book, "变化说明", ("指标", "原数值", "现数值"),
+           [(figure_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
+    _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
+           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"]),
+             place_with_code(e["township"], places),
+             school_title(e["school"]), e["summary"]) for e in changes["events"]])
