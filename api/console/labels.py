@@ -10,7 +10,7 @@ from domain import vocabulary as v
 from domain.duties import duty_title
 from domain.instants import shown_instant
 from domain.reports import said_to_day
-from domain.reports.definitions import figure_title
+from domain.reports.definitions import RATES, figure_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
 from domain.vocabulary import EVENT_TITLES, READ_TITLES, REPORT_FIGURE_TITLES
 from domain.vocabulary import ROLE_TITLES as ROLES
@@ -37,11 +37,6 @@ TOTALS = tuple((key, REPORT_FIGURE_TITLES[key]) for key in (
     "contacts", "home_visits",
     "items_given", "children_reached", "aid_yuan", "concerns_reported", "concerns_resolved",
     "duties_overdue"))
-
-
-#: The figures given as shares (shown as percentages), by the last part of their names.
-RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
-                   "compliance_rate"})
 
 
 def figure(key: str) -> str:

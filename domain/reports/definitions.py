@@ -132,6 +132,11 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
 )
 
 
+#: The figures that are shares (0 to 1), shown as percentages, by the last part of their
+#: dotted names (``duties.monthly_contact.compliance_rate``).
+RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
+                   "compliance_rate"})
+
 #: The title of each breakdown a figure's dotted name begins with, and the words of its members.
 _BREAKDOWNS: dict[str, tuple[str, Mapping[str, str]]] = {
     "contacts_by_kind": ("联系走访", CONTACT_KIND_TITLES),

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.duties import STANDARD_CONTACT_KINDS
 from domain.reports import said_to_day
-from domain.reports.definitions import figure_title
+from domain.reports.definitions import RATES, figure_title
 from domain.vocabulary import (
     AGE_BAND_TITLES,
     CONCERN_KIND_TITLES,
@@ -20,9 +20,6 @@ from domain.vocabulary import (
 
 #: The fonts the files name for East Asian text: 宋体 for the body, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
-#: The figures given as shares, shown as percentages.
-RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",
-                   "compliance_rate"})
 BAND_TITLES = AGE_BAND_TITLES
 #: A duty's columns in the table of duties (履职情况), in order, with their titles.
 DUTY_COLUMNS = tuple((key, DUTY_FIGURE_TITLES[key]) for key in (
