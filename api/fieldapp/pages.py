@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from functools import cache
 from pathlib import Path
 
@@ -42,15 +43,15 @@ router = APIRouter(prefix="/app", tags=[TAG["name"]])
 class AppStatic(StaticFiles):
     """The app's static files, revalidated on each load."""
 
-    def file_response(self, full_path: str | Path, stat_result: object, scope: Scope,
-                      status_code: int = 200) -> Response:
-        response = super().file_response(full_path, stat_result, scope,  # type: ignore[arg-type]
-                                         status_code)
+    def file_response(self, full_path: str | os.PathLike[str], stat_result: os.stat_result,
+                      scope: Scope, status_code: int = 200) -> Response:
+        response = super().file_response(full_path, stat_result, scope, status_code)
         response.headers.update(REVALIDATE)
         return response
 
 
-@router.get("", response_class=RedirectResponse, status_code=307, include_in_schema=False)
+@router.get("", response_class=RedirectResponse, status_code=307, summary="To the field app",
+            responses={307: {"description": "To `/app/`."}})
 def to_the_app() -> RedirectResponse:
     """``/app`` is ``/app/``, the address the service worker controls."""
     return RedirectResponse("/app/", status_code=307)
@@ -66,14 +67,17 @@ def the_app() -> FileResponse:
                         headers=REVALIDATE)
 
 
-@router.get("/sw.js", include_in_schema=False)
+@router.get("/sw.js", response_class=Response, summary="The field app's service worker",
+            responses={200: {"content": {"text/javascript": {}}}})
 def service_worker() -> Response:
     """The service worker, with the list of files it keeps and their revisions."""
     return Response(_service_worker(), media_type="text/javascript; charset=utf-8",
                     headers=REVALIDATE)
 
 
-@router.get("/manifest.webmanifest", include_in_schema=False)
+@router.get("/manifest.webmanifest", response_class=FileResponse,
+            summary="The field app's web manifest",
+            responses={200: {"content": {"application/manifest+json": {}}}})
 def manifest() -> FileResponse:
     """The web manifest that makes the app installable."""
     return FileResponse(STATIC / "manifest.webmanifest", media_type="application/manifest+json",

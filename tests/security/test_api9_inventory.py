@@ -22,6 +22,8 @@ from fastapi.testclient import TestClient
 
 HEALTH_ALIAS = ("get", "/api/v1/health")
 CONSOLE = "/console"
+#: The field app's page, service worker and manifest: files for a phone, not the API.
+FIELD_APP = "/app"
 #: The session cookie's scheme, which every console page but the login's asks for.
 SESSION = "consoleSession"
 
@@ -63,7 +65,8 @@ def test_every_documented_operation_is_served(client: TestClient) -> None:
 
 def test_every_api_path_carries_its_version(client: TestClient) -> None:
     unversioned = {path for _, path in documented(client)
-                   if not path.startswith("/api/v1/") and (_, path) not in console(client)}
+                   if not path.startswith("/api/v1/") and (_, path) not in console(client)
+                   and not path.startswith(FIELD_APP)}
     assert unversioned == {"/health"}
     assert document(client)["info"]["version"]
 
