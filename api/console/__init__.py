@@ -17,7 +17,18 @@ from fastapi.routing import APIRoute
 from fastapi.staticfiles import StaticFiles
 
 from api import shapes
-from api.console import audit, children, dashboard, error_pages, login, reports, volunteers
+from api.console import (
+    audit,
+    children,
+    concerns,
+    dashboard,
+    error_pages,
+    login,
+    pairings,
+    reports,
+    volunteers,
+    work,
+)
 from api.console.pages import HERE, page, redirect, render
 from api.console.session import SESSION, LoginRequired, Refused, _caller, login_redirect
 from api.errors import _calls, _has_parameters
@@ -39,7 +50,8 @@ def install(app: FastAPI) -> None:
     """Mount the console's pages at ``/console`` and its CSS and scripts at
     ``/console/static``, and describe the pages in the OpenAPI document."""
     router = APIRouter(prefix=PREFIX, tags=[TAG["name"]])
-    for module in (login, dashboard, children, volunteers, reports, audit):
+    for module in (login, dashboard, children, volunteers, pairings, concerns, work, reports,
+                   audit):
         router.include_router(module.router)
     app.include_router(router)
     app.add_api_route(PREFIX, login.home, status_code=303, response_class=RedirectResponse,

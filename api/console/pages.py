@@ -19,7 +19,9 @@ from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import (
     may_audit,
+    may_keep_records,
     may_list_volunteers,
+    may_organise,
     may_see_reports,
     own_volunteer,
     reads_in_full,
@@ -46,19 +48,27 @@ def templates() -> Jinja2Templates:
 class Menu:
     """What the console's menu offers the caller, as the access policy allows: the children's
     search (儿童查询), the volunteers (爱心妈妈), the reports (季度报表), a caring mother's own
-    page (我的结对), the access log (查阅记录)."""
+    page (我的结对), the access log (查阅记录); for staff who keep the registers, the dashboard
+    (工作概览), the work-lists and reminders (待办清单), the pairings (结对管理) and the concerns
+    (情况报告)."""
 
     search: bool
     volunteers: bool
     reports: bool
     own: UUID | None
     audit: bool
+    dashboard: bool = False
+    work: bool = False
+    pairings: bool = False
+    concerns: bool = False
 
     @classmethod
     def of(cls, caller: Principal) -> Menu:
         who = caller_of(caller)
+        keeps = may_keep_records(who)
         return cls(search=reads_in_full(who), volunteers=may_list_volunteers(who),
-                   reports=may_see_reports(who), own=own_volunteer(who), audit=may_audit(who))
+                   reports=may_see_reports(who), own=own_volunteer(who), audit=may_audit(who),
+                   dashboard=keeps, work=keeps, pairings=may_organise(who), concerns=keeps)
 
 
 def render(request: Request, name: str, caller: Principal | None = None, *,
