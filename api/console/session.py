@@ -70,7 +70,7 @@ def safe_next(target: str | None) -> str:
     if target and target.startswith(f"{PREFIX}/") and not target.startswith("//") \
             and "\\" not in target:
         return target
-    return f"{PREFIX}/children"
+    return PREFIX
 
 
 def csrf_token(request: Request) -> str:

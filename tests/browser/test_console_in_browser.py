@@ -28,9 +28,13 @@ pytestmark = pytest.mark.xdist_group("browser")
 REPORT_TIMEOUT = 120_000  # ms: the embedded worker produces the report
 
 
-def test_logging_in_opens_the_childrens_register(page: Page, shoot: Any) -> None:
+def test_logging_in_as_staff_opens_the_dashboard(page: Page) -> None:
     log_in(page)
-    assert page.url.endswith("/console/children")
+    assert page.url.endswith("/console/dashboard")
+
+
+def test_the_childrens_register_lists_the_county(page: Page, shoot: Any) -> None:
+    log_in(page, then="/console/children")
     expect(page.locator("#children")).to_contain_text("王小花")
     shoot(page, "children-desktop")
 
@@ -49,7 +53,7 @@ def test_the_session_is_kept_in_an_httponly_strict_cookie(page: Page) -> None:
 
 
 def test_searching_by_name_finds_only_that_child(page: Page) -> None:
-    log_in(page)
+    log_in(page, then="/console/children")
     page.fill("input[name=name]", "李明")
     page.click("#search button[type=submit]")
     rows = page.locator("#children tbody tr")
@@ -59,7 +63,7 @@ def test_searching_by_name_finds_only_that_child(page: Page) -> None:
 
 def test_searching_for_children_not_left_behind_finds_the_one_whose_parents_are_home(
         page: Page) -> None:
-    log_in(page)
+    log_in(page, then="/console/children")
     page.select_option("select[name=left_behind]", "no")
     page.click("#search button[type=submit]")
     rows = page.locator("#children tbody tr")
@@ -69,7 +73,7 @@ def test_searching_for_children_not_left_behind_finds_the_one_whose_parents_are_
 
 def test_a_childs_page_shows_the_record_the_pairing_its_duties_and_the_timeline(
         page: Page, shoot: Any) -> None:
-    log_in(page)
+    log_in(page, then="/console/children")
     page.click("#children >> text=王小花")
     expect(page.locator("h1")).to_contain_text("王小花")
     expect(page.locator("#guardian-name")).to_have_text(GUARDIAN_AFTER)
