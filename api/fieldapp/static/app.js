@@ -69,6 +69,13 @@
     return new Intl.DateTimeFormat('en-CA', {timeZone: zone, year: 'numeric', month: '2-digit',
                                              day: '2-digit'}).format(new Date());
   }
+  function when(instant) {
+    // An instant in the programme's time zone, labelled (北京时间 for Asia/Shanghai).
+    const zone = (state.work && state.work.timezone) || 'Asia/Shanghai';
+    const parts = new Intl.DateTimeFormat('en-CA', {timeZone: zone, year: 'numeric', month: '2-digit',
+      day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23'}).format(new Date(instant));
+    return `${parts.replace(',', '')}（${zone === 'Asia/Shanghai' ? '北京时间' : zone}）`;
+  }
   function title(list, code) {
     const found = (list || []).find((each) => each.code === code);
     return found ? found.title : code;
@@ -256,6 +263,7 @@
       flush();
     }},
       h('h2', {text: '登录'}),
+      h('p', {class: 'note', text: '爱心妈妈和老师用自己的账号登录。'}),
       h('label', {}, '用户名', h('input', {name: 'username', autocomplete: 'username', required: true,
         autocapitalize: 'none', value: (state.session && state.session.username) || ''})),
       h('label', {}, '密码', h('input', {name: 'password', type: 'password', required: true,
@@ -270,7 +278,7 @@
     const list = h('section', {id: 'children'},
       h('h2', {}, work.role === 'school' ? '本校留守儿童' : '我的结对儿童'));
     if (state.fetchedAt && !navigator.onLine) {
-      list.append(h('p', {class: 'note', text: `离线显示，资料更新于 ${state.fetchedAt.slice(0, 16).replace('T', ' ')}（UTC）`}));
+      list.append(h('p', {class: 'note', text: `离线显示，资料更新于 ${when(state.fetchedAt)}`}));
     }
     if (!work.children.length) list.append(h('p', {class: 'empty', text: '暂无儿童'}));
     for (const child of work.children) list.append(childCard(child));
@@ -412,7 +420,10 @@
         h('p', {class: 'meta', text: item.state === 'waiting' ? '等待发送' : '未被接受'}),
         item.message ? h('p', {class: 'error', text: item.message}) : null,
         h('div', {class: 'actions'},
-          h('a', {class: 'button', href: `#${item.type}/${item.childId}/${item.key}`}, '修改'),
+          // A waiting record may have reached the server already (its answer lost): changed,
+          // it would be a new record, so only a refused one (never recorded) is changed.
+          item.state === 'refused' ?
+            h('a', {class: 'button', href: `#${item.type}/${item.childId}/${item.key}`}, '修改') : null,
           h('button', {type: 'button', class: 'danger', async onclick() {
             await dropItem(item.key); render();
           }}, '删除'))));
