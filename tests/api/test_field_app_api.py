@@ -8,6 +8,7 @@ from typing import Any
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, create, paired
+from tests.api.test_reminders_api import scanned
 
 Headers = dict[str, str]
 
@@ -73,3 +74,18 @@ def test_staff_and_auditors_have_no_field_work_here(
 
 def test_without_a_token_it_is_401(client: TestClient) -> None:
     assert client.get("/api/v1/me/work").status_code == 401
+
+
+def test_her_open_reminders_are_those_whose_duty_is_still_unmet(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    _, volunteer_id, pairing_id = paired(client, admin)
+    scanned(client)
+    mother = user("volunteer", volunteer_id=volunteer_id)
+    reminded = _work(client, mother)["reminders"]
+    assert reminded and {r["pairing_id"] for r in reminded} == {pairing_id}
+    duty = reminded[0]["duty"]
+    kinds = next(d["kinds"] for s in client.get("/api/v1/duty-sets", headers=admin).json()
+                 for d in s["duties"] if d["name"] == duty)
+    create(client, f"/api/v1/pairings/{pairing_id}/contacts",
+           {"kind": kinds[0], "notes": "补上本期的联系"}, mother)
+    assert duty not in {r["duty"] for r in _work(client, mother)["reminders"]}
