@@ -306,6 +306,17 @@ def test_the_reminders_and_the_account_have_their_screens(app: Page, shoot: Any)
     shot(app, shoot, "account")
 
 
+def test_chromium_finds_the_app_installable(app: Page) -> None:
+    log_in(app)
+    kept_offline(app)
+    session = app.context.new_cdp_session(app)
+    errors = session.send("Page.getInstallabilityErrors")["installabilityErrors"]
+    # A test's browser context is incognito, where nothing is installed; nothing else stops it.
+    assert [e["errorId"] for e in errors if e["errorId"] != "in-incognito"] == []
+    manifest = session.send("Page.getAppManifest")
+    assert manifest["errors"] == [] and "爱心" in manifest["data"]
+
+
 def test_logging_out_leaves_nothing_of_the_user_on_the_phone(app: Page) -> None:
     log_in(app)
     app.click("#tabs a[data-tab=account]")
