@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.child_forms import REFUSED_ANSWERS, Keeper, Typed, given, keep
 from api.console.pages import page, render
-from api.console.queries import child_names
+from api.console.queries import child_names_seen
 from api.console.session import ConsoleCaller
 from api.deps import Register, Views
 from api.routes import children as api_children
@@ -40,14 +40,15 @@ class ResolutionForm(Typed):
 
 
 @router.get("/concerns", response_class=HTMLResponse)
-def concerns(request: Request, caller: ConsoleCaller, views: Views,
+def concerns(request: Request, caller: ConsoleCaller, register: Register, views: Views,
              status: Annotated[Literal["", "open", "resolved"], Query()] = "open",
              after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
     """The concerns within the caller's scope, open or resolved, a page at a time."""
     listed = api_concerns.list_reported(caller, views, status=status or None, region_code=None,
                                         school=None, child_id=None, after=after or None,
                                         limit=PAGE)
-    names = child_names(views, (str(item.child_id) for item in listed.items))
+    names = child_names_seen(views, caller, (str(item.child_id) for item in listed.items),
+                             on=register.today())
     return render(request, "concerns.html", caller, items=listed.items, names=names,
                   status=status, next=listed.next, first=not after)
 

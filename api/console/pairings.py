@@ -21,7 +21,7 @@ from api.console.choices import CHOICES
 from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.pairing_candidates import Candidate, children_named, volunteers_named
-from api.console.queries import child_names
+from api.console.queries import child_names_seen
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.console.shown import volunteer_visible
 from api.deps import Register, Views
@@ -74,7 +74,9 @@ def pairings(request: Request, caller: ConsoleCaller, register: Register, views:
     listed = api_pairings.list_formed(caller, views, region_code=None, volunteer_id=None,
                                       child_id=None, status=status or None,
                                       after=after or None, limit=PAGE)
-    children = child_names(views, (str(c) for item in listed.items for c in item.child_ids))
+    children = child_names_seen(views, caller, (str(c) for item in listed.items
+                                                for c in item.child_ids),
+                                on=register.today())
     volunteers = _volunteer_names(register, caller,
                                   {v for item in listed.items for v in item.volunteer_ids})
     return render(request, "pairings.html", caller, items=listed.items, children=children,
@@ -101,7 +103,8 @@ def _new_page(request: Request, caller: Principal, register: Register, views: Vi
     chosen_children = set(form.child_ids)
     chosen_volunteers = set(form.volunteer_ids)
     children = _with_chosen(children_named(views, caller, register.today(), form.child_name),
-                            chosen_children, lambda ids: _chosen_children(views, ids))
+                            chosen_children,
+                            lambda ids: _chosen_children(views, caller, register, ids))
     volunteers = _with_chosen(volunteers_named(views, caller, form.volunteer_name),
                               chosen_volunteers,
                               lambda ids: _chosen_volunteers(register, caller, ids))
@@ -123,8 +126,10 @@ def _with_chosen(found: list[Candidate], chosen: set[str],
     return [*extra, *found]
 
 
-def _chosen_children(views: Views, ids: set[str]) -> list[Candidate]:
-    names = child_names(views, ids)
+def _chosen_children(views: Views, caller: Principal, register: Register,
+                     ids: set[str]) -> list[Candidate]:
+    """The children chosen though not found by name, those within the caller's scope only."""
+    names = child_names_seen(views, caller, ids, on=register.today())
     return [Candidate(id=i, name=names[i], detail="") for i in sorted(names)]
 
 
@@ -196,7 +201,8 @@ def _page(request: Request, caller: Principal, register: Register, views: Views,
     duties: dict[str, list[DutyOut]] = {}
     for duty in [] if isinstance(owed, Refusal) else owed.duties:
         duties.setdefault(str(duty.child_id), []).append(duty)
-    children = child_names(views, (str(c) for c in pairing.child_ids))
+    children = child_names_seen(views, caller, (str(c) for c in pairing.child_ids),
+                                on=register.today())
     volunteers = _volunteer_names(register, caller, set(pairing.volunteer_ids))
     return render(request, "pairing.html", caller, status_code=status_code, pairing=pairing,
                   duties=duties, children=children, volunteers=volunteers,

@@ -5,11 +5,19 @@ Each reads one view's tables in one short transaction, as the API's routes do.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterable
 from datetime import date
 
+from api.scope import caller_of, narrow_children
+from api.security import Principal
 from projections.duties import DutyView, overdue
-from projections.registers.children import ChildrenRegister, names_of
+from projections.registers.children import (
+    ChildFilter,
+    ChildrenRegister,
+    list_children,
+    names_of,
+)
 from projections.runner import ViewRunner
 
 _OVERDUE_PAGE = 1000
@@ -32,3 +40,22 @@ def child_names(views: ViewRunner, child_ids: Iterable[str]) -> dict[str, str]:
     """Names from the children's register, by id (ids not on it are left out)."""
     with views.store.recorder(ChildrenRegister).read() as tx:
         return names_of(tx, child_ids, views.texts)
+
+
+def child_names_seen(views: ViewRunner, caller: Principal, child_ids: Iterable[str], *,
+                     on: date) -> dict[str, str]:
+    """The names of those of these children the caller may read (as ``can_read_child``
+    decides: the register narrowed to the caller's scope), by id; the others are left out,
+    so a page never names a child outside the caller's scope."""
+    wanted = set(child_ids)
+    scoped = narrow_children(caller_of(caller), views, ChildFilter()) if wanted else None
+    if scoped is None:
+        return {}
+    if scoped.child_ids is not None:  # a caring mother: the children she is paired with
+        wanted &= set(scoped.child_ids)
+    if not wanted:
+        return {}
+    where = dataclasses.replace(scoped, child_ids=tuple(sorted(wanted)))
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        rows = list_children(tx, where, on, texts=views.texts, limit=len(wanted))
+    return {row["child_id"]: row["name"] for row in rows}

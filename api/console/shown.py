@@ -4,16 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 from uuid import UUID
 
-from api.console.queries import child_names
-from api.scope import caller_of, paired_children
+from api.console.queries import child_names_seen
+from api.scope import caller_of
 from api.security import Principal
-from domain.access.caller import Caller
-from domain.access.policy import can_read_volunteer, reads_every_child
+from domain.access.policy import can_read_volunteer
 from domain.application import CareRegister, VolunteerView
-from domain.application.reading import PairedChildren, within_scope
 from domain.duties.evaluation import DutyStatus
 from domain.errors import DomainError
 from projections.events import listed
@@ -59,15 +56,13 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
         rows = list_pairings(tx, child_id=str(child_id) if child_id else None,
                              volunteer_id=str(volunteer_id) if volunteer_id else None,
                              limit=50)
-    names = child_names(views, (c for row in rows for c in listed(row["child_ids"])))
-    seer = caller_of(caller)
-    paired = cache(paired_children(views))  # a caring mother's children, asked once
-    sees = cache(lambda child: _sees_child(register, seer, paired, child))
+    names = child_names_seen(views, caller, (c for row in rows
+                                             for c in listed(row["child_ids"])), on=on)
     shown = []
     for row in rows:
         item = Shown(row=row)
         for child in listed(row["child_ids"]):
-            item.children.append((child, names.get(child) if sees(child) else None))
+            item.children.append((child, names.get(child)))
         for volunteer in listed(row["volunteer_ids"]):
             view = register.get_volunteer(UUID(volunteer))
             item.volunteers.append((volunteer, view.form.name if volunteer_visible(
@@ -83,9 +78,3 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
         shown.append(item)
     return shown
 
-
-def _sees_child(register: CareRegister, caller: Caller, paired: PairedChildren,
-                child_id: str) -> bool:
-    if reads_every_child(caller):  # no need to load the child
-        return True
-    return within_scope(caller, register.get_child(UUID(child_id)), paired)

@@ -135,3 +135,46 @@ def test_a_school_may_not_form_a_pairing(client: TestClient, admin: dict[str, st
     console_login(client, console_user(client, admin, "school", school="石牌镇中心小学",
                                        region_code="420821101"), "password-123")
     assert client.get("/console/pairings/new").status_code == 403
+
+
+def test_a_child_chosen_outside_the_region_is_not_named_on_the_form(
+        client: TestClient, admin: dict[str, str]) -> None:
+    elsewhere = create(client, "/api/v1/children", {
+        **CHILD, "name": "赵小雨", "region_code": "420902101"}, admin)["id"]
+    csrf = console_login(client, console_user(client, admin, "federation", region_code="4208"),
+                         "password-123")
+    page = _form(client, csrf, do="find", child_ids=[elsewhere])
+    assert page.status_code == 200
+    assert "赵小雨" not in page.text and f'value="{elsewhere}"' not in page.text
+
+
+def _shared_across_townships(client: TestClient, admin: dict[str, str]) -> tuple[str, str]:
+    """A pairing of a child of 石牌镇 and one of the next township; its id and the latter's."""
+    here = create(client, "/api/v1/children", {**CHILD, "name": "王小花",
+                                               "region_code": "420821101001"}, admin)["id"]
+    there = create(client, "/api/v1/children", {**CHILD, "name": "赵小雨", "id_number": "",
+                                                "region_code": "420821102001"}, admin)["id"]
+    pairing = create(client, "/api/v1/pairings", {
+        "child_ids": [here, there], "volunteer_ids": [approved_volunteer(client, admin)],
+        "principle": "nearby", "starts_on": "2026-03-10"}, admin)["id"]
+    return pairing, here
+
+
+def test_a_shared_pairing_names_only_the_children_of_the_clerks_township(
+        client: TestClient, admin: dict[str, str]) -> None:
+    pairing_id, _ = _shared_across_townships(client, admin)
+    console_login(client, console_user(client, admin, "federation", region_code="420821101"),
+                  "password-123")
+    page = client.get(f"/console/pairings/{pairing_id}").text
+    listed = client.get("/console/pairings").text
+    assert "王小花" in page and "赵小雨" not in page
+    assert "王小花" in listed and "赵小雨" not in listed
+
+
+def test_a_childs_page_names_none_of_its_pairings_children_outside_the_clerks_township(
+        client: TestClient, admin: dict[str, str]) -> None:
+    _, here = _shared_across_townships(client, admin)
+    console_login(client, console_user(client, admin, "federation", region_code="420821101"),
+                  "password-123")
+    page = client.get(f"/console/children/{here}")
+    assert page.status_code == 200 and "赵小雨" not in page.text
