@@ -46,7 +46,8 @@ from domain.events import (
 from domain.reminders import DueDuty, needs_reminder
 from projections.events import csv, iso
 from projections.projection import View
-from storage.sql import Row, Tx, prefix, starts_with
+from projections.scoping import scope_clauses
+from storage.sql import Row, Tx
 
 _CHUNK = 500  # pairings evaluated per pair of reads
 
@@ -319,16 +320,16 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
     """Overdue duties of active pairings as evaluated on ``on`` (逾期名单), one row per child
     and duty (``child_id``), by pairing, child and duty.
 
-    ``region_code`` is a division-code prefix: a county's code finds its townships' pairings;
-    ``school`` the pairings of a school's pupils.
+    ``region_code`` is a division-code prefix and ``school`` a school, each matched by the
+    row's own child, where she is registered (a pairing's children may live in different
+    townships): a county's code finds the duties owed to its townships' children.
     ``after`` is the ``cursor`` of the last row of the previous page
     ("pairing_id/child_id/duty"), or a pairing id to start after all of that pairing's duties.
     """
-    clauses = ["s.status = 'overdue'", "s.evaluated_on = ?", "p.ended_on IS NULL"]
-    params: list[Any] = [iso(on)]
-    if region_code:
-        clauses.append(starts_with("p.region_code"))
-        params.append(prefix(region_code))
+    scoped, params = scope_clauses(region_code, school, region_column="c.region_code",
+                                   school_column="c.school")
+    clauses = ["s.status = 'overdue'", "s.evaluated_on = ?", "p.ended_on IS NULL", *scoped]
+    params.insert(0, iso(on))
     if volunteer_id:
         clauses.append("s.pairing_id IN (SELECT pairing_id FROM duty_pairing_volunteers"
                        " WHERE volunteer_id = ?)")
@@ -336,9 +337,6 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
     if child_id:
         clauses.append("s.child_id = ?")
         params.append(str(child_id))
-    if school:
-        clauses.append("p.school = ?")
-        params.append(school)
     if after:
         pairing_id, _, rest = after.partition("/")
         child, _, duty = rest.partition("/")
@@ -350,9 +348,10 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
             clauses.append("s.pairing_id > ?")
             params.append(pairing_id)
     return tx.execute(
-        "SELECT s.*, p.region_code, p.school, p.child_ids, p.volunteer_ids,"
+        "SELECT s.*, c.region_code, c.school, p.child_ids, p.volunteer_ids,"
         " s.pairing_id || '/' || s.child_id || '/' || s.name AS cursor FROM duty_status s"
         " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+        " JOIN duty_children c ON c.child_id = s.child_id"
         f" WHERE {' AND '.join(clauses)} ORDER BY s.pairing_id, s.child_id, s.name LIMIT ?",
         [*params, limit]).all()
 

@@ -3,7 +3,7 @@
 Beside the registers' listings (unpaired left-behind children: :func:`list_children`; overdue
 duties: :func:`projections.duties.overdue`), the few look-ups only the work-lists ask: the
 left-behind children about to turn 16 (they leave the programme's care), the number of open
-concerns, and the names of the volunteers an overdue duty names. Each reads one register's
+concerns, and the register rows of the volunteers an overdue duty names. Each reads one register's
 tables in the caller's transaction.
 """
 
@@ -15,7 +15,9 @@ from datetime import date, timedelta
 from domain.application.base import PersonalTexts
 from projections.events import iso
 from projections.personal import opened
-from storage.sql import Row, Tx, prefix, starts_with
+from projections.registers.children import LEFT_BEHIND
+from projections.scoping import scope_clauses
+from storage.sql import Row, Tx
 
 
 def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = None,
@@ -24,14 +26,9 @@ def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = 
     """Children on the register who are left behind on ``on`` and turn 16 within
     ``within_days`` days after it (年满十六周岁), soonest first, from the cursor ``after``
     (the ``cursor`` of the last row of the previous page); names opened with ``texts``."""
-    clauses = ["status = 'active'", "parents_away = 1", "turns_16_on > ?", "turns_16_on <= ?"]
-    params: list[object] = [iso(on), iso(on + timedelta(days=within_days))]
-    if region_code:
-        clauses.append(starts_with("region_code"))
-        params.append(prefix(region_code))
-    if school:
-        clauses.append("school = ?")
-        params.append(school)
+    scoped, within = scope_clauses(region_code, school)
+    clauses = [LEFT_BEHIND, "turns_16_on <= ?", *scoped]
+    params: list[object] = [iso(on), iso(on + timedelta(days=within_days)), *within]
     if after:
         day, _, child_id = after.partition("/")
         clauses.append("(turns_16_on > ? OR (turns_16_on = ? AND child_id > ?))")
@@ -47,21 +44,15 @@ def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = 
 def open_concern_count(tx: Tx, *, region_code: str | None = None,
                        school: str | None = None) -> int:
     """How many concerns (情况报告) are not yet resolved, within a region and school."""
-    clauses = ["resolved_on IS NULL"]
-    params: list[object] = []
-    if region_code:
-        clauses.append(starts_with("region_code"))
-        params.append(prefix(region_code))
-    if school:
-        clauses.append("school = ?")
-        params.append(school)
+    clauses, params = scope_clauses(region_code, school)
+    clauses.append("resolved_on IS NULL")
     row = tx.execute(f"SELECT COUNT(*) AS n FROM reg_concerns WHERE {' AND '.join(clauses)}",
                      params).one()
     return int(row["n"]) if row is not None else 0
 
 
-def volunteers_named(tx: Tx, volunteer_ids: Iterable[str],
-                     texts: PersonalTexts) -> dict[str, Row]:
+def volunteer_rows(tx: Tx, volunteer_ids: Iterable[str],
+                   texts: PersonalTexts) -> dict[str, Row]:
     """The volunteers' register rows (name opened, region, unit) of these ids, by id."""
     wanted = sorted(set(volunteer_ids))
     if not wanted:

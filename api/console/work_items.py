@@ -25,7 +25,7 @@ from projections.registers.children import ChildFilter, ChildrenRegister, list_c
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.volunteers import VolunteersRegister
 from projections.runner import ViewRunner
-from projections.worklists import open_concern_count, turning_16, volunteers_named
+from projections.worklists import open_concern_count, turning_16, volunteer_rows
 from storage.sql import Row
 
 #: Items on each list's page.
@@ -158,7 +158,7 @@ def _volunteers(views: ViewRunner, caller: Principal,
     who = caller_of(caller)
     wanted = set(volunteer_ids)
     with views.store.recorder(VolunteersRegister).read() as tx:
-        rows = volunteers_named(tx, wanted, views.texts)
+        rows = volunteer_rows(tx, wanted, views.texts)
     people = {}
     for volunteer_id in wanted:
         row = rows.get(volunteer_id)

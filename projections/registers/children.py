@@ -187,6 +187,11 @@ class ChildFilter:
     name: str | None = None  # part of the name (the console's search by name)
 
 
+#: Whether a register row is a left-behind child (留守儿童) on the day given as its parameter:
+#: active on the register, its parents away (as the register reckons it), not yet 16 that day.
+LEFT_BEHIND = "(status = 'active' AND parents_away = 1 AND turns_16_on > ?)"
+
+
 def list_children(tx: Tx, where: ChildFilter, on: date, *, texts: PersonalTexts,
                   after: str | None = None, limit: int = 50) -> list[Row]:
     """Children matching ``where`` on ``on``, ordered by id, from the cursor ``after``;
@@ -195,8 +200,7 @@ def list_children(tx: Tx, where: ChildFilter, on: date, *, texts: PersonalTexts,
     if after:
         clauses.append("child_id > ?")
         params.append(after)
-    sql = ("SELECT *, CASE WHEN status = 'active' AND parents_away = 1 AND turns_16_on > ?"
-           " THEN 1 ELSE 0 END AS left_behind FROM reg_children")
+    sql = f"SELECT *, CASE WHEN {LEFT_BEHIND} THEN 1 ELSE 0 END AS left_behind FROM reg_children"
     if clauses:
         sql += " WHERE " + " AND ".join(clauses)
     sql += " ORDER BY child_id LIMIT ?"
@@ -247,8 +251,7 @@ def _conditions(where: ChildFilter, on: date,
     if where.paired is not None:
         clauses.append("active_pairings > 0" if where.paired else "active_pairings = 0")
     if where.left_behind is not None:
-        lb = "(status = 'active' AND parents_away = 1 AND turns_16_on > ?)"
-        clauses.append(lb if where.left_behind else f"NOT {lb}")
+        clauses.append(LEFT_BEHIND if where.left_behind else f"NOT {LEFT_BEHIND}")
         params.append(iso(on))
     if where.child_ids is not None:
         clauses.append(f"child_id IN ({', '.join('?' * len(where.child_ids)) or 'NULL'})")

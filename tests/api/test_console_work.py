@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CHILD, create, paired
+from tests.api.conftest import CHILD, approved_volunteer, create, paired
 from tests.api.test_console import console_login
 from tests.api.test_console_volunteer_forms import clerk
 from tests.api.test_reminders_api import scanned
@@ -139,3 +139,48 @@ def test_a_school_sees_only_its_own_pupils(client: TestClient, admin: Headers) -
     console_login(client, "shipai", "password-123")
     unpaired = section(client.get("/console/work").text, "unpaired")
     assert "王小花" in unpaired and "李明" not in unpaired
+
+
+def two_townships_paired(client: TestClient, admin: Headers) -> tuple[str, str]:
+    """One pairing (from 2026-03-10, no contact since) of 王小花 of 石牌镇 (420821101, listed
+    first) and 李明 of 胡集镇 (420821102): their ids."""
+    shipai = create(client, "/api/v1/children", CHILD, admin)["id"]
+    huji = create(client, "/api/v1/children", {**CHILD, "name": "李明", "region_code": "420821102",
+                                               "school": "胡集镇中心小学"}, admin)["id"]
+    create(client, "/api/v1/pairings", {
+        "child_ids": [shipai, huji], "volunteer_ids": [approved_volunteer(client, admin)],
+        "principle": "nearby", "agreement_signed_on": "2026-03-05",
+        "starts_on": "2026-03-10"}, admin)
+    return shipai, huji
+
+
+def test_each_township_clerk_sees_the_overdue_duties_of_her_own_child_of_a_shared_pairing(
+        client: TestClient, admin: Headers) -> None:
+    shipai, huji = two_townships_paired(client, admin)
+    clerk(client, admin, "hu-ji-clerk", "420821102")
+    overdue = section(client.get("/console/work").text, "overdue")
+    assert f"/console/children/{huji}" in overdue and f"/console/children/{shipai}" not in overdue
+    clerk(client, admin, "shi-pai-clerk", "420821101")
+    overdue = section(client.get("/console/work").text, "overdue")
+    assert f"/console/children/{shipai}" in overdue and f"/console/children/{huji}" not in overdue
+
+
+def test_a_school_sees_the_overdue_duties_of_its_own_pupil_of_a_shared_pairing(
+        client: TestClient, admin: Headers) -> None:
+    shipai, huji = two_townships_paired(client, admin)
+    body = {"username": "huji", "password": "password-123", "role": "school",
+            "school": "胡集镇中心小学", "region_code": "420821102"}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    console_login(client, "huji", "password-123")
+    overdue = section(client.get("/console/work").text, "overdue")
+    assert f"/console/children/{huji}" in overdue and f"/console/children/{shipai}" not in overdue
+
+
+def test_a_township_clerk_sees_only_the_reminders_of_her_township(
+        client: TestClient, admin: Headers) -> None:
+    paired(client, admin)  # 石牌镇 420821101, a volunteer of the county
+    scanned(client)
+    clerk(client, admin, "hu-ji-clerk", "420821102")
+    assert "王小花" not in section(client.get("/console/work").text, "reminders")
+    clerk(client, admin, "shi-pai-clerk", "420821101")
+    assert "王小花" in section(client.get("/console/work").text, "reminders")
