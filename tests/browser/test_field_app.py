@@ -202,6 +202,22 @@ def test_a_contact_whose_answer_was_lost_is_recorded_once_however_often_it_is_se
     assert contacts_noted(field, notes) == 1
 
 
+def test_a_contact_the_server_could_not_take_waits_and_the_retry_sends_it(
+        app: Page, field: Field) -> None:
+    log_in(app)
+    app.route("**/api/v1/pairings/*/contacts", lambda route: route.fulfill(
+        status=503, json={"detail": "服务暂不可用"}))
+    notes = f"服务器忙时的记录 {uuid.uuid4().hex[:8]}"
+    with app.expect_response("**/contacts"):
+        record_contact(app, notes)
+    expect(app.locator("#pending-text")).to_have_text("待发送 1 条")
+    app.unroute("**/api/v1/pairings/*/contacts")
+    app.click("#retry")
+    expect(app.locator("#toast")).to_contain_text("已发送", timeout=WAIT)
+    expect(app.locator("#pending")).to_be_hidden()
+    assert contacts_noted(field, notes) == 1
+
+
 def test_a_contact_dated_in_the_future_is_refused_with_the_rules_message_and_kept(
         app: Page, field: Field, shoot: Any) -> None:
     log_in(app)
