@@ -1,27 +1,35 @@
 """The staff's dashboard figures (工作概览), read from the views, never from the log:
-coverage and duties by township (the children's register, the duty view), contacts by month
-and this quarter against the last (the report facts).
+coverage by township (the children's register; who is covered, by the report's rule, from the
+report facts), duties by township (the duty view), contacts by month and this quarter against
+the last (the report facts).
 
 Every function takes the caller's scope as :class:`Within` (a division-code prefix and, for a
-school, its name) and reads one view's tables in one short transaction.
+school, its name) and reads each view's tables in one short transaction.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from domain.events import ChildRegistered, ConcernReported, PairingFormed
 from domain.reports.quarter import Quarter
 from projections.duties import DutyView
 from projections.events import iso
-from projections.registers.children import ChildrenRegister
+from projections.registers.children import LEFT_BEHIND, ChildrenRegister
+from projections.reports.coverage import covered_children
 from projections.reports.facts import ReportFacts
+from projections.scoping import scope_clauses
 from projections.timeline import EVENT_TYPES
-from storage.sql import Tx, prefix, starts_with
+from storage.sql import Tx
+
+if TYPE_CHECKING:
+    from projections.runner import ViewRunner
 
 TOWNSHIP_DIGITS = 9
+#: Later than any instant recorded: the dashboard counts whatever has been recorded.
+EVERYTHING_RECORDED = "9999-12-31T23:59:59.999999+00:00"
 
 
 @dataclass(frozen=True)
@@ -32,14 +40,11 @@ class Within:
     school: str | None = None
 
     def where(self, region: str, school: str) -> tuple[str, list[Any]]:
-        clauses, params = [], []
-        if self.region_code:
-            clauses.append(starts_with(region))
-            params.append(prefix(self.region_code))
-        if self.school:
-            clauses.append(f"{school} = ?")
-            params.append(self.school)
-        return "".join(f" AND {c}" for c in clauses), params
+        """The scope as conditions on the columns ``region`` and ``school``, each after an
+        ``AND`` (empty: everywhere), and their parameters."""
+        clauses, params = scope_clauses(self.region_code, self.school, region_column=region,
+                                        school_column=school)
+        return "".join(f" AND {clause}" for clause in clauses), params
 
 
 @dataclass(frozen=True)
@@ -65,20 +70,24 @@ class Trend:
     before: int
 
 
-def by_township(views: Any, within: Within, on: date) -> list[TownshipFigures]:
-    """Coverage on ``on`` and duties as last evaluated, by township code."""
+def by_township(views: ViewRunner, within: Within, on: date) -> list[TownshipFigures]:
+    """Coverage on ``on`` and duties as last evaluated, by township code: a left-behind child
+    is paired when the quarterly report would count her covered that day
+    (:func:`~projections.reports.coverage.covered_children`)."""
     found: dict[str, dict[str, int]] = {}
     region, params = within.where("region_code", "school")
     with views.store.recorder(ChildrenRegister).read() as tx:
-        for row in tx.execute(
-                f"SELECT substr(region_code, 1, {TOWNSHIP_DIGITS}) AS township,"
-                " COUNT(*) AS left_behind,"
-                " SUM(CASE WHEN active_pairings > 0 THEN 1 ELSE 0 END) AS paired"
-                " FROM reg_children WHERE status = 'active' AND parents_away = 1"
-                f" AND turns_16_on > ?{region} GROUP BY substr(region_code, 1, {TOWNSHIP_DIGITS})",
-                [iso(on), *params]).all():
-            found.setdefault(row["township"], {}).update(
-                left_behind=int(row["left_behind"]), paired=int(row["paired"] or 0))
+        left_behind = {row["child_id"]: row["township"] for row in tx.execute(
+            f"SELECT child_id, substr(region_code, 1, {TOWNSHIP_DIGITS}) AS township"
+            f" FROM reg_children WHERE {LEFT_BEHIND}{region}", [iso(on), *params]).all()}
+    region, params = within.where("pc.region_code", "pc.school")
+    with views.store.recorder(ReportFacts).read() as tx:
+        paired = covered_children(tx, f"1 = 1{region}", params, on, EVERYTHING_RECORDED,
+                                  left_behind)
+    for child_id, township in left_behind.items():
+        figures = found.setdefault(township, {"left_behind": 0, "paired": 0})
+        figures["left_behind"] += 1
+        figures["paired"] += child_id in paired
     region, params = within.where("c.region_code", "c.school")
     with views.store.recorder(DutyView).read() as tx:
         for row in _duty_states(tx, region, params):
@@ -118,7 +127,7 @@ def month_starts(on: date, months: int) -> list[date]:
     return starts[::-1]
 
 
-def contacts_by_month(views: Any, within: Within, on: date,
+def contacts_by_month(views: ViewRunner, within: Within, on: date,
                       months: int = 12) -> list[tuple[str, int]]:
     """Contacts (a pairing's and a child's own) in each of the last ``months`` months up to
     ``on``, as ("2026-06", count), oldest first; a month without any counts 0."""
@@ -139,7 +148,8 @@ _COUNTED = (("pairings_formed", PairingFormed), ("children_registered", ChildReg
             ("concerns_reported", ConcernReported))
 
 
-def quarter_trends(views: Any, within: Within, on: date) -> tuple[Quarter, Quarter, list[Trend]]:
+def quarter_trends(views: ViewRunner, within: Within,
+                   on: date) -> tuple[Quarter, Quarter, list[Trend]]:
     """This quarter from its first day to ``on`` against the quarter before over as many
     days (同期): contacts, children reached, pairings formed, children registered, concerns
     reported. One pass over each table for both spans."""

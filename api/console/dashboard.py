@@ -16,8 +16,7 @@ from api.console.session import ConsoleCaller, Refused
 from api.deps import Register, Views
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import may_keep_records
-from domain.users import Role
+from domain.access.policy import Listing, may_keep_records, narrow
 from projections.dashboard import (
     Within,
     by_township,
@@ -52,12 +51,12 @@ Keeper = Annotated[Principal, Depends(_keeper)]
 
 
 def within(caller: Principal) -> Within:
-    """The caller's scope as the dashboard reads it: everything for the admin."""
-    who = caller_of(caller)
-    if who.role is Role.ADMIN:
-        return Within()
-    return Within(region_code=who.region_code,
-                  school=who.school if who.role is Role.SCHOOL else None)
+    """The caller's scope as the access policy narrows a listing (everything for the admin);
+    403 for an account whose scope holds nothing (a school account without its place)."""
+    scope = narrow(Listing(), caller_of(caller))
+    if scope is None:
+        raise Refused(403, "此账号还没有所属地区，暂时看不到工作概览，请管理员补充账号的所在地")
+    return Within(region_code=scope.region_code, school=scope.school)
 
 
 @router.get("/dashboard", response_class=HTMLResponse)

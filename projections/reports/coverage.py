@@ -7,7 +7,9 @@ volunteer in good standing is not covered."
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping, Sequence
+from datetime import date
+from typing import Any
 
 from domain.reports import Quarter
 from projections.reports.scope import Scope
@@ -20,16 +22,27 @@ def count_coverage(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally,
                    left_behind: Mapping[str, Row]) -> None:
     """Left-behind children with a pairing active on the quarter's last day whose volunteers
     include one in good standing then."""
-    day = q.end.isoformat()
     where, params = scope.sql("pc")
+    for child_id in sorted(covered_children(tx, where, params, q.end, at, left_behind)):
+        child = left_behind[child_id]
+        tally.count(child["township"], child["school"], "left_behind_paired")
+
+
+def covered_children(tx: Tx, where: str, params: Sequence[Any], day: date, at: str,
+                     left_behind: Collection[str]) -> set[str]:
+    """The children of ``left_behind`` covered on ``day`` as known at ``at`` (结对覆盖): in a
+    pairing that had started by ``day`` and had not ended by it, with a volunteer in good
+    standing that day. ``where`` (with ``params``) narrows the pairings' children, aliased
+    ``pc``, to a region; the report and the dashboard both count coverage by this rule."""
+    on = day.isoformat()
     pairings: dict[str, set[str]] = {}  # the active pairings of each child
     for row in tx.execute(
             "SELECT pc.child_id, p.pairing_id, p.ended_on, p.end_recorded_at"
             " FROM rf_pairing_children pc JOIN rf_pairings p ON p.pairing_id = pc.pairing_id"
             f" WHERE {where} AND p.recorded_at <= ? AND p.starts_on <= ?",
-            [*params, at, day]).all():
+            [*params, at, on]).all():
         ended_by_day = (row["ended_on"] is not None and row["end_recorded_at"] <= at
-                        and row["ended_on"] <= day)
+                        and row["ended_on"] <= on)
         if not ended_by_day and row["child_id"] in left_behind:
             pairings.setdefault(row["child_id"], set()).add(row["pairing_id"])
     active = sorted(set().union(*pairings.values())) if pairings else []
@@ -41,8 +54,6 @@ def count_coverage(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally,
                 f" WHERE pairing_id IN ({', '.join('?' * len(chunk))})", chunk).all():
             volunteers.setdefault(row["pairing_id"], set()).add(row["volunteer_id"])
     standing = in_good_standing_on(
-        tx, set().union(*volunteers.values()) if volunteers else (), q.end, at)
-    for child_id in sorted(pairings):
-        if any(volunteers.get(pairing, set()) & standing for pairing in pairings[child_id]):
-            child = left_behind[child_id]
-            tally.count(child["township"], child["school"], "left_behind_paired")
+        tx, set().union(*volunteers.values()) if volunteers else (), day, at)
+    return {child_id for child_id, active_pairings in pairings.items()
+            if any(volunteers.get(pairing, set()) & standing for pairing in active_pairings)}

@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, timedelta
+from uuid import uuid4
 from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
 
+from api.console.dashboard import within
+from api.console.session import Refused
+from api.security import Principal
+from domain.users import Role, Scope
+from projections.dashboard import Within
 from tests.api.conftest import CHILD, create, paired
 from tests.api.test_console import console_login, console_user
 
@@ -126,3 +132,16 @@ def test_the_callers_area_is_named_at_the_top(
     scope = re.search(r'<p class="muted dash-scope">\s*([^<·]+)', client.get(
         "/console/dashboard").text)
     assert scope is not None and scope[1].strip() == "湖北省荆门市钟祥市旧口镇"
+
+
+def test_a_school_account_without_its_place_is_shown_no_figures() -> None:
+    old = Principal(uuid4(), "old-school", Scope(Role.SCHOOL, school="石牌镇中心小学"))
+    with pytest.raises(Refused) as refused:
+        within(old)
+    assert refused.value.status == 403 and "所属地区" in refused.value.message
+
+
+def test_a_school_counts_only_its_own_school_where_it_is() -> None:
+    school = Principal(uuid4(), "shipai", Scope(Role.SCHOOL, region_code=SHIPAI,
+                                                   school="石牌镇中心小学"))
+    assert within(school) == Within(region_code=SHIPAI, school="石牌镇中心小学")

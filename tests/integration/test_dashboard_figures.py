@@ -3,12 +3,14 @@ coverage and duties by township, contacts by month, this quarter against the las
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from domain.application import CareRegister
 from projections.dashboard import Within, by_township, contacts_by_month, quarter_trends
+from projections.reports.facts import ReportFacts
+from projections.reports.quarterly import compute_figures
 from projections.runner import ViewRunner
 from tests.builders import MOTHER, STAFF, TODAY, approved_volunteer, child_record
 from tests.integration.conftest import EACH_STORE
@@ -68,3 +70,25 @@ def test_this_quarter_is_set_against_the_same_days_of_the_last(county: ViewRunne
 def test_a_scope_sees_only_its_own_townships(county: ViewRunner) -> None:
     assert [t.code for t in by_township(county, Within(region_code=JIUKOU), TODAY)] == [JIUKOU]
     assert contacts_by_month(county, Within(region_code=JIUKOU), TODAY)[-1] == ("2026-06", 0)
+
+
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
+def test_a_child_is_paired_on_the_dashboard_as_the_report_covers_her(
+        register: CareRegister, runner: ViewRunner) -> None:
+    """甲's pairing is under way but her only volunteer is suspended; 乙's has a volunteer in
+    good standing: only 乙 is covered (结对覆盖), on both."""
+    pairs = {}
+    for name in ("甲", "乙"):
+        child = register.register_child(actor=STAFF, **child_record(name=name,
+                                                                    region_code=SHIPAI))
+        pairs[name] = approved_volunteer(register)
+        register.form_pairing(child_ids=[child], volunteer_ids=[pairs[name]],  # type: ignore[list-item]
+                              principle="need", starts_on=date(2026, 4, 1), actor=STAFF)
+    register.suspend_volunteer(pairs["甲"], reason="长期外出", actor=STAFF, on=date(2026, 5, 1))
+    runner.catch_up_all()
+    runner.refresh(TODAY)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        report = compute_figures(tx, SHIPAI[:6], 2026, 2,
+                                 datetime.now(UTC))["townships"][SHIPAI]
+    dashboard = {t.code: t.paired for t in by_township(runner, Within(), TODAY)}
+    assert dashboard == {SHIPAI: report["left_behind_paired"]} == {SHIPAI: 1}
