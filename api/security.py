@@ -18,9 +18,7 @@ import jwt
 from argon2 import PasswordHasher, profiles
 from argon2.exceptions import InvalidHashError, VerifyMismatchError
 
-from aixin.settings import Settings
 from domain.common import Actor
-from domain.errors import InvalidRecord
 from domain.users import Scope
 
 ALGORITHM = "HS256"
@@ -50,16 +48,6 @@ class Passwords:
             self._nobody = self.hash(secrets.token_hex(8))
         self.matches(self._nobody, password)
         return False
-
-
-def refuse_weak_password(field: str, password: str, settings: Settings) -> None:
-    """A new password too short for this deployment is a 422 naming ``field`` (production
-    asks for at least 12 characters)."""
-    if len(password) < settings.password_min_length:
-        raise InvalidRecord(field, f"密码至少 {settings.password_min_length} 个字符（a password "
-                            f"has at least {settings.password_min_length} characters here）")
-
-
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,12 @@ class AccountRule(DomainError):
     rule = "account_rule"
 
 
+class WrongPassword(AccountRule):
+    """A password is changed by its owner only with the current one (当前密码)."""
+
+    rule = "wrong_password"
+
+
 class ReminderRule(DomainError):
     """A reminder (提醒) is issued once per duty per period, and each delivery of it is
     attempted by one worker at a time and settled once."""

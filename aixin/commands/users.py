@@ -1,8 +1,9 @@
 """``aixin users``: accounts (账号) from the command line: create, list, set a password.
 
-``create`` takes the path of ``POST /api/v1/users`` (:func:`api.accounts.open_account`), with
-its request shape, rules and Chinese messages; the password is asked for twice, or read from
-standard input (``--password-stdin``), never given as an argument.
+``create`` takes the path of ``POST /api/v1/users`` (its request shape, then the use case
+:meth:`domain.application.users.UsersService.open_account`), with its rules and Chinese
+messages; the password is asked for twice, or read from standard input
+(``--password-stdin``), never given as an argument.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ import typer
 from aixin.commands.common import load_settings
 
 if TYPE_CHECKING:
+    from aixin.settings import Settings
     from domain.application import CareRegister
+    from domain.application.users import PasswordRules
     from domain.common import Actor
 
 users_app = typer.Typer(help="Accounts (账号): create one, list them, set a password.",
@@ -47,6 +50,14 @@ def _actor() -> Actor:
     except (KeyError, OSError):
         who = "unknown"
     return Actor(id=f"aixin users ({who})", role="system")
+
+
+def _rules(settings: Settings) -> PasswordRules:
+    """This deployment's passwords: hashed at its cost, at least its length."""
+    from api.security import Passwords
+    from domain.application.users import PasswordRules
+
+    return PasswordRules(Passwords(settings.password_hashing), settings.password_min_length)
 
 
 def _password(from_stdin: bool) -> str:
@@ -92,9 +103,7 @@ def create(
     ] = False,
 ) -> None:
     """Create an account, as POST /api/v1/users does (same rules, same messages)."""
-    from api.accounts import open_account
     from api.schemas.users import UserCreate
-    from api.security import Passwords
     from domain.users import Scope
 
     settings = load_settings()
@@ -106,8 +115,10 @@ def create(
               school=shape.school, volunteer_id=shape.volunteer_id).assignable()
         request = UserCreate.model_validate({**given, "password": _password(password_stdin)})
         with _register() as register:
-            user_id = open_account(register, Passwords(settings.password_hashing), settings,
-                                   request, actor=_actor())
+            user_id = register.open_account(
+                username=request.username, password=request.password, role=request.role,
+                region_code=request.region_code, school=request.school,
+                volunteer_id=request.volunteer_id, passwords=_rules(settings), actor=_actor())
             user = register.get_user(user_id)
     typer.echo(f"账号已创建 (account created): {user.username} ({user.scope.role.value}), "
                f"id {user.id}")
@@ -137,15 +148,12 @@ def set_password(
     ] = False,
 ) -> None:
     """Give an account a new password (its earlier tokens stop working)."""
-    from api import accounts
-    from api.security import Passwords
-
     settings = load_settings()
     with _refusals(), _register() as register:
         user = register.find_user(username)
         if user is None:
             typer.echo(f"没有这个账号 (no such account): {username}", err=True)
             raise typer.Exit(1)
-        accounts.set_password(register, Passwords(settings.password_hashing), settings,
-                              user.id, _password(password_stdin), actor=_actor())
+        register.set_password(user.id, _password(password_stdin), passwords=_rules(settings),
+                              actor=_actor())
     typer.echo(f"密码已更改 (password changed): {user.username}")

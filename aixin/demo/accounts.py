@@ -7,10 +7,17 @@ as each of the programme's people and see what each one sees.
   auditor ``demo-auditor``. The township, the school and the mother are chosen from the store
   (the mother with the most children paired, her township and her pupils' school), so the
   accounts see the same children from their several sides.
-- **Passwords printed, development only.** Each password is derived from the store itself (the
-  id of its first volunteer, random to each demo build) and the username, so it is the same
-  each time it is asked for and printed again without being kept anywhere, yet differs from one
-  demo store to another. In production no demo account is made.
+- **Passwords printed, development only.** Each password is derived from the username and a
+  random secret of 32 bytes kept beside the store, readable by its owner only (mode 0600),
+  drawn when the demo first makes its accounts: ``demo-accounts.secret`` in
+  ``AIXIN_DATA_DIR`` for SQLite; for PostgreSQL, whose log has no directory of its own, in
+  the ``AIXIN_DATA_DIR`` of the machine that ran the demo, one file per database and schema
+  (``demo-accounts.<host>-<port>-<database>-<schema>.secret``). So the same store prints the
+  same passwords each time they are asked for, nothing in the store's records (which the
+  county's and the auditor's accounts read) gives them, and two stores built alike have
+  different ones. Without the secret (another machine, the file deleted) the accounts are
+  printed as changed: ``aixin users set-password`` resets one. In production no demo account
+  is made.
 - **Idempotent.** An account already there is left as it is; if its password was changed since,
   it is not printed (``aixin users set-password`` resets it).
 """
@@ -20,24 +27,25 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import os
+import re
+import secrets
 from collections import Counter
 from contextlib import suppress
 from dataclasses import dataclass
+from pathlib import Path
 from uuid import UUID
-
-from eventsourcing.utils import get_topic
 
 from aixin.bootstrap import build_register, build_view_store
 from aixin.demo.county import COUNTY, COUNTY_CODE, TOWNSHIPS
 from aixin.settings import Settings
-from api.accounts import open_account
 from api.schemas.users import UserCreate
 from api.security import Passwords
 from domain.application import CareRegister
+from domain.application.users import PasswordRules
 from domain.common import SYSTEM
 from domain.errors import AccountRule
 from domain.users import Role, Scope
-from domain.volunteers import Volunteer
 from projections.registers.pairings import PairingsRegister
 from storage.views import ViewStore
 
@@ -80,15 +88,40 @@ def demo_password(secret: bytes, username: str) -> str:
     return "-".join(text[i:i + 4] for i in range(0, 12, 4))
 
 
-def store_secret(register: CareRegister) -> bytes:
-    """What the demo's passwords are derived from: the id of the first volunteer (a random
-    identity, drawn anew by each build of the demo)."""
-    first = register.recorder.select_notifications(start=None, limit=1,
-                                                    topics=[get_topic(Volunteer.Applied)])
-    if not first:
-        raise DemoAccountsRefused("the store holds no volunteer: the demo's accounts go with "
-                                  "the demo county (aixin demo)")
-    return UUID(str(first[0].originator_id)).bytes
+#: Bytes of the secret the demo's passwords come from.
+SECRET_BYTES = 32
+
+
+def secret_path(settings: Settings) -> Path:
+    """Where the store's demo secret is kept: beside the SQLite store, or, for PostgreSQL, in
+    the data directory under a name for the database and schema."""
+    if settings.store == "sqlite":
+        return settings.data_dir / "demo-accounts.secret"
+    where = (f"{settings.postgres_host}-{settings.postgres_port}-{settings.postgres_dbname}-"
+             f"{settings.postgres_schema or 'public'}")
+    return settings.data_dir / f"demo-accounts.{re.sub(r'[^A-Za-z0-9_.-]', '_', where)}.secret"
+
+
+def store_secret(settings: Settings) -> bytes:
+    """The store's demo secret, drawn at random and kept (mode 0600) the first time. Two runs
+    at once keep one: each writes its own draft, and the first linked in place stands."""
+    path = secret_path(settings)
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        draft = path.with_name(f".{path.name}.{secrets.token_hex(8)}")
+        with os.fdopen(os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb") as out:
+            out.write(secrets.token_bytes(SECRET_BYTES))
+        try:
+            with suppress(FileExistsError):
+                os.link(draft, path)
+        finally:
+            draft.unlink()
+    secret = path.read_bytes()
+    if len(secret) < SECRET_BYTES:
+        raise DemoAccountsRefused(f"{path} holds no secret of {SECRET_BYTES} bytes: delete it "
+                                  "to draw a new one (the demo's accounts are then printed as "
+                                  "changed; aixin users set-password resets one)")
+    return secret
 
 
 def demo_accounts(settings: Settings) -> list[DemoLogin]:
@@ -101,7 +134,7 @@ def demo_accounts(settings: Settings) -> list[DemoLogin]:
     register = build_register(settings)
     views = build_view_store(settings)
     try:
-        return _ensure(register, views, Passwords(settings.password_hashing), settings)
+        return _ensure(register, views, settings)
     finally:
         views.close()
         register.close()
@@ -116,26 +149,30 @@ def has_demo_accounts(settings: Settings) -> bool:
         register.close()
 
 
-def _ensure(register: CareRegister, views: ViewStore, passwords: Passwords,
-            settings: Settings) -> list[DemoLogin]:
-    secret = store_secret(register)
-    planned: list[Scope] | None = None
+def _ensure(register: CareRegister, views: ViewStore, settings: Settings) -> list[DemoLogin]:
+    missing = any(register.find_user(username) is None for username in USERNAMES)
+    planned = _plan(register, views) if missing else None  # refused before a secret is drawn
+    secret = store_secret(settings)
+    passwords = PasswordRules(Passwords(settings.password_hashing), settings.password_min_length)
     logins = []
     for index, username in enumerate(USERNAMES):
         password = demo_password(secret, username)
         user = register.find_user(username)
         if user is None:
-            planned = planned or _plan(register, views)
+            assert planned is not None
             scope = planned[index]
             request = UserCreate.model_validate({
                 "username": username, "password": password, "role": scope.role.value,
                 "region_code": scope.region_code, "school": scope.school,
                 "volunteer_id": scope.volunteer_id})
             with suppress(AccountRule):  # made just now by another run
-                open_account(register, passwords, settings, request, actor=SYSTEM)
+                register.open_account(
+                    username=request.username, password=request.password, role=request.role,
+                    region_code=request.region_code, school=request.school,
+                    volunteer_id=request.volunteer_id, passwords=passwords, actor=SYSTEM)
             user = register.find_user(username)
             assert user is not None
-        known = passwords.matches(user.password_hash, password)
+        known = passwords.hashing.matches(user.password_hash, password)
         logins.append(DemoLogin(username, ROLE_NAMES[user.scope.role],
                                 _sees(register, user.scope), password if known else None))
     return logins

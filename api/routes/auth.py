@@ -10,7 +10,6 @@ from uuid import UUID
 from fastapi import APIRouter, Depends, HTTPException, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 
-from api.accounts import open_account
 from api.deps import (
     AppSettings,
     Caller,
@@ -29,10 +28,11 @@ from api.schemas.users import (
     UserCreate,
     UserPublic,
 )
-from api.security import Principal, refuse_weak_password
+from api.security import Principal
 from domain.access.policy import may_administer, may_audit
 from domain.application import UserView
-from domain.errors import InvalidRecord
+from domain.application.users import PasswordRules
+from domain.errors import WrongPassword
 from domain.users import Scope
 from storage.throttle import LoginThrottle, Throttled
 
@@ -100,7 +100,10 @@ def create_user(body: UserCreate, caller: Annotated[Principal, Depends(admitting
                 response: Response) -> UserPublic:
     """Create an account (admin only); its role decides its scope. In production a password
     has at least 12 characters."""
-    user_id = open_account(register, passwords, settings, body, actor=caller.actor)
+    user_id = register.open_account(
+        username=body.username, password=body.password, role=body.role,
+        region_code=body.region_code, school=body.school, volunteer_id=body.volunteer_id,
+        passwords=PasswordRules(passwords, settings.password_min_length), actor=caller.actor)
     user = register.get_user(user_id)
     response.headers["ETag"] = etag(user.version)
     return public(user)
@@ -150,15 +153,13 @@ def change_password(body: PasswordChange, caller: Caller, register: Register,
                     request: Request) -> UserPublic:
     """Change your own password; the current one is asked for again. Every token issued
     before, this request's included, stops working: log in again with the new password."""
-    user = register.get_user(caller.user_id)
-    if not passwords.matches(user.password_hash, body.current_password):
-        raise HTTPException(status_code=403, detail="the current password is wrong")
-    if body.new_password == body.current_password:  # nothing would change, no token end
-        raise InvalidRecord("new_password", "the new password is the current one; choose "
-                            "another")
-    refuse_weak_password("new_password", body.new_password, settings)
-    register.change_password(caller.user_id, passwords.hash(body.new_password),
-                             actor=caller.actor)
+    try:
+        register.change_own_password(
+            caller.user_id, current_password=body.current_password,
+            new_password=body.new_password,
+            passwords=PasswordRules(passwords, settings.password_min_length), actor=caller.actor)
+    except WrongPassword as wrong:
+        raise HTTPException(status_code=403, detail=wrong.message) from None
     return public(_changed(request, register, caller.user_id))
 
 

@@ -82,6 +82,23 @@ def test_a_user_changes_its_own_password_with_the_current_one(client: TestClient
     assert login(client, "admin", "another-password")
 
 
+def test_a_wrong_current_password_is_refused_in_chinese(client: TestClient) -> None:
+    wrong = client.post("/api/v1/users/me/password",
+                        headers=login(client, "admin", ADMIN_PASSWORD),
+                        json={"current_password": "nope", "new_password": "another-password"})
+    assert wrong.status_code == 403
+    assert wrong.json()["detail"].startswith("当前密码不正确")
+
+
+def test_a_new_password_equal_to_the_current_one_is_refused_in_chinese(
+        client: TestClient) -> None:
+    same = client.post("/api/v1/users/me/password",
+                       headers=login(client, "admin", ADMIN_PASSWORD),
+                       json={"current_password": ADMIN_PASSWORD, "new_password": ADMIN_PASSWORD})
+    assert same.status_code == 422
+    assert same.json()["detail"][0]["msg"].startswith("new_password: 新密码与当前密码相同")
+
+
 def test_an_admin_changes_an_accounts_scope(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]]) -> None:
     made = client.post("/api/v1/users", headers=admin, json={

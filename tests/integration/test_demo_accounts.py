@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import re
 import shutil
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ from typer.testing import CliRunner, Result
 
 from aixin.commands import app
 from aixin.demo.accounts import DemoAccountsRefused, demo_accounts
+from aixin.demo.build import build_demo
 from aixin.settings import Settings
 from api.app import create_app
 
@@ -138,9 +141,30 @@ def test_production_makes_no_demo_accounts(tmp_path: Path) -> None:
     assert not (tmp_path / "var").exists()  # refused before the store was opened
 
 
-def test_another_demo_store_has_other_passwords(built: Demo, tmp_path: Path) -> None:
-    other = aixin(tmp_path / "var", "demo", "--children", "40", "--today", "2026-06-15")
-    assert other.exit_code == 0, other.output
-    mine, theirs = built.passwords(), built.passwords(other.output)
-    assert set(mine) == set(theirs)
-    assert not set(mine.values()) & set(theirs.values())
+def test_two_stores_holding_the_same_records_print_different_passwords(
+        tmp_path: Path) -> None:
+    """The passwords come from a secret of the store's own, not from its records (ids that
+    the county's and the auditor's accounts can read)."""
+    first = tmp_path / "first"
+    build_demo(Settings(store="sqlite", data_dir=first, password_hashing="cheapest"),  # type: ignore[arg-type]
+               seed=7, children=40, today=date(2026, 6, 15))
+    shutil.copytree(first, tmp_path / "second")
+    mine = aixin(first, "demo", "--accounts-only")
+    theirs = aixin(tmp_path / "second", "demo", "--accounts-only")
+    assert (mine.exit_code, theirs.exit_code) == (0, 0), mine.output + theirs.output
+    passwords = Demo(first, mine.output).passwords()
+    assert set(passwords) == set(ROLES)
+    assert not set(passwords.values()) & set(Demo(first, theirs.output).passwords().values())
+
+
+def test_the_passwords_secret_is_kept_beside_the_store_for_its_owner_only(built: Demo) -> None:
+    secret = built.data / "demo-accounts.secret"
+    assert stat.S_IMODE(secret.stat().st_mode) == 0o600
+    assert len(secret.read_bytes()) >= 32
+
+
+def test_without_its_secret_the_store_does_not_tell_the_passwords(demo: Demo) -> None:
+    (demo.data / "demo-accounts.secret").unlink()
+    again = aixin(demo.data, "demo", "--if-empty")
+    assert again.exit_code == 0, again.output
+    assert set(demo.passwords(again.output).values()) == {"(已更改/changed)"}
