@@ -6,9 +6,12 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
+from jinja2 import pass_context
+
 from domain import vocabulary as v
 from domain.duties import duty_title
 from domain.instants import shown_instant
+from domain.programme import Programme
 from domain.reports import said_to_day
 from domain.reports.definitions import RATES, figure_title
 from domain.vocabulary import CATEGORY_TITLES as CATEGORIES
@@ -65,10 +68,17 @@ def to_day(title: str, meta: dict[str, Any] | None) -> str:
     return said_to_day(title, None if ended or meta is None else meta["period_end"])
 
 
-def when(instant: datetime | str | None) -> str:
-    """An instant in the programme's time, labelled: 2026-11-17 14:05（北京时间）. Every page
-    shows instants this way (the report's files too)."""
-    return shown_instant(instant)
+@pass_context
+def when(context: Any, instant: datetime | str | None) -> str:
+    """An instant in the programme's time, labelled by its zone: 2026-11-17 14:05（北京时间）.
+    Every page shows instants this way (the report's files too)."""
+    return shown_instant(instant, programme_zone(context.get("request")))
+
+
+def programme_zone(request: Any) -> str:
+    """The programme's time zone, as the service running the request is set up with."""
+    register = getattr(request.app.state, "register", None) if request is not None else None
+    return register.programme.timezone if register is not None else Programme.timezone
 
 
 def read(what: str) -> str:

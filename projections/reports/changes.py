@@ -13,6 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from domain.instants import shown_instant
+from domain.programme import Programme
 from domain.reports import Quarter
 from domain.vocabulary import (
     CONTACT_KIND_TITLES,
@@ -39,6 +40,8 @@ def changes_between(
     earlier_known_at: datetime,
     later_known_at: datetime,
     township: str | Sequence[str] | None = None,
+    *,
+    zone: str,
 ) -> list[dict[str, Any]]:
     """The late events (补录) that explain why the quarter's figures as known at
     ``later_known_at`` differ from those as known at ``earlier_known_at``: facts of the region
@@ -49,8 +52,10 @@ def changes_between(
     ``recorded_at``, ``within_quarter`` (dated inside the quarter, or earlier and moving state
     and duties), ``township``, ``school``, ``subject_id``, ``kind`` and ``kind_title``,
     ``amount`` (items given, for a contact) and ``summary`` (one line in Chinese).
+    ``zone`` is the programme's time zone: the day ``later_known_at`` falls on there is the
+    last day counted of a quarter not ended, and the summaries show instants in it.
     """
-    q = Quarter.as_known_at(year, quarter, later_known_at)  # up to its day, if not ended
+    q = Quarter.as_known_at(year, quarter, later_known_at, zone)  # up to its day, if not ended
     scope = Scope(region_prefix(region_code), township_codes(township))
     where, params = scope.sql()
     rows = tx.execute(
@@ -59,7 +64,7 @@ def changes_between(
         " AND occurred_on <= ? ORDER BY position",
         [*params, known_at_instant(earlier_known_at), known_at_instant(later_known_at),
          q.end.isoformat()]).all()
-    return [_change(row, q) for row in rows]
+    return [_change(row, q, zone) for row in rows]
 
 
 def figure_changes(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -75,19 +80,27 @@ def explain_changes(tx: Tx, earlier: Mapping[str, Any],
                     later: Mapping[str, Any]) -> dict[str, Any]:
     """What changed between two reports of the same quarter and region, and why:
     ``{"since", "until", "figures": figure_changes(...), "events": changes_between(...)}``,
-    for the files (:mod:`workers.reports.files`) to list."""
+    for the files (:mod:`workers.reports.files`) to list, in the programme's time zone the
+    later report was computed in (China's for a report that does not say)."""
     e, la = earlier["meta"], later["meta"]
     if (e["region_code"], e["year"], e["quarter"]) != (la["region_code"], la["year"],
                                                       la["quarter"]):
         raise ValueError("the two reports are of different regions or quarters")
     events = changes_between(tx, la["region_code"], la["year"], la["quarter"],
                              datetime.fromisoformat(e["known_at"]),
-                             datetime.fromisoformat(la["known_at"]), la["townships"])
+                             datetime.fromisoformat(la["known_at"]), la["townships"],
+                             zone=report_zone(la))
     return {"since": e["known_at"], "until": la["known_at"],
             "figures": figure_changes(earlier, later), "events": events}
 
 
-def _change(row: Row, q: Quarter) -> dict[str, Any]:
+def report_zone(meta: Mapping[str, Any]) -> str:
+    """The programme's time zone a report's figures were computed in (``meta``: their meta);
+    China's for a report computed before the figures said."""
+    return str(meta.get("timezone") or Programme.timezone)
+
+
+def _change(row: Row, q: Quarter, zone: str) -> dict[str, Any]:
     event, kind = row["event"], row["kind"]
     kind_title = title_of(CONTACT_KIND_TITLES, kind) if event == "ContactRecorded" else kind
     occurred_on = date.fromisoformat(row["occurred_on"])
@@ -97,13 +110,14 @@ def _change(row: Row, q: Quarter) -> dict[str, Any]:
         "recorded_at": row["recorded_at"], "within_quarter": occurred_on in q,
         "township": row["township"], "school": row["school"], "subject_id": row["subject_id"],
         "kind": kind, "kind_title": kind_title, "amount": int(row["amount"]),
-        "summary": late_record_summary(row, kind_title),
+        "summary": late_record_summary(row, kind_title, zone),
     }
 
 
-def late_record_summary(row: Row, kind_title: str) -> str:
-    """One line in Chinese: what was recorded late, when it happened and when it was recorded
-    (e.g. 补录联系走访（家访，物品2件），发生于2026-03-05，记录于2026-04-02 09:30（北京时间））."""
+def late_record_summary(row: Row, kind_title: str, zone: str) -> str:
+    """One line in Chinese: what was recorded late, when it happened and when it was recorded,
+    in the programme's ``zone`` (e.g. 补录联系走访（家访，物品2件），发生于2026-03-05，记录于
+    2026-04-02 09:30（北京时间））."""
     event, kind = row["event"], row["kind"]
     summary = f"补录{title_of(EVENT_TITLES, event)}"
     if event == "ContactRecorded":
@@ -113,5 +127,5 @@ def late_record_summary(row: Row, kind_title: str) -> str:
                     f"{title_of(PARENT_STATUS_TITLES, row['detail'])}）")
     elif event in ("ChildExited", "PairingEnded"):
         summary += f"（{row['detail']}）"
-    summary += f"，发生于{row['occurred_on']}，记录于{shown_instant(row['recorded_at'])}"
+    summary += f"，发生于{row['occurred_on']}，记录于{shown_instant(row['recorded_at'], zone)}"
     return summary

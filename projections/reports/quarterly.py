@@ -109,7 +109,8 @@ def compute_figures(
     school hold the same counts (schools have no volunteers); see the module's notes.
     """
     # a quarter not ended by known_at's day is counted up to that day (季度未结束)
-    q = Quarter.as_known_at(year, quarter, known_at, (programme or Programme()).timezone)
+    zone = (programme or Programme()).timezone
+    q = Quarter.as_known_at(year, quarter, known_at, zone)
     if escalate_after_days < 0:
         raise ValueError("escalate_after_days is 0 or more")
     scope = Scope(region_prefix(region_code), township_codes(township))
@@ -129,7 +130,7 @@ def compute_figures(
     meta = {"kind": "quarterly", "region_code": region_code, "year": q.year,
             "quarter": q.number, "period_start": q.start.isoformat(),
             "period_end": q.end.isoformat(), "quarter_end": q.last_day.isoformat(),
-            "quarter_ended": q.ended, "known_at": at,
+            "quarter_ended": q.ended, "known_at": at, "timezone": zone,
             "escalate_after_days": escalate_after_days,
             "townships": None if scope.townships is None else list(scope.townships),
             # figures whose definition changed after known_at (口径变更): see

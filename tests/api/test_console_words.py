@@ -21,9 +21,11 @@ from zoneinfo import ZoneInfo
 import pytest
 from fastapi.testclient import TestClient
 
+from aixin.settings import Settings
+from api.app import create_app
 from api.console.labels import summary
 from domain.reports import Quarter
-from tests.api.conftest import CHILD, create, paired
+from tests.api.conftest import ADMIN_PASSWORD, CHILD, create, login, paired
 from tests.api.test_console import console_login, console_user
 from tests.foreign_words import foreign_words
 from workers.reports.generation import Reporting, produce
@@ -237,3 +239,21 @@ def test_the_tamper_check_names_what_was_changed_in_chinese(
 
 def test_a_reminders_channel_is_named_in_chinese_on_a_timeline() -> None:
     assert summary({"channel": "email", "attempt": 2}) == "电子邮件 第 2 次"
+
+
+def test_a_programme_in_another_zone_shows_its_times_there_labelled_by_the_zone(
+        tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "var", admin_password=ADMIN_PASSWORD,  # type: ignore[arg-type]
+                        secret_key="a-test-signing-key-of-enough-length-0123456789",  # type: ignore[arg-type]
+                        password_hashing="cheapest", timezone="Europe/London")
+    with TestClient(create_app(settings)) as client:
+        admin = login(client, "admin", ADMIN_PASSWORD)
+        child_id = create(client, "/api/v1/children", {**CHILD, "registered_on": "2026-03-02"},
+                          admin)["id"]
+        recorded = client.get(f"/api/v1/children/{child_id}/history",
+                              headers=admin).json()["timeline"][0]["recorded_at"]
+        london = datetime.fromisoformat(recorded).astimezone(ZoneInfo("Europe/London"))
+        console_login(client)
+        timeline = client.get(f"/console/children/{child_id}").text.split('id="timeline"')[1]
+    assert f"{london:%Y-%m-%d %H:%M}（Europe/London）" in timeline
+    assert "北京时间" not in timeline

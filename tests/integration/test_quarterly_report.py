@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -19,6 +20,7 @@ from domain.application import CareRegister
 from domain.children import CATEGORIES, Guardian, Parent
 from domain.common import SYSTEM
 from domain.duties import STANDARD_CONTACT_KINDS
+from domain.programme import Programme
 from domain.reminders.due import DueDuty
 from projections.reports import (
     ReportFacts,
@@ -395,7 +397,8 @@ def test_the_late_events_that_changed_the_quarter_are_listed(
     late_records(register, quarter)
     runner.catch_up(ReportFacts)
     with runner.store.recorder(ReportFacts).read() as tx:
-        late = changes_between(tx, COUNTY, 2026, 1, known_at, datetime.now(UTC))
+        late = changes_between(tx, COUNTY, 2026, 1, known_at, datetime.now(UTC),
+                               zone=Programme.timezone)
     assert [(e["event"], e["kind"], e["occurred_on"], e["school"]) for e in late] == [
         ("ContactRecorded", "parent_call", "2026-03-28", CENTRAL)]  # not April's visit
     assert "补录联系走访（亲情电话/书信）" in late[0]["summary"]
@@ -420,6 +423,19 @@ def test_explaining_two_reports_gives_the_figures_that_moved_and_why(
         "duties_periods_met": (9, 10), "duty_compliance": (0.3333, 0.3704),
         "duties_overdue": (5, 4), "duties_escalated": (5, 4), "pairings_with_overdue": (2, 1)}
     assert [e["occurred_on"] for e in changes["events"]] == ["2026-03-28"]
+
+
+def test_the_late_records_are_told_in_the_time_of_the_programmes_zone(
+        register: CareRegister, runner: ViewRunner) -> None:
+    quarter = hand_made_quarter(register)
+    london = Programme(timezone="Europe/London")
+    before = figures(runner, datetime.now(UTC), programme=london)
+    late_records(register, quarter)
+    after = figures(runner, programme=london)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        late = explain_changes(tx, before, after)["events"][0]
+    recorded = datetime.fromisoformat(late["recorded_at"]).astimezone(ZoneInfo("Europe/London"))
+    assert late["summary"].endswith(f"记录于{recorded:%Y-%m-%d %H:%M}（Europe/London）")
 
 
 # -- fan-out ---------------------------------------------------------------------------------

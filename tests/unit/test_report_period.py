@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
+from domain.instants import shown_instant
 from domain.reports import Quarter, said_to_day
 
 
@@ -46,3 +47,9 @@ def test_a_figure_of_a_quarter_not_ended_is_titled_by_the_day_counted_to() -> No
     assert (said_to_day("季度末在结对（对）", "2026-12-05"),
             said_to_day("季度末在结对（对）", None)) == ("截至2026-12-05在结对（对）",
                                                        "季度末在结对（对）")
+
+
+def test_an_instant_is_shown_in_the_programmes_zone_labelled_by_the_zone() -> None:
+    instant = "2026-03-31T20:00:00+00:00"
+    assert shown_instant(instant, "Asia/Shanghai") == "2026-04-01 04:00（北京时间）"
+    assert shown_instant(instant, "Europe/London") == "2026-03-31 21:00（Europe/London）"

@@ -17,6 +17,7 @@ from domain.duties import duty_title
 from domain.instants import shown_instant
 from domain.reports.definitions import figure_title
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES
+from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
 from workers.reports.wording import (
     BAND_TITLES,
@@ -106,14 +107,14 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         ("统计期", period_words(meta).removeprefix("统计期：")),
         ("状态类指标统计日", f"{meta['period_end']}（季度未结束，统计至当日）" if interim(meta)
          else f"{meta['period_end']}（季度末）"),
-        ("数据截至（记录时间）", shown_instant(meta["known_at"])),
+        ("数据截至（记录时间）", shown_instant(meta["known_at"], report_zone(meta))),
         ("逾期升级时限", f"{meta['escalate_after_days']}天"),
         ("说明", "依据截至上述记录时间已录入的数据生成；以同一记录时间重新生成，数字完全相同。"),
         *((f"口径变更：{figure_title(c['figure'])}", f"自{c['since']}起：{c['what']}")
           for c in meta.get("definitions_changed", ())),
     ])
     if changes is not None:
-        _changes_sheets(book, changes, places)
+        _changes_sheets(book, changes, places, report_zone(meta))
     for sheet in book.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
@@ -177,14 +178,8 @@ def _coverage_sheet(book: Workbook, figures: Mapping[str, Any], places: Places) 
                   totals["left_behind_unpaired"], totals["pairing_coverage"]])
     sheet.cell(row=last + 1, column=5).number_format = "0.00%"
     if rows:
-        bar = BarChart()
-        bar.type = "col"
-        bar.title = "各乡镇结对覆盖率（目标100%）"
+        bar = _rate_chart(sheet, "各乡镇结对覆盖率（目标100%）", "col", column=5, rows=len(rows))
         bar.y_axis.title = "覆盖率"
-        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
-        bar.y_axis.number_format = "0%"
-        bar.add_data(Reference(sheet, min_col=5, min_row=1, max_row=last), titles_from_data=True)
-        bar.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=last))
         bar.width, bar.height = 18, 8
         sheet.add_chart(bar, "G2")
     # the pie reads two cells of its own: paired and unpaired in the whole region
@@ -215,17 +210,25 @@ def _duties_sheet(book: Workbook, figures: Mapping[str, Any]) -> None:
     sheet = _table(book, "履职情况", ("职责", *(label for _, label in DUTY_COLUMNS)), rows,
                    rates={4})
     if rows:
-        bar = BarChart()
-        bar.type = "bar"
-        bar.title = "各项职责履职率"
+        bar = _rate_chart(sheet, "各项职责履职率", "bar", column=4, rows=len(rows))
         bar.x_axis.title = "职责"
-        bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
-        bar.y_axis.number_format = "0%"
-        bar.add_data(Reference(sheet, min_col=4, min_row=1, max_row=len(rows) + 1),
-                     titles_from_data=True)
-        bar.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=len(rows) + 1))
         bar.width, bar.height = 20, 9
         sheet.add_chart(bar, "J2")
+
+
+def _rate_chart(sheet: Worksheet, title: str, direction: str, *, column: int,
+                rows: int) -> BarChart:
+    """A bar chart (``direction``: "col" upright, "bar" lying) of the rates in ``column`` of
+    the sheet's first ``rows`` data rows, named by column A, on a scale of 0 to 100 %."""
+    bar = BarChart()
+    bar.type = direction
+    bar.title = title
+    bar.y_axis.scaling.min, bar.y_axis.scaling.max = 0, 1
+    bar.y_axis.number_format = "0%"
+    bar.add_data(Reference(sheet, min_col=column, min_row=1, max_row=rows + 1),
+                 titles_from_data=True)
+    bar.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=rows + 1))
+    return bar
 
 
 def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping[str, Any]],
@@ -236,11 +239,13 @@ def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping
            rates={i + 2 for i, c in enumerate(columns) if c in RATES})
 
 
-def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places) -> None:
-    """What moved since the earlier version (变化说明), and the late records that moved it."""
+def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places,
+                    zone: str) -> None:
+    """What moved since the earlier version (变化说明), and the late records that moved it,
+    recorded at instants shown in the programme's ``zone``."""
     _table(book, "变化说明", ("指标", "原数值", "现数值"),
            [(figure_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
     _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
-           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"]),
+           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"], zone),
              place_with_code(e["township"], places),
              school_title(e["school"]), e["summary"]) for e in changes["events"]])
