@@ -18,7 +18,7 @@ from pydantic import SecretStr
 from typer.testing import CliRunner, Result
 
 from aixin.commands import app
-from aixin.demo.accounts import DemoAccountsRefused, demo_accounts
+from aixin.demo.accounts import DemoAccountsRefused, demo_accounts, store_secret
 from aixin.demo.build import build_demo
 from aixin.settings import Settings
 from api.app import create_app
@@ -168,3 +168,15 @@ def test_without_its_secret_the_store_does_not_tell_the_passwords(demo: Demo) ->
     again = aixin(demo.data, "demo", "--if-empty")
     assert again.exit_code == 0, again.output
     assert set(demo.passwords(again.output).values()) == {"(已更改/changed)"}
+
+
+def test_on_postgresql_each_schema_keeps_its_own_secret_in_the_data_dir(tmp_path: Path) -> None:
+    one, two = (Settings(store="postgres", data_dir=tmp_path, postgres_host="127.0.0.1",  # type: ignore[arg-type]
+                         postgres_port=5432, postgres_dbname="aixin", postgres_schema=schema)
+                for schema in ("one", "two"))
+    assert store_secret(one) == store_secret(one) != store_secret(two)
+    kept = sorted(tmp_path.iterdir())
+    assert [path.name for path in kept] == [
+        "demo-accounts.127.0.0.1-5432-aixin-one.secret",
+        "demo-accounts.127.0.0.1-5432-aixin-two.secret"]
+    assert {stat.S_IMODE(path.stat().st_mode) for path in kept} == {0o600}

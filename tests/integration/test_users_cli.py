@@ -132,3 +132,11 @@ def test_set_password_of_an_unknown_account_says_so(data: Path) -> None:
                     typed="a-new-password-2\n")
     assert refused.exit_code == 1
     assert "没有这个账号" in refused.output
+
+
+def test_set_password_refuses_a_password_too_short_in_the_apis_words(data: Path) -> None:
+    create_clerk(data, "--region-code", "420881")
+    refused = aixin(data, "users", "set-password", "clerk", "--password-stdin",
+                    typed="short\n")
+    assert refused.exit_code == 1
+    assert "password: 密码至少 8 个字符" in refused.output
