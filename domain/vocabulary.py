@@ -80,11 +80,12 @@ CONTACT_KIND_TITLES = _words({
     "counselling": "心理疏导", "activity": "集体活动",
 })
 
-#: The kinds of anomaly reported (情况报告类别), as the demo and the field app record them; a
-#: kind typed in Chinese is shown as it is.
+#: The kinds of anomaly reported (情况报告类别), as the demo, the console and the field app
+#: offer them (anything else, 其他, says what it is in its description); a kind typed in
+#: Chinese is shown as it is.
 CONCERN_KIND_TITLES = _words({
     "absence": "缺课", "illness": "生病", "injury": "受伤", "emotional": "情绪问题",
-    "neglect": "监护缺失", "safety": "安全隐患", "crisis": "突发事件",
+    "neglect": "监护缺失", "safety": "安全隐患", "crisis": "突发事件", "other": "其他",
 })
 
 # -- duties, reports, records read ------------------------------------------------------------

@@ -10,7 +10,7 @@ request instead of one per child: the phone is often on a slow network.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Annotated
 from uuid import UUID
 
@@ -19,12 +19,14 @@ from fastapi import APIRouter, Depends
 from api.deps import Register, Views, roles
 from api.routes.children import for_role
 from api.schemas.me import MyChild, MyDuty, MyPairing, MyReminder, MyWork, Titled
-from api.scope import caller_of, narrow_children, paired_children, phones_the_parents
+from api.scope import caller_of, narrow_children
 from api.security import Principal
-from domain.access.policy import Listing, narrow
+from domain.access.policy import Listing, narrow, own_volunteer
 from domain.application.child_care import OwedDuty
+from domain.application.reading import PairedChildren
 from domain.vocabulary import (
     CATEGORY_TITLES,
+    CONCERN_KIND_TITLES,
     CONTACT_KIND_TITLES,
     GUARDIAN_RELATION_TITLES,
     ROLE_TITLES,
@@ -44,9 +46,6 @@ MOST_CHILDREN = 200
 #: The kinds each role records most, offered first.
 _FIRST_KINDS = {"volunteer": ("phone", "home_visit", "meeting", "parent_call", "tutoring"),
                 "school": ("talk", "home_visit", "parent_contact", "guardian_contact")}
-#: What a concern (情况报告) may be about, in the programme's words.
-CONCERN_KIND_TITLES = {"absence": "缺课/失联", "illness": "生病", "injury": "受伤",
-                       "neglect": "无人照看", "crisis": "心理危机", "other": "其他"}
 
 
 @router.get("/work", response_model=MyWork)
@@ -65,7 +64,12 @@ def my_work(caller: FieldWorker, register: Register, views: Views) -> MyWork:
     for row in pairings:
         for child in listed(row["child_ids"]):
             of_child.setdefault(UUID(child), []).append(UUID(row["pairing_id"]))
-    children = [_child(register, views, caller, child_id, of_child.get(child_id, []))
+    owed = register.children_duties({child_id: of_child.get(child_id, [])
+                                     for child_id in child_ids}, today)
+    hers = {child for row in pairings for child in listed(row["child_ids"])}
+    phones = _phones_the_parents(register, caller, pairings)
+    children = [_child(register, caller, child_id, of_child.get(child_id, []), owed[child_id],
+                       paired=lambda _: hers, phones=phones(child_id))
                 for child_id in child_ids]
     return MyWork(
         username=caller.username, role=caller.role,  # type: ignore[arg-type]
@@ -83,7 +87,8 @@ def my_work(caller: FieldWorker, register: Register, views: Views) -> MyWork:
 
 
 def _active_pairings(views: Views, caller: Principal) -> list[Row]:
-    """The active pairings within the caller's scope: hers, or those of the school's pupils."""
+    """The active pairings within the caller's scope: hers (the same the register gives
+    :func:`api.scope.paired_children`), or those of the school's pupils."""
     scoped = narrow(Listing(), caller_of(caller))
     if scoped is None:
         return []
@@ -106,13 +111,30 @@ def _pupils(caller: Principal, views: Views, register: Register) -> tuple[list[U
     return [UUID(row["child_id"]) for row in rows[:MOST_CHILDREN]], len(rows) > MOST_CHILDREN
 
 
-def _child(register: Register, views: Views, caller: Principal, child_id: UUID,
-           pairing_ids: list[UUID]) -> MyChild:
+def _phones_the_parents(register: Register, caller: Principal,
+                        pairings: list[Row]) -> Callable[[UUID], bool]:
+    """:func:`api.scope.phones_the_parents` for each of the caller's children, from her
+    active pairings read once: a caring mother sees the parents' phones when a duty set in
+    force, or one of her pairings with the child, has her speak with them."""
+    if own_volunteer(caller_of(caller)) is None:
+        return lambda _: False
+    programme = register.programme
+    if programme.asks_for_parent_contact():
+        return lambda _: True
+    known = programme.duty_set_catalogue  # a set the programme no longer holds asks nothing
+    sets: dict[UUID, list[str]] = {}
+    for row in pairings:
+        for child in listed(row["child_ids"]):
+            sets.setdefault(UUID(child), []).extend(
+                name for name in listed(row["duty_sets"]) if name in known)
+    return lambda child_id: programme.asks_for_parent_contact(tuple(sets.get(child_id, ())))
+
+
+def _child(register: Register, caller: Principal, child_id: UUID, pairing_ids: list[UUID],
+           owed: tuple[OwedDuty, ...], *, paired: PairedChildren, phones: bool) -> MyChild:
     """The child as the role reads it (``GET /children/{id}``'s view), with its duties."""
-    view = register.read_child(caller_of(caller), child_id, paired=paired_children(views)).child
-    record = for_role(view, caller, parents_phones=phones_the_parents(
-        register, views, caller, child_id)).model_dump()
-    owed = register.child_duties(child_id, pairing_ids, register.today())
+    view = register.read_child(caller_of(caller), child_id, paired=paired).child
+    record = for_role(view, caller, parents_phones=phones).model_dump()
     if record.get("guardian"):
         relation = record["guardian"]["relation"]
         record["guardian"]["relation"] = title_of(GUARDIAN_RELATION_TITLES, relation)

@@ -3,7 +3,7 @@ the staff's own contacts (班主任谈心、家访), and every duty owed to the 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
@@ -56,11 +56,27 @@ class ChildCareService(ChildrenService, PairingsService):
         the contacts that name the child, then its school's (when the programme's duty sets
         include ``school``, see :mod:`domain.duties.school`)."""
         day = on or self.today()
-        child = self._get(Child, child_id)
-        pairings = sorted((p for p in (self._get(Pairing, pid) for pid in set(pairing_ids))
-                           if child_id in p.child_ids and _active_on(p, day)),
-                          key=lambda p: (p.starts_on, str(p.id)))
-        owed = [OwedDuty(child_id, pairing.id, status) for pairing in pairings
+        return self._owed(self._get(Child, child_id),
+                          [self._get(Pairing, pid) for pid in set(pairing_ids)], day)
+
+    def children_duties(self, pairing_ids: Mapping[UUID, Iterable[UUID]],
+                        on: date | None = None) -> dict[UUID, tuple[OwedDuty, ...]]:
+        """:meth:`child_duties` for many children at once (each with the ids of its
+        pairings): each child and each pairing read once, however many children a pairing
+        holds."""
+        day = on or self.today()
+        loaded = {pid: self._get(Pairing, pid)
+                  for pid in dict.fromkeys(p for ids in pairing_ids.values() for p in ids)}
+        return {child_id: self._owed(self._get(Child, child_id),
+                                     [loaded[pid] for pid in set(ids)], day)
+                for child_id, ids in pairing_ids.items()}
+
+    def _owed(self, child: Child, pairings: Iterable[Pairing],
+              day: date) -> tuple[OwedDuty, ...]:
+        child_id = child.id
+        active = sorted((p for p in pairings if child_id in p.child_ids and _active_on(p, day)),
+                        key=lambda p: (p.starts_on, str(p.id)))
+        owed = [OwedDuty(child_id, pairing.id, status) for pairing in active
                 for status in self._duties(pairing, day, (child_id,))]
         if school_owes_duties(self.programme.duty_sets):
             rules = self.programme.duty_rules((SCHOOL_DUTY_SET,))

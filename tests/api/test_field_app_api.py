@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CHILD, create, paired
+from api import scope
+from api.app import create_app
+from api.routes import me
+from domain.vocabulary import CONCERN_KIND_TITLES
+from projections.registers.pairings import list_pairings
+from tests.api.conftest import (
+    ADMIN_PASSWORD,
+    CHILD,
+    approved_volunteer,
+    create,
+    login,
+    paired,
+)
 from tests.api.test_reminders_api import scanned
 
 Headers = dict[str, str]
@@ -66,6 +80,16 @@ def test_the_kinds_of_contact_are_in_chinese(
     assert {"code": "home_visit", "title": "家访"} in kinds
 
 
+def test_the_kinds_of_concern_are_the_programmes_own_words(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    _, volunteer_id, _ = paired(client, admin)
+    kinds = _work(client, user("volunteer", volunteer_id=volunteer_id))["concern_kinds"]
+    assert kinds == [{"code": code, "title": title}
+                     for code, title in CONCERN_KIND_TITLES.items()]
+    assert {"code": "neglect", "title": "监护缺失"} in kinds
+    assert {"code": "other", "title": "其他"} in kinds
+
+
 def test_staff_and_auditors_have_no_field_work_here(
         client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
     for headers in (admin, user("federation", region_code="4208"), user("auditor")):
@@ -89,3 +113,68 @@ def test_her_open_reminders_are_those_whose_duty_is_still_unmet(
     create(client, f"/api/v1/pairings/{pairing_id}/contacts",
            {"kind": kinds[0], "notes": "补上本期的联系"}, mother)
     assert duty not in {r["duty"] for r in _work(client, mother)["reminders"]}
+
+
+@pytest.fixture
+def schools_held_to_duties(make_settings: Callable[..., Any]) -> Iterator[TestClient]:
+    """The service of a programme whose duty sets include the school's (``school``), as the
+    demo runs it (``AIXIN_DUTY_SETS=five_ones,school``)."""
+    settings = make_settings("sqlite", admin_password=ADMIN_PASSWORD,
+                             secret_key="a-test-signing-key-of-enough-length-0123456789",
+                             projections_poll_interval=0.02, projections_in_process=True,
+                             duty_sets=("five_ones", "school"))
+    with TestClient(create_app(settings)) as test_client:
+        yield test_client
+
+
+def test_a_teacher_sees_the_schools_own_duties_to_each_pupil_when_the_school_set_is_in_force(
+        schools_held_to_duties: TestClient) -> None:
+    client = schools_held_to_duties
+    admin = login(client, "admin", ADMIN_PASSWORD)
+    pupils = [create(client, "/api/v1/children", {**CHILD, "name": name}, admin)["id"]
+              for name in ("王小花", "陈小雨")]
+    create(client, "/api/v1/users", {"username": "teacher", "password": "password-123",
+                                     "role": "school", "school": CHILD["school"],
+                                     "region_code": "420821"}, admin)
+    work = _work(client, login(client, "teacher", "password-123"))
+    assert sorted(c["id"] for c in work["children"]) == sorted(pupils)
+    for child in work["children"]:
+        engine = client.get(f"/api/v1/children/{child['id']}/duties", headers=admin).json()
+        schools = [(d["name"], d["status"], d["reason"]) for d in engine["duties"]
+                   if d["pairing_id"] is None]
+        assert schools and "monthly_talk" in [name for name, _, _ in schools]
+        assert [(d["name"], d["status"], d["reason"]) for d in child["duties"]
+                if d["pairing_id"] is None] == schools
+
+
+def test_each_child_and_pairing_is_read_a_bounded_number_of_times_whatever_their_number(
+        client: TestClient, admin: Headers, user: Callable[..., Headers],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    volunteer_id = approved_volunteer(client, admin)
+    children = [create(client, "/api/v1/children", {**CHILD, "name": f"王小{n}"}, admin)["id"]
+                for n in "一二三四五六"]
+    pairing = create(client, "/api/v1/pairings", {
+        "child_ids": children, "volunteer_ids": [volunteer_id], "principle": "nearby",
+        "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"}, admin)["id"]
+    mother = user("volunteer", volunteer_id=volunteer_id)
+    state = client.app.state  # type: ignore[attr-defined]
+    loads: Counter[str] = Counter()
+    listings: list[dict[str, Any]] = []
+    load = state.register.repository.get
+
+    def counted_load(aggregate_id: Any, *args: Any, **kwargs: Any) -> Any:
+        loads[str(aggregate_id)] += 1
+        return load(aggregate_id, *args, **kwargs)
+
+    def counted_listing(tx: Any, **where: Any) -> Any:
+        listings.append(where)
+        return list_pairings(tx, **where)
+
+    monkeypatch.setattr(state.register.repository, "get", counted_load)
+    for module in (me, scope):
+        monkeypatch.setattr(module, "list_pairings", counted_listing, raising=False)
+    work = _work(client, mother)
+    assert sorted(c["id"] for c in work["children"]) == sorted(children)
+    assert loads[pairing] == 1  # not once for each of its six children
+    assert max(loads[child] for child in children) <= 2  # its record, and its duties
+    assert len(listings) == 1  # the pairings register, not once or twice for each child

@@ -294,7 +294,7 @@ def test_a_concern_is_reported_at_once(app: Page, field: Field, shoot: Any) -> N
     log_in(app)
     said = f"连续两天没有到校 {uuid.uuid4().hex[:8]}"
     open_form(app, PUPIL, "情况报告")
-    app.select_option("#concern select[name=kind]", label="缺课/失联")
+    app.select_option("#concern select[name=kind]", label="缺课")
     app.fill("#concern textarea[name=description]", said)
     shot(app, shoot, "concern-form")
     app.click("#concern button[type=submit]")

@@ -396,7 +396,7 @@
       }
     }},
       h('h2', {}, `情况报告：${child.name}`),
-      h('p', {class: 'note', text: '发现缺课、受伤、生病、无人照看等情况，请立即报告。'}),
+      h('p', {class: 'note', text: '发现缺课、受伤、生病、监护缺失等情况，请立即报告。'}),
       editing && editing.message ? h('p', {class: 'error', text: editing.message}) : null,
       field('情况', h('select', {name: 'kind', required: true}, work.concern_kinds.map(
         (k) => h('option', {value: k.code, selected: k.code === before.kind}, k.title)))),
