@@ -9,18 +9,25 @@ typed and why, field by field; a recorded one is a 303 to the child's page sayin
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.console.child_page import show
 from api.console.choices import CHOICES
-from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
+from api.console.forms import (
+    Refusal,
+    attempt,
+    expected_version,
+    in_words,
+    once,
+    refused_status,
+    shaped,
+)
 from api.console.pages import not_found, page, redirect, render
 from api.console.place_filters import choices
 from api.console.session import ConsoleCaller, Refused, check_csrf
@@ -39,6 +46,7 @@ from api.security import Principal
 from domain.access.policy import may_change_child, may_keep_records
 from domain.application import ChildView
 from domain.errors import NotFound
+from domain.national_ids import ChildAlreadyRegistered
 from projections.registers.children import ChildFilter, ChildrenRegister
 
 router = APIRouter(responses={403: page(
@@ -65,9 +73,19 @@ class Typed(BaseModel):
     reads it (and the form can be shown again as it was)."""
 
     csrf: str = ""
+    #: The form's key, made when its page was rendered (see :func:`api.console.forms.once`).
+    form_key: str = ""
+    #: The version of the record the form was read at, expected as ``If-Match`` expects it.
+    version: str = ""
 
     def fields(self) -> dict[str, Any]:
-        return self.model_dump(exclude={"csrf"})
+        """What was typed (the hidden fields left out)."""
+        return self.model_dump(exclude={"csrf", "form_key", "version"})
+
+    def sent(self) -> dict[str, Any]:
+        """What the form sends that a resubmission must repeat: what was typed, and the
+        version it was read at."""
+        return self.model_dump(exclude={"csrf", "form_key"})
 
 
 class RegisterForm(Typed):
@@ -238,6 +256,12 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
                    form: Annotated[RegisterForm, Form()]) -> Response:
     """Register a child as ``POST /children`` does; then its page."""
     check_csrf(request, form.csrf)
+    return once(request, caller, register, form.form_key, form.sent(),
+                lambda: _register(request, caller, register, views, form))
+
+
+def _register(request: Request, caller: Principal, register: Register, views: Views,
+              form: RegisterForm) -> Response:
     body = registration(form)
     typed = form.fields()
     request_body = shaped(ChildCreate, body)
@@ -245,23 +269,33 @@ def register_child(request: Request, caller: Keeper, register: Register, views: 
         refusal = in_form(request_body, body)
         return _new_page(request, caller, register, views, typed, refusal,
                          status_code=refused_status(refusal))
-    if not may_change_child(caller_of(caller), request_body):  # as the API's 403, in words
-        refusal = Refusal(message="只能登记您管辖范围内的儿童（所在地或学校不在您的范围内）",
-                          rule="403", fields={"region_code": "不在您的管辖范围内"})
-        return _new_page(request, caller, register, views, typed, refusal, status_code=403)
-    recorded = attempt(lambda: api_children.register_child(request_body, caller, register,
-                                                           views, Response()))
-    if isinstance(recorded, JSONResponse):  # 409: the national ID is on the register
-        answer = json.loads(bytes(recorded.body))
-        refusal = in_words(Refusal(message=answer["detail"], rule=answer["rule"],
-                                   fields={"id_number": answer["detail"]}))
+    recorded = attempt(lambda: _recorded(request_body, caller, register))
+    if isinstance(recorded, ChildAlreadyRegistered):  # the holder named to those who may read
+        existing = api_children.existing_shown(register=register, caller=caller,
+                                               refused=recorded)
+        refusal = in_words(Refusal(message=recorded.message, rule=recorded.rule,
+                                   fields={"id_number": recorded.message}))
         return _new_page(request, caller, register, views, typed, refusal,
-                         answer.get("existing_id"), status_code=recorded.status_code)
+                         str(existing) if existing else None, status_code=409)
     if isinstance(recorded, Refusal):
+        if recorded.rule == "403":  # outside the caller's scope: the field that puts it there
+            recorded = Refusal(message=recorded.message, rule="403",
+                               fields={"region_code": "不在您的管辖范围内"})
         refusal = in_form(recorded, body)
         return _new_page(request, caller, register, views, typed, refusal,
                          status_code=refused_status(refusal))
-    return RedirectResponse(f"/console/children/{recorded.id}?saved=registered", 303)
+    views.wait_for(register.recorder.max_notification_id() or 0)  # listed, as the API does
+    return RedirectResponse(f"/console/children/{recorded}?saved=registered", 303)
+
+
+def _recorded(body: ChildCreate, caller: Principal,
+              register: Register) -> UUID | ChildAlreadyRegistered:
+    """The child registered, or the refusal of a national ID number on the register (kept
+    apart from the other refusals: it may name the child holding the number)."""
+    try:
+        return api_children.record_child(body=body, caller=caller, register=register)
+    except ChildAlreadyRegistered as refused:
+        return refused
 
 
 # -- keeping the record -----------------------------------------------------------------------
@@ -282,6 +316,14 @@ def keep(request: Request, caller: Principal, register: Register, views: Views,
     """Check the CSRF token and the scope, make the change ``name``, answer with the child's
     page (again, as typed, with ``extra`` beside what was typed, if refused)."""
     check_csrf(request, form.csrf)
+    return once(request, caller, register, form.form_key, form.sent(),
+                lambda: _keep(request, caller, register, views, child_id, name, form, change,
+                              extra=extra))
+
+
+def _keep(request: Request, caller: Principal, register: Register, views: Views,
+          child_id: UUID, name: str, form: Typed, change: Callable[[ChildView], object], *,
+          extra: Mapping[str, str] | None) -> Response:
     try:
         child = register.child_in_scope(caller_of(caller), child_id,
                                         paired=paired_children(views))
@@ -290,8 +332,8 @@ def keep(request: Request, caller: Principal, register: Register, views: Views,
     if not may_change_child(caller_of(caller), child):
         raise Refused(403, "您不能更改这名儿童的档案")
     done = attempt(lambda: change(child))
-    if isinstance(done, Refusal):
-        typed = {name: form.fields() | dict(extra or {})}
+    if isinstance(done, Refusal):  # shown again as typed, at the version it was read at
+        typed = {name: form.fields() | {"version": form.version} | dict(extra or {})}
         return show(request, caller, register, views, child_id, typed=typed,
                     refusal=in_words(done), refused=name, status_code=refused_status(done))
     return RedirectResponse(f"/console/children/{child_id}?saved={name}#{name}", 303)
@@ -310,8 +352,9 @@ def change_parent(request: Request, child_id: UUID, caller: Keeper, register: Re
     def change(child: ChildView) -> object:
         role = form.role if form.role in ROLES else "father"
         body = _model(ParentChange, form.fields() | {"role": None})
-        return api_children.change_parent(child.id, role, body, caller, register, views,
-                                          None, Response())
+        return api_children.change_parent(
+            child_id=child.id, role=role, body=body, caller=caller, register=register,
+            views=views, expected=expected_version(form.version), response=Response())
     return keep(request, caller, register, views, child_id, "parents", form, change)
 
 
@@ -322,8 +365,9 @@ def change_guardian(request: Request, child_id: UUID, caller: Keeper, register: 
     """The entrusted guardian changed or corrected, as ``POST /children/{id}/guardian``."""
     def change(child: ChildView) -> object:
         body = _model(GuardianChange, form.fields())
-        return api_children.change_guardian(child.id, body, caller, register, views, None,
-                                            Response())
+        return api_children.change_guardian(
+            child_id=child.id, body=body, caller=caller, register=register, views=views,
+            expected=expected_version(form.version), response=Response())
     return keep(request, caller, register, views, child_id, "guardian", form, change)
 
 
@@ -334,8 +378,9 @@ def update_profile(request: Request, child_id: UUID, caller: Keeper, register: R
     """New health, study or psychology notes, as ``POST /children/{id}/profile``."""
     def change(child: ChildView) -> object:
         body = _model(ProfileIn, form.fields())
-        return api_children.update_profile(child.id, body, caller, register, views, None,
-                                           Response())
+        return api_children.update_profile(
+            child_id=child.id, body=body, caller=caller, register=register, views=views,
+            expected=expected_version(form.version), response=Response())
     return keep(request, caller, register, views, child_id, "profile", form, change)
 
 
@@ -346,8 +391,9 @@ def change_categories(request: Request, child_id: UUID, caller: Keeper, register
     """The special-attention categories from a date, as ``POST /children/{id}/categories``."""
     def change(child: ChildView) -> object:
         body = _model(CategoriesChange, form.fields() | {"categories": list(form.categories)})
-        return api_children.change_categories(child.id, body, caller, register, views, None,
-                                              Response())
+        return api_children.change_categories(
+            child_id=child.id, body=body, caller=caller, register=register, views=views,
+            expected=expected_version(form.version), response=Response())
     return keep(request, caller, register, views, child_id, "categories", form, change)
 
 
@@ -358,6 +404,7 @@ def exit_child(request: Request, child_id: UUID, caller: Keeper, register: Regis
     """The child leaves the programme, as ``POST /children/{id}/exit``."""
     def change(child: ChildView) -> object:
         body = _model(ExitIn, form.fields())
-        return api_children.exit_child(child.id, body, caller, register, views, None,
-                                       Response())
+        return api_children.exit_child(
+            child_id=child.id, body=body, caller=caller, register=register, views=views,
+            expected=expected_version(form.version), response=Response())
     return keep(request, caller, register, views, child_id, "exit", form, change)

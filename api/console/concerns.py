@@ -12,6 +12,7 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console.child_forms import REFUSED_ANSWERS, Keeper, Typed, given, keep
+from api.console.forms import expected_version
 from api.console.pages import page, render
 from api.console.queries import child_names_seen
 from api.console.session import ConsoleCaller
@@ -44,9 +45,9 @@ def concerns(request: Request, caller: ConsoleCaller, register: Register, views:
              status: Annotated[Literal["", "open", "resolved"], Query()] = "open",
              after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
     """The concerns within the caller's scope, open or resolved, a page at a time."""
-    listed = api_concerns.list_reported(caller, views, status=status or None, region_code=None,
-                                        school=None, child_id=None, after=after or None,
-                                        limit=PAGE)
+    listed = api_concerns.list_reported(caller=caller, views=views, status=status or None,
+                                        region_code=None, school=None, child_id=None,
+                                        after=after or None, limit=PAGE)
     names = child_names_seen(views, caller, (str(item.child_id) for item in listed.items),
                              on=register.today())
     return render(request, "concerns.html", caller, items=listed.items, names=names,
@@ -61,7 +62,8 @@ def record_concern(request: Request, child_id: UUID, caller: Keeper, register: R
     """Record a concern (情况报告) about the child, as ``POST /children/{id}/concerns``."""
     def record(child: ChildView) -> object:
         body = ConcernIn.model_validate(given(form.fields()))
-        return api_children.report_concern(child.id, body, caller, register, views, None)
+        return api_children.report_concern(child_id=child.id, body=body, caller=caller,
+                                           register=register, views=views, expected=None)
     return keep(request, caller, register, views, child_id, "concern", form, record)
 
 
@@ -75,7 +77,9 @@ def resolve_concern(request: Request, child_id: UUID,
     """Record what was done and close the concern, as ``POST …/concerns/{id}/resolution``."""
     def resolve(child: ChildView) -> object:
         body = ResolutionIn.model_validate(given(form.fields()))
-        return api_children.resolve_concern(child.id, concern_id, body, caller, register,
-                                            views, None, Response())
+        return api_children.resolve_concern(
+            child_id=child.id, concern_id=concern_id, body=body, caller=caller,
+            register=register, views=views, expected=expected_version(form.version),
+            response=Response())
     return keep(request, caller, register, views, child_id, "resolution", form, resolve,
                 extra={"concern_id": concern_id})

@@ -9,16 +9,25 @@ malformed field, a rule of the programme, a gate of the access policy) into a
 
 from __future__ import annotations
 
+import json
 import re
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+from uuid import uuid4
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
+from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
+from api.console.session import Refused
+from api.security import Principal
 from api.shape_messages import in_chinese
-from domain.errors import DomainError, InvalidRecord
+from domain.application import CareRegister
+from domain.application.commands import keyed_command
+from domain.errors import DomainError, IdempotencyKeyReused, InvalidRecord, StaleVersion
+from storage.idempotency import PENDING_SECONDS, IdempotencyStore
 
 T = TypeVar("T")
 M = TypeVar("M", bound=BaseModel)
@@ -38,6 +47,10 @@ class Refusal:
         return True
 
 
+#: What a form is told when its record changed after the page was read (the API's 412).
+CHANGED_MEANWHILE = "此记录已被他人修改，请刷新后再试"
+
+
 def _path(loc: Any) -> str:
     return ".".join(str(part) for part in loc if part != "body")
 
@@ -49,6 +62,8 @@ def refusal_of(error: Exception) -> Refusal | None:
         return Refusal(message="请检查标出的栏目", rule="malformed",
                        fields={_path(fault.get("loc", ())): str(fault.get("msg", ""))
                                for fault in faults})
+    if isinstance(error, StaleVersion):
+        return Refusal(message=CHANGED_MEANWHILE, rule=error.rule)
     if isinstance(error, InvalidRecord):
         return Refusal(message=error.message, rule=error.rule, fields={error.field: error.message})
     if isinstance(error, DomainError):
@@ -106,3 +121,85 @@ def refused_status(refusal: Refusal) -> int:
     if refusal.rule.isdigit():
         return int(refusal.rule)
     return 422 if refusal.fields else 409
+
+
+# -- a form recorded once, at the version it was read -----------------------------------------
+
+#: How long a resubmitted form waits for its first submission's answer (seconds).
+_FIRST_WAIT = float(PENDING_SECONDS)
+_POLL = 0.05
+
+
+def new_form_key() -> str:
+    """A form's key, made when its page is rendered (the hidden ``form_key``): the
+    console's ``Idempotency-Key``."""
+    return uuid4().hex
+
+
+def expected_version(typed: str) -> int | None:
+    """The version of the record a form was read at (its hidden ``version``), expected as
+    ``If-Match`` expects it; None when the form has none."""
+    return int(typed) if typed.isdigit() else None
+
+
+def once(request: Request, caller: Principal, register: CareRegister, key: str,
+         fields: Mapping[str, Any], handle: Callable[[], Response]) -> Response:
+    """Handle a form that records a fact once for its ``key``, through the keyed-command path
+    the API takes for ``Idempotency-Key``: the first submission is handled and, when it is
+    recorded (a 303), its answer kept; a resubmission (a double click, the browser's resend)
+    is answered with that 303 and records nothing. A refused submission is forgotten, so the
+    form corrected and sent again is handled anew. Without a key the form is handled as is."""
+    if not key:
+        return handle()
+    store: IdempotencyStore = request.app.state.idempotency
+    owner = str(caller.user_id)
+    fingerprint = store.fingerprint(request.url.path.encode(), json.dumps(
+        fields, ensure_ascii=False, sort_keys=True, default=str).encode())
+    for _ in range(3):  # a first submission refused meanwhile is forgotten: claim again
+        claimed_at = time.time()
+        stored = store.claim(owner, key, fingerprint, claimed_at)
+        if stored is None:
+            break
+        replayed = _replayed(store, owner, key, fingerprint, stored)
+        if replayed is not None:
+            return replayed
+    else:
+        raise Refused(409, _IN_FLIGHT)
+    with keyed_command(owner, key, fingerprint) as command:
+        try:
+            first = register.recorded_command(command.id)
+            if first is not None:  # recorded by a submission whose answer was lost
+                register.replay(command, first)
+            answer = handle()
+        except IdempotencyKeyReused:
+            store.release(owner, key, claimed_at)
+            raise Refused(409, _REUSED) from None
+        except BaseException:
+            store.release(owner, key, claimed_at)
+            raise
+    if answer.status_code != 303:
+        store.release(owner, key, claimed_at)
+        return answer
+    store.complete(owner, key, 303, b"", {"location": answer.headers["location"]}, claimed_at)
+    return answer
+
+
+_IN_FLIGHT = "此表单正在提交，请稍候刷新页面查看"
+_REUSED = "此表单已提交过，内容已不同：请刷新页面后重新填写"
+
+
+def _replayed(store: IdempotencyStore, owner: str, key: str, fingerprint: str,
+              stored: Any) -> Response | None:
+    """The first submission's 303 (None: it was refused, the key is free again)."""
+    if stored.fingerprint != fingerprint:
+        raise Refused(409, _REUSED)
+    waited = 0.0
+    while stored is not None and stored.status is None and waited < _FIRST_WAIT:
+        time.sleep(_POLL)  # the first submission is being recorded
+        waited += _POLL
+        stored = store.get(owner, key)
+    if stored is None:
+        return None
+    if stored.status != 303:
+        raise Refused(409, _IN_FLIGHT)
+    return RedirectResponse(stored.headers["location"], 303)

@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 
 from api.console import labels, place_filters
+from api.console.forms import new_form_key
 from api.console.session import csrf_token, set_cookies
 from api.scope import caller_of
 from api.security import Principal
@@ -40,7 +41,7 @@ def templates() -> Jinja2Templates:
                              to_day=labels.to_day,
                              place=place_filters.place, place_full=place_filters.place_full)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
-                             CATEGORIES=labels.CATEGORIES)
+                             CATEGORIES=labels.CATEGORIES, form_key=new_form_key)
     return found
 
 

@@ -18,7 +18,15 @@ from pydantic import Field
 
 from api.console.child_forms import Typed, given, in_form
 from api.console.choices import CHOICES
-from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
+from api.console.forms import (
+    Refusal,
+    attempt,
+    expected_version,
+    in_words,
+    once,
+    refused_status,
+    shaped,
+)
 from api.console.pages import not_found, page, redirect, render
 from api.console.pairing_candidates import Candidate, children_named, volunteers_named
 from api.console.queries import child_names_seen
@@ -71,8 +79,8 @@ def pairings(request: Request, caller: ConsoleCaller, register: Register, views:
              status: Annotated[Literal["", "active", "ended"], Query()] = "active",
              after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
     """The pairings within the caller's scope, active or ended, a page at a time."""
-    listed = api_pairings.list_formed(caller, views, region_code=None, volunteer_id=None,
-                                      child_id=None, status=status or None,
+    listed = api_pairings.list_formed(caller=caller, views=views, region_code=None,
+                                      volunteer_id=None, child_id=None, status=status or None,
                                       after=after or None, limit=PAGE)
     children = child_names_seen(views, caller, (str(c) for item in listed.items
                                                 for c in item.child_ids),
@@ -166,13 +174,20 @@ def form_pairing(request: Request, caller: Organiser, register: Register, views:
     check_csrf(request, form.csrf)
     if form.do != "pair":
         return _new_page(request, caller, register, views, form)
+    return once(request, caller, register, form.form_key, form.sent(),
+                lambda: _pair(request, caller, register, views, form))
+
+
+def _pair(request: Request, caller: Principal, register: Register, views: Views,
+          form: PairForm) -> Response:
     fields = given({"child_ids": form.child_ids, "volunteer_ids": form.volunteer_ids,
                     "principle": form.principle,
                     "agreement_signed_on": form.agreement_signed_on,
                     "starts_on": form.starts_on})
     body = shaped(PairingCreate, fields)
     formed = body if isinstance(body, Refusal) else attempt(
-        lambda: api_pairings.form_pairing(body, caller, register, views, Response()))
+        lambda: api_pairings.form_pairing(body=body, caller=caller, register=register,
+                                          views=views, response=Response()))
     if isinstance(formed, Refusal):
         refusal = _in_form(formed, fields)
         return _new_page(request, caller, register, views, form, refusal,
@@ -194,10 +209,13 @@ def _page(request: Request, caller: Principal, register: Register, views: Views,
           refusal: Refusal | None = None, status_code: int = 200,
           saved: str = "") -> HTMLResponse:
     try:
-        pairing = api_pairings.read_pairing(pairing_id, caller, register, views, Response())
+        pairing = api_pairings.read_pairing(pairing_id=pairing_id, caller=caller,
+                                            register=register, views=views,
+                                            response=Response())
     except NotFound:
         return not_found(request, caller, "结对")
-    owed = attempt(lambda: api_pairings.duties(pairing_id, caller, register, views, on=None))
+    owed = attempt(lambda: api_pairings.duties(pairing_id=pairing_id, caller=caller,
+                                               register=register, views=views, on=None))
     duties: dict[str, list[DutyOut]] = {}
     for duty in [] if isinstance(owed, Refusal) else owed.duties:
         duties.setdefault(str(duty.child_id), []).append(duty)
@@ -228,14 +246,23 @@ def end_pairing(request: Request, pairing_id: UUID, caller: Organiser, register:
                 views: Views, form: Annotated[EndForm, Form()]) -> Response:
     """End the pairing with a reason and a date, as ``POST /pairings/{id}/end``."""
     check_csrf(request, form.csrf)
+    return once(request, caller, register, form.form_key, form.sent(),
+                lambda: _end(request, pairing_id, caller, register, views, form))
+
+
+def _end(request: Request, pairing_id: UUID, caller: Principal, register: Register,
+         views: Views, form: EndForm) -> Response:
     try:
-        api_pairings.read_pairing(pairing_id, caller, register, views, Response())
+        api_pairings.read_pairing(pairing_id=pairing_id, caller=caller, register=register,
+                                  views=views, response=Response())
     except NotFound:
         return not_found(request, caller, "结对")
     ended = attempt(lambda: api_pairings.end_pairing(
-        pairing_id, EndIn.model_validate(given(form.fields())), caller, register, views,
-        None, Response()))
+        pairing_id=pairing_id, body=EndIn.model_validate(given(form.fields())), caller=caller,
+        register=register, views=views, expected=expected_version(form.version),
+        response=Response()))
     if isinstance(ended, Refusal):
-        return _page(request, caller, register, views, pairing_id, typed=form.fields(),
+        return _page(request, caller, register, views, pairing_id,
+                     typed=form.fields() | {"version": form.version},
                      refusal=in_words(ended), status_code=refused_status(ended))
     return RedirectResponse(f"/console/pairings/{pairing_id}?saved=ended", 303)

@@ -17,7 +17,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel
 
-from api.console.forms import Refusal, attempt, refused_status, shaped
+from api.console.forms import Refusal, attempt, expected_version, once, refused_status, shaped
 from api.console.pages import not_found, page, redirect
 from api.console.session import ConsoleCaller, check_csrf
 from api.console.shown import volunteer_visible
@@ -47,6 +47,8 @@ class ReviewForm(BaseModel):
     on: str = ""
     signed_by: str = ""
     csrf: str = ""
+    form_key: str = ""
+    version: str = ""
 
 
 class StandingForm(BaseModel):
@@ -55,6 +57,8 @@ class StandingForm(BaseModel):
     reason: str = ""
     on: str = ""
     csrf: str = ""
+    form_key: str = ""
+    version: str = ""
 
 
 @router.post("/volunteers/{volunteer_id}/reviews", status_code=303,
@@ -64,10 +68,10 @@ def review(request: Request, volunteer_id: UUID, fields: Annotated[ReviewForm, F
            caller: ConsoleCaller, register: Register, views: Views) -> Response:
     """Give one level's opinion on her form, as ``POST /volunteers/{id}/reviews``."""
     check_csrf(request, fields.csrf)
-    typed = fields.model_dump(exclude={"csrf"})
-    return _done(request, volunteer_id, caller, register, views, "review", typed, ReviewIn,
-                 lambda body: api.review(volunteer_id, body, caller, register, views, None,
-                                         Response()), "reviewed")
+    return _done(request, volunteer_id, caller, register, views, "review", fields, ReviewIn,
+                 lambda body, expected: api.review(
+                     volunteer_id=volunteer_id, body=body, caller=caller, register=register,
+                     views=views, expected=expected, response=Response()), "reviewed")
 
 
 @router.post("/volunteers/{volunteer_id}/{change}", status_code=303,
@@ -81,12 +85,13 @@ def change_standing(request: Request, volunteer_id: UUID,
     """Suspend (暂停), reinstate (恢复), disqualify (取消资格) or commend (表彰) her, as the API's
     ``/suspension``, ``/reinstatement``, ``/disqualification`` and ``/commendations``."""
     check_csrf(request, fields.csrf)
-    typed = fields.model_dump(exclude={"csrf"})
     action = _ACTIONS[change]
     model = CommendationIn if change == "commendation" else StatusChange
-    return _done(request, volunteer_id, caller, register, views, change, typed, model,
-                 lambda body: action(volunteer_id, body, caller, register, views, None,
-                                     Response()), CHANGES[change].done)
+    return _done(request, volunteer_id, caller, register, views, change, fields, model,
+                 lambda body, expected: action(
+                     volunteer_id=volunteer_id, body=body, caller=caller, register=register,
+                     views=views, expected=expected, response=Response()),
+                 CHANGES[change].done)
 
 
 #: The API's route function of each change of standing.
@@ -96,18 +101,32 @@ _ACTIONS: dict[str, Callable[..., VolunteerPublic]] = {
 
 
 def _done(request: Request, volunteer_id: UUID, caller: Principal, register: Register,
-          views: Views, name: str, typed: dict[str, str], model: type[BaseModel],
-          act: Callable[[Any], object], notice: str) -> Response:
+          views: Views, name: str, sent: ReviewForm | StandingForm, model: type[BaseModel],
+          act: Callable[[Any, int | None], object], notice: str) -> Response:
+    """Make the change ``name`` once for the form's key, at the version her record was read
+    at; refused, her page again with the form as typed."""
+    return once(request, caller, register, sent.form_key,
+                sent.model_dump(exclude={"csrf", "form_key"}),
+                lambda: _make(request, volunteer_id, caller, register, views, name, sent,
+                              model, act, notice))
+
+
+def _make(request: Request, volunteer_id: UUID, caller: Principal, register: Register,
+          views: Views, name: str, sent: ReviewForm | StandingForm, model: type[BaseModel],
+          act: Callable[[Any, int | None], object], notice: str) -> Response:
     try:
         view = register.get_volunteer(volunteer_id)
     except NotFound:
         return not_found(request, caller, "爱心妈妈")
     if not volunteer_visible(caller, view):
         return not_found(request, caller, "爱心妈妈")
+    typed = sent.model_dump(exclude={"csrf", "form_key", "version"})
     body = shaped(model, typed)
-    outcome = body if isinstance(body, Refusal) else attempt(lambda: act(body))
+    outcome = body if isinstance(body, Refusal) else attempt(
+        lambda: act(body, expected_version(sent.version)))
     if isinstance(outcome, Refusal):
+        kept = {**typed, "version": sent.version}
         return show(request, caller, register, views, register.get_volunteer(volunteer_id),
-                    typed=Typed(name, typed, outcome), status_code=refused_status(outcome))
+                    typed=Typed(name, kept, outcome), status_code=refused_status(outcome))
     return RedirectResponse(f"/console/volunteers/{volunteer_id}?notice={notice}",
                             status_code=303)

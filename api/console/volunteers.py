@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel
 
 from api.console import volunteer_actions
-from api.console.forms import Refusal, attempt, in_words, refused_status, shaped
+from api.console.forms import Refusal, attempt, in_words, once, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.console.shown import volunteer_visible
@@ -70,6 +70,7 @@ class RegistrationForm(BaseModel):
     region_code: str = ""
     applied_on: str = ""
     csrf: str = ""
+    form_key: str = ""
 
 
 def _organiser(caller: Principal) -> None:
@@ -100,10 +101,16 @@ def register_volunteer(request: Request, fields: Annotated[RegistrationForm, For
     """Register a volunteer's application, as ``POST /volunteers``."""
     check_csrf(request, fields.csrf)
     _organiser(caller)
-    typed = fields.model_dump(exclude={"csrf"})
+    typed = fields.model_dump(exclude={"csrf", "form_key"})
+    return once(request, caller, register, fields.form_key, typed,
+                lambda: _apply(request, caller, register, views, typed))
+
+
+def _apply(request: Request, caller: Principal, register: Register, views: Views,
+           typed: dict[str, str]) -> Response:
     body = shaped(VolunteerCreate, typed)
-    done = body if isinstance(body, Refusal) else attempt(
-        lambda: api.apply(body, caller, register, views, Response()))
+    done = body if isinstance(body, Refusal) else attempt(lambda: api.apply(
+        body=body, caller=caller, register=register, views=views, response=Response()))
     if isinstance(done, Refusal):
         return render(request, "volunteer_new.html", caller, status_code=refused_status(done),
                       typed=typed, refusal=in_words(done))

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from uuid import UUID
 
+from api.console.queries import child_names_seen
 from api.routes import reminders as api_reminders
 from api.schemas.reminders import ReminderOut
 from api.scope import caller_of
@@ -21,7 +22,7 @@ from api.security import Principal
 from domain.access.policy import Listing, can_read_volunteer
 from projections.duties import DutyView, overdue
 from projections.events import listed
-from projections.registers.children import ChildFilter, ChildrenRegister, list_children, names_of
+from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.volunteers import VolunteersRegister
 from projections.runner import ViewRunner
@@ -120,10 +121,12 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
                        after=at.overdue or None, limit=PAGE)
     with views.store.recorder(ConcernsRegister).read() as tx:
         found.open_concerns = open_concern_count(tx, region_code=region, school=school)
-    page = api_reminders.list_issued(caller, views, None, None, None, None, region, None,
-                                     at.reminders, PAGE)
-    children = _children(views, [row["child_id"] for row in late]
-                         + [str(r.child_id) for r in page.items if r.child_id])
+    page = api_reminders.list_issued(caller=caller, views=views, volunteer_id=None,
+                                     pairing_id=None, child_id=None, status=None,
+                                     region_code=region, escalated=None, after=at.reminders,
+                                     limit=PAGE)
+    children = child_names_seen(views, caller, [row["child_id"] for row in late]
+                                + [str(r.child_id) for r in page.items if r.child_id], on=on)
     people = _volunteers(views, caller, [v for row in late for v in listed(row["volunteer_ids"])]
                          + [str(v) for r in page.items for v in r.volunteer_ids])
     found.overdue = [_overdue(row, on, children, people) for row in late]
@@ -145,11 +148,6 @@ def _overdue(row: Row, on: date, children: dict[str, str],
                    volunteers=[people[v] for v in listed(row["volunteer_ids"])],
                    title=row["title"], period=row["period_label"], since=since,
                    days=(on - since).days if since else None, reason=row["reason"])
-
-
-def _children(views: ViewRunner, child_ids: Iterable[str]) -> dict[str, str]:
-    with views.store.recorder(ChildrenRegister).read() as tx:
-        return names_of(tx, child_ids, views.texts)
 
 
 def _volunteers(views: ViewRunner, caller: Principal,

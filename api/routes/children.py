@@ -90,7 +90,8 @@ def _changeable(register: Register, views: Views, caller: Principal,
                 child_id: UUID) -> ChildView:
     view = _visible(register, views, caller, child_id)
     if not may_change_child(caller_of(caller), view):
-        raise HTTPException(status_code=403, detail="this role cannot change the child's record")
+        raise HTTPException(status_code=403, detail="您不能更改这名儿童的档案（this role cannot "
+                                                    "change the child's record）")
     return view
 
 
@@ -111,21 +112,38 @@ def register_child(body: ChildCreate, caller: Staff, register: Register, views: 
     A national ID number (``id_number``) already on the register (not exited, not erased) is
     409 ``child_already_registered``, with ``existing_id`` beside the message when the
     caller may read the child holding it."""
-    if not may_change_child(caller_of(caller), body):
-        raise HTTPException(status_code=403, detail="a child is registered within your scope")
-    values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
-                                                      "profile"})
     try:
-        child_id = register.register_child(
-            actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
-            guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
-            consent=Consent(**body.consent.model_dump()),
-            profile=(Profile(**body.profile.model_dump(exclude={"on"})) if body.profile
-                     else None),
-            **values)
+        child_id = record_child(body, caller, register)
     except ChildAlreadyRegistered as refused:
         return _already_registered(register, caller, refused)
     return _respond(register, views, response, child_id, 201)
+
+
+def record_child(body: ChildCreate, caller: Principal, register: Register) -> UUID:
+    """Register the child ``body`` describes, as ``POST /children`` does: 403 outside the
+    caller's scope; :class:`ChildAlreadyRegistered` for a national ID number on the register."""
+    if not may_change_child(caller_of(caller), body):
+        raise HTTPException(status_code=403, detail=(
+            "只能登记您管辖范围内的儿童（a child is registered within your scope）"))
+    values: dict[str, Any] = body.model_dump(exclude={"parents", "guardian", "consent",
+                                                      "profile"})
+    return register.register_child(
+        actor=caller.actor, parents=[Parent(**p.model_dump()) for p in body.parents],
+        guardian=Guardian(**body.guardian.model_dump()) if body.guardian else None,
+        consent=Consent(**body.consent.model_dump()),
+        profile=(Profile(**body.profile.model_dump(exclude={"on"})) if body.profile
+                 else None),
+        **values)
+
+
+def existing_shown(register: Register, caller: Principal,
+                   refused: ChildAlreadyRegistered) -> UUID | None:
+    """The child holding a national ID number already on the register, for a caller who may
+    read that child's record (None otherwise, and when none is named)."""
+    if refused.existing_id is None:
+        return None
+    existing = register.get_child(refused.existing_id)
+    return refused.existing_id if can_read_child(caller_of(caller), existing) else None
 
 
 def _already_registered(register: Register, caller: Principal,
@@ -133,10 +151,9 @@ def _already_registered(register: Register, caller: Principal,
     """409 for a national ID number already on the register: ``existing_id`` names the child
     holding it only for a caller who may read that child's record (never otherwise)."""
     content: dict[str, Any] = {"detail": refused.message, "rule": refused.rule}
-    if refused.existing_id is not None:
-        existing = register.get_child(refused.existing_id)
-        if can_read_child(caller_of(caller), existing):
-            content["existing_id"] = str(refused.existing_id)
+    existing = existing_shown(register, caller, refused)
+    if existing is not None:
+        content["existing_id"] = str(existing)
     return JSONResponse(status_code=409, content=content)
 
 
@@ -296,7 +313,8 @@ def report_concern(child_id: UUID, body: ConcernIn, caller: Caller, register: Re
     ``If-Match``, only while the child's record is at that version (412 otherwise)."""
     _visible(register, views, caller, child_id)
     if not may_report_concern(caller_of(caller)):
-        raise HTTPException(status_code=403, detail="auditors read; they do not report")
+        raise HTTPException(status_code=403, detail=(
+            "审计人员只查阅档案，不报告情况（auditors read; they do not report）"))
     concern_id = register.report_concern(child_id, kind=body.kind,
                                          description=body.description, actor=caller.actor,
                                          occurred_on=body.occurred_on,
