@@ -13,6 +13,7 @@ from jinja2 import pass_context
 
 from projections.places.names import PlaceNames, national_names, place_names
 from projections.places.queries import Township, place_choices
+from projections.runner import ViewRunner
 
 
 def names_for(request: Any) -> PlaceNames:
@@ -39,7 +40,7 @@ def place_full(context: Any, code: str | None) -> str:
     return names_for(context.get("request")).full(code)
 
 
-def choices(views: Any, region_code: str | None) -> list[Township]:
+def choices(views: ViewRunner, region_code: str | None) -> list[Township]:
     """The places a form offers a caller working within ``region_code`` (None: all), for
     ``places.html``'s ``place_select``: townships with their villages, by name."""
     return place_choices(views, region_code)

@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from api.console.dashboard import within
 from api.console.session import Refused
 from api.security import Principal
+from domain.reports import Quarter
 from domain.users import Role, Scope
 from projections.dashboard import Within
 from tests.api.conftest import CHILD, create, paired
@@ -115,14 +116,22 @@ def test_overdue_duties_are_drawn_by_township_apart_from_those_not_yet_due(
 
 
 def test_this_quarters_contacts_are_set_against_the_same_days_of_the_last(
-        client: TestClient, county: str) -> None:
+        client: TestClient, admin: dict[str, str], county: str) -> None:
+    """Besides the county's two contacts (today, a month back): one on the last quarter's
+    first day (within its same days) and one on the day after its same days (not)."""
+    this, last = Quarter.of(today()), Quarter.before(today())
+    same_days_end = last.start + (today() - this.start)
+    pairing_id = client.get("/api/v1/pairings", headers=admin).json()["items"][0]["id"]
+    for day in (last.start, same_days_end + timedelta(days=1)):
+        create(client, f"/api/v1/pairings/{pairing_id}/contacts",
+               {"kind": "phone", "occurred_on": day.isoformat(), "notes": ""}, admin)
     console_login(client)
     page = client.get("/console/dashboard").text
     row = re.search(r"<td>联系次数</td>\s*<td>(\d+)</td>\s*<td>(\d+)</td>", page)
     assert row is not None
-    quarter_start = date(today().year, 3 * ((today().month - 1) // 3) + 1, 1)
-    this_quarter = sum(day >= quarter_start for day in (today(), today() - timedelta(days=31)))
-    assert int(row[2]) == this_quarter
+    this_quarter = sum(day >= this.start for day in (today(), today() - timedelta(days=31),
+                                                     same_days_end + timedelta(days=1)))
+    assert (int(row[1]), int(row[2])) == (1, this_quarter)
 
 
 def test_the_callers_area_is_named_at_the_top(

@@ -25,6 +25,7 @@ def test_a_new_pairings_duties_are_drawn_open_not_overdue(
     page = client.get(f"/console/volunteers/{volunteer_id}").text
     drawn = re.search(r'aria-label="各项职责完成情况.*?</figure>', page, re.S)
     assert drawn is not None
-    assert "chart-bar due" in drawn[0]
-    assert "chart-bar overdue" not in drawn[0] and "chart-bar poor" not in drawn[0]
-    assert "未到期（本期待完成）" in drawn[0]
+    bars = re.findall(r'class="chart-bar (\w+)" fill="(#[0-9a-f]{6})"', drawn[0])
+    assert bars and set(bars) == {("due", "#2563eb")}  # blue, none in the overdue red
+    assert ('<i class="chart-swatch due" style="background:#2563eb"></i>未到期（本期待完成）'
+            in drawn[0])
