@@ -18,7 +18,8 @@ over each child's contacts; this view only decides *as of which day*:
   longer evaluated: its rows stay as they were when it ended.
 
 :func:`due_or_overdue` is the reminders' query (提醒名单): the duties of the active pairings that
-are overdue or due soon on one given day.
+are overdue or due soon on one given day, each placed where the child it is owed to is
+registered.
 """
 
 from __future__ import annotations
@@ -373,7 +374,8 @@ def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = 
 
     Each pairing is evaluated as of ``on`` itself, from this view's pairings and contacts, by
     the same pure evaluation its stored rows come from, for each of its children (one
-    :class:`~domain.reminders.DueDuty` per child and duty, naming the child). The stored rows
+    :class:`~domain.reminders.DueDuty` per child and duty, naming the child and placed in her
+    region and school, so the reminder is listed to the staff of her place). The stored rows
     are each as of the pairing's own latest day, and :meth:`DutyView.refresh` can only move
     them forward; evaluating here gives every pairing the same day, for a past day too, and
     leaves the view as it is.
@@ -389,18 +391,32 @@ def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = 
     regions = {(row["pairing_id"], row["volunteer_id"]): row["region_code"] or ""
                for row in tx.execute("SELECT * FROM duty_pairing_volunteers"
                                      f" WHERE pairing_id IN ({marks})", ids).all()}
+    places = _places_of(tx, {str(c) for row in page for c in _ids(row["child_ids"])})
     found: list[DueDuty] = []
     for pairing in page:
         key = pairing["pairing_id"]
         volunteers, children = _ids(pairing["volunteer_ids"]), _ids(pairing["child_ids"])
         found += [DueDuty(
             pairing_id=UUID(key), child_ids=children, volunteer_ids=volunteers,
-            region_code=pairing["region_code"], school=pairing["school"],
+            region_code=places.get(child_id, pairing)["region_code"],
+            school=places.get(child_id, pairing)["school"],
             volunteer_region_codes=tuple(regions.get((key, str(v)), "") for v in volunteers),
             status=status, on=on, child_id=UUID(child_id))
             for child_id, status in _each_childs(pairing, contacts[key], on)
             if needs_reminder(status, on, due_soon_days)]
     return DuePage(found, ids[-1] if len(page) == pairings else None)
+
+
+def _places_of(tx: Tx, child_ids: set[str]) -> dict[str, Row]:
+    """Where each child is registered (region, school), by id."""
+    wanted = sorted(child_ids)
+    found: dict[str, Row] = {}
+    for first in range(0, len(wanted), _CHUNK):
+        chunk = wanted[first:first + _CHUNK]
+        found |= {row["child_id"]: row for row in tx.execute(
+            "SELECT child_id, region_code, school FROM duty_children"
+            f" WHERE child_id IN ({', '.join('?' * len(chunk))})", chunk).all()}
+    return found
 
 
 def _ids(values: str) -> tuple[UUID, ...]:

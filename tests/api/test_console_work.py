@@ -191,3 +191,13 @@ def test_the_open_concerns_counted_within_a_township_link_to_that_townships_conc
     console_login(client)
     page = client.get("/console/work?region_code=420821101").text
     assert 'href="/console/concerns?region_code=420821101" id="open-concerns"' in page
+
+
+def test_each_township_clerk_sees_the_reminders_for_her_own_child_of_a_shared_pairing(
+        client: TestClient, admin: Headers) -> None:
+    shipai, huji = two_townships_paired(client, admin)
+    scanned(client)
+    clerk(client, admin, "hu-ji-clerk", "420821102")
+    reminders = section(client.get("/console/work").text, "reminders")
+    assert f"/console/children/{huji}" in reminders
+    assert f"/console/children/{shipai}" not in reminders
