@@ -26,16 +26,19 @@ from api.console.pages import not_found, render
 from api.console.shown import Shown, pairings_of
 from api.deps import Register, Views
 from api.routes.children import for_role
-from api.scope import caller_of, paired_children
+from api.scope import caller_of, paired_children, phones_the_parents
 from api.security import Principal
 from domain.access.policy import may_change_child, may_read_history, reads_in_full
 from domain.application import CareRegister, ChildView
 from domain.errors import NotFound
-from projections.timeline import ChildTimeline, instant, timeline
+from projections.timeline import ChildTimeline, instant
+from projections.timeline_latest import latest_entries
 
 #: The fields compared between "as known then" and "as known now".
 COMPARED = ("name", "school", "class_name", "address", "parents", "guardian", "profile",
             "categories", "left_behind", "status", "exited_on", "concerns")
+#: The timeline's entries shown, the newest first.
+TIMELINE_SHOWN = 500
 #: What a form of the page says once it is recorded, by the form's name (``?saved=``).
 SAVED = {"registered": "已登记儿童档案", "parents": "已更新父母情况", "guardian": "已更新监护人",
          "profile": "已更新成长情况", "categories": "已更新关爱类别", "exit": "已办理退出",
@@ -78,6 +81,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     day = as_of or today
     known_at = _end_of(day, register) if as_of and known == "then" else _now(register)
     entries = _timeline(register, views, child_id, day, known_at, as_of) if history else []
+    context["cut"] = TIMELINE_SHOWN if len(entries) > TIMELINE_SHOWN else None
+    entries = entries[:TIMELINE_SHOWN]
     if history:
         register.note_read(reader, opened, "history")
     pairings = pairings_of(register, views, caller, child_id=child_id, on=day,
@@ -85,7 +90,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     if as_of is not None:
         pairings = as_they_stood(register, pairings, as_of, known_at)
     # A caring mother reads only what her duties need, as through the API (最小必要).
-    shown = record if reads_in_full(reader) else for_role(record, caller)
+    shown = record if reads_in_full(reader) else for_role(
+        record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))
     keeps = as_of is None and reads_in_full(reader) and may_change_child(reader, current)
     return render(request, "child.html", caller, status_code=status_code, child=shown,
                   then=then, changed=changed, entries=entries, pairings=pairings, day=day,
@@ -146,15 +152,17 @@ def _as_of(register: CareRegister, child_id: UUID, day: date,
 
 def _timeline(register: CareRegister, views: Views, child_id: UUID, day: date,
               known_at: datetime, as_of: date | None) -> list[dict[str, Any]]:
-    """The timeline, newest first; with ``as_of``, entries recorded after that day are
-    marked late (补录, recorded after the day they are about)."""
+    """The timeline's latest entries, newest first, one more than are shown (to tell that
+    there are more); with ``as_of``, entries recorded after that day are marked late (补录,
+    recorded after the day they are about)."""
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(ChildTimeline).read() as tx:
-        rows = timeline(tx, child_id, occurred_until=day, recorded_until=known_at, limit=2000)
+        rows = latest_entries(tx, child_id, occurred_until=day, recorded_until=known_at,
+                              limit=TIMELINE_SHOWN + 1)
     zone = ZoneInfo(register.programme.timezone)
     cut = instant(_end_of(as_of, register)) if as_of else None
     entries = []
-    for row in reversed(rows):
+    for row in rows:
         recorded = datetime.fromisoformat(row["recorded_at"]).astimezone(zone)
         entries.append({**row, "recorded": recorded,
                         "late": cut is not None and row["recorded_at"] > cut,

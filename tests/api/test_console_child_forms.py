@@ -9,10 +9,12 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from httpx import Response
 from markupsafe import escape
 
+from api.console import child_page
 from api.console.forms import said
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, create, login, paired
 from tests.api.test_console import console_login, console_user
@@ -235,3 +237,16 @@ def test_the_page_as_of_a_day_before_the_pairing_ended_shows_it_in_force(
     after = client.get(f"/console/children/{child_id}?as_of=2026-07-01").text
     assert "结束：迁出" not in before.split('id="pairings"')[1].split("</section>")[0]
     assert "2026-06-30 结束：迁出" in after.split('id="pairings"')[1].split("</section>")[0]
+
+
+def test_a_busy_childs_timeline_shows_its_newest_entries(
+        client: TestClient, admin: dict[str, str], child_id: str,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(child_page, "TIMELINE_SHOWN", 2)
+    for day in ("2026-06-01", "2026-06-02", "2026-06-03"):
+        create(client, f"/api/v1/children/{child_id}/concerns", {
+            "kind": "absence", "description": f"{day} 未到校", "occurred_on": day}, admin)
+    console_login(client)
+    shown = client.get(f"/console/children/{child_id}").text.split('id="timeline"')[1]
+    assert "2026-06-03" in shown and "2026-06-02" in shown and "2026-06-01" not in shown
+    assert "仅显示最近 2 条" in shown
