@@ -48,6 +48,7 @@ from domain.application import ChildView
 from domain.errors import NotFound
 from domain.national_ids import ChildAlreadyRegistered
 from projections.registers.children import ChildFilter, ChildrenRegister
+from projections.registers.places_of_children import places_of_children
 
 router = APIRouter(responses={403: page(
     "Not an account that keeps children's records, or the CSRF token is not the browser's: "
@@ -221,10 +222,7 @@ def _places(caller: Principal, views: Views) -> list[str]:
     codes = {own} if len(own) >= 6 else set()
     if where is not None:
         with views.store.recorder(ChildrenRegister).read() as tx:
-            rows = tx.execute("SELECT DISTINCT region_code FROM reg_children WHERE "
-                              "region_code LIKE ? ORDER BY region_code LIMIT 500",
-                              [f"{where.region_code or ''}%"]).all()
-        codes.update(row["region_code"] for row in rows)
+            codes.update(places_of_children(tx, where))
     return sorted(codes)
 
 

@@ -250,3 +250,15 @@ def test_a_busy_childs_timeline_shows_its_newest_entries(
     shown = client.get(f"/console/children/{child_id}").text.split('id="timeline"')[1]
     assert "2026-06-03" in shown and "2026-06-02" in shown and "2026-06-01" not in shown
     assert "仅显示最近 2 条" in shown
+
+
+def test_the_registration_form_offers_a_school_only_the_places_of_its_own_pupils(
+        client: TestClient, admin: dict[str, str]) -> None:
+    create(client, "/api/v1/children", {**CHILD, "region_code": "420821101001"}, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "赵小雨", "id_number": "",
+                                        "school": "石牌镇第二小学",
+                                        "region_code": "420821101002"}, admin)
+    console_login(client, console_user(client, admin, "school", school=CHILD["school"],
+                                       region_code="420821101"), "password-123")
+    form = client.get("/console/children/new").text
+    assert '<option value="420821101001">' in form and "420821101002" not in form
