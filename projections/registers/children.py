@@ -41,6 +41,7 @@ from domain.personal import ERASED
 from projections.events import csv, iso
 from projections.personal import opened
 from projections.projection import View
+from projections.scoping import scope_clauses
 from storage.sql import Row, Tx, literal_like
 
 
@@ -228,14 +229,7 @@ def names_of(tx: Tx, child_ids: Iterable[str], texts: PersonalTexts) -> dict[str
 
 def _conditions(where: ChildFilter, on: date,
                 texts: PersonalTexts) -> tuple[list[str], list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
-    if where.region_code:
-        clauses.append("region_code LIKE ? ESCAPE '\\'")
-        params.append(literal_like(where.region_code) + "%")
-    if where.school:
-        clauses.append("school = ?")
-        params.append(where.school)
+    clauses, params = scope_clauses(where.region_code, where.school)
     if where.name:  # every blind index entry of the part asked for
         for token in texts.blind_query(where.name):
             clauses.append("child_id IN (SELECT child_id FROM reg_child_names WHERE token = ?)")

@@ -8,7 +8,8 @@ from typing import Any, ClassVar
 from domain.events import ChildRegistered, ConcernReported, ConcernResolved
 from projections.events import iso
 from projections.projection import View
-from storage.sql import Row, Tx, prefix, starts_with
+from projections.scoping import scope_clauses
+from storage.sql import Row, Tx
 
 
 class ConcernsRegister(View):
@@ -74,12 +75,9 @@ def list_concerns(tx: Tx, *, status: str | None = None, region_code: str | None 
         clauses.append("resolved_on IS NULL")
     elif status == "resolved":
         clauses.append("resolved_on IS NOT NULL")
-    if region_code:
-        clauses.append(starts_with("region_code"))
-        params.append(prefix(region_code))
-    if school:
-        clauses.append("school = ?")
-        params.append(school)
+    scoped, within = scope_clauses(region_code, school)
+    clauses += scoped
+    params += within
     if child_id:
         clauses.append("child_id = ?")
         params.append(child_id)

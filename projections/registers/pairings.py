@@ -16,7 +16,8 @@ from domain.events import (
 from domain.personal import ERASED
 from projections.events import csv, iso
 from projections.projection import View
-from storage.sql import Row, Tx, prefix, starts_with
+from projections.scoping import scope_clauses
+from storage.sql import Row, Tx
 
 
 class PairingsRegister(View):
@@ -144,14 +145,10 @@ def list_pairings(tx: Tx, *, status: str | None = None, child_id: str | None = N
             clauses.append("pairing_id IN (SELECT pairing_id FROM reg_pairing_members"
                            " WHERE member_id = ?)")
             params.append(member)
-    if region_code or school:
-        places = []
-        if region_code:
-            places.append(starts_with("p.region_code"))
-            params.append(prefix(region_code))
-        if school:
-            places.append("p.school = ?")
-            params.append(school)
+    places, within = scope_clauses(region_code, school, region_column="p.region_code",
+                                   school_column="p.school")
+    if places:
+        params += within
         clauses.append("pairing_id IN (SELECT m.pairing_id FROM reg_pairing_members m"
                        " JOIN reg_pairing_places p ON p.child_id = m.member_id WHERE "
                        + " AND ".join(places) + ")")
