@@ -15,9 +15,10 @@ from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
 #: How many of each a search shows.
 SHOWN = 20
-#: How many approved volunteers of a region are read to find one by name (names are sealed
-#: on the register, so they are matched once opened).
-READ = 2000
+#: How many approved volunteers of a region are read at a time to find one by name (names
+#: are sealed on the register, with no index to search them by: they are matched once
+#: opened, page after page until enough are found or the region is read through).
+READ = 500
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,16 @@ def volunteers_named(views: Views, caller: Principal, name: str) -> list[Candida
     scoped = narrow(Listing(), caller_of(caller))
     if scoped is None:
         return []
-    with views.store.recorder(VolunteersRegister).read() as tx:
-        rows = list_volunteers(tx, texts=views.texts, status="approved",
-                               region_code=scoped.region_code, limit=READ)
     wanted = name.strip()
-    return [Candidate(id=row["volunteer_id"], name=row["name"], detail=row["unit"])
-            for row in rows if wanted in row["name"]][:SHOWN]
+    found: list[Candidate] = []
+    after: str | None = None
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        while len(found) < SHOWN:
+            rows = list_volunteers(tx, texts=views.texts, status="approved",
+                                   region_code=scoped.region_code, after=after, limit=READ)
+            found += [Candidate(id=row["volunteer_id"], name=row["name"], detail=row["unit"])
+                      for row in rows if wanted in row["name"]]
+            if len(rows) < READ:
+                break
+            after = rows[-1]["volunteer_id"]
+    return found[:SHOWN]

@@ -29,9 +29,8 @@ from api.console.forms import (
 )
 from api.console.pages import not_found, page, redirect, render
 from api.console.pairing_candidates import Candidate, children_named, volunteers_named
-from api.console.queries import child_names_seen
+from api.console.queries import child_names_seen, volunteer_names_seen
 from api.console.session import ConsoleCaller, Refused, check_csrf
-from api.console.shown import volunteer_visible
 from api.deps import Register, Views
 from api.routes import pairings as api_pairings
 from api.schemas.pairings import DutyOut, EndIn, PairingCreate
@@ -85,21 +84,11 @@ def pairings(request: Request, caller: ConsoleCaller, register: Register, views:
     children = child_names_seen(views, caller, (str(c) for item in listed.items
                                                 for c in item.child_ids),
                                 on=register.today())
-    volunteers = _volunteer_names(register, caller,
+    volunteers = volunteer_names_seen(views, caller,
                                   {v for item in listed.items for v in item.volunteer_ids})
     return render(request, "pairings.html", caller, items=listed.items, children=children,
                   volunteers=volunteers, status=status, next=listed.next, first=not after,
                   organises=may_organise(caller_of(caller)))
-
-
-def _volunteer_names(register: Register, caller: Principal,
-                     ids: set[UUID]) -> dict[str, str]:
-    names = {}
-    for volunteer_id in ids:
-        view = register.get_volunteer(volunteer_id)
-        if volunteer_visible(caller, view):
-            names[str(volunteer_id)] = view.form.name
-    return names
 
 
 # -- forming a pairing ------------------------------------------------------------------------
@@ -115,7 +104,7 @@ def _new_page(request: Request, caller: Principal, register: Register, views: Vi
                             lambda ids: _chosen_children(views, caller, register, ids))
     volunteers = _with_chosen(volunteers_named(views, caller, form.volunteer_name),
                               chosen_volunteers,
-                              lambda ids: _chosen_volunteers(register, caller, ids))
+                              lambda ids: _chosen_volunteers(views, caller, ids))
     typed = form.fields()
     if not typed["agreement_signed_on"]:
         typed["agreement_signed_on"] = typed["starts_on"] or register.today().isoformat()
@@ -141,17 +130,10 @@ def _chosen_children(views: Views, caller: Principal, register: Register,
     return [Candidate(id=i, name=names[i], detail="") for i in sorted(names)]
 
 
-def _chosen_volunteers(register: Register, caller: Principal,
-                       ids: set[str]) -> list[Candidate]:
-    found = []
-    for text in sorted(ids):
-        try:
-            names = _volunteer_names(register, caller, {UUID(text)})
-        except (ValueError, NotFound):
-            continue
-        if text in names:
-            found.append(Candidate(id=text, name=names[text], detail=""))
-    return found
+def _chosen_volunteers(views: Views, caller: Principal, ids: set[str]) -> list[Candidate]:
+    """The volunteers chosen though not found by name, those the caller may read only."""
+    names = volunteer_names_seen(views, caller, ids)
+    return [Candidate(id=i, name=names[i], detail="") for i in sorted(names)]
 
 
 @router.get("/pairings/new", response_class=HTMLResponse)
@@ -221,7 +203,7 @@ def _page(request: Request, caller: Principal, register: Register, views: Views,
         duties.setdefault(str(duty.child_id), []).append(duty)
     children = child_names_seen(views, caller, (str(c) for c in pairing.child_ids),
                                 on=register.today())
-    volunteers = _volunteer_names(register, caller, set(pairing.volunteer_ids))
+    volunteers = volunteer_names_seen(views, caller, pairing.volunteer_ids)
     return render(request, "pairing.html", caller, status_code=status_code, pairing=pairing,
                   duties=duties, children=children, volunteers=volunteers,
                   organises=may_organise(caller_of(caller)), typed=typed or {},

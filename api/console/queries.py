@@ -8,9 +8,11 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Iterable
 from datetime import date
+from uuid import UUID
 
 from api.scope import caller_of, narrow_children
 from api.security import Principal
+from domain.access.policy import can_read_volunteer
 from projections.duties import DutyView, overdue
 from projections.registers.children import (
     ChildFilter,
@@ -18,7 +20,9 @@ from projections.registers.children import (
     list_children,
     names_of,
 )
+from projections.registers.volunteers import VolunteersRegister
 from projections.runner import ViewRunner
+from projections.worklists import volunteer_rows
 
 _OVERDUE_PAGE = 1000
 
@@ -59,3 +63,14 @@ def child_names_seen(views: ViewRunner, caller: Principal, child_ids: Iterable[s
     with views.store.recorder(ChildrenRegister).read() as tx:
         rows = list_children(tx, where, on, texts=views.texts, limit=len(wanted))
     return {row["child_id"]: row["name"] for row in rows}
+
+
+def volunteer_names_seen(views: ViewRunner, caller: Principal,
+                         volunteer_ids: Iterable[object]) -> dict[str, str]:
+    """The names of those of these volunteers whose form the caller may read (as ``GET
+    /volunteers/{id}``), from the volunteers' register in one query, by id."""
+    who = caller_of(caller)
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        rows = volunteer_rows(tx, (str(i) for i in volunteer_ids), views.texts)
+    return {vid: row["name"] for vid, row in rows.items()
+            if can_read_volunteer(who, UUID(vid), row["region_code"], row["unit"])}

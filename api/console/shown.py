@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from uuid import UUID
 
-from api.console.queries import child_names_seen
+from api.console.queries import child_names_seen, volunteer_names_seen
 from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import can_read_volunteer
@@ -58,15 +58,15 @@ def pairings_of(register: CareRegister, views: ViewRunner, caller: Principal, *,
                              limit=50)
     names = child_names_seen(views, caller, (c for row in rows
                                              for c in listed(row["child_ids"])), on=on)
+    people = volunteer_names_seen(views, caller, (v for row in rows
+                                                  for v in listed(row["volunteer_ids"])))
     shown = []
     for row in rows:
         item = Shown(row=row)
         for child in listed(row["child_ids"]):
             item.children.append((child, names.get(child)))
         for volunteer in listed(row["volunteer_ids"]):
-            view = register.get_volunteer(UUID(volunteer))
-            item.volunteers.append((volunteer, view.form.name if volunteer_visible(
-                caller, view) else None))
+            item.volunteers.append((volunteer, people.get(volunteer)))
         if row["starts_on"] <= on.isoformat():
             try:
                 item.duties = register.pairing_duties_as_of(UUID(row["pairing_id"]), on,

@@ -7,8 +7,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
+from api.console import pairing_candidates
 from api.console.forms import said
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
 from tests.api.test_console import console_login, console_user
@@ -178,3 +180,15 @@ def test_a_childs_page_names_none_of_its_pairings_children_outside_the_clerks_to
                   "password-123")
     page = client.get(f"/console/children/{here}")
     assert page.status_code == 200 and "赵小雨" not in page.text
+
+
+def test_the_form_finds_every_approved_volunteer_by_name_however_many_the_region_has(
+        client: TestClient, admin: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pairing_candidates, "READ", 1)  # the register read one row at a time
+    names = ["孙慧敏", "周晓燕", "吴春兰"]
+    ids = {name: approved_volunteer(client, admin, name=name, phone=f"1370000000{n}")
+           for n, name in enumerate(names)}
+    csrf = console_login(client)
+    for name in names:
+        found = _form(client, csrf, do="find", volunteer_name=name[1:])
+        assert f'value="{ids[name]}"' in found.text, name
