@@ -11,7 +11,7 @@
   const DUTY_STATE = {met: '已完成', due: '待完成', overdue: '已逾期'};
   const SEX = {male: '男', female: '女'};
   const state = {session: null, work: null, fetchedAt: null, outbox: [], sending: false,
-                 saving: false, again: false, lastError: ''};
+                 saving: false, again: false, lastError: '', notField: false};
   let dbPromise = null;
 
   // -- storage (IndexedDB, through idb) -------------------------------------------------------
@@ -129,7 +129,7 @@
     return '';
   }
   async function loadWork() {
-    if (!state.session) return;
+    if (!state.session || !navigator.onLine) return;  // offline: the kept copy stays
     let response;
     try {
       response = await call('GET', '/me/work');
@@ -137,6 +137,7 @@
       return;  // no network: the kept copy stays
     }
     if (response.status === 401) { expired(); return; }
+    if (response.status === 403) { state.notField = true; render(); return; }  // staff
     if (!response.ok) {
       const body = await response.json().catch(() => null);
       state.lastError = detailOf(body, response.status);
@@ -144,6 +145,7 @@
       return;
     }
     state.work = await response.json();
+    state.notField = false;
     state.fetchedAt = new Date().toISOString();
     state.lastError = '';
     await (await db()).put('work', {username: state.session.username, work: state.work,
@@ -165,6 +167,8 @@
   }
   async function flush() {
     if (!state.session || !state.session.token) return;
+    // Without network nothing is tried: the records wait, and go when 'online' fires.
+    if (!navigator.onLine) return;
     if (state.sending) { state.again = true; return; }
     state.sending = true;
     state.again = false;
@@ -236,6 +240,11 @@
     }
     showBands();
     if (!signedIn) { view.replaceChildren(loginScreen()); return; }
+    if (state.notField) {
+      document.getElementById('tabs').hidden = true;
+      view.replaceChildren(staffScreen());
+      return;
+    }
     if (!state.work) {
       view.replaceChildren(h('p', {class: 'empty'}, state.lastError ||
         (navigator.onLine ? '正在读取…' : '离线，且手机上还没有保存的资料：请联网后打开')));
@@ -271,6 +280,17 @@
       error,
       h('button', {type: 'submit', class: 'primary'}, '登录'));
     return form;
+  }
+
+  function staffScreen() {
+    // An account that is neither a caring mother's nor a teacher's has no field work here.
+    return h('section', {id: 'not-field', class: 'card'},
+      h('h2', {text: '请使用管理后台'}),
+      h('p', {text: '本应用供爱心妈妈和学校老师记录联系、报告情况使用。' +
+                    '妇联工作人员、管理员和督导请在管理后台办理工作。'}),
+      h('div', {class: 'actions'},
+        h('a', {class: 'button primary', href: '/console'}, '前往管理后台'),
+        h('button', {type: 'button', class: 'danger', onclick: logOut}, '退出登录')));
   }
 
   function childrenScreen() {
@@ -474,7 +494,7 @@
         if (!name.startsWith('aixin-app-precache')) await caches.delete(name);
       }
     }
-    state.work = null; state.fetchedAt = null; state.outbox = [];
+    state.work = null; state.fetchedAt = null; state.outbox = []; state.notField = false;
   }
   async function logOut() {
     await forgetEverything();
@@ -493,7 +513,10 @@
     window.addEventListener('hashchange', render);
     window.addEventListener('online', () => { showBands(); render(); flush(); loadWork(); });
     window.addEventListener('offline', () => { showBands(); render(); });
-    document.getElementById('retry').addEventListener('click', () => flush());
+    document.getElementById('retry').addEventListener('click', () => {
+      if (!navigator.onLine) toast('手机没有网络，联网后会自动发送');
+      flush();
+    });
     render();
     if (state.session && state.session.token) {
       await loadWork();
