@@ -128,6 +128,10 @@ def refused_status(refusal: Refusal) -> int:
 #: How long a resubmitted form waits for its first submission's answer (seconds).
 _FIRST_WAIT = float(PENDING_SECONDS)
 _POLL = 0.05
+#: What a resubmitted form is told while its first submission is still being recorded.
+_IN_FLIGHT = "此表单正在提交，请稍候刷新页面查看"
+#: What a form recorded once and sent again with other content is told.
+_REUSED = "此表单已提交过，内容已不同：请刷新页面后重新填写"
 
 
 def new_form_key() -> str:
@@ -182,10 +186,6 @@ def once(request: Request, caller: Principal, register: CareRegister, key: str,
         return answer
     store.complete(owner, key, 303, b"", {"location": answer.headers["location"]}, claimed_at)
     return answer
-
-
-_IN_FLIGHT = "此表单正在提交，请稍候刷新页面查看"
-_REUSED = "此表单已提交过，内容已不同：请刷新页面后重新填写"
 
 
 def _replayed(store: IdempotencyStore, owner: str, key: str, fingerprint: str,

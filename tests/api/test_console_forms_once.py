@@ -59,6 +59,19 @@ def test_a_refused_registration_corrected_and_sent_with_its_key_is_recorded(
     assert len(client.get("/api/v1/children", headers=admin).json()["items"]) == 1
 
 
+def test_a_recorded_form_sent_again_with_other_content_is_refused_recording_nothing(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    console_login(client)
+    action = f"/console/children/{child_id}/concerns"
+    data = {**hidden(client.get(f"/console/children/{child_id}").text, action),
+            "kind": "absence", "description": "连续三天未到校", "occurred_on": "2026-06-02"}
+    assert client.post(action, data=data, follow_redirects=False).status_code == 303
+    changed = client.post(action, data={**data, "description": "又缺课一天"})
+    assert changed.status_code == 409 and "此表单已提交过" in changed.text
+    concerns = client.get(f"/api/v1/children/{child_id}", headers=admin).json()["concerns"]
+    assert [c["description"] for c in concerns] == ["连续三天未到校"]
+
+
 def test_a_concern_sent_twice_is_recorded_once(
         client: TestClient, admin: Headers, child_id: str) -> None:
     console_login(client)
