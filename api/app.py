@@ -20,6 +20,7 @@ from aixin.bootstrap import (
 from aixin.settings import Settings
 from api import console, errors, fieldapp
 from api.allow import AllowEveryMethod
+from api.compression import CompressedAnswers
 from api.deps import Caller
 from api.health import router as health_router
 from api.middleware import LimitsAndIdempotency, SecurityHeaders, WriteRateLimit
@@ -106,6 +107,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(WriteRateLimit, state=app.state, per_minute=settings.write_rate_limit)
     app.add_middleware(SecurityHeaders, hsts=settings.environment == "production")
     app.add_middleware(AllowEveryMethod, application=app)
+    app.add_middleware(CompressedAnswers)  # outermost: what is kept and replayed is uncompressed
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
                    pairings, duty_sets, reminders, audit, reports, me, places):
