@@ -13,7 +13,7 @@ import httpx
 import pytest
 from playwright.sync_api import Browser, Page, Route, ViewportSize, expect
 
-from tests.api.conftest import CHILD
+from tests.api.conftest import CHILD, SIGNERS, VOLUNTEER
 from tests.browser.conftest import ADMIN_PASSWORD, DESKTOP, PHONE, County
 
 #: One served county and one Chromium for every browser test (session fixtures): one process.
@@ -21,7 +21,12 @@ pytestmark = pytest.mark.xdist_group("browser")
 
 MOTHER = ("field-mama", "field-password-123")
 TEACHER = ("field-teacher", "field-password-123")
-PUPIL = "陈小雨"  # the field app's own child, paired with the county's caring mother
+PUPIL = "陈小雨"  # the field app's own child, paired with its own caring mother
+#: The field app's children, caring mother and school are in a county of their own (掇刀区),
+#: so that what the other browser modules count in theirs (a quarter's report of 420821, its
+#: work-lists) is not changed by the children added here.
+REGION, TOWNSHIP, SCHOOL = "420804", "420804101", "掇刀区实验小学"
+PLACE = {"region_code": TOWNSHIP, "school": SCHOOL}
 SIZES = {"desk": DESKTOP, "phone": PHONE}
 WAIT = 20_000  # ms for what the app shows after a round trip to the server
 
@@ -32,12 +37,14 @@ class Field:
     admin: dict[str, str]
     child_id: str
     pairing_id: str
+    volunteer_id: str
 
 
 @pytest.fixture(scope="module")
 def field(county: County) -> Field:
-    """A child of the field app's own paired with the county's caring mother, her account
-    and a teacher's of the child's school, made through the API by the admin."""
+    """A child of the field app's own paired with its own caring mother, her account and a
+    teacher's of the child's school, in a county of their own, made through the API by the
+    admin."""
     token = httpx.post(f"{county.url}/api/v1/auth/token", data={
         "username": "admin", "password": ADMIN_PASSWORD}).json()["access_token"]
     admin = {"Authorization": f"Bearer {token}"}
@@ -47,15 +54,22 @@ def field(county: County) -> Field:
             assert response.status_code in (200, 201), response.text
             return response.json()  # type: ignore[no-any-return]
 
-        child = post("/children", {**CHILD, "name": PUPIL, "birth_date": "2015-10-02"})["id"]
+        child = post("/children", {**CHILD, **PLACE, "name": PUPIL,
+                                   "birth_date": "2015-10-02"})["id"]
+        volunteer = post("/volunteers", {**VOLUNTEER, "name": "周慧敏",
+                                         "region_code": REGION})["id"]
+        for level in ("unit", "county", "city", "province"):
+            post(f"/volunteers/{volunteer}/reviews", {
+                "level": level, "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+                "signed_by": SIGNERS[level]})
         pairing = post("/pairings", {
-            "child_ids": [child], "volunteer_ids": [county.volunteer_id], "principle": "nearby",
+            "child_ids": [child], "volunteer_ids": [volunteer], "principle": "nearby",
             "agreement_signed_on": "2026-03-05", "starts_on": "2026-03-10"})["id"]
         post("/users", {"username": MOTHER[0], "password": MOTHER[1], "role": "volunteer",
-                        "volunteer_id": county.volunteer_id})
+                        "volunteer_id": volunteer})
         post("/users", {"username": TEACHER[0], "password": TEACHER[1], "role": "school",
-                        "school": CHILD["school"], "region_code": "420821"})
-    return Field(county.url, admin, child, pairing)
+                        "school": SCHOOL, "region_code": REGION})
+    return Field(county.url, admin, child, pairing, volunteer)
 
 
 @pytest.fixture(params=list(SIZES))
@@ -268,12 +282,12 @@ def test_a_refused_contact_put_right_by_the_user_is_recorded_once(
 
 
 def test_a_contact_on_a_pairing_ended_meanwhile_is_refused_with_the_rules_message(
-        app: Page, field: Field, county: County) -> None:
+        app: Page, field: Field) -> None:
     other = f"结对已结束{uuid.uuid4().hex[:4]}"
     with httpx.Client(base_url=f"{field.url}/api/v1", headers=field.admin, timeout=30) as api:
-        child = api.post("/children", json={**CHILD, "name": other}).json()["id"]
+        child = api.post("/children", json={**CHILD, **PLACE, "name": other}).json()["id"]
         pairing = api.post("/pairings", json={
-            "child_ids": [child], "volunteer_ids": [county.volunteer_id],
+            "child_ids": [child], "volunteer_ids": [field.volunteer_id],
             "principle": "nearby", "agreement_signed_on": "2026-03-05",
             "starts_on": "2026-03-10"}).json()["id"]
         log_in(app)
