@@ -32,7 +32,7 @@ from domain.access.policy import may_change_child, may_read_history, reads_in_fu
 from domain.application import CareRegister, ChildView
 from domain.errors import NotFound
 from projections.timeline import ChildTimeline, instant
-from projections.timeline_latest import latest_entries
+from projections.timeline_facts import ReadsSeen, facts_by_day, reads_seen
 
 #: The fields compared between "as known then" and "as known now".
 COMPARED = ("name", "school", "class_name", "address", "parents", "guardian", "profile",
@@ -64,7 +64,7 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     if as_of is not None and (not history or as_of > today):
         context["error"] = ("历史回溯不能选择未来的日期" if history
                             else "您的角色不能查看历史回溯")
-        as_of = None
+        return _refused_only(request, caller, current, status_code, context)
     then: ChildView | None = None
     changed: set[str] = set()
     if as_of is None:
@@ -76,11 +76,13 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
         except NotFound:
             context["error"] = (f"截至 {as_of} 当日，系统中还没有该儿童的档案（档案是后来补录的）"
                                 if known == "then" else f"{as_of} 时该儿童尚未建档")
-            record, as_of = current, None
-            context["as_of"] = None
+            context["first_day"] = current.registered_on
+            return _refused_only(request, caller, current, status_code, context)
     day = as_of or today
     known_at = _end_of(day, register) if as_of and known == "then" else _now(register)
-    entries = _timeline(register, views, child_id, day, known_at, as_of) if history else []
+    entries, reads = (_timeline(register, views, child_id, day, known_at, as_of) if history
+                      else ([], ReadsSeen(0, None, None)))
+    context["reads"] = _reads_shown(reads, register)
     context["cut"] = TIMELINE_SHOWN if len(entries) > TIMELINE_SHOWN else None
     entries = entries[:TIMELINE_SHOWN]
     if history:
@@ -99,6 +101,24 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   saved=SAVED.get(saved, ""), choices=CHOICES, **context)
 
 
+def _refused_only(request: Request, caller: Principal, current: ChildView, status_code: int,
+                  context: dict[str, Any]) -> HTMLResponse:
+    """A date the record cannot be shown on: only why, the date picker and the way back
+    (nothing of today's record in a page that names another day)."""
+    context.update(as_of=None, asked=context["as_of"])
+    return render(request, "child_as_of_refused.html", caller, status_code=status_code,
+                  child=current, **context)
+
+
+def _reads_shown(reads: ReadsSeen, register: CareRegister) -> dict[str, Any] | None:
+    """The reads of the record summed up for the timeline (被查阅 N 次，最近 …), with the
+    days the access log is opened on; None if it was not read."""
+    if not reads.count or reads.first is None or reads.last is None:
+        return None
+    zone = ZoneInfo(register.programme.timezone)
+    first = datetime.fromisoformat(reads.first).astimezone(zone)
+    last = datetime.fromisoformat(reads.last).astimezone(zone)
+    return {"count": reads.count, "last": last, "from": first.date(), "to": last.date()}
 
 
 def as_they_stood(register: CareRegister, pairings: list[Shown], day: date,
@@ -151,14 +171,16 @@ def _as_of(register: CareRegister, child_id: UUID, day: date,
 
 
 def _timeline(register: CareRegister, views: Views, child_id: UUID, day: date,
-              known_at: datetime, as_of: date | None) -> list[dict[str, Any]]:
-    """The timeline's latest entries, newest first, one more than are shown (to tell that
-    there are more); with ``as_of``, entries recorded after that day are marked late (补录,
-    recorded after the day they are about)."""
+              known_at: datetime, as_of: date | None) -> tuple[list[dict[str, Any]], ReadsSeen]:
+    """The child's own facts by the day they happened, newest first, one more than are shown
+    (to tell that there are more), and the reads of the record counted apart; entries
+    recorded after the day they happened are marked (后补), and with ``as_of`` those
+    recorded after that day (补录)."""
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(ChildTimeline).read() as tx:
-        rows = latest_entries(tx, child_id, occurred_until=day, recorded_until=known_at,
-                              limit=TIMELINE_SHOWN + 1)
+        rows = facts_by_day(tx, child_id, occurred_until=day, recorded_until=known_at,
+                            limit=TIMELINE_SHOWN + 1)
+        reads = reads_seen(tx, child_id, occurred_until=day, recorded_until=known_at)
     zone = ZoneInfo(register.programme.timezone)
     cut = instant(_end_of(as_of, register)) if as_of else None
     entries = []
@@ -167,5 +189,5 @@ def _timeline(register: CareRegister, views: Views, child_id: UUID, day: date,
         entries.append({**row, "recorded": recorded,
                         "late": cut is not None and row["recorded_at"] > cut,
                         "backdated": recorded.date().isoformat() > row["occurred_on"]})
-    return entries
+    return entries, reads
 

@@ -13,13 +13,14 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.console import child_forms
+from api.console import child_forms, place_filters
 from api.console.child_page import show
 from api.console.pages import render
 from api.console.queries import children_overdue
 from api.console.session import ConsoleCaller
 from api.deps import Register, Views
 from api.scope import caller_of, narrow_children
+from projections.places.queries import Township
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 
 router = APIRouter()
@@ -34,9 +35,11 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
            after: str = "") -> HTMLResponse:
     """Search the children's register within the caller's scope, a page at a time."""
     today = register.today()
+    places = place_filters.choices(views, caller.scope.region_code)
+    township = place_code(township.strip(), places)
     where = narrow_children(caller_of(caller), views, ChildFilter(
         name=name.strip() or None, school=school.strip() or None,
-        region_code=township.strip() or None, category=category or None,
+        region_code=township or None, category=category or None,
         left_behind={"yes": True, "no": False}.get(left_behind)))
     rows: list[Any] = []
     if where is not None and overdue:
@@ -51,7 +54,23 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
     query = {"name": name, "school": school, "township": township, "category": category,
              "left_behind": left_behind, "overdue": "true" if overdue else ""}
     return render(request, "children.html", caller, rows=rows, query=query, today=today,
+                  places=places,
                   next=rows[-1]["child_id"] if len(rows) == PAGE else None, first=not after)
+
+
+def place_code(typed: str, places: list[Township]) -> str:
+    """The division code of a place typed by its code or by its name (磷矿镇, or a village's
+    name, or 磷矿镇 and a village's name); a name not known is kept as typed."""
+    if not typed or typed.isdigit():
+        return typed
+    for township in places:
+        if typed == township.name:
+            return township.code
+        for village in township.villages:
+            if typed in (village.name, f"{township.name}{village.name}",
+                         f"{township.name} {village.name}"):
+                return village.code
+    return typed
 
 
 @router.get("/children/{child_id}", response_class=HTMLResponse)

@@ -11,16 +11,22 @@ from uuid import UUID
 from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from api.console import place_filters
 from api.console.child_forms import REFUSED_ANSWERS, Keeper, Typed, given, keep
+from api.console.choices import CHOICES
 from api.console.forms import expected_version
 from api.console.pages import page, render
 from api.console.queries import child_names_seen
 from api.console.session import ConsoleCaller
 from api.deps import Register, Views
 from api.routes import children as api_children
-from api.routes import concerns as api_concerns
 from api.schemas.children import ConcernIn, ResolutionIn
+from api.scope import caller_of, volunteers_children
+from domain.access.policy import Listing, narrow
 from domain.application import ChildView
+from projections.concerns_newest import ConcernQuery, count_concerns, newest_concerns
+from projections.registers.concerns import ConcernsRegister
+from storage.sql import Row
 
 router = APIRouter()
 PAGE = 20
@@ -43,15 +49,30 @@ class ResolutionForm(Typed):
 @router.get("/concerns", response_class=HTMLResponse)
 def concerns(request: Request, caller: ConsoleCaller, register: Register, views: Views,
              status: Annotated[Literal["", "open", "resolved"], Query()] = "open",
-             after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-    """The concerns within the caller's scope, open or resolved, a page at a time."""
-    listed = api_concerns.list_reported(caller=caller, views=views, status=status or None,
-                                        region_code=None, school=None, child_id=None,
-                                        after=after or None, limit=PAGE)
-    names = child_names_seen(views, caller, (str(item.child_id) for item in listed.items),
+             kind: Annotated[str, Query(max_length=40)] = "",
+             place: Annotated[str, Query(max_length=12, pattern=r"^\d{0,12}$")] = "",
+             after: Annotated[str, Query(max_length=80)] = "") -> HTMLResponse:
+    """The concerns within the caller's scope, open or resolved, of a kind and a place, the
+    newest first, a page at a time, with their number."""
+    scoped = narrow(Listing(region_code=place or None, school=None), caller_of(caller))
+    rows: list[Row] = []
+    total = 0
+    if scoped is not None:
+        children = (tuple(sorted(volunteers_children(scoped.volunteer_id, views)))
+                    if scoped.volunteer_id is not None else None)
+        query = ConcernQuery(status=status or None, kind=kind or None,
+                             region_code=scoped.region_code, school=scoped.school,
+                             child_ids=children)
+        with views.store.recorder(ConcernsRegister).read() as tx:
+            rows = newest_concerns(tx, query, after=after or None, limit=PAGE)
+            total = count_concerns(tx, query)
+    names = child_names_seen(views, caller, (row["child_id"] for row in rows),
                              on=register.today())
-    return render(request, "concerns.html", caller, items=listed.items, names=names,
-                  status=status, next=listed.next, first=not after)
+    asked = {"status": status, "kind": kind, "place": place}
+    return render(request, "concerns.html", caller, items=rows, names=names, asked=asked,
+                  total=total, kinds=CHOICES["concern_kind"],
+                  places=place_filters.choices(views, caller.scope.region_code),
+                  next=rows[-1]["cursor"] if len(rows) == PAGE else None, first=not after)
 
 
 @router.post("/children/{child_id}/concerns", status_code=303,

@@ -62,3 +62,38 @@ def volunteers_named(views: Views, caller: Principal, name: str) -> list[Candida
                 break
             after = rows[-1]["volunteer_id"]
     return found[:SHOWN]
+
+
+#: How many children found by name a pairings' list is narrowed to at most.
+NAMED = 1000
+
+
+def child_ids_named(views: Views, caller: Principal, today: date,
+                    name: str) -> tuple[str, ...]:
+    """The ids of the children within the caller's scope (on the register or not) whose name
+    holds ``name``, for narrowing a list of pairings."""
+    where = narrow_children(caller_of(caller), views, ChildFilter(name=name.strip()))
+    if where is None:
+        return ()
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        rows = list_children(tx, where, today, texts=views.texts, limit=NAMED)
+    return tuple(row["child_id"] for row in rows)
+
+
+def volunteer_ids_named(views: Views, caller: Principal, name: str) -> tuple[str, ...]:
+    """The ids of the volunteers within the caller's region, whatever their standing, whose
+    name holds ``name``, for narrowing a list of pairings."""
+    scoped = narrow(Listing(), caller_of(caller))
+    if scoped is None:
+        return ()
+    wanted = name.strip()
+    found: list[str] = []
+    after: str | None = None
+    with views.store.recorder(VolunteersRegister).read() as tx:
+        while True:
+            rows = list_volunteers(tx, texts=views.texts, region_code=scoped.region_code,
+                                   after=after, limit=READ)
+            found += [row["volunteer_id"] for row in rows if wanted in row["name"]]
+            if len(rows) < READ:
+                return tuple(found)
+            after = rows[-1]["volunteer_id"]

@@ -8,6 +8,7 @@ functions, so scope, rules and messages are the API's.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from uuid import UUID
@@ -16,6 +17,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
+from api.console import place_filters
 from api.console.child_forms import Typed, given, in_form
 from api.console.choices import CHOICES
 from api.console.forms import (
@@ -28,7 +30,13 @@ from api.console.forms import (
     shaped,
 )
 from api.console.pages import not_found, page, redirect, render
-from api.console.pairing_candidates import Candidate, children_named, volunteers_named
+from api.console.pairing_candidates import (
+    Candidate,
+    child_ids_named,
+    children_named,
+    volunteer_ids_named,
+    volunteers_named,
+)
 from api.console.queries import child_names_seen, volunteer_names_seen
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import Register, Views
@@ -36,8 +44,12 @@ from api.routes import pairings as api_pairings
 from api.schemas.pairings import DutyOut, EndIn, PairingCreate
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import may_organise
+from domain.access.policy import Listing, may_organise, narrow
 from domain.errors import NotFound
+from projections.events import listed
+from projections.pairings_found import PairingQuery, count_pairings, find_pairings
+from projections.registers.pairings import PairingsRegister
+from storage.sql import Row
 
 router = APIRouter(responses={403: page(
     "Not an admin or federation account (for the forms), or the CSRF token is not the "
@@ -76,19 +88,40 @@ class EndForm(Typed):
 @router.get("/pairings", response_class=HTMLResponse)
 def pairings(request: Request, caller: ConsoleCaller, register: Register, views: Views,
              status: Annotated[Literal["", "active", "ended"], Query()] = "active",
+             place: Annotated[str, Query(max_length=12, pattern=r"^\d{0,12}$")] = "",
+             child: Annotated[str, Query(max_length=40)] = "",
+             volunteer: Annotated[str, Query(max_length=40)] = "",
              after: Annotated[str, Query(max_length=64)] = "") -> HTMLResponse:
-    """The pairings within the caller's scope, active or ended, a page at a time."""
-    listed = api_pairings.list_formed(caller=caller, views=views, region_code=None,
-                                      volunteer_id=None, child_id=None, status=status or None,
-                                      after=after or None, limit=PAGE)
-    children = child_names_seen(views, caller, (str(c) for item in listed.items
-                                                for c in item.child_ids),
-                                on=register.today())
-    volunteers = volunteer_names_seen(views, caller,
-                                  {v for item in listed.items for v in item.volunteer_ids})
-    return render(request, "pairings.html", caller, items=listed.items, children=children,
-                  volunteers=volunteers, status=status, next=listed.next, first=not after,
-                  organises=may_organise(caller_of(caller)))
+    """The pairings within the caller's scope, by status, place, and children's and
+    volunteers' names, a page at a time, with their number."""
+    today = register.today()
+    scoped = narrow(Listing(region_code=place or None), caller_of(caller))
+    rows: list[Row] = []
+    total = 0
+    if scoped is not None:
+        query = PairingQuery(
+            status=status or None, region_code=scoped.region_code, school=scoped.school,
+            child_ids=child_ids_named(views, caller, today, child) if child.strip() else None,
+            volunteer_ids=(volunteer_ids_named(views, caller, volunteer)
+                           if volunteer.strip() else None))
+        if scoped.volunteer_id is not None:  # a caring mother: her own pairings
+            own = (str(scoped.volunteer_id),)
+            query = dataclasses.replace(query, volunteer_ids=tuple(
+                set(own) & set(query.volunteer_ids)) if query.volunteer_ids is not None
+                else own)
+        with views.store.recorder(PairingsRegister).read() as tx:
+            rows = find_pairings(tx, query, after=after or None, limit=PAGE)
+            total = count_pairings(tx, query)
+    children = child_names_seen(views, caller, (c for row in rows
+                                                for c in listed(row["child_ids"])), on=today)
+    volunteers = volunteer_names_seen(views, caller, {v for row in rows
+                                                      for v in listed(row["volunteer_ids"])})
+    asked = {"status": status, "place": place, "child": child, "volunteer": volunteer}
+    return render(request, "pairings.html", caller, items=rows, children=children,
+                  volunteers=volunteers, asked=asked, total=total, listed=listed,
+                  places=place_filters.choices(views, caller.scope.region_code),
+                  next=rows[-1]["pairing_id"] if len(rows) == PAGE else None,
+                  first=not after, organises=may_organise(caller_of(caller)))
 
 
 # -- forming a pairing ------------------------------------------------------------------------
