@@ -109,11 +109,11 @@ class RemindersService(AixinApplication):
         children: none is issued again.
         """
         status = due.status
-        reminder_id = reminder_id_for(due.pairing_id, status.name, status.period.start,
+        reminder_id = reminder_id_for(due.pairing_id, status.name, status.running.start,
                                       due.identity_child)
         reminder_id, recorded = self._issued_as(reminder_id, None if due.identity_child is None
                                                 else reminder_id_for(due.pairing_id, status.name,
-                                                                     status.period.start))
+                                                                     status.running.start))
         if not recorded:
             reminder = Reminder.issue(due, today=self.today(), actor=actor)
             if self._created(reminder):

@@ -10,7 +10,11 @@ The evaluation is pure: it reads the rules, the contacts and the pairing's dates
   an ended pairing) can be met or due but never missed.
 - met: the current period already has ``times`` qualifying contacts.
 - overdue: not met, and an owed period since the last satisfied one ended unsatisfied; it is
-  overdue since the day after the first such period ended.
+  overdue since the day after the first such period ended. The status names the period missed
+  (the last of them, its :attr:`DutyStatus.period`), not the one still running: on 6 December
+  a monthly duty left undone in November is overdue for November, and its reason says so
+  ("2026年11月未完成，自2026-12-01起逾期：…"); the period running on the day is
+  :attr:`DutyStatus.judged_in`.
 - due: neither.
 An ended pairing is evaluated as of the day it ended.
 
@@ -61,7 +65,11 @@ class QualifyingContact(Protocol):
 
 @dataclass(frozen=True)
 class DutyStatus:
-    """One duty on one date: its state, the period it is judged in, and the reason in words."""
+    """One duty on one date: its state, the period it is about, and the reason in words.
+
+    ``period`` is the period the state is about: the running one when met or due, the last
+    period missed when overdue; ``judged_in`` is the period running on the day of evaluation
+    (a reminder is issued once in it)."""
 
     name: str
     title: str
@@ -72,6 +80,13 @@ class DutyStatus:
     reason: str
     #: The child the duty is owed to (每个孩子), when judged on the contacts naming that child.
     child_id: UUID | None = None
+    #: The period containing the day the duty was judged on (None: the same as ``period``).
+    judged_in: Period | None = None
+
+    @property
+    def running(self) -> Period:
+        """The period running on the day the duty was judged on (see ``judged_in``)."""
+        return self.judged_in or self.period
 
 
 def evaluate_duties(
@@ -122,23 +137,27 @@ def evaluate_duty(
     current = period_containing(rule.period, as_of, calendar)
     last = qualifying[-1][0] if qualifying else None
 
-    def status(state: DutyState, reason: str, since: date | None = None) -> DutyStatus:
+    def status(state: DutyState, reason: str, since: date | None = None,
+               about: Period = current) -> DutyStatus:
         if as_of < on:
             reason += f"（结对已于{as_of.isoformat()}结束，按该日评估）"
-        return DutyStatus(rule.name, rule.title, state, current, last, since, reason)
+        return DutyStatus(rule.name, rule.title, state, about, last, since, reason,
+                          judged_in=current)
 
     if counts[current] >= rule.times:
         done = [(day, kind) for day, kind in qualifying if day >= current.start]
         return status(DutyState.MET, _met_reason(current, done))
-    first_missed = _first_missed(rule, current, as_of, counts, (starts_on, ends_on), calendar,
-                                 owed_in)
-    if first_missed is not None:
-        since = first_missed.end + timedelta(days=1)
-        return status(DutyState.OVERDUE, f"自{since.isoformat()}起逾期：{_last(last)}", since)
+    missed = _missed(rule, current, as_of, counts, (starts_on, ends_on), calendar, owed_in)
+    if missed is not None:
+        first, latest = missed
+        since = first.end + timedelta(days=1)
+        span = first.title if first == latest else f"{first.title}至{latest.title}"
+        return status(DutyState.OVERDUE,
+                      f"{span}未完成，自{since.isoformat()}起逾期：{_last(last)}", since, latest)
     return status(DutyState.DUE, _due_reason(rule, current, as_of, counts[current], last))
 
 
-def _first_missed(
+def _missed(
     rule: DutyRule,
     current: Period,
     as_of: date,
@@ -146,8 +165,9 @@ def _first_missed(
     active: tuple[date, date | None],
     calendar: SchoolCalendar,
     owed_in: Callable[[Period], bool] | None = None,
-) -> Period | None:
-    """The first owed period left unsatisfied since the last satisfied one, walking back.
+) -> tuple[Period, Period] | None:
+    """The first and the last owed periods left unsatisfied since the last satisfied one,
+    walking back; None if none was.
 
     The walk stops at the last satisfied period or at the period the pairing started in, so it
     takes at most one step per period of the pairing's life.
@@ -155,7 +175,7 @@ def _first_missed(
     def owed(period: Period) -> bool:
         return is_owed(period, *active) and (owed_in is None or owed_in(period))
 
-    first_missed = current if as_of > current.end and owed(current) else None
+    first_missed = latest_missed = current if as_of > current.end and owed(current) else None
     period = current
     while period.start > active[0]:
         period = previous_period(period, calendar)
@@ -163,13 +183,16 @@ def _first_missed(
             break
         if owed(period):
             first_missed = period
-    return first_missed
+            latest_missed = latest_missed or period
+    if first_missed is None or latest_missed is None:
+        return None
+    return first_missed, latest_missed
 
 
 def _met_reason(period: Period, done: list[tuple[date, str]]) -> str:
     listed = "、".join(f"{day.isoformat()} {_kind_title(kind)}" for day, kind in done)
     count = f"{len(done)}次" if len(done) > 1 else ""
-    return f"本期（{period.label}）已完成{count}：{listed}"
+    return f"本期（{period.title}）已完成{count}：{listed}"
 
 
 def _due_reason(rule: DutyRule, period: Period, as_of: date, count: int, last: date | None) -> str:
@@ -178,7 +201,7 @@ def _due_reason(rule: DutyRule, period: Period, as_of: date, count: int, last: d
         deadline = f"本期已于{period.end.isoformat()}结束，假期内补做仍计入本期"
     else:
         deadline = f"截止{period.end.isoformat()}"
-    return f"本期（{period.label}）尚未完成{progress}，{deadline}；{_last(last)}"
+    return f"本期（{period.title}）尚未完成{progress}，{deadline}；{_last(last)}"
 
 
 def _last(last: date | None) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import calendar as _gregorian
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from enum import StrEnum
 from functools import lru_cache
@@ -108,12 +108,49 @@ DEFAULT_CALENDAR = SchoolCalendar()
 
 @dataclass(frozen=True)
 class Period:
-    """One period of a duty, first and last day included, with a label such as "2026-Q1"."""
+    """One period of a duty, first and last day included, with a label such as "2026-Q1"
+    (a code, kept in records) and a :attr:`title` in words (2026年第1季度)."""
 
     kind: PeriodKind
     start: date
     end: date
     label: str
+    #: A school period's term in the calendar's words (秋季学期); empty for calendar periods.
+    term_title: str = field(default="", compare=False)
+
+    @property
+    def title(self) -> str:
+        """The period in words: 2026年12月, 2026年第4季度, 2026年下半年, 2026年,
+        2026年秋季学期, 2026年秋季学期期中."""
+        return period_title(self.label, term_title=self.term_title)
+
+
+_THIRD_TITLES = {"start": "期初", "middle": "期中", "end": "期末"}
+_CALENDAR_LABEL = re.compile(r"(\d{4})(?:-(\d{2})|-Q([1-4])|-H([12]))?")
+_TERM_LABEL = re.compile(r"(\d{4})-([a-z][a-z0-9_]*?)(?:-(start|middle|end))?")
+
+
+def period_title(label: str, calendar: SchoolCalendar = DEFAULT_CALENDAR, *,
+                 term_title: str = "") -> str:
+    """The words for a period's label (the one place periods get them): "2026-12" → 2026年12月,
+    "2026-Q4" → 2026年第4季度, "2026-H1" → 2026年上半年, "2026" → 2026年, "2026-autumn" →
+    2026年秋季学期, "2026-autumn-middle" → 2026年秋季学期期中. A term is named by
+    ``term_title`` or else by ``calendar``'s title for it; a label of no known shape is
+    returned as it is."""
+    if found := _CALENDAR_LABEL.fullmatch(label):
+        year, month, quarter, half = found.groups()
+        if month:
+            return f"{year}年{int(month)}月"
+        if quarter:
+            return f"{year}年第{quarter}季度"
+        if half:
+            return f"{year}年{'上' if half == '1' else '下'}半年"
+        return f"{year}年"
+    if found := _TERM_LABEL.fullmatch(label):
+        year, name, third = found.groups()
+        titles = {term.name: term.title for term in calendar.terms}
+        return f"{year}年{term_title or titles.get(name, name)}{_THIRD_TITLES.get(third, '')}"
+    return label
 
 
 @lru_cache(maxsize=65_536)  # a pure function of its (hashable) arguments, asked very often
@@ -135,8 +172,8 @@ def period_containing(
     term, start, end = calendar.term_of(day)
     label = f"{start.year:04d}-{term.name}"
     if kind is PeriodKind.SEMESTER:
-        return Period(kind, start, end, label)
-    return _third_containing(kind, start, end, min(day, end), label)
+        return Period(kind, start, end, label, term.title)
+    return _third_containing(kind, start, end, min(day, end), label, term.title)
 
 
 def previous_period(period: Period, calendar: SchoolCalendar = DEFAULT_CALENDAR) -> Period:
@@ -156,9 +193,10 @@ def _calendar_period(kind: PeriodKind, year: int, first: int, last: int, label: 
     return Period(kind, date(year, first, 1), _on(year, (last, 31)), label)
 
 
-def _third_containing(kind: PeriodKind, start: date, end: date, day: date, label: str) -> Period:
+def _third_containing(kind: PeriodKind, start: date, end: date, day: date, label: str,
+                      term_title: str) -> Period:
     length = (end - start).days + 1
     cuts = (start, start + timedelta(days=length // 3), start + timedelta(days=2 * length // 3))
     index = max(i for i, cut in enumerate(cuts) if cut <= day)
     last = cuts[index + 1] - _ONE_DAY if index < 2 else end
-    return Period(kind, cuts[index], last, f"{label}-{_THIRDS[index]}")
+    return Period(kind, cuts[index], last, f"{label}-{_THIRDS[index]}", term_title)

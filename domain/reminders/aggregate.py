@@ -16,10 +16,12 @@ version-1 event for the same id, which the event store refuses on its unique (id
 in whatever process, scan, rerun or second beat the attempt comes from. Nothing else (no lock,
 no flag in Redis) is needed for "exactly once".
 
-**Once per duty per period.** The period is the one the duty is judged in on the day of the
-scan (``DutyStatus.period``). A monthly duty left undone in March gets a *due soon* reminder
-near the end of March and, on 1 April, an *overdue* one for April; later scans in April find
-April's reminder already issued; if it is still undone in May, May gets its own. Each
+**Once per duty per period.** The period is the one running on the day of the scan
+(``DutyStatus.running``); the reminder is about the period its status names
+(``DutyStatus.period``, its ``period_label``, ``period_start`` and ``period_end``). A monthly
+duty left undone in March gets a *due soon* reminder near the end of March and, on 1 April, an
+*overdue* one issued in April about March; later scans in April find April's reminder already
+issued; if April too is left undone, May gets its own, about April. Each
 overdue episode (the duty overdue since the same day) is escalated once.
 
 **Delivery** is to each volunteer of the pairing on each channel that reaches them (e-mail,
@@ -181,13 +183,19 @@ class Reminder(Aggregate):
         not_in_future("on", due.on, today)
         if not due.volunteer_ids:
             raise InvalidRecord("volunteer_ids", "a reminder goes to at least one volunteer")
-        return cls(pairing_id=due.pairing_id, child_ids=tuple(due.child_ids),
-                   volunteer_ids=tuple(due.volunteer_ids), region_code=due.region_code,
-                   school=due.school, duty=status.name, duty_title=status.title,
-                   duty_status=status.status.value, period_label=status.period.label,
-                   period_start=status.period.start, period_end=status.period.end,
-                   overdue_since=status.overdue_since, reason=status.reason, on=due.on,
-                   actor=actor, child_id=due.child_id)
+        # Keyed by the period running on the day (once per period), about the period the
+        # status names: an overdue duty's missed period, whose own due-soon reminder was
+        # issued while it ran.
+        return cls._create(
+            cls.Issued, id=reminder_id_for(due.pairing_id, status.name, status.running.start,
+                                           due.identity_child),
+            pairing_id=due.pairing_id, child_ids=tuple(due.child_ids),
+            volunteer_ids=tuple(due.volunteer_ids), region_code=due.region_code,
+            school=due.school, duty=status.name, duty_title=status.title,
+            duty_status=status.status.value, period_label=status.period.label,
+            period_start=status.period.start, period_end=status.period.end,
+            overdue_since=status.overdue_since, reason=status.reason, on=due.on,
+            actor=actor, child_id=due.child_id)
 
     # -- delivery -------------------------------------------------------------------------
 
@@ -380,5 +388,5 @@ class Escalation(Aggregate):
                    duty_title=status.title, overdue_since=status.overdue_since,
                    days_overdue=days_overdue(status, due.on), threshold_days=threshold_days,
                    reminder_id=reminder_id_for(due.pairing_id, status.name,
-                                               status.period.start, due.identity_child),
+                                               status.running.start, due.identity_child),
                    on=due.on, actor=actor, child_id=due.child_id)

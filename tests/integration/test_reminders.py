@@ -51,7 +51,7 @@ def paired(register: CareRegister, *, email: str = "liu@example.cn",
 
 def expected(register: CareRegister, pairing: UUID, on: date = TODAY) -> set[UUID]:
     """The reminders the duty evaluation itself says are due on ``on``."""
-    return {reminder_id_for(pairing, s.name, s.period.start)
+    return {reminder_id_for(pairing, s.name, s.running.start)
             for s in register.pairing_duties(pairing, on) if needs_reminder(s, on, 7)}
 
 

@@ -61,7 +61,7 @@ def county(settings: Settings, pairings: int, *, volunteers: int = 10,
 def due_reminders(pairings: list[UUID], on: date, due_soon_days: int = 7) -> set[UUID]:
     """The reminders due on ``on`` for pairings with no contact, by the domain's own rules."""
     statuses = evaluate_duties(rules_for(["five_ones"]), (), on, starts_on=STARTS_ON)
-    return {reminder_id_for(pairing, s.name, s.period.start) for pairing in pairings
+    return {reminder_id_for(pairing, s.name, s.running.start) for pairing in pairings
             for s in statuses if needs_reminder(s, on, due_soon_days)}
 
 

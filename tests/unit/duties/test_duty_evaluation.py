@@ -34,14 +34,16 @@ def test_a_monthly_duty_last_met_in_january_is_overdue_since_1_march() -> None:
 
     assert (status.status, status.overdue_since, status.last_qualifying_contact) == (
         DutyState.OVERDUE, date(2026, 3, 1), date(2026, 1, 12))
-    assert status.reason == "自2026-03-01起逾期：最近一次符合条件的联系是2026-01-12"
+    assert status.reason == ("2026年2月未完成，自2026-03-01起逾期："
+                             "最近一次符合条件的联系是2026-01-12")
 
 
 def test_it_is_still_overdue_since_1_march_on_10_april() -> None:
     status = evaluate_duty(MONTHLY_CONTACT, phone(date(2026, 1, 12)), date(2026, 4, 10),
                            starts_on=SEPTEMBER)
 
-    assert status.reason == "自2026-03-01起逾期：最近一次符合条件的联系是2026-01-12"
+    assert status.reason == ("2026年2月至2026年3月未完成，自2026-03-01起逾期："
+                             "最近一次符合条件的联系是2026-01-12")
 
 
 def test_a_contact_this_month_meets_a_monthly_duty() -> None:
@@ -50,7 +52,7 @@ def test_a_contact_this_month_meets_a_monthly_duty() -> None:
 
     assert (status.status, status.period.label, status.overdue_since) == (
         DutyState.MET, "2026-03", None)
-    assert status.reason == "本期（2026-03）已完成：2026-03-05 电话"
+    assert status.reason == "本期（2026年3月）已完成：2026-03-05 电话"
 
 
 def test_a_contact_this_month_clears_an_earlier_miss() -> None:
@@ -67,7 +69,7 @@ def test_a_duty_met_last_month_is_due_this_month_until_its_last_day() -> None:
 
     assert (status.status, status.overdue_since) == (DutyState.DUE, None)
     assert status.reason == (
-        "本期（2026-03）尚未完成，截止2026-03-31；最近一次符合条件的联系是2026-02-10")
+        "本期（2026年3月）尚未完成，截止2026-03-31；最近一次符合条件的联系是2026-02-10")
 
 
 def test_a_contact_on_the_day_of_evaluation_counts() -> None:
@@ -97,7 +99,7 @@ def test_a_duty_never_met_is_overdue_from_the_end_of_the_first_full_period() -> 
     status = evaluate_duty(MONTHLY_CONTACT, [], date(2026, 3, 10), starts_on=date(2025, 12, 1))
 
     assert (status.status, status.overdue_since) == (DutyState.OVERDUE, date(2026, 1, 1))
-    assert status.reason == "自2026-01-01起逾期：尚无符合条件的联系"
+    assert status.reason == "2025年12月至2026年2月未完成，自2026-01-01起逾期：尚无符合条件的联系"
 
 
 def test_overdue_counts_from_the_first_miss_after_the_last_met_period() -> None:
@@ -140,7 +142,7 @@ def test_a_duty_needing_two_contacts_is_due_after_one() -> None:
                            starts_on=date(2026, 3, 1))
 
     assert status.status is DutyState.DUE
-    assert status.reason.startswith("本期（2026-03）尚未完成（已1次，需2次），截止2026-03-31")
+    assert status.reason.startswith("本期（2026年3月）尚未完成（已1次，需2次），截止2026-03-31")
 
 
 def test_a_duty_needing_two_contacts_is_met_after_two() -> None:
@@ -149,7 +151,7 @@ def test_a_duty_needing_two_contacts_is_met_after_two() -> None:
     status = evaluate_duty(TWICE_MONTHLY_CALL, contacts, date(2026, 3, 10), starts_on=SEPTEMBER)
 
     assert status.status is DutyState.MET
-    assert status.reason == "本期（2026-03）已完成2次：2026-03-05 电话、2026-03-09 电话"
+    assert status.reason == "本期（2026年3月）已完成2次：2026-03-05 电话、2026-03-09 电话"
 
 
 def test_a_month_with_one_of_two_contacts_counts_as_missed() -> None:

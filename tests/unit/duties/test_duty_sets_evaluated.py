@@ -169,7 +169,7 @@ def test_the_school_duties_on_a_teachers_history() -> None:
     visits = statuses[1]
     assert by_name(statuses) == {"monthly_talk": (MET, None), "term_home_visits": (DUE, None)}
     assert visits.reason == (
-        "本期（2025-autumn-end）尚未完成，截止2026-01-31；最近一次符合条件的联系是2025-11-10")
+        "本期（2025年秋季学期期末）尚未完成，截止2026-01-31；最近一次符合条件的联系是2025-11-10")
 
 
 def test_a_missed_home_visit_at_the_end_of_term_is_overdue_when_the_next_term_starts() -> None:
