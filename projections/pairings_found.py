@@ -64,3 +64,16 @@ def count_pairings(tx: Tx, query: PairingQuery) -> int:
     where, params = _where(query)
     row = tx.execute(f"SELECT COUNT(*) AS n FROM reg_pairings{where}", params).one()
     return int(row["n"]) if row is not None else 0
+
+
+def active_pairings_of(tx: Tx, member_ids: list[str]) -> dict[str, int]:
+    """How many active pairings each of these children or volunteers is in now, by id
+    (those in none left out)."""
+    if not member_ids:
+        return {}
+    rows = tx.execute("SELECT m.member_id AS id, COUNT(*) AS n FROM reg_pairing_members m"
+                      " JOIN reg_pairings r ON r.pairing_id = m.pairing_id"
+                      " WHERE r.status = 'active' AND m.member_id IN ("
+                      + ",".join("?" * len(member_ids)) + ") GROUP BY m.member_id",
+                      member_ids).all()
+    return {row["id"]: int(row["n"]) for row in rows}

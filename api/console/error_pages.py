@@ -14,6 +14,9 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException
 
 from api.console.pages import render
+from api.console.session import SESSION, safe_next
+from api.deps import _principal
+from api.security import Principal
 from api.shape_messages import MESSAGES
 
 PREFIX = "/console"
@@ -39,7 +42,7 @@ _OWN_CHECKS: Mapping[str, str] = {
 }
 
 _STATUS_HEADINGS = {400: "无法读取提交的内容", 404: "未找到页面", 405: "不能这样访问此页面",
-                    422: "请求有误"}
+                    422: "无法打开此页面"}
 _STATUS_MESSAGES = {400: "提交的表单无法读取，请回到页面重新填写后提交。",
                     404: "没有这个页面，请检查地址，或从菜单进入。",
                     405: "此页面不接受这种请求，请从页面上的链接或按钮进入。"}
@@ -80,23 +83,52 @@ def install(app: FastAPI) -> None:
 
     async def _malformed(request: Request, error: Exception) -> Response:
         if in_console(request) and isinstance(error, RequestValidationError):
-            return render(request, "error.html", status_code=422, status=422,
-                          heading=_STATUS_HEADINGS[422],
-                          message=malformed_message(error.errors()))
+            return render(request, "error.html", await _caller_if_any(request),
+                          status_code=422, heading=_STATUS_HEADINGS[422],
+                          message=malformed_message(error.errors()), back=back_to(request))
         return await _delegate(malformed, request, error)
 
     async def _http(request: Request, error: Exception) -> Response:
         if in_console(request) and isinstance(error, HTTPException) \
                 and error.status_code in _STATUS_MESSAGES:
-            page = render(request, "error.html", status_code=error.status_code,
-                          status=error.status_code, heading=_STATUS_HEADINGS[error.status_code],
-                          message=_STATUS_MESSAGES[error.status_code])
+            page = render(request, "error.html", await _caller_if_any(request),
+                          status_code=error.status_code,
+                          heading=_STATUS_HEADINGS[error.status_code],
+                          message=_STATUS_MESSAGES[error.status_code], back=back_to(request))
             page.headers.update(error.headers or {})  # a 405's Allow
             return page
         return await _delegate(http, request, error)
 
     app.add_exception_handler(RequestValidationError, _malformed)
     app.add_exception_handler(HTTPException, _http)
+
+
+async def _caller_if_any(request: Request) -> Principal | None:
+    """The account of the session cookie, so that an error page keeps the caller's menu
+    (None when there is no valid session: the page then has no menu)."""
+    token = request.cookies.get(SESSION)
+    state = request.app.state
+    if not token or getattr(state, "register", None) is None:
+        return None
+    try:
+        return await _principal(request, state.register, state.tokens, token)
+    except HTTPException:
+        return None
+
+
+def back_to(request: Request) -> str:
+    """Where the page's link back leads: the console page the browser came from, else the
+    address asked without its query (the page itself with nothing wrong typed), else the
+    console's first page."""
+    came_from = request.headers.get("referer", "")
+    origin = f"{request.url.scheme}://{request.url.netloc}"
+    if came_from.startswith(origin):
+        path = came_from[len(origin):]
+        if path != str(request.url.path) and safe_next(path) == path:
+            return path
+    if request.method == "GET" and request.url.query:
+        return safe_next(request.url.path)
+    return PREFIX
 
 
 async def _delegate(handler: Handler | None, request: Request, error: Exception) -> Response:

@@ -3,6 +3,7 @@ caller's region, found by part of their name, so that nobody types an id."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date
 
@@ -10,7 +11,9 @@ from api.deps import Views
 from api.scope import caller_of, narrow_children
 from api.security import Principal
 from domain.access.policy import Listing, narrow
+from projections.pairings_found import active_pairings_of
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.registers.pairings import PairingsRegister
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 
 #: How many of each a search shows.
@@ -28,19 +31,28 @@ class Candidate:
     id: str
     name: str
     detail: str
+    region_code: str = ""
+    #: Active pairings it is in now (a child: paired or not; a volunteer: how many, 就近).
+    pairings: int | None = None
 
 
 def children_named(views: Views, caller: Principal, today: date, name: str) -> list[Candidate]:
-    """Active children within the caller's scope whose name holds ``name`` (all if empty)."""
+    """Active children within the caller's scope whose name holds ``name`` (all if empty),
+    those not yet paired first."""
     where = narrow_children(caller_of(caller), views, ChildFilter(
         name=name.strip() or None, status="active"))
     if where is None:
         return []
+    rows = []
     with views.store.recorder(ChildrenRegister).read() as tx:
-        rows = list_children(tx, where, today, texts=views.texts, limit=SHOWN)
+        for paired in (False, True):
+            rows += list_children(tx, dataclasses.replace(where, paired=paired), today,
+                                  texts=views.texts, limit=SHOWN - len(rows))
+            if len(rows) >= SHOWN:
+                break
     return [Candidate(id=row["child_id"], name=row["name"],
-                      detail=f"{row['school']} {row['class_name']} · "
-                             f"{'已结对' if row['active_pairings'] else '未结对'}")
+                      detail=f"{row['school']} {row['class_name']}",
+                      region_code=row["region_code"], pairings=row["active_pairings"])
             for row in rows]
 
 
@@ -56,12 +68,16 @@ def volunteers_named(views: Views, caller: Principal, name: str) -> list[Candida
         while len(found) < SHOWN:
             rows = list_volunteers(tx, texts=views.texts, status="approved",
                                    region_code=scoped.region_code, after=after, limit=READ)
-            found += [Candidate(id=row["volunteer_id"], name=row["name"], detail=row["unit"])
+            found += [Candidate(id=row["volunteer_id"], name=row["name"], detail=row["unit"],
+                                region_code=row["region_code"])
                       for row in rows if wanted in row["name"]]
             if len(rows) < READ:
                 break
             after = rows[-1]["volunteer_id"]
-    return found[:SHOWN]
+    found = found[:SHOWN]
+    with views.store.recorder(PairingsRegister).read() as tx:
+        active = active_pairings_of(tx, [c.id for c in found])
+    return [dataclasses.replace(c, pairings=active.get(c.id, 0)) for c in found]
 
 
 #: How many children found by name a pairings' list is narrowed to at most.

@@ -80,9 +80,26 @@ class PairForm(Typed):
     starts_on: str = ""
 
 
+#: Why a pairing ends, as the programme names it (the brief: the child left or turned 16, the
+#: volunteer was disqualified or left, the child was reassigned), each the words sent as the
+#: API's ``reason``; ``other`` sends what is typed.
+END_REASONS: tuple[tuple[str, str], ...] = (
+    ("child_left", "儿童退出关爱帮扶"), ("aged_out", "儿童年满16周岁"),
+    ("volunteer_disqualified", "爱心妈妈被取消资格"), ("volunteer_left", "爱心妈妈退出"),
+    ("reassigned", "调整结对，改由他人帮扶"), ("other", "其他原因"))
+
+
 class EndForm(Typed):
+    why: str = ""
     reason: str = ""
     on: str = ""
+
+    def reason_sent(self) -> str:
+        """The API's ``reason``: the words of the reason chosen, then what was typed (for
+        ``other``, only what was typed)."""
+        words = dict(END_REASONS).get(self.why, "") if self.why != "other" else ""
+        typed = self.reason.strip()
+        return "：".join(part for part in (words, typed) if part)
 
 
 @router.get("/pairings", response_class=HTMLResponse)
@@ -240,7 +257,8 @@ def _page(request: Request, caller: Principal, register: Register, views: Views,
     return render(request, "pairing.html", caller, status_code=status_code, pairing=pairing,
                   duties=duties, children=children, volunteers=volunteers,
                   organises=may_organise(caller_of(caller)), typed=typed or {},
-                  refusal=refusal, today=register.today(), saved=SAVED.get(saved, ""))
+                  refusal=refusal, today=register.today(), saved=SAVED.get(saved, ""),
+                  end_reasons=END_REASONS)
 
 
 @router.get("/pairings/{pairing_id}", response_class=HTMLResponse)
@@ -273,7 +291,9 @@ def _end(request: Request, pairing_id: UUID, caller: Principal, register: Regist
     except NotFound:
         return not_found(request, caller, "结对")
     ended = attempt(lambda: api_pairings.end_pairing(
-        pairing_id=pairing_id, body=EndIn.model_validate(given(form.fields())), caller=caller,
+        pairing_id=pairing_id,
+        body=EndIn.model_validate(given({"reason": form.reason_sent(), "on": form.on})),
+        caller=caller,
         register=register, views=views, expected=expected_version(form.version),
         response=Response()))
     if isinstance(ended, Refusal):
