@@ -9,7 +9,7 @@ from typing import Any
 from jinja2 import pass_context
 
 from domain import vocabulary as v
-from domain.duties import duty_title
+from domain.duties import duty_title, period_title
 from domain.instants import shown_instant
 from domain.programme import Programme
 from domain.reports import said_to_day
@@ -122,7 +122,8 @@ def summary(details: dict[str, Any]) -> str:
     if d.get("principle"):
         parts.append(f"{word(d['principle'])}结对，责任状 {d.get('agreement_signed_on', '—')}")
     if d.get("duty"):
-        parts.append(f"{duty_title(d['duty'])}（{d.get('period', '')}）{word(d.get('status'))}")
+        parts.append(f"{duty_title(d['duty'])}（{period_title(d.get('period', ''))}）"
+                     f"{word(d.get('status'))}")
     if d.get("days_overdue"):
         parts.append(f"逾期 {d['days_overdue']} 天")
     if d.get("what"):

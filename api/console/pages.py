@@ -27,6 +27,7 @@ from domain.access.policy import (
     own_volunteer,
     reads_in_full,
 )
+from domain.duties import period_title
 
 HERE = Path(__file__).parent
 
@@ -38,7 +39,7 @@ def templates() -> Jinja2Templates:
     found.env.filters.update(word=labels.word, event=labels.event, summary=labels.summary,
                              read=labels.read, figure=labels.figure,
                              figure_value=labels.figure_value, when=labels.when,
-                             to_day=labels.to_day,
+                             to_day=labels.to_day, period=period_title,
                              place=place_filters.place, place_full=place_filters.place_full)
     found.env.globals.update(TOTALS=labels.TOTALS, PROGRESS=labels.PROGRESS,
                              CATEGORIES=labels.CATEGORIES, form_key=new_form_key)

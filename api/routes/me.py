@@ -24,6 +24,7 @@ from api.security import Principal
 from domain.access.policy import Listing, narrow, own_volunteer
 from domain.application.child_care import OwedDuty
 from domain.application.reading import PairedChildren
+from domain.duties import period_title
 from domain.vocabulary import (
     CATEGORY_TITLES,
     CONCERN_KIND_TITLES,
@@ -180,5 +181,6 @@ def _open_reminders(views: Views, caller: Principal,
 def _reminder(row: Row) -> MyReminder:
     return MyReminder(id=row["reminder_id"], pairing_id=row["pairing_id"],
                       child_id=row["child_id"], duty=row["duty"], duty_title=row["duty_title"],
-                      status=row["status"], period=row["period_label"], reason=row["reason"],
+                      status=row["status"], period=row["period_label"],
+                      period_title=period_title(row["period_label"]), reason=row["reason"],
                       issued_on=row["issued_on"])

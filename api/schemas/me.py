@@ -74,6 +74,7 @@ class MyReminder(BaseModel):
     duty_title: str
     status: Literal["due", "overdue"]
     period: str
+    period_title: str = Field(default="", description="The period in words (2026年11月).")
     reason: str
     issued_on: date
 

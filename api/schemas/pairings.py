@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from pydantic import BaseModel, Field, WithJsonSchema
+from pydantic import BaseModel, Field, WithJsonSchema, computed_field, model_validator
 
 from api.schemas.common import Day, Lines, Strict
 from api.schemas.duty_sets import CONTACT_KIND_DESCRIPTION
+from domain.duties.periods import period_title
 from domain.duties.rules import DUTY_SETS
 
 #: How many of its contacts a pairing shows (its latest); all are listed a page at a time.
@@ -118,6 +119,17 @@ class PeriodOut(BaseModel):
     start: date
     end: date
     label: str
+    title: str = Field(default="", description=(
+        "The period in words: 2026年12月, 2026年第4季度, 2026年秋季学期期中."))
+
+    @model_validator(mode="before")
+    @classmethod
+    def _titled(cls, data: Any) -> Any:
+        """A period read from the duty engine gets its words from the engine's one place."""
+        if isinstance(data, dict) and not data.get("title") and "label" in data:
+            return {**data, "title": period_title(str(data["label"]),
+                                                  term_title=str(data.get("term_title") or ""))}
+        return data
 
 
 class DutyOut(BaseModel):
@@ -130,6 +142,12 @@ class DutyOut(BaseModel):
     last_qualifying_contact: date | None
     overdue_since: date | None
     reason: str
+
+    @computed_field(description="The period in words, beside its code `period.label`: "  # type: ignore[prop-decorator]
+                    "2026年12月, 2026年第4季度, 2026年秋季学期期中.")
+    @property
+    def period_title(self) -> str:
+        return self.period.title
 
 
 class Duties(BaseModel):

@@ -22,6 +22,7 @@ from domain.duties.periods import (
     Term,
     next_period,
     period_containing,
+    period_title,
     previous_period,
 )
 from domain.duties.rule_files import DutySetFileError, load_duty_set, read_duty_set
@@ -71,6 +72,7 @@ __all__ = [
     "next_period",
     "owed_periods",
     "period_containing",
+    "period_title",
     "periods_ending_within",
     "previous_period",
     "read_duty_set",

@@ -178,3 +178,14 @@ def test_each_child_and_pairing_is_read_a_bounded_number_of_times_whatever_their
     assert loads[pairing] == 1  # not once for each of its six children
     assert max(loads[child] for child in children) <= 2  # its record, and its duties
     assert len(listings) == 1  # the pairings register, not once or twice for each child
+
+
+def test_her_duties_and_reminders_name_their_periods_in_words(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    _, volunteer_id, _ = paired(client, admin)
+    scanned(client)
+    work = _work(client, user("volunteer", volunteer_id=volunteer_id))
+    duty, reminder = work["children"][0]["duties"][0], work["reminders"][0]
+    year, month = duty["period"]["label"].split("-")
+    assert duty["period"]["title"] == f"{year}年{int(month)}月"
+    assert reminder["period_title"] and not reminder["period_title"][-1].isdigit()

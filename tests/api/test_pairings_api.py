@@ -101,3 +101,12 @@ def test_an_unknown_duty_set_names_the_field(client: TestClient, admin: dict[str
         "duty_sets": ["seven_wonders"]})
     assert (response.status_code, response.json()["detail"][0]["loc"]) == (
         422, ["body", "duty_sets"])
+
+
+def test_a_duty_entry_carries_its_period_in_words_beside_its_code(
+        client: TestClient, admin: dict[str, str]) -> None:
+    _, _, pairing_id = paired(client, admin)
+    body = client.get(f"/api/v1/pairings/{pairing_id}/duties?on=2026-04-15",
+                      headers=admin).json()
+    monthly = next(d for d in body["duties"] if d["name"] == "monthly_contact")
+    assert (monthly["period"]["label"], monthly["period_title"]) == ("2026-04", "2026年4月")

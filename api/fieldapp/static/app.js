@@ -319,7 +319,7 @@
         guardian.phone ? h('a', {class: 'tel', href: `tel:${guardian.phone}`, text: guardian.phone}) : null) : null,
       h('ul', {class: 'duties'}, open.map((d) => h('li', {class: d.status},
         h('b', {}, `${DUTY_STATE[d.status]} · ${d.title}`),
-        h('span', {class: 'period', text: d.period.label}),
+        h('span', {class: 'period', text: d.period.title || d.period.label}),
         h('p', {text: d.reason})))),
       h('p', {class: open.length ? 'met' : 'met all'},
         open.length ? `本期已完成 ${met} 项` : `本期各项均已完成（${met} 项）`),
@@ -459,7 +459,7 @@
       const child = childById(r.child_id);
       section.append(h('article', {class: `item ${r.status}`},
         h('b', {}, `${DUTY_STATE[r.status]} · ${r.duty_title}`),
-        h('p', {class: 'meta', text: `${child ? child.name : ''} ${r.period}（${r.issued_on} 提醒）`}),
+        h('p', {class: 'meta', text: `${child ? child.name : ''} ${r.period_title || r.period}（${r.issued_on} 提醒）`}),
         h('p', {text: r.reason}),
         child ? h('a', {class: 'button primary', href: `#contact/${child.id}`}, '记录联系') : null));
     }
