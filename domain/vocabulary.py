@@ -71,13 +71,15 @@ PRINCIPLE_TITLES = _words({"nearby": "就近", "kin": "就亲", "need": "分类�
 SHAPE_TITLES = _words({"one_to_one": "一对一", "one_to_many": "一对多",
                        "many_to_one": "多帮一"})
 #: The contact kinds every programme records (联系/走访方式); other kinds are shown as they are.
+#: ``activity`` is a caring mother's activity with her children (陪伴活动), not the organised
+#: group activity (集体活动, the ``Activity`` aggregate, ``group_activities`` in a report).
 CONTACT_KIND_TITLES = _words({
     "phone": "电话", "meeting": "见面", "letter": "书信", "home_visit": "家访",
     "school_visit": "走访学校", "talk": "谈心", "teacher_contact": "联系班主任",
     "guardian_contact": "联系监护人", "parent_call": "亲情电话/书信",
     "parent_contact": "联系父母", "birthday": "共度生日",
     "festival": "共度节日", "tutoring": "学业辅导", "material_aid": "物资帮扶",
-    "counselling": "心理疏导", "activity": "集体活动",
+    "counselling": "心理疏导", "activity": "陪伴活动",
 })
 
 #: The kinds of anomaly reported (情况报告类别), as the demo, the console and the field app
@@ -131,7 +133,7 @@ REPORT_FIGURE_TITLES = _words({
     "activities": "开展活动（次）",
     "children_contacted": "走访（联系）儿童（人）",
     "items_given": "发放物品（件）",
-    "group_activities": "集体活动（次）",
+    "group_activities": "集体活动、慰问（次）",
     "children_reached": "慰问（走访）儿童（人）",
     "aid_yuan": "发放慰问金（元）",
     "aid_fen": "发放慰问金（分）",
@@ -154,6 +156,7 @@ REPORT_FIGURE_TITLES = _words({
     "volunteers_pending": "季度末审核中（人）",
     "volunteers_suspended": "季度末暂停（人）",
     "volunteers_paired": "季度末在结对爱心妈妈（人）",
+    "period_end": "统计截止日（季度未结束时为数据截至当日）",
 })
 
 #: A duty's figures in the report (履职情况表的各列).

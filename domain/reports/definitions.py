@@ -51,6 +51,10 @@ class DefinitionChange:
 #: children, the duties follow the documents' kinds, the special tier and coverage are derived.
 PROGRAMME_RULES = date(2026, 12, 4)
 
+#: The day a report of a quarter still in progress began to count up to the day it is known
+#: (季度未结束), and a duty missed before the quarter and still overdue to count as owed in it.
+QUARTER_IN_PROGRESS = date(2026, 12, 6)
+
 #: Every change of a figure's definition, oldest first.
 DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
     DefinitionChange(
@@ -129,6 +133,14 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
     DefinitionChange(
         "volunteers_approved", PROGRAMME_RULES,
         "季度末在册爱心妈妈按审核、暂停、恢复、取消资格发生的日期先后认定（补录的按其发生日期）"),
+    DefinitionChange(
+        "period_end", QUARTER_IN_PROGRESS,
+        "季度未结束时，报表标明“季度未结束”并统计至数据截至当日：状态类数字为该日的情况，"
+        "其余为季度开始至该日的发生数（此前状态类数字按尚未到来的季度末统计）"),
+    DefinitionChange(
+        "duties_periods_due", QUARTER_IN_PROGRESS,
+        "季度末仍逾期、且最后未完成的期次在本季度之前结束的职责，计入本季度应履职期次（未履职），"
+        "应履职期次不少于逾期职责数"),
 )
 
 

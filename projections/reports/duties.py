@@ -6,7 +6,10 @@ children, for every child of its pairing), counted where the pairing is:
 - ``periods_due``/``periods_met``/``compliance_rate``: the periods of the rule that ended within
   the quarter and that the pairing owed each of its children, and of those the ones met, as the
   duty engine counts them (:func:`domain.duties.owed_periods`) over the contacts naming the
-  child: a pairing of two children owes two periods of a monthly duty each month;
+  child: a pairing of two children owes two periods of a monthly duty each month; and, for a
+  duty overdue on the quarter's last day whose last missed period ended before the quarter
+  (a half-year visit missed in the spring, still not made up in the autumn), that period, owed
+  and not met: so a rule's periods owed are never fewer than its duties overdue;
 - ``met``/``due``/``overdue`` on the quarter's last day, one per child and duty, from
   :func:`domain.duties.evaluate_duties` over the contacts known at T naming the child, for
   pairings active on that day; ``escalated`` counts them overdue for at least
@@ -132,6 +135,10 @@ def _pairing(pairing: Row, children: list[str], contacts: list[_Contact], q: Qua
             if status.status is DutyState.OVERDUE:
                 overdue = True
                 tally.count(*place, "duties_overdue")
+                if status.period.end < q.start:  # missed before the quarter, still owed
+                    for counts in tally.units(*place):
+                        counts["duties"][status.name]["periods_due"] += 1
+                        counts["duties_periods_due"] += 1
                 if needs_escalation(status, day, escalate_after_days):
                     tally.count(*place, "duties_escalated")
                     for counts in tally.units(*place):

@@ -16,6 +16,7 @@ from domain.duties import duty_title
 from domain.instants import shown_instant
 from domain.reports.definitions import figure_title
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES, SHAPE_TITLES
+from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
 from workers.reports.wording import (
     BAND_TITLES,
@@ -33,7 +34,9 @@ from workers.reports.wording import (
     said,
     school_title,
     shown,
+    tiers,
     title,
+    township_rows,
 )
 
 
@@ -45,12 +48,13 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     document = Document()
     _fonts(document)
     meta, t = figures["meta"], figures["totals"]
+    special, general = tiers(t)
     heading = document.add_heading(title(figures, places), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
     document.add_paragraph(
         f"{period_words(meta)}；状态类数字统计至"
         + (f"{meta['period_end']}（当日）" if interim(meta) else f"季度末（{meta['period_end']}）")
-        + f"；数据截至{shown_instant(meta['known_at'])}已录入的记录。")
+        + f"；数据截至{shown_instant(meta['known_at'], report_zone(meta))}已录入的记录。")
 
     document.add_heading("一、留守儿童基本情况", level=1)
     ages = (f"年龄{t['left_behind_age_min']}至{t['left_behind_age_max']}岁"
@@ -60,9 +64,8 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"（男{t['children_registered_boys']}人，女{t['children_registered_girls']}人），"
         f"其中留守儿童{t['left_behind']}人（男{t['left_behind_boys']}人，"
         f"女{t['left_behind_girls']}人），{ages}。"
-        f"特殊（重点）留守儿童{t['special_attention']}人（其中双亲外出"
-        f"{t['both_parents_away']}人），一般留守儿童"
-        f"{t['left_behind'] - t['special_attention']}人；隔代监护{t['grandparent_guardians']}人。"
+        f"特殊（重点）留守儿童{special}人（其中双亲外出"
+        f"{t['both_parents_away']}人），一般留守儿童{general}人；隔代监护{t['grandparent_guardians']}人。"
         f"本季度新建档{t['registered_in_quarter']}人，退出{t['exited_in_quarter']}人"
         + _reasons(t["exit_reasons"], "人") + "。")
     bands = "，".join(f"{BAND_TITLES[band]}{t['left_behind_by_age_band'][band]}人"
@@ -125,17 +128,17 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"审核中{t['volunteers_pending']}人，暂停{t['volunteers_suspended']}人。")
 
     document.add_heading("七、分乡镇情况", level=1)
-    _docx_table(document, "乡镇（区划代码）", figures["townships"],
-                ("left_behind", "left_behind_paired", "pairing_coverage", "contacts",
-                 "home_visits", "items_given", "duty_compliance", "concerns_reported"),
-                lambda code: place_with_code(code, places))
+    columns = ("left_behind", "left_behind_paired", "pairing_coverage", "contacts",
+               "home_visits", "items_given", "duty_compliance", "concerns_reported")
+    _docx_table(document, "乡镇（区划代码）", township_rows(figures, places, columns), columns)
     document.add_heading("八、分学校情况", level=1)
-    _docx_table(document, "学校", figures["schools"],
+    _docx_table(document, "学校",
+                [(school_title(name), unit) for name, unit in figures["schools"].items()],
                 ("left_behind", "pupils", "left_behind_share_of_pupils", "pairing_coverage",
-                 "contacts", "home_visits"), school_title)
+                 "contacts", "home_visits"))
 
     if changes is not None:
-        _docx_changes(document, changes, places)
+        _docx_changes(document, changes, places, report_zone(meta))
     document.add_heading("数据说明", level=1)
     document.add_paragraph(
         "本报告由系统依据截至上述记录时间已录入的数据自动生成；以同一记录时间重新生成，数字完全相同。"
@@ -181,8 +184,8 @@ def _reasons(reasons: Mapping[str, int], unit: str) -> str:
     return "（" + "，".join(f"{reason}{n}{unit}" for reason, n in reasons.items()) + "）"
 
 
-def _docx_table(document: Any, first: str, units: Mapping[str, Mapping[str, Any]],
-                columns: Sequence[str], label: Any) -> None:
+def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[str, Any]]],
+                columns: Sequence[str]) -> None:
     if not units:
         document.add_paragraph("无。")
         return
@@ -191,18 +194,19 @@ def _docx_table(document: Any, first: str, units: Mapping[str, Mapping[str, Any]
     for cell, text in zip(table.rows[0].cells, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)),
                           strict=True):
         cell.text = text
-    for key, unit in units.items():
+    for label, unit in units:
         cells = table.add_row().cells
-        cells[0].text = label(key)
+        cells[0].text = label
         for cell, column in zip(cells[1:], columns, strict=True):
             cell.text = shown(column, unit.get(column))
 
 
-def _docx_changes(document: Any, changes: Mapping[str, Any], places: Places) -> None:
+def _docx_changes(document: Any, changes: Mapping[str, Any], places: Places,
+                  zone: str) -> None:
     document.add_heading("九、与上次报送相比的变化", level=1)
     document.add_paragraph(
-        f"上次报送数据截至{shown_instant(changes['since'])}，本次截至"
-        f"{shown_instant(changes['until'])}。其间补录了本季度（或影响季度末状态）的记录"
+        f"上次报送数据截至{shown_instant(changes['since'], zone)}，本次截至"
+        f"{shown_instant(changes['until'], zone)}。其间补录了本季度（或影响季度末状态）的记录"
         f"{len(changes['events'])}条，以下数字随之变化：")
     if not changes["figures"]:
         document.add_paragraph("各项数字无变化。")

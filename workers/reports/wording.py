@@ -4,7 +4,7 @@ concern kinds; figures' titles are :func:`domain.reports.definitions.figure_titl
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.duties import STANDARD_CONTACT_KINDS
@@ -39,6 +39,28 @@ def place_with_code(code: str, places: Places) -> str:
     """A place in a table: its name and its code (洋梓镇（420881102）), or the code alone."""
     name = places.get(code)
     return f"{name}（{code}）" if name and name != code else code
+
+
+def own_level(region_code: str) -> str:
+    """The row of facts placed at the region's own code rather than in one of its townships:
+    县直/未分乡镇 for a county (市直 for a city, 省直 for a province)."""
+    return {2: "省直/未分乡镇", 4: "市直/未分乡镇", 6: "县直/未分乡镇"}.get(
+        len(region_code), "未分乡镇")
+
+
+def township_rows(figures: Mapping[str, Any], places: Places,
+                  columns: Sequence[str]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The report's townships in a table of ``columns``, each by name and code; the region's
+    own code (facts placed at county level) last, as :func:`own_level`, only when one of its
+    ``columns`` is not zero."""
+    region = figures["meta"]["region_code"]
+    rows: list[tuple[str, Mapping[str, Any]]] = [
+        (place_with_code(code, places), unit)
+        for code, unit in figures["townships"].items() if code != region]
+    own = figures["townships"].get(region)
+    if own is not None and any(own.get(column) for column in columns):
+        rows.append((own_level(region), own))
+    return rows
 
 
 def title(figures: Mapping[str, Any], places: Places | None = None) -> str:
@@ -100,6 +122,13 @@ def definitions_note(meta: Mapping[str, Any]) -> str:
             "生成的报告不同：" + "；".join(
                 f"{figure_title(c['figure'])}（自{c['since']}起：{c['what']}）"
                 for c in changed) + "。")
+
+
+def tiers(totals: Mapping[str, Any]) -> tuple[int, int]:
+    """The left-behind children by tier (分层), as every page and file says them: the special
+    tier (特殊（重点）, ``special_attention``) and the rest (一般)."""
+    special = int(totals["special_attention"])
+    return special, int(totals["left_behind"]) - special
 
 
 def kind_title(kind: str) -> str:

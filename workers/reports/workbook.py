@@ -34,7 +34,9 @@ from workers.reports.wording import (
     place_with_code,
     said,
     school_title,
+    tiers,
     title,
+    township_rows,
 )
 
 _TOTALS = ("children_registered", "children_registered_boys", "children_registered_girls",
@@ -86,9 +88,11 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _coverage_sheet(book, figures, places)
     _contacts_sheet(book, totals)
     _duties_sheet(book, figures)
-    _per_unit(book, "按乡镇", "乡镇（区划代码）", figures["townships"], _TOWNSHIP_COLUMNS,
-              lambda code: place_with_code(code, places))
-    _per_unit(book, "按学校", "学校", figures["schools"], _SCHOOL_COLUMNS, school_title)
+    _per_unit(book, "按乡镇", "乡镇（区划代码）",
+              township_rows(figures, places, _TOWNSHIP_COLUMNS), _TOWNSHIP_COLUMNS)
+    _per_unit(book, "按学校", "学校",
+              [(school_title(name), unit) for name, unit in figures["schools"].items()],
+              _SCHOOL_COLUMNS)
     _table(book, "退出与结束原因", ("类别", "原因", "数量"),
            [("儿童退出", reason, n) for reason, n in sorted(totals["exit_reasons"].items())]
            + [("结对结束", reason, n)
@@ -161,15 +165,15 @@ def _composition(book: Workbook, totals: Mapping[str, Any]) -> None:
              sorted(totals["left_behind_by_age"].items(), key=lambda item: int(item[0]))]
     rows += [("关爱类别", word, totals["left_behind_by_category"].get(c, 0))
              for c, word in CATEGORY_TITLES.items()]
-    rows += [("分层", "特殊（重点）", totals["left_behind_special"]),
-             ("分层", "一般", totals["left_behind"] - totals["left_behind_special"])]
+    special, general = tiers(totals)
+    rows += [("分层", "特殊（重点）", special), ("分层", "一般", general)]
     _table(book, "留守儿童构成", ("分类", "项目", "人数"), rows)
 
 
 def _coverage_sheet(book: Workbook, figures: Mapping[str, Any], places: Places) -> None:
-    rows = [(place_with_code(code, places), unit["left_behind"], unit["left_behind_paired"],
-             unit["left_behind_unpaired"], unit["pairing_coverage"])
-            for code, unit in figures["townships"].items()]
+    columns = ("left_behind", "left_behind_paired", "left_behind_unpaired", "pairing_coverage")
+    rows = [(label, *(unit[column] for column in columns))
+            for label, unit in township_rows(figures, places, columns)]
     totals = figures["totals"]
     sheet = _table(book, "结对覆盖", ("乡镇（区划代码）", "留守儿童", "已结对", "未结对", "覆盖率"),
                    rows, rates={5})
@@ -231,10 +235,9 @@ def _rate_chart(sheet: Worksheet, title: str, direction: str, *, column: int,
     return bar
 
 
-def _per_unit(book: Workbook, name: str, first: str, units: Mapping[str, Mapping[str, Any]],
-              columns: Sequence[str], label: Any) -> None:
-    rows = [(label(key), *(unit.get(column) for column in columns))
-            for key, unit in units.items()]
+def _per_unit(book: Workbook, name: str, first: str,
+              units: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[str]) -> None:
+    rows = [(label, *(unit.get(column) for column in columns)) for label, unit in units]
     _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
            rates={i + 2 for i, c in enumerate(columns) if c in RATES})
 
