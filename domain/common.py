@@ -16,6 +16,12 @@ E = TypeVar("E", bound=StrEnum)
 V = TypeVar("V")
 
 _DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
+_PHONE = re.compile(r"\+?[0-9][0-9 -]*[0-9]")
+
+#: The one rule for every phone number on a record (a volunteer's, a parent's, a guardian's).
+PHONE_RULE = ("电话号码为7至20位，由数字组成，可带开头的+、连字符-和空格"
+              "（a phone number is 7 to 20 characters: digits, an optional leading +, "
+              "hyphens and spaces）")
 
 
 @dataclass(frozen=True)
@@ -27,9 +33,10 @@ class Actor:
 
     def __post_init__(self) -> None:
         if not self.id:
-            raise InvalidRecord("actor.id", "who recorded the fact must be known")
+            raise InvalidRecord("actor.id", "记录人必须可知（who recorded the fact must be known）")
         if self.role not in ROLES:
-            raise InvalidRecord("actor.role", f"must be one of {', '.join(ROLES)}")
+            raise InvalidRecord("actor.role", f"记录人角色须为 {', '.join(ROLES)} 之一"
+                                f"（must be one of {', '.join(ROLES)}）")
 
 
 SYSTEM = Actor(id="system", role="system")
@@ -46,8 +53,16 @@ def division_code(field: str, value: str) -> str:
     """Check an administrative division code (行政区划代码): 6, 9 or 12 digits."""
     if not _DIVISION_CODE.match(value or ""):
         raise InvalidRecord(
-            field, "an administrative division code has 6 (county), 9 (township) "
-            "or 12 (village) digits")
+            field, "行政区划代码为6位（县）、9位（乡镇）或12位（村）数字（an administrative "
+            "division code has 6 (county), 9 (township) or 12 (village) digits）")
+    return value
+
+
+def phone_number(field: str, value: str) -> str:
+    """Check a phone number (:data:`PHONE_RULE`): 7 to 20 characters, digits with an
+    optional leading +, hyphens and spaces (13800000001, +86 138-0000-0001, 0724-4221234)."""
+    if not (7 <= len(value) <= 20 and _PHONE.fullmatch(value)):
+        raise InvalidRecord(field, PHONE_RULE)
     return value
 
 
@@ -90,7 +105,8 @@ def member_of(enum: type[E], field: str, value: object) -> E:
         return enum(value)  # type: ignore[arg-type]
     except ValueError:
         allowed = ", ".join(member.value for member in enum)
-        raise InvalidRecord(field, f"{value!r} is not one of {allowed}") from None
+        raise InvalidRecord(field, f"“{value}”不是可选值（{allowed}）之一"
+                            f"（{value!r} is not one of {allowed}）") from None
 
 
 class Remembered(dict[str, V]):

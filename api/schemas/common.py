@@ -128,8 +128,9 @@ def iso_day(value: object) -> object:
         try:
             return date.fromisoformat(value)
         except ValueError as error:
-            raise PydanticCustomError("date_from_iso", "{value} is no date of the calendar: "
-                                      "{reason}", {"value": value, "reason": str(error)}) from None
+            raise PydanticCustomError(
+                "date_from_iso", "日期 {value} 在日历上不存在（{value} is no date of the "
+                "calendar: {reason}）", {"value": value, "reason": str(error)}) from None
     raise PydanticCustomError(
         "date_format", "a date is written YYYY-MM-DD (ISO 8601), such as 2026-03-31 "
         "(日期格式为 YYYY-MM-DD)")

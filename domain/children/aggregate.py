@@ -26,6 +26,7 @@ from domain.common import (
     division_code,
     member_of,
     not_in_future,
+    phone_number,
     required_text,
 )
 from domain.dated import Dated, value_on, with_fact
@@ -103,8 +104,8 @@ class Child(Aggregate):
     def register(cls, *, today: date, actor: Actor, **record: Any) -> Child:
         """Register a child (建档); refuses a record without the guardian's consent."""
         if record.get("consent") is None:
-            raise InvalidRecord("consent", "the parent's or guardian's consent to keep a "
-                                "minor's record is required")
+            raise InvalidRecord("consent", "建档须有父母或监护人的同意（the parent's or "
+                                "guardian's consent to keep a minor's record is required）")
         record["name"] = required_text("name", record["name"])
         record["sex"] = member_of(Sex, "sex", record["sex"])
         not_in_future("birth_date", record["birth_date"], today)
@@ -112,15 +113,22 @@ class Child(Aggregate):
         not_in_future("registered_on", record["registered_on"], today)
         not_in_future("consent.on", record["consent"].on, today)
         if record["birth_date"] > record["registered_on"]:
-            raise InvalidRecord("birth_date", "a child is registered after being born")
+            raise InvalidRecord("birth_date", "出生日期不能晚于建档日期"
+                                "（a child is registered after being born）")
         if age_on(record["birth_date"], record["registered_on"]) >= ADULT_AGE:
-            raise InvalidRecord("birth_date", f"born on {record['birth_date']}, the child was "
-                                f"{ADULT_AGE} or older when registered "
-                                f"({record['registered_on']}); the register keeps the records "
-                                "of minors (未成年人)")
+            raise InvalidRecord(
+                "birth_date", f"出生于{record['birth_date']}，建档时（{record['registered_on']}）"
+                f"已满{ADULT_AGE}周岁；档案只登记未成年人（born on {record['birth_date']}, the "
+                f"child was {ADULT_AGE} or older when registered ({record['registered_on']}); "
+                "the register keeps the records of minors）")
         parents = tuple(record["parents"])
         if len({parent.role for parent in parents}) != len(parents):
-            raise InvalidRecord("parents", "each parent role (father, mother) appears once")
+            raise InvalidRecord("parents", "父亲、母亲各只能登记一次"
+                                "（each parent role (father, mother) appears once）")
+        for parent in parents:
+            _phone_of("parents.phone", parent.phone)
+        if record.get("guardian") is not None:
+            _phone_of("guardian.phone", record["guardian"].phone)
         record["parents"] = parents
         record["categories"] = checked_categories(record.get("categories", ()))
         return cls(actor=actor, **{**_OPTIONAL, **record})
@@ -164,6 +172,7 @@ class Child(Aggregate):
                       reason: str = "") -> None:
         """A parent's status or work location changed (e.g. came home: 返乡)."""
         self._check_change("on", on, today)
+        _phone_of("parents.phone", parent.phone)
         self._parent_changed(parent=parent, on=on, reason=reason, actor=actor)
 
     class ParentChanged(Aggregate.Event):
@@ -183,6 +192,7 @@ class Child(Aggregate):
                         reason: str = "") -> None:
         """The entrusted guardian (受委托监护人) changed, or an earlier entry is corrected."""
         self._check_change("on", on, today)
+        _phone_of("guardian.phone", guardian.phone)
         self._guardian_changed(guardian=guardian, on=on, reason=reason, actor=actor)
 
     class GuardianChanged(Aggregate.Event):
@@ -262,14 +272,14 @@ class Child(Aggregate):
         """Close a concern with the action taken; it stays on the child's history."""
         concern = self.concerns.get(concern_id)
         if concern is None:
-            raise NotFound(f"no concern {concern_id} on this child")
+            raise NotFound(f"该儿童没有这条情况报告（no concern {concern_id} on this child）")
         if not concern.is_open:
-            raise ConcernRule("a concern is resolved once; this one was resolved on "
-                              f"{concern.resolved_on}")
+            raise ConcernRule(f"这条情况报告已于{concern.resolved_on}办结，只能办结一次（a concern "
+                              f"is resolved once; this one was resolved on {concern.resolved_on}）")
         self._check_change("on", on, today)
         if on < concern.occurred_on:
-            raise ConcernRule("a concern is resolved on or after the day it occurred "
-                              f"({concern.occurred_on})")
+            raise ConcernRule(f"办结日期不能早于情况发生日期{concern.occurred_on}（a concern is "
+                              f"resolved on or after the day it occurred ({concern.occurred_on})）")
         self._concern_resolved(concern_id=concern_id, action=required_text("action", action),
                                on=on, actor=actor)
 
@@ -344,7 +354,8 @@ class Child(Aggregate):
         """Erase the child's personal data (个人信息删除) on a legal ground: the facts stay,
         every personal text reads as erased from now on. Once only."""
         if getattr(self, "erased_on", None) is not None:  # snapshots before it lack it
-            raise DataErased(f"the child's personal data was erased on {self.erased_on}")
+            raise DataErased(f"该儿童的个人信息已于{self.erased_on}删除（the child's personal "
+                             f"data was erased on {self.erased_on}）")
         self._personal_data_erased(reason=required_text("reason", reason),
                                    on=not_in_future("on", on, today), actor=actor)
 
@@ -363,12 +374,21 @@ class Child(Aggregate):
 
     def _check_change(self, field: str, on: date, today: date) -> None:
         if getattr(self, "erased_on", None) is not None:
-            raise DataErased(f"the child's personal data was erased on "
-                             f"{self.erased_on}; the record takes no new facts")
+            raise DataErased(f"该儿童的个人信息已于{self.erased_on}删除，档案不再登记新的事实"
+                             f"（the child's personal data was erased on {self.erased_on}; "
+                             "the record takes no new facts）")
         if self.exited_on is not None:
-            raise ChildHasExited(f"the child left the programme on {self.exited_on}; "
-                                 "an exited child's record takes no new facts")
+            raise ChildHasExited(f"该儿童已于{self.exited_on}退出帮扶，档案不再登记新的事实"
+                                 f"（the child left the programme on {self.exited_on}; "
+                                 "an exited child's record takes no new facts）")
         not_in_future(field, on, today)
         if on < self.registered_on:
-            raise InvalidRecord(field, f"{on} is before the child was registered "
-                                f"({self.registered_on})")
+            raise InvalidRecord(field, f"日期{on}早于该儿童的建档日期{self.registered_on}"
+                                f"（{on} is before the child was registered "
+                                f"({self.registered_on})）")
+
+
+def _phone_of(field: str, phone: str) -> None:
+    """A parent's or guardian's phone, when given, follows the one rule for phone numbers."""
+    if phone:
+        phone_number(field, phone)

@@ -154,7 +154,7 @@ class Guardian:
                 + ", ".join(GUARDIAN_RELATION_TITLES) + " (或祖父、奶奶、外婆、舅舅、姑姑等)")
         object.__setattr__(self, "relation", code)
         if self.age is not None and not 0 < self.age < 130:
-            raise InvalidRecord("guardian.age", "must be between 1 and 129")
+            raise InvalidRecord("guardian.age", "年龄应在1至129岁之间（must be between 1 and 129）")
 
     @classmethod
     def stored(cls, data: Mapping[str, object]) -> Guardian:

@@ -10,7 +10,7 @@ from uuid import UUID
 
 from eventsourcing.domain import Aggregate, event
 
-from domain.common import Actor, member_of, not_in_future, required_text
+from domain.common import Actor, member_of, not_in_future, phone_number, required_text
 from domain.dated import Dated
 from domain.errors import (
     ApplicationClosed,
@@ -87,10 +87,16 @@ class Volunteer(Aggregate):
     @classmethod
     def apply(cls, *, form: VolunteerForm, approval_levels: tuple[ReviewLevel, ...],
               applied_on: date, today: date, actor: Actor) -> Volunteer:
-        """Apply to volunteer (申请); the programme says which levels must approve."""
+        """Apply to volunteer (申请); the programme says which levels must approve. The form's
+        birth date is not ahead of today and its phone follows the one rule for phone numbers
+        (:func:`domain.common.phone_number`), as a child's record does."""
         not_in_future("applied_on", applied_on, today)
+        if form.birth_date is not None:
+            not_in_future("birth_date", form.birth_date, today)
+        phone_number("phone", form.phone)
         if not approval_levels:
-            raise InvalidRecord("approval_levels", "at least one level approves a volunteer")
+            raise InvalidRecord("approval_levels", "至少须有一级审核（at least one level "
+                                "approves a volunteer）")
         return cls(form=form, approval_levels=tuple(approval_levels), applied_on=applied_on,
                    actor=actor)
 
@@ -155,9 +161,11 @@ class Volunteer(Aggregate):
         not_in_future("on", on, today)
         earliest = self.reviews[-1].on if self.reviews else self.applied_on
         if on < earliest:
-            raise ApprovalOutOfOrder(f"审核意见的日期不能早于上一步（{earliest}）（approval_order: "
-                                     f"a review is dated on or after the previous step "
-                                     f"({earliest})）")
+            step = (f"{title_of(REVIEW_LEVEL_TITLES, self.reviews[-1].level.value)}意见日期"
+                    if self.reviews else "申请日期")
+            raise ApprovalOutOfOrder(f"审核意见的日期不能早于上一步（{step} {earliest}）"
+                                     "（approval_order: a review is dated on or after the "
+                                     f"previous step ({earliest})）")
         self._reviewed(level=level_, decision=decision_, opinion=opinion.strip(), on=on,
                        actor=actor, signed_by=signed_by_)
 

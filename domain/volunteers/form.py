@@ -63,5 +63,5 @@ class VolunteerForm:
         division_code("region_code", self.region_code)
         email = (self.email or "").strip()
         if email and email != ERASED and not _EMAIL.match(email):
-            raise InvalidRecord("email", "is not an e-mail address")
+            raise InvalidRecord("email", "不是有效的电子邮箱地址（is not an e-mail address）")
         object.__setattr__(self, "email", email)

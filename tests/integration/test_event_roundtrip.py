@@ -46,7 +46,7 @@ def every_event_type() -> set[type]:
 
 def aggregates_with_every_event() -> list[Aggregate]:
     child = Child.register(today=TODAY, actor=STAFF, **child_record())
-    child.change_parent(Parent(role="mother", status="home", name="李秀英", phone="1",
+    child.change_parent(Parent(role="mother", status="home", name="李秀英", phone="13800000005",
                                work_location=""), on=D, today=TODAY, actor=TEACHER, reason="返乡")
     child.change_guardian(Guardian(name="王秀梅", relation="姑姑", age=40), on=D, today=TODAY,
                           actor=STAFF, reason="更正")
