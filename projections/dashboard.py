@@ -1,7 +1,7 @@
 """The staff's dashboard figures (工作概览), read from the views, never from the log:
-coverage by township (the children's register; who is covered, by the report's rule, from the
-report facts), duties by township (the duty view), contacts by month and this quarter against
-the last (the report facts).
+coverage by township, village or class (the children's register; who is covered, by the
+report's rule, from the report facts), duties likewise (the duty view), contacts by month and
+this quarter against the last (the report facts).
 
 Every function takes the caller's scope as :class:`Within` (a division-code prefix and, for a
 school, its name) and reads each view's tables in one short transaction.
@@ -18,18 +18,16 @@ from domain.reports.quarter import Quarter
 from projections.duties import DutyView
 from projections.events import iso
 from projections.registers.children import LEFT_BEHIND, ChildrenRegister
-from projections.reports.coverage import covered_children
 from projections.reports.facts import ReportFacts
 from projections.scoping import scope_clauses
 from projections.timeline import EVENT_TYPES
+from projections.uncovered import paired_but_not_covered
 from storage.sql import Tx
 
 if TYPE_CHECKING:
     from projections.runner import ViewRunner
 
 TOWNSHIP_DIGITS = 9
-#: Later than any instant recorded: the dashboard counts whatever has been recorded.
-EVERYTHING_RECORDED = "9999-12-31T23:59:59.999999+00:00"
 
 
 @dataclass(frozen=True)
@@ -70,50 +68,79 @@ class Trend:
     before: int
 
 
-def by_township(views: ViewRunner, within: Within, on: date) -> list[TownshipFigures]:
-    """Coverage on ``on`` and duties as last evaluated, by township code: a left-behind child
-    is paired when the quarterly report would count her covered that day
-    (:func:`~projections.reports.coverage.covered_children`)."""
+#: How the dashboard breaks a scope down (分组): each grouping's column in the children's
+#: register and, for the duty view, in its children's table (None: looked up by child).
+GROUPS: dict[str, tuple[str, str | None]] = {
+    "township": (f"substr(region_code, 1, {TOWNSHIP_DIGITS})",
+                 f"substr(c.region_code, 1, {TOWNSHIP_DIGITS})"),
+    "village": ("region_code", "c.region_code"),
+    "class": ("class_name", None),
+}
+
+
+def by_township(views: ViewRunner, within: Within, on: date,
+                group: str = "township") -> list[TownshipFigures]:
+    """Coverage on ``on`` and duties as last evaluated, by township code (or, with ``group``,
+    by village code or by class): a left-behind child is paired when the quarterly report
+    would count her covered that day (:func:`~projections.reports.coverage.covered_children`,
+    asked only about the children :func:`~projections.uncovered.paired_but_not_covered`
+    finds). Counted in SQL, a row per group."""
+    column, duty_column = GROUPS[group]
     found: dict[str, dict[str, int]] = {}
-    region, params = within.where("region_code", "school")
-    with views.store.recorder(ChildrenRegister).read() as tx:
-        left_behind = {row["child_id"]: row["township"] for row in tx.execute(
-            f"SELECT child_id, substr(region_code, 1, {TOWNSHIP_DIGITS}) AS township"
-            f" FROM reg_children WHERE {LEFT_BEHIND}{region}", [iso(on), *params]).all()}
-    region, params = within.where("pc.region_code", "pc.school")
     with views.store.recorder(ReportFacts).read() as tx:
-        paired = covered_children(tx, f"1 = 1{region}", params, on, EVERYTHING_RECORDED,
-                                  left_behind)
-    for child_id, township in left_behind.items():
-        figures = found.setdefault(township, {"left_behind": 0, "paired": 0})
-        figures["left_behind"] += 1
-        figures["paired"] += child_id in paired
+        not_covered = sorted(paired_but_not_covered(tx, on, region_code=within.region_code,
+                                                    school=within.school))
+    excluded = (f" AND child_id NOT IN ({', '.join('?' * len(not_covered))})"
+                if not_covered else "")
+    region, params = within.where("region_code", "school")
+    classes: dict[str, str] = {}
+    with views.store.recorder(ChildrenRegister).read() as tx:
+        for row in tx.execute(
+                f"SELECT {column} AS code, COUNT(*) AS left_behind,"
+                f" SUM(CASE WHEN active_pairings > 0{excluded} THEN 1 ELSE 0 END) AS paired"
+                f" FROM reg_children WHERE {LEFT_BEHIND}{region} GROUP BY {column}",
+                [*not_covered, iso(on), *params]).all():
+            found[row["code"]] = {"left_behind": int(row["left_behind"]),
+                                  "paired": int(row["paired"] or 0)}
+        if duty_column is None:  # a school's pupils by class
+            classes = {row["child_id"]: row["code"] for row in tx.execute(
+                f"SELECT child_id, {column} AS code FROM reg_children WHERE 1 = 1{region}",
+                params).all()}
     region, params = within.where("c.region_code", "c.school")
     with views.store.recorder(DutyView).read() as tx:
-        for row in _duty_states(tx, region, params):
-            found.setdefault(row["township"], {})[row["status"]] = int(row["duties"])
-        for row in tx.execute(
-                f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township,"
-                " COUNT(DISTINCT s.child_id) AS children FROM duty_status s"
-                " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
-                " JOIN duty_children c ON c.child_id = s.child_id"
-                " WHERE s.status = 'overdue' AND p.ended_on IS NULL"
-                f"{region} GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS})",
-                params).all():
-            found.setdefault(row["township"], {})["children_overdue"] = int(row["children"])
+        if duty_column is not None:
+            for row in _duty_states(tx, duty_column, region, params):
+                found.setdefault(row["code"], {})[row["status"]] = int(row["duties"])
+            for row in _children_overdue(tx, duty_column, region, params):
+                found.setdefault(row["code"], {})["children_overdue"] = int(row["children"])
+        else:
+            for row in _duty_states(tx, "s.child_id", region, params):
+                figures = found.setdefault(classes.get(row["code"], ""), {})
+                figures[row["status"]] = figures.get(row["status"], 0) + int(row["duties"])
+            for row in _children_overdue(tx, "s.child_id", region, params):
+                figures = found.setdefault(classes.get(row["code"], ""), {})
+                figures["children_overdue"] = figures.get("children_overdue", 0) + 1
     return [TownshipFigures(code, **figures) for code, figures in sorted(found.items())]
 
 
-def _duty_states(tx: Tx, region: str, params: list[Any]) -> list[Any]:
-    """Each township's duties by state, as the duty view last evaluated each active pairing
-    (today's, once the view is refreshed as the day turns)."""
+def _children_overdue(tx: Tx, column: str, region: str, params: list[Any]) -> list[Any]:
+    """Each group's children with an overdue duty of an active pairing."""
     return tx.execute(
-        f"SELECT substr(c.region_code, 1, {TOWNSHIP_DIGITS}) AS township, s.status,"
-        " COUNT(*) AS duties FROM duty_status s"
+        f"SELECT {column} AS code, COUNT(DISTINCT s.child_id) AS children FROM duty_status s"
         " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
         " JOIN duty_children c ON c.child_id = s.child_id"
-        f" WHERE p.ended_on IS NULL{region}"
-        f" GROUP BY substr(c.region_code, 1, {TOWNSHIP_DIGITS}), s.status",
+        f" WHERE s.status = 'overdue' AND p.ended_on IS NULL{region} GROUP BY {column}",
+        params).all()
+
+
+def _duty_states(tx: Tx, column: str, region: str, params: list[Any]) -> list[Any]:
+    """Each group's duties by state, as the duty view last evaluated each active pairing
+    (today's, once the view is refreshed as the day turns)."""
+    return tx.execute(
+        f"SELECT {column} AS code, s.status, COUNT(*) AS duties FROM duty_status s"
+        " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+        " JOIN duty_children c ON c.child_id = s.child_id"
+        f" WHERE p.ended_on IS NULL{region} GROUP BY {column}, s.status",
         params).all()
 
 

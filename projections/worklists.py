@@ -1,15 +1,16 @@
 """The work-lists' own queries (待办清单): what the registers hold that a clerk must act on.
 
-Beside the registers' listings (unpaired left-behind children: :func:`list_children`; overdue
-duties: :func:`projections.duties.overdue`), the few look-ups only the work-lists ask: the
-left-behind children about to turn 16 (they leave the programme's care), the number of open
-concerns, and the register rows of the volunteers an overdue duty names. Each reads one register's
-tables in the caller's transaction.
+The left-behind children not covered by a pairing (留守未结对: not paired, or paired only with
+caring mothers no longer in good standing, :mod:`projections.uncovered`), the children still
+paired who are no longer left behind or are 16 (仍结对但已不属留守/已满16周岁), the left-behind
+children about to turn 16 (they leave the programme's care), how many overdue duties and open
+concerns there are, and the register rows of the volunteers an overdue duty names. Each reads
+one register's tables in the caller's transaction; each list has its total (``COUNT``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, timedelta
 
 from domain.application.base import PersonalTexts
@@ -39,6 +40,80 @@ def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = 
         f" WHERE {' AND '.join(clauses)} ORDER BY turns_16_on, child_id LIMIT ?",
         [*params, limit]).all()
     return opened(rows, texts)
+
+
+def unpaired(tx: Tx, on: date, not_covered: Collection[str], *,
+             region_code: str | None = None, school: str | None = None,
+             after: str | None = None, limit: int = 20,
+             texts: PersonalTexts) -> tuple[list[Row], int]:
+    """The left-behind children on ``on`` without a pairing, or whose pairings coverage does
+    not count (``not_covered``: ids found by :func:`projections.uncovered.paired_but_not_covered`),
+    by id from the cursor ``after``; and how many there are in all."""
+    scoped, within = scope_clauses(region_code, school)
+    wanted = sorted(not_covered)
+    either = (f"(active_pairings = 0 OR child_id IN ({', '.join('?' * len(wanted))}))"
+              if wanted else "active_pairings = 0")
+    clauses, params = [LEFT_BEHIND, either, *scoped], [iso(on), *wanted, *within]
+    return _page_and_total(tx, clauses, params, "child_id", after, limit, texts)
+
+
+def paired_not_left_behind(tx: Tx, on: date, *, region_code: str | None = None,
+                           school: str | None = None, after: str | None = None,
+                           limit: int = 20, texts: PersonalTexts) -> tuple[list[Row], int]:
+    """The children in an active pairing who on ``on`` are no longer left behind: 16 or
+    older, parents no longer away, or off the register (仍结对但已不属留守/已满16周岁), by id
+    from the cursor ``after``; and how many there are in all."""
+    scoped, within = scope_clauses(region_code, school)
+    clauses = ["active_pairings > 0", f"NOT {LEFT_BEHIND}", *scoped]
+    return _page_and_total(tx, clauses, [iso(on), *within], "child_id", after, limit, texts)
+
+
+def still_paired_reason(row: Row, on: date) -> str:
+    """Why a child still paired is no longer the programme's (in words)."""
+    if row["status"] != "active":
+        return f"已于 {row['exited_on'] or '—'} 退出登记，结对尚未结束"
+    if row["turns_16_on"] <= iso(on):
+        return f"已于 {row['turns_16_on']} 年满 16 周岁，结对尚未结束"
+    return "父母已不都在外务工，不再属于留守儿童，结对尚未结束"
+
+
+def _page_and_total(tx: Tx, clauses: list[str], params: list[object], key: str,
+                    after: str | None, limit: int,
+                    texts: PersonalTexts) -> tuple[list[Row], int]:
+    where = " AND ".join(clauses)
+    total = tx.execute(f"SELECT COUNT(*) AS n FROM reg_children WHERE {where}", params).one()
+    paged = [*clauses, f"{key} > ?"] if after else clauses
+    rows = tx.execute(
+        "SELECT child_id, name, region_code, school, class_name, registered_on, status,"
+        " exited_on, turns_16_on, parents_away, active_pairings FROM reg_children"
+        f" WHERE {' AND '.join(paged)} ORDER BY {key} LIMIT ?",
+        [*params, *([after] if after else []), limit]).all()
+    return opened(rows, texts), int(total["n"]) if total is not None else 0
+
+
+def turning_16_count(tx: Tx, on: date, *, within_days: int, region_code: str | None = None,
+                     school: str | None = None) -> int:
+    """How many left-behind children turn 16 within ``within_days`` days after ``on``."""
+    scoped, within = scope_clauses(region_code, school)
+    where = " AND ".join([LEFT_BEHIND, "turns_16_on <= ?", *scoped])
+    row = tx.execute(f"SELECT COUNT(*) AS n FROM reg_children WHERE {where}",
+        [iso(on), iso(on + timedelta(days=within_days)), *within]).one()
+    return int(row["n"]) if row is not None else 0
+
+
+def overdue_count(tx: Tx, on: date, *, region_code: str | None = None,
+                  school: str | None = None) -> int:
+    """How many duties of active pairings are overdue as evaluated on ``on`` (one per child
+    and duty, as :func:`projections.duties.overdue` lists them); read from the duty view."""
+    scoped, params = scope_clauses(region_code, school, region_column="c.region_code",
+                                   school_column="c.school")
+    row = tx.execute(
+        "SELECT COUNT(*) AS n FROM duty_status s"
+        " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+        " JOIN duty_children c ON c.child_id = s.child_id"
+        " WHERE s.status = 'overdue' AND s.evaluated_on = ? AND p.ended_on IS NULL"
+        f"{''.join(f' AND {clause}' for clause in scoped)}", [iso(on), *params]).one()
+    return int(row["n"]) if row is not None else 0
 
 
 def open_concern_count(tx: Tx, *, region_code: str | None = None,

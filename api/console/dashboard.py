@@ -18,6 +18,7 @@ from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import Listing, may_keep_records, narrow
 from projections.dashboard import (
+    TOWNSHIP_DIGITS,
     Within,
     by_township,
     contacts_by_month,
@@ -38,6 +39,20 @@ def month_label(month: str, *, first: bool) -> str:
     on the first row (2026年1月)."""
     number = int(month[5:])
     return f"{month[:4]}年{number}月" if first or number == 1 else f"{number}月"
+
+
+#: What the dashboard's groups are called (各乡镇, 各村, 各班级).
+GROUP_TITLES = {"township": "乡镇", "village": "村（社区）", "class": "班级"}
+
+
+def grouping(scope: Within) -> str:
+    """How the dashboard breaks the caller's scope down: a school by class, a township by
+    village, anyone wider by township."""
+    if scope.school:
+        return "class"
+    if scope.region_code and len(scope.region_code) >= TOWNSHIP_DIGITS:
+        return "village"
+    return "township"
 
 
 def _keeper(caller: ConsoleCaller) -> Principal:
@@ -66,17 +81,22 @@ def dashboard(request: Request, caller: Keeper, register: Register,
     the caller's scope, as charts."""
     today, scope = register.today(), within(caller)
     views.wait_for(register.recorder.max_notification_id() or 0)
-    townships = by_township(views, scope, today)
+    group = grouping(scope)
+    townships = by_township(views, scope, today, group)
+    if group == "class" and all(not t.code for t in townships):  # the register has no class
+        group, townships = "township", by_township(views, scope, today)
     months = contacts_by_month(views, scope, today)
     this, last, trends = quarter_trends(views, scope, today)
-    names = names_for(request).names(t.code for t in townships)
+    names = (dict((t.code, t.code or "未填班级") for t in townships) if group == "class"
+             else names_for(request).names(t.code for t in townships))
     covered = [t for t in townships if t.left_behind]
     owed = [t for t in townships if t.overdue + t.due + t.met]
+    unit = GROUP_TITLES[group]
     charts = {
-        "coverage": share_bars("各乡镇结对覆盖率（有结对的留守儿童／留守儿童）", [
+        "coverage": share_bars(f"各{unit}结对覆盖率（有结对的留守儿童／留守儿童）", [
             Bar(names[t.code], t.paired / t.left_behind, f"{t.paired}/{t.left_behind}")
             for t in covered]),
-        "duties": state_bars("各乡镇帮扶职责（今日）", [
+        "duties": state_bars(f"各{unit}帮扶职责（今日）", [
             StateBar(names[t.code], t.met, t.due, t.overdue) for t in owed]),
         "contacts": count_bars("近 12 个月联系次数", [
             (month_label(month, first=index == 0), count)

@@ -1,10 +1,12 @@
 """The work-lists' items (待办清单) as the console shows them, read from the registers.
 
-Each list is one page of one register's query, narrowed to the caller's scope: the
-left-behind children not paired (留守未结对), the overdue duties with who owes them to which
-child and since when (逾期职责), the left-behind children turning 16 within 30 days (即将年满
-16 周岁), the number of open concerns (情况报告), and the reminders and escalations the workers
-issued (``GET /reminders``'s own listing).
+Each list is one page of one register's query, narrowed to the caller's scope, with its
+total: the left-behind children not covered by a pairing (留守未结对: not paired, or paired
+only with caring mothers no longer in good standing, each with its reason), the children still
+paired who are no longer left behind or are 16 (仍结对但已不属留守/已满16周岁), the overdue
+duties with who owes them to which child and since when (逾期职责), the left-behind children
+turning 16 within 30 days (即将年满 16 周岁), the number of open concerns (情况报告), and the
+reminders and escalations the workers issued (``GET /reminders``'s own listing).
 """
 
 from __future__ import annotations
@@ -22,17 +24,30 @@ from api.security import Principal
 from domain.access.policy import Listing, can_read_volunteer
 from projections.duties import DutyView, overdue
 from projections.events import listed
-from projections.registers.children import ChildFilter, ChildrenRegister, list_children
+from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
 from projections.registers.volunteers import VolunteersRegister
+from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
-from projections.worklists import open_concern_count, turning_16, volunteer_rows
+from projections.uncovered import paired_but_not_covered
+from projections.worklists import (
+    open_concern_count,
+    overdue_count,
+    paired_not_left_behind,
+    still_paired_reason,
+    turning_16,
+    turning_16_count,
+    unpaired,
+    volunteer_rows,
+)
 from storage.sql import Row
 
 #: Items on each list's page.
 PAGE = 20
 #: How far ahead a child's sixteenth birthday puts her on the list (days).
 TURNING_WITHIN = 30
+#: A reminder's channels, in words.
+CHANNELS = {"email": "电子邮件", "sms": "短信", "webhook": "接口推送", "app": "手机应用"}
 #: A reminder's delivery, in words.
 DELIVERY = {"pending": "待发送", "sending": "发送中", "delivered": "已送达", "failed": "发送失败"}
 
@@ -42,6 +57,7 @@ class Cursors:
     """Where each list's page starts (the last item of the page before; empty: the first)."""
 
     unpaired: str = ""
+    still_paired: str = ""
     overdue: str = ""
     turning: str = ""
     reminders: int | None = None
@@ -78,19 +94,24 @@ class Reminder:
     child: Person | None
     volunteers: list[Person]
     delivery: str
+    state: str
 
 
 @dataclass
 class WorkLists:
-    """The caller's work-lists on ``on``; ``next_*`` is the cursor of a list's next page."""
+    """The caller's work-lists on ``on``; ``next_*`` is the cursor of a list's next page and
+    ``totals`` each list's number of items in all."""
 
     on: date
     unpaired: list[Row] = field(default_factory=list)
+    still_paired: list[Row] = field(default_factory=list)
+    totals: dict[str, int] = field(default_factory=dict)
     overdue: list[Overdue] = field(default_factory=list)
     turning: list[Row] = field(default_factory=list)
     open_concerns: int = 0
     reminders: list[Reminder] = field(default_factory=list)
     next_unpaired: str = ""
+    next_still_paired: str = ""
     next_overdue: str = ""
     next_turning: str = ""
     next_reminders: str = ""
@@ -107,18 +128,31 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
     if scope is None:
         return found
     region, school = scope.region_code, scope.school
+    with views.store.recorder(ReportFacts).read() as tx:
+        not_covered = paired_but_not_covered(tx, on, region_code=region, school=school)
     with views.store.recorder(ChildrenRegister).read() as tx:
-        found.unpaired = list_children(
-            tx, ChildFilter(region_code=region, school=school, left_behind=True, paired=False),
-            on, texts=views.texts, after=at.unpaired or None, limit=PAGE)
+        found.unpaired, found.totals["unpaired"] = unpaired(
+            tx, on, not_covered, region_code=region, school=school,
+            after=at.unpaired or None, limit=PAGE, texts=views.texts)
+        found.still_paired, found.totals["still_paired"] = paired_not_left_behind(
+            tx, on, region_code=region, school=school, after=at.still_paired or None,
+            limit=PAGE, texts=views.texts)
         found.turning = turning_16(tx, on, within_days=TURNING_WITHIN, region_code=region,
                                    school=school, after=at.turning or None, limit=PAGE,
                                    texts=views.texts)
+        found.totals["turning"] = turning_16_count(tx, on, within_days=TURNING_WITHIN,
+                                                   region_code=region, school=school)
+    for row in found.unpaired:
+        row["reason"] = (not_covered.get(row["child_id"]) if row["active_pairings"]
+                         else None) or f"未结对（{row['registered_on']} 登记）"
+    for row in found.still_paired:
+        row["reason"] = still_paired_reason(row, on)
     for row in found.turning:
         row["days_left"] = (date.fromisoformat(row["turns_16_on"]) - on).days
     with views.store.recorder(DutyView).read() as tx:
         late = overdue(tx, on, region_code=region, school=school,
                        after=at.overdue or None, limit=PAGE)
+        found.totals["overdue"] = overdue_count(tx, on, region_code=region, school=school)
     with views.store.recorder(ConcernsRegister).read() as tx:
         found.open_concerns = open_concern_count(tx, region_code=region, school=school)
     page = api_reminders.list_issued(caller=caller, views=views, volunteer_id=None,
@@ -133,12 +167,30 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
     found.reminders = [Reminder(
         item=r, child=Person(str(r.child_id), children.get(str(r.child_id), ""))
         if r.child_id else None, volunteers=[people[str(v)] for v in r.volunteer_ids],
-        delivery=DELIVERY.get(r.delivery, r.delivery)) for r in page.items]
+        delivery=delivery_words(r), state=state_now(r, on)) for r in page.items]
     found.next_unpaired = _next(found.unpaired, "child_id")
+    found.next_still_paired = _next(found.still_paired, "child_id")
     found.next_turning = _next(found.turning, "cursor")
     found.next_overdue = _next(late, "cursor")
     found.next_reminders = page.next or ""
     return found
+
+
+def delivery_words(reminder: ReminderOut) -> str:
+    """How the reminder's sending stands, saying why one is still waiting."""
+    word = DELIVERY.get(reminder.delivery, reminder.delivery)
+    if not reminder.deliveries:
+        return f"{word}（尚无发送记录：未设置发送渠道，或尚未轮到发送）"
+    channels = "、".join(f"{CHANNELS.get(d.channel, d.channel)}{DELIVERY.get(d.state, d.state)}"
+                         for d in reminder.deliveries)
+    return f"{word}（{channels}）"
+
+
+def state_now(reminder: ReminderOut, on: date) -> str:
+    """The reminder as it stands on ``on``: its period over, or still running."""
+    if reminder.period_end < on:
+        return f"所属期间已于 {reminder.period_end} 结束"
+    return "所属期间尚未结束"
 
 
 def _overdue(row: Row, on: date, children: dict[str, str],

@@ -3,11 +3,13 @@ within the caller's region, each item linked to its record."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from fastapi.testclient import TestClient
 
+from api.console.work_items import PAGE
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
 from tests.api.test_console import console_login
 from tests.api.test_console_volunteer_forms import clerk
@@ -19,6 +21,12 @@ Headers = dict[str, str]
 def section(page: str, name: str) -> str:
     """The part of the page in the section ``name``."""
     return page.split(f'id="{name}"')[1].split("</section>")[0]
+
+
+def named(client: TestClient, admin: Headers) -> None:
+    """The register of places names the two townships the tests' children live in."""
+    places = [{"code": "420821101", "name": "石牌镇"}, {"code": "420821102", "name": "胡集镇"}]
+    assert client.post("/api/v1/places", json={"places": places}, headers=admin).is_success
 
 
 def today() -> date:
@@ -38,7 +46,7 @@ def test_an_unpaired_left_behind_child_is_listed_with_why(
     console_login(client)
     unpaired = section(client.get("/console/work").text, "unpaired")
     assert f'href="/console/children/{child_id}">王小花</a>' in unpaired
-    assert "留守儿童，2026-03-02 登记，至今未结对" in unpaired
+    assert "未结对（2026-03-02 登记）" in unpaired
 
 
 def test_a_paired_child_and_one_whose_parents_are_home_are_not_on_the_unpaired_list(
@@ -59,8 +67,9 @@ def test_an_overdue_duty_names_who_owes_it_what_to_which_child_and_since_when(
     item = next(li for li in overdue.split("<li>") if "每月至少联系一次孩子" in li)
     assert f'href="/console/children/{child_id}">王小花</a>' in item
     assert f'href="/console/volunteers/{volunteer_id}">刘爱华</a>' in item
-    since = date.fromisoformat(item.split("自 ")[1].split(" 起逾期")[0])
-    assert f"起逾期 {(today() - since).days} 天" in item
+    since = re.search(r"自 ?(\d{4}-\d{2}-\d{2}) ?起", item)
+    assert since is not None and item.count(since.group(1)) == 1
+    assert f"已逾期 {(today() - date.fromisoformat(since.group(1))).days} 天" in item
 
 
 def test_a_child_turning_16_within_30_days_is_listed_and_one_turning_later_is_not(
@@ -110,6 +119,7 @@ def test_a_township_clerk_sees_only_the_children_of_her_township(
 
 def test_narrowing_to_a_township_leaves_out_the_others(
         client: TestClient, admin: Headers) -> None:
+    named(client, admin)
     create(client, "/api/v1/children", CHILD, admin)
     create(client, "/api/v1/children", {**CHILD, "name": "李明", "region_code": "420821102",
                                         "school": "胡集镇中心小学"}, admin)
@@ -201,3 +211,53 @@ def test_each_township_clerk_sees_the_reminders_for_her_own_child_of_a_shared_pa
     reminders = section(client.get("/console/work").text, "reminders")
     assert f"/console/children/{huji}" in reminders
     assert f"/console/children/{shipai}" not in reminders
+
+
+def test_a_child_whose_only_caring_mother_is_suspended_is_listed_as_unpaired_with_why(
+        client: TestClient, admin: Headers) -> None:
+    child_id, volunteer_id, _ = paired(client, admin)
+    suspended = client.post(f"/api/v1/volunteers/{volunteer_id}/suspension", headers=admin,
+                            json={"reason": "外出务工", "on": "2026-04-01"})
+    assert suspended.status_code == 200, suspended.text
+    console_login(client)
+    page = client.get("/console/work").text
+    item = section(page, "unpaired")
+    assert f'href="/console/children/{child_id}">王小花</a>' in item
+    assert "结对的爱心妈妈已暂停" in item
+    assert "<strong>1</strong>留守未结对" in page
+
+
+def test_each_list_shows_its_total_beyond_one_page(
+        client: TestClient, admin: Headers) -> None:
+    for number in range(PAGE + 1):
+        create(client, "/api/v1/children", {**CHILD, "name": f"王小{number}"}, admin)
+    console_login(client)
+    page = client.get("/console/work").text
+    assert f"<strong>{PAGE + 1}</strong>留守未结对" in page
+    assert f"留守未结对（共 {PAGE + 1} 人）" in section(page, "unpaired")
+
+
+def test_a_child_still_paired_whose_parents_came_home_is_listed_with_why(
+        client: TestClient, admin: Headers) -> None:
+    child_id, _, _ = paired(client, admin)
+    for role in ("father", "mother"):
+        moved = client.post(f"/api/v1/children/{child_id}/parents/{role}", headers=admin,
+                            json={"status": "home", "on": "2026-05-01"})
+        assert moved.status_code == 200, moved.text
+    console_login(client)
+    page = client.get("/console/work").text
+    item = section(page, "still-paired")
+    assert f'href="/console/children/{child_id}">王小花</a>' in item
+    assert "不再属于留守儿童" in item
+    assert "<strong>1</strong>仍结对但已不属留守/已满16周岁" in page
+
+
+def test_a_code_that_is_no_place_of_the_caller_is_said_so_not_shown_as_zeros(
+        client: TestClient, admin: Headers) -> None:
+    named(client, admin)
+    create(client, "/api/v1/children", CHILD, admin)
+    console_login(client)
+    page = client.get("/console/work?region_code=999").text
+    assert "“999”不是您所辖范围内的地区代码" in page
+    chosen = client.get("/console/work?region_code=420821101").text
+    assert 'id="wrong-place"' not in chosen and '<option value="420821101" selected>' in chosen
