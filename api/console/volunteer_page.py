@@ -21,7 +21,10 @@ from api.security import Principal
 from domain.access.caller import Caller
 from domain.access.policy import may_administer, may_manage_volunteer, may_review
 from domain.application import VolunteerView
+from domain.common import Actor
+from domain.volunteers.form import ReviewLevel
 from domain.volunteers.managing import allows
+from domain.volunteers.signing import WHO_GIVES, OneLevelPerSigner, check_signer
 
 #: What a form done says on the page it leads back to (``?notice=``).
 NOTICES = {"registered": "已登记，待逐级审核", "reviewed": "审核意见已记录",
@@ -61,12 +64,37 @@ class Typed:
 
 
 def levels_offered(who: Caller, view: VolunteerView) -> list[str]:
-    """The levels whose opinion the caller may give on her and that are still to come."""
-    if view.status != "pending":
+    """The level due next, if the caller may give its opinion on her: the levels go in
+    order, and one who signed an earlier level's opinion signs no other (an admin keying in
+    a paper form names each signer, so the domain's check waits for the name)."""
+    if view.status != "pending" or view.next_level is None:
         return []
-    to_come = view.approval_levels[len(view.reviews):]
-    return [level for level in to_come
-            if may_review(who, level, view.form.region_code, view.form.unit)]
+    level = view.next_level
+    if not may_review(who, level, view.form.region_code, view.form.unit):
+        return []
+    if who.role != "admin" and signed_earlier(who, view):
+        return []
+    return [level]
+
+
+def signed_earlier(who: Caller, view: VolunteerView) -> str:
+    """The domain's refusal (一人只签一级意见) if this account signed an earlier level's
+    opinion on her; empty if it did not."""
+    try:
+        check_signer(((r.level, r.signer) for r in view.reviews),
+                     ReviewLevel(view.next_level), actor=Actor(who.user_id, who.role.value),
+                     signed_by="")
+    except OneLevelPerSigner as refusal:
+        return str(refusal)
+    return ""
+
+
+def who_signs_next(who: Caller, view: VolunteerView) -> str:
+    """Why the caller is offered no review though one is due, and who gives it."""
+    if view.status != "pending" or view.next_level is None:
+        return ""
+    return " ".join(part for part in (signed_earlier(who, view) if who.role != "admin"
+                                      else "", WHO_GIVES.get(view.next_level, "")) if part)
 
 
 def changes_offered(who: Caller, view: VolunteerView) -> list[Change]:
@@ -101,6 +129,7 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   volunteer=view, pairings=pairings, chart=chart, today=today,
                   met=sum(d.status.value == "met" for d in duties), total=len(duties),
                   overdue=sum(d.status.value == "overdue" for d in duties),
-                  levels=levels, names_signer=may_administer(who), changes=changes,
+                  levels=levels, next_signer=who_signs_next(who, view),
+                  names_signer=may_administer(who), changes=changes,
                   typed=typed, notice=NOTICES.get(notice, ""),
                   stray=None if typed.name in forms else typed.refusal)

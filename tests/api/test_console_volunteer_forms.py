@@ -104,6 +104,20 @@ def test_after_the_unit_a_county_clerk_is_offered_only_the_county_level(
     assert offered_levels(client.get(f"/console/volunteers/{volunteer_id}").text) == ["county"]
 
 
+def test_a_county_clerk_who_signed_the_unit_opinion_is_offered_no_level_and_told_who_signs(
+        client: TestClient, admin: Headers) -> None:
+    volunteer_id = pending(client, admin)
+    csrf = clerk(client, admin, "county-clerk", "420821")
+    signed = client.post(f"/console/volunteers/{volunteer_id}/reviews", data={
+        "level": "unit", "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+        "csrf": csrf}, follow_redirects=False)
+    assert signed.status_code == 303
+    page = client.get(f"/console/volunteers/{volunteer_id}").text
+    assert offered_levels(page) == []
+    told = page.split('id="review-none"')[1].split("</p>")[0]
+    assert "一人只签一级意见" in told and WHO_GIVES["county"] in told
+
+
 def test_a_county_clerk_gives_the_county_opinion_after_the_unit(
         client: TestClient, admin: Headers) -> None:
     volunteer_id = pending(client, admin)
@@ -148,7 +162,7 @@ def test_an_admin_keying_in_a_paper_form_must_name_who_signed_it(
     volunteer_id = pending(client, admin)
     csrf = console_login(client)
     page = client.get(f"/console/volunteers/{volunteer_id}").text
-    assert offered_levels(page) == ["unit", "county", "city", "province"]
+    assert offered_levels(page) == ["unit"]
     response = client.post(f"/console/volunteers/{volunteer_id}/reviews", data={
         "level": "unit", "decision": "approve", "opinion": "同意", "on": "2026-02-01",
         "csrf": csrf})
