@@ -72,6 +72,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
         register.note_read(reader, opened, "record")
     else:
         try:
+            if as_of < current.registered_on:  # before the child was registered (建档)
+                raise NotFound(f"no child {child_id} on {as_of}")
             record, then, changed = _as_of(register, child_id, as_of, known)
         except NotFound:
             context["error"] = (f"截至 {as_of} 当日，系统中还没有该儿童的档案（档案是后来补录的）"

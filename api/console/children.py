@@ -38,7 +38,7 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
     places = place_filters.choices(views, caller.scope.region_code)
     township = place_code(township.strip(), places)
     where = narrow_children(caller_of(caller), views, ChildFilter(
-        name=name.strip() or None, school=school.strip() or None,
+        name=name.strip() or None, school_part=school.strip() or None,
         region_code=township or None, category=category or None,
         left_behind={"yes": True, "no": False}.get(left_behind)))
     rows: list[Any] = []

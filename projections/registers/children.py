@@ -186,6 +186,7 @@ class ChildFilter:
     max_age: int | None = None
     child_ids: tuple[str, ...] | None = None  # only these (a volunteer's children)
     name: str | None = None  # part of the name (the console's search by name)
+    school_part: str | None = None  # part of the school's name (磷矿镇 finds 磷矿镇中心小学)
 
 
 #: Whether a register row is a left-behind child (留守儿童) on the day given as its parameter:
@@ -234,6 +235,9 @@ def _conditions(where: ChildFilter, on: date,
         for token in texts.blind_query(where.name):
             clauses.append("child_id IN (SELECT child_id FROM reg_child_names WHERE token = ?)")
             params.append(token)
+    if where.school_part:
+        clauses.append("school LIKE ? ESCAPE '\\'")
+        params.append(f"%{literal_like(where.school_part)}%")
     if where.status:
         clauses.append("status = ?")
         params.append(where.status)
