@@ -25,6 +25,7 @@ from domain.common import Actor
 from domain.volunteers.form import ReviewLevel
 from domain.volunteers.managing import allows
 from domain.volunteers.signing import WHO_GIVES, OneLevelPerSigner, check_signer
+from projections.compliance import usernames
 
 #: What a form done says on the page it leads back to (``?notice=``).
 NOTICES = {"registered": "已登记，待逐级审核", "reviewed": "审核意见已记录",
@@ -104,6 +105,13 @@ def changes_offered(who: Caller, view: VolunteerView) -> list[Change]:
     return [c for c in CHANGES.values() if allows(view.status, c.done)]
 
 
+def signing_accounts(register: Register, view: VolunteerView) -> dict[str, str]:
+    """The account (账号 name) that signed each opinion given by its own account, by user id."""
+    name = usernames(register)
+    return {review.by: f"账号 {name(review.by) or review.by}" for review in view.reviews
+            if not review.signed_by}
+
+
 def show(request: Request, caller: Principal, register: Register, views: Views,
          view: VolunteerView, *, typed: Typed | None = None, notice: str = "",
          status_code: int = 200) -> HTMLResponse:
@@ -130,6 +138,7 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   met=sum(d.status.value == "met" for d in duties), total=len(duties),
                   overdue=sum(d.status.value == "overdue" for d in duties),
                   levels=levels, next_signer=who_signs_next(who, view),
+                  signers=signing_accounts(register, view),
                   names_signer=may_administer(who), changes=changes,
                   typed=typed, notice=NOTICES.get(notice, ""),
                   stray=None if typed.name in forms else typed.refusal)

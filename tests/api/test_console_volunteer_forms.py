@@ -272,3 +272,29 @@ def test_the_registration_form_is_in_the_clerks_region_and_refused_to_a_school(
     client.cookies.clear()
     console_login(client, "shipai", "password-123")
     assert client.get("/console/volunteers/new").status_code == 403
+
+
+def test_her_page_shows_every_field_of_her_form_and_who_signed_each_level(
+        client: TestClient, admin: Headers) -> None:
+    volunteer_id = pending(client, admin, experience="做过三年社区志愿者")
+    csrf = clerk(client, admin, "township-clerk", TOWNSHIP)
+    client.post(f"/console/volunteers/{volunteer_id}/reviews", data={
+        "level": "unit", "decision": "approve", "opinion": "同意", "on": "2026-02-01",
+        "csrf": csrf})
+    page = client.get(f"/console/volunteers/{volunteer_id}").text
+    form = page.split("<h2>登记信息</h2>")[1].split("</section>")[0]
+    for typed in ("1975-08-01", "湖北省钟祥市郢中街道", "431900", "做过三年社区志愿者"):
+        assert typed in form
+    assert "签署人：账号 township-clerk" in page.split('id="approvals"')[1]
+
+
+def test_a_caring_mother_is_pointed_to_her_phone_app_on_her_page_and_in_her_menu(
+        client: TestClient, admin: Headers) -> None:
+    volunteer_id = approved_volunteer(client, admin)
+    body = {"username": "mama", "password": "password-123", "role": "volunteer",
+            "volunteer_id": volunteer_id}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    console_login(client, "mama", "password-123")
+    page = client.get(f"/console/volunteers/{volunteer_id}").text
+    assert '<a href="/app" id="menu-app">用手机记录走访（爱心妈妈应用）</a>' in page
+    assert '<a class="button" href="/app">用手机记录走访（爱心妈妈应用）</a>' in page
