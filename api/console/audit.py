@@ -19,7 +19,7 @@ from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import may_audit
 from domain.errors import NotFound
-from projections.registers.access import AccessRegister, reads
+from projections.registers.access import AccessRegister, latest_reads
 
 router = APIRouter(responses={403: page(
     "Not an admin or auditor account: a page saying so.")})
@@ -40,17 +40,17 @@ Auditor = Annotated[Principal, Depends(_auditor)]
 def access_log(request: Request, caller: Auditor, register: Register, views: Views,
                from_: Annotated[date | None, Query(alias="from")] = None,
                to: date | None = None,
-               after: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
+               before: Annotated[int | None, Query(ge=0)] = None) -> HTMLResponse:
     """Who read which child's record (查阅记录) in a period (default the last seven days),
-    oldest first, a page at a time."""
+    newest first, a page at a time."""
     zone = ZoneInfo(register.programme.timezone)
     last = to or register.today()
     first = from_ or last - timedelta(days=6)
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(AccessRegister).read() as tx:
-        rows = reads(tx, since=datetime.combine(first, time.min, zone),
-                     until=datetime.combine(last + timedelta(days=1), time.min, zone),
-                     after=after, limit=PAGE)
+        rows = latest_reads(tx, since=datetime.combine(first, time.min, zone),
+                            until=datetime.combine(last + timedelta(days=1), time.min, zone),
+                            before=before, limit=PAGE)
     names = child_names(views, (row["child_id"] for row in rows))
     readers: dict[str, str] = {}
     for row in rows:

@@ -7,7 +7,7 @@ dispatch to the workers and what is recorded are the same as over HTTP.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
@@ -17,6 +17,7 @@ from pydantic import ValidationError
 
 from api.console.charts import Bar, share_bars
 from api.console.pages import not_found, page, redirect, render
+from api.console.place_filters import choices as choices_for
 from api.console.place_filters import names_for
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.deps import AppSettings, Register, Views
@@ -24,7 +25,7 @@ from api.routes import reports as api_reports
 from api.schemas.reports import ReportIn, ReportOut
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import may_see_reports
+from domain.access.policy import may_audit, may_see_reports
 from domain.duties import duty_title
 from domain.errors import DomainError, InvalidRecord, NotFound
 from projections.places.names import PlaceNames
@@ -48,16 +49,33 @@ Reporter = Annotated[Principal, Depends(_reporter)]
 
 @router.get("/reports", response_class=HTMLResponse)
 def reports(request: Request, caller: Reporter, views: Views, register: Register,
-            after: int | None = None) -> HTMLResponse:
-    """Reports within the caller's scope, and the form to request one."""
-    page = api_reports.list_requested(caller, views, region_code=None, year=None,
-                                      quarter=None, status=None, after=after, limit=20)
+            before: int | None = None) -> HTMLResponse:
+    """Reports within the caller's scope, the latest first, and the form to request one."""
     today = register.today()
     last = (today.month - 1) // 3 or 4
-    return render(request, "reports.html", caller, page=page, error=None, form={
+    return _reports_page(request, caller, views, before, None, {
         "region_code": caller.scope.region_code or "",
         "year": today.year if last != 4 or today.month > 3 else today.year - 1,
         "quarter": last})
+
+
+def _reports_page(request: Request, caller: Principal, views: Views, before: int | None,
+                  error: str | None, form: dict[str, Any]) -> HTMLResponse:
+    """The list of reports (the latest first, each file by the name it is saved as) and the
+    form, the region chosen by name: the caller's own region (for the admin, the counties of
+    the places known and of the reports listed), or a township or village in it."""
+    page = api_reports.list_latest(caller, views, before=before)
+    places = names_for(request)
+    choices = choices_for(views, caller.scope.region_code)
+    scope = caller.scope.region_code
+    regions = [scope] if scope else sorted(
+        {township.code[:6] for township in choices} | {item.region_code for item in page.items})
+    saved = {item.id: {f.name: api_reports.download_name(
+        places.name(item.region_code), item.year, item.quarter, f.name) for f in item.files}
+        for item in page.items}
+    return render(request, "reports.html", caller, status_code=422 if error else 200,
+                  page=page, form=form, error=error, saved=saved, places=choices,
+                  regions=[{"code": code, "name": places.name(code)} for code in regions])
 
 
 @router.post("/reports", status_code=303, response_class=RedirectResponse, responses={
@@ -96,10 +114,7 @@ _FIELDS = {"region_code": "行政区划代码（2 至 12 位数字）", "year": 
 
 def _form_again(request: Request, caller: Principal, views: Views, form: dict[str, str],
                 error: str) -> HTMLResponse:
-    page = api_reports.list_requested(caller, views, region_code=None, year=None,
-                                      quarter=None, status=None, after=None, limit=20)
-    return render(request, "reports.html", caller, status_code=422, page=page, form=form,
-                  error=error)
+    return _reports_page(request, caller, views, None, error, form)
 
 
 @router.get("/reports/{report_id}", response_class=HTMLResponse)
@@ -116,28 +131,39 @@ def report_page(request: Request, report_id: UUID, caller: Reporter, register: R
                                       status="done", after=None, limit=50)
     others = [run for run in runs.items
               if run.id != report.id and run.region_code == report.region_code]
+    places = names_for(request)
+    saved = {f.name: api_reports.download_name(places.name(report.region_code), report.year,
+                                               report.quarter, f.name) for f in report.files}
     return render(request, "report.html", caller, report=report, others=others,
-                  charts=_charts(report, names_for(request)),
-                  totals=(report.figures or {}).get("totals", {}))
+                  charts=_charts(report, places), duties=_duties(report),
+                  totals=(report.figures or {}).get("totals", {}), saved=saved,
+                  auditor=may_audit(caller_of(caller)))
 
 
 def _charts(report: ReportOut, places: PlaceNames) -> list[Markup]:
-    """Coverage by township, and compliance by duty and by township (inline SVG), townships
-    by name."""
+    """Coverage and compliance by township (inline SVG), townships by name."""
     if not report.figures:
         return []
-    totals, townships = report.figures["totals"], report.figures.get("townships") or {}
+    townships = report.figures.get("townships") or {}
     coverage = [Bar(places.name(code), unit["pairing_coverage"] or 0.0,
                     f"{unit['left_behind_paired']}/{unit['left_behind']}")
                 for code, unit in sorted(townships.items()) if unit["left_behind"]]
-    duties = [Bar(duty_title(name), counts["compliance_rate"] or 0.0,
-                  f"{counts['periods_met']}/{counts['periods_due']}")
-              for name, counts in sorted(totals["duties"].items()) if counts["periods_due"]]
     by_township = [Bar(places.name(code), unit["duty_compliance"] or 0.0,
                        f"{unit['duties_periods_met']}/{unit['duties_periods_due']}")
                    for code, unit in sorted(townships.items()) if unit["duties_periods_due"]]
-    return [share_bars("各乡镇结对覆盖率", coverage), share_bars("各项职责履职率", duties),
-            share_bars("各乡镇履职率", by_township)]
+    return [share_bars("各乡镇结对覆盖率", coverage), share_bars("各乡镇履职率", by_township)]
+
+
+def _duties(report: ReportOut) -> list[dict[str, Any]]:
+    """Compliance by duty, each duty by its whole title (a list whose lines wrap), with the
+    periods met of those owed and the rate in percent (None: nothing owed yet)."""
+    if not report.figures:
+        return []
+    return [{"title": duty_title(name), "met": counts["periods_met"],
+             "due": counts["periods_due"], "overdue": counts["overdue"],
+             "percent": None if counts["compliance_rate"] is None
+             else round(counts["compliance_rate"] * 100, 1)}
+            for name, counts in sorted(report.figures["totals"]["duties"].items())]
 
 
 @router.get("/reports/{report_id}/compare/{other_id}", response_class=HTMLResponse,

@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import logging
 from typing import Annotated, Any
+from urllib.parse import quote
 from uuid import UUID
 
 from celery import Celery
@@ -44,7 +45,8 @@ from api.security import Principal
 from domain.access.policy import Listing, may_see_report, may_see_reports, narrow
 from domain.application import ReportView
 from domain.reports import ReportStatus as Status
-from projections.registers.reports import ReportsRegister, list_reports
+from projections.places.names import place_names
+from projections.registers.reports import ReportsRegister, latest_reports, list_reports
 from projections.reports.store import CONTENT_TYPES, ReportStore
 from storage.sql import Row
 
@@ -128,6 +130,30 @@ def list_requested(
                 next=str(rows[-1]["position"]) if len(rows) == limit else None)
 
 
+def list_latest(caller: Principal, views: Views, before: int | None = None,
+                limit: int = 20) -> Page[ReportListed]:
+    """Reports within the caller's scope, the latest requested first (the console's list)."""
+    scoped = narrow(Listing(region_code=None), caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
+    with views.store.recorder(ReportsRegister).read() as tx:
+        rows = latest_reports(tx, region_code=scoped.region_code, before=before, limit=limit)
+    return Page(items=[_listed(row) for row in rows],
+                next=str(rows[-1]["position"]) if len(rows) == limit else None)
+
+
+def download_name(region_name: str, year: int, quarter: int, name: str) -> str:
+    """A report's file as a reader saves it: 钟祥市-2026年第4季度.xlsx (``name``: the stored
+    file, 420881-2026Q4.xlsx, whose extension it keeps)."""
+    return f"{region_name}-{year}年第{quarter}季度.{name.rsplit('.', 1)[-1]}"
+
+
+def _disposition(stored: str, saved: str) -> str:
+    """``attachment`` with the stored ASCII name, and the reader's name as RFC 6266's
+    ``filename*`` (UTF-8, percent-encoded)."""
+    return f"attachment; filename=\"{stored}\"; filename*=UTF-8''{quote(saved, safe='')}"
+
+
 @router.get("/{report_id}", response_model=ReportOut)
 def read_report(report_id: UUID, caller: Reporter, register: Register,
                 reports: Reports) -> ReportOut:
@@ -149,17 +175,19 @@ def read_report(report_id: UUID, caller: Reporter, register: Register,
 @router.get("/{report_id}/files/{name}", response_class=Response, responses={
     200: {"description": "The file.", "content": {kind: {} for kind in CONTENT_TYPES.values()}}})
 def read_file(report_id: UUID, name: str, caller: Reporter, register: Register,
-              reports: Reports) -> Response:
+              reports: Reports, views: Views) -> Response:
     """One of the report's files: the figures (.json), the workbook (.xlsx) or the
-    narrative (.docx)."""
+    narrative (.docx), saved as 钟祥市-2026年第4季度.xlsx."""
     report = _report(register, caller, report_id)
     listed = {f["name"]: f for f in report.files}
     found = reports.file(report_id, name) if name in listed else None
     if found is None:
         raise hidden("file", name)
     stored, content = found
+    saved = download_name(place_names(views).name(report.region_code), report.year,
+                          report.quarter, stored.name)
     return Response(content=content, media_type=stored.content_type, headers={
-        "Content-Disposition": f'attachment; filename="{stored.name}"',
+        "Content-Disposition": _disposition(stored.name, saved),
         "ETag": f'"{stored.sha256}"'})
 
 

@@ -110,3 +110,14 @@ def reads(tx: Tx, *, since: datetime | None = None, until: datetime | None = Non
     where, params = _between("read_at", since, until, after)
     return tx.execute(f"SELECT * FROM acc_reads WHERE {where} ORDER BY position LIMIT ?",
                       [*params, limit]).all()
+
+
+def latest_reads(tx: Tx, *, since: datetime | None = None, until: datetime | None = None,
+                 before: int | None = None, limit: int = 100) -> list[Row]:
+    """Reads of children's records made in [since, until), newest first, recorded before the
+    position ``before`` (the next page of an auditor's list)."""
+    where, params = _between("read_at", since, until, None)
+    if before is not None:
+        where, params = f"{where} AND position < ?", [*params, before]
+    return tx.execute(f"SELECT * FROM acc_reads WHERE {where} ORDER BY position DESC LIMIT ?",
+                      [*params, limit]).all()

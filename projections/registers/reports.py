@@ -115,6 +115,24 @@ def list_reports(tx: Tx, *, region_code: str | None = None, year: int | None = N
     return [_decoded(row) for row in rows]
 
 
+def latest_reports(tx: Tx, *, region_code: str | None = None, before: int | None = None,
+                   limit: int = 20) -> list[Row]:
+    """Reports of regions within the division-code prefix ``region_code``, the latest
+    requested first, requested before the cursor ``before`` (the ``position`` of the last row
+    of the previous page)."""
+    clauses: list[str] = ["1 = 1"]
+    params: list[Any] = []
+    if region_code:
+        clauses.append(starts_with("region_code"))
+        params.append(prefix(region_code))
+    if before is not None:
+        clauses.append("position < ?")
+        params.append(before)
+    rows = tx.execute(f"SELECT * FROM rep_reports WHERE {' AND '.join(clauses)}"
+                      " ORDER BY position DESC LIMIT ?", [*params, limit]).all()
+    return [_decoded(row) for row in rows]
+
+
 def previous_completed(tx: Tx, *, region_code: str, year: int, quarter: int,
                        known_before: datetime) -> Row | None:
     """The completed report of exactly this region and quarter known at the latest instant
