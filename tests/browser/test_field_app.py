@@ -222,6 +222,26 @@ def test_a_contact_whose_answer_was_lost_is_recorded_once_however_often_it_is_se
     assert contacts_noted(field, notes) == 1
 
 
+def test_a_contact_the_network_dropped_is_sent_again_by_itself(app: Page, field: Field) -> None:
+    log_in(app)
+    dropped: list[str] = []
+
+    def drop_the_first(route: Route) -> None:
+        if route.request.method == "POST" and not dropped:
+            dropped.append(route.request.url)
+            route.abort("connectionreset")  # the network let it down; nothing reached the server
+        else:
+            route.continue_()
+
+    app.route("**/api/v1/pairings/*/contacts", drop_the_first)
+    notes = f"网络中断后自动重发 {uuid.uuid4().hex[:8]}"
+    with app.expect_event("requestfailed"):
+        record_contact(app, notes)
+    expect(app.locator("#toast")).to_contain_text("已发送", timeout=WAIT)  # no tap on 重新发送
+    expect(app.locator("#pending")).to_be_hidden()
+    assert len(dropped) == 1 and contacts_noted(field, notes) == 1
+
+
 def test_a_contact_the_server_could_not_take_waits_and_the_retry_sends_it(
         app: Page, field: Field) -> None:
     log_in(app)

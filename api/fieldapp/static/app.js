@@ -165,6 +165,18 @@
                    created: new Date().toISOString(), state: 'waiting', message: ''});
     flush();
   }
+  // A send the network or the server could not take is tried again by itself, less often
+  // each time (5 s, 10 s, … at most a minute), as well as when 'online' fires or on 重新发送.
+  const RETRY_FIRST = 5000;
+  const RETRY_MOST = 60000;
+  let retryTimer = null;
+  let retryDelay = RETRY_FIRST;
+  function retryLater() {
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => { retryTimer = null; flush(); }, retryDelay);
+    retryDelay = Math.min(retryDelay * 2, RETRY_MOST);
+  }
+
   async function flush() {
     if (!state.session || !state.session.token) return;
     // Without network nothing is tried: the records wait, and go when 'online' fires.
@@ -206,6 +218,8 @@
       showBands();
       render();
     }
+    if (stopped && navigator.onLine && state.session && state.session.token) retryLater();
+    else if (!stopped) retryDelay = RETRY_FIRST;
     if (sent) loadWork();
     if (state.again && !stopped) flush();
   }
