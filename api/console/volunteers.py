@@ -14,9 +14,11 @@ from pydantic import BaseModel
 from api.console import volunteer_actions
 from api.console.forms import Refusal, attempt, in_words, once, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
+from api.console.place_filters import choices
 from api.console.session import ConsoleCaller, Refused, check_csrf
 from api.console.shown import volunteer_visible
 from api.console.volunteer_page import show
+from api.console.work import not_a_place
 from api.deps import Register, Views
 from api.routes import volunteers as api
 from api.schemas.volunteers import VolunteerCreate
@@ -35,21 +37,25 @@ _ORGANISERS = "只有管理员和妇联工作人员可以登记爱心妈妈"
             responses={303: redirect("A volunteer: to their own page.")})
 def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: str = "",
                region_code: str = "", after: str = "") -> Response:
-    """Volunteers within the caller's scope, by status and region, as ``GET /volunteers``."""
+    """Volunteers within the caller's scope, by status and region (a place of hers, chosen
+    by name: otherwise the page says so), as ``GET /volunteers``."""
     reader = caller_of(caller)
     own = own_volunteer(reader)
     if own is not None:
         return RedirectResponse(f"/console/volunteers/{own}", 303)
     rows = []
     listed = may_list_volunteers(reader)
-    scoped = narrow(Listing(region_code=region_code.strip() or None), reader) if listed else None
-    if scoped is not None:
+    region_code = region_code.strip()
+    scoped = narrow(Listing(region_code=region_code or None), reader) if listed else None
+    wrong = not_a_place(request, scoped, region_code) if listed else ""
+    if scoped is not None and not wrong:
         with views.store.recorder(VolunteersRegister).read() as tx:
             rows = list_volunteers(tx, texts=views.texts, status=status or None,
                                    region_code=scoped.region_code,
                                    after=after or None, limit=PAGE)
     return render(request, "volunteers.html", caller, rows=rows, status=status,
                   region_code=region_code, listed=listed, registers=may_organise(reader),
+                  wrong_place=wrong, places=choices(views, caller.scope.region_code),
                   next=rows[-1]["volunteer_id"] if len(rows) == PAGE else None)
 
 
@@ -84,12 +90,15 @@ _NOT_ORGANISER: dict[int | str, dict[str, Any]] = {403: page(
 
 
 @router.get("/volunteers/new", response_class=HTMLResponse, responses=_NOT_ORGANISER)
-def registration(request: Request, caller: ConsoleCaller, register: Register) -> HTMLResponse:
-    """The registration form (登记爱心妈妈), in the caller's region, dated today."""
+def registration(request: Request, caller: ConsoleCaller, register: Register,
+                 views: Views) -> HTMLResponse:
+    """The registration form (登记爱心妈妈), in the caller's region (places chosen by name),
+    dated today."""
     _organiser(caller)
     typed = {"region_code": caller.scope.region_code or "",
              "applied_on": register.today().isoformat()}
-    return render(request, "volunteer_new.html", caller, typed=typed, refusal=None)
+    return render(request, "volunteer_new.html", caller, typed=typed, refusal=None,
+                  places=choices(views, caller.scope.region_code))
 
 
 @router.post("/volunteers", status_code=303, response_class=RedirectResponse, responses={
@@ -113,7 +122,8 @@ def _apply(request: Request, caller: Principal, register: Register, views: Views
         body=body, caller=caller, register=register, views=views, response=Response()))
     if isinstance(done, Refusal):
         return render(request, "volunteer_new.html", caller, status_code=refused_status(done),
-                      typed=typed, refusal=in_words(done))
+                      typed=typed, refusal=in_words(done),
+                      places=choices(views, caller.scope.region_code))
     return RedirectResponse(f"/console/volunteers/{done.id}?notice=registered", 303)
 
 

@@ -264,8 +264,7 @@ def test_a_pending_volunteer_is_offered_no_change_of_standing(
 def test_the_registration_form_is_in_the_clerks_region_and_refused_to_a_school(
         client: TestClient, admin: Headers) -> None:
     clerk(client, admin, "county-clerk", "420821")
-    assert 'name="region_code" type="text" value="420821"' in client.get(
-        "/console/volunteers/new").text
+    assert '<option value="420821" selected>' in client.get("/console/volunteers/new").text
     body = {"username": "shipai", "password": "password-123", "role": "school",
             "school": "石牌镇中心小学", "region_code": TOWNSHIP}
     assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
@@ -298,3 +297,20 @@ def test_a_caring_mother_is_pointed_to_her_phone_app_on_her_page_and_in_her_menu
     page = client.get(f"/console/volunteers/{volunteer_id}").text
     assert '<a href="/app" id="menu-app">用手机记录走访（爱心妈妈应用）</a>' in page
     assert '<a class="button" href="/app">用手机记录走访（爱心妈妈应用）</a>' in page
+
+
+def test_the_registration_form_chooses_her_place_by_name(
+        client: TestClient, admin: Headers) -> None:
+    places = [{"code": TOWNSHIP, "name": "石牌镇"}]
+    assert client.post("/api/v1/places", json={"places": places}, headers=admin).is_success
+    clerk(client, admin, "county-clerk", "420821")
+    form = client.get("/console/volunteers/new").text.split('id="register-volunteer"')[1]
+    assert f'<option value="{TOWNSHIP}">石牌镇（全乡镇）</option>' in form
+
+
+def test_the_volunteers_list_says_a_code_outside_the_callers_area_is_no_place(
+        client: TestClient, admin: Headers) -> None:
+    pending(client, admin)
+    clerk(client, admin, "county-clerk", "420821")
+    page = client.get("/console/volunteers?region_code=999").text
+    assert "“999”不是您所辖范围内的地区代码" in page and "刘爱华" not in page
