@@ -21,7 +21,11 @@ REPORT_TIMEOUT = 120_000  # ms: the served worker produces the report
 _KEY_CELLS = """() => [...document.querySelectorAll('table.list')].map(table => {
   const scroller = table.closest('.scroll');
   if (scroller) { scroller.scrollLeft = scroller.scrollWidth; }
-  return [...table.rows].map(row => {
+  // a table laid out as cards (table.list.cards) names each cell by its column instead of a
+  // header row, which it hides: its rows are the cards
+  const rows = [...table.rows].filter(row => !(table.classList.contains('cards')
+                                                && row.parentElement.tagName === 'THEAD'));
+  return rows.map(row => {
     const cell = row.cells[0];
     // the page (not the table) scrolled down to the row, so a finger can reach it
     window.scrollTo(0, window.scrollY + cell.getBoundingClientRect().top - innerHeight / 2);
@@ -65,7 +69,7 @@ def test_a_report_of_the_quarter_in_progress_reads_on_a_phone(
     today = datetime.now(ZoneInfo("Asia/Shanghai")).date()
     log_in(phone, then="/console/reports")
     form = phone.locator("#request-report")
-    form.locator("input[name=region_code]").fill("420821")
+    form.locator("select[name=region_code]").select_option("420821")
     form.locator("input[name=year]").fill(str(today.year))
     form.locator("select[name=quarter]").select_option(str((today.month - 1) // 3 + 1))
     form.locator("button[type=submit]").click()
