@@ -94,8 +94,9 @@ def who_signs_next(who: Caller, view: VolunteerView) -> str:
     """Why the caller is offered no review though one is due, and who gives it."""
     if view.status != "pending" or view.next_level is None:
         return ""
-    return " ".join(part for part in (signed_earlier(who, view) if who.role != "admin"
-                                      else "", WHO_GIVES.get(view.next_level, "")) if part)
+    gives = may_review(who, view.next_level, view.form.region_code, view.form.unit)
+    signed = signed_earlier(who, view) if gives and who.role != "admin" else ""
+    return " ".join(part for part in (signed, WHO_GIVES.get(view.next_level, "")) if part)
 
 
 def changes_offered(who: Caller, view: VolunteerView) -> list[Change]:
