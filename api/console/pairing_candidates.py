@@ -15,6 +15,7 @@ from projections.pairings_found import active_pairings_of
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
 from projections.registers.pairings import PairingsRegister
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
+from storage.sql import Row
 
 #: How many of each a search shows.
 SHOWN = 20
@@ -43,7 +44,7 @@ def children_named(views: Views, caller: Principal, today: date, name: str) -> l
         name=name.strip() or None, status="active"))
     if where is None:
         return []
-    rows = []
+    rows: list[Row] = []
     with views.store.recorder(ChildrenRegister).read() as tx:
         for paired in (False, True):
             rows += list_children(tx, dataclasses.replace(where, paired=paired), today,
