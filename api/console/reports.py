@@ -28,8 +28,10 @@ from api.security import Principal
 from domain.access.policy import may_audit, may_see_reports
 from domain.duties import duty_title
 from domain.errors import DomainError, InvalidRecord, NotFound
+from domain.reports.definitions import breakdown_word
 from projections.places.names import PlaceNames
 from projections.reports import ReportFacts, explain_changes
+from projections.reports.quarterly import counties
 from projections.reports.store import CONTENT_TYPES
 
 router = APIRouter(responses={403: page(
@@ -62,14 +64,20 @@ def reports(request: Request, caller: Reporter, views: Views, register: Register
 def _reports_page(request: Request, caller: Principal, views: Views, before: int | None,
                   error: str | None, form: dict[str, Any]) -> HTMLResponse:
     """The list of reports (the latest first, each file by the name it is saved as) and the
-    form, the region chosen by name: the caller's own region (for the admin, the counties of
-    the places known and of the reports listed), or a township or village in it."""
+    form, the region chosen by name: the caller's own region (for the admin, the counties with
+    children or volunteers, of the places named and of the reports listed), or a township or
+    village in it."""
     page = api_reports.list_latest(caller, views, before=before)
     places = names_for(request)
     choices = choices_for(views, caller.scope.region_code)
     scope = caller.scope.region_code
-    regions = [scope] if scope else sorted(
-        {township.code[:6] for township in choices} | {item.region_code for item in page.items})
+    if scope:
+        regions = [scope]
+    else:
+        with views.store.recorder(ReportFacts).read() as tx:
+            known = counties(tx)
+        regions = sorted({*known, *(t.code[:6] for t in choices),
+                          *(item.region_code for item in page.items)})
     saved = {item.id: {f.name: api_reports.download_name(
         places.name(item.region_code), item.year, item.quarter, f.name) for f in item.files}
         for item in page.items}
@@ -151,7 +159,8 @@ def _charts(report: ReportOut, places: PlaceNames) -> list[Markup]:
     by_township = [Bar(places.name(code), unit["duty_compliance"] or 0.0,
                        f"{unit['duties_periods_met']}/{unit['duties_periods_due']}")
                    for code, unit in sorted(townships.items()) if unit["duties_periods_due"]]
-    return [share_bars("各乡镇结对覆盖率", coverage), share_bars("各乡镇履职率", by_township)]
+    unit = breakdown_word(report.region_code)
+    return [share_bars(f"各{unit}结对覆盖率", coverage), share_bars(f"各{unit}履职率", by_township)]
 
 
 def _duties(report: ReportOut) -> list[dict[str, Any]]:
@@ -193,11 +202,12 @@ def compare(request: Request, report_id: UUID, other_id: UUID, caller: Reporter,
     200: {"description": "The file.",
           "content": {kind: {} for kind in CONTENT_TYPES.values()}}})
 def download(request: Request, report_id: UUID, name: str, caller: Reporter,
-             register: Register) -> Response:
-    """One of the report's files (.xlsx, .docx, .json), as ``GET /reports/{id}/files/{name}``."""
+             register: Register, views: Views) -> Response:
+    """One of the report's files (.xlsx, .docx, .json), as ``GET /reports/{id}/files/{name}``,
+    saved as 钟祥市-2026年第4季度.xlsx."""
     try:
         return api_reports.read_file(report_id, name, caller, register,
-                                     request.app.state.reports)
+                                     request.app.state.reports, views)
     except NotFound:
         return not_found(request, caller, "文件")
 

@@ -183,6 +183,12 @@ def figure_title(key: str) -> str:
     return f"{title_of(REPORT_FIGURE_TITLES, head)}：{rest}"
 
 
+def breakdown_word(region_code: str) -> str:
+    """What a report of ``region_code`` is broken down by (the next level of the division
+    codes): 乡镇 for a county or above, 村（社区） for a township."""
+    return "乡镇" if len(region_code) < 9 else "村（社区）"
+
+
 def _china_day(instant: datetime) -> date:
     if instant.tzinfo is None:
         instant = instant.replace(tzinfo=UTC)

@@ -39,12 +39,13 @@ def count_activities(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) ->
     """Group activities held in the quarter, their items and their money."""
     where, params = scope.sql("f")
     for row in tx.execute(
-            "SELECT f.township, f.school, COUNT(*) AS n, SUM(f.amount) AS items,"
+            f"SELECT {scope.unit('f')} AS township, f.school, COUNT(*) AS n,"
+            " SUM(f.amount) AS items,"
             " SUM(CAST(f.detail AS BIGINT)) AS fen FROM rf_facts f"
             f" WHERE {where} AND f.event = '{ACTIVITY}' AND f.recorded_at <= ?"
             " AND f.occurred_on >= ? AND f.occurred_on <= ?"
             f" AND {_NOT_CANCELLED.format(alias='f')}"
-            " GROUP BY f.township, f.school ORDER BY f.township, f.school",
+            f" GROUP BY {scope.unit('f')}, f.school ORDER BY {scope.unit('f')}, f.school",
             [*params, at, q.start.isoformat(), q.end.isoformat(), at]).all():
         place, n = (row["township"], row["school"]), int(row["n"])
         tally.count(*place, "group_activities", n)
@@ -57,10 +58,11 @@ def count_children_reached(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tal
     """The distinct children a contact or a group activity reached in the quarter."""
     where, params = scope.sql("r")
     for row in tx.execute(
-            "SELECT r.township, r.school, COUNT(DISTINCT r.child_id) AS n FROM rf_reached r"
+            f"SELECT {scope.unit('r')} AS township, r.school, COUNT(DISTINCT r.child_id) AS n"
+            " FROM rf_reached r"
             f" WHERE {where} AND r.recorded_at <= ? AND r.occurred_on >= ?"
             f" AND r.occurred_on <= ? AND r.kind NOT IN ({', '.join('?' * len(NOT_REACHING))})"
             f" AND {_NOT_CANCELLED.format(alias='r')}"
-            " GROUP BY r.township, r.school ORDER BY r.township, r.school",
+            f" GROUP BY {scope.unit('r')}, r.school ORDER BY {scope.unit('r')}, r.school",
             [*params, at, q.start.isoformat(), q.end.isoformat(), *NOT_REACHING, at]).all():
         tally.count(row["township"], row["school"], "children_reached", int(row["n"]))

@@ -38,7 +38,8 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
     day = q.end
     where, params = scope.sql()
     children = {row["child_id"]: row for row in tx.execute(
-        "SELECT child_id, township, school, sex, birth_date, registered_on, parents, categories,"
+        f"SELECT child_id, {scope.unit()} AS township, school, sex, birth_date, registered_on,"
+        " parents, categories,"
         " exited_on, exit_reason, exit_recorded_at FROM rf_children"
         f" WHERE {where} AND recorded_at <= ? AND registered_on <= ?",
         [*params, at, day.isoformat()]).all()}

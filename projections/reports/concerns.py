@@ -17,7 +17,8 @@ def count_concerns(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> N
     reported: dict[str, Row] = {}
     resolved_by_day: set[str] = set()
     for row in tx.execute(
-            "SELECT event, township, school, kind, detail, occurred_on FROM rf_facts"
+            f"SELECT event, {scope.unit()} AS township, school, kind, detail, occurred_on"
+            " FROM rf_facts"
             f" WHERE {where} AND event IN ('ConcernReported', 'ConcernResolved')"
             " AND recorded_at <= ? AND occurred_on <= ? ORDER BY position",
             [*params, at, q.end.isoformat()]).all():

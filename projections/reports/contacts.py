@@ -23,15 +23,17 @@ def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> N
     one each, ``rf_reached`` holding one row per such contact); children reached
     (走访人数)."""
     where, params = scope.sql()
+    unit = scope.unit()
     bounds = [at, q.start.isoformat(), q.end.isoformat()]
     # A pairing's contacts (their items given among them), then those on a child's own record.
     for table, event, items in (("rf_facts", "ContactRecorded", "SUM(amount)"),
                                 ("rf_reached", "ChildContactRecorded", "0")):
         for row in tx.execute(
-                f"SELECT township, school, kind, COUNT(*) AS n, {items} AS items FROM {table}"
+                f"SELECT {unit} AS township, school, kind, COUNT(*) AS n, {items} AS items"
+                f" FROM {table}"
                 f" WHERE {where} AND event = ? AND recorded_at <= ?"
                 " AND occurred_on >= ? AND occurred_on <= ?"
-                " GROUP BY township, school, kind ORDER BY township, school, kind",
+                f" GROUP BY {unit}, school, kind ORDER BY {unit}, school, kind",
                 [*params, event, *bounds]).all():
             place, n = (row["township"], row["school"]), int(row["n"])
             tally.count(*place, "contacts", n)
@@ -43,10 +45,11 @@ def count_contacts(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> N
                 tally.count(*place, "activities", n)
     where_pc, params_pc = scope.sql("pc")
     for row in tx.execute(
-            "SELECT pc.township, pc.school, COUNT(DISTINCT pc.child_id) AS n"
+            f"SELECT {scope.unit('pc')} AS township, pc.school,"
+            " COUNT(DISTINCT pc.child_id) AS n"
             " FROM rf_pairing_children pc WHERE"
             f" {where_pc} AND EXISTS (SELECT 1 FROM rf_facts f WHERE f.subject_id = pc.pairing_id"
             " AND f.event = 'ContactRecorded' AND f.recorded_at <= ? AND f.occurred_on >= ?"
-            " AND f.occurred_on <= ?) GROUP BY pc.township, pc.school",
+            f" AND f.occurred_on <= ?) GROUP BY {scope.unit('pc')}, pc.school",
             [*params_pc, *bounds]).all():
         tally.count(row["township"], row["school"], "children_contacted", int(row["n"]))

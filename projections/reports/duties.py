@@ -59,7 +59,8 @@ def count_pairings(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally,
     day = q.end
     where, params = scope.sql()
     pairings = tx.execute(
-        "SELECT pairing_id, township, school, shape, duty_sets, starts_on, ended_on,"
+        f"SELECT pairing_id, {scope.unit()} AS township, school, shape, duty_sets, starts_on,"
+        " ended_on,"
         f" end_reason, end_recorded_at FROM rf_pairings WHERE {where} AND recorded_at <= ?"
         " AND starts_on <= ? ORDER BY pairing_id", [*params, at, day.isoformat()]).all()
     for first in range(0, len(pairings), _CHUNK):
@@ -87,10 +88,11 @@ def count_pairings(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally,
 def count_escalations(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> None:
     """Escalations raised within the quarter (逾期上报次数), where their pairing is."""
     where, params = scope.sql()
+    unit = scope.unit()
     for row in tx.execute(
-            f"SELECT township, school, COUNT(*) AS n FROM rf_facts WHERE {where}"
+            f"SELECT {unit} AS township, school, COUNT(*) AS n FROM rf_facts WHERE {where}"
             " AND event = 'DutyEscalated' AND recorded_at <= ? AND occurred_on >= ?"
-            " AND occurred_on <= ? GROUP BY township, school",
+            f" AND occurred_on <= ? GROUP BY {unit}, school",
             [*params, at, q.start.isoformat(), q.end.isoformat()]).all():
         tally.count(row["township"], row["school"], "escalations_raised", int(row["n"]))
 

@@ -83,6 +83,16 @@ def townships(tx: Tx, region_code: str, known_at: datetime) -> list[str]:
     return [row["township"] for row in rows]
 
 
+def counties(tx: Tx) -> list[str]:
+    """The counties (县, 6-digit codes) with a child or a volunteer: the regions a report may
+    be asked for when the caller's own region is not one."""
+    rows = tx.execute(
+        "SELECT DISTINCT substr(township, 1, 6) AS county FROM rf_children"
+        " UNION SELECT DISTINCT substr(township, 1, 6) AS county FROM rf_volunteers"
+        " ORDER BY county").all()
+    return [row["county"] for row in rows if len(row["county"]) == 6]
+
+
 def compute_figures(
     tx: Tx,
     region_code: str,

@@ -13,6 +13,8 @@ from typing import Any
 from projections.reports.facts import recorded_instant
 
 _DIGITS = re.compile(r"^\d{2,12}$")
+#: Digits of a township's division code: a report of one is broken down by village.
+_TOWNSHIP_DIGITS = 9
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,15 @@ class Scope:
                            if self.townships else "1 = 0")
             params.extend(self.townships)
         return " AND ".join(clauses), params
+
+    def unit(self, alias: str = "") -> str:
+        """The SQL of the unit a fact is counted in: its township (乡镇), or below a township
+        its village (村/社区, the next level of the division codes: the first 12 digits; a
+        fact placed at the township itself, its township's code)."""
+        column = f"{alias}." if alias else ""
+        if len(self.prefix) < _TOWNSHIP_DIGITS:
+            return f"{column}township"
+        return f"substr({column}region_code, 1, 12)"
 
 
 def region_prefix(region_code: str) -> str:

@@ -48,7 +48,8 @@ def count_volunteers(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) ->
     commended: set[str] = set()
     marks = ", ".join("?" * len(_EVENTS))
     for row in tx.execute(
-            "SELECT event, subject_id, township, kind, amount, occurred_on FROM rf_facts"
+            f"SELECT event, subject_id, {scope.unit()} AS township, kind, amount, occurred_on"
+            " FROM rf_facts"
             f" WHERE {where} AND event IN ({marks}) AND recorded_at <= ? AND occurred_on <= ?"
             f" ORDER BY {_IN_BUSINESS_ORDER}", [*params, *_EVENTS, at, q.end.isoformat()]).all():
         event, volunteer, township = row["event"], row["subject_id"], row["township"]
@@ -109,7 +110,8 @@ def count_volunteers_paired(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Ta
     where, params = scope.sql("v")
     paired: dict[str, str] = {}
     for row in tx.execute(
-            "SELECT pv.volunteer_id, v.township, p.ended_on, p.end_recorded_at"
+            f"SELECT pv.volunteer_id, {scope.unit('v')} AS township, p.ended_on,"
+            " p.end_recorded_at"
             " FROM rf_pairing_volunteers pv"
             " JOIN rf_pairings p ON p.pairing_id = pv.pairing_id"
             " JOIN rf_volunteers v ON v.volunteer_id = pv.volunteer_id"

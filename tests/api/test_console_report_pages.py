@@ -62,6 +62,15 @@ def test_a_reports_file_is_saved_under_its_regions_name_with_an_ascii_fallback(
         f"filename*=UTF-8''{quote('钟祥市-2026年第1季度.docx', safe='')}")
 
 
+def test_the_console_saves_a_reports_file_under_its_regions_name(
+        client: TestClient, reports: list[str]) -> None:
+    console_login(client)
+    response = client.get(f"/console/reports/{reports[0]}/files/{COUNTY}-2026Q1.xlsx")
+    assert response.status_code == 200
+    assert response.headers["content-disposition"].endswith(
+        quote("钟祥市-2026年第1季度.xlsx", safe=""))
+
+
 def test_the_region_of_a_new_report_is_chosen_by_name(
         client: TestClient, reports: list[str]) -> None:
     console_login(client)

@@ -128,6 +128,18 @@ def test_children_registered_at_the_county_itself_are_a_row_of_their_own(
     assert "县直/未分乡镇" in first_cells(docx_bytes(result))
 
 
+def test_a_townships_report_is_broken_down_by_village(
+        register: CareRegister, runner: ViewRunner) -> None:
+    hand_made_quarter(register)  # A lives in village 001 of township 101; B, D, F in it
+    runner.catch_up(ReportFacts)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        result = compute_figures(tx, TOWN_1, 2026, 1, datetime.now(UTC))
+    villages = {code: unit["left_behind"] for code, unit in result["townships"].items()}
+    assert villages == {TOWN_1 + "001": 1, TOWN_1: 1}  # A; B (F's mother came home)
+    assert _coverage_labels(result) == [TOWN_1 + "001", "未分村（社区）"]
+    assert sheet_rows(xlsx_bytes(result), "结对覆盖")[0][0] == "村（社区）（区划代码）"
+
+
 def test_the_narrative_tells_when_its_data_were_known_in_the_reports_zone(
         register: CareRegister, runner: ViewRunner) -> None:
     hand_made_quarter(register)

@@ -37,6 +37,7 @@ from workers.reports.wording import (
     tiers,
     title,
     township_rows,
+    unit_word,
 )
 
 
@@ -127,10 +128,11 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"表彰{t['volunteers_commended']}人。季度末在册爱心妈妈{t['volunteers_approved']}人，"
         f"审核中{t['volunteers_pending']}人，暂停{t['volunteers_suspended']}人。")
 
-    document.add_heading("七、分乡镇情况", level=1)
+    unit = unit_word(meta["region_code"])
+    document.add_heading(f"七、分{unit}情况", level=1)
     columns = ("left_behind", "left_behind_paired", "pairing_coverage", "contacts",
                "home_visits", "items_given", "duty_compliance", "concerns_reported")
-    _docx_table(document, "乡镇（区划代码）", township_rows(figures, places, columns), columns)
+    _docx_table(document, f"{unit}（区划代码）", township_rows(figures, places, columns), columns)
     document.add_heading("八、分学校情况", level=1)
     _docx_table(document, "学校",
                 [(school_title(name), unit) for name, unit in figures["schools"].items()],

@@ -9,7 +9,7 @@ from typing import Any
 
 from domain.duties import STANDARD_CONTACT_KINDS
 from domain.reports import said_to_day
-from domain.reports.definitions import RATES, figure_title
+from domain.reports.definitions import RATES, breakdown_word, figure_title
 from domain.vocabulary import (
     AGE_BAND_TITLES,
     CONCERN_KIND_TITLES,
@@ -43,9 +43,15 @@ def place_with_code(code: str, places: Places) -> str:
 
 def own_level(region_code: str) -> str:
     """The row of facts placed at the region's own code rather than in one of its townships:
-    县直/未分乡镇 for a county (市直 for a city, 省直 for a province)."""
+    县直/未分乡镇 for a county (市直 for a city, 省直 for a province), 未分村（社区） for a
+    township."""
     return {2: "省直/未分乡镇", 4: "市直/未分乡镇", 6: "县直/未分乡镇"}.get(
-        len(region_code), "未分乡镇")
+        len(region_code), "未分村（社区）")
+
+
+def unit_word(region_code: str) -> str:
+    """What a report's region is broken down by: 乡镇, or below a township 村（社区）."""
+    return breakdown_word(region_code)
 
 
 def township_rows(figures: Mapping[str, Any], places: Places,

@@ -37,6 +37,7 @@ from workers.reports.wording import (
     tiers,
     title,
     township_rows,
+    unit_word,
 )
 
 _TOTALS = ("children_registered", "children_registered_boys", "children_registered_girls",
@@ -88,7 +89,8 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _coverage_sheet(book, figures, places)
     _contacts_sheet(book, totals)
     _duties_sheet(book, figures)
-    _per_unit(book, "按乡镇", "乡镇（区划代码）",
+    unit = unit_word(figures["meta"]["region_code"])
+    _per_unit(book, f"按{unit}", f"{unit}（区划代码）",
               township_rows(figures, places, _TOWNSHIP_COLUMNS), _TOWNSHIP_COLUMNS)
     _per_unit(book, "按学校", "学校",
               [(school_title(name), unit) for name, unit in figures["schools"].items()],
@@ -175,14 +177,16 @@ def _coverage_sheet(book: Workbook, figures: Mapping[str, Any], places: Places) 
     rows = [(label, *(unit[column] for column in columns))
             for label, unit in township_rows(figures, places, columns)]
     totals = figures["totals"]
-    sheet = _table(book, "结对覆盖", ("乡镇（区划代码）", "留守儿童", "已结对", "未结对", "覆盖率"),
-                   rows, rates={5})
+    unit = unit_word(figures["meta"]["region_code"])
+    sheet = _table(book, "结对覆盖",
+                   (f"{unit}（区划代码）", "留守儿童", "已结对", "未结对", "覆盖率"), rows,
+                   rates={5})
     last = len(rows) + 1
     sheet.append(["合计", totals["left_behind"], totals["left_behind_paired"],
                   totals["left_behind_unpaired"], totals["pairing_coverage"]])
     sheet.cell(row=last + 1, column=5).number_format = "0.00%"
     if rows:
-        bar = _rate_chart(sheet, "各乡镇结对覆盖率（目标100%）", "col", column=5, rows=len(rows))
+        bar = _rate_chart(sheet, f"各{unit}结对覆盖率（目标100%）", "col", column=5, rows=len(rows))
         bar.y_axis.title = "覆盖率"
         bar.width, bar.height = 18, 8
         sheet.add_chart(bar, "G2")
