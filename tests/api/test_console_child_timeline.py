@@ -6,12 +6,19 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import create
 from tests.api.test_console import console_login, console_user
 
 _DAYS = re.compile(r'<td data-label="发生日期">(\d{4}-\d\d-\d\d)<small class="recorded">录入 ')
+
+
+@pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """This module runs on the embedded store and on PostgreSQL."""
+    return client_on_each_store
 
 
 def _timeline(page: str) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
@@ -13,6 +14,12 @@ from tests.api.test_console import console_login
 
 PLACES = [{"code": "420821101", "name": "石牌镇"}, {"code": "420821102", "name": "胡集镇"},
           {"code": "420821101202", "name": "彭墩村"}]
+
+
+@pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """This module runs on the embedded store and on PostgreSQL."""
+    return client_on_each_store
 
 
 def _named(client: TestClient, admin: dict[str, str]) -> None:
