@@ -18,7 +18,7 @@ from projections.events import iso
 from projections.personal import opened
 from projections.registers.children import LEFT_BEHIND
 from projections.scoping import scope_clauses
-from storage.sql import Row, Tx
+from storage.sql import Row, Tx, prefix, starts_with
 
 
 def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = None,
@@ -135,3 +135,45 @@ def volunteer_rows(tx: Tx, volunteer_ids: Iterable[str],
     rows = tx.execute("SELECT volunteer_id, name, region_code, unit FROM reg_volunteers"
                       f" WHERE volunteer_id IN ({', '.join('?' * len(wanted))})", wanted).all()
     return {row["volunteer_id"]: row for row in opened(rows, texts)}
+
+
+def reminders_newest_first(tx: Tx, *, region_code: str | None = None,
+                           school: str | None = None, before: int | None = None,
+                           limit: int = 20) -> list[Row]:
+    """The reminders issued within a region (a prefix of the pairing's code or a reminded
+    volunteer's) or, for a school, of its own pairings (the pairing's code and school), the
+    newest first, before the cursor ``before`` (the ``position`` of the last row of the page
+    before); read from the reminders' register in the caller's transaction."""
+    clauses: list[str] = []
+    params: list[object] = []
+    if school:
+        clauses.append("school = ?")
+        params.append(school)
+        if region_code:
+            clauses.append(starts_with("region_code"))
+            params.append(prefix(region_code))
+    elif region_code:
+        clauses.append(f"({starts_with('region_code')} OR reminder_id IN (SELECT reminder_id"
+                       f" FROM rem_recipients WHERE {starts_with('region_code')}))")
+        params += [prefix(region_code), prefix(region_code)]
+    if before is not None:
+        clauses.append("position < ?")
+        params.append(before)
+    where = " WHERE " + " AND ".join(clauses) if clauses else ""
+    return tx.execute(f"SELECT * FROM rem_reminders{where} ORDER BY position DESC LIMIT ?",
+                      [*params, limit]).all()
+
+
+def duties_now(tx: Tx, keys: Iterable[tuple[str, str, str]]) -> dict[tuple[str, str, str], Row]:
+    """The duty view's last evaluation of each (pairing, child, duty), with whether its
+    pairing is still active (``ended_on``); read from the duty view."""
+    found: dict[tuple[str, str, str], Row] = {}
+    for pairing_id, child_id, name in set(keys):
+        row = tx.execute(
+            "SELECT s.status, s.period_label, s.evaluated_on, p.ended_on FROM duty_status s"
+            " JOIN duty_pairings p ON p.pairing_id = s.pairing_id"
+            " WHERE s.pairing_id = ? AND s.child_id = ? AND s.name = ?",
+            [pairing_id, child_id, name]).one()
+        if row is not None:
+            found[(pairing_id, child_id, name)] = row
+    return found

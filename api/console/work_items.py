@@ -6,7 +6,8 @@ only with caring mothers no longer in good standing, each with its reason), the 
 paired who are no longer left behind or are 16 (仍结对但已不属留守/已满16周岁), the overdue
 duties with who owes them to which child and since when (逾期职责), the left-behind children
 turning 16 within 30 days (即将年满 16 周岁), the number of open concerns (情况报告), and the
-reminders and escalations the workers issued (``GET /reminders``'s own listing).
+reminders and escalations the workers issued, the newest first, each as it stands today
+(``work_reminders``).
 """
 
 from __future__ import annotations
@@ -17,8 +18,7 @@ from datetime import date
 from uuid import UUID
 
 from api.console.queries import child_names_seen
-from api.routes import reminders as api_reminders
-from api.schemas.reminders import ReminderOut
+from api.console.work_reminders import issued
 from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import Listing, can_read_volunteer
@@ -46,10 +46,6 @@ from storage.sql import Row
 PAGE = 20
 #: How far ahead a child's sixteenth birthday puts her on the list (days).
 TURNING_WITHIN = 30
-#: A reminder's channels, in words.
-CHANNELS = {"email": "电子邮件", "sms": "短信", "webhook": "接口推送", "app": "手机应用"}
-#: A reminder's delivery, in words.
-DELIVERY = {"pending": "待发送", "sending": "发送中", "delivered": "已送达", "failed": "发送失败"}
 
 
 @dataclass(frozen=True)
@@ -90,11 +86,9 @@ class Overdue:
 class Reminder:
     """A reminder or an escalation the workers issued, with the people it names."""
 
-    item: ReminderOut
+    item: Row
     child: Person | None
     volunteers: list[Person]
-    delivery: str
-    state: str
 
 
 @dataclass
@@ -155,42 +149,22 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
         found.totals["overdue"] = overdue_count(tx, on, region_code=region, school=school)
     with views.store.recorder(ConcernsRegister).read() as tx:
         found.open_concerns = open_concern_count(tx, region_code=region, school=school)
-    page = api_reminders.list_issued(caller=caller, views=views, volunteer_id=None,
-                                     pairing_id=None, child_id=None, status=None,
-                                     region_code=region, escalated=None, after=at.reminders,
-                                     limit=PAGE)
+    page = issued(views, scope, on, at.reminders, PAGE)
     children = child_names_seen(views, caller, [row["child_id"] for row in late]
-                                + [str(r.child_id) for r in page.items if r.child_id], on=on)
+                                + [r["child_id"] for r in page.rows if r["child_id"]], on=on)
     people = _volunteers(views, caller, [v for row in late for v in listed(row["volunteer_ids"])]
-                         + [str(v) for r in page.items for v in r.volunteer_ids])
+                         + [v for r in page.rows for v in r["volunteer_list"]])
     found.overdue = [_overdue(row, on, children, people) for row in late]
     found.reminders = [Reminder(
-        item=r, child=Person(str(r.child_id), children.get(str(r.child_id), ""))
-        if r.child_id else None, volunteers=[people[str(v)] for v in r.volunteer_ids],
-        delivery=delivery_words(r), state=state_now(r, on)) for r in page.items]
+        item=r, child=Person(r["child_id"], children.get(r["child_id"], ""))
+        if r["child_id"] else None, volunteers=[people[v] for v in r["volunteer_list"]])
+        for r in page.rows]
     found.next_unpaired = _next(found.unpaired, "child_id")
     found.next_still_paired = _next(found.still_paired, "child_id")
     found.next_turning = _next(found.turning, "cursor")
     found.next_overdue = _next(late, "cursor")
-    found.next_reminders = page.next or ""
+    found.next_reminders = page.next
     return found
-
-
-def delivery_words(reminder: ReminderOut) -> str:
-    """How the reminder's sending stands, saying why one is still waiting."""
-    word = DELIVERY.get(reminder.delivery, reminder.delivery)
-    if not reminder.deliveries:
-        return f"{word}（尚无发送记录：未设置发送渠道，或尚未轮到发送）"
-    channels = "、".join(f"{CHANNELS.get(d.channel, d.channel)}{DELIVERY.get(d.state, d.state)}"
-                         for d in reminder.deliveries)
-    return f"{word}（{channels}）"
-
-
-def state_now(reminder: ReminderOut, on: date) -> str:
-    """The reminder as it stands on ``on``: its period over, or still running."""
-    if reminder.period_end < on:
-        return f"所属期间已于 {reminder.period_end} 结束"
-    return "所属期间尚未结束"
 
 
 def _overdue(row: Row, on: date, children: dict[str, str],

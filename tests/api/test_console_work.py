@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi.testclient import TestClient
 
 from api.console.work_items import PAGE
+from api.console.work_reminders import NOT_SENT
 from tests.api.conftest import CHILD, approved_volunteer, create, paired
 from tests.api.test_console import console_login
 from tests.api.test_console_volunteer_forms import clerk
@@ -261,3 +262,44 @@ def test_a_code_that_is_no_place_of_the_caller_is_said_so_not_shown_as_zeros(
     assert "“999”不是您所辖范围内的地区代码" in page
     chosen = client.get("/console/work?region_code=420821101").text
     assert 'id="wrong-place"' not in chosen and '<option value="420821101" selected>' in chosen
+
+
+def _reminders(client: TestClient) -> list[str]:
+    """The reminders on the work-list, one text each, as listed."""
+    listed = section(client.get("/console/work").text, "reminders")
+    return [item.split("</li>")[0] for item in listed.split("<li class=")[1:]]
+
+
+def test_the_reminders_are_listed_the_newest_first(
+        client: TestClient, admin: Headers) -> None:
+    paired(client, admin)
+    paired(client, admin, name="李明")
+    scanned(client)
+    oldest_first = [r["child_id"] for r in client.get(
+        "/api/v1/reminders", headers=admin).json()["items"]]
+    console_login(client)
+    shown = [re.findall(r'href="/console/children/([^"]+)"', item)[0]
+             for item in _reminders(client)]
+    assert shown == oldest_first[::-1] and len(set(shown)) == 2
+
+
+def test_a_reminder_not_yet_sent_says_why_and_that_its_duty_is_still_open(
+        client: TestClient, admin: Headers) -> None:
+    paired(client, admin)
+    scanned(client)
+    console_login(client)
+    item = _reminders(client)[0]
+    assert "现状：仍未完成" in item
+    assert f"待发送：{NOT_SENT}" in item
+
+
+def test_a_reminder_whose_pairing_has_ended_says_so(
+        client: TestClient, admin: Headers) -> None:
+    _, _, pairing_id = paired(client, admin)
+    scanned(client)
+    ended = client.post(f"/api/v1/pairings/{pairing_id}/end", headers=admin,
+                        json={"on": today().isoformat(), "reason": "moved_away"})
+    assert ended.status_code == 200, ended.text
+    client.app.state.views.catch_up_all()  # type: ignore[attr-defined]
+    console_login(client)
+    assert all("现状：结对已结束，无需再办" in item for item in _reminders(client))
