@@ -80,7 +80,9 @@ def levels_offered(who: Caller, view: VolunteerView) -> list[str]:
 
 def signed_earlier(who: Caller, view: VolunteerView) -> str:
     """The domain's refusal (一人只签一级意见) if this account signed an earlier level's
-    opinion on her; empty if it did not."""
+    opinion on her; empty if it did not (or no level is due)."""
+    if view.next_level is None:
+        return ""
     try:
         check_signer(((r.level, r.signer) for r in view.reviews),
                      ReviewLevel(view.next_level), actor=Actor(who.user_id, who.role.value),
