@@ -54,3 +54,17 @@ def test_the_same_tables_stay_tables_on_a_desktop(page: Page, county: County) ->
     expect(page.locator("#children thead")).to_be_visible()
     assert page.evaluate(
         "getComputedStyle(document.querySelector('#children tr')).display") == "table-row"
+
+
+@pytest.mark.parametrize(("name", "path"), [
+    ("concerns", "/console/concerns?status="), ("pairings", "/console/pairings"),
+    ("pairing-new", "/console/pairings/new"), ("pairing", "/console/pairings/{pairing_id}"),
+    ("as-of-refused", "/console/children/{child_id}?as_of=1990-01-01"),
+    ("error", "/console/children/{child_id}?as_of=abc")])
+def test_the_lists_forms_and_refusals_never_scroll_sideways_on_a_phone(
+        phone: Page, county: County, shoot: Any, name: str, path: str) -> None:
+    log_in(phone)
+    phone.goto(path.format(child_id=county.child_id, pairing_id=county.pairing_id))
+    expect(phone.locator("h1")).to_be_visible()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    shoot(phone, f"{name}-phone")
