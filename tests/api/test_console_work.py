@@ -199,6 +199,7 @@ def test_a_township_clerk_sees_only_the_reminders_of_her_township(
 
 def test_the_open_concerns_counted_within_a_township_link_to_that_townships_concerns(
         client: TestClient, admin: Headers) -> None:
+    named(client, admin)
     console_login(client)
     page = client.get("/console/work?region_code=420821101").text
     assert 'href="/console/concerns?region_code=420821101" id="open-concerns"' in page
