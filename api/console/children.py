@@ -53,8 +53,9 @@ def search(request: Request, caller: ConsoleCaller, register: Register, views: V
                                  limit=PAGE)
     query = {"name": name, "school": school, "township": township, "category": category,
              "left_behind": left_behind, "overdue": "true" if overdue else ""}
+    unknown = township if township and not township.isdigit() else ""
     return render(request, "children.html", caller, rows=rows, query=query, today=today,
-                  places=places,
+                  places=places, unknown_place=unknown,
                   next=rows[-1]["child_id"] if len(rows) == PAGE else None, first=not after)
 
 

@@ -50,6 +50,15 @@ def test_children_are_found_by_the_name_of_their_township(
     assert "王小花" in listed and "赵小雨" not in listed
 
 
+def test_a_place_name_not_known_is_said_to_be_unknown(
+        client: TestClient, admin: dict[str, str]) -> None:
+    _named(client, admin)
+    _child(client, admin)
+    console_login(client)
+    listed = client.get("/console/children", params={"township": "磷矿镇"}).text
+    assert "没有名为“磷矿镇”的乡镇或村" in listed and "王小花" not in listed
+
+
 def test_the_township_is_chosen_from_the_places_by_name(
         client: TestClient, admin: dict[str, str]) -> None:
     _named(client, admin)
