@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.console.child_page import show
 from api.console.choices import CHOICES
@@ -72,6 +72,8 @@ Keeper = Annotated[Principal, Depends(_keeper)]
 class Typed(BaseModel):
     """A form as typed: every field a text, so nothing is refused before the API's model
     reads it (and the form can be shown again as it was)."""
+
+    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     csrf: str = ""
     #: The form's key, made when its page was rendered (see :func:`api.console.forms.once`).

@@ -15,7 +15,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.console.forms import Refusal, attempt, expected_version, once, refused_status, shaped
 from api.console.pages import not_found, page, redirect
@@ -41,6 +41,8 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
 class ReviewForm(BaseModel):
     """One level's opinion as the form sends it (every field as typed)."""
 
+    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
+
     level: str = ""
     decision: str = ""
     opinion: str = ""
@@ -53,6 +55,8 @@ class ReviewForm(BaseModel):
 
 class StandingForm(BaseModel):
     """A change of standing as the form sends it: why, and on which day."""
+
+    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     reason: str = ""
     on: str = ""

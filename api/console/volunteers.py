@@ -9,7 +9,7 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 from api.console import volunteer_actions
 from api.console.forms import Refusal, attempt, in_words, once, refused_status, shaped
@@ -61,6 +61,8 @@ def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: st
 
 class RegistrationForm(BaseModel):
     """The registration form (爱心妈妈登记表) as the browser sends it, every field as typed."""
+
+    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     name: str = ""
     unit: str = ""
