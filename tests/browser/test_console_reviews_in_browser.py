@@ -1,5 +1,6 @@
 """A clerk reviews a volunteer at her own level in headless Chromium, at desktop and phone
-sizes: offered only the level due (never one out of turn); the township clerk gives 所在单位意见, then the county clerk 县妇联意见, after which the
+sizes: offered only the level due (never one out of turn); the township clerk gives 所在单位意见,
+then the county clerk 县妇联意见, after which the
 city's level is not hers to give; and the county's work-lists (待办清单)."""
 
 from __future__ import annotations
