@@ -7,15 +7,14 @@ from typing import Annotated
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
+from api.console.gates import admitting
 from api.console.pages import page, render
 from api.console.queries import child_names
-from api.console.session import ConsoleCaller, Refused
 from api.deps import Register, Views
 from api.routes import audit
-from api.scope import caller_of
 from api.security import Principal
 from domain.access.policy import may_audit
 from domain.errors import NotFound
@@ -26,14 +25,8 @@ router = APIRouter(responses={403: page(
 PAGE = 50
 
 
-def _auditor(caller: ConsoleCaller) -> Principal:
-    """Admin and auditors, as ``GET /audit/verify`` (403 for the others)."""
-    if not may_audit(caller_of(caller)):
-        raise Refused(403, "只有管理员和督导/审计人员可以查看查阅记录和防篡改校验")
-    return caller
-
-
-Auditor = Annotated[Principal, Depends(_auditor)]
+Auditor = Annotated[Principal, admitting(
+    may_audit, "只有管理员和督导/审计人员可以查看查阅记录和防篡改校验")]
 
 
 @router.get("/audit", response_class=HTMLResponse)

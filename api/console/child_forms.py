@@ -13,7 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, ConfigDict
 
@@ -28,9 +28,10 @@ from api.console.forms import (
     refused_status,
     shaped,
 )
+from api.console.gates import admitting
 from api.console.pages import not_found, page, redirect, render
 from api.console.place_filters import choices
-from api.console.session import ConsoleCaller, Refused, check_csrf
+from api.console.session import Refused, check_csrf
 from api.deps import Register, Views
 from api.routes import children as api_children
 from api.schemas.children import (
@@ -59,14 +60,8 @@ ROLES = ("father", "mother")
 PARENT_FIELDS = ("status", "name", "phone", "work_location")
 
 
-def _keeper(caller: ConsoleCaller) -> Principal:
-    """The admin, federation staff and schools, as ``POST /children`` (403 for the others)."""
-    if not may_keep_records(caller_of(caller)):
-        raise Refused(403, "只有管理员、妇联和学校可以登记和更改儿童档案")
-    return caller
-
-
-Keeper = Annotated[Principal, Depends(_keeper)]
+Keeper = Annotated[Principal, admitting(
+    may_keep_records, "只有管理员、妇联和学校可以登记和更改儿童档案")]
 
 
 class Typed(BaseModel):

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
 from api.console.charts import Bar, StateBar, count_bars, share_bars, state_bars
+from api.console.gates import admitting
 from api.console.pages import page, render
 from api.console.place_filters import names_for
-from api.console.session import ConsoleCaller, Refused
+from api.console.session import Refused
 from api.deps import Register, Views
 from api.scope import caller_of
 from api.security import Principal
@@ -55,14 +56,8 @@ def grouping(scope: Within) -> str:
     return "township"
 
 
-def _keeper(caller: ConsoleCaller) -> Principal:
-    """The admin, federation staff and schools (403 for the others)."""
-    if not may_keep_records(caller_of(caller)):
-        raise Refused(403, "工作概览供管理员、妇联工作人员和学校使用")
-    return caller
-
-
-Keeper = Annotated[Principal, Depends(_keeper)]
+Keeper = Annotated[Principal, admitting(
+    may_keep_records, "工作概览供管理员、妇联工作人员和学校使用")]
 
 
 def within(caller: Principal) -> Within:

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
@@ -29,6 +29,7 @@ from api.console.forms import (
     refused_status,
     shaped,
 )
+from api.console.gates import admitting
 from api.console.pages import not_found, page, redirect, render
 from api.console.pairing_candidates import (
     Candidate,
@@ -38,7 +39,7 @@ from api.console.pairing_candidates import (
     volunteers_named,
 )
 from api.console.queries import child_names_seen, volunteer_names_seen
-from api.console.session import ConsoleCaller, Refused, check_csrf
+from api.console.session import ConsoleCaller, check_csrf
 from api.deps import Register, Views
 from api.routes import pairings as api_pairings
 from api.schemas.pairings import DutyOut, EndIn, PairingCreate
@@ -59,14 +60,8 @@ PAGE = 20
 SAVED = {"formed": "已结对", "ended": "已结束结对"}
 
 
-def _organiser(caller: ConsoleCaller) -> Principal:
-    """The admin and federation staff, as ``POST /pairings`` (403 for the others)."""
-    if not may_organise(caller_of(caller)):
-        raise Refused(403, "只有管理员和妇联可以结对和结束结对")
-    return caller
-
-
-Organiser = Annotated[Principal, Depends(_organiser)]
+Organiser = Annotated[Principal, admitting(
+    may_organise, "只有管理员和妇联可以结对和结束结对")]
 
 
 class PairForm(Typed):

@@ -10,16 +10,17 @@ from __future__ import annotations
 from typing import Annotated, Any
 from uuid import UUID
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Request
+from fastapi import APIRouter, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import ValidationError
 
 from api.console.charts import Bar, share_bars
+from api.console.gates import admitting
 from api.console.pages import not_found, page, redirect, render
 from api.console.place_filters import choices as choices_for
 from api.console.place_filters import names_for
-from api.console.session import ConsoleCaller, Refused, check_csrf
+from api.console.session import Refused, check_csrf
 from api.deps import AppSettings, Register, Views
 from api.routes import reports as api_reports
 from api.schemas.reports import ReportIn, ReportOut
@@ -39,14 +40,8 @@ router = APIRouter(responses={403: page(
     "browser's: a page saying so.")})
 
 
-def _reporter(caller: ConsoleCaller) -> Principal:
-    """Admin, federation staff and auditors, as ``/reports`` (403 for the others)."""
-    if not may_see_reports(caller_of(caller)):
-        raise Refused(403, "只有管理员、妇联和督导/审计人员可以查看季度报表")
-    return caller
-
-
-Reporter = Annotated[Principal, Depends(_reporter)]
+Reporter = Annotated[Principal, admitting(
+    may_see_reports, "只有管理员、妇联和督导/审计人员可以查看季度报表")]
 
 
 @router.get("/reports", response_class=HTMLResponse)
