@@ -17,6 +17,9 @@ V = TypeVar("V")
 
 _DIVISION_CODE = re.compile(r"^\d{6}(\d{3}(\d{3})?)?$")
 _PHONE = re.compile(r"\+?[0-9][0-9 -]*[0-9]")
+#: The shape of a phone number that :func:`phone_number` accepts, as a regular expression a
+#: request's schema can state (7 to 20 characters, the leading + not counted).
+PHONE_SHAPE = r"\+?[0-9][0-9 -]{5,18}[0-9]"
 
 #: The one rule for every phone number on a record (a volunteer's, a parent's, a guardian's).
 PHONE_RULE = ("电话号码为7至20位，由数字组成，可带开头的+、连字符-和空格"

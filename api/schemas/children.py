@@ -9,9 +9,10 @@ from uuid import UUID
 from pydantic import BaseModel, Field, StrictBool, WithJsonSchema
 
 from api.schemas.codes import DIVISION_CODE
-from api.schemas.common import Day, Lines, Strict
+from api.schemas.common import Day, Lines, Strict, phone_field
 from domain.children import CATEGORIES
 from domain.children.record import RELATION_WORDS
+from domain.common import PHONE_SHAPE
 
 ParentStatus = Literal["away", "home", "incapable", "deceased"]
 #: A special-attention category (重点/特殊): the domain checks it and names those it knows.
@@ -22,14 +23,15 @@ class ParentIn(Strict):
     role: Literal["father", "mother"]
     status: ParentStatus
     name: str = Field(default="", max_length=100, examples=["王建国"])
-    phone: str = Field(default="", max_length=40)
+    phone: str = phone_field(optional=True)
     work_location: str = Field(default="", max_length=200, examples=["广东省东莞市"])
 
 
 class ParentChange(Strict):
     status: ParentStatus
     name: str | None = Field(default=None, max_length=100, examples=["李秀英"])
-    phone: str | None = Field(default=None, max_length=40)
+    phone: str | None = Field(default=None, max_length=20, json_schema_extra={
+        "pattern": f"^(?:{PHONE_SHAPE})?$"}, description="as a parent's phone (电话号码为7至20位)")
     work_location: str | None = Field(default=None, max_length=200, examples=["湖北省钟祥市"])
     reason: Lines = Field(default="", max_length=2000, examples=["返乡就业"])
     on: Day | None = None
@@ -48,7 +50,7 @@ class GuardianIn(Strict):
     age: int | None = Field(default=None, ge=1, le=129)
     health: str = Field(default="", max_length=200, examples=["良好"])
     education: str = Field(default="", max_length=100, examples=["小学"])
-    phone: str = Field(default="", max_length=40)
+    phone: str = phone_field(optional=True)
 
 
 class GuardianChange(GuardianIn):

@@ -38,6 +38,7 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 from pydantic_core import PydanticCustomError
 
+from domain.common import PHONE_SHAPE
 from domain.texts import RULE, unwritable
 
 T = TypeVar("T")
@@ -231,3 +232,15 @@ class Page(BaseModel, Generic[T]):
 class Reason(Strict):
     reason: Lines = Field(min_length=1, max_length=2000, examples=["半年未履行帮扶职责"])
     on: Day | None = None
+
+
+def phone_field(*, optional: bool) -> Any:
+    """A phone number's field: the document states the programme's rule
+    (:data:`domain.common.PHONE_SHAPE`), which the domain checks with its own message (422
+    naming the field); ``optional``: an empty text stands for none."""
+    shape = f"^(?:{PHONE_SHAPE})?$" if optional else f"^{PHONE_SHAPE}$"
+    return Field(default="" if optional else ..., max_length=20,
+                 json_schema_extra={"pattern": shape},
+                 description="7 to 20 characters: digits, an optional leading +, hyphens "
+                             "and spaces (电话号码为7至20位)"
+                             + ("; empty for none" if optional else ""))

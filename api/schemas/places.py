@@ -24,7 +24,9 @@ class PlacesIn(Strict):
     """Places to name: new codes are named, known ones with another name renamed, the same
     name again records nothing."""
 
-    places: list[PlaceIn] = Field(min_length=1, max_length=20000)
+    places: list[PlaceIn] = Field(
+        min_length=1, max_length=1000,
+        description="At most 1,000 places a request; `aixin places load` takes a whole sheet.")
 
 
 class PlacesNamedOut(BaseModel):

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas.codes import DIVISION_CODE
-from api.schemas.common import Day, Lines, Strict
+from api.schemas.common import Day, Lines, Strict, phone_field
 
 #: An e-mail address as the volunteer's form takes it, or none (``domain.volunteers.form``).
 EMAIL = r"^([^@\s<>,;]+@[^@\s<>,;]+\.[^@\s<>,;]+)?$"
@@ -23,7 +23,7 @@ class VolunteerCreate(Strict):
     postal_code: str = Field(default="", max_length=10, examples=["431900"])
     political_status: str = Field(default="", max_length=50, examples=["中共党员"])
     position: str = Field(default="", max_length=100, examples=["干部"])
-    phone: str = Field(min_length=1, max_length=40)
+    phone: str = phone_field(optional=False)
     education: str = Field(default="", max_length=50, examples=["大专"])
     experience: Lines = Field(default="", max_length=4000,
                               examples=["从事妇联工作十年，曾结对帮扶三名留守儿童"])

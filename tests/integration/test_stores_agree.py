@@ -150,6 +150,8 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
     register.change_scope(user, Scope(role="federation", region_code="4208"), actor=STAFF)
     register.change_password(user, "$argon2id$two", actor=STAFF)
     register.deactivate_user(user, reason="调离", actor=STAFF)
+    register.name_places([("420821101", "石牌镇"), ("420821101201", "彭墩村")], actor=STAFF)
+    register.name_places([("420821101201", "彭墩新村")], actor=STAFF)  # renamed
     grant = register.grant_break_glass(
         flower, reason="接到县公安局通报，该儿童离家出走，需立即联系监护人", actor=STAFF)
     register.record_read(flower, what="child", actor=STAFF, reason="核查",
