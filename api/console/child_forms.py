@@ -15,12 +15,13 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, Field
 
 from api.console.child_page import show
 from api.console.choices import CHOICES
 from api.console.forms import (
     Refusal,
+    TypedForm,
     attempt,
     expected_version,
     in_words,
@@ -64,29 +65,7 @@ Keeper = Annotated[Principal, admitting(
     may_keep_records, "只有管理员、妇联和学校可以登记和更改儿童档案")]
 
 
-class Typed(BaseModel):
-    """A form as typed: every field a text, so nothing is refused before the API's model
-    reads it (and the form can be shown again as it was)."""
-
-    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
-
-    csrf: str = ""
-    #: The form's key, made when its page was rendered (see :func:`api.console.forms.once`).
-    form_key: str = ""
-    #: The version of the record the form was read at, expected as ``If-Match`` expects it.
-    version: str = ""
-
-    def fields(self) -> dict[str, Any]:
-        """What was typed (the hidden fields left out)."""
-        return self.model_dump(exclude={"csrf", "form_key", "version"})
-
-    def sent(self) -> dict[str, Any]:
-        """What the form sends that a resubmission must repeat: what was typed, and the
-        version it was read at."""
-        return self.model_dump(exclude={"csrf", "form_key"})
-
-
-class RegisterForm(Typed):
+class RegisterForm(TypedForm):
     name: str = ""
     sex: str = ""
     birth_date: str = ""
@@ -114,7 +93,7 @@ class RegisterForm(Typed):
     guardian_health: str = ""
     guardian_education: str = ""
     guardian_phone: str = ""
-    categories: list[str] = []
+    categories: list[str] = Field(default_factory=list)
     consent_by: str = ""
     consent_relation: str = ""
     consent_on: str = ""
@@ -124,7 +103,7 @@ class RegisterForm(Typed):
     profile_psychology: str = ""
 
 
-class ParentForm(Typed):
+class ParentForm(TypedForm):
     role: str = ""
     status: str = ""
     work_location: str = ""
@@ -132,7 +111,7 @@ class ParentForm(Typed):
     on: str = ""
 
 
-class GuardianForm(Typed):
+class GuardianForm(TypedForm):
     name: str = ""
     relation: str = ""
     age: str = ""
@@ -143,20 +122,20 @@ class GuardianForm(Typed):
     on: str = ""
 
 
-class ProfileForm(Typed):
+class ProfileForm(TypedForm):
     health: str = ""
     study: str = ""
     psychology: str = ""
     on: str = ""
 
 
-class CategoriesForm(Typed):
-    categories: list[str] = []
+class CategoriesForm(TypedForm):
+    categories: list[str] = Field(default_factory=list)
     reason: str = ""
     on: str = ""
 
 
-class ExitForm(Typed):
+class ExitForm(TypedForm):
     reason: str = ""
     on: str = ""
 
@@ -305,7 +284,7 @@ REFUSED_ANSWERS: dict[int | str, dict[str, Any]] = {
 
 
 def keep(request: Request, caller: Principal, register: Register, views: Views,
-         child_id: UUID, name: str, form: Typed,
+         child_id: UUID, name: str, form: TypedForm,
          change: Callable[[ChildView], object], *,
          extra: Mapping[str, str] | None = None) -> Response:
     """Check the CSRF token and the scope, make the change ``name``, answer with the child's
@@ -317,7 +296,7 @@ def keep(request: Request, caller: Principal, register: Register, views: Views,
 
 
 def _keep(request: Request, caller: Principal, register: Register, views: Views,
-          child_id: UUID, name: str, form: Typed, change: Callable[[ChildView], object], *,
+          child_id: UUID, name: str, form: TypedForm, change: Callable[[ChildView], object], *,
           extra: Mapping[str, str] | None) -> Response:
     try:
         child = register.child_in_scope(caller_of(caller), child_id,

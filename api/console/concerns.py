@@ -12,9 +12,9 @@ from fastapi import APIRouter, Form, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from api.console import place_filters
-from api.console.child_forms import REFUSED_ANSWERS, Keeper, Typed, given, keep
+from api.console.child_forms import REFUSED_ANSWERS, Keeper, given, keep
 from api.console.choices import CHOICES
-from api.console.forms import expected_version
+from api.console.forms import TypedForm, expected_version
 from api.console.pages import page, render
 from api.console.queries import child_names_seen
 from api.console.session import ConsoleCaller
@@ -35,13 +35,13 @@ _FORBIDDEN = page("Not an account that keeps children's records, or the CSRF tok
                   "browser's: a page saying so.")
 
 
-class ConcernForm(Typed):
+class ConcernForm(TypedForm):
     kind: str = ""
     description: str = ""
     occurred_on: str = ""
 
 
-class ResolutionForm(Typed):
+class ResolutionForm(TypedForm):
     action: str = ""
     on: str = ""
 

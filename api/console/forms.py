@@ -19,7 +19,7 @@ from uuid import uuid4
 
 from fastapi import HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from api.console.session import Refused
 from api.security import Principal
@@ -203,3 +203,25 @@ def _replayed(store: IdempotencyStore, owner: str, key: str, fingerprint: str,
     if stored.status != 303:
         raise Refused(409, _IN_FLIGHT)
     return RedirectResponse(stored.headers["location"], 303)
+
+
+class TypedForm(BaseModel):
+    """A form as typed: every field a text, so nothing is refused before the API's model
+    reads it (and the form can be shown again as it was)."""
+
+    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
+
+    csrf: str = ""
+    #: The form's key, made when its page was rendered (see :func:`api.console.forms.once`).
+    form_key: str = ""
+    #: The version of the record the form was read at, expected as ``If-Match`` expects it.
+    version: str = ""
+
+    def fields(self) -> dict[str, Any]:
+        """What was typed (the hidden fields left out)."""
+        return self.model_dump(exclude={"csrf", "form_key", "version"})
+
+    def sent(self) -> dict[str, Any]:
+        """What the form sends that a resubmission must repeat: what was typed, and the
+        version it was read at."""
+        return self.model_dump(exclude={"csrf", "form_key"})

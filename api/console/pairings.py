@@ -18,10 +18,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import Field
 
 from api.console import place_filters
-from api.console.child_forms import Typed, given, in_form
+from api.console.child_forms import given, in_form
 from api.console.choices import CHOICES
 from api.console.forms import (
     Refusal,
+    TypedForm,
     attempt,
     expected_version,
     in_words,
@@ -64,7 +65,7 @@ Organiser = Annotated[Principal, admitting(
     may_organise, "只有管理员和妇联可以结对和结束结对")]
 
 
-class PairForm(Typed):
+class PairForm(TypedForm):
     do: str = "find"
     child_name: str = ""
     volunteer_name: str = ""
@@ -84,7 +85,7 @@ END_REASONS: tuple[tuple[str, str], ...] = (
     ("reassigned", "调整结对，改由他人帮扶"), ("other", "其他原因"))
 
 
-class EndForm(Typed):
+class EndForm(TypedForm):
     why: str = ""
     reason: str = ""
     on: str = ""

@@ -15,9 +15,17 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
-from api.console.forms import Refusal, attempt, expected_version, once, refused_status, shaped
+from api.console.forms import (
+    Refusal,
+    TypedForm,
+    attempt,
+    expected_version,
+    once,
+    refused_status,
+    shaped,
+)
 from api.console.pages import not_found, page, redirect
 from api.console.session import ConsoleCaller, check_csrf
 from api.console.shown import volunteer_visible
@@ -38,31 +46,21 @@ _REFUSED: dict[int | str, dict[str, Any]] = {
     422: page("A field is wrong: her page with the form as typed, the field named.")}
 
 
-class ReviewForm(BaseModel):
+class ReviewForm(TypedForm):
     """One level's opinion as the form sends it (every field as typed)."""
-
-    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     level: str = ""
     decision: str = ""
     opinion: str = ""
     on: str = ""
     signed_by: str = ""
-    csrf: str = ""
-    form_key: str = ""
-    version: str = ""
 
 
-class StandingForm(BaseModel):
+class StandingForm(TypedForm):
     """A change of standing as the form sends it: why, and on which day."""
-
-    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     reason: str = ""
     on: str = ""
-    csrf: str = ""
-    form_key: str = ""
-    version: str = ""
 
 
 @router.post("/volunteers/{volunteer_id}/reviews", status_code=303,
@@ -110,7 +108,7 @@ def _done(request: Request, volunteer_id: UUID, caller: Principal, register: Reg
     """Make the change ``name`` once for the form's key, at the version her record was read
     at; refused, her page again with the form as typed."""
     return once(request, caller, register, sent.form_key,
-                sent.model_dump(exclude={"csrf", "form_key"}),
+                sent.sent(),
                 lambda: _make(request, volunteer_id, caller, register, views, name, sent,
                               model, act, notice))
 
@@ -124,7 +122,7 @@ def _make(request: Request, volunteer_id: UUID, caller: Principal, register: Reg
         return not_found(request, caller, "爱心妈妈")
     if not volunteer_visible(caller, view):
         return not_found(request, caller, "爱心妈妈")
-    typed = sent.model_dump(exclude={"csrf", "form_key", "version"})
+    typed = sent.fields()
     body = shaped(model, typed)
     outcome = body if isinstance(body, Refusal) else attempt(
         lambda: act(body, expected_version(sent.version)))

@@ -9,10 +9,9 @@ from uuid import UUID
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel, ConfigDict
 
 from api.console import volunteer_actions
-from api.console.forms import Refusal, attempt, in_words, once, refused_status, shaped
+from api.console.forms import Refusal, TypedForm, attempt, in_words, once, refused_status, shaped
 from api.console.pages import not_found, page, redirect, render
 from api.console.place_filters import choices
 from api.console.session import ConsoleCaller, Refused, check_csrf
@@ -59,10 +58,8 @@ def volunteers(request: Request, caller: ConsoleCaller, views: Views, status: st
                   next=rows[-1]["volunteer_id"] if len(rows) == PAGE else None)
 
 
-class RegistrationForm(BaseModel):
+class RegistrationForm(TypedForm):
     """The registration form (爱心妈妈登记表) as the browser sends it, every field as typed."""
-
-    model_config = ConfigDict(extra="forbid")  # a field no form has is refused
 
     name: str = ""
     unit: str = ""
@@ -77,8 +74,6 @@ class RegistrationForm(BaseModel):
     email: str = ""
     region_code: str = ""
     applied_on: str = ""
-    csrf: str = ""
-    form_key: str = ""
 
 
 def _organiser(caller: Principal) -> None:
@@ -112,7 +107,7 @@ def register_volunteer(request: Request, fields: Annotated[RegistrationForm, For
     """Register a volunteer's application, as ``POST /volunteers``."""
     check_csrf(request, fields.csrf)
     _organiser(caller)
-    typed = fields.model_dump(exclude={"csrf", "form_key"})
+    typed = fields.fields()
     return once(request, caller, register, fields.form_key, typed,
                 lambda: _apply(request, caller, register, views, typed))
 
