@@ -9,8 +9,9 @@ when it was issued: ``due`` or ``overdue``) and where its delivery stands:
 - ``failed``: at least one target was given up on (staff should follow up).
 
 Escalations (逾期上报) are kept beside, and mark the reminder of the period they were raised in.
-Where a reminder belongs, for federation staff: the pairing's division code (its first
-child's) or any of its volunteers' own. Ids and codes only: names and addresses stay in the log.
+Where a reminder belongs, for federation staff: the division code of the child it is about
+(a reminder issued before reminders named their child: its pairing's first child's) or any of
+its volunteers' own. Ids and codes only: names and addresses stay in the log.
 """
 
 from __future__ import annotations
