@@ -23,6 +23,8 @@ import anyio
 from anyio import to_thread
 
 from api.security import TokenError, Tokens
+from api.uploads import MAX_UPLOAD_BODY, carries_upload, replaying, spooled
+from api.uploads import TOO_LARGE as UPLOAD_TOO_LARGE
 from domain.application.commands import KeyedCommand, keyed_command
 from domain.errors import IdempotencyKeyReused
 from storage.idempotency import PENDING_SECONDS, IdempotencyStore
@@ -89,6 +91,9 @@ class LimitsAndIdempotency:
             await self.app(scope, receive, send)
             return
         headers = {k.decode().lower(): v.decode() for k, v in scope["headers"]}
+        if scope["method"] == "POST" and carries_upload(scope["path"]):
+            await self._upload(scope, receive, send, headers)
+            return
         if int(headers.get("content-length") or 0) > MAX_BODY:
             await _respond(send, 413, _detail(f"the request body is over {MAX_BODY} bytes"))
             return
@@ -105,6 +110,28 @@ class LimitsAndIdempotency:
         async def replay_body() -> Message:
             return {"type": "http.request", "body": body, "more_body": False}
 
+        await self._keyed(scope, replay_body, send, headers, body)
+
+    async def _upload(self, scope: Scope, receive: Receive, send: Send,
+                      headers: dict[str, str]) -> None:
+        """A POST carrying a file: its own limit, spooled to disk, keyed on its SHA-256."""
+        if int(headers.get("content-length") or 0) > MAX_UPLOAD_BODY:
+            await _respond(send, 413, _detail(UPLOAD_TOO_LARGE))
+            return
+        taken = await spooled(receive)
+        if taken is None:
+            await _respond(send, 413, _detail(UPLOAD_TOO_LARGE))
+            return
+        upload, digest = taken
+        try:
+            await self._keyed(scope, replaying(upload), send, headers,
+                              f"sha256:{digest}".encode())
+        finally:
+            upload.close()
+
+    async def _keyed(self, scope: Scope, replay_body: Receive, send: Send,
+                     headers: dict[str, str], body: bytes) -> None:
+        """Handle the request, once per Idempotency-Key (``body``: what identifies it)."""
         key = headers.get("idempotency-key")
         if not key or scope["method"] != "POST":
             await self.app(scope, replay_body, send)

@@ -27,10 +27,11 @@ from kombu import Exchange, Queue
 from aixin.settings import Settings
 
 #: The queues, named explicitly; a worker may serve some of them (``aixin worker -Q``).
-QUEUES = ("reminders", "reports", "maintenance")
+QUEUES = ("reminders", "reports", "imports", "maintenance")
 
 #: Modules whose ``shared_task``s the worker registers.
-TASK_MODULES = ("workers.tasks", "workers.reminders.tasks", "workers.reports.tasks")
+TASK_MODULES = ("workers.tasks", "workers.reminders.tasks", "workers.reports.tasks",
+                "workers.imports.tasks")
 
 #: A task name's prefix decides its queue.
 ROUTES = {f"aixin.{queue}.*": {"queue": queue} for queue in QUEUES}

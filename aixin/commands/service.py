@@ -115,7 +115,7 @@ def _die_with_parent() -> None:
 
 def worker(
     queues: Annotated[str, typer.Option("--queues", "-Q", help="Queues to serve.")] =
-        "reminders,reports,maintenance",
+        "reminders,reports,imports,maintenance",
     concurrency: Annotated[int | None, typer.Option(
         help="Worker processes (AIXIN_WORKER_CONCURRENCY).")] = None,
     beat: Annotated[bool, typer.Option(help="Also run the schedule (one process only).")] =
