@@ -20,6 +20,9 @@ from projections.registers.children import LEFT_BEHIND
 from projections.scoping import scope_clauses
 from storage.sql import Row, Tx, prefix, starts_with
 
+#: How far ahead a child's sixteenth birthday puts her on the list (days).
+TURNING_WITHIN = 30
+
 
 def turning_16(tx: Tx, on: date, *, within_days: int, region_code: str | None = None,
                school: str | None = None, after: str | None = None, limit: int = 20,
@@ -77,6 +80,19 @@ def still_paired_reason(row: Row, on: date) -> str:
     return "父母已不都在外务工，不再属于留守儿童，结对尚未结束"
 
 
+def unpaired_reason(row: Row, not_covered: dict[str, str]) -> str:
+    """Why a left-behind child is on the unpaired list (in words): not paired since she was
+    registered, or paired with no pairing that coverage counts (``not_covered``'s reason)."""
+    return ((not_covered.get(row["child_id"]) if row["active_pairings"] else None)
+            or f"未结对（{row['registered_on']} 登记）")
+
+
+def turning_reason(row: Row, on: date) -> str:
+    """When a child on the list turns 16 (年满十六周岁), and in how many days from ``on``."""
+    days = (date.fromisoformat(row["turns_16_on"]) - on).days
+    return f"{row['turns_16_on']} 年满 16 周岁（还有 {days} 天）"
+
+
 def _page_and_total(tx: Tx, clauses: list[str], params: list[object], key: str,
                     after: str | None, limit: int,
                     texts: PersonalTexts) -> tuple[list[Row], int]:
@@ -124,6 +140,21 @@ def open_concern_count(tx: Tx, *, region_code: str | None = None,
     row = tx.execute(f"SELECT COUNT(*) AS n FROM reg_concerns WHERE {' AND '.join(clauses)}",
                      params).one()
     return int(row["n"]) if row is not None else 0
+
+
+def open_concerns_on(tx: Tx, on: date, *, region_code: str | None = None,
+                     school: str | None = None, after: str | None = None,
+                     limit: int = 20) -> list[Row]:
+    """The concerns (情况报告) reported by ``on`` and not resolved by then, within a region
+    and school, by id from the cursor ``after``."""
+    clauses, params = scope_clauses(region_code, school)
+    clauses += ["occurred_on <= ?", "(resolved_on IS NULL OR resolved_on > ?)"]
+    params += [iso(on), iso(on)]
+    if after:
+        clauses.append("concern_id > ?")
+        params.append(after)
+    return tx.execute(f"SELECT * FROM reg_concerns WHERE {' AND '.join(clauses)}"
+                      " ORDER BY concern_id LIMIT ?", [*params, limit]).all()
 
 
 def volunteer_rows(tx: Tx, volunteer_ids: Iterable[str],

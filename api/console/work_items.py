@@ -31,6 +31,7 @@ from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
 from projections.uncovered import paired_but_not_covered
 from projections.worklists import (
+    TURNING_WITHIN,
     open_concern_count,
     overdue_count,
     paired_not_left_behind,
@@ -38,14 +39,13 @@ from projections.worklists import (
     turning_16,
     turning_16_count,
     unpaired,
+    unpaired_reason,
     volunteer_rows,
 )
 from storage.sql import Row
 
 #: Items on each list's page.
 PAGE = 20
-#: How far ahead a child's sixteenth birthday puts her on the list (days).
-TURNING_WITHIN = 30
 
 
 @dataclass(frozen=True)
@@ -137,8 +137,7 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
         found.totals["turning"] = turning_16_count(tx, on, within_days=TURNING_WITHIN,
                                                    region_code=region, school=school)
     for row in found.unpaired:
-        row["reason"] = (not_covered.get(row["child_id"]) if row["active_pairings"]
-                         else None) or f"未结对（{row['registered_on']} 登记）"
+        row["reason"] = unpaired_reason(row, not_covered)
     for row in found.still_paired:
         row["reason"] = still_paired_reason(row, on)
     for row in found.turning:

@@ -1,0 +1,124 @@
+"""The work-lists through the API (待办清单): each lists the child that is on it with its
+reason in Chinese, not the one that is not; pages; scope; unknown names and future days."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import CHILD, create, paired
+from tests.api.test_console_work import sixteen_in, today
+
+Headers = dict[str, str]
+HOME = [{**CHILD["parents"][0], "status": "home"}, {**CHILD["parents"][1], "status": "home"}]
+
+
+def work(client: TestClient, name: str, headers: Headers, **params: Any) -> dict[str, Any]:
+    response = client.get(f"/api/v1/worklists/{name}", headers=headers, params=params)
+    assert response.status_code == 200, response.text
+    return response.json()  # type: ignore[no-any-return]
+
+
+def test_a_child_turning_16_within_30_days_is_listed_with_the_day_and_one_later_is_not(
+        client: TestClient, admin: Headers) -> None:
+    soon = create(client, "/api/v1/children",
+                  {**CHILD, "name": "赵敏", "birth_date": sixteen_in(10)}, admin)["id"]
+    create(client, "/api/v1/children", {**CHILD, "name": "钱坤", "birth_date": sixteen_in(40)},
+           admin)
+    [item] = work(client, "turning_16", admin)["items"]
+    assert (item["child_id"], item["name"], item["days_left"]) == (soon, "赵敏", 10)
+    assert item["reason"] == f"{item['turns_16_on']} 年满 16 周岁（还有 10 天）"
+
+
+def test_a_child_still_paired_whose_parents_came_home_is_listed_and_a_left_behind_one_is_not(
+        client: TestClient, admin: Headers) -> None:
+    home, _, _ = paired(client, admin, name="张强", parents=HOME)
+    paired(client, admin)
+    [item] = work(client, "paired_but_not_left_behind", admin)["items"]
+    assert (item["child_id"], item["name"]) == (home, "张强")
+    assert "不再属于留守儿童" in item["reason"]
+
+
+def test_a_left_behind_child_unpaired_is_listed_and_a_paired_one_is_not(
+        client: TestClient, admin: Headers) -> None:
+    alone = create(client, "/api/v1/children", {**CHILD, "name": "孙丽"}, admin)["id"]
+    paired(client, admin)
+    [item] = work(client, "unpaired_left_behind", admin)["items"]
+    assert (item["child_id"], item["reason"]) == (alone, "留守且未结对（2026-03-02 登记）")
+
+
+def test_an_overdue_duty_is_listed_with_its_pairing_duty_and_reason(
+        client: TestClient, admin: Headers) -> None:
+    child_id, volunteer_id, pairing_id = paired(client, admin)  # no contact since 2026-03-10
+    create(client, "/api/v1/children", {**CHILD, "name": "孙丽"}, admin)
+    items = work(client, "overdue_duties", admin, limit=200)["items"]
+    assert items and {item["child_id"] for item in items} == {child_id}
+    monthly = next(item for item in items if "每月至少联系一次孩子" in item["reason"])
+    assert (monthly["pairing_id"], monthly["volunteer_ids"]) == (pairing_id, [volunteer_id])
+    assert monthly["reason"].startswith(f"{monthly['title']}：{monthly['period']}未完成")
+
+
+def test_an_open_concern_is_listed_with_its_kind_and_day_and_a_resolved_one_is_not(
+        client: TestClient, admin: Headers) -> None:
+    child_id = create(client, "/api/v1/children", CHILD, admin)["id"]
+    concern = create(client, f"/api/v1/children/{child_id}/concerns",
+                     {"kind": "absence", "description": "连续三天缺课",
+                      "occurred_on": "2026-11-20"}, admin)
+    resolved = create(client, f"/api/v1/children/{child_id}/concerns",
+                      {"kind": "illness", "description": "发烧"}, admin)
+    response = client.post(f"/api/v1/children/{child_id}/concerns/{resolved['id']}/resolution",
+                           json={"action": "已就医"}, headers=admin)
+    assert response.status_code < 300, response.text
+    [item] = work(client, "open_concerns", admin)["items"]
+    assert (item["concern_id"], item["child_id"]) == (concern["id"], child_id)
+    assert item["reason"] == "情况报告：缺课（2026-11-20起未办结）"
+
+
+def test_a_list_comes_a_page_at_a_time(client: TestClient, admin: Headers) -> None:
+    made = {create(client, "/api/v1/children", {**CHILD, "name": f"孩子{n}"}, admin)["id"]
+            for n in range(3)}
+    first = work(client, "unpaired_left_behind", admin, limit=2)
+    second = work(client, "unpaired_left_behind", admin, limit=2, after=first["next"])
+    assert len(first["items"]) == 2 and second["next"] is None
+    assert {item["child_id"] for item in first["items"] + second["items"]} == made
+
+
+def test_a_county_of_elsewhere_sees_none_of_these_children(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    create(client, "/api/v1/children", CHILD, admin)
+    elsewhere = user("federation", region_code="4209")
+    assert work(client, "unpaired_left_behind", elsewhere)["items"] == []
+    assert work(client, "unpaired_left_behind", elsewhere, region_code="420821")["items"] == []
+
+
+def test_a_school_sees_only_its_own_pupils(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    create(client, "/api/v1/children", CHILD, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "张强", "school": "胡集镇中心小学"},
+           admin)
+    school = user("school", school=CHILD["school"], region_code="420821")
+    assert [i["name"] for i in work(client, "unpaired_left_behind", school)["items"]] == ["王小花"]
+
+
+def test_an_unknown_list_is_404_naming_the_lists(client: TestClient, admin: Headers) -> None:
+    response = client.get("/api/v1/worklists/everything", headers=admin)
+    assert response.status_code == 404
+    detail = response.json()["detail"]
+    assert "turning_16" in detail and "open_concerns" in detail
+
+
+def test_a_day_in_the_future_is_refused(client: TestClient, admin: Headers) -> None:
+    tomorrow = today() + timedelta(days=1)
+    response = client.get("/api/v1/worklists/turning_16", headers=admin,
+                          params={"on": tomorrow.isoformat()})
+    assert response.status_code == 422
+
+
+def test_a_caring_mother_may_not_read_the_work_lists(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    _, volunteer_id, _ = paired(client, admin)
+    mother = user("volunteer", volunteer_id=volunteer_id)
+    assert client.get("/api/v1/worklists/turning_16", headers=mother).status_code == 403
