@@ -33,12 +33,14 @@ from api.routes import (
     concerns,
     duty_sets,
     erasure,
+    exports,
     me,
     pairings,
     places,
     reminders,
     reports,
     volunteers,
+    worklists,
 )
 from api.security import Passwords, Tokens
 from domain.common import SYSTEM
@@ -110,7 +112,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(CompressedAnswers)  # outermost: what is kept and replayed is uncompressed
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
-                   pairings, duty_sets, reminders, audit, reports, me, places):
+                   pairings, duty_sets, reminders, audit, reports, me, places, exports,
+                   worklists):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

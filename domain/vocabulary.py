@@ -170,7 +170,8 @@ AGE_BAND_TITLES = _words({"0-5": "学龄前（0-5岁）", "6-11": "小学学龄�
                           "12-15": "初中学龄（12-15岁）"})
 
 #: What a reader opened (查阅): the child's record (档案), or its history and timeline.
-READ_TITLES = _words({"record": "档案", "history": "历史与时间线", "duties": "履职情况"})
+READ_TITLES = _words({"record": "档案", "history": "历史与时间线", "duties": "履职情况",
+                      "export": "档案（导出登记册）"})
 
 #: Each event's title in the programme's words (事项), for people reading a timeline or a
 #: report's list of late records.

@@ -8,10 +8,12 @@ case here fails this test.
 from __future__ import annotations
 
 from collections.abc import Callable
+from io import BytesIO
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from openpyxl import load_workbook
 
 from tests.api.conftest import CHILD, VOLUNTEER, create, paired
 
@@ -84,6 +86,11 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/reports"): (None, 200),
     ("get", "/api/v1/reports/{report_id}"): (None, 404),
     ("get", "/api/v1/reports/{report_id}/files/{name}"): (None, 404),
+    # Registers as spreadsheets and the work-lists: outside the scope, no rows.
+    ("get", "/api/v1/exports/children.xlsx"): (None, 200),
+    ("get", "/api/v1/exports/volunteers.xlsx"): (None, 200),
+    ("get", "/api/v1/exports/pairings.xlsx"): (None, 200),
+    ("get", "/api/v1/worklists/{name}"): (None, 200),
 }
 
 
@@ -109,7 +116,7 @@ def test_a_caller_of_another_county_cannot_reach_the_record(
            "concern_id": concern["id"], "role": "mother",
            "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"],
            "report_id": client.post("/api/v1/reports", json=REPORT, headers=admin).json()["id"],
-           "name": "420821-2026Q1.xlsx",
+           "name": "unpaired_left_behind" if "worklists" in path else "420821-2026Q1.xlsx",
            "activity_id": create(client, "/api/v1/activities",
                                  {**ACTIVITY, "child_ids": [child_id]}, admin)["id"]}
     outsider = user("federation", region_code="4209")
@@ -120,5 +127,13 @@ def test_a_caller_of_another_county_cannot_reach_the_record(
         body = {**ACTIVITY, "child_ids": [child_id]}
     response = client.request(method.upper(), path.format(**ids), json=body, headers=outsider)
     assert response.status_code == expected, response.text
-    if method == "get" and expected == 200:
+    if method == "get" and expected == 200 and path.endswith(".xlsx"):
+        assert rows_of(response.content) == []
+    elif method == "get" and expected == 200:
         assert response.json()["items"] == []
+
+
+def rows_of(workbook: bytes) -> list[tuple[object, ...]]:
+    """An exported register's rows below its title and header rows."""
+    sheet = load_workbook(BytesIO(workbook), read_only=True).worksheets[0]
+    return list(sheet.iter_rows(min_row=3, values_only=True))

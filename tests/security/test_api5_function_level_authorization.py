@@ -104,7 +104,14 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("get", "/api/v1/reports"): (REPORTERS, None),
     ("get", "/api/v1/reports/{report_id}"): (REPORTERS, None),
     ("get", "/api/v1/reports/{report_id}/files/{name}"): (REPORTERS, None),
+    ("get", "/api/v1/exports/children.xlsx"): (STAFF | READERS, None),
+    ("get", "/api/v1/exports/volunteers.xlsx"): (frozenset({"admin", "federation", "auditor"}),
+                                                 None),
+    ("get", "/api/v1/exports/pairings.xlsx"): (STAFF | READERS, None),
+    ("get", "/api/v1/worklists/{name}"): (STAFF, None),
 }
+#: The work-list asked for on ``/worklists/{name}``.
+WORK_LIST = "unpaired_left_behind"
 #: Query parameters a route needs.
 QUERIES = {("get", "/api/v1/audit/compliance"): {"year": 2026},
            ("get", "/api/v1/places"): {"under": "420821"}}
@@ -188,7 +195,8 @@ def test_each_role_gets_only_what_it_is_admitted_to(
         body = {**ACTIVITY, "child_ids": [ids["child_id"]]}
     answers = {}
     for role in sorted(ROLES, key=lambda role: role in admitted):  # refused roles first
-        response = service.request(method.upper(), path.format(**ids), json=body,
+        named = {**ids, "name": WORK_LIST} if path.startswith("/api/v1/worklists") else ids
+        response = service.request(method.upper(), path.format(**named), json=body,
                                    params=QUERIES.get((method, path)),
                                    headers=accounts[role][1])
         answers[role] = response.status_code, response.text
