@@ -1,0 +1,99 @@
+"""/duplicates and /children/{id}/merges: likely duplicates, and merging two records of one
+child (合并重复档案)."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Annotated, Any
+from uuid import UUID
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi.responses import JSONResponse
+
+from api.deps import IfMatch, Register, Views, admitting, etag
+from api.schemas.children import ChildPublic
+from api.schemas.common import Page
+from api.schemas.duplicates import ChildOfPair, LikelyPair, MergeIn
+from api.scope import caller_of, paired_children
+from api.security import Principal
+from domain.access.policy import Listing, may_change_child, may_organise, narrow
+from projections.duplicates import LikelyDuplicates, list_pairs
+from projections.registers.pairings import PairingsRegister, list_pairings
+
+router = APIRouter(tags=["duplicates"])
+#: Who lists likely duplicates and merges them: the admin, and federation staff (妇联) in scope.
+Clerk = Annotated[Principal, Depends(admitting(may_organise))]
+
+#: The `after` of a page: the key of the last pair of the page before.
+PairAfter = Annotated[str | None, Query(
+    max_length=80, pattern=r"^[0-9a-f-]{1,36}(~[0-9a-f-]{0,36})?$",
+    description="The `next` of the page before: the key of its last pair.")]
+
+
+@router.get("/duplicates", response_model=Page[LikelyPair])
+def likely_duplicates(
+    caller: Clerk, views: Views, register: Register,
+    region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$", description=(
+        "A division-code prefix within your scope."))] = None,
+    after: PairAfter = None, limit: Annotated[int, Query(ge=1, le=200)] = 50,
+) -> Page[LikelyPair]:
+    """Likely duplicates (疑似重复档案) within your scope: pairs of children on the register with
+    the same name and birth date in one county, or a close name and a phone in common, both
+    children in scope, a page at a time by key. Merged, exited and erased children are not
+    listed."""
+    scoped = narrow(Listing(region_code=region_code), caller_of(caller))
+    if scoped is None:
+        return Page(items=[])
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    with views.store.recorder(LikelyDuplicates).read() as tx:
+        pairs = list_pairs(tx, views.texts, region_code=scoped.region_code,
+                           school=scoped.school, after=after, limit=limit)
+    items = [LikelyPair(key=pair.key, reason_code=pair.reason,  # type: ignore[arg-type]
+                        reason=pair.reason_words,
+                        children=[ChildOfPair(**side) for side in pair.children])
+             for pair in pairs]
+    return Page(items=items, next=pairs[-1].key if len(pairs) == limit else None)
+
+
+@router.post("/children/{child_id}/merges", response_model=ChildPublic,
+             responses={409: {"description": "The merge is refused (`merge_refused`): the "
+                              "message says why, in Chinese."}})
+def merge_child(child_id: UUID, body: MergeIn, caller: Clerk, register: Register,
+                views: Views, expected: IfMatch, response: Response) -> ChildPublic:
+    """Merge the record `duplicate_id` into this child's (合并重复档案): one transaction records
+    the duplicate merged (it leaves every list and count; `GET /children/{duplicate_id}` then
+    answers 301 naming this record) and this record absorbing it (its timeline reads the
+    duplicate's entries from then). Both records in your scope and on the register; refused
+    (409 `merge_refused`) for records with different national ID numbers, one already merged
+    or exited, or a duplicate still paired (end its pairing first). The duplicate's national
+    ID number passes to this record if it has none. `If-Match` is this record's version."""
+    who = caller_of(caller)
+    for record_id in (child_id, body.duplicate_id):
+        view = register.child_in_scope(who, record_id, paired=paired_children(views))
+        if not may_change_child(who, view):
+            raise HTTPException(status_code=403, detail="您不能更改这名儿童的档案（this role "
+                                                        "cannot change the child's record）")
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    with views.store.recorder(PairingsRegister).read() as tx:
+        pairings = [UUID(row["pairing_id"]) for row in
+                    list_pairings(tx, child_id=str(body.duplicate_id), limit=1000)]
+    merged = register.merge_children(child_id, body.duplicate_id, reason=body.reason,
+                                     actor=caller.actor, pairing_ids=pairings,
+                                     expected_version=expected)
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    view = register.get_child(child_id)
+    response.headers["ETag"] = etag(merged.surviving_version)
+    return ChildPublic.model_validate(dataclasses.asdict(view))
+
+
+def merged_pointer(register: Register, child_id: UUID) -> JSONResponse | None:
+    """For a record merged into another: 301 to the surviving record, saying so (None for a
+    record that was not merged)."""
+    survivor = register.merged_into(child_id)
+    if survivor is None:
+        return None
+    content: dict[str, Any] = {
+        "detail": f"该档案是重复档案，已并入{survivor}（this record was merged into {survivor}; "
+                  "read that one）", "rule": "child_merged", "merged_into": str(survivor)}
+    return JSONResponse(status_code=301, content=content,
+                        headers={"Location": f"/api/v1/children/{survivor}"})

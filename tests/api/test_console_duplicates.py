@@ -1,0 +1,73 @@
+"""疑似重复 in the console: likely duplicates side by side, and the form that merges them with
+the API's rules and messages."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import CHILD, create, paired
+from tests.api.test_console import console_login
+
+Headers = dict[str, str]
+AGAIN: dict[str, Any] = {**CHILD, "class_name": "四年级", "registered_on": "2026-03-09"}
+
+
+def pair_key(page: str) -> str:
+    found = re.search(r'name="pair" value="([^"]+)"', page)
+    assert found is not None, page
+    return found.group(1)
+
+
+def test_a_likely_pair_is_shown_side_by_side_with_its_reason(
+        client: TestClient, admin: Headers) -> None:
+    first = create(client, "/api/v1/children", CHILD, admin)["id"]
+    second = create(client, "/api/v1/children", AGAIN, admin)["id"]
+    console_login(client)
+    page = client.get("/console/duplicates")
+    assert page.status_code == 200
+    assert "同名同出生日期" in page.text
+    assert f'href="/console/children/{first}"' in page.text
+    assert f'href="/console/children/{second}"' in page.text
+    assert 'href="/console/duplicates">疑似重复</a>' in page.text  # in the menu
+
+
+def test_the_form_merges_the_pair_keeping_the_record_chosen(
+        client: TestClient, admin: Headers) -> None:
+    first = create(client, "/api/v1/children", CHILD, admin)["id"]
+    create(client, "/api/v1/children", AGAIN, admin)
+    csrf = console_login(client)
+    key = pair_key(client.get("/console/duplicates").text)
+    answer = client.post("/console/duplicates/merge", follow_redirects=False, data={
+        "csrf": csrf, "form_key": "merge-form-1", "pair": key, "keep": first,
+        "reason": "同一儿童登记两次"})
+    assert answer.status_code == 303, answer.text
+    after = client.get(answer.headers["location"]).text
+    assert "已合并" in after and "没有疑似重复的档案" in after
+    active = client.get("/api/v1/children", params={"status": "active"},
+                        headers=admin).json()["items"]
+    assert [child["id"] for child in active] == [first]
+
+
+def test_a_refused_merge_says_why_in_chinese_beside_the_pair(
+        client: TestClient, admin: Headers) -> None:
+    kept = create(client, "/api/v1/children", CHILD, admin)["id"]
+    paired(client, admin, **AGAIN)  # the duplicate is still cared for
+    csrf = console_login(client)
+    key = pair_key(client.get("/console/duplicates").text)
+    answer = client.post("/console/duplicates/merge", data={
+        "csrf": csrf, "pair": key, "keep": kept, "reason": "同一儿童登记两次"})
+    assert answer.status_code == 409
+    assert "请先结束其结对" in answer.text
+    assert "同一儿童登记两次</textarea>" in answer.text  # as typed
+
+
+def test_a_school_account_is_not_offered_the_page(
+        client: TestClient, admin: Headers) -> None:
+    body = {"username": "xuexiao", "password": "password-123", "role": "school",
+            "school": CHILD["school"], "region_code": "420821101"}
+    assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
+    console_login(client, "xuexiao", "password-123")
+    assert client.get("/console/duplicates").status_code == 403
