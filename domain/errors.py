@@ -170,3 +170,10 @@ class IdempotencyKeyReused(InvalidRecord):
 
     def __init__(self, message: str = MESSAGE) -> None:
         super().__init__("Idempotency-Key", message)
+
+
+class TransferRule(DomainError):
+    """A transfer (迁出) moves a child to another region, and only a child whose active
+    pairings have ended: its caring mothers work in the region it leaves."""
+
+    rule = "transfer_rule"

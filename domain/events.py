@@ -28,6 +28,9 @@ ConcernResolved = Child.ConcernResolved
 ChildExited = Child.Exited
 ChildErased = Child.PersonalDataErased
 ChildContactRecorded = Child.OwnContactRecorded
+SchoolChanged = Child.SchoolChanged
+ChildTransferred = Child.Transferred
+ChildCorrected = Child.Corrected
 
 VolunteerApplied = Volunteer.Applied
 VolunteerReviewed = Volunteer.Reviewed
@@ -65,7 +68,8 @@ ReportFailed = QuarterlyReport.Failed
 
 CHILD_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated, CategoriesChanged,
-    ConcernReported, ConcernResolved, ChildExited, ChildErased, ChildContactRecorded)
+    ConcernReported, ConcernResolved, ChildExited, ChildErased, ChildContactRecorded,
+    SchoolChanged, ChildTransferred, ChildCorrected)
 VOLUNTEER_EVENTS: tuple[type[Aggregate.Event], ...] = (
     VolunteerApplied, VolunteerReviewed, VolunteerSuspended, VolunteerReinstated,
     VolunteerDisqualified, VolunteerCommended)

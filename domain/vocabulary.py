@@ -182,6 +182,7 @@ EVENT_TITLES = _words({
     "ChildErased": "个人信息删除", "ConcernReported": "情况报告", "ConcernResolved": "情况办结",
     "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
     "ChildContactRecorded": "学校与工作人员联系走访",
+    "SchoolChanged": "升学、转学", "ChildTransferred": "迁出", "ChildCorrected": "档案更正",
     "ActivityRecorded": "集体活动", "ActivityCancelled": "集体活动撤销",
     "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
     "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",

@@ -39,9 +39,11 @@ from domain.duties.school import pairing_rules
 from domain.events import (
     PAIRING_EVENTS,
     ChildRegistered,
+    ChildTransferred,
     ContactRecorded,
     PairingEnded,
     PairingFormed,
+    SchoolChanged,
     VolunteerApplied,
 )
 from domain.reminders import DueDuty, needs_reminder
@@ -147,6 +149,16 @@ class DutyView(View):
                    (str(e.originator_id), e.region_code, e.school))
         self._children[str(e.originator_id)] = {"region_code": e.region_code,
                                                 "school": e.school}
+
+    @apply.register
+    def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: the school's duties to the child, and pairings formed from then,
+        belong where the child now is."""
+        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                         else ("region_code", e.region_code))
+        tx.execute(f"UPDATE duty_children SET {column} = ? WHERE child_id = ?",
+                   (value, str(e.originator_id)))
+        self._children.pop(str(e.originator_id), None)  # read again from the table
 
     @apply.register
     def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:

@@ -36,9 +36,11 @@ from domain.events import (
     BreakGlassGranted,
     CategoriesChanged,
     ChildContactRecorded,
+    ChildCorrected,
     ChildErased,
     ChildExited,
     ChildRegistered,
+    ChildTransferred,
     ConcernReported,
     ConcernResolved,
     ContactRecorded,
@@ -52,6 +54,7 @@ from domain.events import (
     ReminderDelivered,
     ReminderDeliveryFailed,
     ReminderIssued,
+    SchoolChanged,
 )
 from domain.personal import ERASED
 from domain.programme import Programme
@@ -164,6 +167,22 @@ class ChildTimeline(View):
         _entry(tx, e, e.originator_id, contact.occurred_on, {
             "contact_id": contact.id, "kind": contact.kind,
             "duration_minutes": contact.duration_minutes, "items": contact.items})
+
+    @apply.register
+    def _school_changed(self, e: SchoolChanged, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on,
+               {"school": e.school, "class_name": e.class_name, "reason": e.reason})
+
+    @apply.register
+    def _transferred(self, e: ChildTransferred, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on,
+               {"region_code": e.region_code, "reason": e.reason})
+
+    @apply.register
+    def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
+        """A correction (更正): which part was put right and why; the value stays in the log."""
+        _entry(tx, e, e.originator_id, e.timestamp.date(),
+               {"field": e.field, "reason": e.reason})
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:

@@ -5,6 +5,7 @@ from domain.application.activities import ActivitiesService, ActivityView
 from domain.application.base import AixinApplication, Clock, programme_today
 from domain.application.child_care import ChildCareService, OwedDuty
 from domain.application.children import ChildrenService
+from domain.application.dynamic import DynamicManagementService
 from domain.application.history import HistoryService
 from domain.application.pairings import PairingsService
 from domain.application.places import PlacesNamed, PlacesService
@@ -16,7 +17,8 @@ from domain.application.views import ChildView, PairingView, Recorded, Volunteer
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ReadingService, ChildCareService, ChildrenService, VolunteersService,
+class CareRegister(ReadingService, ChildCareService, ChildrenService,
+                   DynamicManagementService, VolunteersService,
                    PairingsService, UsersService, AccessService, HistoryService,
                    RemindersService, ReportsService, ActivitiesService, PlacesService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
@@ -38,6 +40,7 @@ __all__ = [
     "ChildView",
     "ChildrenService",
     "Clock",
+    "DynamicManagementService",
     "HistoryService",
     "Issued",
     "OpenedChild",

@@ -12,6 +12,7 @@ from domain.application.views import ChildView
 from domain.children import Child, Consent, Guardian, Parent, Profile
 from domain.common import Actor
 from domain.errors import DataErased, StaleVersion
+from domain.national_ids import NationalIdClaim
 
 
 class ChildrenService(NationalIdsService):
@@ -144,7 +145,9 @@ class ChildrenService(NationalIdsService):
         child = self._get(Child, child_id)
         if getattr(child, "erased_on", None) is not None:  # snapshots before it lack it
             return
-        claims = self._claims_of(child)
+        claims = self._claims_of(child) + [
+            claim for number in self._former_id_numbers(child_id)
+            if number != child.id_number for claim in self._claims_held(number, child_id)]
         child.erase_personal_data(reason=reason, on=on, today=today, actor=actor)  # not saved
         for claim in claims:
             claim.forget(on=on, actor=actor)
@@ -152,6 +155,23 @@ class ChildrenService(NationalIdsService):
         if self.personal_data is not None:
             for claim in claims:
                 self.personal_data.shred(claim.id)
+
+    def _former_id_numbers(self, child_id: UUID) -> set[str]:
+        """Every national ID number the child's record has held: the one registered and each
+        one a correction (更正) put in its place."""
+        numbers: set[str] = set()
+        for recorded in self.events.get(child_id):
+            if isinstance(recorded, Child.Registered):
+                numbers.add(recorded.id_number)
+            elif isinstance(recorded, Child.Corrected) and recorded.field == "id_number":
+                numbers.add(recorded.personal_value)
+        return numbers
+
+    def _claims_held(self, id_number: str, child_id: UUID) -> list[NationalIdClaim]:
+        index = self.national_id_index(id_number)
+        if index is None:
+            return []
+        return [claim for claim in self._claims(index) if claim.held_by(child_id)]
 
 
 @dataclass(frozen=True)

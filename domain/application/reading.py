@@ -49,7 +49,8 @@ class ReadingService(ChildrenService, AccessService):
         (federation staff) under a break-glass grant in force. A child outside the scope is
         NotFound, exactly as one that does not exist."""
         child = self.get_child(child_id, on)
-        if within_scope(caller, child, paired):
+        placed = child if on is None else self.get_child(child_id)  # where it is now
+        if within_scope(caller, placed, paired):
             return OpenedChild(child)
         grant = (self.break_glass_in_force(child_id, caller.user_id)
                  if may_break_glass(caller) else None)

@@ -50,11 +50,14 @@ class ChildView:
 
     @classmethod
     def of(cls, child: Child, on: date) -> ChildView:
+        """The record on ``on``: the school and the region it was in that day (升学、转学、
+        迁出 are dated), every correction (更正) as if typed right from the start."""
+        school, class_name = child.school_on(on)
         return cls(
             id=child.id, version=child.version, on=on, name=child.name, sex=child.sex.value,
             birth_date=child.birth_date, age=age_on(child.birth_date, on),
             ethnicity=child.ethnicity, id_number=child.id_number,
-            region_code=child.region_code, school=child.school, class_name=child.class_name,
+            region_code=child.region_on(on), school=school, class_name=class_name,
             boarding=child.boarding, address=child.address,
             village_contact=child.village_contact, income_source=child.income_source,
             parents=child.parents_on(on), guardian=child.guardian_on(on),

@@ -30,7 +30,14 @@ from domain.common import (
     required_text,
 )
 from domain.dated import Dated, value_on, with_fact
-from domain.errors import ChildHasExited, ConcernRule, DataErased, InvalidRecord, NotFound
+from domain.errors import (
+    ChildHasExited,
+    ConcernRule,
+    DataErased,
+    InvalidRecord,
+    NotFound,
+    TransferRule,
+)
 from domain.identity import new_id
 from domain.personal import erased, redacted
 
@@ -52,7 +59,7 @@ class Child(Aggregate):
     #: The record's own personal texts (beside its value objects' ``personal_fields``).
     personal_attributes: ClassVar[frozenset[str]] = frozenset(
         {"name", "id_number", "address", "village_contact", "income_source", "description",
-         "action", "reason", "exit_reason"})  # a reason in words may name the child
+         "action", "reason", "exit_reason", "personal_value"})  # a reason may name the child
 
     class Registered(Aggregate.Created):
         """The child was entered on the register (建档)."""
@@ -108,19 +115,10 @@ class Child(Aggregate):
                                 "guardian's consent to keep a minor's record is required）")
         record["name"] = required_text("name", record["name"])
         record["sex"] = member_of(Sex, "sex", record["sex"])
-        not_in_future("birth_date", record["birth_date"], today)
         division_code("region_code", record["region_code"])
         not_in_future("registered_on", record["registered_on"], today)
         not_in_future("consent.on", record["consent"].on, today)
-        if record["birth_date"] > record["registered_on"]:
-            raise InvalidRecord("birth_date", "出生日期不能晚于建档日期"
-                                "（a child is registered after being born）")
-        if age_on(record["birth_date"], record["registered_on"]) >= ADULT_AGE:
-            raise InvalidRecord(
-                "birth_date", f"出生于{record['birth_date']}，建档时（{record['registered_on']}）"
-                f"已满{ADULT_AGE}周岁；档案只登记未成年人（born on {record['birth_date']}, the "
-                f"child was {ADULT_AGE} or older when registered ({record['registered_on']}); "
-                "the register keeps the records of minors）")
+        checked_birth_date(record["birth_date"], record["registered_on"], today)
         parents = tuple(record["parents"])
         if len({parent.role for parent in parents}) != len(parents):
             raise InvalidRecord("parents", "父亲、母亲各只能登记一次"
@@ -372,6 +370,130 @@ class Child(Aggregate):
         vars(self).update(redacted(state, erased, self.personal_attributes))
         self.erased_on = on
 
+    # -- dynamic management (动态管理): schooling, transfer, corrections ---------------------
+
+    def school_on(self, day: date) -> tuple[str, str]:
+        """The school and class (学校、班级) the child was in on ``day``."""
+        return value_on(self._school_history(), day) or self._school_history()[0].value
+
+    def region_on(self, day: date) -> str:
+        """The division code (行政区划代码) where the child lived on ``day``."""
+        return value_on(self._region_history(), day) or self._region_history()[0].value
+
+    def _school_history(self) -> list[Dated[tuple[str, str]]]:
+        found: list[Dated[tuple[str, str]]] | None = getattr(self, "school_history", None)
+        return found or [Dated(self.registered_on, (self.school, self.class_name))]
+
+    def _region_history(self) -> list[Dated[str]]:
+        found: list[Dated[str]] | None = getattr(self, "region_history", None)
+        return found or [Dated(self.registered_on, self.region_code)]
+
+    def change_school(self, *, school: str, class_name: str, on: date, today: date,
+                      actor: Actor, reason: str = "") -> None:
+        """升学、转学 within the region: from ``on`` the child is at ``school`` in
+        ``class_name``; the school's staff keep its record from then."""
+        self._check_change("on", on, today)
+        school, class_name = required_text("school", school), class_name.strip()
+        _in_order(self._school_history(), on, "升学、转学")
+        if self.school_on(on) == (school, class_name):
+            raise InvalidRecord("school", f"该儿童在{on}已在{school}{class_name}就读，无需变更"
+                                f"（on {on} the child is already at {school} {class_name}）")
+        self._school_changed(school=school, class_name=class_name, on=on,
+                             reason=reason.strip(), actor=actor)
+
+    class SchoolChanged(Aggregate.Event):
+        """The child moved up or changed school (升学、转学) from ``on``."""
+
+        school: str
+        class_name: str
+        on: date
+        reason: str
+        actor: Actor
+
+    @event(SchoolChanged)
+    def _school_changed(self, school: str, class_name: str, on: date, reason: str,
+                        actor: Actor) -> None:
+        self.school_history = with_fact(self._school_history(), Dated(on, (school, class_name)))
+        self.school, self.class_name = self.school_history[-1].value
+
+    def transfer(self, *, region_code: str, on: date, reason: str, today: date,
+                 actor: Actor) -> None:
+        """迁出: the child moves to another region (a division code) from ``on``; its whole
+        history goes with it, to be kept by the staff of the new region."""
+        self._check_change("on", on, today)
+        division_code("region_code", region_code)
+        reason = required_text("reason", reason)
+        _in_order(self._region_history(), on, "迁出")
+        if self.region_on(on) == region_code:
+            raise TransferRule(f"该儿童在{on}已在{region_code}，迁入地须是另一地区（on {on} "
+                               f"the child already lives in {region_code}; a transfer moves "
+                               "the child to another region）")
+        self._transferred(region_code=region_code, on=on, reason=reason, actor=actor)
+
+    class Transferred(Aggregate.Event):
+        """The child moved to another region (迁出/迁入) from ``on``."""
+
+        region_code: str
+        on: date
+        reason: str
+        actor: Actor
+
+    @event(Transferred)
+    def _transferred(self, region_code: str, on: date, reason: str, actor: Actor) -> None:
+        self.region_history = with_fact(self._region_history(), Dated(on, region_code))
+        self.region_code = self.region_history[-1].value
+
+    def correct(self, *, field: str, value: str, reason: str, today: date,
+                actor: Actor) -> None:
+        """更正: a part of the record typed wrong (name, sex, birth date, national ID number,
+        ethnicity) is put right. The record always should have read so: every date's view
+        shows the new value, while the record as known before the correction keeps the old."""
+        self._check_change("on", today, today)
+        if field not in CORRECTABLE:
+            raise InvalidRecord("field", f"“{field}”不能更正；可更正：{', '.join(CORRECTABLE)}"
+                                f"（{field!r} cannot be corrected; one of "
+                                f"{', '.join(CORRECTABLE)}）")
+        reason = required_text("reason", reason)
+        text = value.strip()
+        if field == "name":
+            text = required_text("value", text)
+        elif field == "sex":
+            text = member_of(Sex, "value", text).value
+        elif field == "birth_date":
+            try:
+                text = checked_birth_date(_day_of("value", text), self.registered_on,
+                                          today).isoformat()
+            except InvalidRecord as wrong:
+                raise InvalidRecord("value", f"出生日期（birth_date）：{wrong.reason}") from None
+        current = getattr(self, field)
+        if text == (current.isoformat() if isinstance(current, date) else str(current)):
+            raise InvalidRecord("value", f"新值与档案现有的{CORRECTABLE[field]}相同，无需更正"
+                                f"（the record's {field} already reads so）")
+        personal = field in self.personal_attributes
+        self._corrected(field=field, value="" if personal else text,
+                        personal_value=text if personal else "", reason=reason, actor=actor)
+
+    class Corrected(Aggregate.Event):
+        """A part of the record typed wrong was put right (更正). A personal value (the name,
+        the national ID number) is held in ``personal_value``, sealed like the registration's;
+        the others in ``value``."""
+
+        field: str
+        value: str
+        personal_value: str
+        reason: str
+        actor: Actor
+
+    @event(Corrected)
+    def _corrected(self, field: str, value: str, personal_value: str, reason: str,
+                   actor: Actor) -> None:
+        if field == "birth_date":
+            setattr(self, field, date.fromisoformat(value))
+        elif field == "sex":
+            setattr(self, field, Sex(value))
+        else:
+            setattr(self, field, personal_value if field in self.personal_attributes else value)
+
     def _check_change(self, field: str, on: date, today: date) -> None:
         if getattr(self, "erased_on", None) is not None:
             raise DataErased(f"该儿童的个人信息已于{self.erased_on}删除，档案不再登记新的事实"
@@ -386,6 +508,45 @@ class Child(Aggregate):
             raise InvalidRecord(field, f"日期{on}早于该儿童的建档日期{self.registered_on}"
                                 f"（{on} is before the child was registered "
                                 f"({self.registered_on})）")
+
+
+#: What a correction (更正) may put right, and what the record calls it.
+CORRECTABLE: dict[str, str] = {
+    "name": "姓名", "sex": "性别", "birth_date": "出生日期", "id_number": "身份证号码",
+    "ethnicity": "民族"}
+
+
+def checked_birth_date(birth_date: date, registered_on: date, today: date) -> date:
+    """A birth date the register takes: not ahead of today, not after the registration, and
+    of a child under 16 when registered (档案只登记未成年人)."""
+    not_in_future("birth_date", birth_date, today)
+    if birth_date > registered_on:
+        raise InvalidRecord("birth_date", "出生日期不能晚于建档日期"
+                            "（a child is registered after being born）")
+    if age_on(birth_date, registered_on) >= ADULT_AGE:
+        raise InvalidRecord(
+            "birth_date", f"出生于{birth_date}，建档时（{registered_on}）"
+            f"已满{ADULT_AGE}周岁；档案只登记未成年人（born on {birth_date}, the "
+            f"child was {ADULT_AGE} or older when registered ({registered_on}); "
+            "the register keeps the records of minors）")
+    return birth_date
+
+
+def _in_order(history: list[Dated[Any]], on: date, what: str) -> None:
+    """Moves are recorded in the order they happened: one dated before the latest recorded
+    one is refused (the register lists the child where its latest move took it)."""
+    if len(history) > 1 and on < history[-1].on:
+        raise InvalidRecord("on", f"{what}日期{on}早于已登记的上一次变动（{history[-1].on}）；"
+                            f"变动须按发生顺序登记（{on} is before the last recorded move on "
+                            f"{history[-1].on}; moves are recorded in the order they happened）")
+
+
+def _day_of(field: str, text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidRecord(field, f"“{text}”不是日期，应写作 2016-03-31"
+                            f"（{text!r} is not a date: write 2016-03-31）") from None
 
 
 def _phone_of(field: str, phone: str) -> None:

@@ -15,7 +15,14 @@ from dataclasses import dataclass
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
-from domain.events import ActivityCancelled, ActivityRecorded, ChildErased, ChildRegistered
+from domain.events import (
+    ActivityCancelled,
+    ActivityRecorded,
+    ChildErased,
+    ChildRegistered,
+    ChildTransferred,
+    SchoolChanged,
+)
 from projections.events import iso
 from projections.projection import View
 from storage.sql import Row, Tx
@@ -52,6 +59,15 @@ class ActivitiesRegister(View):
     def _child_registered(self, e: ChildRegistered, tx: Tx) -> None:
         tx.execute("INSERT INTO reg_activity_places (child_id, region_code, school)"
                    " VALUES (?, ?, ?)", (str(e.originator_id), e.region_code, e.school))
+
+    @apply.register
+    def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: activities from then reach the child where it now is (those held
+        before stay where they were held)."""
+        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                         else ("region_code", e.region_code))
+        tx.execute(f"UPDATE reg_activity_places SET {column} = ? WHERE child_id = ?",
+                   (value, str(e.originator_id)))
 
     @apply.register
     def _recorded(self, e: ActivityRecorded, tx: Tx) -> None:

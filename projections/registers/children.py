@@ -26,9 +26,11 @@ from domain.children.eligibility import (
 from domain.children.record import BOTH_PARENTS_AWAY
 from domain.events import (
     CategoriesChanged,
+    ChildCorrected,
     ChildErased,
     ChildExited,
     ChildRegistered,
+    ChildTransferred,
     ConcernReported,
     ConcernResolved,
     GuardianChanged,
@@ -36,6 +38,7 @@ from domain.events import (
     PairingFormed,
     ParentChanged,
     ProfileUpdated,
+    SchoolChanged,
 )
 from domain.personal import ERASED
 from projections.events import csv, iso
@@ -59,7 +62,8 @@ class ChildrenRegister(View):
         " categories TEXT NOT NULL, categories_on TEXT NOT NULL,"
         " father_status TEXT, father_on TEXT, mother_status TEXT, mother_on TEXT,"
         " parents_away INTEGER NOT NULL, status TEXT NOT NULL, registered_on TEXT NOT NULL,"
-        " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0)",
+        " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0,"
+        " school_on TEXT, region_on TEXT)",
         "CREATE INDEX IF NOT EXISTS reg_children_region ON reg_children (region_code)",
         "CREATE INDEX IF NOT EXISTS reg_children_school ON reg_children (school)",
         "CREATE TABLE IF NOT EXISTS reg_child_names ("
@@ -117,6 +121,61 @@ class ChildrenRegister(View):
             " WHERE child_id = ?",
             (e.originator_version, iso(e.on), csv(e.categories), iso(e.on), iso(e.on),
              str(e.originator_id)))
+
+    # -- dynamic management (动态管理): the register follows the latest dated fact ---------
+
+    @apply.register
+    def _school_changed(self, e: SchoolChanged, tx: Tx) -> None:
+        """升学、转学: the school and class of the latest date (a change entered late, dated
+        before one already recorded, changes only the history)."""
+        tx.execute(
+            "UPDATE reg_children SET version = ?,"
+            " school = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ? ELSE school END,"
+            " class_name = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ?"
+            " ELSE class_name END,"
+            " school_on = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ?"
+            " ELSE school_on END WHERE child_id = ?",
+            (e.originator_version, iso(e.on), e.school, iso(e.on), e.class_name, iso(e.on),
+             iso(e.on), str(e.originator_id)))
+
+    @apply.register
+    def _transferred(self, e: ChildTransferred, tx: Tx) -> None:
+        """迁出: the child is listed where it lives by the latest date."""
+        tx.execute(
+            "UPDATE reg_children SET version = ?,"
+            " region_code = CASE WHEN COALESCE(region_on, registered_on) <= ? THEN ?"
+            " ELSE region_code END,"
+            " region_on = CASE WHEN COALESCE(region_on, registered_on) <= ? THEN ?"
+            " ELSE region_on END WHERE child_id = ?",
+            (e.originator_version, iso(e.on), e.region_code, iso(e.on), iso(e.on),
+             str(e.originator_id)))
+
+    @apply.register
+    def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
+        """更正: a name is sealed and indexed anew (found by the new name, no longer by the
+        old); a birth date moves the day the child turns 16."""
+        child_id = str(e.originator_id)
+        if e.field == "name":
+            tx.execute("UPDATE reg_children SET version = ?, name = ? WHERE child_id = ?",
+                       (e.originator_version, self.texts.seal_text(e.originator_id,
+                                                                   e.personal_value), child_id))
+            tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (child_id,))
+            if e.personal_value != ERASED:
+                tx.executemany("INSERT INTO reg_child_names (token, child_id) VALUES (?, ?)",
+                               [(token, child_id)
+                                for token in self.texts.blind_tokens(e.personal_value)],
+                               distinct=True)
+        elif e.field == "sex":
+            tx.execute("UPDATE reg_children SET version = ?, sex = ? WHERE child_id = ?",
+                       (e.originator_version, e.value, child_id))
+        elif e.field == "birth_date":
+            born = date.fromisoformat(e.value)
+            tx.execute("UPDATE reg_children SET version = ?, birth_date = ?, turns_16_on = ?"
+                       " WHERE child_id = ?",
+                       (e.originator_version, iso(born), iso(_turns_16(born)), child_id))
+        else:
+            tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
+                       (e.originator_version, child_id))
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:

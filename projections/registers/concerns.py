@@ -5,7 +5,13 @@ from __future__ import annotations
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
-from domain.events import ChildRegistered, ConcernReported, ConcernResolved
+from domain.events import (
+    ChildRegistered,
+    ChildTransferred,
+    ConcernReported,
+    ConcernResolved,
+    SchoolChanged,
+)
 from projections.events import iso
 from projections.projection import View
 from projections.scoping import scope_clauses
@@ -36,6 +42,16 @@ class ConcernsRegister(View):
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         tx.execute("INSERT INTO reg_concern_children (child_id, region_code, school)"
                    " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
+
+    @apply.register
+    def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: the child's concerns are listed where the child now is, and
+        kept by the staff who keep its record."""
+        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                         else ("region_code", e.region_code))
+        for table in ("reg_concern_children", "reg_concerns"):
+            tx.execute(f"UPDATE {table} SET {column} = ? WHERE child_id = ?",
+                       (value, str(e.originator_id)))
 
     @apply.register
     def _reported(self, e: ConcernReported, tx: Tx) -> None:

@@ -9,9 +9,11 @@ from typing import Any, ClassVar, NamedTuple
 from domain.events import (
     ChildErased,
     ChildRegistered,
+    ChildTransferred,
     ContactRecorded,
     PairingEnded,
     PairingFormed,
+    SchoolChanged,
 )
 from domain.personal import ERASED
 from projections.events import csv, iso
@@ -53,6 +55,14 @@ class PairingsRegister(View):
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         tx.execute("INSERT INTO reg_pairing_places (child_id, region_code, school)"
                    " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
+
+    @apply.register
+    def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: the child's pairings are listed where the child now is."""
+        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                         else ("region_code", e.region_code))
+        tx.execute(f"UPDATE reg_pairing_places SET {column} = ? WHERE child_id = ?",
+                   (value, str(e.originator_id)))
 
     @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:

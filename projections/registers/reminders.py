@@ -22,11 +22,13 @@ from functools import singledispatchmethod
 from typing import Any, ClassVar
 
 from domain.events import (
+    ChildTransferred,
     DutyEscalated,
     ReminderDelivered,
     ReminderDeliveryAttempted,
     ReminderDeliveryFailed,
     ReminderIssued,
+    SchoolChanged,
     VolunteerApplied,
 )
 from projections.events import csv, iso
@@ -109,6 +111,16 @@ class RemindersRegister(View):
                        " VALUES (?,?,?)", (key, str(volunteer_id), region or ""))
         tx.executemany("INSERT INTO rem_children (reminder_id, child_id) VALUES (?,?)",
                        [(key, str(child_id)) for child_id in e.children])
+
+    @apply.register
+    def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: the reminders and escalations about the child belong where the
+        child now is (those of its volunteers' own region stay theirs too)."""
+        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                         else ("region_code", e.region_code))
+        for table in ("rem_reminders", "rem_escalations"):
+            tx.execute(f"UPDATE {table} SET {column} = ? WHERE child_id = ?",
+                       (value, str(e.originator_id)))
 
     @apply.register
     def _attempted(self, e: ReminderDeliveryAttempted, tx: Tx) -> None:
