@@ -26,5 +26,6 @@ app.command("import")(audit.import_command)
 app.command("demo")(demo.demo)  # the demo county (演示数据)
 app.command("compliance-audit")(compliance.compliance_audit_command)
 app.command("claim-national-ids")(registers.claim_national_ids)  # 身份证号码唯一
+app.command("import-register")(registers.import_register)  # 花名册/登记表导入
 app.add_typer(users.users_app, name="users")  # accounts (账号)
 app.add_typer(places.places_app, name="places")  # the register of places (地名册)

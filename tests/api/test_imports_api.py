@@ -1,0 +1,213 @@
+"""/imports: registers imported from spreadsheets through the API. The job the workers run is
+run here by its own function (``workers.imports.running.run``); the Celery task on a real
+worker is tested in tests/workers."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+from uuid import UUID
+
+import pytest
+from fastapi.testclient import TestClient
+from openpyxl import load_workbook
+
+from tests.imports_support import (
+    CHILD_HEADER,
+    TOWNSHIP,
+    VOLUNTEER_HEADER,
+    child_row,
+    volunteer_row,
+    workbook,
+)
+from workers.imports.running import run
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture
+def named(client: TestClient, admin: dict[str, str]) -> TestClient:
+    answer = client.post("/api/v1/places", headers=admin, json={
+        "places": [{"code": TOWNSHIP[0], "name": TOWNSHIP[1]}]})
+    assert answer.status_code in (200, 201), answer.text
+    return client
+
+
+def _send(client: TestClient, headers: dict[str, str], content: bytes, *,
+          kind: str = "children", dry_run: bool = False, **extra: str) -> Any:
+    return client.post("/api/v1/imports", headers={**headers, **extra},
+                       data={"kind": kind, "dry_run": str(dry_run).lower()},
+                       files={"file": ("花名册.xlsx", content, XLSX)})
+
+
+def _imported(client: TestClient, headers: dict[str, str], content: bytes,
+              **options: Any) -> dict[str, Any]:
+    """Send the file, run the job as the workers would, and read the import."""
+    answer = _send(client, headers, content, **options)
+    assert answer.status_code == 202, answer.text
+    state = client.app.state  # type: ignore[attr-defined]
+    run(state.register, state.settings.data_dir, UUID(answer.json()["id"]))
+    read = client.get(answer.json()["url"], headers=headers)
+    assert read.status_code == 200, read.text
+    return dict(read.json())
+
+
+def _position(client: TestClient) -> int:
+    return client.app.state.register.recorder.max_notification_id() or 0  # type: ignore[attr-defined,no-any-return]
+
+
+def _sheet(tmp_path: Path, rows: list[list[Any]], header: Any = CHILD_HEADER) -> bytes:
+    return workbook(tmp_path / "register.xlsx", header, rows).read_bytes()
+
+
+def test_an_import_records_the_good_rows_and_lists_the_others_with_column_and_rule(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    content = _sheet(tmp_path, [child_row(1), child_row(2, 出生日期="2099-01-01"),
+                                child_row(3, 行政区划代码="420881999")])
+
+    done = _imported(named, admin, content)
+
+    assert (done["status"], done["rows"], done["accepted"], done["refused"]) == ("done", 3, 1, 2)
+    assert [(e["row"], e["column"]) for e in done["errors"]] == [
+        (3, "出生日期"), (4, "行政区划代码")]
+    assert "晚于今天" in done["errors"][0]["message"]
+
+
+def test_a_dry_run_records_nothing_on_the_register(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    content = _sheet(tmp_path, [child_row(1), child_row(2)])
+    state = named.app.state  # type: ignore[attr-defined]
+    answer = _send(named, admin, content, dry_run=True)
+    before = _position(named)  # the request itself is on the import's own record
+
+    run(state.register, state.settings.data_dir, UUID(answer.json()["id"]))
+
+    done = named.get(answer.json()["url"], headers=admin).json()
+    assert (done["dry_run"], done["accepted"], done["refused"]) == (True, 2, 0)
+    assert _position(named) == before + 2  # the run's start and outcome, nothing else
+    listed = named.get("/api/v1/children", headers=admin).json()["items"]
+    assert listed == []
+
+
+def test_the_same_file_sent_twice_records_nothing_new(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    content = _sheet(tmp_path, [child_row(1), child_row(2)])
+    _imported(named, admin, content)
+
+    again = _imported(named, admin, content)
+
+    assert (again["accepted"], again["unchanged"], again["refused"]) == (0, 2, 0)
+
+
+def test_the_same_idempotency_key_and_file_replays_the_first_answer(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    body, kind = _multipart(_sheet(tmp_path, [child_row(1)]))
+    headers = {**admin, "Idempotency-Key": "import-1", "Content-Type": kind}
+    first = named.post("/api/v1/imports", headers=headers, content=body)
+    before = _position(named)
+
+    second = named.post("/api/v1/imports", headers=headers, content=body)
+
+    assert second.status_code == 202 and second.json()["id"] == first.json()["id"]
+    assert _position(named) == before
+
+
+def _multipart(content: bytes) -> tuple[bytes, str]:
+    """A request's body as a client sends it each time: the same bytes, one boundary."""
+    boundary = "aixin-import-boundary"
+    parts = [f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n'
+             f"children\r\n".encode(),
+             f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+             f'filename="a.xlsx"\r\nContent-Type: {XLSX}\r\n\r\n'.encode() + content
+             + b"\r\n", f"--{boundary}--\r\n".encode()]
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
+def test_a_sheet_with_wrong_headers_is_refused_whole_naming_them(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    header = [h for h in CHILD_HEADER if h != "同意日期"] + ["备注"]
+    before = _position(named)
+
+    answer = _send(named, admin, _sheet(tmp_path, [child_row(1)], header))
+
+    assert answer.status_code == 422
+    assert "同意日期" in answer.json()["detail"] and "备注" in answer.json()["detail"]
+    assert (answer.json()["missing"], answer.json()["unknown"]) == (["同意日期"], ["备注"])
+    assert _position(named) == before
+
+
+@pytest.mark.parametrize("content", [b"name,sex\n", b"", b"PK\x03\x04 not really"],
+                         ids=["csv", "empty", "broken-zip"])
+def test_a_file_that_is_not_a_spreadsheet_is_refused_in_chinese(
+        named: TestClient, admin: dict[str, str], content: bytes) -> None:
+    before = _position(named)
+
+    answer = _send(named, admin, content)
+
+    assert answer.status_code == 422 and "Excel" in answer.json()["detail"]
+    assert _position(named) == before
+    assert named.get("/health").status_code == 200
+
+
+def test_a_sheet_with_only_its_header_is_refused_as_empty(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    answer = _send(named, admin, _sheet(tmp_path, []))
+
+    assert answer.status_code == 422 and "没有数据" in answer.json()["detail"]
+
+
+def test_a_file_of_50_mb_is_refused_and_the_service_still_answers(
+        named: TestClient, admin: dict[str, str]) -> None:
+    before = _position(named)
+
+    answer = _send(named, admin, b"\0" * (50 * 1024 * 1024))
+
+    assert answer.status_code == 413 and "20 MB" in answer.json()["detail"]
+    assert _position(named) == before
+    assert named.get("/health").status_code == 200
+    assert named.get("/api/v1/children", headers=admin).status_code == 200
+
+
+def test_volunteers_import_from_their_registration_forms(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    content = _sheet(tmp_path, [volunteer_row(1), volunteer_row(2)], VOLUNTEER_HEADER)
+
+    done = _imported(named, admin, content, kind="volunteers")
+
+    assert (done["kind"], done["accepted"]) == ("volunteers", 2)
+    listed = named.get("/api/v1/volunteers", headers=admin).json()["items"]
+    assert len(listed) == 2
+
+
+def test_a_school_may_not_import_volunteers(
+        named: TestClient, user: Callable[..., dict[str, str]], tmp_path: Path) -> None:
+    school = user("school", school="石牌镇中心小学", region_code=TOWNSHIP[0])
+
+    answer = _send(named, school, _sheet(tmp_path, [volunteer_row(1)], VOLUNTEER_HEADER),
+                   kind="volunteers")
+
+    assert answer.status_code == 403
+
+
+def test_rows_beyond_the_callers_region_are_refused_and_others_cannot_see_the_import(
+        named: TestClient, user: Callable[..., dict[str, str]], tmp_path: Path) -> None:
+    elsewhere = user("federation", region_code="420821")
+    done = _imported(named, elsewhere, _sheet(tmp_path, [child_row(1)]))
+    third = user("federation", region_code="420822")
+
+    assert done["refused"] == 1 and "管辖范围" in done["errors"][0]["message"]
+    assert named.get(done["url"], headers=third).status_code == 404
+
+
+def test_the_template_is_the_form_with_its_instructions(
+        client: TestClient, admin: dict[str, str]) -> None:
+    answer = client.get("/api/v1/imports/template", params={"kind": "children"},
+                        headers=admin)
+
+    assert answer.status_code == 200
+    book = load_workbook(io.BytesIO(answer.content), read_only=True)
+    header = next(book.worksheets[0].iter_rows(values_only=True))
+    assert {"姓名*", "身份证号", "监护人关系", "同意人*"} <= set(header)
+    assert book.sheetnames[1] == "填写说明"
