@@ -11,6 +11,8 @@ import base64
 import binascii
 import hashlib
 import hmac
+import logging
+import os
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
@@ -34,6 +36,13 @@ PASSWORD_MIN_LENGTH = 8
 #: Settings whose values are URLs that may carry a password or a token.
 _URLS = ("redis_url", "reminder_webhook_url")
 _MASK = "**********"
+#: Variables Aixin no longer reads, and where what they said is kept now.
+RETIRED = {
+    "AIXIN_SCHOOL_ENROLMENT": "schools' pupils (在校学生数) are dated facts recorded in the "
+    "register (POST /api/v1/schools/enrolment, the console's 学校在校生人数 page)",
+}
+_told: set[str] = set()
+log = logging.getLogger(__name__)
 
 
 class Settings(BaseSettings):
@@ -73,9 +82,6 @@ class Settings(BaseSettings):
     redis_key_prefix: str = ""  # several deployments (or test runs) on one Redis
     worker_concurrency: int = Field(default=2, ge=1)
     report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
-    #: Pupils per school where known (在校学生数), as JSON: {"石牌镇中心小学": 1250}; the
-    #: quarterly report gives the share of pupils left behind for these schools.
-    school_enrolment: dict[str, Annotated[int, Field(ge=1)]] = Field(default_factory=dict)
     report_townships_per_task: int = Field(default=25, ge=1)  # a report's fan-out: one task
     # per this many townships (乡镇); a region with no more computes in one task
     report_lease: float = Field(default=180.0, ge=1, le=3600)  # seconds an attempt at a
@@ -168,6 +174,15 @@ class Settings(BaseSettings):
         if len(raw) != 32:
             raise ValueError("AIXIN_KEY_ENCRYPTION_KEY must decode to 32 bytes (AES-256)")
         return value
+
+    @model_validator(mode="after")
+    def _retired_are_ignored(self) -> Settings:
+        """A variable Aixin no longer reads is ignored, and the log says so once."""
+        for name, instead in RETIRED.items():
+            if os.environ.get(name) and name not in _told:
+                _told.add(name)
+                log.warning("%s is set but ignored: %s", name, instead)
+        return self
 
     @model_validator(mode="after")
     def _production_is_safe(self) -> Settings:

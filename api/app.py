@@ -39,6 +39,7 @@ from api.routes import (
     places,
     reminders,
     reports,
+    schools,
     volunteers,
     worklists,
 )
@@ -113,7 +114,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
                    pairings, duty_sets, reminders, audit, reports, me, places, exports,
-                   worklists):
+                   worklists, schools):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

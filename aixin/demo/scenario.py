@@ -22,6 +22,7 @@ from aixin.demo.endings import (
     plan_endings,
     plan_suspensions_and_commendations,
 )
+from aixin.demo.enrolment import plan_enrolment
 from aixin.demo.pairings import match
 from aixin.demo.school import plan_school_work
 from aixin.demo.steps import CatchUp, QuarterlyReportStep, ReminderScan
@@ -51,6 +52,7 @@ def plan_demo(seed: int, children: int, today: date,
     plan_all_contacts(rng, plan, pairings, seed)
     plan_activities(seed, plan, county, kids)
     plan_school_work(seed, plan, kids)
+    plan_enrolment(seed, plan, county)
     _plan_machinery(plan)
     return plan, county
 

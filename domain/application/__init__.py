@@ -12,6 +12,7 @@ from domain.application.places import PlacesNamed, PlacesService
 from domain.application.reading import OpenedChild, ReadingService
 from domain.application.reminders import Issued, RemindersService, ReminderView
 from domain.application.reports import ReportsService, ReportView
+from domain.application.schools import EnrolmentNoted, SchoolsService
 from domain.application.users import UsersService, UserView
 from domain.application.views import ChildView, PairingView, Recorded, VolunteerView
 from domain.application.volunteers import VolunteersService
@@ -20,7 +21,8 @@ from domain.application.volunteers import VolunteersService
 class CareRegister(ReadingService, ChildCareService, ChildrenService,
                    DynamicManagementService, VolunteersService,
                    PairingsService, UsersService, AccessService, HistoryService,
-                   RemindersService, ReportsService, ActivitiesService, PlacesService):
+                   RemindersService, ReportsService, ActivitiesService, PlacesService,
+                   SchoolsService):
     """The programme's register of record (关爱帮扶台账): children, volunteers, pairings,
     and the reminders and escalations the background workers issue about their duties.
 
@@ -40,6 +42,7 @@ __all__ = [
     "ChildView",
     "ChildrenService",
     "Clock",
+    "EnrolmentNoted",
     "DynamicManagementService",
     "HistoryService",
     "Issued",
@@ -55,6 +58,7 @@ __all__ = [
     "RemindersService",
     "ReportView",
     "ReportsService",
+    "SchoolsService",
     "UserView",
     "UsersService",
     "VolunteerView",

@@ -63,8 +63,10 @@ from domain.events import (
 )
 from domain.pairings import PairingShape
 from domain.personal import ERASED
+from domain.schools import EnrolmentRecorded
 from projections.events import Recorded, csv, iso
 from projections.projection import View
+from projections.reports.enrolment import ENROLMENT_SCHEMA, ENROLMENT_TABLES, record_enrolment
 from projections.reports.reach import (
     REACHED_SCHEMA,
     REACHED_TABLES,
@@ -177,6 +179,9 @@ class ReportFacts(View):
     #: Who each contact and group activity reached (see :mod:`projections.reports.reach`).
     tables += REACHED_TABLES
     schema += REACHED_SCHEMA
+    #: Schools' pupils term by term (see :mod:`projections.reports.enrolment`).
+    tables += ENROLMENT_TABLES
+    schema += ENROLMENT_SCHEMA
 
     # -- children -------------------------------------------------------------------------
 
@@ -341,6 +346,10 @@ class ReportFacts(View):
         _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
 
     # -- group activities and aid (集体活动, 慰问) ------------------------------------------
+
+    @apply.register
+    def _enrolment(self, e: EnrolmentRecorded, tx: Tx) -> None:
+        record_enrolment(tx, e, recorded_instant(e.timestamp))
 
     @apply.register
     def _activity(self, e: ActivityRecorded, tx: Tx) -> None:

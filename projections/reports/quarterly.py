@@ -56,6 +56,7 @@ from projections.reports.concerns import count_concerns
 from projections.reports.contacts import count_contacts
 from projections.reports.coverage import count_coverage
 from projections.reports.duties import count_escalations, count_pairings
+from projections.reports.enrolment import pupils_in_force
 from projections.reports.scope import (
     Scope,
     known_at_instant,
@@ -101,7 +102,6 @@ def compute_figures(
     known_at: datetime,
     township: str | Sequence[str] | None = None,
     *,
-    enrolment: Mapping[str, int] | None = None,
     programme: Programme | None = None,
     escalate_after_days: int = ESCALATION_DAYS,
 ) -> dict[str, Any]:
@@ -110,8 +110,9 @@ def compute_figures(
 
     ``tx`` reads the :class:`~projections.reports.facts.ReportFacts` view, caught up at least to
     ``known_at``. ``township`` limits the computation to one township (or several): a part for
-    :func:`combine`. ``enrolment`` maps a school to its number of pupils where known (在校学生数),
-    for the left-behind share of pupils. ``programme`` gives the school calendar of the duties
+    :func:`combine`. The pupils of each school (在校学生数, for the left-behind share of pupils)
+    are the counts in force on the day counted to, as known at ``known_at``
+    (:mod:`projections.reports.enrolment`). ``programme`` gives the school calendar of the duties
     (default: the standard one). ``escalate_after_days`` is the reminders' escalation threshold
     (逾期上报时限, ``AIXIN_REMINDER_ESCALATION_DAYS``).
 
@@ -146,7 +147,7 @@ def compute_figures(
             # figures whose definition changed after known_at (口径变更): see
             # domain.reports.definitions
             "definitions_changed": definitions_changed(known_at)}
-    pupils = {school: int(n) for school, n in (enrolment or {}).items()}
+    pupils = pupils_in_force(tx, scope.prefix, q.end, at)
     return finish(meta, tally.townships, tally.schools, pupils)
 
 

@@ -91,6 +91,10 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/exports/volunteers.xlsx"): (None, 200),
     ("get", "/api/v1/exports/pairings.xlsx"): (None, 200),
     ("get", "/api/v1/worklists/{name}"): (None, 200),
+    ("post", "/api/v1/schools/enrolment"): (  # a school of another county
+        {"region_code": "420821101", "school": "石牌镇中心小学", "term": "2026春",
+         "pupils": 848}, 403),
+    ("get", "/api/v1/schools/enrolment"): (None, 200),
 }
 
 

@@ -18,6 +18,7 @@ from projections.reports import ReportFacts, explain_changes
 from projections.runner import ViewRunner
 from tests.integration.test_quarterly_report import (
     CENTRAL,
+    enrolled,
     figures,
     hand_made_quarter,
     late_records,
@@ -35,7 +36,8 @@ def store() -> str:
 def report(register: CareRegister, runner: ViewRunner) -> dict[str, Any]:
     """The hand-made quarter as known now, with the school's enrolment."""
     hand_made_quarter(register)
-    return figures(runner, enrolment={CENTRAL: 30})
+    enrolled(register)
+    return figures(runner)
 
 
 @pytest.fixture

@@ -305,11 +305,12 @@ def test_an_error_that_is_not_transient_is_recorded_without_retrying(
         ReportStatus.FAILED, "KeyError: 'totals'", 1)
 
 
-def test_the_configured_enrolment_gives_each_schools_share_of_pupils_left_behind(
+def test_the_recorded_enrolment_gives_each_schools_share_of_pupils_left_behind(
         register: CareRegister, runner: ViewRunner, results: ReportStore) -> None:
     hand_made_quarter(register)
-    ctx = Reporting(register, runner, results, townships_per_task=1,
-                    enrolment={"石牌镇中心小学": 400})
+    register.record_enrolment(region_code="420821101", school="石牌镇中心小学", term="2026春",
+                              pupils=400, actor=STAFF)
+    ctx = Reporting(register, runner, results, townships_per_task=1)
     report_id = request(register)
     plan = begin(ctx, report_id)
     assert plan is not None

@@ -109,6 +109,11 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
                                                  None),
     ("get", "/api/v1/exports/pairings.xlsx"): (STAFF | READERS, None),
     ("get", "/api/v1/worklists/{name}"): (STAFF, None),
+    ("post", "/api/v1/schools/enrolment"): (STAFF, {
+        "region_code": CHILD["region_code"], "school": CHILD["school"], "term": "2026春",
+        "pupils": 848}),
+    ("get", "/api/v1/schools/enrolment"): (frozenset({"admin", "federation", "school",
+                                                     "auditor"}), None),
 }
 #: The work-list asked for on ``/worklists/{name}``.
 WORK_LIST = "unpaired_left_behind"

@@ -71,6 +71,12 @@ def test_production_needs_redis_for_the_workers() -> None:
                  key_encryption_key=base64.b64encode(b"w" * 32).decode())
 
 
-def test_school_enrolment_is_read_as_json(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_retired_school_enrolment_variable_is_ignored_and_said_to_be(
+        monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture) -> None:
     monkeypatch.setenv("AIXIN_SCHOOL_ENROLMENT", '{"石牌镇中心小学": 1250}')
-    assert Settings().school_enrolment == {"石牌镇中心小学": 1250}
+    monkeypatch.setattr("aixin.settings._told", set())
+    with caplog.at_level("WARNING", logger="aixin.settings"):
+        settings = Settings()
+    assert not hasattr(settings, "school_enrolment")
+    assert "AIXIN_SCHOOL_ENROLMENT is set but ignored" in caplog.text
+    assert "/api/v1/schools/enrolment" in caplog.text

@@ -73,8 +73,6 @@ class Reporting:
     views: ViewRunner
     results: ReportStore
     townships_per_task: int = 25
-    #: Pupils per school where known (在校学生数), for the share of pupils left behind.
-    enrolment: Mapping[str, int] = field(default_factory=dict)
     lease: timedelta = LEASE
     _leases: ReportLeases | None = field(default=None, init=False, repr=False)
 
@@ -97,15 +95,13 @@ class Plan:
     groups: list[list[str]]
 
 
-def spec_of(report: ReportView, position: int,
-            enrolment: Mapping[str, int] | None = None, attempt: int = 0) -> dict[str, Any]:
-    """What a part needs to compute (JSON values, for the task messages). The enrolment
-    is the one configured when the attempt is planned, the same for every part."""
+def spec_of(report: ReportView, position: int, attempt: int = 0) -> dict[str, Any]:
+    """What a part needs to compute (JSON values, for the task messages). Schools'
+    enrolment is read with the other facts, as known at the report's instant."""
     return {"report_id": str(report.id), "attempt": attempt, "region_code": report.region_code,
             "year": report.year, "quarter": report.quarter,
             "known_at": report.known_at.isoformat(),
-            "escalate_after_days": report.escalate_after_days, "position": position,
-            "enrolment": dict(enrolment or {})}
+            "escalate_after_days": report.escalate_after_days, "position": position}
 
 
 def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None,
@@ -144,7 +140,7 @@ def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
     groups = [codes[i:i + size] for i in range(0, len(codes), size)]
     log.info("report %s attempt %d: %d townships in %d parts", report_id, attempt, len(codes),
              len(groups))
-    return Plan(str(report_id), attempt, spec_of(report, position, ctx.enrolment, attempt),
+    return Plan(str(report_id), attempt, spec_of(report, position, attempt),
                 groups)
 
 
@@ -166,7 +162,7 @@ def compute_part(ctx: Reporting, spec: dict[str, Any],
             tx, spec["region_code"], spec["year"], spec["quarter"],
             datetime.fromisoformat(spec["known_at"]),
             None if townships is None else list(townships),
-            programme=ctx.register.programme, enrolment=spec.get("enrolment"),
+            programme=ctx.register.programme,
             escalate_after_days=spec["escalate_after_days"])
     return {"figures": figures, "position": position}
 

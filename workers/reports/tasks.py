@@ -74,7 +74,6 @@ def reporting() -> Reporting:
             _reporting = Reporting(
                 running.register, running.views, build_report_store(running.settings),
                 townships_per_task=running.settings.report_townships_per_task,
-                enrolment=running.settings.school_enrolment,
                 lease=timedelta(seconds=running.settings.report_lease))
         return _reporting
 
