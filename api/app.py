@@ -32,6 +32,7 @@ from api.routes import (
     children,
     concerns,
     duty_sets,
+    dynamic,
     erasure,
     exports,
     me,
@@ -114,7 +115,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
                    pairings, duty_sets, reminders, audit, reports, me, places, exports,
-                   worklists, schools):
+                   worklists, schools, dynamic):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

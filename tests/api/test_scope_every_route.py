@@ -51,6 +51,11 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("post", "/api/v1/children/{child_id}/profile"): ({"health": "良好"}, 404),
     ("post", "/api/v1/children/{child_id}/categories"): ({"categories": []}, 404),
     ("post", "/api/v1/children/{child_id}/exit"): ({"reason": "迁出"}, 404),
+    ("post", "/api/v1/children/{child_id}/schooling"): ({"school": "石牌镇初级中学"}, 404),
+    ("post", "/api/v1/children/{child_id}/transfer"): (
+        {"region_code": "420901100", "reason": "迁往孝感"}, 404),
+    ("post", "/api/v1/children/{child_id}/corrections"): (
+        {"field": "ethnicity", "value": "土家族", "reason": "录入错误"}, 404),
     ("post", "/api/v1/children/{child_id}/erasure"): ({"reason": "依法删除"}, 403),  # admin only
     ("post", "/api/v1/children/{child_id}/concerns"): (
         {"kind": "absence", "description": "缺课"}, 404),

@@ -143,6 +143,22 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
     register.end_pairing(pairings[ming], reason="调整结对", actor=STAFF, on=date(2026, 6, 4))
     register.erase_personal_data(qiang, reason="监护人撤回同意", actor=STAFF,
                                  on=date(2026, 6, 5))
+    # Dynamic management (动态管理): a move up, a transfer, corrections (更正).
+    register.change_school(ming, school="胡集镇初级中学", class_name="七年级一班", actor=TEACHER,
+                           on=date(2026, 6, 10), reason="升学")
+    moved = register.register_child(actor=STAFF, **child_record(
+        name="周小军", region_code="420821102", school="胡集镇中学",
+        registered_on=date(2026, 3, 6)))
+    register.transfer_child(moved, region_code="420822100", reason="随祖父母迁往沙洋县",
+                            actor=STAFF, on=date(2026, 6, 15))
+    register.correct_child(flower, field="name", value="王晓花", reason="姓名录入错误",
+                           actor=STAFF)
+    register.correct_child(flower, field="birth_date", value="2016-05-21",
+                           reason="出生日期录入错误", actor=STAFF)
+    # Two records of one child (重复档案): the second merged into the first.
+    again = register.register_child(actor=STAFF, **child_record(
+        name="王晓花", birth_date=date(2016, 5, 21), registered_on=date(2026, 3, 8)))
+    register.merge_children(flower, again, reason="同一儿童登记两次", actor=STAFF)
 
     user = register.create_user(username="mother1", password_hash="$argon2id$one",
                                 scope=Scope(role="volunteer", volunteer_id=mother),

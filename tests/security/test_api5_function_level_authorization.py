@@ -69,6 +69,12 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("post", "/api/v1/children/{child_id}/profile"): (STAFF, {"health": "良好"}),
     ("post", "/api/v1/children/{child_id}/categories"): (STAFF, {"categories": []}),
     ("post", "/api/v1/children/{child_id}/exit"): (STAFF, {"reason": "迁出"}),
+    ("post", "/api/v1/children/{child_id}/schooling"): (STAFF, {
+        "school": CHILD["school"], "class_name": "五年级一班"}),
+    ("post", "/api/v1/children/{child_id}/transfer"): (STAFF, {
+        "region_code": "420822100", "reason": "迁往沙洋县"}),
+    ("post", "/api/v1/children/{child_id}/corrections"): (STAFF, {
+        "field": "ethnicity", "value": "汉族", "reason": "录入错误"}),
     ("post", "/api/v1/children/{child_id}/erasure"): (ADMIN, {"reason": "监护人撤回同意"}),
     ("post", "/api/v1/children/{child_id}/break-glass"): (frozenset({"federation"}), REASON),
     ("post", "/api/v1/children/{child_id}/concerns"): (
