@@ -7,7 +7,7 @@ page's rows, so that every child in an export is put on the record as read (查�
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from typing import Any
 
@@ -74,18 +74,19 @@ def child_rows(views: ViewRunner, where: ChildFilter, on: date, names: PlaceName
                seen: Seen) -> Iterator[list[Any]]:
     """The children's register (花名册) within ``where``, as the children stand on ``on``,
     ordered by id, a page at a time."""
-    number, after = 0, None
+    number, after, places = 0, None, _Places(names)
     while True:
         with views.store.recorder(ChildrenRegister).read() as tx:
             rows = list_children(tx, where, on, texts=views.texts, after=after, limit=PAGE)
         if not rows:
             return
         seen([row["child_id"] for row in rows])
+        places.learn(row["region_code"] for row in rows)
         for row in rows:
             number += 1
             pairings = row["active_pairings"]
             yield [number, row["name"], _word(SEX_TITLES, row["sex"]), row["birth_date"],
-                   names.full(row["region_code"]), row["region_code"], row["school"],
+                   places.full(row["region_code"]), row["region_code"], row["school"],
                    row["class_name"], _word(PARENT_STATUS_TITLES, row["father_status"]),
                    _word(PARENT_STATUS_TITLES, row["mother_status"]),
                    "是" if row["left_behind"] else "否",
@@ -96,6 +97,23 @@ def child_rows(views: ViewRunner, where: ChildFilter, on: date, names: PlaceName
         if len(rows) < PAGE:
             return
         after = rows[-1]["child_id"]
+
+
+class _Places:
+    """Full place names (湖北省荆门市钟祥市洋梓镇…), the register of places asked once a page
+    for the codes it has not seen, each name made once."""
+
+    def __init__(self, names: PlaceNames) -> None:
+        self.names, self.made = names, dict[str, str]()
+
+    def learn(self, codes: Iterable[str]) -> None:
+        new = {code for code in codes if code not in self.made}
+        self.names.names({part for code in new for part in (code, code[:9]) if len(part) > 6})
+
+    def full(self, code: str) -> str:
+        if code not in self.made:
+            self.made[code] = self.names.full(code)
+        return self.made[code]
 
 
 def volunteer_rows_of(views: ViewRunner, region_code: str | None, names: PlaceNames,
