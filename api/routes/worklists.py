@@ -26,14 +26,15 @@ _NAMES = "、".join(WORK_LISTS)
 @router.get("/{name}", response_model=Page[WorkItem], responses={
     404: {"description": f"No work-list of that name; the names are {_NAMES}."}})
 def read_work_list(
-    name: Annotated[str, Path(max_length=64, description=f"One of {_NAMES}.")],
+    name: Annotated[str, Path(max_length=64, description=f"One of {_NAMES}.",
+                              json_schema_extra={"enum": list(WORK_LISTS)})],
     caller: Staff, views: Views, register: Register,
     region_code: Annotated[str | None, Query(pattern=r"^\d{2,12}$", description=(
         "A division-code prefix within your scope; outside it the list is empty."))] = None,
     on: Annotated[date | None, Query(description=(
         "The day the list is made for (default today, never in the future); overdue "
         "duties are those the duty view evaluated on that day."))] = None,
-    after: Annotated[str | None, Query(max_length=200, description=(
+    after: Annotated[str | None, Query(pattern=r"^[0-9A-Za-z_/-]{1,200}$", description=(
         "The `next` of the page before."))] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
 ) -> Page[WorkItem]:
@@ -48,7 +49,7 @@ def read_work_list(
     day = on or today
     if day > today:
         raise RequestValidationError([{
-            "loc": ("query", "on"), "type": "future_date", "input": day.isoformat(),
+            "loc": ("query", "on"), "type": "date_not_in_future", "input": day.isoformat(),
             "msg": f"待办清单的日期不能晚于今天（{today}）（{day} is in the future）"}])
     scoped = narrow(Listing(region_code=region_code), caller_of(caller))
     if scoped is None:
