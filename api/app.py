@@ -31,10 +31,12 @@ from api.routes import (
     auth,
     children,
     concerns,
+    duplicates,
     duty_sets,
     dynamic,
     erasure,
     exports,
+    imports,
     me,
     pairings,
     places,
@@ -115,7 +117,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     api = APIRouter(prefix="/api/v1")
     for module in (auth, volunteers, children, activities, concerns, erasure, access,
                    pairings, duty_sets, reminders, audit, reports, me, places, exports,
-                   worklists, schools, dynamic):
+                   worklists, schools, dynamic, duplicates, imports):
         api.include_router(module.router)
     app.include_router(api)
     app.include_router(health_router)

@@ -12,6 +12,7 @@ from eventsourcing.domain import Aggregate
 from domain.access import BreakGlass, RecordRead
 from domain.activities import Activity
 from domain.children import Child
+from domain.children.merging import Absorbed, MergedInto, ToldApart
 from domain.pairings import Pairing
 from domain.reminders import Escalation, Reminder
 from domain.reports import QuarterlyReport
@@ -28,6 +29,9 @@ ConcernResolved = Child.ConcernResolved
 ChildExited = Child.Exited
 ChildErased = Child.PersonalDataErased
 ChildContactRecorded = Child.OwnContactRecorded
+ChildMerged = MergedInto
+ChildAbsorbed = Absorbed
+ChildrenToldApart = ToldApart
 SchoolChanged = Child.SchoolChanged
 ChildTransferred = Child.Transferred
 ChildCorrected = Child.Corrected
@@ -69,7 +73,8 @@ ReportFailed = QuarterlyReport.Failed
 CHILD_EVENTS: tuple[type[Aggregate.Event], ...] = (
     ChildRegistered, ParentChanged, GuardianChanged, ProfileUpdated, CategoriesChanged,
     ConcernReported, ConcernResolved, ChildExited, ChildErased, ChildContactRecorded,
-    SchoolChanged, ChildTransferred, ChildCorrected)
+    SchoolChanged, ChildTransferred, ChildCorrected, ChildMerged, ChildAbsorbed,
+    ChildrenToldApart)
 VOLUNTEER_EVENTS: tuple[type[Aggregate.Event], ...] = (
     VolunteerApplied, VolunteerReviewed, VolunteerSuspended, VolunteerReinstated,
     VolunteerDisqualified, VolunteerCommended)

@@ -25,7 +25,7 @@ ROLE_TITLES = _words({"admin": "管理员", "federation": "妇联", "school": "�
 
 SEX_TITLES = _words({"male": "男", "female": "女"})
 #: On the register (在册) or left the programme (已退出).
-CHILD_STATUS_TITLES = _words({"active": "在册", "exited": "已退出"})
+CHILD_STATUS_TITLES = _words({"active": "在册", "exited": "已退出", "merged": "已合并"})
 PARENT_ROLE_TITLES = _words({"father": "父亲", "mother": "母亲"})
 #: Where a parent is: away working (外出务工), home, unable to guard (无监护能力), deceased.
 PARENT_STATUS_TITLES = _words({"away": "外出务工", "home": "在家", "incapable": "无监护能力",
@@ -183,6 +183,8 @@ EVENT_TITLES = _words({
     "PairingFormed": "结对", "ContactRecorded": "联系走访", "PairingEnded": "结对结束",
     "ChildContactRecorded": "学校与工作人员联系走访",
     "SchoolChanged": "升学、转学", "ChildTransferred": "迁出", "ChildCorrected": "档案更正",
+    "ChildMerged": "并入另一档案（重复档案合并）", "ChildAbsorbed": "合并重复档案",
+    "ChildrenToldApart": "确认不是同一人",
     "ActivityRecorded": "集体活动", "ActivityCancelled": "集体活动撤销",
     "VolunteerApplied": "志愿者申请", "VolunteerReviewed": "志愿者审核",
     "VolunteerSuspended": "志愿者暂停", "VolunteerReinstated": "志愿者恢复",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projections.duplicates import LikelyDuplicates
 from projections.duties import DutyView
 from projections.integrity import HashChain
 from projections.places.register import PlacesRegister
@@ -27,6 +28,7 @@ ALL_VIEWS: tuple[type[View], ...] = (
     AccessRegister,
     DutyView,
     ChildTimeline,
+    LikelyDuplicates,
     RemindersRegister,
     ReportFacts,
     ReportsRegister,

@@ -31,6 +31,7 @@ from domain.events import (
     ChildErased,
     ChildExited,
     ChildRegistered,
+    ChildrenToldApart,
     ChildTransferred,
     GuardianChanged,
     ParentChanged,
@@ -191,6 +192,16 @@ class LikelyDuplicates(View):
         tx.execute("DELETE FROM dup_pairs WHERE first_id = ? OR second_id = ?", (child, child))
         tx.execute("DELETE FROM dup_phones WHERE child_id = ?", (child,))
         tx.execute("DELETE FROM dup_children WHERE child_id = ?", (child,))
+
+    @apply.register
+    def _told_apart(self, e: ChildrenToldApart, tx: Tx) -> None:
+        """A clerk said the two are two children (不是同一人): the pair is not listed again
+        (recorded on both records; kept once)."""
+        key = pair_key(str(e.originator_id), str(e.other_id))
+        tx.execute("DELETE FROM dup_pairs WHERE pair_key = ?", (key,))
+        if tx.execute("SELECT 1 AS apart FROM dup_apart WHERE pair_key = ?",
+                      (key,)).one() is None:
+            tx.execute("INSERT INTO dup_apart (pair_key) VALUES (?)", (key,))
 
     # -- finding a child's pairs ----------------------------------------------------------
 

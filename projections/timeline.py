@@ -5,6 +5,9 @@ One row per (child, event), from every stream that speaks of the child: its own 
 own contacts, exit), its pairings'
 (formed, contacts, ended), the reads of its record (查阅记录), and the reminders and
 escalations about its pairings' duties (issued, delivered or failed to deliver, escalated).
+A record merged into another (合并重复档案) joins that one's timeline: the survivor's timeline
+reads the duplicate's entries too, from the instant the merge was recorded (``tl_merges``), so
+that as known before it the two timelines are separate and after it one.
 A contact on a one-to-many pairing (一对多) is an entry on the timeline of each child it names
 (one recorded before contacts named their children: each child of the pairing); the view
 learns a pairing's children from ``PairingFormed`` and keeps them in ``tl_pairing_children``,
@@ -35,11 +38,14 @@ from domain.events import (
     ActivityRecorded,
     BreakGlassGranted,
     CategoriesChanged,
+    ChildAbsorbed,
     ChildContactRecorded,
     ChildCorrected,
     ChildErased,
     ChildExited,
+    ChildMerged,
     ChildRegistered,
+    ChildrenToldApart,
     ChildTransferred,
     ConcernReported,
     ConcernResolved,
@@ -91,7 +97,7 @@ class ChildTimeline(View):
     rebuild_cost = 4
     revision = 2  # a registration's categories read with both parents away derived
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children",
-              "tl_activity_children")
+              "tl_activity_children", "tl_merges")
     schema: ClassVar[tuple[str, ...]] = (
         # The primary key (child_id, position) is the index on child_id, in timeline order.
         "CREATE TABLE IF NOT EXISTS tl_entries ("
@@ -111,6 +117,10 @@ class ChildTimeline(View):
         " PRIMARY KEY (activity_id, child_id))",
         "CREATE INDEX IF NOT EXISTS tl_activity_children_child"
         " ON tl_activity_children (child_id)",
+        # Each record merged into another, and when the merge was recorded.
+        "CREATE TABLE IF NOT EXISTS tl_merges ("
+        " survivor_id TEXT NOT NULL, duplicate_id TEXT NOT NULL, merged_at TEXT NOT NULL,"
+        " PRIMARY KEY (survivor_id, duplicate_id))",
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -187,6 +197,29 @@ class ChildTimeline(View):
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
+
+    # -- two records of one child merged (合并重复档案) ---------------------------------------
+
+    @apply.register
+    def _merged(self, e: ChildMerged, tx: Tx) -> None:
+        """The duplicate's last entry: merged into the surviving record, whose timeline reads
+        the duplicate's entries from the instant of the merge."""
+        _entry(tx, e, e.originator_id, e.on,
+               {"surviving_id": str(e.surviving_id), "reason": e.reason})
+        tx.execute("INSERT INTO tl_merges (survivor_id, duplicate_id, merged_at)"
+                   " VALUES (?, ?, ?)",
+                   (str(e.surviving_id), str(e.originator_id), instant(e.timestamp)))
+
+    @apply.register
+    def _absorbed(self, e: ChildAbsorbed, tx: Tx) -> None:
+        _entry(tx, e, e.originator_id, e.on,
+               {"duplicate_id": str(e.duplicate_id), "reason": e.reason})
+
+    @apply.register
+    def _told_apart(self, e: ChildrenToldApart, tx: Tx) -> None:
+        """A clerk found the child and another record to be two children (不是同一人)."""
+        day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
+        _entry(tx, e, e.originator_id, day, {"other_id": str(e.other_id), "reason": e.reason})
 
     @apply.register
     def _erased(self, e: ChildErased, tx: Tx) -> None:
@@ -349,6 +382,22 @@ def _erase_activity_reasons(tx: Tx, child: str) -> None:
                         row["child_id"], row["position"]))
 
 
+def merged_records(tx: Tx, survivor: object, recorded_until: datetime | None) -> list[str]:
+    """The records merged into ``survivor`` (and into those, in turn) by ``recorded_until``
+    (every merge recorded, if None): their entries are the survivor's from then."""
+    bound = " AND merged_at <= ?" if recorded_until is not None else ""
+    found: list[str] = []
+    waiting = [str(survivor)]
+    while waiting:
+        params = [waiting.pop(), *([instant(recorded_until)] if recorded_until else [])]
+        for row in tx.execute("SELECT duplicate_id FROM tl_merges WHERE survivor_id = ?"
+                              + bound, params).all():
+            if row["duplicate_id"] not in found and row["duplicate_id"] != str(survivor):
+                found.append(row["duplicate_id"])
+                waiting.append(row["duplicate_id"])
+    return sorted(found)
+
+
 def _children_of(tx: Tx, pairing_id: str) -> list[str]:
     return [row["child_id"] for row in tx.execute(
         "SELECT child_id FROM tl_pairing_children WHERE pairing_id = ? ORDER BY child_id",
@@ -372,12 +421,15 @@ def timeline(tx: Tx, child_id: object, *, occurred_until: date | None = None,
              recorded_until: datetime | None = None, after_position: int | None = None,
              limit: int = 100) -> list[Row]:
     """The child's entries in log order: those that happened on or before ``occurred_until``
-    and were recorded at or before ``recorded_until``, after the cursor ``after_position``.
+    and were recorded at or before ``recorded_until``, after the cursor ``after_position``;
+    with them, the entries of every record merged into the child by ``recorded_until``
+    (``child_id`` says whose entry it is).
 
     Each row has ``details`` decoded to a dict.
     """
-    clauses = ["child_id = ?"]
-    params: list[Any] = [str(child_id)]
+    children = [str(child_id), *merged_records(tx, child_id, recorded_until)]
+    clauses = [f"child_id IN ({', '.join('?' * len(children))})"]
+    params: list[Any] = list(children)
     bounds: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (
         ("occurred_on <= ?", occurred_until, iso), ("recorded_at <= ?", recorded_until, instant),
         ("position > ?", after_position, int))

@@ -13,11 +13,17 @@ from fastapi.responses import JSONResponse
 from api.deps import IfMatch, Register, Views, admitting, etag
 from api.schemas.children import ChildPublic
 from api.schemas.common import Page
-from api.schemas.duplicates import ChildOfPair, LikelyPair, MergeIn
+from api.schemas.duplicates import (
+    ChildOfPair,
+    DistinctionIn,
+    Distinguished,
+    LikelyPair,
+    MergeIn,
+)
 from api.scope import caller_of, paired_children
 from api.security import Principal
 from domain.access.policy import Listing, may_change_child, may_organise, narrow
-from projections.duplicates import LikelyDuplicates, list_pairs
+from projections.duplicates import LikelyDuplicates, list_pairs, pair_key
 from projections.registers.pairings import PairingsRegister, list_pairings
 
 router = APIRouter(tags=["duplicates"])
@@ -67,12 +73,7 @@ def merge_child(child_id: UUID, body: MergeIn, caller: Clerk, register: Register
     (409 `merge_refused`) for records with different national ID numbers, one already merged
     or exited, or a duplicate still paired (end its pairing first). The duplicate's national
     ID number passes to this record if it has none. `If-Match` is this record's version."""
-    who = caller_of(caller)
-    for record_id in (child_id, body.duplicate_id):
-        view = register.child_in_scope(who, record_id, paired=paired_children(views))
-        if not may_change_child(who, view):
-            raise HTTPException(status_code=403, detail="您不能更改这名儿童的档案（this role "
-                                                        "cannot change the child's record）")
+    _both_changeable(register, views, caller, child_id, body.duplicate_id)
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(PairingsRegister).read() as tx:
         pairings = [UUID(row["pairing_id"]) for row in
@@ -84,6 +85,35 @@ def merge_child(child_id: UUID, body: MergeIn, caller: Clerk, register: Register
     view = register.get_child(child_id)
     response.headers["ETag"] = etag(merged.surviving_version)
     return ChildPublic.model_validate(dataclasses.asdict(view))
+
+
+@router.post("/children/{child_id}/distinctions", status_code=201,
+             response_model=Distinguished,
+             responses={409: {"description": "Refused (`merge_refused`): one record, a pair told "
+                              "apart already, or a record off the register; in Chinese."}})
+def tell_apart(child_id: UUID, body: DistinctionIn, caller: Clerk, register: Register,
+               views: Views, response: Response) -> Distinguished:
+    """This record and `other_id` are two children (不是同一人), though they looked like one
+    child registered twice: recorded on both (each timeline shows it), and the pair is no
+    longer listed by `GET /duplicates`. Both records in your scope and on the register."""
+    _both_changeable(register, views, caller, child_id, body.other_id)
+    version = register.tell_children_apart(child_id, body.other_id, reason=body.reason,
+                                           actor=caller.actor)
+    views.wait_for(register.recorder.max_notification_id() or 0)
+    response.headers["ETag"] = etag(version)
+    return Distinguished(key=pair_key(str(child_id), str(body.other_id)),
+                         child_ids=[child_id, body.other_id], version=version)
+
+
+def _both_changeable(register: Register, views: Views, caller: Principal,
+                     *child_ids: UUID) -> None:
+    """Each record in the caller's scope (404 otherwise) and changeable by her (403)."""
+    who = caller_of(caller)
+    for record_id in child_ids:
+        view = register.child_in_scope(who, record_id, paired=paired_children(views))
+        if not may_change_child(who, view):
+            raise HTTPException(status_code=403, detail="您不能更改这名儿童的档案（this role "
+                                                        "cannot change the child's record）")
 
 
 def merged_pointer(register: Register, child_id: UUID) -> JSONResponse | None:

@@ -42,3 +42,19 @@ class MergeIn(Strict):
                                            "the register, its history joining this one's.")
     reason: Lines = Field(min_length=1, max_length=2000,
                           examples=["同一儿童由学校和乡镇各登记一次"])
+
+
+class DistinctionIn(Strict):
+    """The record ``other_id`` and the record of the path are two children (不是同一人)."""
+
+    other_id: UUID = Field(description="The other record of the likely pair.")
+    reason: Lines = Field(min_length=1, max_length=2000,
+                          examples=["双胞胎姐妹，出生日期相同，姓名相近"])
+
+
+class Distinguished(BaseModel):
+    """Two records found to be two children: the pair's key, no longer listed."""
+
+    key: str
+    child_ids: list[UUID] = Field(min_length=2, max_length=2)
+    version: int = Field(description="The record of the path's new version.")

@@ -7,6 +7,8 @@ from domain.application.child_care import ChildCareService, OwedDuty
 from domain.application.children import ChildrenService
 from domain.application.dynamic import DynamicManagementService
 from domain.application.history import HistoryService
+from domain.application.imports import ImportOutcome, ImportsService, ImportView
+from domain.application.merging import Merged, MergingService
 from domain.application.pairings import PairingsService
 from domain.application.places import PlacesNamed, PlacesService
 from domain.application.reading import OpenedChild, ReadingService
@@ -18,8 +20,9 @@ from domain.application.views import ChildView, PairingView, Recorded, Volunteer
 from domain.application.volunteers import VolunteersService
 
 
-class CareRegister(ReadingService, ChildCareService, ChildrenService,
-                   DynamicManagementService, VolunteersService,
+class CareRegister(ImportsService, ReadingService, ChildCareService, ChildrenService,
+                   DynamicManagementService,
+                   MergingService, VolunteersService,
                    PairingsService, UsersService, AccessService, HistoryService,
                    RemindersService, ReportsService, ActivitiesService, PlacesService,
                    SchoolsService):
@@ -42,10 +45,15 @@ __all__ = [
     "ChildView",
     "ChildrenService",
     "Clock",
-    "EnrolmentNoted",
     "DynamicManagementService",
+    "EnrolmentNoted",
     "HistoryService",
+    "ImportOutcome",
+    "ImportView",
+    "ImportsService",
     "Issued",
+    "Merged",
+    "MergingService",
     "OpenedChild",
     "OwedDuty",
     "PairingView",

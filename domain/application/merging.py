@@ -9,7 +9,7 @@ from uuid import UUID
 
 from domain.application.national_ids import NationalIdsService
 from domain.children import Child
-from domain.children.merging import absorbed_by, merge, merged_into
+from domain.children.merging import absorbed_by, merge, merged_into, tell_apart
 from domain.common import Actor
 from domain.errors import NotFound
 from domain.national_ids import NationalIdClaim
@@ -61,6 +61,15 @@ class MergingService(NationalIdsService):
         self._commit(survivor, duplicate, *moved)
         return Merged(survivor.id, self.version_recorded(survivor.id, survivor.version),
                       duplicate.id, self.version_recorded(duplicate.id, duplicate.version))
+
+    def tell_children_apart(self, child_id: UUID, other_id: UUID, *, reason: str,
+                            actor: Actor) -> int:
+        """Record that two records that looked like one child are two children (不是同一人):
+        on both, in one transaction; returns ``child_id``'s new version."""
+        first, second = self._get(Child, child_id), self._get(Child, other_id)
+        tell_apart(first, second, reason=reason, today=self.today(), actor=actor)
+        self._commit(first, second)
+        return self.version_recorded(child_id, first.version)
 
     def merged_into(self, child_id: UUID) -> UUID | None:
         """The record ``child_id`` was merged into, if it was (NotFound: no such child)."""

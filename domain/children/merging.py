@@ -105,3 +105,38 @@ def merge(survivor: Child, duplicate: Child, *, reason: str, on: date, today: da
                             actor=actor)
     survivor.trigger_event(Absorbed, duplicate_id=duplicate.id, reason=reason, on=on,
                            actor=actor, id_number=id_number)
+
+
+class ToldApart(Child.Event):
+    """A clerk found this record and ``other_id`` to be two children (不是同一人), though
+    they looked like one child registered twice: the pair is not listed as likely again."""
+
+    other_id: UUID
+    reason: str
+    actor: Actor
+
+    def apply(self, aggregate: Any) -> None:
+        aggregate.told_apart = (*told_apart_from(aggregate), self.other_id)
+
+
+def told_apart_from(child: Child) -> tuple[UUID, ...]:
+    """The records a clerk found to be other children than this one."""
+    return tuple(getattr(child, "told_apart", ()))
+
+
+def tell_apart(first: Child, second: Child, *, reason: str, today: date,
+               actor: Actor) -> None:
+    """Record on both records that they are two children (不是同一人), to be saved together.
+    Refused (MergeRefused) for one record, for a pair told apart already, and for a record
+    off the register or erased (its own rules)."""
+    reason = required_text("reason", reason)
+    if first.id == second.id:
+        raise MergeRefused("同一份档案不需要确认“不是同一人”（a record is not told apart from "
+                           "itself）")
+    if second.id in told_apart_from(first):
+        raise MergeRefused("这两份档案已确认不是同一人（the two records were told apart "
+                           "already）")
+    for child in (first, second):
+        child._check_change("on", today, today)  # the record's own guard
+    first.trigger_event(ToldApart, other_id=second.id, reason=reason, actor=actor)
+    second.trigger_event(ToldApart, other_id=first.id, reason=reason, actor=actor)

@@ -26,10 +26,13 @@ from domain.children.eligibility import (
 from domain.children.record import BOTH_PARENTS_AWAY
 from domain.events import (
     CategoriesChanged,
+    ChildAbsorbed,
     ChildCorrected,
     ChildErased,
     ChildExited,
+    ChildMerged,
     ChildRegistered,
+    ChildrenToldApart,
     ChildTransferred,
     ConcernReported,
     ConcernResolved,
@@ -184,6 +187,18 @@ class ChildrenRegister(View):
                    (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
 
     @apply.register
+    def _merged(self, e: ChildMerged, tx: Tx) -> None:
+        """A second record of a child, merged into the record kept (合并): off the register."""
+        tx.execute("UPDATE reg_children SET version = ?, status = 'merged', exited_on = ?,"
+                   " exit_reason = ? WHERE child_id = ?",
+                   (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+
+    @apply.register
+    def _absorbed(self, e: ChildAbsorbed | ChildrenToldApart, tx: Tx) -> None:
+        tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
+                   (e.originator_version, str(e.originator_id)))
+
+    @apply.register
     def _erased(self, e: ChildErased, tx: Tx) -> None:
         """The child's personal data was erased: its name reads as erased here too, and
         it can no longer be found by it."""
@@ -300,6 +315,8 @@ def _conditions(where: ChildFilter, on: date,
     if where.status:
         clauses.append("status = ?")
         params.append(where.status)
+    else:  # a record merged into another (合并重复档案) is listed only when asked for
+        clauses.append("status <> 'merged'")
     if where.category == BOTH_PARENTS_AWAY:  # derived from the parents, never typed
         clauses.append("father_status = 'away' AND mother_status = 'away'")
     elif where.category:

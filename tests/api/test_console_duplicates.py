@@ -71,3 +71,43 @@ def test_a_school_account_is_not_offered_the_page(
     assert client.post("/api/v1/users", json=body, headers=admin).status_code == 201
     console_login(client, "xuexiao", "password-123")
     assert client.get("/console/duplicates").status_code == 403
+
+
+def test_a_pair_said_to_be_two_children_leaves_the_list(
+        client: TestClient, admin: Headers) -> None:
+    create(client, "/api/v1/children", CHILD, admin)
+    create(client, "/api/v1/children", {**CHILD, "name": "王晓花", "parents": []}, admin)
+    csrf = console_login(client)
+    key = pair_key(client.get("/console/duplicates").text)
+    answer = client.post("/console/duplicates/apart", follow_redirects=False, data={
+        "csrf": csrf, "pair": key, "reason": "双胞胎姐妹"})
+    assert answer.status_code == 303, answer.text
+    after = client.get(answer.headers["location"]).text
+    assert "不是同一人" in after and "没有疑似重复的档案" in after
+
+
+def test_a_pair_said_apart_without_a_reason_is_refused_naming_the_field(
+        client: TestClient, admin: Headers) -> None:
+    create(client, "/api/v1/children", CHILD, admin)
+    create(client, "/api/v1/children", AGAIN, admin)
+    csrf = console_login(client)
+    key = pair_key(client.get("/console/duplicates").text)
+    answer = client.post("/console/duplicates/apart", data={"csrf": csrf, "pair": key})
+    assert answer.status_code == 422
+    assert 'id="reason-error"' in answer.text
+
+
+def test_the_kept_records_page_shows_the_merged_records_facts_on_its_timeline(
+        client: TestClient, admin: Headers) -> None:
+    kept = create(client, "/api/v1/children", CHILD, admin)["id"]
+    duplicate = create(client, "/api/v1/children", AGAIN, admin)["id"]
+    talk = client.post(f"/api/v1/children/{duplicate}/contacts", headers=admin, json={
+        "kind": "talk", "occurred_on": "2026-05-12", "notes": "谈心"})
+    assert talk.status_code == 201, talk.text
+    console_login(client)
+    assert "学校与工作人员联系走访" not in client.get(f"/console/children/{kept}").text
+    merged = client.post(f"/api/v1/children/{kept}/merges", headers=admin,
+                         json={"duplicate_id": duplicate, "reason": "同一儿童登记两次"})
+    assert merged.status_code == 200, merged.text
+    page = client.get(f"/console/children/{kept}").text
+    assert "学校与工作人员联系走访" in page and "合并重复档案" in page

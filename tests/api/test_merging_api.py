@@ -207,3 +207,19 @@ def test_the_survivor_without_an_id_number_takes_the_duplicates(
     again = client.post("/api/v1/children", headers=admin,
                         json={**AGAIN, "id_number": "420821201605200021"})
     assert (again.status_code, again.json().get("existing_id")) == (409, survivor)
+
+
+def test_a_pair_told_apart_is_not_listed_again_and_shows_on_both_timelines(
+        client: TestClient, admin: Headers) -> None:
+    first = register(client, admin)
+    twin = register(client, admin, name="王晓花", parents=[])
+    response = client.post(f"/api/v1/children/{first}/distinctions", headers=admin,
+                           json={"other_id": twin, "reason": "双胞胎姐妹"})
+    assert response.status_code == 201, response.text
+    assert listed(client, admin) == []
+    for child_id in (first, twin):
+        assert "ChildrenToldApart" in {entry["type"] for entry in
+                                       timeline(client, admin, child_id)}
+    again = client.post(f"/api/v1/children/{twin}/distinctions", headers=admin,
+                        json={"other_id": first, "reason": "双胞胎姐妹"})
+    assert (again.status_code, again.json()["rule"]) == (409, "merge_refused")

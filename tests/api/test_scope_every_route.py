@@ -91,6 +91,11 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
     ("get", "/api/v1/reports"): (None, 200),
     ("get", "/api/v1/reports/{report_id}"): (None, 404),
     ("get", "/api/v1/reports/{report_id}/files/{name}"): (None, 404),
+    ("get", "/api/v1/imports/template"): (None, 0),  # the empty form: no record
+    # Multipart; rows beyond the caller's region are refused row by row, and an import is
+    # not there for staff of another county (tests/api/test_imports_api.py).
+    ("post", "/api/v1/imports"): (None, 0),
+    ("get", "/api/v1/imports/{import_id}"): (None, 0),
     # Registers as spreadsheets and the work-lists: outside the scope, no rows.
     ("get", "/api/v1/exports/children.xlsx"): (None, 200),
     ("get", "/api/v1/exports/volunteers.xlsx"): (None, 200),
@@ -100,6 +105,12 @@ CASES: dict[tuple[str, str], tuple[dict[str, Any] | None, int]] = {
         {"region_code": "420821101", "school": "石牌镇中心小学", "term": "2026春",
          "pupils": 848}, 403),
     ("get", "/api/v1/schools/enrolment"): (None, 200),
+    # Likely duplicates of another county: none listed; its records are not merged (合并).
+    ("get", "/api/v1/duplicates"): (None, 200),
+    ("post", "/api/v1/children/{child_id}/merges"): (
+        {"duplicate_id": "00000000-0000-4000-8000-000000000001", "reason": "重复登记"}, 404),
+    ("post", "/api/v1/children/{child_id}/distinctions"): (
+        {"other_id": "00000000-0000-4000-8000-000000000001", "reason": "双胞胎"}, 404),
 }
 
 

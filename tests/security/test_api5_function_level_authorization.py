@@ -21,6 +21,7 @@ from fastapi.testclient import TestClient
 
 from aixin.settings import Settings
 from api.app import create_app
+from domain.common import Actor
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, VOLUNTEER, approved_volunteer, create, login
 from tests.api.test_scope_every_route import api_routes
 from tests.security.conftest import SECRET
@@ -110,6 +111,9 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("get", "/api/v1/reports"): (REPORTERS, None),
     ("get", "/api/v1/reports/{report_id}"): (REPORTERS, None),
     ("get", "/api/v1/reports/{report_id}/files/{name}"): (REPORTERS, None),
+    ("get", "/api/v1/imports/template"): (STAFF, None),
+    ("post", "/api/v1/imports"): (STAFF, None),  # multipart: the admitted are past the checks
+    ("get", "/api/v1/imports/{import_id}"): (ORGANISERS, None),  # a school's own only
     ("get", "/api/v1/exports/children.xlsx"): (STAFF | READERS, None),
     ("get", "/api/v1/exports/volunteers.xlsx"): (frozenset({"admin", "federation", "auditor"}),
                                                  None),
@@ -120,6 +124,9 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
         "pupils": 848}),
     ("get", "/api/v1/schools/enrolment"): (frozenset({"admin", "federation", "school",
                                                      "auditor"}), None),
+    ("get", "/api/v1/duplicates"): (ORGANISERS, None),
+    ("post", "/api/v1/children/{child_id}/merges"): (ORGANISERS, None),  # body: below
+    ("post", "/api/v1/children/{child_id}/distinctions"): (ORGANISERS, None),  # body: below
 }
 #: The work-list asked for on ``/worklists/{name}``.
 WORK_LIST = "unpaired_left_behind"
@@ -132,6 +139,7 @@ NO_ROLE = {("post", "/api/v1/auth/token")}
 #: volunteer's account of a volunteer.
 HIDDEN = {("school", path) for (_, path) in ADMITTED if path.startswith(
     "/api/v1/volunteers/{")}
+HIDDEN.add(("school", "/api/v1/imports/{import_id}"))  # another's import: not there
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +192,10 @@ def world(client: TestClient, accounts: dict[str, tuple[str, dict[str, str]]]) -
                                              "password": "password-123", "role": "auditor"}, admin)
     return {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing["id"],
             "concern_id": concern["id"], "report_id": report["id"], "user_id": spare["id"],
-            "role": "mother", "name": "420821-2026Q1.xlsx", "activity_id": activity["id"]}
+            "role": "mother", "name": "420821-2026Q1.xlsx", "activity_id": activity["id"],
+            "import_id": str(client.app.state.register.request_import(  # type: ignore[attr-defined]
+                kind="children", dry_run=True, file_name="花名册.xlsx", size=0, sha256="",
+                actor=Actor(id="someone", role="admin"), region_code="420821"))}
 
 
 def test_every_route_has_a_row(service: TestClient) -> None:
@@ -204,6 +215,10 @@ def test_each_role_gets_only_what_it_is_admitted_to(
                 "principle": "kin"}
     if path == "/api/v1/activities":
         body = {**ACTIVITY, "child_ids": [ids["child_id"]]}
+    if path.endswith("/merges"):  # into itself: refused by the rule, past the checks
+        body = {"duplicate_id": ids["child_id"], "reason": "重复登记"}
+    if path.endswith("/distinctions"):  # from itself: likewise
+        body = {"other_id": ids["child_id"], "reason": "双胞胎"}
     answers = {}
     for role in sorted(ROLES, key=lambda role: role in admitted):  # refused roles first
         named = {**ids, "name": WORK_LIST} if path.startswith("/api/v1/worklists") else ids
