@@ -1,7 +1,8 @@
 """The registers as spreadsheets (导出登记册): the children's register (花名册), the
 volunteers' register with their four opinions and the pairing register (结对登记表), each read
 back as a workbook: Chinese headers, the caller's scope only, a Chinese file name, and every
-child in an export put on its timeline as read (查阅记录)."""
+child in an export put on its timeline as read (查阅记录); on the embedded store and on
+PostgreSQL."""
 
 from __future__ import annotations
 
@@ -10,12 +11,19 @@ from io import BytesIO
 from typing import Any
 from urllib.parse import unquote
 
+import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
 from tests.api.conftest import CHILD, create, paired
 
 Headers = dict[str, str]
+
+
+@pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """Each test on the embedded store and on PostgreSQL."""
+    return client_on_each_store
 
 
 def named(client: TestClient, admin: Headers) -> None:

@@ -1,5 +1,6 @@
 """The work-lists through the API (待办清单): each lists the child that is on it with its
-reason in Chinese, not the one that is not; pages; scope; unknown names and future days."""
+reason in Chinese, not the one that is not; pages; scope; unknown names and future days; on
+the embedded store and on PostgreSQL."""
 
 from __future__ import annotations
 
@@ -7,12 +8,19 @@ from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, create, paired
 from tests.api.test_console_work import sixteen_in, today
 
 Headers = dict[str, str]
+
+
+@pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """Each test on the embedded store and on PostgreSQL."""
+    return client_on_each_store
 HOME = [{**CHILD["parents"][0], "status": "home"}, {**CHILD["parents"][1], "status": "home"}]
 
 
