@@ -50,12 +50,12 @@ def test_the_childrens_register_lists_each_child_with_chinese_headers_and_words(
     named(client, admin)
     child_id = create(client, "/api/v1/children", CHILD, admin)["id"]
     headers, rows, _ = exported(client, "children.xlsx", admin)
-    assert headers[:6] == ["序号", "姓名", "性别", "出生日期", "所在地区", "行政区划代码"]
+    assert headers[:6] == ["序号", "姓名", "性别", "出生日期", "所在地", "行政区划代码"]
     [row] = rows
     assert (row["姓名"], row["性别"], row["出生日期"]) == ("王小花", "女", "2016-05-20")
-    assert row["所在地区"].endswith("石牌镇") and row["行政区划代码"] == "420821101"
-    assert (row["父亲情况"], row["母亲情况"], row["是否留守"]) == ("外出务工", "外出务工", "是")
-    assert "双亲外出" in row["关爱类别"] and row["结对情况"] == "未结对"
+    assert row["所在地"].endswith("石牌镇") and row["行政区划代码"] == "420821101"
+    assert (row["父亲状况"], row["母亲状况"], row["是否留守"]) == ("外出务工", "外出务工", "是")
+    assert "双亲外出" in row["类别"] and row["结对情况"] == "未结对"
     assert (row["状态"], row["档案编号"]) == ("在册", child_id)
 
 
@@ -110,7 +110,7 @@ def test_the_volunteers_register_carries_the_four_levels_opinions(
     headers, rows, saved = exported(client, "volunteers.xlsx", admin)
     assert "所在单位意见" in headers and "省妇联审核日期" in headers
     [row] = rows
-    assert (row["姓名"], row["工作单位"], row["状态"]) == ("刘爱华", "钟祥市妇联", "已批准")
+    assert (row["姓名"], row["单位"], row["状态"]) == ("刘爱华", "钟祥市妇联", "已批准")
     for level in ("所在单位", "县妇联", "市州妇联", "省妇联"):
         assert (row[f"{level}意见"], row[f"{level}审核结论"], row[f"{level}审核日期"]) == (
             "同意", "同意", "2026-02-01")
