@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse
 from api.console.choices import CHOICES
 from api.console.forms import Refusal
 from api.console.pages import not_found, render
+from api.console.place_filters import choices
 from api.console.shown import Shown, pairings_of
 from api.deps import Register, Views
 from api.routes.children import for_role
@@ -30,6 +31,7 @@ from api.scope import caller_of, paired_children, phones_the_parents
 from api.security import Principal
 from domain.access.policy import may_change_child, may_read_history, reads_in_full
 from domain.application import CareRegister, ChildView
+from domain.children.aggregate import CORRECTABLE
 from domain.errors import NotFound
 from projections.timeline import ChildTimeline, instant
 from projections.timeline_facts import ReadsSeen, facts_by_day, reads_seen
@@ -42,7 +44,8 @@ TIMELINE_SHOWN = 500
 #: What a form of the page says once it is recorded, by the form's name (``?saved=``).
 SAVED = {"registered": "已登记儿童档案", "parents": "已更新父母情况", "guardian": "已更新监护人",
          "profile": "已更新成长情况", "categories": "已更新关爱类别", "exit": "已办理退出",
-         "concern": "已记录情况报告", "resolution": "已办结情况报告"}
+         "concern": "已记录情况报告", "resolution": "已办结情况报告",
+         "schooling": "已登记升学、转学", "transfer": "已办理迁出", "correction": "已更正档案"}
 
 
 def show(request: Request, caller: Principal, register: Register, views: Views,
@@ -97,10 +100,21 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     shown = record if reads_in_full(reader) else for_role(
         record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))
     keeps = as_of is None and reads_in_full(reader) and may_change_child(reader, current)
+    if keeps:  # where a transfer (迁出) may take the child: the places around the caller's
+        context["destinations"] = choices(views, _around(caller.scope.region_code))
+        context["correctable"] = tuple(CORRECTABLE.items())
     return render(request, "child.html", caller, status_code=status_code, child=shown,
                   then=then, changed=changed, entries=entries, pairings=pairings, day=day,
                   keeps=keeps, typed=typed or {}, refusal=refusal, refused=refused,
                   saved=SAVED.get(saved, ""), choices=CHOICES, **context)
+
+
+def _around(region_code: str | None) -> str | None:
+    """The region a transfer's places are offered from: the city (市州, 4 digits) around a
+    county's or a township's account, the province around a city's, all for the others."""
+    if not region_code or len(region_code) < 4:
+        return None
+    return region_code[:4] if len(region_code) > 4 else region_code[:2]
 
 
 def _refused_only(request: Request, caller: Principal, current: ChildView, status_code: int,

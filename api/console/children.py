@@ -13,7 +13,7 @@ from uuid import UUID
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from api.console import child_forms, place_filters
+from api.console import child_forms, child_moves, place_filters
 from api.console.child_page import show
 from api.console.pages import render
 from api.console.queries import children_overdue
@@ -25,6 +25,7 @@ from projections.registers.children import ChildFilter, ChildrenRegister, list_c
 
 router = APIRouter()
 router.include_router(child_forms.router)
+router.include_router(child_moves.router)
 PAGE = 20
 
 

@@ -9,6 +9,7 @@ from typing import Any
 from jinja2 import pass_context
 
 from domain import vocabulary as v
+from domain.children.aggregate import CORRECTABLE
 from domain.duties import duty_title, period_title
 from domain.instants import shown_instant
 from domain.programme import Programme
@@ -132,6 +133,12 @@ def summary(details: dict[str, Any]) -> str:
         parts.append(f"{word(d['channel'])} 第 {d.get('attempt', 1)} 次")
     if d.get("break_glass"):
         parts.append("紧急调阅")
+    if d.get("school"):  # 升学、转学
+        parts.append(f"{d['school']} {d.get('class_name', '')}".rstrip())
+    if d.get("region_code"):  # 迁出
+        parts.append(f"迁往 {d['region_code']}")
+    if d.get("field"):  # 更正
+        parts.append(f"更正{CORRECTABLE.get(d['field'], d['field'])}")
     if d.get("reason"):
         parts.append(f"原因：{d['reason']}")
     return " · ".join(parts)
