@@ -76,3 +76,14 @@ def test_a_county_clerk_who_transfers_a_child_away_is_told_where_it_went(
     assert "已办理迁出" in answer.text and "420822100" in answer.text
     assert record(client, child_id, admin)["region_code"] == "420822100"
     assert client.get(f"/console/children/{child_id}").status_code == 404
+
+
+def test_a_child_whose_name_is_corrected_is_found_by_the_new_name_not_the_old(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    answer = client.post(f"/api/v1/children/{child_id}/corrections", headers=admin, json={
+        "field": "name", "value": "赵晓雨", "reason": "建档时姓名录入错误"})
+    assert answer.status_code == 200, answer.text
+    console_login(client)
+    found = client.get("/console/children", params={"name": "晓雨"}).text
+    gone = client.get("/console/children", params={"name": "小花"}).text
+    assert child_id in found and child_id not in gone
