@@ -223,3 +223,16 @@ def test_a_pair_told_apart_is_not_listed_again_and_shows_on_both_timelines(
     again = client.post(f"/api/v1/children/{twin}/distinctions", headers=admin,
                         json={"other_id": first, "reason": "双胞胎姐妹"})
     assert (again.status_code, again.json()["rule"]) == (409, "merge_refused")
+
+
+def test_a_merge_at_a_version_of_the_survivor_read_before_a_change_is_412(
+        client: TestClient, admin: Headers) -> None:
+    survivor = register(client, admin)
+    duplicate = register(client, admin, **AGAIN)
+    read = client.get(f"/api/v1/children/{survivor}", headers=admin).headers["etag"]
+    changed = client.post(f"/api/v1/children/{survivor}/categories", headers=admin,
+                          json={"categories": ["poor_family"]})
+    assert changed.status_code == 200, changed.text
+    response = merge(client, {**admin, "If-Match": read}, survivor, duplicate)
+    assert response.status_code == 412
+    assert listed(client, admin) != []  # nothing recorded
