@@ -72,7 +72,8 @@ def merge(survivor: Child, duplicate: Child, *, reason: str, on: date, today: da
 
     Refused (MergeRefused, nothing changed) when they are one record, when either was merged
     already, when either left the register or was erased, when their national ID numbers
-    differ (two numbers: two children), or while the duplicate is still in a pairing
+    differ (two numbers: two children), while the duplicate has an open concern (resolve it
+    first: a merged record takes no new facts), or while the duplicate is still in a pairing
     (``active_pairings``: end it first, so that no caring mother's work is lost).
     ``id_number``: the duplicate's national ID number, taken by a survivor without one."""
     reason = required_text("reason", reason)
@@ -95,6 +96,9 @@ def merge(survivor: Child, duplicate: Child, *, reason: str, on: date, today: da
     if len(numbers) > 1 and normalised(ERASED) not in numbers:
         raise MergeRefused("两份档案的身份证号码不同，不是同一名儿童，不能合并（the two records "
                            "carry different national ID numbers: they are two children）")
+    if duplicate.open_concerns():
+        raise MergeRefused("被合并的档案还有未办结的情况报告：请先办结，再合并（the duplicate "
+                           "record has open concerns: resolve them first, then merge）")
     if active_pairings:
         raise MergeRefused("被合并的档案还在结对帮扶中：请先结束其结对（或在保留的档案上重新"
                            "结对），再合并（the duplicate record is still paired: end its pairing "

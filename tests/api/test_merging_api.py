@@ -101,14 +101,18 @@ def test_a_merge_joins_the_duplicates_history_to_the_survivor_as_known_after_it(
                           json={"kind": "absence", "description": "连续三天未到校",
                                 "occurred_on": "2026-05-06"})
     assert concern.status_code == 201, concern.text
+    resolved = client.post(
+        f"/api/v1/children/{duplicate}/concerns/{concern.json()['id']}/resolution",
+        headers=admin, json={"action": "家访后复学", "on": "2026-05-09"})
+    assert resolved.status_code == 200, resolved.text
     before = datetime.now(UTC).isoformat()
 
     response = merge(client, admin, survivor, duplicate)
 
     assert response.status_code == 200, response.text
     joined = timeline(client, admin, survivor)
-    assert {entry["type"] for entry in joined} >= {"ConcernReported", "ChildAbsorbed",
-                                                   "ChildMerged"}
+    assert {entry["type"] for entry in joined} >= {"ConcernReported", "ConcernResolved",
+                                                   "ChildAbsorbed", "ChildMerged"}
     as_known_before = timeline(client, admin, survivor, known_at=before)
     assert [entry["type"] for entry in as_known_before] == ["ChildRegistered"]
 
@@ -236,3 +240,15 @@ def test_a_merge_at_a_version_of_the_survivor_read_before_a_change_is_412(
     response = merge(client, {**admin, "If-Match": read}, survivor, duplicate)
     assert response.status_code == 412
     assert listed(client, admin) != []  # nothing recorded
+
+
+def test_a_duplicate_with_an_open_concern_is_not_merged_until_it_is_resolved(
+        client: TestClient, admin: Headers) -> None:
+    survivor = register(client, admin)
+    duplicate = register(client, admin, **AGAIN)
+    concern = client.post(f"/api/v1/children/{duplicate}/concerns", headers=admin,
+                          json={"kind": "absence", "description": "连续三天未到校"})
+    assert concern.status_code == 201, concern.text
+    response = merge(client, admin, survivor, duplicate)
+    assert response.status_code == 409
+    assert "请先办结" in response.json()["detail"]

@@ -86,7 +86,8 @@ def test_the_survivors_timeline_reads_the_duplicates_entries_only_as_known_after
         register: CareRegister, runner: ViewRunner) -> None:
     first = child(register)
     second = child(register)
-    register.report_concern(second, kind="absence", description="缺课", actor=STAFF)
+    concern = register.report_concern(second, kind="absence", description="缺课", actor=STAFF)
+    register.resolve_concern(second, concern, action="家访后复学", actor=STAFF)
     before = datetime.now(UTC)
     register.merge_children(first, second, reason="同一儿童登记两次", actor=STAFF)
     runner.catch_up(ChildTimeline)
