@@ -159,6 +159,12 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
     again = register.register_child(actor=STAFF, **child_record(
         name="王晓花", birth_date=date(2016, 5, 21), registered_on=date(2026, 3, 8)))
     register.merge_children(flower, again, reason="同一儿童登记两次", actor=STAFF)
+    twin = register.register_child(actor=STAFF, **child_record(
+        name="王晓华", registered_on=date(2026, 3, 8)))
+    register.tell_children_apart(flower, twin, reason="双胞胎姐妹", actor=STAFF)
+    register.register_child(actor=STAFF, **child_record(  # still a likely duplicate of hers
+        name="王晓花", birth_date=date(2016, 5, 21), region_code="420821102",
+        registered_on=date(2026, 3, 9)))
 
     user = register.create_user(username="mother1", password_hash="$argon2id$one",
                                 scope=Scope(role="volunteer", volunteer_id=mother),
