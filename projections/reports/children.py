@@ -14,7 +14,9 @@ the same business date wins, as in the ``Child`` aggregate) and judged by
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from datetime import date
+from typing import Any
 
 from domain.children import Parent
 from domain.children.eligibility import (
@@ -27,6 +29,7 @@ from domain.common import age_on
 from domain.dated import Dated, value_on, with_fact
 from domain.reports import Quarter
 from projections.events import listed
+from projections.reports.moves import as_they_were, moved_into
 from projections.reports.scope import Scope
 from projections.reports.tally import AGE_BANDS, Tally
 from storage.sql import Row, Tx
@@ -37,12 +40,7 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
     left-behind children by id."""
     day = q.end
     where, params = scope.sql()
-    children = {row["child_id"]: row for row in tx.execute(
-        f"SELECT child_id, {scope.unit()} AS township, school, sex, birth_date, registered_on,"
-        " parents, categories,"
-        " exited_on, exit_reason, exit_recorded_at FROM rf_children"
-        f" WHERE {where} AND recorded_at <= ? AND registered_on <= ?",
-        [*params, at, day.isoformat()]).all()}
+    children = _children_there(tx, scope, day, at)
     parents: dict[str, dict[str, list[Dated[Parent]]]] = {}
     categories: dict[str, list[Dated[tuple[str, ...]]]] = {}
     for child_id, row in children.items():
@@ -51,11 +49,11 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
                              for role, status in json.loads(row["parents"]).items()}
         categories[child_id] = [Dated(registered_on, listed(row["categories"]))]
         tally.place(row["township"], row["school"])  # every school of the region is listed
-    for fact in tx.execute(
-            "SELECT subject_id, event, kind, detail, occurred_on FROM rf_facts"
-            f" WHERE {where} AND event IN ('ParentChanged', 'CategoriesChanged')"
-            " AND recorded_at <= ? AND occurred_on <= ? ORDER BY position",
-            [*params, at, day.isoformat()]).all():
+    for fact in _of_children(tx, children, (
+            "SELECT position, subject_id, event, kind, detail, occurred_on FROM rf_facts"
+            " WHERE {where} AND event IN ('ParentChanged', 'CategoriesChanged')"
+            " AND recorded_at <= ? AND occurred_on <= ?"), where, params, "subject_id",
+            [at, day.isoformat()]):
         child_id, on = fact["subject_id"], date.fromisoformat(fact["occurred_on"])
         if child_id not in children:
             continue
@@ -68,10 +66,10 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
                                              Dated(on, listed(fact["detail"])))
 
     guardians: dict[str, list[Dated[str]]] = {}
-    for fact in tx.execute(
-            "SELECT child_id, occurred_on, relation FROM rf_guardians"
-            f" WHERE {where} AND recorded_at <= ? AND occurred_on <= ? ORDER BY position",
-            [*params, at, day.isoformat()]).all():
+    for fact in _of_children(tx, children, (
+            "SELECT position, child_id, occurred_on, relation FROM rf_guardians"
+            " WHERE {where} AND recorded_at <= ? AND occurred_on <= ?"), where, params,
+            "child_id", [at, day.isoformat()]):
         if fact["child_id"] in children:
             guardians[fact["child_id"]] = with_fact(
                 guardians.get(fact["child_id"], []),
@@ -118,3 +116,41 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
         if (value_on(guardians.get(child_id, []), day) or "") in GRANDPARENTS:
             tally.count(*place, "grandparent_guardians")
     return left_behind
+
+
+def _children_there(tx: Tx, scope: Scope, day: date, at: str) -> dict[str, dict[str, Any]]:
+    """The children registered by ``day`` (as known at ``at``) who were within the scope on
+    ``day``: registered there or moved there (迁入), not moved away by then (迁出); each with
+    its unit, school, sex and birth date as they were (corrections known at ``at``)."""
+    where, params = scope.sql()
+    columns = ("SELECT child_id, region_code, school, sex, birth_date, registered_on, parents,"
+               " categories, exited_on, exit_reason, exit_recorded_at FROM rf_children")
+    rows = {row["child_id"]: row for row in tx.execute(
+        f"{columns} WHERE {where} AND recorded_at <= ? AND registered_on <= ?",
+        [*params, at, day.isoformat()]).all()}
+    arrived = [child_id for child_id in moved_into(tx, scope.prefix, at) if child_id not in rows]
+    for first in range(0, len(arrived), 500):
+        chunk = arrived[first:first + 500]
+        rows.update((row["child_id"], row) for row in tx.execute(
+            f"{columns} WHERE child_id IN ({', '.join('?' * len(chunk))}) AND recorded_at <= ?"
+            " AND registered_on <= ?", [*chunk, at, day.isoformat()]).all())
+    there = {}
+    for child_id, place in as_they_were(tx, rows, day, at).items():
+        if scope.holds(place["region"]):
+            there[child_id] = {**rows[child_id], **place, "region_code": place["region"],
+                               "township": scope.unit_of(place["region"])}
+    return there
+
+
+def _of_children(tx: Tx, children: Mapping[str, object], sql: str, where: str,
+                 params: list[Any], column: str, bounds: list[Any]) -> list[Row]:
+    """The facts ``sql`` selects (``{where}`` filled in) of the children, in log order: those
+    placed within the scope, and those of children moved in, placed where they were then."""
+    found = tx.execute(sql.format(where=where), [*params, *bounds]).all()
+    placed = {row[column] for row in found}
+    away = sorted(set(children) - placed)
+    for first in range(0, len(away), 500):
+        chunk = away[first:first + 500]
+        found += tx.execute(sql.format(where=f"{column} IN ({', '.join('?' * len(chunk))})"),
+                            [*chunk, *bounds]).all()
+    return sorted(found, key=lambda row: row["position"])

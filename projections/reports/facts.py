@@ -43,9 +43,11 @@ from domain.events import (
     ActivityRecorded,
     CategoriesChanged,
     ChildContactRecorded,
+    ChildCorrected,
     ChildErased,
     ChildExited,
     ChildRegistered,
+    ChildTransferred,
     ConcernReported,
     ConcernResolved,
     ContactRecorded,
@@ -54,6 +56,7 @@ from domain.events import (
     PairingEnded,
     PairingFormed,
     ParentChanged,
+    SchoolChanged,
     VolunteerApplied,
     VolunteerCommended,
     VolunteerDisqualified,
@@ -67,6 +70,7 @@ from domain.schools import EnrolmentRecorded
 from projections.events import Recorded, csv, iso
 from projections.projection import View
 from projections.reports.enrolment import ENROLMENT_SCHEMA, ENROLMENT_TABLES, record_enrolment
+from projections.reports.moves import CORRECTED, MOVES_SCHEMA, MOVES_TABLES, record_move
 from projections.reports.reach import (
     REACHED_SCHEMA,
     REACHED_TABLES,
@@ -182,6 +186,9 @@ class ReportFacts(View):
     #: Schools' pupils term by term (see :mod:`projections.reports.enrolment`).
     tables += ENROLMENT_TABLES
     schema += ENROLMENT_SCHEMA
+    #: A child's moves and corrections (see :mod:`projections.reports.moves`).
+    tables += MOVES_TABLES
+    schema += MOVES_SCHEMA
 
     # -- children -------------------------------------------------------------------------
 
@@ -224,6 +231,21 @@ class ReportFacts(View):
     @apply.register
     def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
         _child_fact(tx, e, e.on, detail=csv(e.categories))
+
+    @apply.register
+    def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: dated, for the report to count the child where it was."""
+        kind, value = (("school", e.school) if isinstance(e, SchoolChanged)
+                       else ("region", e.region_code))
+        record_move(tx, str(e.originator_id), kind, value, e.on.isoformat(),
+                    recorded_instant(e.timestamp))
+
+    @apply.register
+    def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
+        """更正 of a sex or a birth date: the report reads it from when it was recorded."""
+        if e.field in CORRECTED:
+            record_move(tx, str(e.originator_id), e.field, e.value, "",
+                        recorded_instant(e.timestamp))
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:

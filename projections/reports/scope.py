@@ -34,6 +34,17 @@ class Scope:
             params.extend(self.townships)
         return " AND ".join(clauses), params
 
+    def holds(self, region_code: str) -> bool:
+        """Whether a place (a division code) is within the scope, as :meth:`sql` keeps it."""
+        return region_code.startswith(self.prefix) and (
+            self.townships is None or region_code[:_TOWNSHIP_DIGITS] in self.townships)
+
+    def unit_of(self, region_code: str) -> str:
+        """The unit a place is counted in, as :meth:`unit` says it in SQL."""
+        if len(self.prefix) < _TOWNSHIP_DIGITS:
+            return region_code[:_TOWNSHIP_DIGITS]
+        return region_code[:12]
+
     def unit(self, alias: str = "") -> str:
         """The SQL of the unit a fact is counted in: its township (乡镇), or below a township
         its village (村/社区, the next level of the division codes: the first 12 digits; a
