@@ -23,10 +23,11 @@ Where a fact belongs:
 - a volunteer's facts belong to the division code on the registration form (often a county's
   6 digits: its township is then the county code itself).
 
-Three small tables hold what later events need to be placed (``rf_children``, ``rf_pairings``,
-``rf_volunteers``); their columns that change (an exit, an end) carry their own recorded instant,
-so they too can be read as known at T. Only non-identifying facts are kept: no names, phones or
-notes (they stay in the encrypted log).
+Small tables hold what later events need to be placed (``rf_child_places``, where a child is
+now, ``rf_pairings``, ``rf_volunteers``) and the children as registered (``rf_children``, their
+moves and corrections in ``rf_child_moves``); their columns that change (an exit, an end) carry
+their own recorded instant, so they too can be read as known at T. Only non-identifying facts
+are kept: no names, phones or notes (they stay in the encrypted log).
 """
 
 from __future__ import annotations
@@ -70,7 +71,14 @@ from domain.schools import EnrolmentRecorded
 from projections.events import Recorded, csv, iso
 from projections.projection import View
 from projections.reports.enrolment import ENROLMENT_SCHEMA, ENROLMENT_TABLES, record_enrolment
-from projections.reports.moves import CORRECTED, MOVES_SCHEMA, MOVES_TABLES, record_move
+from projections.reports.moves import (
+    CORRECTED,
+    MOVES_SCHEMA,
+    MOVES_TABLES,
+    follow_move,
+    record_move,
+    record_place,
+)
 from projections.reports.reach import (
     REACHED_SCHEMA,
     REACHED_TABLES,
@@ -206,6 +214,7 @@ class ReportFacts(View):
             " registered_on, recorded_at, parents, categories) VALUES (?,?,?,?,?,?,?,?,?,?)",
             (child_id, region, township_of(region), e.school, e.sex.value, iso(e.birth_date),
              iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories)))
+        record_place(tx, child_id, region, township_of(region), e.school)
         _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
               kind=e.sex.value, detail=parents)
         if e.guardian is not None:
@@ -220,7 +229,7 @@ class ReportFacts(View):
         """The guardian's relation only (the name and the rest stay in the log)."""
         tx.execute("INSERT INTO rf_guardians (position, child_id, region_code, township,"
                    " occurred_on, recorded_at, relation) SELECT ?, child_id, region_code,"
-                   " township, ?, ?, ? FROM rf_children WHERE child_id = ?",
+                   " township, ?, ?, ? FROM rf_child_places WHERE child_id = ?",
                    (tx.position, iso(e.on), recorded_instant(e.timestamp),
                     e.guardian.relation, str(e.originator_id)))
 
@@ -237,8 +246,12 @@ class ReportFacts(View):
         """升学、转学、迁出: dated, for the report to count the child where it was."""
         kind, value = (("school", e.school) if isinstance(e, SchoolChanged)
                        else ("region", e.region_code))
-        record_move(tx, str(e.originator_id), kind, value, e.on.isoformat(),
-                    recorded_instant(e.timestamp))
+        child_id = str(e.originator_id)
+        record_move(tx, child_id, kind, value, e.on.isoformat(), recorded_instant(e.timestamp))
+        follow_move(tx, child_id, kind, value, township_of(value))
+        region, township, school = self._places.get(child_id) or ("", "", "")
+        self._places[child_id] = ((value, township_of(value), school) if kind == "region"
+                                  else (region, township, value))
 
     @apply.register
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
@@ -294,13 +307,13 @@ class ReportFacts(View):
         tx.execute(
             "INSERT INTO rf_pairings (pairing_id, region_code, township, school, shape,"
             " duty_sets, starts_on, recorded_at) SELECT ?, region_code, township, school, ?, ?,"
-            " ?, ? FROM rf_children WHERE child_id = ?",
+            " ?, ? FROM rf_child_places WHERE child_id = ?",
             (pairing_id, shape, csv(e.duty_sets), iso(e.starts_on),
              recorded_instant(e.timestamp), first))
         for child_id in e.child_ids:
             tx.execute(
                 "INSERT INTO rf_pairing_children (pairing_id, child_id, region_code, township,"
-                " school) SELECT ?, child_id, region_code, township, school FROM rf_children"
+                " school) SELECT ?, child_id, region_code, township, school FROM rf_child_places"
                 " WHERE child_id = ?", (pairing_id, str(child_id)))
         _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
@@ -402,7 +415,7 @@ def _placed(tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str, amoun
 
 def _child_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
                 detail: str = "") -> None:
-    _placed(tx, e, "rf_children", "child_id", on, kind, amount, detail)
+    _placed(tx, e, "rf_child_places", "child_id", on, kind, amount, detail)
 
 
 def _pairing_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,

@@ -15,8 +15,12 @@ from typing import Any
 from domain.dated import Dated, value_on, with_fact
 from storage.sql import Row, Tx
 
-MOVES_TABLES = ("rf_child_moves",)
+MOVES_TABLES = ("rf_child_moves", "rf_child_places")
 MOVES_SCHEMA = (
+    # where each child is now (its latest move): later facts about it are placed there
+    "CREATE TABLE IF NOT EXISTS rf_child_places ("
+    " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, township TEXT NOT NULL,"
+    " school TEXT NOT NULL)",
     "CREATE TABLE IF NOT EXISTS rf_child_moves ("
     " position BIGINT PRIMARY KEY, child_id TEXT NOT NULL, kind TEXT NOT NULL,"
     " value TEXT NOT NULL, occurred_on TEXT NOT NULL, recorded_at TEXT NOT NULL)",
@@ -33,6 +37,22 @@ def record_move(tx: Tx, child_id: str, kind: str, value: str, occurred_on: str,
     tx.execute("INSERT INTO rf_child_moves (position, child_id, kind, value, occurred_on,"
                " recorded_at) VALUES (?,?,?,?,?,?)",
                (tx.position, child_id, kind, value, occurred_on, recorded_at))
+
+
+def record_place(tx: Tx, child_id: str, region_code: str, township: str, school: str) -> None:
+    """Where a child registered is: its place at registration, until it moves."""
+    tx.execute("INSERT INTO rf_child_places (child_id, region_code, township, school)"
+               " VALUES (?,?,?,?)", (child_id, region_code, township, school))
+
+
+def follow_move(tx: Tx, child_id: str, kind: str, value: str, township: str) -> None:
+    """The child's place after a move (``region``, with its ``township``, or ``school``):
+    moves are recorded in the order they happened, so the latest recorded is where it is."""
+    if kind == "region":
+        tx.execute("UPDATE rf_child_places SET region_code = ?, township = ? WHERE child_id = ?",
+                   (value, township, child_id))
+    else:
+        tx.execute("UPDATE rf_child_places SET school = ? WHERE child_id = ?", (value, child_id))
 
 
 def moved_into(tx: Tx, prefix: str, at: str) -> list[str]:

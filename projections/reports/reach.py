@@ -95,7 +95,7 @@ def _reach_children(tx: Tx, facts: tuple[object, ...], children: Sequence[UUID])
     for child_id in children:
         tx.execute(
             _REACHED + " SELECT ?, child_id, ?, ?, region_code, township, school, ?, ?, ?"
-            " FROM rf_children WHERE child_id = ?", (*facts, str(child_id)))
+            " FROM rf_child_places WHERE child_id = ?", (*facts, str(child_id)))
 
 
 def record_activity(tx: Tx, e: ActivityRecorded) -> None:
@@ -104,7 +104,7 @@ def record_activity(tx: Tx, e: ActivityRecorded) -> None:
     tx.execute(
         "INSERT INTO rf_facts (position, event, subject_id, region_code, township, school,"
         " occurred_on, recorded_at, kind, amount, detail) SELECT ?, ?, ?, region_code,"
-        " township, school, ?, ?, ?, ?, ? FROM rf_children WHERE child_id = ?",
+        " township, school, ?, ?, ?, ?, ? FROM rf_child_places WHERE child_id = ?",
         (tx.position, ACTIVITY, activity_id, iso(e.occurred_on), _recorded_at(e),
          e.kind, e.items, str(fen(e.amount_yuan)), str(e.child_ids[0])))
     _reach_children(tx, (tx.position, ACTIVITY, activity_id, iso(e.occurred_on),

@@ -49,3 +49,14 @@ def test_a_corrected_sex_counts_from_when_it_was_recorded(
     register.correct_child(child, field="sex", value="male", reason="性别录入错误", actor=STAFF)
     assert totals(runner, OLD, 1)["children_registered_boys"] == 1
     assert totals(runner, OLD, 1, known_at=before)["children_registered_girls"] == 1
+
+
+def test_a_concern_reported_after_a_transfer_counts_in_the_new_region(
+        register: CareRegister, runner: ViewRunner) -> None:
+    child = registered(register)
+    register.transfer_child(child, region_code="420822100", reason="随祖父母迁往沙洋县",
+                            actor=STAFF, on=date(2026, 5, 1))
+    register.report_concern(child, kind="缺课", description="缺课两天", actor=STAFF,
+                            occurred_on=date(2026, 5, 20))
+    assert (totals(runner, OLD, 2)["concerns_reported"],
+            totals(runner, NEW, 2)["concerns_reported"]) == (0, 1)
