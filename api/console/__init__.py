@@ -23,6 +23,7 @@ from api.console import (
     concerns,
     dashboard,
     exports,
+    enrolment,
     error_pages,
     login,
     pairings,
@@ -52,7 +53,7 @@ def install(app: FastAPI) -> None:
     ``/console/static``, and describe the pages in the OpenAPI document."""
     router = APIRouter(prefix=PREFIX, tags=[TAG["name"]])
     for module in (login, dashboard, children, volunteers, pairings, concerns, work, reports,
-                   audit, exports):
+                   audit, exports, enrolment):
         router.include_router(module.router)
     app.include_router(router)
     app.add_api_route(PREFIX, login.home, status_code=303, response_class=RedirectResponse,

@@ -88,16 +88,28 @@ def _reports_page(request: Request, caller: Principal, views: Views, before: int
 def request_report(request: Request, caller: Reporter, register: Register, views: Views,
                    settings: AppSettings, region_code: Annotated[str, Form()],
                    year: Annotated[str, Form()], quarter: Annotated[str, Form()],
-                   csrf: Annotated[str, Form()] = "") -> Response:
-    """Request a quarterly report; then watch it on its page."""
+                   csrf: Annotated[str, Form()] = "",
+                   reporting_unit: Annotated[str, Form(max_length=100)] = "",
+                   preparer: Annotated[str, Form(max_length=50)] = "",
+                   preparer_phone: Annotated[str, Form(max_length=20)] = "",
+                   reviewer: Annotated[str, Form(max_length=50)] = "",
+                   reviewer_phone: Annotated[str, Form(max_length=20)] = "",
+                   prepared_on: Annotated[str, Form(max_length=10)] = "") -> Response:
+    """Request a quarterly report, with who sends it upward (报送单位, 填报人, 审核人 and their
+    phones, 填报日期: the blanks of its foot); then watch it on its page."""
     check_csrf(request, csrf)
-    form = {"region_code": region_code, "year": year, "quarter": quarter}
+    sent = {"reporting_unit": reporting_unit, "preparer": preparer,
+            "preparer_phone": preparer_phone, "reviewer": reviewer,
+            "reviewer_phone": reviewer_phone, "prepared_on": prepared_on}
+    form = {"region_code": region_code, "year": year, "quarter": quarter, **sent}
     try:
-        body = ReportIn(kind="quarterly", region_code=region_code.strip(),
-                        year=int(year) if year.isdigit() else year,  # type: ignore[arg-type]
-                        quarter=int(quarter) if quarter.isdigit() else quarter)  # type: ignore[arg-type]
+        body = ReportIn.model_validate({
+            "kind": "quarterly", "region_code": region_code.strip(),
+            "year": int(year) if year.isdigit() else year,
+            "quarter": int(quarter) if quarter.isdigit() else quarter,
+            **{key: value.strip() for key, value in sent.items() if value.strip()}})
         queued = api_reports.request_report(body, caller, register, settings,
-                                            request.app.state.celery, Response())
+                                            request.app.state.celery, Response(), views)
     except ValidationError as error:
         fields = "、".join(_FIELDS.get(str(e["loc"][0]), str(e["loc"][0]))
                           for e in error.errors())
@@ -112,7 +124,11 @@ def request_report(request: Request, caller: Reporter, register: Register, views
 
 
 _FIELDS = {"region_code": "行政区划代码（2 至 12 位数字）", "year": "年份",
-           "quarter": "季度（1 至 4）"}
+           "quarter": "季度（1 至 4）", "reporting_unit": "报送单位（不超过 100 字）",
+           "preparer": "填报人（不超过 50 字）", "reviewer": "审核人（不超过 50 字）",
+           "preparer_phone": "填报人电话（7 至 20 位）",
+           "reviewer_phone": "审核人电话（7 至 20 位）",
+           "prepared_on": "填报日期（如 2026-03-31，不晚于今天）"}
 
 
 def _form_again(request: Request, caller: Principal, views: Views, form: dict[str, str],

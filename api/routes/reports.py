@@ -39,12 +39,14 @@ from api.schemas.reports import (
     ReportOut,
     ReportQueued,
     ReportStatus,
+    SubmissionOut,
 )
 from api.scope import caller_of, hidden
 from api.security import Principal
 from domain.access.policy import Listing, may_see_report, may_see_reports, narrow
 from domain.application import ReportView
 from domain.reports import ReportStatus as Status
+from domain.reports import Submission, federation_of
 from projections.places.names import place_names
 from projections.registers.reports import ReportsRegister, latest_reports, list_reports
 from projections.reports.store import CONTENT_TYPES, ReportStore
@@ -83,15 +85,17 @@ def _files(report_id: object, files: Any) -> list[FileOut]:
 
 @router.post("", status_code=202, response_model=ReportQueued)
 def request_report(body: ReportIn, caller: Reporter, register: Register, settings: AppSettings,
-                   celery: Broker, response: Response) -> ReportQueued:
-    """Request a report of the quarter for the region, as known at ``known_at``; the
-    background workers produce it (follow the ``url``)."""
+                   celery: Broker, response: Response, views: Views) -> ReportQueued:
+    """Request a report of the quarter for the region, as known at ``known_at``, sent upward
+    by ``reporting_unit`` (default: the region's federation) with its preparer and reviewer;
+    the background workers produce it (follow the ``url``)."""
     if not may_see_report(caller_of(caller), body.region_code):
         raise HTTPException(status_code=403, detail="request reports of regions within yours")
     report_id = register.request_report(
         kind=body.kind, region_code=body.region_code, year=body.year, quarter=body.quarter,
         known_at=body.known_at, actor=caller.actor,
-        escalate_after_days=int(getattr(settings, "reminder_escalation_days", 14)))
+        escalate_after_days=int(getattr(settings, "reminder_escalation_days", 14)),
+        submission=submission_of(body, views))
     dispatched = True
     try:
         celery.send_task("aixin.reports.generate", args=(str(report_id),), ignore_result=True,
@@ -130,6 +134,18 @@ def list_requested(
                 next=str(rows[-1]["position"]) if len(rows) == limit else None)
 
 
+def submission_of(body: ReportIn, views: Views) -> Submission:
+    """The request's foot (报送单位, 填报人, 审核人, 填报日期), the unit defaulting to the
+    region's federation by its name (钟祥市妇联)."""
+    unit = body.reporting_unit
+    if not unit:
+        name = place_names(views).name(body.region_code)
+        unit = federation_of(name) if name and name != body.region_code else ""
+    return Submission(reporting_unit=unit, preparer=body.preparer,
+                      preparer_phone=body.preparer_phone, reviewer=body.reviewer,
+                      reviewer_phone=body.reviewer_phone, prepared_on=body.prepared_on)
+
+
 def list_latest(caller: Principal, views: Views, before: int | None = None,
                 limit: int = 20) -> Page[ReportListed]:
     """Reports within the caller's scope, the latest requested first (the console's list)."""
@@ -165,7 +181,12 @@ def read_report(report_id: UUID, caller: Reporter, register: Register,
         content = reports.figures(report_id)
         if stored is not None and content is not None:
             figures, changes = json.loads(content), stored.changes
-    return ReportOut(**_common(report), escalate_after_days=report.escalate_after_days,
+    sent = report.submission
+    return ReportOut(**_common(report), submission=SubmissionOut(
+        reporting_unit=sent.reporting_unit, preparer=sent.preparer,
+        preparer_phone=sent.preparer_phone, reviewer=sent.reviewer,
+        reviewer_phone=sent.reviewer_phone, prepared_on=sent.prepared_on or report.requested_on),
+                     escalate_after_days=report.escalate_after_days,
                      requested_on=report.requested_on, started_at=report.started_at,
                      figures=figures, changes=changes,
                      definitions_changed=[DefinitionChangedOut.model_validate(change)

@@ -9,7 +9,7 @@ from uuid import UUID
 from pydantic import AwareDatetime, BaseModel, BeforeValidator, Field
 from pydantic_core import PydanticCustomError
 
-from api.schemas.common import Strict
+from api.schemas.common import Day, Strict, phone_field
 
 ReportStatus = Literal["queued", "running", "done", "failed"]
 
@@ -31,6 +31,18 @@ class ReportIn(Strict):
     known_at: Annotated[AwareDatetime, BeforeValidator(written_instant)] | None = Field(
         default=None, description="Report what the register had been told by this instant "
         "(default: now; never later). The same instant gives the same figures, byte for byte.")
+    reporting_unit: str = Field(
+        default="", max_length=100, examples=["钟祥市妇联"],
+        description="Who sends the report upward (报送单位); default: the region's federation, "
+        "its name and 妇联 (钟祥市妇联).")
+    preparer: str = Field(default="", max_length=50, examples=["王丽"],
+                          description="Who prepared it (填报人); empty leaves the blank.")
+    preparer_phone: str = phone_field(optional=True)
+    reviewer: str = Field(default="", max_length=50, examples=["张敏"],
+                          description="Who checked it (审核人); empty leaves the blank.")
+    reviewer_phone: str = phone_field(optional=True)
+    prepared_on: Day | None = Field(default=None, description="The day it was filled in "
+                                    "(填报日期; default: the day it is requested, never later).")
 
 
 class ActorOut(BaseModel):
@@ -90,7 +102,19 @@ class DefinitionChangedOut(BaseModel):
                       examples=["结对覆盖率只计季度末有在岗（未暂停、未取消资格）爱心妈妈结对的留守儿童"])
 
 
+class SubmissionOut(BaseModel):
+    """Who sends the report upward, as its files say at the foot (落款)."""
+
+    reporting_unit: str = Field(description="报送单位.")
+    preparer: str = Field(description="填报人 (empty: a blank).")
+    preparer_phone: str
+    reviewer: str = Field(description="审核人 (empty: a blank).")
+    reviewer_phone: str
+    prepared_on: date = Field(description="填报日期.")
+
+
 class ReportOut(ReportListed):
+    submission: SubmissionOut
     escalate_after_days: int = Field(description="Days overdue from which a duty counts as "
                                      "escalated in the figures (逾期上报时限).")
     requested_on: date

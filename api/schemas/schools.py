@@ -7,21 +7,25 @@ from uuid import UUID
 
 from pydantic import BaseModel, Field
 
+from api.schemas.codes import DIVISION_CODE
 from api.schemas.common import Day, Lines, Strict
 
-#: A term as the request writes it: 2026秋, 2026年春季学期, or the day it starts.
-TERM_PATTERN = r"^(\d{4}\s*年?\s*[春秋]\s*季?\s*(学期)?|\d{4}-\d{2}-\d{2})$"
+#: A term as the request writes it: 2026秋, 2026年春季学期, or the day it starts (a day of the
+#: calendar; the domain checks it with its own message, 422 naming ``term``).
+TERM_PATTERN = (r"^20[0-9]{2}(年?[春秋]季?(学期)?|-((0[13578]|1[02])-(0[1-9]|[12][0-9]|3[01])"
+                r"|(0[469]|11)-(0[1-9]|[12][0-9]|30)|02-(0[1-9]|1[0-9]|2[0-8])))$")
 
 
 class EnrolmentIn(Strict):
     """A school's pupils in a term (在校学生数), as the school or the federation states them."""
 
-    region_code: str = Field(pattern=r"^\d{6}(\d{3}){0,2}$", examples=["420881108"],
+    region_code: str = Field(examples=["420881108"], json_schema_extra={"pattern": DIVISION_CODE},
                              description="Where the school is: the division code of its county, "
                              "township or village (6, 9 or 12 digits); names repeat from "
                              "township to township.")
     school: str = Field(min_length=1, max_length=200, examples=["石牌镇中心小学"])
-    term: str = Field(max_length=20, pattern=TERM_PATTERN, examples=["2026秋"],
+    term: str = Field(max_length=20, json_schema_extra={"pattern": TERM_PATTERN},
+                      examples=["2026秋"],
                       description="The term (学期): 2026秋 (from 1 September), 2026春 (from 1 "
                       "February), or the day the term starts (2026-09-01). The count is in "
                       "force from that day until the next term's.")

@@ -10,7 +10,7 @@ with a lease after which a silent attempt counts as abandoned).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -23,6 +23,7 @@ from domain.errors import NotFound, ReportRule, StaleVersion
 from domain.reports import (
     QuarterlyReport,
     ReportStatus,
+    Submission,
     definitions_changed,
     scheduled_report_id,
 )
@@ -51,6 +52,8 @@ class ReportView:
     figures_sha256: str | None
     files: tuple[dict[str, Any], ...]
     failure: str | None
+    #: Who sends it upward (报送单位, 填报人, 审核人, 填报日期); blanks where not given.
+    submission: Submission = field(default_factory=Submission)
 
     @property
     def definitions_changed(self) -> list[dict[str, str]]:
@@ -69,7 +72,8 @@ class ReportView:
             requested_by=report.requested_by, status=report.status, attempts=report.attempts,
             started_at=report.started_at, finished_at=report.finished_at,
             position=report.position, figures_sha256=report.figures_sha256,
-            files=tuple(dict(f) for f in report.files), failure=report.failure)
+            files=tuple(dict(f) for f in report.files), failure=report.failure,
+            submission=report.submission)
 
 
 class ReportsService(AixinApplication):
@@ -81,14 +85,15 @@ class ReportsService(AixinApplication):
 
     def request_report(self, *, region_code: str, year: int, quarter: int, actor: Actor,
                        known_at: datetime | None = None, escalate_after_days: int = 14,
-                       kind: str = "quarterly") -> UUID:
+                       kind: str = "quarterly", submission: Submission | None = None) -> UUID:
         """Record a request for the quarter's report of the division-code prefix, as known at
-        ``known_at`` (default: now; never later); returns its id."""
+        ``known_at`` (default: now; never later), sent upward by ``submission`` (报送单位,
+        填报人, 审核人, 填报日期); returns its id."""
         now = self.now()
         report = QuarterlyReport.request(
             kind=kind, region_code=region_code, year=year, quarter=quarter,
             known_at=known_at or now, now=now, today=self.today(), actor=actor,
-            escalate_after_days=escalate_after_days)
+            escalate_after_days=escalate_after_days, submission=submission)
         self.save(report)
         return report.id
 

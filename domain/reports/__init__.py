@@ -13,6 +13,7 @@ from domain.reports.definitions import (
     definitions_changed,
 )
 from domain.reports.quarter import Quarter, said_to_day
+from domain.reports.submission import Submission, federation_of
 
 __all__ = [
     "DEFINITION_CHANGES",
@@ -21,8 +22,10 @@ __all__ = [
     "Quarter",
     "QuarterlyReport",
     "ReportStatus",
+    "Submission",
     "changed_since",
     "definitions_changed",
+    "federation_of",
     "said_to_day",
     "scheduled_report_id",
 ]

@@ -19,6 +19,7 @@ refuses a second first event for the same id.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
@@ -31,6 +32,7 @@ from domain.common import Actor
 from domain.errors import InvalidRecord, ReportRule
 from domain.identity import new_id
 from domain.reports.quarter import Quarter
+from domain.reports.submission import Submission
 
 KINDS = ("quarterly",)
 _REGION_PREFIX = re.compile(r"^\d{2,12}$")
@@ -57,7 +59,11 @@ class QuarterlyReport(Aggregate):
         return new_id()
 
     class Requested(Aggregate.Created):
-        """The report was asked for, as known at ``known_at``."""
+        """The report was asked for, as known at ``known_at``, to be sent upward by
+        ``submission`` (报送单位, 填报人, 审核人, 填报日期; blanks in requests recorded before
+        these were asked, upcast from version 1)."""
+
+        class_version = 2
 
         kind: str
         region_code: str
@@ -67,14 +73,29 @@ class QuarterlyReport(Aggregate):
         escalate_after_days: int
         on: date
         actor: Actor
+        reporting_unit: str
+        preparer: str
+        preparer_phone: str
+        reviewer: str
+        reviewer_phone: str
+        prepared_on: date | None
+
+        @staticmethod
+        def upcast_v1_v2(state: dict[str, object]) -> None:
+            state.update(reporting_unit="", preparer="", preparer_phone="", reviewer="",
+                         reviewer_phone="", prepared_on=None)
 
     @event(Requested)
     def __init__(self, *, kind: str, region_code: str, year: int, quarter: int,
                  known_at: datetime, escalate_after_days: int, on: date,
-                 actor: Actor) -> None:
+                 actor: Actor, reporting_unit: str, preparer: str, preparer_phone: str,
+                 reviewer: str, reviewer_phone: str, prepared_on: date | None) -> None:
         self.kind, self.region_code, self.year, self.quarter = kind, region_code, year, quarter
         self.known_at, self.escalate_after_days = known_at, escalate_after_days
         self.on, self.requested_by = on, actor
+        self.submission = Submission(
+            reporting_unit=reporting_unit, preparer=preparer, preparer_phone=preparer_phone,
+            reviewer=reviewer, reviewer_phone=reviewer_phone, prepared_on=prepared_on)
         self.attempts = 0
         self.started_at: datetime | None = None
         self.finished_at: datetime | None = None
@@ -87,8 +108,10 @@ class QuarterlyReport(Aggregate):
     @classmethod
     def request(cls, *, region_code: str, year: int, quarter: int, known_at: datetime,
                 now: datetime, today: date, actor: Actor, escalate_after_days: int = 14,
-                kind: str = "quarterly", report_id: UUID | None = None) -> QuarterlyReport:
-        """A report of the quarter for the division-code prefix, as known at ``known_at``.
+                kind: str = "quarterly", report_id: UUID | None = None,
+                submission: Submission | None = None) -> QuarterlyReport:
+        """A report of the quarter for the division-code prefix, as known at ``known_at``,
+        sent upward by ``submission`` (blanks by default).
 
         ``known_at`` has its offset from UTC and is not after ``now``; the quarter has begun
         by ``today`` (a quarter in progress gives an interim report).
@@ -118,7 +141,8 @@ class QuarterlyReport(Aggregate):
         fields: dict[str, Any] = {
             "kind": kind, "region_code": region_code, "year": year, "quarter": quarter,
             "known_at": known_at, "escalate_after_days": escalate_after_days, "on": today,
-            "actor": actor}
+            "actor": actor,
+            **dataclasses.asdict((submission or Submission()).checked(today))}
         if report_id is None:
             return cls(**fields)
         return cls._create(cls.Requested, id=report_id, **fields)

@@ -144,6 +144,55 @@ DEFINITION_CHANGES: tuple[DefinitionChange, ...] = (
 )
 
 
+#: What each main figure of the report counts (指标口径), in the report's words: the note (说明)
+#: the files end with. "季度末" is the day state is counted on (a quarter not ended: the day
+#: the report is known at).
+FIGURE_DEFINITIONS: dict[str, str] = {
+    "children_registered": (
+        "季度末在册（已建档、未退出）的儿童人数。"),
+    "left_behind": (
+        "在册儿童中，季度末未满十六周岁、父母双方外出务工或一方外出务工另一方无监护能"
+        "力的儿童人数（由父母状况推定，不手工填写）。"),
+    "special_attention": (
+        "留守儿童中单亲、家庭贫困、残疾、事实无人抚养或双亲外出的人数（一人只计一次）"
+        "。"),
+    "grandparent_guardians": (
+        "留守儿童中由祖父母或外祖父母监护（隔代监护）的人数。"),
+    "left_behind_paired": (
+        "季度末有在岗（未暂停、未取消资格）爱心妈妈结对的留守儿童人数。"),
+    "pairing_coverage": (
+        "已结对留守儿童 ÷ 留守儿童（目标100%）。"),
+    "left_behind_share_of_pupils": (
+        "在已登记在校学生数的学校中，留守儿童 ÷ 在校学生数；在校学生数取各校登记的"
+        "、季度末所在学期的人数（按数据截至时间已登记的为准）。"),
+    "pairings_active": (
+        "季度末仍在结对中的结对数（一对一、多帮一、一对多各计一对）。"),
+    "contacts": (
+        "本季度发生的联系走访次数：结对帮扶人的联系和学校、妇联在儿童名下记录的联系，"
+        "各种方式合计（含家访）。"),
+    "home_visits": (
+        "联系走访中方式为家访的次数。"),
+    "children_reached": (
+        "本季度联系走访或集体活动涉及的儿童人数（每人计一次；只联系班主任、监护人或父"
+        "母的不计）。"),
+    "aid_yuan": (
+        "集体活动和慰问发放的慰问金合计（元）。"),
+    "duty_compliance": (
+        "本季度应履职期次中已履职的比例：每个结对的每个孩子、每项职责的每个期次各计一"
+        "次。"),
+    "duties_overdue": (
+        "季度末已过期限仍未履行的职责项数（按每个孩子的每项职责计）。"),
+    "concerns_reported": (
+        "本季度报告的异常情况（缺课、受伤、生病、监护缺失、情绪危机等）件数。"),
+    "volunteers_approved": (
+        "季度末经逐级审核通过、未暂停、未取消资格的爱心妈妈人数。"),
+}
+#: How the files count in every table by place: 合计 adds up the rows; shares in it are computed
+#: again from the added counts.
+TOTAL_ROW_NOTE = ("各分乡镇（村）、分学校表的“合计”为各行之和，其中比例由合计数重新计算；"
+                  "区县本级（县直/未分乡镇）的数字只在不为零时单列一行。")
+
+
 #: The figures that are shares (0 to 1), shown as percentages, by the last part of their
 #: dotted names (``duties.monthly_contact.compliance_rate``).
 RATES = frozenset({"pairing_coverage", "left_behind_share_of_pupils", "duty_compliance",

@@ -124,8 +124,8 @@ def test_children_registered_at_the_county_itself_are_a_row_of_their_own(
     child(register, "子", "male", D(2015, 4, 1), COUNTY, CENTRAL, D(2026, 1, 8),
           parents=MOTHER_UNABLE)
     result = figures(runner)
-    assert _coverage_labels(result) == [TOWN_1, "420821102", "县直/未分乡镇"]
-    assert "县直/未分乡镇" in first_cells(docx_bytes(result))
+    assert _coverage_labels(result) == [TOWN_1, "420821102", f"县直/未分乡镇（{COUNTY}）"]
+    assert f"县直/未分乡镇（{COUNTY}）" in first_cells(docx_bytes(result))
 
 
 def test_a_townships_report_is_broken_down_by_village(
@@ -136,7 +136,7 @@ def test_a_townships_report_is_broken_down_by_village(
         result = compute_figures(tx, TOWN_1, 2026, 1, datetime.now(UTC))
     villages = {code: unit["left_behind"] for code, unit in result["townships"].items()}
     assert villages == {TOWN_1 + "001": 1, TOWN_1: 1}  # A; B (F's mother came home)
-    assert _coverage_labels(result) == [TOWN_1 + "001", "未分村（社区）"]
+    assert _coverage_labels(result) == [TOWN_1 + "001", f"未分村（社区）（{TOWN_1}）"]
     assert sheet_rows(xlsx_bytes(result), "结对覆盖")[0][0] == "村（社区）（区划代码）"
 
 

@@ -131,7 +131,7 @@ def test_the_narrative_fills_the_templates_blanks_in_chinese(report: dict) -> No
 def test_the_narrative_has_tables_by_township_and_school(report: dict) -> None:
     document = Document(io.BytesIO(docx_bytes(report)))
     first_cells = [[row.cells[0].text for row in table.rows[1:]] for table in document.tables]
-    assert first_cells == [["420821101", "420821102"], [CENTRAL, "胡集镇中学"]]
+    assert first_cells == [["420821101", "420821102", "合计"], [CENTRAL, "胡集镇中学", "合计"]]
 
 
 def test_the_narrative_names_an_east_asian_font(report: dict) -> None:

@@ -1,9 +1,15 @@
 """The quarterly report's files (季度报送材料): an Excel workbook and a Word narrative, in Chinese.
 
 Both are rendered from the figures of :func:`projections.reports.quarterly.compute_figures` (or
-:func:`~projections.reports.quarterly.combine`) and nothing else, so they say exactly what the
-JSON says; the optional ``changes`` (:func:`~projections.reports.changes.explain_changes`) add
-what moved since an earlier version of the same report, and which late records moved it.
+:func:`~projections.reports.quarterly.combine`), so they say exactly what the JSON says; the
+optional ``changes`` (:func:`~projections.reports.changes.explain_changes`) add what moved since
+an earlier version of the same report, and which late records moved it; the request's
+``submission`` says who sends them upward (报送单位, 填报人, 审核人 with phones, 填报日期).
+
+Fit to send upward: every table by place or school ends with its 合计 row, places are named
+with their codes (胡集镇（420881103）), both print on A4 (the workbook's sheets fit to the
+page's width, header row repeated, 第 X 页 共 Y 页 in the footer; the narrative's footer has
+PAGE and NUMPAGES fields), and both end with a note of what each main figure counts (说明).
 
 - :func:`xlsx_bytes`: one sheet per table (总体情况, 留守儿童构成, 结对覆盖, 联系走访,
   履职情况, 按乡镇, 按学校, 退出与结束原因, 情况报告, 志愿者, 说明; and, when changes are given,
@@ -27,6 +33,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from domain.reports import Submission
 from workers.reports.narrative import docx_bytes
 from workers.reports.wording import Places, file_stem, title
 from workers.reports.workbook import xlsx_bytes
@@ -36,12 +43,13 @@ __all__ = ["docx_bytes", "file_stem", "title", "write_files", "xlsx_bytes"]
 
 def write_files(figures: Mapping[str, Any], folder: Path,
                 changes: Mapping[str, Any] | None = None,
-                places: Places | None = None) -> dict[str, Path]:
+                places: Places | None = None,
+                submission: Submission | None = None) -> dict[str, Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.docx`` into ``folder``; returns them by name."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(figures)
-    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes, places),
-               f"{stem}.docx": docx_bytes(figures, changes, places)}
+    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes, places, submission),
+               f"{stem}.docx": docx_bytes(figures, changes, places, submission)}
     paths = {}
     for name, content in written.items():
         path = folder / name

@@ -11,7 +11,8 @@ out as a chord; tests and small regions run them in one process (:func:`produce`
 3. :func:`finish`: combine the parts (exactly the figures of one computation over the whole
    region), explain what changed since the previous completed report of the same region and
    quarter (which figures moved, and which late records moved them), render the .xlsx and
-   .docx, store them once beside the log, and record ``ReportCompleted`` with the log position
+   .docx with who sends them (报送单位, 填报人, 审核人, 填报日期),
+   store them once beside the log, and record ``ReportCompleted`` with the log position
    (the highest of the parts') and the files' digests.
 
 Every step can be repeated: a re-delivered part computes the same figures (everything is read
@@ -25,7 +26,7 @@ import json
 import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID, uuid4
@@ -180,9 +181,11 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     changes = explain(ctx, report, figures)
     stem = file_stem(figures)
     places = place_names_of(ctx, figures, changes)
+    sent = replace(report.submission,
+                   prepared_on=report.submission.prepared_on or report.requested_on)
     files = {f"{stem}.json": to_json(figures),
-             f"{stem}.xlsx": xlsx_bytes(figures, changes, places),
-             f"{stem}.docx": docx_bytes(figures, changes, places)}
+             f"{stem}.xlsx": xlsx_bytes(figures, changes, places, sent),
+             f"{stem}.docx": docx_bytes(figures, changes, places, sent)}
     stored = ctx.results.put(report_id, position=position, figures_name=f"{stem}.json",
                              files=files, changes=changes)
     record_completion(ctx, report_id, stored)

@@ -8,13 +8,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx import Document
+from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from domain.duties import duty_title
 from domain.instants import shown_instant
-from domain.reports.definitions import figure_title
+from domain.reports import Submission
+from domain.reports.definitions import FIGURE_DEFINITIONS, TOTAL_ROW_NOTE, figure_title
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES, SHAPE_TITLES
 from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
@@ -33,25 +36,31 @@ from workers.reports.wording import (
     place_with_code,
     said,
     school_title,
+    sender,
     shown,
     tiers,
     title,
+    total_row,
     township_rows,
     unit_word,
 )
 
 
 def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
-               places: Places | None = None) -> bytes:
+               places: Places | None = None, submission: Submission | None = None) -> bytes:
     """The narrative report in Chinese, in the shape of the programme's templates; places by
-    name (``places``), with their codes in the tables."""
+    name (``places``), with their codes in the tables; who sends it (``submission``) under the
+    title and at the foot; A4, with 第 X 页 共 Y 页 in the footer."""
     places = places or {}
+    foot = sender(figures, places, submission)
     document = Document()
     _fonts(document)
+    _a4_with_page_numbers(document)
     meta, t = figures["meta"], figures["totals"]
     special, general = tiers(t)
     heading = document.add_heading(title(figures, places), level=0)
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    document.add_paragraph(f"报送单位：{foot['报送单位']}    填报日期：{foot['填报日期']}")
     document.add_paragraph(
         f"{period_words(meta)}；状态类数字统计至"
         + (f"{meta['period_end']}（当日）" if interim(meta) else f"季度末（{meta['period_end']}）")
@@ -141,7 +150,7 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
 
     if changes is not None:
         _docx_changes(document, changes, places, report_zone(meta))
-    document.add_heading("数据说明", level=1)
+    document.add_heading("说明", level=1)
     document.add_paragraph(
         "本报告由系统依据截至上述记录时间已录入的数据自动生成；以同一记录时间重新生成，数字完全相同。"
         "状态类数字（在册、留守、结对、逾期、在册志愿者）统计至"
@@ -150,6 +159,11 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         "留守儿童按“未满十六周岁、父母双方外出务工或一方外出务工另一方无监护能力”认定。")
     if note := definitions_note(meta):
         document.add_paragraph(note)
+    document.add_paragraph(TOTAL_ROW_NOTE)
+    document.add_paragraph("主要指标口径：")
+    for key, meaning in FIGURE_DEFINITIONS.items():
+        document.add_paragraph(f"{figure_title(key)}：{meaning}", style="List Bullet")
+    _sign_off(document, foot)
     if interim(meta):
         _say_interim(document, meta)
     core = document.core_properties
@@ -188,6 +202,8 @@ def _reasons(reasons: Mapping[str, int], unit: str) -> str:
 
 def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[str, Any]]],
                 columns: Sequence[str]) -> None:
+    """A table of ``units`` (places or schools), its header repeated on every page, and its
+    合计 row."""
     if not units:
         document.add_paragraph("无。")
         return
@@ -196,11 +212,61 @@ def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[st
     for cell, text in zip(table.rows[0].cells, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)),
                           strict=True):
         cell.text = text
-    for label, unit in units:
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    table.rows[0]._tr.get_or_add_trPr().append(repeat)
+    for label, unit in [*units, total_row(units, columns)]:
         cells = table.add_row().cells
         cells[0].text = label
         for cell, column in zip(cells[1:], columns, strict=True):
             cell.text = shown(column, unit.get(column))
+    for cell in table.rows[-1].cells:
+        for run in cell.paragraphs[0].runs:
+            run.bold = True
+
+
+def _a4_with_page_numbers(document: Any) -> None:
+    """A4 portrait with the usual margins; 第 X 页 共 Y 页 (PAGE and NUMPAGES fields) centred
+    in the footer."""
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin = section.bottom_margin = Cm(2.54)
+    section.left_margin = section.right_margin = Cm(2.2)
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    paragraph.add_run("第 ")
+    _field(paragraph, "PAGE")
+    paragraph.add_run(" 页 共 ")
+    _field(paragraph, "NUMPAGES")
+    paragraph.add_run(" 页")
+
+
+def _field(paragraph: Any, code: str) -> None:
+    """A Word field (PAGE, NUMPAGES) that the reader fills in when it lays out the pages."""
+    run = paragraph.add_run()
+    begin = OxmlElement("w:fldChar")
+    begin.set(qn("w:fldCharType"), "begin")
+    instruction = OxmlElement("w:instrText")
+    instruction.set(qn("xml:space"), "preserve")
+    instruction.text = f" {code} "
+    separate = OxmlElement("w:fldChar")
+    separate.set(qn("w:fldCharType"), "separate")
+    shown_now = OxmlElement("w:t")
+    shown_now.text = "1"
+    end = OxmlElement("w:fldChar")
+    end.set(qn("w:fldCharType"), "end")
+    for element in (begin, instruction, separate, shown_now, end):
+        run._r.append(element)
+
+
+def _sign_off(document: Any, foot: Mapping[str, str]) -> None:
+    """The foot an office signs (落款): who prepared and who checked the report, with their
+    phones; the reporting unit and the day, on the right."""
+    document.add_paragraph(f"填报人：{foot['填报人']}    联系电话：{foot['填报人电话']}")
+    document.add_paragraph(f"审核人：{foot['审核人']}    联系电话：{foot['审核人电话']}")
+    for text in (foot["报送单位"], foot["填报日期"]):
+        document.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.RIGHT
 
 
 def _docx_changes(document: Any, changes: Mapping[str, Any], places: Places,

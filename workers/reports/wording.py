@@ -8,7 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from domain.duties import STANDARD_CONTACT_KINDS
-from domain.reports import said_to_day
+from domain.reports import Submission, federation_of, said_to_day
 from domain.reports.definitions import RATES, breakdown_word, figure_title
 from domain.vocabulary import (
     AGE_BAND_TITLES,
@@ -44,9 +44,9 @@ def place_with_code(code: str, places: Places) -> str:
 def own_level(region_code: str) -> str:
     """The row of facts placed at the region's own code rather than in one of its townships:
     县直/未分乡镇 for a county (市直 for a city, 省直 for a province), 未分村（社区） for a
-    township."""
+    township, with the code (县直/未分乡镇（420881）)."""
     return {2: "省直/未分乡镇", 4: "市直/未分乡镇", 6: "县直/未分乡镇"}.get(
-        len(region_code), "未分村（社区）")
+        len(region_code), "未分村（社区）") + f"（{region_code}）"
 
 
 def unit_word(region_code: str) -> str:
@@ -159,3 +159,53 @@ def in_kind_order(counts: Mapping[str, int]) -> list[tuple[str, int]]:
     """The standard contact kinds in their usual order, then any others by name."""
     order = {kind: index for index, kind in enumerate(STANDARD_CONTACT_KINDS)}
     return sorted(counts.items(), key=lambda item: (order.get(item[0], len(order)), item[0]))
+
+
+#: A blank for a pen where a name, a phone or a day was not given.
+BLANK = "__________"
+
+
+def sender(figures: Mapping[str, Any], places: Places,
+           submission: Submission | None) -> dict[str, str]:
+    """The foot of the report as an office sends it: 报送单位 (the region's federation unless
+    another was given), 填报人, 审核人 and their phones, 填报日期; blanks where not given."""
+    given = submission or Submission()
+    named = places.get(figures["meta"]["region_code"])
+    federation = federation_of(named) if named else BLANK
+    day = given.prepared_on
+    return {"报送单位": given.unit_or(federation),
+            "填报人": given.preparer or BLANK, "填报人电话": given.preparer_phone or BLANK,
+            "审核人": given.reviewer or BLANK, "审核人电话": given.reviewer_phone or BLANK,
+            "填报日期": f"{day.year}年{day.month}月{day.day}日" if day else "    年  月  日"}
+
+
+#: How each share is computed again from the counts of a total row: (part, whole).
+_SHARES = {"pairing_coverage": ("left_behind_paired", "left_behind"),
+           "duty_compliance": ("duties_periods_met", "duties_periods_due")}
+
+
+def total_row(units: Sequence[tuple[str, Mapping[str, Any]]],
+              columns: Sequence[str]) -> tuple[str, dict[str, Any]]:
+    """The 合计 row of a table of ``units``: each count summed over the rows, each share
+    computed again from the summed counts (the pupils' share over the schools whose pupils
+    are known), the money from the summed fen."""
+    def summed(key: str) -> int:
+        return sum(int(unit.get(key) or 0) for _, unit in units)
+
+    row: dict[str, Any] = {}
+    for column in columns:
+        if column in _SHARES:
+            part, whole = (summed(key) for key in _SHARES[column])
+            row[column] = round(part / whole, 4) if whole else None
+        elif column == "left_behind_share_of_pupils":
+            pupils = summed("pupils")
+            counted = sum(int(unit.get("left_behind") or 0) for _, unit in units
+                          if unit.get("pupils"))
+            row[column] = round(counted / pupils, 4) if pupils else None
+        elif column == "pupils":
+            row[column] = summed("pupils") or None
+        elif column == "aid_yuan":
+            row[column] = round(summed("aid_fen") / 100, 2)
+        else:
+            row[column] = summed(column)
+    return "合计", row

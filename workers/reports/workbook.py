@@ -11,11 +11,14 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import duty_title
 from domain.instants import shown_instant
-from domain.reports.definitions import figure_title
+from domain.reports import Submission
+from domain.reports.definitions import FIGURE_DEFINITIONS, TOTAL_ROW_NOTE, figure_title
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES
 from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
@@ -34,8 +37,10 @@ from workers.reports.wording import (
     place_with_code,
     said,
     school_title,
+    sender,
     tiers,
     title,
+    total_row,
     township_rows,
     unit_word,
 )
@@ -73,10 +78,12 @@ _SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "le
 
 
 def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
-               places: Places | None = None) -> bytes:
+               places: Places | None = None, submission: Submission | None = None) -> bytes:
     """The workbook: one sheet per table, native charts for coverage and compliance; places by
-    name (``places``), with their codes in the tables."""
+    name (``places``), with their codes in the tables; who sends it (``submission``) at the
+    foot of the overview and in the notes; every sheet set up to print on A4."""
     places = places or {}
+    foot = sender(figures, places, submission)
     book = Workbook()
     first = book.active
     assert first is not None
@@ -85,16 +92,17 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _table(book, "总体情况", ("指标", "数值"),
            [(REPORT_FIGURE_TITLES[key], totals[key]) for key in _TOTALS],
            rate_rows={i for i, key in enumerate(_TOTALS) if key in RATES})
+    _foot(book["总体情况"], foot)
     _composition(book, totals)
     _coverage_sheet(book, figures, places)
     _contacts_sheet(book, totals)
     _duties_sheet(book, figures)
     unit = unit_word(figures["meta"]["region_code"])
     _per_unit(book, f"按{unit}", f"{unit}（区划代码）",
-              township_rows(figures, places, _TOWNSHIP_COLUMNS), _TOWNSHIP_COLUMNS)
+              township_rows(figures, places, _TOWNSHIP_COLUMNS), _TOWNSHIP_COLUMNS, total=True)
     _per_unit(book, "按学校", "学校",
               [(school_title(name), unit) for name, unit in figures["schools"].items()],
-              _SCHOOL_COLUMNS)
+              _SCHOOL_COLUMNS, total=True)
     _table(book, "退出与结束原因", ("类别", "原因", "数量"),
            [("儿童退出", reason, n) for reason, n in sorted(totals["exit_reasons"].items())]
            + [("结对结束", reason, n)
@@ -108,7 +116,10 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
            [(REPORT_FIGURE_TITLES[k], totals[k]) for k in _TOTALS if k.startswith("volunteers_")])
     meta = figures["meta"]
     _table(book, "说明", ("项目", "内容"), [
-        ("报表", title(figures, places)), ("地区", place(meta["region_code"], places)),
+        ("报表", title(figures, places)), ("报送单位", foot["报送单位"]),
+        ("填报人", f"{foot['填报人']}（电话：{foot['填报人电话']}）"),
+        ("审核人", f"{foot['审核人']}（电话：{foot['审核人电话']}）"),
+        ("填报日期", foot["填报日期"]), ("地区", place(meta["region_code"], places)),
         ("区划代码", meta["region_code"]),
         ("统计期", period_words(meta).removeprefix("统计期：")),
         ("状态类指标统计日", f"{meta['period_end']}（季度未结束，统计至当日）" if interim(meta)
@@ -118,7 +129,14 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         ("说明", "依据截至上述记录时间已录入的数据生成；以同一记录时间重新生成，数字完全相同。"),
         *((f"口径变更：{figure_title(c['figure'])}", f"自{c['since']}起：{c['what']}")
           for c in meta.get("definitions_changed", ())),
+        ("合计行", TOTAL_ROW_NOTE),
+        *((f"指标口径：{figure_title(key)}", meaning)
+          for key, meaning in FIGURE_DEFINITIONS.items()),
     ])
+    notes = book["说明"]
+    notes.column_dimensions["B"].width = 60
+    for (cell,) in notes.iter_rows(min_row=2, min_col=2, max_col=2):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
     if changes is not None:
         _changes_sheets(book, changes, places, report_zone(meta))
     for sheet in book.worksheets:
@@ -126,6 +144,7 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.value = said(cell.value, meta)
+        _for_print(sheet, said(title(figures, places), meta), foot["报送单位"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -240,10 +259,54 @@ def _rate_chart(sheet: Worksheet, title: str, direction: str, *, column: int,
 
 
 def _per_unit(book: Workbook, name: str, first: str,
-              units: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[str]) -> None:
-    rows = [(label, *(unit.get(column) for column in columns)) for label, unit in units]
-    _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
-           rates={i + 2 for i, c in enumerate(columns) if c in RATES})
+              units: Sequence[tuple[str, Mapping[str, Any]]], columns: Sequence[str], *,
+              total: bool = False) -> None:
+    """A table of ``units`` (places or schools), with its 合计 row when ``total``."""
+    listed = [*units, total_row(units, columns)] if total and units else list(units)
+    rows = [(label, *(unit.get(column) for column in columns)) for label, unit in listed]
+    sheet = _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
+                   rates={i + 2 for i, c in enumerate(columns) if c in RATES})
+    if total and units:
+        for cell in sheet[sheet.max_row]:
+            cell.font = Font(bold=True, name=BODY_FONT)
+    for index in range(2, len(columns) + 2):  # many columns: narrow ones, headers wrapped
+        sheet.column_dimensions[get_column_letter(index)].width = 10
+    sheet.column_dimensions["A"].width = 26
+    for cell in sheet[1]:
+        cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    sheet.row_dimensions[1].height = 48
+
+
+#: Sheets wider than this many columns print across an A4 page (landscape).
+_WIDE = 6
+
+
+def _for_print(sheet: Worksheet, heading: str, unit: str) -> None:
+    """A4, as wide as the page and as many pages down as the rows need (fit to width), the
+    header row on every page, the report's title in the page header and 第 X 页 共 Y 页 with
+    the reporting unit in the footer."""
+    setup = sheet.page_setup
+    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.orientation = "landscape" if sheet.max_column > _WIDE else "portrait"
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.8, bottom=0.8, header=0.3,
+                                     footer=0.3)
+    sheet.print_options.horizontalCentered = True
+    sheet.print_title_rows = "1:1"
+    sheet.oddHeader.center.text = f"{heading}——{sheet.title}"
+    sheet.oddFooter.left.text = unit
+    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+
+def _foot(sheet: Worksheet, foot: Mapping[str, str]) -> None:
+    """Who sends the report (报送单位, 填报人, 审核人, 填报日期), below the overview's figures."""
+    sheet.append([])
+    for label, value in (("报送单位", foot["报送单位"]),
+                         ("填报人", f"{foot['填报人']}    联系电话：{foot['填报人电话']}"),
+                         ("审核人", f"{foot['审核人']}    联系电话：{foot['审核人电话']}"),
+                         ("填报日期", foot["填报日期"])):
+        sheet.append([label, value])
 
 
 def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places,
