@@ -93,6 +93,11 @@ def test_the_console_pages_are_documented_under_their_own_tag(client: TestClient
     assert {tag["name"] for tag in document(client).get("tags", [])} >= {"console"}
 
 
+#: The console's downloads: a report's files and the registers' spreadsheets.
+FILES = {"/console/reports/{report_id}/files/{name}", "/console/exports/children.xlsx",
+         "/console/exports/volunteers.xlsx", "/console/exports/pairings.xlsx"}
+
+
 def test_the_console_pages_answer_html_or_a_redirect(client: TestClient) -> None:
     pages = console(client)
     for key, operation in pages.items():
@@ -103,7 +108,7 @@ def test_the_console_pages_answer_html_or_a_redirect(client: TestClient) -> None
         for code, content in answers.items():
             if code == "303":
                 assert "Location" in responses[code]["headers"], key
-            elif key[1] != "/console/reports/{report_id}/files/{name}":
+            elif key[1] not in FILES:
                 assert list(content) == ["text/html"], (key, code)
     assert set(pages[("get", "/console")]["responses"]) & {"200", "303"} == {"303"}
     assert "303" in pages[("post", "/console/login")]["responses"]
