@@ -37,8 +37,9 @@ from projections.timeline import ChildTimeline, instant
 from projections.timeline_facts import ReadsSeen, facts_by_day, reads_seen
 
 #: The fields compared between "as known then" and "as known now".
-COMPARED = ("name", "school", "class_name", "address", "parents", "guardian", "profile",
-            "categories", "left_behind", "status", "exited_on", "concerns")
+COMPARED = ("name", "sex", "birth_date", "ethnicity", "region_code", "school", "class_name",
+            "address", "parents", "guardian", "profile", "categories", "left_behind",
+            "status", "exited_on", "concerns")
 #: The timeline's entries shown, the newest first.
 TIMELINE_SHOWN = 500
 #: What a form of the page says once it is recorded, by the form's name (``?saved=``).
