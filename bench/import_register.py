@@ -3,7 +3,8 @@
 For each store (SQLite, PostgreSQL in a throwaway schema), all in the same run:
 
 - the import: ``CareRegister.import_register`` over the streamed sheet (batches of 200
-  records per transaction), rows/s and the peak memory Python allocated (tracemalloc);
+  records per transaction), rows/s and peak memory (the largest resident set of the process
+  that did it: each measurement runs in a process of its own), then the same file again;
 - the baseline: the same children registered one by one through ``register_child`` (the
   first ``--single`` rows, on a fresh store);
 - the ceiling: the store's batch save rate, the same aggregates (child and national-ID claim)
@@ -17,10 +18,11 @@ Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db t
 from __future__ import annotations
 
 import argparse
+import resource
+import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -80,14 +82,12 @@ def fresh(store: str, folder: Path) -> Iterator[CareRegister]:
 
 
 def timed(work: Callable[[], Any]) -> tuple[float, float, Any]:
-    """Seconds, peak MiB allocated (tracemalloc) and the result of ``work()``."""
-    tracemalloc.start()
+    """Seconds, the process's peak resident memory so far (MiB) and the result of
+    ``work()``."""
     started = time.perf_counter()
     result = work()
     seconds = time.perf_counter() - started
-    peak = tracemalloc.get_traced_memory()[1] / 2**20
-    tracemalloc.stop()
-    return seconds, peak, result
+    return seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, result
 
 
 def records(rows: int) -> list[dict[str, Any]]:
@@ -95,48 +95,53 @@ def records(rows: int) -> list[dict[str, Any]]:
     return [child_record(layout, layout.cells(child_row(n))) for n in range(1, rows + 1)]
 
 
-def measure(store: str, sheet: Path, rows: int, single: int, folder: Path) -> None:
-    with fresh(store, folder) as register:
-        register.name_places([TOWNSHIP], actor=CLERK)
+def measure(part: str, store: str, sheet: Path, rows: int, single: int, folder: Path) -> None:
+    """One measurement, in this process: ``import``, ``single`` or ``ceiling``."""
+    if part == "import":
+        with fresh(store, folder) as register:
+            register.name_places([TOWNSHIP], actor=CLERK)
 
-        def imported() -> Any:
-            with sheet_rows(sheet) as lines:
-                return register.import_register("children", lines, actor=CLERK,
-                                                admits=_everywhere, division_known=_county)
-        seconds, peak, outcome = timed(imported)
-        assert outcome.accepted == rows, (outcome.accepted, outcome.errors[:3])
-        again, _, repeat = timed(imported)
-        assert repeat.unchanged == rows
-    print(f"{store:9s} import           {rows / seconds:9.0f} rows/s  {seconds:7.1f} s  "
-          f"peak {peak:6.1f} MiB")
-    print(f"{store:9s} import again     {rows / again:9.0f} rows/s  {again:7.1f} s  "
-          "(every row unchanged, nothing recorded)")
-    given = records(single)
-    with fresh(store, folder) as register:
-        def one_by_one() -> None:
-            for record in given:
-                register.register_child(actor=CLERK, **record)
-        seconds1, peak1, _ = timed(one_by_one)
-    print(f"{store:9s} one by one       {single / seconds1:9.0f} rows/s  {seconds1:7.1f} s  "
-          f"peak {peak1:6.1f} MiB  (first {single} rows, register_child)")
-    given = records(rows)
-    with fresh(store, folder) as register:
-        today = register.today()
+            def imported() -> Any:
+                with sheet_rows(sheet) as lines:
+                    return register.import_register("children", lines, actor=CLERK,
+                                                    admits=_everywhere, division_known=_county)
+            seconds, peak, outcome = timed(imported)
+            assert outcome.accepted == rows, (outcome.accepted, outcome.errors[:3])
+            again, _, repeat = timed(imported)
+            assert repeat.unchanged == rows
+        print(f"{store:9s} import           {rows / seconds:9.0f} rows/s  {seconds:7.1f} s  "
+              f"peak {peak:6.1f} MiB")
+        print(f"{store:9s} import again     {rows / again:9.0f} rows/s  {again:7.1f} s  "
+              "(every row unchanged, nothing recorded)")
+    elif part == "single":
+        given = records(single)
+        with fresh(store, folder) as register:
+            def one_by_one() -> None:
+                for record in given:
+                    register.register_child(actor=CLERK, **record)
+            seconds, peak, _ = timed(one_by_one)
+        print(f"{store:9s} one by one       {single / seconds:9.0f} rows/s  {seconds:7.1f} s  "
+              f"peak {peak:6.1f} MiB  (first {single} rows, register_child)")
+    else:
+        given = records(rows)
+        with fresh(store, folder) as register:
+            today = register.today()
 
-        def ceiling() -> None:
-            for start in range(0, rows, BATCH):
-                batch: list[Any] = []
-                for record in given[start:start + BATCH]:
-                    child = Child.register(today=today, actor=CLERK, **{
-                        **record, "registered_on": today})
-                    index = register.national_id_index(record["id_number"])
-                    assert index is not None
-                    batch += [child, register._new_claim(index, child.id, on=today,
-                                                         actor=CLERK)]
-                register.save(*batch)
-        seconds2, peak2, _ = timed(ceiling)
-    print(f"{store:9s} ceiling (save)   {rows / seconds2:9.0f} rows/s  {seconds2:7.1f} s  "
-          f"peak {peak2:6.1f} MiB  (same aggregates, {BATCH} rows per transaction)")
+            def ceiling() -> None:
+                for start in range(0, rows, BATCH):
+                    batch: list[Any] = []
+                    for record in given[start:start + BATCH]:
+                        child = Child.register(today=today, actor=CLERK, **{
+                            **record, "registered_on": today})
+                        index = register.national_id_index(record["id_number"])
+                        assert index is not None
+                        batch += [child, register._new_claim(index, child.id, on=today,
+                                                             actor=CLERK)]
+                    register.save(*batch)
+            seconds, peak, _ = timed(ceiling)
+        print(f"{store:9s} ceiling (save)   {rows / seconds:9.0f} rows/s  {seconds:7.1f} s  "
+              f"peak {peak:6.1f} MiB  (the rows built in memory first, {BATCH} rows per "
+              "transaction)")
 
 
 def main() -> None:
@@ -144,14 +149,23 @@ def main() -> None:
     parser.add_argument("rows", nargs="?", type=int, default=20_000)
     parser.add_argument("--single", type=int, default=2_000)
     parser.add_argument("--stores", default="sqlite,postgres")
+    parser.add_argument("--part", help=argparse.SUPPRESS)  # one measurement: store:part:sheet
     options = parser.parse_args()
+    single = min(options.single, options.rows)
+    if options.part:
+        store, part, sheet = options.part.split(":", 2)
+        with tempfile.TemporaryDirectory(prefix="aixin-bench-import-") as folder:
+            measure(part, store, Path(sheet), options.rows, single, Path(folder))
+        return
     with tempfile.TemporaryDirectory(prefix="aixin-bench-import-") as folder:
         sheet = workbook(Path(folder) / "register.xlsx", CHILD_HEADER,
                          [child_row(n) for n in range(1, options.rows + 1)])
-        print(f"register: {options.rows} rows, {sheet.stat().st_size / 2**20:.1f} MiB .xlsx")
+        print(f"register: {options.rows} rows, {sheet.stat().st_size / 2**20:.1f} MiB .xlsx",
+              flush=True)
         for store in options.stores.split(","):
-            measure(store, sheet, options.rows, min(options.single, options.rows),
-                    Path(folder))
+            for part in ("import", "single", "ceiling"):
+                subprocess.run([sys.executable, __file__, str(options.rows), "--single",
+                                str(single), "--part", f"{store}:{part}:{sheet}"], check=True)
 
 
 if __name__ == "__main__":

@@ -23,8 +23,10 @@ from api.console import (
     concerns,
     dashboard,
     exports,
+    duplicates,
     enrolment,
     error_pages,
+    imports,
     login,
     pairings,
     reports,
@@ -53,7 +55,7 @@ def install(app: FastAPI) -> None:
     ``/console/static``, and describe the pages in the OpenAPI document."""
     router = APIRouter(prefix=PREFIX, tags=[TAG["name"]])
     for module in (login, dashboard, children, volunteers, pairings, concerns, work, reports,
-                   audit, exports, enrolment):
+                   audit, duplicates, exports, imports, enrolment):
         router.include_router(module.router)
     app.include_router(router)
     app.add_api_route(PREFIX, login.home, status_code=303, response_class=RedirectResponse,

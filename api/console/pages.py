@@ -52,9 +52,9 @@ class Menu:
     """What the console's menu offers the caller, as the access policy allows: the children's
     search (儿童查询), the volunteers (爱心妈妈), the reports (季度报表), a caring mother's own
     page (我的结对), the access log (查阅记录); for staff who keep the registers, the dashboard
-    (工作概览), the work-lists and reminders (待办清单), the pairings (结对管理) and the concerns
-    (情况报告); schools' enrolment (学校在校生人数) for those who record
-    or read it."""
+    (工作概览), the work-lists and reminders (待办清单), the pairings (结对管理), the concerns
+    (情况报告) and the imports of registers (导入); schools' enrolment (学校在校生人数) for
+    those who record or read it."""
 
     search: bool
     volunteers: bool
@@ -65,6 +65,7 @@ class Menu:
     work: bool = False
     pairings: bool = False
     concerns: bool = False
+    imports: bool = False
     enrolment: bool = False
 
     @classmethod
@@ -74,7 +75,7 @@ class Menu:
         return cls(search=reads_in_full(who), volunteers=may_list_volunteers(who),
                    reports=may_see_reports(who), own=own_volunteer(who), audit=may_audit(who),
                    dashboard=keeps, work=keeps, pairings=may_organise(who), concerns=keeps,
-                   enrolment=may_read_enrolment(who))
+                   imports=keeps, enrolment=may_read_enrolment(who))
 
 
 def render(request: Request, name: str, caller: Principal | None = None, *,

@@ -24,6 +24,7 @@ from typing import Annotated
 from urllib.parse import quote
 from uuid import UUID
 
+from celery import Celery
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
 from fastapi.responses import JSONResponse
 from kombu.exceptions import KombuError
@@ -113,19 +114,25 @@ def start_import(caller: Staff, register: Register, settings: AppSettings, celer
         kept.unlink(missing_ok=True)
     else:
         os.replace(kept, target)
-    dispatched = True
+    dispatched = dispatch(celery, import_id)
+    view = register.get_import(import_id)
+    response.headers["Location"] = _url(import_id)
+    return ImportQueued(id=view.id, kind=kind, dry_run=view.dry_run,
+                        status=view.status,  # type: ignore[arg-type]
+                        dispatched=dispatched, url=_url(import_id))
+
+
+def dispatch(celery: Celery, import_id: UUID) -> bool:
+    """Hand the import to the workers; False if the broker did not answer (the import stays
+    queued, recorded)."""
     try:
         celery.send_task("aixin.imports.run", args=(str(import_id),), ignore_result=True,
                          retry=True, retry_policy=_PUBLISH_RETRY)
     except (KombuError, RedisError, OSError) as error:
         log.warning("import %s recorded but not queued (broker: %s)", import_id,
                     type(error).__name__)
-        dispatched = False
-    view = register.get_import(import_id)
-    response.headers["Location"] = _url(import_id)
-    return ImportQueued(id=view.id, kind=kind, dry_run=view.dry_run,
-                        status=view.status,  # type: ignore[arg-type]
-                        dispatched=dispatched, url=_url(import_id))
+        return False
+    return True
 
 
 def _keep(upload: UploadFile, folder: Path) -> tuple[Path, int, str]:

@@ -2,7 +2,8 @@
 outcome recorded on the import's record. The Celery task and the tests call :func:`run`.
 
 The upload is kept in ``AIXIN_DATA_DIR/imports/<id>.xlsx`` until the import is settled, then
-removed. A re-delivered task (its worker died) runs the file again: what the first attempt
+removed; a dry run's stays until the console imports it for real.
+A re-delivered task (its worker died) runs the file again: what the first attempt
 recorded is ``unchanged``, the rest is recorded now.
 """
 
@@ -71,5 +72,6 @@ def run(register: CareRegister, data_dir: Path, import_id: UUID) -> ImportView:
         register.fail_import(import_id, "导入的文件已不在（the uploaded file is gone）")
     else:
         register.finish_import(import_id, outcome)
-    path.unlink(missing_ok=True)
+    if not record.dry_run:  # a dry run's file is kept for its import for real (the console)
+        path.unlink(missing_ok=True)
     return register.get_import(import_id)
