@@ -33,6 +33,7 @@ from domain.access.policy import may_change_child, may_read_history, reads_in_fu
 from domain.application import CareRegister, ChildView
 from domain.children.aggregate import CORRECTABLE
 from domain.errors import NotFound
+from projections.places.queries import Township
 from projections.timeline import ChildTimeline, instant
 from projections.timeline_facts import ReadsSeen, facts_by_day, reads_seen
 
@@ -101,8 +102,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     shown = record if reads_in_full(reader) else for_role(
         record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))
     keeps = as_of is None and reads_in_full(reader) and may_change_child(reader, current)
-    if keeps:  # where a transfer (迁出) may take the child: the places around the caller's
-        context["destinations"] = choices(views, _around(caller.scope.region_code))
+    if keeps:  # where a transfer (迁出) may take the child: the places of its city (市州)
+        context["destinations"] = destinations(views, current.region_code)
         context["correctable"] = tuple(CORRECTABLE.items())
     return render(request, "child.html", caller, status_code=status_code, child=shown,
                   then=then, changed=changed, entries=entries, pairings=pairings, day=day,
@@ -110,12 +111,18 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   saved=SAVED.get(saved, ""), choices=CHOICES, **context)
 
 
-def _around(region_code: str | None) -> str | None:
-    """The region a transfer's places are offered from: the city (市州, 4 digits) around a
-    county's or a township's account, the province around a city's, all for the others."""
-    if not region_code or len(region_code) < 4:
-        return None
-    return region_code[:4] if len(region_code) > 4 else region_code[:2]
+#: The most places a transfer's chooser lists with their villages; beyond, townships only.
+DESTINATIONS = 400
+
+
+def destinations(views: Views, region_code: str) -> list[Township]:
+    """The places a transfer (迁出) offers by name: those of the child's city (市州, the first
+    4 digits of its division code), with their villages while they are few (a place not
+    listed is typed as its code)."""
+    found = choices(views, region_code[:4])
+    if sum(1 + len(township.villages) for township in found) > DESTINATIONS:
+        return [dataclasses.replace(township, villages=()) for township in found]
+    return found
 
 
 def _refused_only(request: Request, caller: Principal, current: ChildView, status_code: int,

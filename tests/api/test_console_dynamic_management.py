@@ -87,3 +87,17 @@ def test_a_child_whose_name_is_corrected_is_found_by_the_new_name_not_the_old(
     found = client.get("/console/children", params={"name": "晓雨"}).text
     gone = client.get("/console/children", params={"name": "小花"}).text
     assert child_id in found and child_id not in gone
+
+
+def test_the_transfer_form_offers_the_places_of_the_childs_city_by_name(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    named = client.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": "420822100", "name": "沙洋镇"}, {"code": "420821101", "name": "石牌镇"}]})
+    assert named.status_code in (200, 201), named.text
+    csrf = console_login(client)
+    form = client.get(f"/console/children/{child_id}").text.split('id="transfer"')[1]
+    assert '<option value="420822100">沙洋镇（全乡镇）</option>' in form
+    done = client.post(f"/console/children/{child_id}/transfer", follow_redirects=False, data={
+        "region_code": "420822100", "reason": "随祖父母迁往沙洋镇", "csrf": csrf})
+    assert done.status_code == 303, done.text
+    assert record(client, child_id, admin)["region_code"] == "420822100"
