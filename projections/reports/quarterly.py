@@ -70,7 +70,8 @@ from storage.sql import Tx
 
 def townships(tx: Tx, region_code: str, known_at: datetime) -> list[str]:
     """The townships (乡镇, 9-digit codes; a county's own code for facts placed only at county
-    level) with a child or a volunteer under ``region_code`` known at ``known_at``, in order.
+    level) with a child (registered there or moved there, 迁入) or a volunteer under
+    ``region_code`` known at ``known_at``, in order.
 
     One report task per township (or per group of them) and :func:`combine` over all of them
     give the region's report.
@@ -80,7 +81,9 @@ def townships(tx: Tx, region_code: str, known_at: datetime) -> list[str]:
     rows = tx.execute(
         "SELECT township FROM rf_children WHERE region_code LIKE ? AND recorded_at <= ?"
         " UNION SELECT township FROM rf_volunteers WHERE region_code LIKE ? AND recorded_at <= ?"
-        " ORDER BY township", (prefix + "%", at, prefix + "%", at)).all()
+        " UNION SELECT substr(value, 1, 9) AS township FROM rf_child_moves WHERE kind = 'region'"
+        " AND value LIKE ? AND recorded_at <= ?"
+        " ORDER BY township", (prefix + "%", at, prefix + "%", at, prefix + "%", at)).all()
     return [row["township"] for row in rows]
 
 
@@ -90,7 +93,8 @@ def counties(tx: Tx) -> list[str]:
     rows = tx.execute(
         "SELECT DISTINCT substr(township, 1, 6) AS county FROM rf_children"
         " UNION SELECT DISTINCT substr(township, 1, 6) AS county FROM rf_volunteers"
-        " ORDER BY county").all()
+        " UNION SELECT DISTINCT substr(value, 1, 6) AS county FROM rf_child_moves"
+        " WHERE kind = 'region' ORDER BY county").all()
     return [row["county"] for row in rows if len(row["county"]) == 6]
 
 

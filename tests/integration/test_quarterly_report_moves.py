@@ -9,7 +9,8 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from domain.application import CareRegister
-from projections.reports import ReportFacts, compute_figures
+from projections.reports import ReportFacts, combine, compute_figures, townships
+from projections.reports.quarterly import counties
 from projections.runner import ViewRunner
 from tests.builders import STAFF, child_record
 
@@ -60,3 +61,19 @@ def test_a_concern_reported_after_a_transfer_counts_in_the_new_region(
                             occurred_on=date(2026, 5, 20))
     assert (totals(runner, OLD, 2)["concerns_reported"],
             totals(runner, NEW, 2)["concerns_reported"]) == (0, 1)
+
+
+def test_a_region_a_child_moved_to_is_reported_in_township_parts_that_add_up(
+        register: CareRegister, runner: ViewRunner) -> None:
+    child = registered(register)
+    register.transfer_child(child, region_code="420822100", reason="随祖父母迁往沙洋县",
+                            actor=STAFF, on=date(2026, 5, 1))
+    runner.catch_up(ReportFacts)
+    now = datetime.now(UTC)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        assert "420822" in counties(tx)
+        parts = [compute_figures(tx, NEW, 2026, 2, now, township=township)
+                 for township in townships(tx, NEW, now)]
+        whole = compute_figures(tx, NEW, 2026, 2, now)
+    assert combine(parts)["totals"]["children_registered"] == 1
+    assert whole["totals"]["children_registered"] == 1
