@@ -70,7 +70,7 @@ def upload(request: Request, caller: Keeper, register: Register, settings: AppSe
     answer = api_imports.start_import(caller, register, settings, request.app.state.celery,
                                       Response(), file=file, kind=kind, dry_run=dry_run)
     if isinstance(answer, JSONResponse):
-        detail = json.loads(bytes(answer.body))["detail"]
+        detail = json.loads(bytes(answer.body))["detail"][0]["msg"]
         return render(request, "imports.html", caller, status_code=answer.status_code,
                       titles=TITLES, error=detail, kind=kind)
     return RedirectResponse(f"/console/imports/{answer.id}", status_code=303)

@@ -52,6 +52,8 @@ Staff = Annotated[Principal, Depends(admitting(may_keep_records))]
 MAX_UPLOAD = 20 * 1024 * 1024
 TOO_LARGE = (f"文件超过 {MAX_UPLOAD // (1024 * 1024)} MB，未导入；请分成几个文件导入（the file is "
              f"over {MAX_UPLOAD} bytes; nothing was imported）")
+#: The rule a file refused as a whole breaks (not a workbook, empty, not the form's headers).
+REFUSED_FILE = "import_file"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
                   "interval_max": 1.0}
@@ -75,7 +77,9 @@ def download_template(caller: Staff, kind: Annotated[ImportKind, Query(descripti
 
 @router.post("", status_code=202, response_model=ImportQueued, responses={
     413: {"description": "The file is over 20 MB."},
-    422: {"description": "Not a spreadsheet, an empty sheet, or headers not the form's."}})
+    422: {"description": "Not a spreadsheet, an empty sheet, or headers not the form's "
+                         "(`detail[0].type` `import_file` on `file`; `missing` and `unknown` "
+                         "name the headers)."}})
 def start_import(caller: Staff, register: Register, settings: AppSettings, celery: Broker,
                  response: Response,
                  file: Annotated[UploadFile, File(description="The register (.xlsx).")],
@@ -96,7 +100,10 @@ def start_import(caller: Staff, register: Register, settings: AppSettings, celer
         check_sheet(kept, kind)
     except (NotASpreadsheet, HeadersRefused) as refused:
         kept.unlink(missing_ok=True)
-        content: dict[str, object] = {"detail": str(refused), "rule": "import_refused"}
+        # A file is refused as a whole, as a field is: what no JSON Schema can state
+        # (a workbook, the form's headers) named on the field ``file``.
+        content: dict[str, object] = {"detail": [{
+            "loc": ["body", "file"], "msg": str(refused), "type": REFUSED_FILE}]}
         if isinstance(refused, HeadersRefused):
             content.update(missing=list(refused.missing), unknown=list(refused.unknown))
         return JSONResponse(status_code=422, content=content)

@@ -37,6 +37,7 @@ BEYOND_SCHEMA = {
     ("invalid_record", ("body", "quarter")),  # a report is of a quarter that has begun
     ("invalid_record", ("body", "known_at")),  # a report is of what the register was told
     ("period_order", ("query", "to")),  # a period ends on or after the day it starts
+    ("import_file", ("body", "file")),  # an import's file is a workbook with the form's headers
 }
 
 
