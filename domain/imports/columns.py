@@ -227,8 +227,8 @@ def day(header: str, value: object) -> date:
             return date(int(found[1]), int(found[2]), int(found[3]))
         except ValueError:
             pass
-    raise CellRefused(header, f"“{written[:40]}”不是日期，请写成 2015-03-02、2015/3/2 或 "
-                      f"2015年3月2日（not a date）")
+    raise CellRefused(header, "所填不是日期，请写成 2015-03-02、2015/3/2 或 "
+                      "2015年3月2日（not a date）")
 
 
 def choice(header: str, value: object, words: Mapping[str, str]) -> str:
@@ -237,7 +237,7 @@ def choice(header: str, value: object, words: Mapping[str, str]) -> str:
     code = words.get(written) or words.get(written.lower())
     if code is None:
         shown = "、".join(dict.fromkeys(w for w in words if not w.isascii()))
-        raise CellRefused(header, f"“{written[:40]}”不是可选的值，可选：{shown}"
+        raise CellRefused(header, f"所填不是可选的值，可选：{shown}"
                           f"（not one of the allowed values）")
     return code
 
@@ -266,7 +266,7 @@ def categories(header: str, value: object) -> tuple[str, ...]:
 def whole_number(header: str, value: object) -> int:
     written = text(value)
     if not re.fullmatch(r"\d{1,3}", written):
-        raise CellRefused(header, f"“{written[:40]}”不是整数（not a whole number）")
+        raise CellRefused(header, "所填不是整数（not a whole number）")
     return int(written)
 
 

@@ -71,7 +71,7 @@ def _typed(layout: Layout, cells: Mapping[str, object]) -> dict[str, Any]:
         elif field == "guardian.relation":
             code = relation_code(text(value))
             if code is None:
-                raise CellRefused(header, f"“{text(value)[:40]}”不是可选的关系，可填 爷爷、奶奶、"
+                raise CellRefused(header, "所填不是可选的关系，可填 爷爷、奶奶、"
                                   "外公、外婆、叔叔、姑姑、哥哥、亲戚、邻居、老师、其他（not a "
                                   "guardian's relation）")
             values[field] = code
