@@ -41,6 +41,7 @@ from domain.events import (
     VolunteerReviewed,
     VolunteerSuspended,
 )
+from domain.schools import EnrolmentRecorded
 from tests.conftest import postgres_params
 
 pytestmark = pytest.mark.xdist_group("demo")  # one county (module fixture): one process
@@ -377,3 +378,17 @@ def test_the_demo_builds_on_postgresql(postgres_schema: str, tmp_path: Path) -> 
         assert register.get_report(completed[-1].originator_id).status.value == "done"
     finally:
         register.close()
+
+
+def test_schools_state_their_pupils_each_term_and_the_reports_give_the_share(
+        county: Built) -> None:
+    counts = county.of(EnrolmentRecorded)
+    assert {"2025秋", "2026春"} <= {e.term for e in counts}
+    assert [e.reason for e in counts if e.reason]  # one count put right, with its reason
+    store = build_report_store(county.settings)
+    try:
+        figures = [json.loads(store.figures(e.originator_id) or "{}")["totals"]
+                   for e in county.of(ReportCompleted)]
+    finally:
+        store.close()
+    assert 0 < figures[-1]["left_behind_share_of_pupils"] < 1
