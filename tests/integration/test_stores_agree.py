@@ -174,6 +174,10 @@ def record_every_kind(register: CareRegister, runner: ViewRunner,
     register.deactivate_user(user, reason="调离", actor=STAFF)
     register.name_places([("420821101", "石牌镇"), ("420821101201", "彭墩村")], actor=STAFF)
     register.name_places([("420821101201", "彭墩新村")], actor=STAFF)  # renamed
+    register.record_enrolment(region_code="420821101", school="石牌镇中心小学", term="2026春",
+                              pupils=848, actor=TEACHER)
+    register.record_enrolment(region_code="420821101", school="石牌镇中心小学", term="2026春",
+                              pupils=850, reason="插班生", actor=STAFF)  # put right
     grant = register.grant_break_glass(
         flower, reason="接到县公安局通报，该儿童离家出走，需立即联系监护人", actor=STAFF)
     register.record_read(flower, what="child", actor=STAFF, reason="核查",
