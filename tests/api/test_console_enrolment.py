@@ -78,3 +78,16 @@ def test_the_reports_form_asks_who_sends_the_report(client: TestClient) -> None:
     for field in ("reporting_unit", "preparer", "preparer_phone", "reviewer",
                   "reviewer_phone", "prepared_on"):
         assert f'name="{field}"' in page
+
+
+def test_the_reports_page_says_who_sends_it(client: TestClient) -> None:
+    csrf = console_login(client)
+    response = client.post("/console/reports", follow_redirects=True, data={
+        "csrf": csrf, "region_code": "420881", "year": "2026", "quarter": "1",
+        "preparer": "王丽", "preparer_phone": "0724-4221234", "reviewer": "张敏"})
+    assert response.status_code == 200, response.text
+    sender = re.search(r'<p id="sender">(.*?)</p>', response.text, re.S)
+    assert sender is not None
+    assert "报送单位：钟祥市妇联" in sender.group(1)
+    assert "填报人：王丽（0724-4221234）" in sender.group(1)
+    assert "审核人：张敏" in sender.group(1)
