@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.conftest import approved_volunteer
@@ -13,6 +14,12 @@ from tests.api.conftest import approved_volunteer
 TOWNSHIP, SCHOOL = "420821101", "石牌镇中心小学"
 COUNT = {"region_code": TOWNSHIP, "school": SCHOOL, "term": "2026春", "pupils": 848}
 PATH = "/api/v1/schools/enrolment"
+
+
+@pytest.fixture
+def client(client_on_each_store: TestClient) -> TestClient:
+    """The service on the embedded store and on PostgreSQL."""
+    return client_on_each_store
 
 
 def listed(client: TestClient, headers: dict[str, str], **query: Any) -> list[dict[str, Any]]:

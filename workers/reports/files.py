@@ -21,7 +21,8 @@ PAGE and NUMPAGES fields), and both end with a note of what each main figure cou
   WPS show the Chinese text as intended.
 
 The workbook is :mod:`workers.reports.workbook`, the narrative :mod:`workers.reports.narrative`,
-the words they share :mod:`workers.reports.wording`; here both are written to disk.
+the words they share :mod:`workers.reports.wording`, their paper (A4, page numbers)
+:mod:`workers.reports.paper`; here both are written to disk.
 
 The figures are reproducible byte for byte; the files embed the time they were written (Office
 metadata), so compare their contents, not their bytes.

@@ -8,11 +8,10 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Pt
 
 from domain.duties import duty_title
 from domain.instants import shown_instant
@@ -21,6 +20,7 @@ from domain.reports.definitions import FIGURE_DEFINITIONS, TOTAL_ROW_NOTE, figur
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES, SHAPE_TITLES
 from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
+from workers.reports.paper import a4_with_page_numbers
 from workers.reports.wording import (
     BAND_TITLES,
     BODY_FONT,
@@ -55,7 +55,7 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     foot = sender(figures, places, submission)
     document = Document()
     _fonts(document)
-    _a4_with_page_numbers(document)
+    a4_with_page_numbers(document)
     meta, t = figures["meta"], figures["totals"]
     special, general = tiers(t)
     heading = document.add_heading(title(figures, places), level=0)
@@ -223,41 +223,6 @@ def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[st
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
-
-
-def _a4_with_page_numbers(document: Any) -> None:
-    """A4 portrait with the usual margins; 第 X 页 共 Y 页 (PAGE and NUMPAGES fields) centred
-    in the footer."""
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.top_margin = section.bottom_margin = Cm(2.54)
-    section.left_margin = section.right_margin = Cm(2.2)
-    paragraph = section.footer.paragraphs[0]
-    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    paragraph.add_run("第 ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(" 页 共 ")
-    _field(paragraph, "NUMPAGES")
-    paragraph.add_run(" 页")
-
-
-def _field(paragraph: Any, code: str) -> None:
-    """A Word field (PAGE, NUMPAGES) that the reader fills in when it lays out the pages."""
-    run = paragraph.add_run()
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    instruction = OxmlElement("w:instrText")
-    instruction.set(qn("xml:space"), "preserve")
-    instruction.text = f" {code} "
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    shown_now = OxmlElement("w:t")
-    shown_now.text = "1"
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    for element in (begin, instruction, separate, shown_now, end):
-        run._r.append(element)
 
 
 def _sign_off(document: Any, foot: Mapping[str, str]) -> None:

@@ -11,8 +11,6 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, PieChart, Reference
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.page import PageMargins
-from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from domain.duties import duty_title
@@ -22,6 +20,7 @@ from domain.reports.definitions import FIGURE_DEFINITIONS, TOTAL_ROW_NOTE, figur
 from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES
 from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
+from workers.reports.paper import sheet_for_print
 from workers.reports.wording import (
     BAND_TITLES,
     BODY_FONT,
@@ -144,7 +143,7 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.value = said(cell.value, meta)
-        _for_print(sheet, said(title(figures, places), meta), foot["报送单位"])
+        sheet_for_print(sheet, said(title(figures, places), meta), foot["报送单位"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -275,28 +274,6 @@ def _per_unit(book: Workbook, name: str, first: str,
     for cell in sheet[1]:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 48
-
-
-#: Sheets wider than this many columns print across an A4 page (landscape).
-_WIDE = 6
-
-
-def _for_print(sheet: Worksheet, heading: str, unit: str) -> None:
-    """A4, as wide as the page and as many pages down as the rows need (fit to width), the
-    header row on every page, the report's title in the page header and 第 X 页 共 Y 页 with
-    the reporting unit in the footer."""
-    setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape" if sheet.max_column > _WIDE else "portrait"
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
-    sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.8, bottom=0.8, header=0.3,
-                                     footer=0.3)
-    sheet.print_options.horizontalCentered = True
-    sheet.print_title_rows = "1:1"
-    sheet.oddHeader.center.text = f"{heading}——{sheet.title}"
-    sheet.oddFooter.left.text = unit
-    sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
 
 
 def _foot(sheet: Worksheet, foot: Mapping[str, str]) -> None:
