@@ -14,7 +14,6 @@ from fastapi.responses import JSONResponse
 
 from api.deps import Caller, IfMatch, Register, Views, admitting, etag
 from api.paging import page_after
-from api.routes.duplicates import merged_pointer
 from api.schemas.child_care import (
     ChildContactCreated,
     ChildContactIn,
@@ -183,22 +182,17 @@ def list_registered(
     return Page(items=items, next=rows[-1]["child_id"] if len(rows) == limit else None)
 
 
-@router.get("/{child_id}", response_model=ChildForRole, responses={301: {
-    "description": "A record merged into another (合并重复档案): `Location` and `merged_into` "
-                   "name the surviving record; its history stays readable at "
-                   "`/children/{child_id}/history`."}})
+@router.get("/{child_id}", response_model=ChildForRole)
 def read_child(child_id: UUID, caller: Caller, register: Register, views: Views,
                response: Response,
-               on: date | None = None) -> ChildPublic | ChildForVolunteer | JSONResponse:
+               on: date | None = None) -> ChildPublic | ChildForVolunteer:
     """The child's record as it stands today (or on ``on``), in the view the caller's role
     may read (``view``: ``full`` or ``volunteer``); auditors' and federation staff's reads,
     and reads under break-glass, are themselves recorded on the child's timeline. A record
-    merged into another answers 301 naming the surviving record."""
+    merged into another (合并重复档案) is never lost: it reads as it now stands, `exited`
+    (a merge is recorded as an exit) with `merged_into` naming the record kept."""
     view = register.read_child(caller_of(caller), child_id, paired=paired_children(views),
                                on=on).child
-    pointer = merged_pointer(register, child_id)
-    if pointer is not None:
-        return pointer
     response.headers["ETag"] = etag(view.version)
     return for_role(view, caller,
                     parents_phones=phones_the_parents(register, views, caller, child_id))

@@ -4,11 +4,10 @@ child (合并重复档案)."""
 from __future__ import annotations
 
 import dataclasses
-from typing import Annotated, Any
+from typing import Annotated
 from uuid import UUID
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
-from fastapi.responses import JSONResponse
 
 from api.deps import IfMatch, Register, Views, admitting, etag
 from api.schemas.children import ChildPublic
@@ -68,11 +67,12 @@ def merge_child(child_id: UUID, body: MergeIn, caller: Clerk, register: Register
                 views: Views, expected: IfMatch, response: Response) -> ChildPublic:
     """Merge the record `duplicate_id` into this child's (合并重复档案): one transaction records
     the duplicate merged (it leaves every list and count; `GET /children/{duplicate_id}` then
-    answers 301 naming this record) and this record absorbing it (its timeline reads the
-    duplicate's entries from then). Both records in your scope and on the register; refused
-    (409 `merge_refused`) for records with different national ID numbers, one already merged
-    or exited, or a duplicate still paired (end its pairing first). The duplicate's national
-    ID number passes to this record if it has none. `If-Match` is this record's version."""
+    reads it `exited`, its `merged_into` naming this record) and this record absorbing it
+    (its timeline reads the duplicate's entries from then). Both records in your scope and on
+    the register; refused (409 `merge_refused`) for records with different national ID
+    numbers, one already merged or exited, or a duplicate still paired (end its pairing
+    first). The duplicate's national ID number passes to this record if it has none.
+    `If-Match` is this record's version."""
     _both_changeable(register, views, caller, child_id, body.duplicate_id)
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(PairingsRegister).read() as tx:
@@ -114,16 +114,3 @@ def _both_changeable(register: Register, views: Views, caller: Principal,
         if not may_change_child(who, view):
             raise HTTPException(status_code=403, detail="您不能更改这名儿童的档案（this role "
                                                         "cannot change the child's record）")
-
-
-def merged_pointer(register: Register, child_id: UUID) -> JSONResponse | None:
-    """For a record merged into another: 301 to the surviving record, saying so (None for a
-    record that was not merged)."""
-    survivor = register.merged_into(child_id)
-    if survivor is None:
-        return None
-    content: dict[str, Any] = {
-        "detail": f"该档案是重复档案，已并入{survivor}（this record was merged into {survivor}; "
-                  "read that one）", "rule": "child_merged", "merged_into": str(survivor)}
-    return JSONResponse(status_code=301, content=content,
-                        headers={"Location": f"/api/v1/children/{survivor}"})

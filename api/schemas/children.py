@@ -205,6 +205,11 @@ class ChildPublic(ChildRecordCommon):
     registered_on: date
     exit_reason: str
     concerns: list[ConcernOut]
+    merged_into: UUID | None = Field(description=(
+        "合并重复档案: the record this one was merged into, a second record of the same child "
+        "(read that one for the child's care from then); null for a record not merged. A "
+        "merge is recorded as an exit: a merged record's `status` is `exited`, `exited_on` "
+        "the day of the merge and `exit_reason` its reason."))
 
 
 class ParentForVolunteer(BaseModel):

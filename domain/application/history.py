@@ -57,7 +57,7 @@ class HistoryService(AixinApplication):
         concerns = tuple(_concern_on(c, day) for c in view.concerns if c.occurred_on <= day)
         contacts = tuple(c for c in view.contacts if c.occurred_on <= day)
         if view.exited_on is not None and view.exited_on > day:
-            view = replace(view, exited_on=None, exit_reason="")
+            view = replace(view, exited_on=None, exit_reason="", merged_into=None)
         return replace(view, concerns=concerns, contacts=contacts)
 
     def pairing_as_of(self, pairing_id: UUID, as_of: date | None = None,

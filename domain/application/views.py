@@ -8,6 +8,7 @@ from uuid import UUID
 
 from domain.children import Child, Concern, Consent, Guardian, Parent, Profile
 from domain.children.contact import ChildContact
+from domain.children.merging import merged_into as kept_record_of
 from domain.common import age_on
 from domain.pairings import Contact, Pairing
 from domain.volunteers import Review, Volunteer
@@ -47,6 +48,8 @@ class ChildView:
     concerns: tuple[Concern, ...]
     #: Contacts recorded on the child itself, outside any pairing, by the day they happened.
     contacts: tuple[ChildContact, ...] = ()
+    #: The record this one was merged into (合并重复档案: a merge is recorded as an exit).
+    merged_into: UUID | None = None
 
     @classmethod
     def of(cls, child: Child, on: date) -> ChildView:
@@ -69,6 +72,7 @@ class ChildView:
             exited_on=child.exited_on, exit_reason=child.exit_reason,
             concerns=tuple(sorted(child.concerns.values(), key=lambda c: c.occurred_on)),
             contacts=tuple(sorted(child.own_contacts(), key=lambda c: c.occurred_on)),
+            merged_into=kept_record_of(child),
         )
 
 

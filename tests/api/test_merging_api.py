@@ -117,21 +117,55 @@ def test_a_merge_joins_the_duplicates_history_to_the_survivor_as_known_after_it(
     assert [entry["type"] for entry in as_known_before] == ["ChildRegistered"]
 
 
-def test_the_duplicate_reads_as_it_was_before_the_merge_and_points_to_the_survivor_after(
+def test_the_duplicate_reads_as_exited_into_the_survivor_with_its_etag(
+        client: TestClient, admin: Headers) -> None:
+    survivor = register(client, admin)
+    duplicate = register(client, admin, **AGAIN)
+    merged = merge(client, admin, survivor, duplicate)
+    assert merged.status_code == 200, merged.text
+
+    response = client.get(f"/api/v1/children/{duplicate}", headers=admin,
+                          follow_redirects=False)
+
+    assert response.status_code == 200, response.text
+    record = response.json()
+    assert (record["id"], record["status"], record["merged_into"]) == (
+        duplicate, "exited", survivor)
+    assert record["exited_on"] is not None and record["exit_reason"] == REASON
+    assert response.headers["etag"] == f'"{record["version"]}"'
+
+
+def test_a_record_not_merged_has_no_merged_into(client: TestClient, admin: Headers) -> None:
+    survivor = register(client, admin)
+    duplicate = register(client, admin, **AGAIN)
+    assert merge(client, admin, survivor, duplicate).status_code == 200
+    kept = client.get(f"/api/v1/children/{survivor}", headers=admin).json()
+    assert (kept["status"], kept["merged_into"]) == ("active", None)
+
+
+def test_the_duplicate_reads_as_it_was_before_the_merge_as_known_before_it(
         client: TestClient, admin: Headers) -> None:
     survivor = register(client, admin)
     duplicate = register(client, admin, **AGAIN)
     before = datetime.now(UTC).isoformat()
     assert merge(client, admin, survivor, duplicate).status_code == 200
-
-    pointed = client.get(f"/api/v1/children/{duplicate}", headers=admin,
-                         follow_redirects=False)
-    assert pointed.status_code == 301
-    assert pointed.json()["merged_into"] == survivor
-    assert pointed.headers["location"] == f"/api/v1/children/{survivor}"
     as_it_was = client.get(f"/api/v1/children/{duplicate}/history", headers=admin,
                            params={"known_at": before}).json()["state"]
-    assert (as_it_was["status"], as_it_was["class_name"]) == ("active", "四年级")
+    assert (as_it_was["status"], as_it_was["merged_into"], as_it_was["class_name"]) == (
+        "active", None, "四年级")
+
+
+def test_a_merged_record_outside_the_callers_scope_is_404(
+        client: TestClient, admin: Headers, user: Any) -> None:
+    survivor = register(client, admin)
+    duplicate = register(client, admin, **AGAIN)
+    assert merge(client, admin, survivor, duplicate).status_code == 200
+    outside = client.get(f"/api/v1/children/{duplicate}",
+                         headers=user("federation", region_code="420822"))
+    inside = client.get(f"/api/v1/children/{duplicate}",
+                        headers=user("federation", region_code="420821"))
+    assert (outside.status_code, inside.status_code) == (404, 200)
+    assert inside.json()["merged_into"] == survivor
 
 
 def test_the_duplicate_leaves_the_register_the_list_and_the_count(
