@@ -65,7 +65,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     today = register.today()
     history = may_read_history(reader)
     context: dict[str, Any] = {"child_id": child_id, "today": today, "history": history,
-                               "known": known, "as_of": as_of, "error": None}
+                               "known": known, "as_of": as_of, "error": None,
+                               "merged": kept_record(register, views, caller, current)}
     if as_of is not None and (not history or as_of > today):
         context["error"] = ("历史回溯不能选择未来的日期" if history
                             else "您的角色不能查看历史回溯")
@@ -101,7 +102,9 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     # A caring mother reads only what her duties need, as through the API (最小必要).
     shown = record if reads_in_full(reader) else for_role(
         record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))
-    keeps = as_of is None and reads_in_full(reader) and may_change_child(reader, current)
+    # A merged record takes no new facts: they go on the record kept (已合并到).
+    keeps = (as_of is None and context["merged"] is None and reads_in_full(reader)
+             and may_change_child(reader, current))
     if keeps:  # where a transfer (迁出) may take the child: the places of its city (市州)
         context["destinations"] = destinations(views, current.region_code)
         context["correctable"] = tuple(CORRECTABLE.items())
@@ -109,6 +112,21 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   then=then, changed=changed, entries=entries, pairings=pairings, day=day,
                   keeps=keeps, typed=typed or {}, refusal=refusal, refused=refused,
                   saved=SAVED.get(saved, ""), choices=CHOICES, **context)
+
+
+def kept_record(register: Register, views: Views, caller: Principal,
+                child: ChildView) -> dict[str, Any] | None:
+    """For a record merged into another (合并重复档案): the day of the merge and the record
+    kept, to link to (``kept``: its record when the reader may open it, else None); None for
+    a record not merged."""
+    if child.merged_into is None:
+        return None
+    try:
+        kept: ChildView | None = register.child_in_scope(
+            caller_of(caller), child.merged_into, paired=paired_children(views))
+    except NotFound:
+        kept = None
+    return {"id": child.merged_into, "on": child.exited_on, "kept": kept}
 
 
 #: The most places a transfer's chooser lists with their villages; beyond, townships only.
