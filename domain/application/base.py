@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from typing import Any, ClassVar, Protocol, TypeVar
 from uuid import UUID
@@ -81,6 +81,12 @@ class PersonalDataKeys(PersonalTexts, Protocol):
 
     def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
         """The store's mapper, sealing personal texts as they are stored."""
+        ...
+
+    def make_keys(self, events: Iterable[object]) -> None:
+        """Make, together and durably, every data key these events are about to be sealed
+        with (a new child's, a new volunteer's, a new pairing's...), before they are
+        stored: one transaction of the keys for a whole batch, not one per record."""
         ...
 
     def shred(self, subject_id: UUID) -> None:
@@ -216,16 +222,19 @@ class AixinApplication(Application[UUID]):
         """Record the aggregates' new events in one transaction, none with a text no record
         may hold (``domain.texts``: InvalidRecord naming the field); inside a keyed command, the
         command's record goes in the same transaction (see ``domain.application.commands``),
-        and a command recorded by an earlier try records nothing."""
-        for aggregate in objs:  # whoever sends it: the API, the console, an import, the CLI
-            for pending in getattr(aggregate, "pending_events", ()):
-                check_texts("", {name: value for name, value in vars(pending).items()
-                                 if name not in _EVENT_HEADER})
+        and a command recorded by an earlier try records nothing. The data keys the events
+        are sealed with are made first, all in one transaction of their own."""
+        pending = [event for obj in objs for event in getattr(obj, "pending_events", ())]
+        for event in pending:  # whoever sends it: the API, the console, an import, the CLI
+            check_texts("", {name: value for name, value in vars(event).items()
+                             if name not in _EVENT_HEADER})
         command = current_command()
+        if command is not None and not command.recorded and command.replayed:
+            return []
+        if self.personal_data is not None:  # the batch's keys in one go, durable first
+            self.personal_data.make_keys(pending)
         if command is None or command.recorded:
             return super().save(*objs, **kwargs)
-        if command.replayed:
-            return []
         changed = tuple((str(a.id), a.version) for a in objs if isinstance(a, Aggregate))
         record = CommandRecord._create(
             CommandRecord.Accepted,  # type: ignore[attr-defined]

@@ -5,10 +5,16 @@ children or volunteer its texts are about). Destroying a subject's keys (``shred
 overwrites each wrapped key, then deletes it, leaving a tombstone so that the key is never
 made again under the same id: texts sealed with it stay unreadable for good.
 
-Keys are kept unwrapped in memory (with their ciphers) while no key is destroyed: every
-``cache_seconds`` the store asks the table when a key was last destroyed, and forgets every
-key it holds if that changed, so another process's erasure is followed within that time
-without asking for each key again (a rebuild reads each record's key thousands of times).
+Keys are kept unwrapped in memory while no key is destroyed: every ``cache_seconds`` the
+store asks the table when a key was last destroyed, and forgets every key it holds if that
+changed, so another process's erasure is followed within that time without asking for each
+key again (a rebuild reads each record's key thousands of times). The ciphers made on them
+are kept for the :data:`CIPHERS_HELD` keys used last only (a cipher object weighs many times
+its 32-byte key), so a process's memory does not grow with the number of records.
+
+The keys that a save's events will be sealed with are made together, in one transaction
+(:meth:`KeyStore.make_keys`), before any of those events is stored: a key is durable before
+anything sealed with it is.
 """
 
 from __future__ import annotations
@@ -18,8 +24,9 @@ import hmac
 import math
 import os
 import time
-from collections.abc import Callable, Iterable
-from typing import Any, TypeVar
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, Generic, TypeVar
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM, AESSIV
 from eventsourcing.postgres import PostgresDatastore
@@ -39,9 +46,46 @@ _SCHEMA = (
 _NONCE = 12
 #: Data keys held in memory at most (a county's log has a few tens of thousands).
 _HELD = 100_000
+#: Keys whose ciphers (AES-GCM, AES-SIV) are kept made, the ones used last; and whose
+#: subjects are remembered as tied. A rebuild reads the log in order of recording, where a
+#: record's events lie close together; making a cipher again costs microseconds.
+CIPHERS_HELD = 4_096
+#: Key ids asked for in one statement at most.
+_PER_STATEMENT = 500
 #: What the read models' keys are derived for (key separation from the events' AES-GCM).
 _READ_MODELS = b"aixin: texts kept by read models"
 C = TypeVar("C", AESGCM, AESSIV)
+V = TypeVar("V")
+
+
+class LeastRecentlyUsed(Generic[V]):
+    """At most ``bound`` values by key; adding one more lets go of the one used longest ago."""
+
+    def __init__(self, bound: int) -> None:
+        self.bound = bound
+        self._held: OrderedDict[str, V] = OrderedDict()
+
+    def get(self, key: str) -> V | None:
+        value = self._held.get(key)
+        if value is not None:
+            self._held.move_to_end(key)
+        return value
+
+    def put(self, key: str, value: V) -> V:
+        self._held[key] = value
+        self._held.move_to_end(key)
+        if len(self._held) > self.bound:
+            self._held.popitem(last=False)
+        return value
+
+    def pop(self, key: str) -> None:
+        self._held.pop(key, None)
+
+    def clear(self) -> None:
+        self._held.clear()
+
+    def __len__(self) -> int:
+        return len(self._held)
 
 
 def seal_bytes(cipher: AESGCM, data: bytes, bound_to: bytes) -> str:
@@ -71,8 +115,10 @@ class KeyStore(TablesBesideTheLog):
         super().__init__(datastore)
         self._kek = AESGCM(kek)
         self._cache: dict[str, bytes | None] = {}  # None: destroyed
-        self._ciphers: dict[str, AESGCM] = {}
-        self._sivs: dict[str, AESSIV] = {}
+        self._ciphers: LeastRecentlyUsed[AESGCM] = LeastRecentlyUsed(CIPHERS_HELD)
+        self._sivs: LeastRecentlyUsed[AESSIV] = LeastRecentlyUsed(CIPHERS_HELD)
+        #: Subjects each key is known to be tied to in the table (beside the key itself).
+        self._tied: LeastRecentlyUsed[frozenset[str]] = LeastRecentlyUsed(CIPHERS_HELD)
         self._cache_seconds = cache_seconds
         self._checked = -math.inf  # when the last destruction was last looked up
         self._last_destroyed: object = None
@@ -113,14 +159,15 @@ class KeyStore(TablesBesideTheLog):
         return self._made(key_id, self._sivs,
                           lambda key: AESSIV(hmac.digest(key, _READ_MODELS, "sha512")))
 
-    def _made(self, key_id: str, made: dict[str, C], make: Callable[[bytes], C]) -> C | None:
-        """A cipher on the data key, made once per key and kept with it."""
+    def _made(self, key_id: str, made: LeastRecentlyUsed[C],
+              make: Callable[[bytes], C]) -> C | None:
+        """A cipher on the data key, kept made while the key is among those used last."""
         key = self.key(key_id)
         if key is None:
             return None
         cipher = made.get(key_id)
         if cipher is None:
-            cipher = made[key_id] = make(key)
+            cipher = made.put(key_id, make(key))
         return cipher
 
     def _follow_destructions(self) -> None:
@@ -138,20 +185,72 @@ class KeyStore(TablesBesideTheLog):
 
     def key_for_sealing(self, key_id: str, subjects: Iterable[str] = ()) -> bytes | None:
         """The data key to seal new texts with, made on first use and tied to ``subjects``;
-        None if it was destroyed (what is sealed for an erased subject is not kept)."""
-        if not subjects:  # most events of a record: its key exists, only read it
-            existing = self.key(key_id)
-            if existing is not None:
-                return existing
-        key = AESGCM.generate_key(bit_length=256)
-        with self._tx() as tx:
-            tx.execute(self._insert_new("data_keys (key_id, wrapped, created)", "key_id"),
-                       (key_id, self._wrap(key_id, key), time.time()))
-            for subject in {key_id, *subjects}:
-                tx.execute(self._insert_new("data_key_subjects (subject_id, key_id)",
-                                            "subject_id, key_id"), (subject, key_id))
-        self._forget(key_id)
+        None if it was destroyed (what is sealed for an erased subject is not kept).
+
+        A key held (made by :meth:`make_keys` for the save under way, or read before) whose
+        subjects are known to be tied is given without asking the table again."""
+        subjects = frozenset(subjects)
+        if not self._ready(key_id, subjects):
+            self.make_keys({key_id: subjects})
         return self.key(key_id)
+
+    def make_keys(self, needed: Mapping[str, Iterable[str]]) -> None:
+        """Make every key of ``needed`` (key id: the subjects it concerns) that is not made
+        yet, and tie each to its subjects, all in one transaction, committed before this
+        returns: a save makes the keys its events will be sealed with in one go, before any
+        of them is stored, so a key is always durable before a text sealed with it is.
+
+        A destroyed key is never made again (its tombstone stays: texts for an erased
+        subject are not kept). A key whose events then fail to be saved stays, made and
+        unused (an orphan key: it seals nothing and concerns only its subjects, so an
+        erasure destroys it as any other). Keys held and already tied cost nothing."""
+        self._follow_destructions()
+        todo = {key_id: frozenset(subjects) for key_id, subjects in needed.items()}
+        todo = {key_id: subjects for key_id, subjects in todo.items()
+                if not self._ready(key_id, subjects)}
+        if not todo:
+            return
+        unknown = sorted(key_id for key_id in todo if key_id not in self._cache)
+        with self._tx() as tx:  # rows in one order: concurrent makers take locks alike
+            stored = self._stored(tx, unknown)
+            new = [key_id for key_id in unknown if key_id not in stored]
+            if new:
+                now = time.time()
+                tx.executemany(
+                    self._insert_new("data_keys (key_id, wrapped, created)", "key_id"),
+                    [(key_id, self._wrap(key_id, AESGCM.generate_key(bit_length=256)), now)
+                     for key_id in new])
+            ties = sorted((subject, key_id) for key_id, subjects in todo.items()
+                          if stored.get(key_id, "") is not None  # not a destroyed key's
+                          for subject in {key_id, *subjects})
+            tx.executemany(self._insert_new("data_key_subjects (subject_id, key_id)",
+                                            "subject_id, key_id"), ties)
+            stored.update(self._stored(tx, new))  # ours, or one another writer made first
+        for key_id, wrapped in stored.items():
+            self._forget(key_id)
+            self._remember(key_id, wrapped)
+        for key_id, subjects in todo.items():
+            self._tied.put(key_id, subjects | (self._tied.get(key_id) or frozenset()))
+
+    def _ready(self, key_id: str, subjects: frozenset[str]) -> bool:
+        """The key is held and nothing is to be made or tied for it: destroyed (held as
+        such), or made and tied to ``subjects`` (none asked: the key itself is enough)."""
+        if key_id not in self._cache:
+            return False
+        if self._cache[key_id] is None or not subjects:
+            return True
+        return subjects <= (self._tied.get(key_id) or frozenset())
+
+    @staticmethod
+    def _stored(tx: Any, key_ids: list[str]) -> dict[str, str | None]:
+        """The keys of ``key_ids`` that the table holds, wrapped (None: destroyed)."""
+        stored: dict[str, str | None] = {}
+        for first in range(0, len(key_ids), _PER_STATEMENT):
+            chunk = key_ids[first:first + _PER_STATEMENT]
+            rows = tx.execute("SELECT key_id, wrapped FROM data_keys WHERE key_id IN"
+                              f" ({', '.join('?' * len(chunk))})", chunk).all()
+            stored.update((row["key_id"], row["wrapped"]) for row in rows)
+        return stored
 
     def shred(self, subject_id: str) -> list[str]:
         """Destroy every key concerning ``subject_id``: overwritten, then deleted, durably
@@ -219,13 +318,15 @@ class KeyStore(TablesBesideTheLog):
 
     def _forget(self, key_id: str) -> None:
         self._cache.pop(key_id, None)
-        self._ciphers.pop(key_id, None)
-        self._sivs.pop(key_id, None)
+        self._ciphers.pop(key_id)
+        self._sivs.pop(key_id)
+        self._tied.pop(key_id)
 
     def _clear(self) -> None:
         self._cache.clear()
         self._ciphers.clear()
         self._sivs.clear()
+        self._tied.clear()
 
     @staticmethod
     def _insert_new(into: str, conflict: str) -> str:

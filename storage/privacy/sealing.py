@@ -26,6 +26,7 @@ from __future__ import annotations
 import base64
 import hmac
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 from uuid import UUID
@@ -94,27 +95,34 @@ class PersonalDataMapper(Mapper[UUID]):
             base.transcoder.register(SealedAsEnvelope(keys))
 
     def to_stored_event(self, domain_event: Any) -> StoredEvent:
-        state = dict(vars(domain_event))
-        owner, personal = _owner(domain_event)
-        if owner is not None:
-            inner = state.get("state") if _is_snapshot(domain_event) else None
-            subjects = [str(c) for c in (inner or state).get("child_ids", ())]
-            key_id = str(state["originator_id"])
+        sealing = sealed_with(domain_event)
+        if sealing is not None:
+            key_id, subjects, personal = sealing
             made = self.keys.key_for_sealing(key_id, subjects)
             seal = _sealer(key_id, None if made is None else self.keys.cipher(key_id))
+            state = dict(vars(domain_event))
+            inner = state.get("state") if _is_snapshot(domain_event) else None
             if inner is not None:
                 state["state"] = redacted(inner, seal, personal)
             else:
                 state = redacted(state, seal, personal)
             domain_event = _with_state(domain_event, state)
-        else:
-            about, personal = _about_a_child(domain_event)
-            if about is not None:  # sealed with the key of the child it is about
-                key_id = about
-                made = self.keys.key_for_sealing(key_id)
-                seal = _sealer(key_id, None if made is None else self.keys.cipher(key_id))
-                domain_event = _with_state(domain_event, redacted(state, seal, personal))
         return super().to_stored_event(domain_event)
+
+
+def sealed_with(domain_event: Any) -> tuple[str, list[str], frozenset[str]] | None:
+    """The data key that seals this event's (or snapshot's) personal texts, the subjects
+    the key concerns beside its own record, and the texts; None if it has none to seal."""
+    owner, personal = _owner(domain_event)
+    if owner is not None:
+        state = vars(domain_event)
+        inner = state.get("state") if _is_snapshot(domain_event) else None
+        subjects = [str(c) for c in (inner or state).get("child_ids", ())]
+        return str(state["originator_id"]), subjects, personal
+    about, personal = _about_a_child(domain_event)
+    if about is not None:  # sealed with the key of the child it is about
+        return about, [], personal
+    return None
 
 
 def _with_state(domain_event: Any, state: dict[str, Any]) -> Any:
@@ -189,6 +197,16 @@ class FieldEncryption:
 
     def protect(self, mapper: Mapper[UUID]) -> Mapper[UUID]:
         return PersonalDataMapper(mapper, self.keys)
+
+    def make_keys(self, events: Iterable[object]) -> None:
+        needed: dict[str, set[str]] = {}
+        for event in events:
+            sealing = sealed_with(event)
+            if sealing is not None:
+                key_id, subjects, _ = sealing
+                needed.setdefault(key_id, set()).update(subjects)
+        if needed:
+            self.keys.make_keys(needed)
 
     def seal_text(self, subject_id: UUID, text: str) -> str:
         if not text:
