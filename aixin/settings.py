@@ -87,6 +87,9 @@ class Settings(BaseSettings):
     report_lease: float = Field(default=180.0, ge=1, le=3600)  # seconds an attempt at a
     # report holds it without a sign of life: its tasks renew it every third of that while
     # they run; a silent one (its worker killed) is taken over, swept every half of that
+    import_upload_ttl: float = Field(default=3600.0, ge=60, le=7 * 24 * 3600)  # seconds a
+    # dry run's spreadsheet (names, ID numbers, phones) is kept for its 正式导入; then, and
+    # any upload left behind, it is deleted by the sweep (aixin.imports.sweep)
 
     # -- reminders (履职提醒): the scan, escalation, delivery (workers/reminders) -------------
     reminder_scan_hour: int = Field(default=6, ge=0, le=23)  # the daily scan, programme time

@@ -121,6 +121,10 @@ def beat_schedule(settings: Settings) -> dict[str, dict[str, Any]]:
     # out), are queued again: swept every half lease, so one is taken over within 1.5 leases
     schedule["reports-requeue"] = {"task": "aixin.reports.requeue",
                                    "schedule": settings.report_lease / 2}
+    # imports requested while the broker was down, or whose worker died, are queued again;
+    # uploads no longer needed (a dry run's past AIXIN_IMPORT_UPLOAD_TTL) are deleted
+    schedule["imports-sweep"] = {"task": "aixin.imports.sweep",
+                                 "schedule": min(300.0, settings.import_upload_ttl / 2)}
     if settings.report_regions:
         schedule["quarterly-reports"] = {
             "task": "aixin.reports.quarter_turned",

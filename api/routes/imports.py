@@ -2,10 +2,11 @@
 
 ``GET /imports/template?kind=`` gives the empty form (.xlsx, Chinese headers, a sheet of
 instructions); ``POST /imports`` (multipart: ``file``, ``kind``, ``dry_run``) checks that the
-file is a workbook whose first row is the form's (422 naming the headers missing or unknown,
-nothing recorded), keeps it, records the request and hands it to the background workers
-(202); ``GET /imports/{id}`` follows it (``queued``, ``running``, ``done``, ``failed``) and
-gives its counts and refused rows. A dry run records nothing on the register.
+file is a workbook of sane unpacked size whose first row is the form's (422 naming the
+headers missing or unknown, nothing recorded), keeps it, records the request and hands it to
+the background workers (202); ``GET /imports/{id}`` follows it (``queued``, ``running``,
+``done``, ``failed``) and gives its counts and refused rows. A dry run records nothing on
+the register.
 
 Who: staff who keep records (admin, 妇联 federation, 学校 schools for their own pupils);
 volunteers' registers by the admin and federation staff. Rows outside the caller's scope are
@@ -36,6 +37,7 @@ from api.schemas.imports import ImportKind, ImportOut, ImportQueued, RowRefusalO
 from api.schemas.reports import ActorOut
 from api.scope import caller_of, hidden
 from api.security import Principal
+from api.uploads import MAX_UPLOAD, TOO_LARGE
 from domain.access.policy import may_keep_records, may_organise, within_region
 from domain.application.imports import ImportView
 from domain.imports import TITLES, HeadersRefused
@@ -48,10 +50,6 @@ log = logging.getLogger(__name__)
 router = APIRouter(prefix="/imports", tags=["imports"])
 Staff = Annotated[Principal, Depends(admitting(may_keep_records))]
 
-#: The largest spreadsheet taken (a 20,000-row register is about 2 MB).
-MAX_UPLOAD = 20 * 1024 * 1024
-TOO_LARGE = (f"文件超过 {MAX_UPLOAD // (1024 * 1024)} MB，未导入；请分成几个文件导入（the file is "
-             f"over {MAX_UPLOAD} bytes; nothing was imported）")
 #: The rule a file refused as a whole breaks (not a workbook, empty, not the form's headers).
 REFUSED_FILE = "import_file"
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -69,6 +67,11 @@ def download_template(caller: Staff, kind: Annotated[ImportKind, Query(descripti
         "children: 留守儿童花名册; volunteers: 爱心妈妈登记表"))]) -> Response:
     """The empty register to fill in (.xlsx): the form's Chinese headers and a sheet of
     instructions (填写说明)."""
+    return template_download(kind)
+
+
+def template_download(kind: str) -> Response:
+    """The empty register of ``kind`` as a download named in Chinese (…模板.xlsx)."""
     name = f"{TITLES[kind]}模板.xlsx"
     return Response(content=template(kind), media_type=_XLSX, headers={
         "Content-Disposition": f"attachment; filename=\"{kind}-template.xlsx\"; "
@@ -76,8 +79,9 @@ def download_template(caller: Staff, kind: Annotated[ImportKind, Query(descripti
 
 
 @router.post("", status_code=202, response_model=ImportQueued, responses={
-    413: {"description": "The file is over 20 MB."},
-    422: {"description": "Not a spreadsheet, an empty sheet, or headers not the form's "
+    413: {"description": f"The file is over {MAX_UPLOAD // (1024 * 1024)} MB."},
+    422: {"description": "Not a spreadsheet, a workbook that would unpack to far more than a "
+                         "register (a zip bomb), an empty sheet, or headers not the form's "
                          "(`detail[0].type` `import_file` on `file`; `missing` and `unknown` "
                          "name the headers)."}})
 def start_import(caller: Staff, register: Register, settings: AppSettings, celery: Broker,
@@ -111,16 +115,17 @@ def start_import(caller: Staff, register: Register, settings: AppSettings, celer
         kept.unlink(missing_ok=True)
         raise
     scope = caller.scope
-    import_id = register.request_import(
-        kind=kind, dry_run=dry_run, file_name=Path(file.filename or "register.xlsx").name,
-        size=size, sha256=digest, actor=caller.actor,
-        region_code=scope.region_code if scope.role is not Role.ADMIN else None,
-        school=scope.school)
-    target = upload_path(settings.data_dir, import_id)
-    if target.exists():  # kept by an earlier try of the same request
+    try:
+        import_id = register.request_import(
+            kind=kind, dry_run=dry_run, file_name=Path(file.filename or "register.xlsx").name,
+            size=size, sha256=digest, actor=caller.actor,
+            region_code=scope.region_code if scope.role is not Role.ADMIN else None,
+            school=scope.school)
+        target = upload_path(settings.data_dir, import_id)
+        if not target.exists():  # else kept by an earlier try of the same request
+            os.replace(kept, target)
+    finally:
         kept.unlink(missing_ok=True)
-    else:
-        os.replace(kept, target)
     dispatched = dispatch(celery, import_id)
     view = register.get_import(import_id)
     response.headers["Location"] = _url(import_id)

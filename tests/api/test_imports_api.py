@@ -5,7 +5,7 @@ worker is tested in tests/workers."""
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
@@ -14,6 +14,7 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from api.uploads import MAX_UPLOAD
 from tests.imports_support import (
     CHILD_HEADER,
     TOWNSHIP,
@@ -23,7 +24,9 @@ from tests.imports_support import (
     workbook,
 )
 from tests.waiting import wait_until
+from tests.workers.test_imports_archive import MB, bomb
 from workers.imports.running import run
+from workers.imports.sheets import MAX_SHARED_STRINGS
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -218,3 +221,38 @@ def test_the_template_is_the_form_with_its_instructions(
     header = next(book.worksheets[0].iter_rows(values_only=True))
     assert {"姓名*", "身份证号", "监护人关系", "同意人*"} <= set(header)
     assert book.sheetnames[1] == "填写说明"
+
+
+def test_a_workbook_that_would_unpack_to_gigabytes_is_refused_naming_the_file(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    packed = bomb(tmp_path / "bomb.xlsx", "xl/sharedStrings.xml", MAX_SHARED_STRINGS + MB)
+    before = _position(named)
+
+    answer = _send(named, admin, packed.read_bytes())
+
+    assert answer.status_code == 422 and answer.json()["detail"][0]["loc"] == ["body", "file"]
+    assert "解压后过大" in _said(answer)
+    assert _position(named) == before
+    assert not list((named.app.state.settings.data_dir / "imports").glob("*"))  # type: ignore[attr-defined]
+
+
+def test_a_chunked_body_over_the_limit_is_refused_as_it_streams(
+        named: TestClient, admin: dict[str, str]) -> None:
+    boundary = "aixin-chunked-boundary"
+    before = _position(named)
+
+    def body() -> Iterator[bytes]:  # no Content-Length: sent chunk by chunk
+        yield (f'--{boundary}\r\nContent-Disposition: form-data; name="kind"\r\n\r\n'
+               f'children\r\n--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+               f'filename="a.xlsx"\r\nContent-Type: {XLSX}\r\n\r\n').encode()
+        for _ in range(MAX_UPLOAD // MB + 2):
+            yield b"\0" * MB
+
+    answer = named.post("/api/v1/imports", content=body(), headers={
+        **admin, "Content-Type": f"multipart/form-data; boundary={boundary}"})
+
+    assert answer.request.headers.get("transfer-encoding") == "chunked"
+    assert "content-length" not in answer.request.headers
+    assert answer.status_code == 413 and "20 MB" in answer.json()["detail"]
+    assert _position(named) == before
+    assert named.get("/api/v1/children", headers=admin).status_code == 200

@@ -1,10 +1,16 @@
 """Running an import (导入): the kept upload, read row by row into the register, and the
 outcome recorded on the import's record. The Celery task and the tests call :func:`run`.
 
-The upload is kept in ``AIXIN_DATA_DIR/imports/<id>.xlsx`` until the import is settled, then
-removed; a dry run's stays until the console imports it for real.
+The upload (children's names, ID numbers, phones in clear text) is kept in
+``AIXIN_DATA_DIR/imports/<id>.xlsx`` only while it is needed: it is deleted once the run
+ends, whatever ends it, except a finished dry run's, kept for its 正式导入 for
+``AIXIN_IMPORT_UPLOAD_TTL`` (an hour) and then deleted by the sweep
+(:mod:`workers.imports.sweep`), and a run cut short by a transient error, kept for the retry.
 A re-delivered task (its worker died) runs the file again: what the first attempt
 recorded is ``unchanged``, the rest is recorded now.
+
+A run that fails is recorded ``failed`` with a Chinese message for the clerk; what went
+wrong (which may quote the file's cells) goes to the log only.
 """
 
 from __future__ import annotations
@@ -23,8 +29,14 @@ from domain.imports import HeadersRefused
 from domain.users import Role
 from projections.places.divisions import division_name
 from workers.imports.sheets import NotASpreadsheet, sheet_rows
+from workers.reports.generation import TRANSIENT
 
 log = logging.getLogger(__name__)
+
+#: What the clerk reads when a run broke off on an error of the file or of the service.
+BROKEN_OFF = "导入中断：读取文件时出错，请检查文件后重新上传"
+#: ... and when the service stayed unreachable through every retry.
+GAVE_UP = "导入中断：系统暂时无法保存，多次重试后仍未成功，请稍后重新上传"
 
 
 def upload_path(data_dir: Path, import_id: UUID) -> Path:
@@ -53,13 +65,16 @@ def division_known(code: str) -> bool:
 
 
 def run(register: CareRegister, data_dir: Path, import_id: UUID) -> ImportView:
-    """Run the import (if not settled yet) and return it as recorded."""
+    """Run the import (if not settled yet) and return it as recorded. A transient error
+    (the database unreachable) is raised with the file kept for a retry; any other error is
+    raised once the file is deleted."""
     if not register.start_import(import_id):
         return register.get_import(import_id)
     record = register.get_import(import_id)
     path = upload_path(data_dir, import_id)
     caller = Caller(record.requested_by.id, Role(record.requested_by.role),
                     record.region_code or None, record.school or None)
+    keep = False
     try:
         with sheet_rows(path) as rows:
             outcome = register.import_register(
@@ -70,8 +85,34 @@ def run(register: CareRegister, data_dir: Path, import_id: UUID) -> ImportView:
         register.fail_import(import_id, str(refused))
     except FileNotFoundError:
         register.fail_import(import_id, "导入的文件已不在（the uploaded file is gone）")
+    except TRANSIENT:
+        keep = True  # the task tries again with the same file
+        raise
     else:
         register.finish_import(import_id, outcome)
-    if not record.dry_run:  # a dry run's file is kept for its import for real (the console)
-        path.unlink(missing_ok=True)
+        keep = record.dry_run  # kept a while for its import for real (the console)
+    finally:
+        if not keep:
+            path.unlink(missing_ok=True)
+    return register.get_import(import_id)
+
+
+def attempt(register: CareRegister, data_dir: Path, import_id: UUID, *,
+            last: bool) -> ImportView:
+    """Run the import as the task does: a transient error is raised for a retry unless this
+    is the ``last`` attempt; any other error, or the last attempt's, records the import
+    failed (in Chinese, the detail logged) and deletes its file."""
+    try:
+        return run(register, data_dir, import_id)
+    except TRANSIENT as error:
+        if not last:
+            raise
+        log.error("import %s given up after its retries: %s: %s", import_id,
+                  type(error).__name__, error)
+        reason = GAVE_UP
+    except Exception:
+        log.exception("import %s broke off", import_id)
+        reason = BROKEN_OFF
+    register.fail_import(import_id, reason)
+    upload_path(data_dir, import_id).unlink(missing_ok=True)
     return register.get_import(import_id)

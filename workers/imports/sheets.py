@@ -2,7 +2,11 @@
 empty templates with the forms' headers.
 
 Reading uses openpyxl's read-only mode (``load_workbook(read_only=True)``), which streams the
-sheet's XML: a 20,000-row register is read in constant memory.
+sheet's XML: a 20,000-row register is read in constant memory. Its shared strings
+(``xl/sharedStrings.xml``) are read whole, though, so before openpyxl opens a file the sizes
+its archive declares are checked (:func:`check_archive`): a small file that would expand to
+gigabytes (a zip bomb) is refused. A 20,000-row register is about 2 MB packed and 31 MB
+unpacked (a ratio of 16); Python's zip reader never unpacks past a member's declared size.
 """
 
 from __future__ import annotations
@@ -25,12 +29,49 @@ class NotASpreadsheet(Exception):
                ".xlsx workbook）")
 
 
+#: The most a workbook's parts may hold unpacked, all together...
+MAX_UNPACKED = 256 * 1024 * 1024
+#: ...its shared strings (read whole into memory)...
+MAX_SHARED_STRINGS = 64 * 1024 * 1024
+#: ...and how many times its packed size a large part may unpack to.
+MAX_RATIO = 100
+_LARGE_PART = 1024 * 1024
+
+
+class TooExpanded(NotASpreadsheet):
+    """The workbook's parts would unpack to far more than any register (a zip bomb)."""
+
+    MESSAGE = ("文件解压后过大或压缩比异常，不像是正常的登记表，未导入；请用模板填写后上传（the "
+               "workbook unpacks to more than a register could hold; nothing was imported）")
+
+
+def check_archive(path: Path) -> None:
+    """Refuse a workbook whose archive declares more than a register could unpack to
+    (TooExpanded), or no archive at all (NotASpreadsheet), before anything unpacks it."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = archive.infolist()
+    except FileNotFoundError:
+        raise
+    except (zipfile.BadZipFile, OSError, ValueError) as error:
+        raise NotASpreadsheet(NotASpreadsheet.MESSAGE) from error
+    unpacked = sum(part.file_size for part in parts)
+    shared = sum(part.file_size for part in parts
+                 if part.filename.lower().endswith("sharedstrings.xml"))
+    if (unpacked > MAX_UNPACKED or shared > MAX_SHARED_STRINGS
+            or any(part.file_size > _LARGE_PART
+                   and part.file_size > MAX_RATIO * max(1, part.compress_size)
+                   for part in parts)):
+        raise TooExpanded(TooExpanded.MESSAGE)
+
+
 @contextmanager
 def sheet_rows(path: Path) -> Iterator[Iterator[tuple[object, ...]]]:
     """The first sheet's rows as tuples of values, streamed; NotASpreadsheet if the file is
-    no workbook."""
+    no workbook (TooExpanded if it would unpack to far more than a register)."""
     from openpyxl import load_workbook
 
+    check_archive(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as error:
@@ -82,6 +123,7 @@ def template(kind: str) -> bytes:
         letter = get_column_letter(index)
         sheet.column_dimensions[letter].width = max(10, 2.2 * len(column.header) + 2)
         if column.field in ("id_number", "region_code") or column.field.endswith("phone"):
+            sheet.column_dimensions[letter].number_format = "@"  # the whole column text
             for row in range(2, 2001):  # typed as text: Excel keeps every digit
                 sheet.cell(row=row, column=index).number_format = "@"
         if column.choices:
