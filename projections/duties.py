@@ -48,6 +48,7 @@ from domain.events import (
 )
 from domain.reminders import DueDuty, needs_reminder
 from projections.events import csv, iso
+from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
@@ -73,7 +74,7 @@ class DutyView(View):
     rebuild_cost = 6
     revision = 2  # a pairing that names the school's set does not owe its duties
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
-              "duty_contacts", "duty_status", "duty_pending")
+              "duty_contacts", "duty_status", "duty_pending", "duty_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS duty_children (child_id TEXT PRIMARY KEY,"
         " region_code TEXT NOT NULL, school TEXT NOT NULL)",
@@ -100,6 +101,7 @@ class DutyView(View):
         "CREATE INDEX IF NOT EXISTS duty_status_day ON duty_status (evaluated_on, status)",
         "CREATE TABLE IF NOT EXISTS duty_pending (pairing_id TEXT PRIMARY KEY,"
         " on_day TEXT NOT NULL)",
+        moves_schema("duty_child_moves"),
     )
     #: The programme's school calendar (校历), for duties by term.
     calendar: ClassVar[SchoolCalendar] = DEFAULT_CALENDAR
@@ -154,10 +156,7 @@ class DutyView(View):
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
         """升学、转学、迁出: the school's duties to the child, and pairings formed from then,
         belong where the child now is."""
-        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
-                         else ("region_code", e.region_code))
-        tx.execute(f"UPDATE duty_children SET {column} = ? WHERE child_id = ?",
-                   (value, str(e.originator_id)))
+        follow_move(tx, e, moves="duty_child_moves", tables=("duty_children",))
         self._children.pop(str(e.originator_id), None)  # read again from the table
 
     @apply.register

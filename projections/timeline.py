@@ -95,7 +95,7 @@ class ChildTimeline(View):
 
     name = "timeline"
     rebuild_cost = 4
-    revision = 2  # a registration's categories read with both parents away derived
+    revision = 3  # a correction dated by the day it was recorded in the programme's zone
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children",
               "tl_activity_children", "tl_merges")
     schema: ClassVar[tuple[str, ...]] = (
@@ -191,8 +191,8 @@ class ChildTimeline(View):
     @apply.register
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
         """A correction (更正): which part was put right and why; the value stays in the log."""
-        _entry(tx, e, e.originator_id, e.timestamp.date(),
-               {"field": e.field, "reason": e.reason})
+        day = e.timestamp.astimezone(ZoneInfo(Programme.timezone)).date()
+        _entry(tx, e, e.originator_id, day, {"field": e.field, "reason": e.reason})
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:

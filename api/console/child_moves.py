@@ -43,6 +43,9 @@ class TransferForm(TypedForm):
     region_code: str = ""
     #: A division code typed in, for a place the register of places does not name.
     region_code_other: str = ""
+    #: The school there from the same day (a move to another county changes the school).
+    school: str = ""
+    class_name: str = ""
     reason: str = ""
     on: str = ""
 
@@ -75,8 +78,9 @@ def change_school(request: Request, child_id: UUID, caller: Keeper, register: Re
                      "Transferred out of the caller's sight: a page saying where to.")}})
 def transfer_child(request: Request, child_id: UUID, caller: Keeper, register: Register,
                    views: Views, form: Annotated[TransferForm, Form()]) -> Response:
-    """迁出: the child moves to another region, as ``POST /children/{id}/transfer``; a
-    child in an active pairing is refused until the pairing ends."""
+    """迁出: the child moves to another region, and to a school there when one is named, as
+    ``POST /children/{id}/transfer``; a child in an active pairing is refused until the
+    pairing ends."""
     def change(child: ChildView) -> object:
         fields = form.fields()
         fields.pop("region_code_other", None)

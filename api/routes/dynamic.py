@@ -14,6 +14,7 @@ from api.routes.children import _changeable, _respond, existing_shown
 from api.schemas.children import ChildPublic
 from api.schemas.dynamic import CorrectionIn, SchoolingIn, TransferIn
 from domain.national_ids import ChildAlreadyRegistered
+from projections.places.divisions import division_known
 from projections.registers.pairings import PairingsRegister, list_pairings
 
 router = APIRouter(prefix="/children", tags=["children"])
@@ -25,8 +26,9 @@ def change_school(child_id: UUID, body: SchoolingIn, caller: Caller, register: R
     """升学、转学 within the region: the child's school and class from ``on`` (default
     today). The record as of an earlier date keeps the school it was at; the new school's
     account sees the child from then, the old school's no longer (404). By the staff who
-    keep the child's record (the admin, federation staff of its region, its school); moves
-    are recorded in the order they happened (422 for one dated before the last)."""
+    keep the child's record (the admin, federation staff of its region, its school). A move
+    entered late, dated before one recorded already, takes its place in the history; the
+    record shows the school of the latest date."""
     _changeable(register, views, caller, child_id)
     register.change_school(child_id, school=body.school, class_name=body.class_name,
                            on=body.on, reason=body.reason, actor=caller.actor,
@@ -40,10 +42,13 @@ def transfer_child(child_id: UUID, body: TransferIn, caller: Caller, register: R
     """迁出: the child moves to another region (a division code) from ``on`` (default today).
     From then the staff of the new region see the child with its whole history, and those of
     the old region no longer do (404): a county's clerk may move a child to another county,
-    and then loses sight of it. Refused (409 ``transfer_rule``) while the child is in an
-    active pairing: its caring mothers work in the region it leaves, so the pairing is ended
-    first (``POST /pairings/{id}/end``) and the new region pairs the child anew; a move to
-    the region the child already lives in is refused likewise."""
+    and then loses sight of it. The place moved to is a county on the national list of
+    divisions or a township or village in the register of places (422 ``region_code``
+    otherwise); ``school`` and ``class_name``, when given, are the child's school there
+    from the same day, recorded with the move. Refused (409 ``transfer_rule``) while the
+    child is in an active pairing: its caring mothers work in the region it leaves, so the
+    pairing is ended first (``POST /pairings/{id}/end``) and the new region pairs the child
+    anew; a move to the region the child already lives in is refused likewise."""
     _changeable(register, views, caller, child_id)
     views.wait_for(register.recorder.max_notification_id() or 0)
     with views.store.recorder(PairingsRegister).read() as tx:
@@ -51,7 +56,8 @@ def transfer_child(child_id: UUID, body: TransferIn, caller: Caller, register: R
     register.transfer_child(child_id, region_code=body.region_code, on=body.on,
                             reason=body.reason, actor=caller.actor,
                             pairings=[UUID(row["pairing_id"]) for row in rows],
-                            expected_version=expected)
+                            school=body.school, class_name=body.class_name,
+                            division_known=division_known, expected_version=expected)
     return _respond(register, views, response, child_id)
 
 

@@ -391,10 +391,11 @@ class Child(Aggregate):
     def change_school(self, *, school: str, class_name: str, on: date, today: date,
                       actor: Actor, reason: str = "") -> None:
         """升学、转学 within the region: from ``on`` the child is at ``school`` in
-        ``class_name``; the school's staff keep its record from then."""
+        ``class_name``; the school's staff keep its record from then. A move entered late,
+        dated before one recorded already, takes its place in the history by its date; the
+        record shows the school of the latest date."""
         self._check_change("on", on, today)
         school, class_name = required_text("school", school), class_name.strip()
-        _in_order(self._school_history(), on, "升学、转学")
         if self.school_on(on) == (school, class_name):
             raise InvalidRecord("school", f"该儿童在{on}已在{school}{class_name}就读，无需变更"
                                 f"（on {on} the child is already at {school} {class_name}）")
@@ -419,11 +420,11 @@ class Child(Aggregate):
     def transfer(self, *, region_code: str, on: date, reason: str, today: date,
                  actor: Actor) -> None:
         """迁出: the child moves to another region (a division code) from ``on``; its whole
-        history goes with it, to be kept by the staff of the new region."""
+        history goes with it, to be kept by the staff of the new region. A move entered
+        late takes its place in the history by its date, as a change of school does."""
         self._check_change("on", on, today)
         division_code("region_code", region_code)
         reason = required_text("reason", reason)
-        _in_order(self._region_history(), on, "迁出")
         if self.region_on(on) == region_code:
             raise TransferRule(f"该儿童在{on}已在{region_code}，迁入地须是另一地区（on {on} "
                                f"the child already lives in {region_code}; a transfer moves "
@@ -530,15 +531,6 @@ def checked_birth_date(birth_date: date, registered_on: date, today: date) -> da
             f"child was {ADULT_AGE} or older when registered ({registered_on}); "
             "the register keeps the records of minors）")
     return birth_date
-
-
-def _in_order(history: list[Dated[Any]], on: date, what: str) -> None:
-    """Moves are recorded in the order they happened: one dated before the latest recorded
-    one is refused (the register lists the child where its latest move took it)."""
-    if len(history) > 1 and on < history[-1].on:
-        raise InvalidRecord("on", f"{what}日期{on}早于已登记的上一次变动（{history[-1].on}）；"
-                            f"变动须按发生顺序登记（{on} is before the last recorded move on "
-                            f"{history[-1].on}; moves are recorded in the order they happened）")
 
 
 def _day_of(field: str, text: str) -> date:

@@ -40,3 +40,8 @@ def divisions_under(code: str) -> list[tuple[str, str]]:
         return cities or within
     return sorted((c, str(n)) for c, n in DIVISION_DATA.items()
                   if c.startswith(code[:4]) and c != code)
+
+
+def division_known(code: str) -> bool:
+    """Whether a 6-digit code is a county-level (or higher) division on the national list."""
+    return division_name(code) is not None

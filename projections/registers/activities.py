@@ -24,6 +24,7 @@ from domain.events import (
     SchoolChanged,
 )
 from projections.events import iso
+from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -33,7 +34,8 @@ class ActivitiesRegister(View):
 
     name = "activities"
     rebuild_cost = 1
-    tables = ("reg_activities", "reg_activity_children", "reg_activity_places")
+    tables = ("reg_activities", "reg_activity_children", "reg_activity_places",
+              "reg_activity_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_activities ("
         " activity_id TEXT PRIMARY KEY, version INTEGER NOT NULL, kind TEXT NOT NULL,"
@@ -49,6 +51,7 @@ class ActivitiesRegister(View):
         " ON reg_activity_children (region_code)",
         "CREATE TABLE IF NOT EXISTS reg_activity_places ("
         " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, school TEXT NOT NULL)",
+        moves_schema("reg_activity_moves"),
     )
 
     @singledispatchmethod
@@ -64,10 +67,7 @@ class ActivitiesRegister(View):
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
         """升学、转学、迁出: activities from then reach the child where it now is (those held
         before stay where they were held)."""
-        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
-                         else ("region_code", e.region_code))
-        tx.execute(f"UPDATE reg_activity_places SET {column} = ? WHERE child_id = ?",
-                   (value, str(e.originator_id)))
+        follow_move(tx, e, moves="reg_activity_moves", tables=("reg_activity_places",))
 
     @apply.register
     def _recorded(self, e: ActivityRecorded, tx: Tx) -> None:

@@ -45,6 +45,7 @@ from domain.events import (
 )
 from domain.personal import ERASED
 from projections.events import csv, iso
+from projections.moves import follow_move, moves_schema
 from projections.personal import opened
 from projections.projection import View
 from projections.scoping import scope_clauses
@@ -56,7 +57,7 @@ class ChildrenRegister(View):
 
     name = "children"
     rebuild_cost = 2
-    tables = ("reg_children", "reg_child_names", "reg_child_pairings")
+    tables = ("reg_children", "reg_child_names", "reg_child_pairings", "reg_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_children ("
         " child_id TEXT PRIMARY KEY, version INTEGER NOT NULL, name TEXT NOT NULL,"
@@ -65,8 +66,7 @@ class ChildrenRegister(View):
         " categories TEXT NOT NULL, categories_on TEXT NOT NULL,"
         " father_status TEXT, father_on TEXT, mother_status TEXT, mother_on TEXT,"
         " parents_away INTEGER NOT NULL, status TEXT NOT NULL, registered_on TEXT NOT NULL,"
-        " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0,"
-        " school_on TEXT, region_on TEXT)",
+        " exited_on TEXT, exit_reason TEXT, active_pairings INTEGER NOT NULL DEFAULT 0)",
         "CREATE INDEX IF NOT EXISTS reg_children_region ON reg_children (region_code)",
         "CREATE INDEX IF NOT EXISTS reg_children_school ON reg_children (school)",
         "CREATE TABLE IF NOT EXISTS reg_child_names ("
@@ -75,6 +75,7 @@ class ChildrenRegister(View):
         "CREATE TABLE IF NOT EXISTS reg_child_pairings ("
         " pairing_id TEXT NOT NULL, child_id TEXT NOT NULL, active INTEGER NOT NULL,"
         " PRIMARY KEY (pairing_id, child_id))",
+        moves_schema("reg_child_moves"),
     )
 
     @singledispatchmethod
@@ -128,30 +129,15 @@ class ChildrenRegister(View):
     # -- dynamic management (动态管理): the register follows the latest dated fact ---------
 
     @apply.register
-    def _school_changed(self, e: SchoolChanged, tx: Tx) -> None:
-        """升学、转学: the school and class of the latest date (a change entered late, dated
-        before one already recorded, changes only the history)."""
-        tx.execute(
-            "UPDATE reg_children SET version = ?,"
-            " school = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ? ELSE school END,"
-            " class_name = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ?"
-            " ELSE class_name END,"
-            " school_on = CASE WHEN COALESCE(school_on, registered_on) <= ? THEN ?"
-            " ELSE school_on END WHERE child_id = ?",
-            (e.originator_version, iso(e.on), e.school, iso(e.on), e.class_name, iso(e.on),
-             iso(e.on), str(e.originator_id)))
-
-    @apply.register
-    def _transferred(self, e: ChildTransferred, tx: Tx) -> None:
-        """迁出: the child is listed where it lives by the latest date."""
-        tx.execute(
-            "UPDATE reg_children SET version = ?,"
-            " region_code = CASE WHEN COALESCE(region_on, registered_on) <= ? THEN ?"
-            " ELSE region_code END,"
-            " region_on = CASE WHEN COALESCE(region_on, registered_on) <= ? THEN ?"
-            " ELSE region_on END WHERE child_id = ?",
-            (e.originator_version, iso(e.on), e.region_code, iso(e.on), iso(e.on),
-             str(e.originator_id)))
+    def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
+        """升学、转学、迁出: the school and class, or the region, of the latest date (a move
+        entered late, dated before one already recorded, changes only the history)."""
+        tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
+                   (e.originator_version, str(e.originator_id)))
+        if (follow_move(tx, e, moves="reg_child_moves", tables=("reg_children",))
+                and isinstance(e, SchoolChanged)):
+            tx.execute("UPDATE reg_children SET class_name = ? WHERE child_id = ?",
+                       (e.class_name, str(e.originator_id)))
 
     @apply.register
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:

@@ -13,6 +13,7 @@ from domain.events import (
     SchoolChanged,
 )
 from projections.events import iso
+from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
@@ -22,7 +23,7 @@ class ConcernsRegister(View):
     """Every concern with where its child is; open ones have no resolution date."""
 
     name = "concerns"
-    tables = ("reg_concerns", "reg_concern_children")
+    tables = ("reg_concerns", "reg_concern_children", "reg_concern_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_concern_children ("
         " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, school TEXT NOT NULL)",
@@ -32,6 +33,7 @@ class ConcernsRegister(View):
         " school TEXT NOT NULL, resolved_on TEXT, version INTEGER NOT NULL DEFAULT 0,"
         " reported_at TEXT NOT NULL DEFAULT '')",
         "CREATE INDEX IF NOT EXISTS reg_concerns_child ON reg_concerns (child_id)",
+        moves_schema("reg_concern_moves"),
     )
 
     @singledispatchmethod
@@ -47,11 +49,8 @@ class ConcernsRegister(View):
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
         """升学、转学、迁出: the child's concerns are listed where the child now is, and
         kept by the staff who keep its record."""
-        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
-                         else ("region_code", e.region_code))
-        for table in ("reg_concern_children", "reg_concerns"):
-            tx.execute(f"UPDATE {table} SET {column} = ? WHERE child_id = ?",
-                       (value, str(e.originator_id)))
+        follow_move(tx, e, moves="reg_concern_moves",
+                    tables=("reg_concern_children", "reg_concerns"))
 
     @apply.register
     def _reported(self, e: ConcernReported, tx: Tx) -> None:

@@ -17,6 +17,7 @@ from domain.events import (
 )
 from domain.personal import ERASED
 from projections.events import csv, iso
+from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
@@ -28,7 +29,7 @@ class PairingsRegister(View):
     name = "pairings"
     rebuild_cost = 4
     _tally: dict[str, _Tally]  # the batch's contacts, per pairing
-    tables = ("reg_pairings", "reg_pairing_members", "reg_pairing_places")
+    tables = ("reg_pairings", "reg_pairing_members", "reg_pairing_places", "reg_pairing_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_pairings ("
         " pairing_id TEXT PRIMARY KEY, version INTEGER NOT NULL, status TEXT NOT NULL,"
@@ -45,6 +46,7 @@ class PairingsRegister(View):
         # Where each child is (region and school), for listing pairings by place and scope.
         "CREATE TABLE IF NOT EXISTS reg_pairing_places ("
         " child_id TEXT PRIMARY KEY, region_code TEXT NOT NULL, school TEXT NOT NULL)",
+        moves_schema("reg_pairing_moves"),
     )
 
     @singledispatchmethod
@@ -59,10 +61,7 @@ class PairingsRegister(View):
     @apply.register
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
         """升学、转学、迁出: the child's pairings are listed where the child now is."""
-        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
-                         else ("region_code", e.region_code))
-        tx.execute(f"UPDATE reg_pairing_places SET {column} = ? WHERE child_id = ?",
-                   (value, str(e.originator_id)))
+        follow_move(tx, e, moves="reg_pairing_moves", tables=("reg_pairing_places",))
 
     @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:

@@ -32,6 +32,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from projections.events import csv, iso
+from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
@@ -47,7 +48,7 @@ class RemindersRegister(View):
 
     name = "reminders"
     tables = ("rem_volunteers", "rem_reminders", "rem_recipients", "rem_children",
-              "rem_deliveries", "rem_escalations")
+              "rem_deliveries", "rem_escalations", "rem_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS rem_volunteers (volunteer_id TEXT PRIMARY KEY,"
         " region_code TEXT NOT NULL)",
@@ -80,6 +81,7 @@ class RemindersRegister(View):
         " threshold_days INTEGER NOT NULL, reminder_id TEXT NOT NULL, raised_on TEXT NOT NULL,"
         " child_id TEXT)",
         "CREATE INDEX IF NOT EXISTS rem_escalations_position ON rem_escalations (position)",
+        moves_schema("rem_child_moves"),
     )
 
     @singledispatchmethod
@@ -116,11 +118,7 @@ class RemindersRegister(View):
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
         """升学、转学、迁出: the reminders and escalations about the child belong where the
         child now is (those of its volunteers' own region stay theirs too)."""
-        column, value = (("school", e.school) if isinstance(e, SchoolChanged)
-                         else ("region_code", e.region_code))
-        for table in ("rem_reminders", "rem_escalations"):
-            tx.execute(f"UPDATE {table} SET {column} = ? WHERE child_id = ?",
-                       (value, str(e.originator_id)))
+        follow_move(tx, e, moves="rem_child_moves", tables=("rem_reminders", "rem_escalations"))
 
     @apply.register
     def _attempted(self, e: ReminderDeliveryAttempted, tx: Tx) -> None:

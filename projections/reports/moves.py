@@ -45,14 +45,23 @@ def record_place(tx: Tx, child_id: str, region_code: str, township: str, school:
                " VALUES (?,?,?,?)", (child_id, region_code, township, school))
 
 
-def follow_move(tx: Tx, child_id: str, kind: str, value: str, township: str) -> None:
-    """The child's place after a move (``region``, with its ``township``, or ``school``):
-    moves are recorded in the order they happened, so the latest recorded is where it is."""
+def follow_move(tx: Tx, child_id: str, kind: str, value: str, township: str,
+                occurred_on: str | None = None) -> bool:
+    """The child's place after a move (``region``, with its ``township``, or ``school``)
+    dated ``occurred_on``, recorded with :func:`record_move` first: where the move with the
+    latest business date took it (a move entered late, dated before one recorded already,
+    changes only the history; without a date, the move is taken as the latest). Returns
+    whether the place changed."""
+    if occurred_on is not None and tx.execute(
+            "SELECT 1 FROM rf_child_moves WHERE child_id = ? AND kind = ? AND occurred_on > ?",
+            (child_id, kind, occurred_on)).one() is not None:
+        return False
     if kind == "region":
         tx.execute("UPDATE rf_child_places SET region_code = ?, township = ? WHERE child_id = ?",
                    (value, township, child_id))
     else:
         tx.execute("UPDATE rf_child_places SET school = ? WHERE child_id = ?", (value, child_id))
+    return True
 
 
 def moved_into(tx: Tx, prefix: str, at: str) -> list[str]:

@@ -65,8 +65,15 @@ def test_a_transfer_of_a_paired_child_is_refused_with_the_rule(
     assert record(client, child_id, admin)["region_code"] == "420821101"
 
 
+def name_shayang(client: TestClient, admin: Headers) -> None:
+    named = client.post("/api/v1/places", headers=admin,
+                        json={"places": [{"code": "420822100", "name": "沙洋镇"}]})
+    assert named.status_code == 200, named.text
+
+
 def test_a_county_clerk_who_transfers_a_child_away_is_told_where_it_went(
         client: TestClient, admin: Headers, child_id: str) -> None:
+    name_shayang(client, admin)
     clerk = console_user(client, admin, "federation", region_code="420821")
     csrf = console_login(client, clerk, "password-123")
     answer = client.post(f"/console/children/{child_id}/transfer", data={
@@ -101,3 +108,30 @@ def test_the_transfer_form_offers_the_places_of_the_childs_city_by_name(
         "region_code": "420822100", "reason": "随祖父母迁往沙洋镇", "csrf": csrf})
     assert done.status_code == 303, done.text
     assert record(client, child_id, admin)["region_code"] == "420822100"
+
+
+def test_the_transfer_form_names_the_school_there_and_records_it_with_the_move(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    name_shayang(client, admin)
+    csrf = console_login(client)
+    form = client.get(f"/console/children/{child_id}").text.split('id="transfer"')[1]
+    form = form.split("</form>")[0]
+    assert 'name="school"' in form and 'name="class_name"' in form and "迁入后就读学校" in form
+    done = client.post(f"/console/children/{child_id}/transfer", follow_redirects=False, data={
+        "region_code": "420822100", "school": "沙洋县实验小学", "class_name": "四年级二班",
+        "reason": "随祖父母迁往沙洋镇", "on": "2026-09-01", "csrf": csrf})
+    assert done.status_code == 303, done.text
+    moved = record(client, child_id, admin)
+    assert (moved["region_code"], moved["school"], moved["class_name"]) == (
+        "420822100", "沙洋县实验小学", "四年级二班")
+
+
+def test_a_transfer_to_a_code_no_register_names_is_refused_beside_the_form_as_typed(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    csrf = console_login(client)
+    refused = client.post(f"/console/children/{child_id}/transfer", data={
+        "region_code_other": "999999", "school": "某县小学", "reason": "迁往外县",
+        "on": "2026-09-01", "csrf": csrf})
+    assert refused.status_code == 422
+    assert "迁入地999999不在地名登记中" in refused.text and 'value="某县小学"' in refused.text
+    assert record(client, child_id, admin)["region_code"] == "420821101"

@@ -22,6 +22,14 @@ def client(client_on_each_store: TestClient) -> Iterator[TestClient]:
     yield client_on_each_store
 
 
+@pytest.fixture(autouse=True)
+def shayang(client: TestClient, admin: Headers) -> None:
+    """The township moved to, named in the register of places."""
+    named = client.post("/api/v1/places", headers=admin,
+                        json={"places": [{"code": "420822100", "name": "沙洋镇"}]})
+    assert named.status_code == 200, named.text
+
+
 def child_path(child_id: str, what: str = "") -> str:
     return f"/api/v1/children/{child_id}" + (f"/{what}" if what else "")
 
@@ -75,13 +83,18 @@ def test_the_new_schools_account_sees_the_pupil_and_the_old_ones_no_longer_does(
     assert ok(client.get("/api/v1/children", headers=old))["items"] == []
 
 
-def test_a_move_dated_before_the_last_one_is_refused_naming_the_rule(
+def test_a_change_of_school_entered_late_takes_its_place_in_the_history(
         client: TestClient, admin: Headers, child_id: str) -> None:
     ok(post(client, child_id, "schooling", {"school": "石牌镇初级中学", "on": "2026-09-01"}, admin))
-    response = post(client, child_id, "schooling", {"school": "胡集镇中心小学", "on": "2026-05-01"},
-                    admin)
-    assert response.status_code == 422
-    assert "变动须按发生顺序登记" in response.text
+    late = post(client, child_id, "schooling", {"school": "胡集镇中心小学", "on": "2026-05-01"},
+                admin)
+    assert ok(late)["school"] == "石牌镇初级中学"  # the latest date's school stays the record's
+    assert history(client, child_id, admin, as_of="2026-06-30")["state"]["school"] == (
+        "胡集镇中心小学")
+    assert history(client, child_id, admin, as_of="2026-04-30")["state"]["school"] == (
+        CHILD["school"])
+    listed = ok(client.get("/api/v1/children", headers=admin, params={"school": "石牌镇初级中学"}))
+    assert [item["id"] for item in listed["items"]] == [child_id]
 
 
 # -- transfer (迁出) --------------------------------------------------------------------------
@@ -119,6 +132,53 @@ def test_after_a_transfer_the_new_region_sees_the_child_with_its_whole_history(
         CHILD["region_code"])
     assert history(client, child_id, new, known_at=before)["state"]["region_code"] == (
         CHILD["region_code"])
+
+
+def test_a_transfer_to_a_place_not_on_the_register_of_places_is_refused_and_records_nothing(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    for code in ("999999", "420822199", "420822100299"):
+        response = post(client, child_id, "transfer", {**TRANSFER, "region_code": code}, admin)
+        assert response.status_code == 422, code
+        assert "迁入地" in response.text and "不在地名登记中" in response.text
+        assert "region_code" in response.text
+    assert ok(client.get(child_path(child_id), headers=admin))["region_code"] == "420821101"
+    assert not [e for e in history(client, child_id, admin)["timeline"]
+                if e["type"] == "ChildTransferred"]
+
+
+def test_a_transfer_to_a_county_on_the_national_list_is_recorded(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    moved = ok(post(client, child_id, "transfer", {**TRANSFER, "region_code": "420822"}, admin))
+    assert moved["region_code"] == "420822"
+
+
+def test_a_transfer_names_the_school_there_from_the_same_day(
+        client: TestClient, admin: Headers, child_id: str) -> None:
+    moved = ok(post(client, child_id, "transfer", {
+        **TRANSFER, "school": "沙洋县实验小学", "class_name": "四年级二班"}, admin))
+    assert (moved["region_code"], moved["school"], moved["class_name"]) == (
+        "420822100", "沙洋县实验小学", "四年级二班")
+    before = history(client, child_id, admin, as_of="2026-08-31")["state"]
+    assert (before["region_code"], before["school"]) == (CHILD["region_code"], CHILD["school"])
+    timeline = history(client, child_id, admin)["timeline"]
+    moves = [e for e in timeline if e["type"] in ("ChildTransferred", "SchoolChanged")]
+    assert [e["type"] for e in moves] == ["ChildTransferred", "SchoolChanged"]
+
+
+def test_a_transfer_entered_late_leaves_the_child_where_its_latest_move_took_it(
+        client: TestClient, admin: Headers, child_id: str,
+        user: Callable[..., Headers]) -> None:
+    ok(post(client, child_id, "transfer", TRANSFER, admin))
+    late = {**TRANSFER, "region_code": "420821102", "on": "2026-05-01", "reason": "先迁往邻镇"}
+    client.post("/api/v1/places", headers=admin,
+                json={"places": [{"code": "420821102", "name": "胡集镇"}]})
+    assert ok(post(client, child_id, "transfer", late, admin))["region_code"] == "420822100"
+    assert history(client, child_id, admin, as_of="2026-06-30")["state"]["region_code"] == (
+        "420821102")
+    new = user("federation", region_code="420822")
+    assert ok(client.get(child_path(child_id), headers=new))["region_code"] == "420822100"
+    listed = ok(client.get("/api/v1/children", headers=new))["items"]
+    assert [item["id"] for item in listed] == [child_id]
 
 
 def test_a_child_in_an_active_pairing_is_not_transferred_until_the_pairing_ends(
@@ -202,22 +262,22 @@ def test_a_corrected_birth_date_follows_the_registrations_rules(
 
 def test_a_corrected_national_id_number_frees_the_old_one_and_claims_the_new(
         client: TestClient, admin: Headers) -> None:
-    first = create(client, "/api/v1/children", {**CHILD, "id_number": "420821201605200021"},
+    first = create(client, "/api/v1/children", {**CHILD, "id_number": "420821201605200027"},
                    admin)["id"]
     other = create(client, "/api/v1/children", {**CHILD, "name": "李明",
-                                                "id_number": "420821201601010011"}, admin)["id"]
+                                                "id_number": "420821201601010015"}, admin)["id"]
     taken = post(client, first, "corrections", {"field": "id_number",
-                                                "value": "420821201601010011",
+                                                "value": "420821201601010015",
                                                 "reason": "录入错误"}, admin)
     assert taken.status_code == 409
     assert taken.json()["rule"] == "child_already_registered"
     assert taken.json()["existing_id"] == other
     ok(post(client, first, "corrections", {"field": "id_number",
-                                           "value": "420821201605200048",
+                                           "value": "420821201605200043",
                                            "reason": "身份证号码录入错误"}, admin))
     create(client, "/api/v1/children", {**CHILD, "name": "张小丽",
-                                        "id_number": "420821201605200021"}, admin)
-    again = client.post("/api/v1/children", json={**CHILD, "id_number": "420821201605200048"},
+                                        "id_number": "420821201605200027"}, admin)
+    again = client.post("/api/v1/children", json={**CHILD, "id_number": "420821201605200043"},
                         headers=admin)
     assert again.status_code == 409
 
@@ -236,13 +296,13 @@ def test_after_an_erasure_no_corrected_value_is_readable(
     ok(post(client, child_id, "corrections", {"field": "name", "value": "王晓华",
                                               "reason": "建档时姓名录入错误"}, admin))
     ok(post(client, child_id, "corrections", {"field": "id_number",
-                                              "value": "420821201605200048",
+                                              "value": "420821201605200043",
                                               "reason": "录入错误"}, admin))
     erased = client.post(child_path(child_id, "erasure"), headers=admin, json={
         "reason": "监护人依法要求删除个人信息"})
     assert erased.status_code == 200, erased.text
     text = client.get(child_path(child_id), headers=admin).text + str(
         history(client, child_id, admin))
-    assert "王晓华" not in text and "420821201605200048" not in text
+    assert "王晓华" not in text and "420821201605200043" not in text
     assert "建档时姓名录入错误" not in text
-    create(client, "/api/v1/children", {**CHILD, "id_number": "420821201605200048"}, admin)
+    create(client, "/api/v1/children", {**CHILD, "id_number": "420821201605200043"}, admin)
