@@ -106,6 +106,26 @@ def test_keys_made_already_are_not_made_again_by_a_later_save(store: Store) -> N
     assert transactions() == []
 
 
+def test_a_pairings_key_made_with_its_children_is_sealed_with_without_asking_again(
+        store: Store) -> None:
+    store.keys.make_keys({"pairing-1": ("child-1", "child-2")})
+    transactions = _count_transactions(store.keys)
+
+    assert store.keys.key_for_sealing("pairing-1", ["child-2", "child-1"]) is not None
+
+    assert transactions() == []
+
+
+def test_a_child_added_to_a_keys_subjects_is_tied_and_its_erasure_destroys_the_key(
+        store: Store) -> None:
+    store.keys.make_keys({"pairing-1": ("child-1",)})
+
+    store.keys.key_for_sealing("pairing-1", ["child-1", "child-3"])
+
+    assert store.keys.shred("child-3") == ["pairing-1"]
+    assert store.keys.key_for_sealing("pairing-1", ["child-1"]) is None
+
+
 def test_a_batch_never_makes_an_erased_childs_key_again(store: Store) -> None:
     erased = store.register.register_child(actor=STAFF, **child_record(name="李小明"))
     store.register.erase_personal_data(erased, reason="监护人撤回同意", actor=STAFF)
