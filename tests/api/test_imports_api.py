@@ -5,6 +5,7 @@ worker is tested in tests/workers."""
 from __future__ import annotations
 
 import io
+import sqlite3
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +15,10 @@ import pytest
 from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 
+from aixin.bootstrap import build_register
+from api import deps
 from api.uploads import MAX_UPLOAD
+from domain.application import CareRegister
 from tests.imports_support import (
     CHILD_HEADER,
     TOWNSHIP,
@@ -256,3 +260,26 @@ def test_a_chunked_body_over_the_limit_is_refused_as_it_streams(
     assert answer.status_code == 413 and "20 MB" in answer.json()["detail"]
     assert _position(named) == before
     assert named.get("/api/v1/children", headers=admin).status_code == 200
+
+
+class _Unwritable(CareRegister):
+    """The register whose database stops answering as the import is recorded."""
+
+    def request_import(self, **request: Any) -> UUID:
+        raise sqlite3.OperationalError("database is locked")
+
+
+def test_a_request_that_cannot_be_recorded_leaves_no_upload_behind(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    state = named.app.state  # type: ignore[attr-defined]
+    unwritable = build_register(state.settings, kind=_Unwritable)
+    named.app.dependency_overrides[deps._register] = lambda: unwritable  # type: ignore[attr-defined]
+    try:
+        client = TestClient(named.app, raise_server_exceptions=False)
+        answer = _send(client, admin, _sheet(tmp_path, [child_row(1)]))
+    finally:
+        named.app.dependency_overrides.clear()  # type: ignore[attr-defined]
+        unwritable.close()
+
+    assert answer.status_code >= 500
+    assert not list((state.settings.data_dir / "imports").glob("*"))
