@@ -32,7 +32,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from projections.events import csv, iso
-from projections.moves import follow_move, moves_schema
+from projections.moves import is_latest_move, moves_schema, place_of
 from projections.projection import View
 from storage.sql import Row, Tx, prefix, starts_with
 
@@ -116,9 +116,25 @@ class RemindersRegister(View):
 
     @apply.register
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
-        """升学、转学、迁出: the reminders and escalations about the child belong where the
-        child now is (those of its volunteers' own region stay theirs too)."""
-        follow_move(tx, e, moves="rem_child_moves", tables=("rem_reminders", "rem_escalations"))
+        """升学、转学、迁出: the reminders and escalations about the child (about it alone,
+        for a pairing's) belong where the child now is. After a transfer they no longer
+        reach the staff of its caring mothers' region either: the child has left their
+        sight (its pairings ended before it moved)."""
+        if not is_latest_move(tx, "rem_child_moves", e):
+            return
+        column, value = place_of(e)
+        child = str(e.originator_id)
+        about = ("SELECT reminder_id FROM rem_reminders WHERE child_id = ? OR reminder_id IN"
+                 " (SELECT reminder_id FROM rem_children GROUP BY reminder_id"
+                 " HAVING MIN(child_id) = ? AND MAX(child_id) = ?)")
+        reminders = [row["reminder_id"] for row in tx.execute(about, (child,) * 3).all()]
+        for reminder_id in reminders:
+            tx.execute(f"UPDATE rem_reminders SET {column} = ? WHERE reminder_id = ?",
+                       (value, reminder_id))
+            if column == "region_code":
+                tx.execute("UPDATE rem_recipients SET region_code = '' WHERE reminder_id = ?",
+                           (reminder_id,))
+        tx.execute(f"UPDATE rem_escalations SET {column} = ? WHERE child_id = ?", (value, child))
 
     @apply.register
     def _attempted(self, e: ReminderDeliveryAttempted, tx: Tx) -> None:
