@@ -61,7 +61,12 @@ class QuarterlyReport(Aggregate):
     class Requested(Aggregate.Created):
         """The report was asked for, as known at ``known_at``, to be sent upward by
         ``submission`` (报送单位, 填报人, 审核人, 填报日期; blanks in requests recorded before
-        these were asked, upcast from version 1)."""
+        these were asked, upcast from version 1).
+
+        The preparer's and reviewer's names and phones are kept in the clear, not sealed as
+        a child's or a family's are: they are staff, whose contact details are printed on
+        every report sent upward (报送) so that the level above can call back about its
+        figures; they are no child's personal data, and a child's erasure leaves them."""
 
         class_version = 2
 
