@@ -127,3 +127,17 @@ def test_the_last_retry_of_a_transient_error_records_the_import_failed(
         assert not upload_path(settings.data_dir, import_id).exists()
     finally:
         register.close()
+
+
+def test_a_broken_off_run_logs_what_broke_and_where_but_not_the_cells(
+        register: CareRegister, settings: Settings, tmp_path: Path,
+        caplog: pytest.LogCaptureFixture) -> None:
+    good = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(n) for n in range(1, 4)])
+    import_id = requested(register, settings, broken_sheet(tmp_path / "b.xlsx", good))
+
+    attempt(register, settings.data_dir, import_id, last=False)
+
+    logged = [r for r in caplog.records if getattr(r, "event", "") == "import_broke_off"]
+    assert logged and "ParseError" in logged[0].getMessage()
+    assert str(import_id) in logged[0].getMessage() and "openpyxl" in logged[0].where  # type: ignore[attr-defined]
+    assert "王小" not in logged[0].getMessage() + logged[0].where  # type: ignore[attr-defined]

@@ -9,13 +9,14 @@ ends, whatever ends it, except a finished dry run's, kept for its 正式导入 f
 A re-delivered task (its worker died) runs the file again: what the first attempt
 recorded is ``unchanged``, the rest is recorded now.
 
-A run that fails is recorded ``failed`` with a Chinese message for the clerk; what went
-wrong (which may quote the file's cells) goes to the log only.
+A run that fails is recorded ``failed`` with a Chinese message for the clerk; what broke
+and where goes to the log, never the error's own text (it may quote the file's cells).
 """
 
 from __future__ import annotations
 
 import logging
+import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -108,10 +109,14 @@ def attempt(register: CareRegister, data_dir: Path, import_id: UUID, *,
         if not last:
             raise
         log.error("import %s given up after its retries: %s: %s", import_id,
-                  type(error).__name__, error)
+                  type(error).__name__, error,
+                  extra={"event": "import_gave_up", "import_id": str(import_id)})
         reason = GAVE_UP
-    except Exception:
-        log.exception("import %s broke off", import_id)
+    except Exception as error:
+        # What broke and where, never the error's text: it may quote the file's cells.
+        log.error("import %s broke off: %s", import_id, type(error).__name__, extra={
+            "event": "import_broke_off", "import_id": str(import_id),
+            "where": "".join(traceback.format_tb(error.__traceback__)[-4:])})
         reason = BROKEN_OFF
     register.fail_import(import_id, reason)
     upload_path(data_dir, import_id).unlink(missing_ok=True)
