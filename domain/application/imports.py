@@ -3,10 +3,19 @@
 :meth:`ImportsService.import_register` reads a sheet's rows (the header row first) and puts
 each row through the same rules as a child or volunteer registered one by one: a row that
 breaks one is refused with the rule's Chinese message and the column it concerns, and the
-others go in. Each row's record has an identity derived from the row's own identity (a keyed
-hash of its national ID number, or of name, birth date and guardian's phone): a row imported
-before is ``unchanged`` and records nothing, whether the same file is imported again, a
-corrected one, or two runs race (the log refuses the second first event of one record).
+others go in. A row outside the importer's scope or place is refused before anything else
+is looked up, so the refusal tells nothing of the register elsewhere.
+
+A row about a child or volunteer already on the register is ``unchanged`` and records
+nothing, whether the same file is imported again, a corrected one, or two runs race: a
+child is known by the claim of its row identity (name, birth date and guardian's phone, see
+:mod:`domain.application.row_identities`) or of its national ID number (held by a child of
+the same name and birth date: a child of another name holding the number is refused as
+already registered); a volunteer by the claim of her name and phone, made by registrations
+by hand too. A row with an ID number about a child imported before without one is refused,
+telling the clerk to put the number in by a correction (更正): an import never changes a
+record on the register. New records' identities are drawn at random; of two runs writing the
+same identity's claim at once, the log refuses the second.
 
 Rows are saved in batches (several records per transaction) for speed; a batch the log
 refuses is saved row by row, so a row that fails never takes the others down. A dry run
@@ -15,17 +24,15 @@ refuses is saved row by row, so a row that fails never takes the others down. A 
 
 from __future__ import annotations
 
-import hashlib
-import hmac
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from uuid import UUID, uuid5
+from typing import Any
+from uuid import UUID
 
 from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
-from domain import identity
 from domain.application.children import ChildrenService
 from domain.application.volunteers import VolunteersService
 from domain.children import Child
@@ -34,7 +41,7 @@ from domain.errors import DomainError, InvalidRecord, NotFound
 from domain.imports import ERRORS_KEPT, Import, ImportStatus, Layout
 from domain.imports.columns import CellRefused, HeadersRefused, is_blank
 from domain.imports.rows import child_identity, child_record, volunteer_form, volunteer_identity
-from domain.national_ids import ChildAlreadyRegistered
+from domain.national_ids import ChildAlreadyRegistered, checked_id_number
 from domain.places import Place, place_id_for
 from domain.volunteers import Volunteer
 
@@ -100,10 +107,9 @@ class _Run:
     dry_run: bool
     today: date
     outcome: ImportOutcome = field(default_factory=ImportOutcome)
-    seen: set[UUID] = field(default_factory=set)
-    claimed: dict[str, UUID] = field(default_factory=dict)  # national ID index → record
+    claimed: dict[str, UUID] = field(default_factory=dict)  # identity's index → record
     places: dict[str, bool] = field(default_factory=dict)
-    batch: list[tuple[int, UUID, list[Aggregate]]] = field(default_factory=list)
+    batch: list[tuple[int, str, list[Aggregate]]] = field(default_factory=list)
 
 
 class ImportsService(ChildrenService, VolunteersService):
@@ -154,6 +160,28 @@ class ImportsService(ChildrenService, VolunteersService):
             record.fail(at=datetime.now(UTC), reason=reason)
             self._commit(record)
 
+    # -- a child imported, then erased ---------------------------------------------------
+
+    def _forget_national_id(self, child_id: UUID, *, reason: str, on: date, today: date,
+                            actor: Actor) -> None:
+        """Before a child's personal data is erased (个人信息删除): its national ID number's
+        claims are forgotten, and so is the claim of the row identity it was imported by,
+        so that neither the number nor the row leads to the erased record, and the row, if
+        imported again, registers the child anew. An erasure the child's record refuses
+        changes no claim."""
+        child = self._get(Child, child_id)
+        erased_before = getattr(child, "erased_on", None) is not None
+        super()._forget_national_id(child_id, reason=reason, on=on, today=today, actor=actor)
+        if erased_before:
+            return
+        claims = self._row_claims_of(child_id)
+        for claim in claims:
+            claim.forget(on=on, actor=actor)
+            self._commit(claim)
+        if self.personal_data is not None:
+            for claim in claims:
+                self.personal_data.shred(claim.id)
+
     # -- the rows -------------------------------------------------------------------------
 
     def import_register(self, kind: str, rows: Iterable[Sequence[object]], *, actor: Actor,
@@ -198,7 +226,7 @@ class ImportsService(ChildrenService, VolunteersService):
                 refused.field.split(".")[0]) or refused.field
             run.outcome.refuse(number, header, refused.reason)
             return
-        except ChildAlreadyRegistered as refused:
+        except (ChildAlreadyRegistered, IdNumberByCorrection) as refused:
             run.outcome.refuse(number, run.layout.header("id_number"), refused.message)
             return
         except DomainError as refused:
@@ -212,43 +240,76 @@ class ImportsService(ChildrenService, VolunteersService):
             run.batch.append((number, *prepared))
 
     def _prepared(self, run: _Run, cells: dict[str, object]
-                  ) -> tuple[UUID, list[Aggregate]] | None:
-        """The records the row would add (the record's id, and them), or None if the row
-        was imported before."""
-        if run.kind == "children":
-            record = child_record(run.layout, cells)
-            seed = self._row_seed(child_identity(record))
-        else:
-            form, applied_on = volunteer_form(run.layout, cells)
-            record = {"region_code": form.region_code, "school": ""}
-            seed = self._row_seed(volunteer_identity(form))
-        record_id = uuid5(seed, "1")  # the first identity drawn from the seed
-        if record_id in run.seen or self.recorder.select_events(record_id, limit=1):
-            return None
+                  ) -> tuple[str, list[Aggregate]] | None:
+        """The records the row would add (the claim of the row's identity first, and
+        them), or None if the row is about a record already on the register. The row's
+        place and the importer's scope are checked first: a row outside them is refused
+        whether or not its child is on the register."""
+        if run.kind == "volunteers":
+            return self._prepared_volunteer(run, cells)
+        record = child_record(run.layout, cells)
         self._check_place(run, record["region_code"], record["school"])
-        with identity.drawn_from(seed):
-            if run.kind == "volunteers":
-                volunteer = Volunteer.apply(
-                    form=form, approval_levels=self.programme.approval_levels,
-                    applied_on=applied_on or run.today, today=run.today, actor=run.actor)
-                run.seen.add(volunteer.id)
-                return volunteer.id, [volunteer]
-            child = Child.register(
-                today=run.today, actor=run.actor,
-                **{**record, "school": record["school"].strip(),
-                   "class_name": record["class_name"].strip(),
-                   "registered_on": record["registered_on"] or run.today})
-        changed: list[Aggregate] = [child]
-        index = self.national_id_index(record["id_number"])
-        if index is not None:
-            holder = run.claimed.get(index)
-            if holder is not None and holder != child.id:
-                raise ChildAlreadyRegistered(holder)
-            changed.append(self._new_claim(index, child.id, on=child.registered_on,
+        record["id_number"] = checked_id_number("id_number", record["id_number"])
+        named = self.row_index(child_identity(record))
+        number = self.national_id_index(record["id_number"])
+        if named in run.claimed:
+            return None  # the same child on an earlier row of this sheet
+        if number is not None and number in run.claimed:
+            raise ChildAlreadyRegistered(None)
+        holder, tenure = self.identity_holder(named, self.child_on_register)
+        if number is not None:
+            number_holder = self._number_holder(number)
+            if number_holder is not None:
+                if number_holder == holder or self._same_child(number_holder, record):
+                    return None
+                raise ChildAlreadyRegistered(number_holder)
+            if holder is not None:
+                raise IdNumberByCorrection(self._get(Child, holder).id_number)
+        elif holder is not None:
+            return None
+        child = Child.register(
+            today=run.today, actor=run.actor,
+            **{**record, "school": record["school"].strip(),
+               "class_name": record["class_name"].strip(),
+               "registered_on": record["registered_on"] or run.today})
+        changed: list[Aggregate] = [
+            self.identity_claim(named, tenure, child.id, on=child.registered_on,
+                                actor=run.actor), child]
+        run.claimed[named] = child.id
+        if number is not None:
+            changed.append(self._new_claim(number, child.id, on=child.registered_on,
                                            actor=run.actor))
-            run.claimed[index] = child.id
-        run.seen.add(child.id)
-        return child.id, changed
+            run.claimed[number] = child.id
+        return named, changed
+
+    def _prepared_volunteer(self, run: _Run, cells: dict[str, object]
+                            ) -> tuple[str, list[Aggregate]] | None:
+        form, applied_on = volunteer_form(run.layout, cells)
+        self._check_place(run, form.region_code, "")
+        index = self.row_index(volunteer_identity(form.name, form.phone))
+        if index in run.claimed:
+            return None
+        holder, tenure = self.identity_holder(index, self.volunteer_recorded)
+        if holder is not None:
+            return None
+        volunteer = Volunteer.apply(
+            form=form, approval_levels=self.programme.approval_levels,
+            applied_on=applied_on or run.today, today=run.today, actor=run.actor)
+        run.claimed[index] = volunteer.id
+        return index, [self.identity_claim(index, tenure, volunteer.id, on=run.today,
+                                           actor=run.actor), volunteer]
+
+    def _number_holder(self, index: str) -> UUID | None:
+        """The child on the register holding the national ID number (by its index)."""
+        held = [claim for claim in self._claims(index) if claim.is_held]
+        holder = held[-1].holder_id if held else None
+        return holder if holder is not None and self.child_on_register(holder) else None
+
+    def _same_child(self, child_id: UUID, record: dict[str, Any]) -> bool:
+        """Whether the child on the register has the row's name and birth date."""
+        child = self._get(Child, child_id)
+        return (" ".join(child.name.split()) == " ".join(str(record["name"]).split())
+                and child.birth_date == record["birth_date"])
 
     def _check_place(self, run: _Run, code: str, school: str) -> None:
         code = division_code("region_code", str(code).strip())
@@ -273,32 +334,31 @@ class ImportsService(ChildrenService, VolunteersService):
             return False
         return True
 
-    def _row_seed(self, row_identity: str) -> UUID:
-        """The seed the records of a row are named from: a keyed hash of its identity (the
-        blind index's key), so the same row always names the same record."""
-        digest = hmac.new(self.national_id_key, f"aixin:import:{row_identity}".encode(),
-                          hashlib.sha256).digest()
-        return UUID(bytes=digest[:16], version=4)
-
     def _save_batch(self, run: _Run) -> None:
         """Save the batch in one transaction; if the log refuses it, row by row."""
         batch, run.batch = run.batch, []
         if not batch:
             return
+        aggregates = [aggregate for _, _, changed in batch for aggregate in changed]
+        pending = [list(aggregate.pending_events) for aggregate in aggregates]
         try:
-            self.save(*(aggregate for _, _, changed in batch for aggregate in changed))
+            self.save(*aggregates)
         except (IntegrityError, DomainError):
-            for number, record_id, changed in batch:
-                self._save_row(run, number, record_id, changed)
+            for aggregate, events in zip(aggregates, pending, strict=True):
+                aggregate.pending_events[:] = events  # the refused save took them
+            for number, index, changed in batch:
+                self._save_row(run, number, index, changed)
         else:
             run.outcome.accepted += len(batch)
 
-    def _save_row(self, run: _Run, number: int, record_id: UUID,
+    def _save_row(self, run: _Run, number: int, index: str,
                   changed: list[Aggregate]) -> None:
         try:
             self.save(*changed)
         except IntegrityError:
-            if self.recorder.select_events(record_id, limit=1):
+            current = (self.volunteer_recorded if run.kind == "volunteers"
+                       else self.child_on_register)
+            if self.identity_holder(index, current)[0] is not None:
                 run.outcome.unchanged += 1  # recorded meanwhile by another run of the row
             else:
                 run.outcome.refuse(number, run.layout.header("id_number"),
@@ -311,3 +371,19 @@ class ImportsService(ChildrenService, VolunteersService):
         else:
             run.outcome.accepted += 1
 
+
+class IdNumberByCorrection(DomainError):
+    """A row with a national ID number is about a child imported before without one, or
+    with another: the import never changes a record on the register, the clerk puts the
+    number in by a correction (更正) on the child's record."""
+
+    rule = "import_id_number_by_correction"
+
+    def __init__(self, recorded: str) -> None:
+        super().__init__(
+            "该儿童已按姓名、出生日期和监护人电话导入，请用“更正”补录身份证号（the child was "
+            "imported before by name, birth date and guardian's phone; put the ID number in "
+            "by a correction）" if not recorded else
+            "该儿童已按姓名、出生日期和监护人电话导入，档案中的身份证号与此行不同；请核对，如档案"
+            "有误请用“更正”修改（the child was imported before with another ID number; check "
+            "it, and correct the record if it is wrong）")

@@ -5,13 +5,15 @@ from __future__ import annotations
 from datetime import date
 from uuid import UUID
 
-from domain.application.base import AixinApplication
+from domain.application.row_identities import RowIdentitiesService
 from domain.application.views import VolunteerView
 from domain.common import Actor
+from domain.errors import StaleVersion
+from domain.imports.rows import volunteer_identity
 from domain.volunteers import Volunteer, VolunteerForm
 
 
-class VolunteersService(AixinApplication):
+class VolunteersService(RowIdentitiesService):
     """Applications, reviews, suspension, reinstatement, disqualification, commendation.
 
     Each command returns the volunteer's new version (or view), for If-Match.
@@ -19,11 +21,22 @@ class VolunteersService(AixinApplication):
 
     def apply_to_volunteer(self, form: VolunteerForm, *, actor: Actor,
                            applied_on: date | None = None) -> UUID:
-        """Record an application (登记); returns the volunteer's id."""
+        """Record an application (登记); returns the volunteer's id. The volunteer holds the
+        claim of her name and phone, where no volunteer holds it yet, so that a register
+        imported later knows her (``domain.application.row_identities``)."""
         today = self.today()
         volunteer = Volunteer.apply(form=form, approval_levels=self.programme.approval_levels,
                                     applied_on=applied_on or today, today=today, actor=actor)
-        self._commit(volunteer)
+        index = self.row_index(volunteer_identity(form.name, form.phone))
+        holder, tenure = self.identity_holder(index, self.volunteer_recorded)
+        if holder is not None:
+            self._commit(volunteer)
+            return volunteer.id
+        try:
+            self._commit(self.identity_claim(index, tenure, volunteer.id, on=today,
+                                             actor=actor), volunteer)
+        except StaleVersion:  # another volunteer of the name and phone came first
+            self._commit(volunteer)
         return volunteer.id
 
     def get_volunteer(self, volunteer_id: UUID) -> VolunteerView:

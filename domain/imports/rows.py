@@ -1,9 +1,9 @@
 """A row of a register, read into what the use cases take: a child's registration
-(:func:`child_record`) or a volunteer's form (:func:`volunteer_form`), and its identity.
+(:func:`child_record`) or a volunteer's form (:func:`volunteer_form`), and who it is about.
 
-A row's identity (:func:`child_identity`): its national ID number, or, where the row has
-none, its name, birth date and guardian's phone. Importing a row whose identity was imported
-before records nothing (``unchanged``).
+A child's row is about the child named by its name, birth date and guardian's phone
+(:func:`named_identity`), and, where it has one, by its national ID number; a volunteer's
+row, about the volunteer named by her name and phone (:func:`volunteer_identity`).
 """
 
 from __future__ import annotations
@@ -30,7 +30,6 @@ from domain.imports.columns import (
     text,
     whole_number,
 )
-from domain.national_ids import normalised
 from domain.volunteers import VolunteerForm
 
 T = TypeVar("T")
@@ -66,6 +65,8 @@ def _typed(layout: Layout, cells: Mapping[str, object]) -> dict[str, Any]:
             values[field] = choice(header, value, BOARDING) == "yes"
         elif field == "categories":
             values[field] = categories(header, value)
+        elif field == "id_number":
+            values[field] = id_number_text(header, value)
         elif field == "guardian.age":
             values[field] = whole_number(header, value)
         elif field == "guardian.relation":
@@ -78,6 +79,17 @@ def _typed(layout: Layout, cells: Mapping[str, object]) -> dict[str, Any]:
         else:
             values[field] = text(value)
     return values
+
+
+def id_number_text(header: str, value: object) -> str:
+    """The 身份证号 cell: text only. A number cell holds 15 significant digits at most, so an
+    18-digit number typed into one has lost its last digits (two children's numbers may
+    read alike) and cannot be read back."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        raise CellRefused(header, "身份证号须以文本格式填写：该单元格是数字格式，Excel 只保留15位"
+                          "有效数字，末几位已被改动；请将该列设为文本格式后重新输入号码（an ID "
+                          "number in a number cell has lost its last digits; type it as text）")
+    return text(value)
 
 
 def child_record(layout: Layout, cells: Mapping[str, object]) -> dict[str, Any]:
@@ -130,16 +142,19 @@ def child_record(layout: Layout, cells: Mapping[str, object]) -> dict[str, Any]:
     return record
 
 
+def named_identity(name: str, birth_date: date, guardian_phone: str) -> str:
+    """Who a child's row is about, by name, birth date and guardian's phone (spaces and the
+    phone's separators left out)."""
+    phone = "".join(ch for ch in guardian_phone if ch.isdigit())
+    return f"named:{' '.join(str(name).split())}|{birth_date.isoformat()}|{phone}"
+
+
 def child_identity(record: Mapping[str, Any]) -> str:
-    """Who the row is about: its national ID number, or its name, birth date and guardian's
-    phone where it has none."""
-    number = normalised(record.get("id_number") or "")
-    if number:
-        return f"id:{number}"
+    """The named identity (:func:`named_identity`) of a child's registration as a row
+    gives it."""
     guardian: Guardian | None = record.get("guardian")
-    phone = "".join(ch for ch in (guardian.phone if guardian else "") if ch.isdigit())
-    birth: date = record["birth_date"]
-    return f"named:{' '.join(str(record['name']).split())}|{birth.isoformat()}|{phone}"
+    return named_identity(record["name"], record["birth_date"],
+                          guardian.phone if guardian else "")
 
 
 def volunteer_form(layout: Layout, cells: Mapping[str, object]) -> tuple[VolunteerForm,
@@ -154,7 +169,8 @@ def volunteer_form(layout: Layout, cells: Mapping[str, object]) -> tuple[Volunte
     return form, applied_on
 
 
-def volunteer_identity(form: VolunteerForm) -> str:
-    """Who the row is about: the volunteer's name and phone."""
-    phone = "".join(ch for ch in form.phone if ch.isdigit())
-    return f"volunteer:{' '.join(form.name.split())}|{phone}"
+def volunteer_identity(name: str, phone: str) -> str:
+    """Who a volunteer is, by her name and phone (spaces and the phone's separators left
+    out): the same in an imported row and in a form registered by hand."""
+    digits = "".join(ch for ch in phone if ch.isdigit())
+    return f"volunteer:{' '.join(name.split())}|{digits}"

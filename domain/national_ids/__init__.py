@@ -6,5 +6,7 @@ from domain.national_ids.claim import (
     blind_index,
     normalised,
 )
+from domain.national_ids.number import check_character, checked_id_number
 
-__all__ = ["ChildAlreadyRegistered", "NationalIdClaim", "blind_index", "normalised"]
+__all__ = ["ChildAlreadyRegistered", "NationalIdClaim", "blind_index", "check_character",
+           "checked_id_number", "normalised"]

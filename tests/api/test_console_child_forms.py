@@ -51,7 +51,7 @@ def test_the_page_as_of_a_day_counts_the_contacts_made_by_that_day(
 
 FORM: dict[str, Any] = {
     "name": "李小军", "sex": "male", "birth_date": "2015-09-01", "region_code": "420821101",
-    "school": "石牌镇中心小学", "class_name": "五年级一班", "id_number": "420821201509010011",
+    "school": "石牌镇中心小学", "class_name": "五年级一班", "id_number": "420821201509010012",
     "father_status": "away", "father_name": "李大山", "father_work_location": "广东省深圳市",
     "mother_status": "home", "mother_name": "周红",
     "guardian_name": "李奶奶", "guardian_relation": "grandmother",

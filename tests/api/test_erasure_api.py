@@ -21,7 +21,7 @@ from domain.personal import ERASED
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, create, login
 
 REASON = {"reason": "监护人撤回同意，依法删除"}
-SECRETS = ("王小花", "420821201605200021", "13800000001", "张桂兰", "13900000003")
+SECRETS = ("王小花", "420821201605200027", "13800000001", "张桂兰", "13900000003")
 
 
 def _child(client: TestClient, admin: dict[str, str], **headers: str) -> dict[str, Any]:

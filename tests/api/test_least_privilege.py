@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import CHILD, paired
 
 Headers = dict[str, str]
-ID_NUMBER = "420821201605201234"
+ID_NUMBER = "420821201605201230"
 HIDDEN_FROM_VOLUNTEERS = ("id_number", "ethnicity", "income_source", "consent", "concerns",
                           "exit_reason", "registered_on")
 

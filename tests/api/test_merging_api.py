@@ -48,9 +48,9 @@ def listed(client: TestClient, headers: Headers, **params: Any) -> list[dict[str
 
 def test_a_second_record_with_the_same_id_number_is_refused_in_chinese(
         client: TestClient, admin: Headers) -> None:
-    first = register(client, admin, id_number="420821201605200021")
+    first = register(client, admin, id_number="420821201605200027")
     response = client.post("/api/v1/children", headers=admin,
-                           json={**AGAIN, "id_number": "420821201605200021"})
+                           json={**AGAIN, "id_number": "420821201605200027"})
     assert response.status_code == 409
     assert response.json()["rule"] == "child_already_registered"
     assert "已" in response.json()["detail"] and response.json()["existing_id"] == first
@@ -194,8 +194,8 @@ def test_a_merge_sent_twice_is_recorded_once(client: TestClient, admin: Headers)
 
 def test_records_with_different_id_numbers_are_not_merged(
         client: TestClient, admin: Headers) -> None:
-    survivor = register(client, admin, id_number="420821201605200021")
-    duplicate = register(client, admin, **AGAIN, id_number="420821201605200048")
+    survivor = register(client, admin, id_number="420821201605200027")
+    duplicate = register(client, admin, **AGAIN, id_number="420821201605200043")
     response = merge(client, admin, survivor, duplicate)
     assert response.status_code == 409
     assert response.json()["rule"] == "merge_refused"
@@ -238,12 +238,12 @@ def test_a_record_outside_the_callers_scope_is_404(
 def test_the_survivor_without_an_id_number_takes_the_duplicates(
         client: TestClient, admin: Headers) -> None:
     survivor = register(client, admin)
-    duplicate = register(client, admin, **AGAIN, id_number="420821201605200021")
+    duplicate = register(client, admin, **AGAIN, id_number="420821201605200027")
     assert merge(client, admin, survivor, duplicate).status_code == 200
     kept = client.get(f"/api/v1/children/{survivor}", headers=admin).json()
-    assert kept["id_number"] == "420821201605200021"
+    assert kept["id_number"] == "420821201605200027"
     again = client.post("/api/v1/children", headers=admin,
-                        json={**AGAIN, "id_number": "420821201605200021"})
+                        json={**AGAIN, "id_number": "420821201605200027"})
     assert (again.status_code, again.json().get("existing_id")) == (409, survivor)
 
 

@@ -15,7 +15,7 @@ from api.app import create_app
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, approved_volunteer, create, login
 
 SECRET = "a-test-signing-key-of-enough-length-0123456789"
-ID_NUMBER = "420821201605201234"
+ID_NUMBER = "420821201605201230"
 PHONES = ["13800000001", "13800000002"]
 
 

@@ -14,7 +14,7 @@ from tests.waiting import wait_until
 
 Headers = dict[str, str]
 TOWNSHIP = "420821101"  # 石牌镇, in 钟祥市 (420821)
-ID_NUMBER = "42082120160520002X"
+ID_NUMBER = "42082120160520022X"
 
 
 @pytest.fixture

@@ -21,6 +21,7 @@ from aixin.bootstrap import (
 )
 from aixin.settings import Settings
 from domain.application import CareRegister
+from domain.national_ids import check_character
 from domain.personal import ERASED
 from projections.audit import LogAudit
 from projections.registers.children import ChildFilter, ChildrenRegister, list_children
@@ -30,7 +31,7 @@ from tests.conftest import postgres_params
 
 pytestmark = pytest.mark.timeout(300)
 
-ID_NUMBER = "420821201605200021"
+ID_NUMBER = "420821201605200027"
 SECRETS = ("王小花", ID_NUMBER, "13800000001", "张桂兰", "刘爱华", "13700000004", "奶奶说她想妈妈")
 
 
@@ -289,7 +290,8 @@ def _whole_log(register: CareRegister) -> list[object]:
 def test_views_further_behind_than_a_rebuild_batch_hold_every_key_before_catching_up(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     for index in range(2):  # two children: two national ID numbers
-        _paired_child(store.register, id_number=f"42082120160520002{index}")
+        body = f"4208212016052000{index}"
+        _paired_child(store.register, id_number=body + check_character(body))
     held = _count_holding(store.register, monkeypatch)
     head = store.register.recorder.max_notification_id() or 0
     store.runner.batch_size, store.runner.rebuild_batch_size = 2, head - 1

@@ -132,7 +132,7 @@ def merged() -> tuple[Child, Child, Child]:
     from a third (不是同一人)."""
     kept = Child.register(today=TODAY, actor=STAFF, **child_record(name="张明"))
     duplicate = Child.register(today=TODAY, actor=STAFF, **child_record(
-        name="张明", id_number="420821201605200021"))
+        name="张明", id_number="420821201605200027"))
     cousin = Child.register(today=TODAY, actor=STAFF, **child_record(name="张敏"))
     tell_apart(kept, cousin, reason="同名不同人：“张敏”是表妹", today=TODAY, actor=STAFF)
     merge(kept, duplicate, reason="学校与乡镇各登记了一次", on=TODAY, today=TODAY, actor=STAFF,
@@ -173,7 +173,7 @@ def imported() -> tuple[Import, Import]:
 
 def claimed(child: Child) -> NationalIdClaim:
     """A national ID number held by ``child``, released and forgotten at its erasure."""
-    claim = NationalIdClaim.claim(index=blind_index(b"k" * 32, "420821201605200048"),
+    claim = NationalIdClaim.claim(index=blind_index(b"k" * 32, "420821201605200043"),
                                   tenure=0, holder=child.id, on=D, actor=STAFF)
     claim.forget(on=TODAY, actor=STAFF)
     return claim

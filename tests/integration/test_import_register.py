@@ -3,13 +3,17 @@ through the registration's rules, nothing recorded twice, nothing recorded by a 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
+from typing import Any
+from uuid import UUID
 
 import pytest
+from eventsourcing.utils import get_topic
 
 from domain.application import CareRegister, ImportOutcome
+from domain.children import Child
 from domain.common import Actor
 from domain.imports import HeadersRefused
 from tests.imports_support import (
@@ -17,6 +21,7 @@ from tests.imports_support import (
     TOWNSHIP,
     VOLUNTEER_HEADER,
     child_row,
+    id_number,
     volunteer_row,
     workbook,
 )
@@ -110,29 +115,139 @@ def test_a_dry_run_records_nothing_and_tells_what_a_real_run_would(
     assert dry.errors == real.errors == [(3, "性别", dry.errors[0][2])]
 
 
-def test_an_id_number_already_on_the_register_is_refused_as_already_registered(
+def test_a_child_of_another_name_holding_the_id_number_is_refused_as_already_registered(
         named: CareRegister, tmp_path: Path) -> None:
     _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1)]))
     other = child_row(1, 姓名="李四", 监护人电话="13700000009")  # another child, the same number
-    other_file = workbook(tmp_path / "b.xlsx", CHILD_HEADER, [other])
-    from domain.national_ids import normalised
 
-    # the same number is the same row's identity: it is the child imported before
-    assert _import(named, other_file).unchanged == 1
-    named.register_child(actor=CLERK, **_by_hand("420881201506010011"))
-    taken = workbook(tmp_path / "c.xlsx", CHILD_HEADER,
-                     [child_row(9, 身份证号=normalised("420881201506010011"))])
+    outcome = _import(named, workbook(tmp_path / "b.xlsx", CHILD_HEADER, [other]))
 
-    outcome = _import(named, taken)
-
-    assert outcome.refused == 1
+    assert (outcome.accepted, outcome.unchanged, outcome.refused) == (0, 0, 1)
     assert outcome.errors[0][1] == "身份证号" and "已在册" in outcome.errors[0][2]
 
 
-def _by_hand(id_number: str) -> dict[str, object]:
+def test_a_child_registered_by_hand_with_the_id_number_is_unchanged(
+        named: CareRegister, tmp_path: Path) -> None:
+    by_hand = _by_hand(BY_HAND_NUMBER)
+    named.register_child(actor=CLERK, **by_hand)
+    row = child_row(9, 姓名=by_hand["name"], 出生日期=by_hand["birth_date"],
+                    身份证号=BY_HAND_NUMBER.lower())
+    before = _position(named)
+
+    outcome = _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER, [row]))
+
+    assert (outcome.accepted, outcome.unchanged, outcome.refused) == (0, 1, 0)
+    assert _position(named) == before
+
+
+BY_HAND_NUMBER = id_number("42088120150601001")
+
+
+def _by_hand(id_number: str) -> dict[str, Any]:
     from tests.builders import child_record
 
     return {**child_record(region_code=TOWNSHIP[0]), "id_number": id_number}
+
+
+def test_a_register_whose_blank_id_numbers_were_filled_in_registers_no_child_twice(
+        named: CareRegister, tmp_path: Path) -> None:
+    _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1, 身份证号="")]))
+    before = _position(named)
+
+    filled_in = _import(named, workbook(tmp_path / "b.xlsx", CHILD_HEADER, [child_row(1)]))
+
+    assert (filled_in.accepted, filled_in.unchanged, filled_in.refused) == (0, 0, 1)
+    assert filled_in.errors == [(2, "身份证号", "该儿童已按姓名、出生日期和监护人电话导入，请用"
+                                 "“更正”补录身份证号（the child was imported before by name, "
+                                 "birth date and guardian's phone; put the ID number in by a "
+                                 "correction）")]
+    assert _position(named) == before
+
+
+def test_a_row_without_its_id_number_is_the_child_imported_with_it(
+        named: CareRegister, tmp_path: Path) -> None:
+    _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1)]))
+    before = _position(named)
+
+    blanked = _import(named, workbook(tmp_path / "b.xlsx", CHILD_HEADER,
+                                      [child_row(1, 身份证号="")]))
+
+    assert (blanked.accepted, blanked.unchanged, blanked.refused) == (0, 1, 0)
+    assert _position(named) == before
+
+
+def test_id_numbers_typed_as_numbers_are_refused_and_twins_never_collapse_into_one(
+        named: CareRegister, tmp_path: Path) -> None:
+    twins = [child_row(1, 身份证号=float(id_number("42088120150302001"))),
+             child_row(2, 身份证号=float(id_number("42088120150302002")))]
+
+    outcome = _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER, twins))
+
+    assert (outcome.accepted, outcome.refused) == (0, 2)
+    assert {column for _, column, _ in outcome.errors} == {"身份证号"}
+    assert all("文本格式" in message for _, _, message in outcome.errors)
+
+
+def test_an_id_number_whose_check_character_disagrees_is_refused(
+        named: CareRegister, tmp_path: Path) -> None:
+    good = id_number("42088120150302001")
+    wrong = good[:17] + ("0" if good[17] != "0" else "1")
+
+    outcome = _import(named, workbook(tmp_path / "a.xlsx", CHILD_HEADER,
+                                      [child_row(1, 身份证号=wrong),
+                                       child_row(2, 身份证号="4208812015")]))
+
+    assert outcome.refused == 2
+    assert [(column, "校验码" in message) for _, column, message in outcome.errors] == [
+        ("身份证号", True), ("身份证号", False)]
+
+
+@pytest.mark.parametrize("store", EACH_STORE, indirect=True)
+def test_an_erased_child_is_registered_anew_when_its_row_is_imported_again(
+        named: CareRegister, tmp_path: Path) -> None:
+    sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1), child_row(2, 身份证号="")])
+    _import(named, sheet)
+    first = _imported_children(named)
+    for child_id in first:
+        named.erase_personal_data(child_id, reason="监护人申请删除", actor=CLERK)
+
+    again = _import(named, sheet)
+
+    assert (again.accepted, again.unchanged, again.refused) == (2, 0, 0)
+    assert not set(_imported_children(named)[2:]) & set(first)
+
+
+def test_a_child_who_exited_is_registered_anew_when_its_row_is_imported_again(
+        named: CareRegister, tmp_path: Path) -> None:
+    sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1, 身份证号="")])
+    _import(named, sheet)
+    named.exit_child(_imported_children(named)[0], reason="随父母迁居外省", actor=CLERK)
+
+    assert _import(named, sheet).accepted == 1
+
+
+def test_two_runs_of_one_register_racing_record_each_child_once(
+        named: CareRegister, tmp_path: Path) -> None:
+    sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1), child_row(2, 身份证号="")])
+    other: list[ImportOutcome] = []
+
+    def rows_while_another_run_imports() -> Iterator[Sequence[object]]:
+        with sheet_rows(sheet) as rows:
+            yield from rows  # every row is taken, none saved yet
+        other.append(_import(named, sheet))
+
+    first = named.import_register("children", rows_while_another_run_imports(), actor=CLERK,
+                                  admits=_everywhere, division_known=_counties)
+
+    assert (other[0].accepted, first.accepted, first.unchanged, first.refused) == (2, 0, 2, 0)
+    assert len(_imported_children(named)) == 2
+
+
+def _imported_children(register: CareRegister) -> list[UUID]:
+    """The children on the register, in the order they were registered."""
+    found = register.recorder.select_notifications(
+        start=None, limit=1000, topics=[get_topic(Child.Registered)])
+    return [UUID(str(notification.originator_id)) for notification in found]
 
 
 def test_rows_outside_the_importers_scope_are_refused(
@@ -142,6 +257,17 @@ def test_rows_outside_the_importers_scope_are_refused(
     outcome = _import(named, sheet, admits=lambda code, school: code.startswith("4201"))
 
     assert outcome.refused == 1 and "管辖范围" in outcome.errors[0][2]
+
+
+def test_a_row_outside_the_importers_scope_is_refused_even_if_its_child_is_registered(
+        named: CareRegister, tmp_path: Path) -> None:
+    sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1)])
+    _import(named, sheet)
+
+    outcome = _import(named, sheet, admits=lambda code, school: code.startswith("4201"))
+
+    assert (outcome.unchanged, outcome.refused) == (0, 1)
+    assert "管辖范围" in outcome.errors[0][2]
 
 
 def test_a_sheet_whose_headers_are_not_the_forms_is_refused_whole_naming_them(
@@ -178,3 +304,31 @@ def test_volunteers_import_once_from_their_registration_forms(
     assert (first.accepted, first.refused) == (2, 1)
     assert first.errors[0][:2] == (3, "联系电话")
     assert (again.accepted, again.unchanged) == (0, 2)
+
+
+def test_volunteers_registered_by_hand_are_unchanged_when_a_register_names_them(
+        named: CareRegister, tmp_path: Path) -> None:
+    from tests.builders import volunteer_form
+
+    named.apply_to_volunteer(volunteer_form(name="刘芳1", phone="137-0000-0001",
+                                            region_code=TOWNSHIP[0]), actor=CLERK)
+    before = _position(named)
+
+    outcome = _import(named, workbook(tmp_path / "v.xlsx", VOLUNTEER_HEADER, [volunteer_row(1)]),
+                      kind="volunteers")
+
+    assert (outcome.accepted, outcome.unchanged) == (0, 1)
+    assert _position(named) == before
+
+
+def test_a_corrected_volunteers_register_records_only_the_rows_refused_before(
+        named: CareRegister, tmp_path: Path) -> None:
+    _import(named, workbook(tmp_path / "a.xlsx", VOLUNTEER_HEADER,
+                            [volunteer_row(1), volunteer_row(2, 联系电话="12")]),
+            kind="volunteers")
+
+    corrected = _import(named, workbook(tmp_path / "b.xlsx", VOLUNTEER_HEADER,
+                                        [volunteer_row(1, 单位="钟祥市妇联"), volunteer_row(2)]),
+                        kind="volunteers")
+
+    assert (corrected.accepted, corrected.unchanged, corrected.refused) == (1, 1, 0)

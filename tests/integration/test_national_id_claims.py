@@ -22,7 +22,7 @@ from domain.national_ids import ChildAlreadyRegistered, NationalIdClaim
 from tests.builders import STAFF, TODAY, child_record
 from tests.integration.conftest import EACH_STORE
 
-ID_NUMBER = "42082120160520002X"
+ID_NUMBER = "42082120160520022X"
 
 
 def claims(register: CareRegister) -> list[NationalIdClaim]:
@@ -107,7 +107,7 @@ def test_the_backfill_command_claims_old_records_once_and_lists_the_duplicates(
         Child.register(today=TODAY, actor=STAFF, **child_record(
             id_number=number, registered_on=on))
         for number, on in ((ID_NUMBER, date(2026, 3, 2)), (ID_NUMBER, date(2026, 3, 9)),
-                           ("420821201605200021", date(2026, 3, 9))))
+                           ("420821201605200027", date(2026, 3, 9))))
     for child in (duplicate, first, other):  # records from before the claims
         register.save(child)
     register.close()

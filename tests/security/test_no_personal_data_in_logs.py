@@ -25,7 +25,7 @@ from aixin.logs import JsonFormatter, redact
 from tests.api.conftest import ADMIN_PASSWORD, CHILD, SIGNERS, VOLUNTEER
 from tests.e2e.server import AIXIN, free_port
 
-ID_NUMBER = "420821201605200026"
+ID_NUMBER = "420821201605200027"
 RECORD = {**CHILD, "name": "欧阳翠花", "id_number": ID_NUMBER,
           "address": "湖北省钟祥市石牌镇彭墩村三组"}
 PERSONAL = ["欧阳翠花", ID_NUMBER, "王建国", "李秀英", "张桂兰", "13800000001", "13800000002",
@@ -89,7 +89,7 @@ def test_a_failed_login_is_logged_with_digests_and_no_password(
 
 
 def test_phone_and_id_numbers_are_masked_in_any_line() -> None:
-    line = redact("祖母电话13900000003, ID 420821201605200026 (reminder 1380000000123)")
+    line = redact("祖母电话13900000003, ID 420821201605200027 (reminder 1380000000123)")
     assert line == "祖母电话[redacted], ID [redacted] (reminder 1380000000123)"
 
 

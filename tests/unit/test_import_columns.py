@@ -54,13 +54,25 @@ def test_a_header_row_missing_or_adding_columns_names_them() -> None:
     assert "出生日期" in refused.value.missing and refused.value.unknown == ("备注",)
 
 
-def test_a_rows_identity_is_its_id_number_or_name_birth_date_and_guardians_phone() -> None:
+def test_a_childs_row_is_about_the_child_of_its_name_birth_date_and_guardians_phone(
+        ) -> None:
     layout = Layout.of("children", CHILD_HEADER)
     with_number = child_record(layout, layout.cells(child_row(1)))
-    without = child_record(layout, layout.cells(child_row(1, 身份证号="")))
+    without = child_record(layout, layout.cells(
+        child_row(1, 身份证号="", 监护人电话="139-0000 0002")))
 
-    assert child_identity(with_number) == "id:420881201503020001"
-    assert child_identity(without) == "named:王小1|2015-03-02|13900000002"
+    assert child_identity(with_number) == child_identity(without) == (
+        "named:王小1|2015-03-02|13900000002")
+
+
+@pytest.mark.parametrize("typed", [420881201503020005, 4.20881201503020e17])
+def test_an_id_number_in_a_number_cell_is_refused_asking_for_text(typed: object) -> None:
+    layout = Layout.of("children", CHILD_HEADER)
+
+    with pytest.raises(CellRefused) as refused:
+        child_record(layout, layout.cells(child_row(1, 身份证号=typed)))
+
+    assert refused.value.column == "身份证号" and "身份证号须以文本格式填写" in refused.value.reason
 
 
 def test_a_parent_without_a_status_is_refused_on_the_status_column() -> None:
