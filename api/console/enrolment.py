@@ -56,20 +56,22 @@ def enrolment(request: Request, caller: Reader, views: Views,
 
 def _page(request: Request, caller: Principal, views: Views, school: str,
           typed: dict[str, Any], refusal: Refusal | None, *, saved: bool = False,
-          status_code: int = 200) -> HTMLResponse:
+          warning: str | None = None, status_code: int = 200) -> HTMLResponse:
     listed = api_schools.list_enrolment(caller, views, region_code=None,
                                         school=school or None, after=None, limit=500)
     own = caller.scope.school or ""
     typed = {"region_code": caller.scope.region_code if own else "", "school": own, **typed}
     return render(request, "enrolment.html", caller, status_code=status_code,
                   items=listed.items, more=listed.next is not None, school=school,
-                  typed=typed, refusal=refusal, saved=saved, own_school=own,
+                  typed=typed, refusal=refusal, saved=saved, warning=warning, own_school=own,
                   keeps=may_keep_enrolment(caller_of(caller)),
                   places=place_filters.choices(views, caller.scope.region_code))
 
 
 @router.post("/schools/enrolment", status_code=303, response_class=RedirectResponse,
              responses={303: redirect("Recorded (or the same count again): the page again."),
+                        200: page("Recorded, but no child on the register in the school's "
+                                  "county attends a school of that name: the page, saying so."),
                         403: page("Not an account that records enrolment, the school not "
                                   "yours, or the CSRF token is not the browser's."),
                         409: page("A counted term changed without a reason: the form again."),
@@ -86,6 +88,9 @@ def record_enrolment(request: Request, caller: Keeper, register: Register, views
         if isinstance(done, Refusal):
             return _page(request, caller, views, "", form.fields(), in_words(done),
                          status_code=refused_status(done))
+        if done.warning:  # kept, with a word on the name: the page says it at once
+            return _page(request, caller, views, "", {}, None, saved=True,
+                         warning=done.warning)
         return RedirectResponse("/console/schools/enrolment?saved=1", status_code=303)
 
     return once(request, caller, register, form.form_key, form.sent(), handle)

@@ -28,7 +28,8 @@ from api.security import Principal
 from domain.access.policy import Listing, narrow
 from domain.schools import may_record_enrolment, read_term
 from domain.schools.access import may_keep_enrolment, may_read_enrolment
-from projections.reports.enrolment import TermCount, enrolment_listed
+from projections.places.divisions import division_known, division_name
+from projections.reports.enrolment import TermCount, enrolment_listed, school_attended
 from projections.reports.facts import ReportFacts
 
 router = APIRouter(prefix="/schools", tags=["schools"])
@@ -44,22 +45,39 @@ def record_enrolment(body: EnrolmentIn, caller: Keeper, register: Register, view
     """Record a school's pupils in a term (在校学生数): by the admin, federation staff whose
     region holds the school, or the school itself (403 otherwise). Another count for a term
     already counted puts it right and needs a `reason` (409 `enrolment_correction_needs_reason`
-    without); the same count again records nothing (200)."""
+    without); the same count again records nothing (200). The school is where
+    ``region_code`` says: a county on the national list of divisions, or a township or
+    village in the register of places (422 ``region_code`` otherwise). When no child on the
+    register in that county attends a school of this name, the count is kept and the
+    answer's ``warning`` says so."""
     if not may_record_enrolment(caller_of(caller), body.region_code, body.school):
         raise HTTPException(status_code=403, detail=(
             "在校学生数由本校、辖区妇联或管理员登记（a school's pupils are recorded by the school, "
             "the federation of its region or the admin）"))
     noted = register.record_enrolment(
         region_code=body.region_code, school=body.school, term=body.term, pupils=body.pupils,
-        on=body.on, reason=body.reason, actor=caller.actor)
-    if noted.recorded:
-        views.wait_for(register.recorder.max_notification_id() or 0)  # listed once answered
-    else:
+        on=body.on, reason=body.reason, actor=caller.actor, division_known=division_known)
+    if not noted.recorded:
         response.status_code = 200
+    views.wait_for(register.recorder.max_notification_id() or 0)  # listed once answered
+    with views.store.recorder(ReportFacts).read() as tx:
+        attended = school_attended(tx, body.region_code.strip(), body.school.strip())
     name, starts_on = read_term(body.term)
     return EnrolmentOut(id=noted.id, version=noted.version, recorded=noted.recorded,
                         region_code=body.region_code, school=body.school, term=name,
-                        starts_on=starts_on, pupils=body.pupils)
+                        starts_on=starts_on, pupils=body.pupils,
+                        warning=None if attended else unattended(body.region_code.strip(),
+                                                                 body.school.strip()))
+
+
+def unattended(region_code: str, school: str) -> str:
+    """The warning for a school no child on the register in its county attends."""
+    county = division_name(region_code[:6]) or region_code[:6]
+    return (f"已登记。但{county}的在册儿童中没有人就读于“{school}”："
+            "请核对学校名称是否与儿童档案中的写法一致；该校尚无留守儿童就读时可不理会"
+            f"（recorded; but no child on the register in county {region_code[:6]} attends a "
+            f"school named {school}: check the name is written as the children's records "
+            "write it, or ignore this if the school has no left-behind pupil yet）")
 
 
 @router.get("/enrolment", response_model=Page[TermCountOut])

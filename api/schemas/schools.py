@@ -50,6 +50,11 @@ class EnrolmentOut(BaseModel):
     term: str = Field(description="The term as kept: 2026秋, 2026春, or the day it starts.")
     starts_on: date
     pupils: int
+    warning: str | None = Field(default=None, description=(
+        "In Chinese (with English), when no child on the register in the school's county "
+        "attends a school of this name: the count is kept, but the quarterly report finds no "
+        "left-behind pupil to divide by it until the children's records name the school so "
+        "(a typo in the name, or a school with no left-behind pupil yet)."))
 
 
 class RecordedBy(BaseModel):

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from uuid import UUID
 
-from domain.application.base import AixinApplication
+from domain.application.known_places import DivisionKnown, KnownPlaces
 from domain.common import Actor
 from domain.errors import NotFound, StaleVersion
 from domain.schools import SchoolEnrolment, checked_place, enrolment_id_for
@@ -25,17 +25,24 @@ class EnrolmentNoted:
     recorded: bool
 
 
-class SchoolsService(AixinApplication):
+class SchoolsService(KnownPlaces):
     """Schools' pupils term by term, one aggregate per school where it is."""
 
     def record_enrolment(self, *, region_code: str, school: str, term: str, pupils: int,
-                         actor: Actor, on: date | None = None,
-                         reason: str = "") -> EnrolmentNoted:
+                         actor: Actor, on: date | None = None, reason: str = "",
+                         division_known: DivisionKnown | None = None) -> EnrolmentNoted:
         """Record the school's pupils in the term (``2026秋``, ``2026春`` or the day it
         starts), stated on ``on`` (default today, never later). The same count again records
         nothing; another count for a term already counted is a correction and needs a
-        ``reason``."""
+        ``reason``.
+
+        The school is where ``region_code`` says: a county on the national list
+        (``division_known``, which every entrypoint passes), a township or village in the
+        register of places; another is refused (InvalidRecord, 422), so that a code typed
+        wrong makes no school of its own."""
         region_code, school = checked_place(region_code, school)
+        self.check_place_known("region_code", region_code, ("学校所在地", "the school's place"),
+                               division_known)
         enrolment_id = enrolment_id_for(region_code, school)
         for attempt in range(_TRIES):
             try:

@@ -12,12 +12,17 @@ the quarter's last day (or the day a quarter not ended is counted to), the lates
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from domain.schools import EnrolmentRecorded
+from projections.places.divisions import division_name
 from storage.sql import Row, Tx, prefix, starts_with
+
+#: Digits of a county's division code (县): schools are told apart by county and name.
+COUNTY_DIGITS = 6
 
 ENROLMENT_TABLES: tuple[str, ...] = ("rf_enrolment",)
 ENROLMENT_SCHEMA: tuple[str, ...] = (
@@ -42,10 +47,40 @@ def record_enrolment(tx: Tx, e: EnrolmentRecorded, recorded_at: str) -> None:
          e.actor.id, e.actor.role))
 
 
+#: How a report names a school from where it is (a division code) and its name.
+SchoolKey = Callable[[str, str], str]
+
+
+def school_key(region_prefix: str) -> SchoolKey:
+    """How the report of the region ``region_prefix`` names a school, from a division code
+    where it is (a child's, or the school's own) and its name. A school is told apart from
+    another of the same name by its county (县): within one county by its name, as the
+    children's records name it (石牌镇中心小学), and in a report over several counties with
+    its county's name beside it (中心小学（钟祥市）), so that the many 中心小学 of a
+    province are not added up as one."""
+    if len(region_prefix) >= COUNTY_DIGITS:
+        return _by_name
+    return _with_county
+
+
+def _by_name(_: str, school: str) -> str:
+    return school
+
+
+def _with_county(region_code: str, school: str) -> str:
+    return f"{school}（{_county_name(region_code[:COUNTY_DIGITS])}）"
+
+
+@lru_cache(maxsize=4096)
+def _county_name(code: str) -> str:
+    return division_name(code) or code
+
+
 def pupils_in_force(tx: Tx, region_code: str, on: date, known_at: str) -> dict[str, int]:
     """The pupils of each school under the division-code prefix ``region_code`` in the term in
-    force on ``on``, as known at ``known_at`` (a stored instant), by school name (the report's
-    schools are named so: the counts of schools of one name in several places add up)."""
+    force on ``on``, as known at ``known_at`` (a stored instant), by the report's name of the
+    school (:func:`school_key`: schools of one name in one county add up, those of
+    different counties are told apart)."""
     rows = tx.execute(
         "SELECT region_code, school, term, starts_on, pupils FROM rf_enrolment WHERE"
         f" {starts_with('region_code')} AND starts_on <= ? AND recorded_at <= ?"
@@ -54,10 +89,21 @@ def pupils_in_force(tx: Tx, region_code: str, on: date, known_at: str) -> dict[s
     latest: dict[tuple[str, str], int] = {}
     for row in rows:  # the last of each school: the latest term, its latest count
         latest[(row["region_code"], row["school"])] = int(row["pupils"])
+    key = school_key(region_code)
     pupils: dict[str, int] = {}
-    for (_, school), count in latest.items():
-        pupils[school] = pupils.get(school, 0) + count
+    for (place, school), count in latest.items():
+        named = key(place, school)
+        pupils[named] = pupils.get(named, 0) + count
     return pupils
+
+
+def school_attended(tx: Tx, region_code: str, school: str) -> bool:
+    """Whether a child on the register in the county of ``region_code`` attends a school of
+    the name ``school``: the children a report divides by the school's pupils."""
+    row = tx.execute(f"SELECT 1 FROM rf_child_places WHERE {starts_with('region_code')}"
+                     " AND school = ? LIMIT 1",
+                     (prefix(region_code[:COUNTY_DIGITS]), school)).one()
+    return row is not None
 
 
 @dataclass(frozen=True)

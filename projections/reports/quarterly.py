@@ -56,7 +56,7 @@ from projections.reports.concerns import count_concerns
 from projections.reports.contacts import count_contacts
 from projections.reports.coverage import count_coverage
 from projections.reports.duties import count_escalations, count_pairings
-from projections.reports.enrolment import pupils_in_force
+from projections.reports.enrolment import pupils_in_force, school_key
 from projections.reports.scope import (
     Scope,
     known_at_instant,
@@ -132,7 +132,7 @@ def compute_figures(
     at = known_at_instant(known_at)
     calendar = (programme or Programme()).calendar
     tally = Tally(scope.townships if scope.townships is not None
-                  else townships(tx, region_code, known_at))
+                  else townships(tx, region_code, known_at), school_key(scope.prefix))
     left_behind = count_children(tx, scope, q, at, tally)
     count_coverage(tx, scope, q, at, tally, left_behind)
     count_pairings(tx, scope, q, at, tally, calendar, escalate_after_days)

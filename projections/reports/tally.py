@@ -3,7 +3,7 @@ key of a unit at zero, and the tally the figure modules count into as they read 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from domain.children import CATEGORIES
@@ -54,26 +54,32 @@ def duty_counts() -> dict[str, int]:
 
 
 class Tally:
-    """Counts per township and per school, as the facts are read."""
+    """Counts per township and per school, as the facts are read. A school is named as
+    ``school_key(township, school)`` says (by default its name alone; see
+    :func:`projections.reports.enrolment.school_key`)."""
 
-    def __init__(self, township_codes: Sequence[str]) -> None:
+    def __init__(self, township_codes: Sequence[str],
+                 school_key: Callable[[str, str], str] = lambda _, school: school) -> None:
         self.townships: dict[str, dict[str, Any]] = {
             code: unit(volunteers=True) for code in township_codes}
         self.schools: dict[str, dict[str, Any]] = {}
+        self.school_key = school_key
 
     def place(self, township: str, school: str | None) -> None:
         """List the township and the school, with zero counts if they have none."""
         if township not in self.townships:
             self.townships[township] = unit(volunteers=True)
-        if school is not None and school not in self.schools:
-            self.schools[school] = unit(volunteers=False)
+        if school is not None:
+            key = self.school_key(township, school)
+            if key not in self.schools:
+                self.schools[key] = unit(volunteers=False)
 
     def units(self, township: str, school: str | None) -> Iterator[dict[str, Any]]:
         """The township's unit and, unless ``school`` is None, the school's."""
         self.place(township, school)
         yield self.townships[township]
         if school is not None:
-            yield self.schools[school]
+            yield self.schools[self.school_key(township, school)]
 
     def count(self, township: str, school: str | None, key: str, n: int = 1) -> None:
         for counts in self.units(township, school):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 from fastapi.testclient import TestClient
 
 from tests.api.test_console import console_login, console_user
@@ -13,6 +14,14 @@ from tests.api.test_console import console_login, console_user
 PAGE = "/console/schools/enrolment"
 COUNT = {"region_code": "420881101", "school": "长寿镇中心小学", "term": "2026秋",
          "pupils": "848", "on": "", "reason": ""}
+
+
+@pytest.fixture(autouse=True)
+def places(client: TestClient, admin: dict[str, str]) -> None:
+    """The township of the schools counted, named in the register of places."""
+    named = client.post("/api/v1/places", headers=admin,
+                        json={"places": [{"code": "420881101", "name": "长寿镇"}]})
+    assert named.status_code == 200, named.text
 
 
 def form_key(html: str) -> str:
@@ -91,3 +100,22 @@ def test_the_reports_page_says_who_sends_it(client: TestClient) -> None:
     assert "报送单位：钟祥市妇联" in sender.group(1)
     assert "填报人：王丽（0724-4221234）" in sender.group(1)
     assert "审核人：张敏" in sender.group(1)
+
+
+def test_a_school_no_child_attends_is_recorded_and_the_page_says_to_check_its_name(
+        client: TestClient) -> None:
+    csrf = console_login(client)
+    status, html = sent(client, csrf)  # no child on the register attends 长寿镇中心小学
+    assert status == 200
+    warning = re.search(r'<p class="notice" role="status" id="warning">([^<]+)</p>', html)
+    assert warning is not None
+    assert "钟祥市的在册儿童中没有人就读于“长寿镇中心小学”" in warning.group(1)
+    assert "请核对学校名称" in warning.group(1)
+
+
+def test_a_school_at_a_code_no_register_names_is_refused_beside_its_field(
+        client: TestClient) -> None:
+    csrf = console_login(client)
+    status, html = sent(client, csrf, region_code="420881199")
+    assert status == 422
+    assert "学校所在地420881199不在地名登记中" in html

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import approved_volunteer
+from tests.api.conftest import CHILD, approved_volunteer, create
 
 TOWNSHIP, SCHOOL = "420821101", "石牌镇中心小学"
 COUNT = {"region_code": TOWNSHIP, "school": SCHOOL, "term": "2026春", "pupils": 848}
@@ -20,6 +20,15 @@ PATH = "/api/v1/schools/enrolment"
 def client(client_on_each_store: TestClient) -> TestClient:
     """The service on the embedded store and on PostgreSQL."""
     return client_on_each_store
+
+
+@pytest.fixture(autouse=True)
+def places(client: TestClient, admin: dict[str, str]) -> None:
+    """The townships where the schools are, named in the register of places."""
+    named = client.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": TOWNSHIP, "name": "石牌镇"}, {"code": "420902101", "name": "新街镇"},
+        {"code": "420881108", "name": "石牌镇"}]})
+    assert named.status_code == 200, named.text
 
 
 def listed(client: TestClient, headers: dict[str, str], **query: Any) -> list[dict[str, Any]]:
@@ -91,3 +100,38 @@ def test_a_term_written_wrong_is_422_naming_the_field(
     response = client.post(PATH, json={**COUNT, "term": "2026-02-30"}, headers=admin)
     assert response.status_code == 422
     assert "term" in response.text
+
+
+def test_a_school_at_a_place_no_register_names_is_422_and_records_nothing(
+        client: TestClient, admin: dict[str, str]) -> None:
+    for code in ("999999", "420821199", "420821101299"):
+        response = client.post(PATH, json={**COUNT, "region_code": code}, headers=admin)
+        assert response.status_code == 422, code
+        assert "学校所在地" in response.text and "不在地名登记中" in response.text
+        assert response.json()["detail"][0]["loc"] == ["body", "region_code"]
+    assert listed(client, admin) == []
+
+
+def test_a_school_of_a_county_on_the_national_list_is_recorded(
+        client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(PATH, json={**COUNT, "region_code": "420881",
+                                       "school": "钟祥市实验小学"}, headers=admin)
+    assert response.status_code == 201, response.text
+
+
+def test_a_school_no_child_on_the_register_attends_is_recorded_with_a_warning(
+        client: TestClient, admin: dict[str, str]) -> None:
+    response = client.post(PATH, json={**COUNT, "region_code": "420881108",
+                                       "school": "石牌镇中兴小学"}, headers=admin)
+    assert response.status_code == 201, response.text
+    warning = response.json()["warning"]
+    assert "钟祥市的在册儿童中没有人就读于“石牌镇中兴小学”" in warning
+    assert [item["school"] for item in listed(client, admin)] == ["石牌镇中兴小学"]
+
+
+def test_a_school_a_child_on_the_register_attends_is_recorded_without_a_warning(
+        client: TestClient, admin: dict[str, str]) -> None:
+    create(client, "/api/v1/children", CHILD, admin)  # 石牌镇中心小学, 420821101
+    response = client.post(PATH, json=COUNT, headers=admin)
+    assert response.status_code == 201, response.text
+    assert response.json()["warning"] is None

@@ -18,8 +18,8 @@ def test_a_count_recorded_on_a_phone_is_listed_and_nothing_scrolls_sideways(
     chooser = form.locator("[name=region_code]")
     if chooser.evaluate("element => element.tagName") == "SELECT":
         chooser.select_option(index=1)
-    else:  # no place named yet: the division code typed
-        chooser.fill("420821101")
+    else:  # no township named yet: a county's code on the national list typed
+        chooser.fill("420881")
     form.locator("input[name=school]").fill("石牌镇中心小学")
     form.locator("input[name=term]").fill("2026春")
     form.locator("input[name=pupils]").fill("848")

@@ -14,10 +14,10 @@ import pytest
 from domain.application import CareRegister
 from domain.errors import DateInFuture, InvalidRecord
 from domain.schools import EnrolmentRule, read_term
-from projections.reports import ReportFacts
+from projections.reports import ReportFacts, compute_figures
 from projections.reports.enrolment import enrolment_listed
 from projections.runner import ViewRunner
-from tests.builders import STAFF, TEACHER
+from tests.builders import STAFF, TEACHER, child_record
 from tests.integration.test_quarterly_report import (
     CENTRAL,
     MIDDLE,
@@ -123,3 +123,23 @@ def test_the_list_keeps_each_terms_count_with_the_counts_it_put_right(
         listed = list(enrolment_listed(tx, "420821"))
     assert [(c.term, c.pupils, c.reason, [row["pupils"] for row in c.earlier])
             for c in listed] == [("2026秋", 55, "", []), ("2026春", 60, "核实后更正", [30])]
+
+
+def test_schools_of_one_name_in_two_counties_are_two_schools_in_a_citys_report(
+        register: CareRegister, runner: ViewRunner) -> None:
+    for township, pupils in (("420881108", 20), ("420822100", 40)):  # 钟祥市, 沙洋县
+        register.register_child(actor=STAFF, **child_record(
+            region_code=township, school="中心小学", registered_on=date(2026, 1, 10)))
+        register.record_enrolment(region_code=township, school="中心小学", term="2026春",
+                                  pupils=pupils, actor=STAFF)
+    runner.catch_up(ReportFacts)
+    now = datetime.now(UTC)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        city = compute_figures(tx, "4208", 2026, 1, now)
+        county = compute_figures(tx, "420881", 2026, 1, now)
+    assert {name: (school["pupils"], school["left_behind"])
+            for name, school in city["schools"].items()} == {
+        "中心小学（钟祥市）": (20, 1), "中心小学（沙洋县）": (40, 1)}
+    assert city["totals"]["pupils"] == 60
+    assert {name: school["pupils"] for name, school in county["schools"].items()} == {
+        "中心小学": 20}
