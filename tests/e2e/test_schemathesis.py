@@ -34,6 +34,7 @@ BEYOND_SCHEMA = {
     ("date_not_in_future", None),  # a fact is recorded after it happens, never before
     ("future_date", ("query", "as_of")),  # a history is of what has happened
     ("invalid_record", ("body", "birth_date")),  # a child is a minor when registered
+    ("invalid_record", ("body", "region_code")),  # a place is on the register of places
     ("invalid_record", ("body", "id_number")),  # an ID number's check character agrees
     ("invalid_record", ("body", "value")),  # a correction's value is the field's own kind
     ("invalid_record", ("body", "quarter")),  # a report is of a quarter that has begun
