@@ -300,10 +300,11 @@ class ImportsService(ChildrenService, VolunteersService):
                                            actor=run.actor), volunteer]
 
     def _number_holder(self, index: str) -> UUID | None:
-        """The child on the register holding the national ID number (by its index)."""
+        """The record on the register standing for the child holding the national ID
+        number (by its index)."""
         held = [claim for claim in self._claims(index) if claim.is_held]
         holder = held[-1].holder_id if held else None
-        return holder if holder is not None and self.child_on_register(holder) else None
+        return self.child_on_register(holder) if holder is not None else None
 
     def _same_child(self, child_id: UUID, record: dict[str, Any]) -> bool:
         """Whether the child on the register has the row's name and birth date."""

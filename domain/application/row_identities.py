@@ -20,11 +20,15 @@ from uuid import UUID
 
 from domain.application.national_ids import NationalIdsService
 from domain.children import Child
+from domain.children.merging import merged_into
 from domain.common import Actor
 from domain.errors import NotFound
 from domain.imports.rows import named_identity
 from domain.national_ids import NationalIdClaim
 from domain.volunteers import Volunteer
+
+#: How many merges in a row are followed to the record that stands for a child.
+_MERGES = 20
 
 
 class RowIdentitiesService(NationalIdsService):
@@ -36,18 +40,16 @@ class RowIdentitiesService(NationalIdsService):
         return hmac.digest(self.national_id_key, f"aixin:row:{row_identity}".encode(),
                            "sha256").hex()
 
-    def identity_holder(self, index: str, current: Callable[[UUID], bool]
+    def identity_holder(self, index: str, current: Callable[[UUID], UUID | None]
                         ) -> tuple[UUID | None, int]:
-        """The record holding the identity now (None: none, or one no longer ``current``)
-        and the tenure a new holder would take."""
+        """The record standing for the identity's holder now (``current`` of the last
+        claim's holder; None: none) and the tenure a new holder would take."""
         holder: UUID | None = None
         tenure = 0
         for claim in self._claims(index):
             holder = claim.holder_id if claim.is_held else None
             tenure = claim.tenure + 1
-        if holder is not None and not current(holder):
-            holder = None
-        return holder, tenure
+        return (current(holder) if holder is not None else None), tenure
 
     @staticmethod
     def identity_claim(index: str, tenure: int, holder: UUID, *, on: date,
@@ -56,20 +58,28 @@ class RowIdentitiesService(NationalIdsService):
         return NationalIdClaim.claim(index=index, tenure=tenure, holder=holder, on=on,
                                      actor=actor)
 
-    def child_on_register(self, child_id: UUID) -> bool:
-        """Whether the child is on the register: recorded, not exited, not erased."""
-        try:
-            child = self._get(Child, child_id)
-        except NotFound:
-            return False
-        return child.is_active and getattr(child, "erased_on", None) is None
+    def child_on_register(self, child_id: UUID) -> UUID | None:
+        """The record on the register (recorded, not exited, not erased) that stands for
+        the child: the child's own, or the one it was merged into (合并)."""
+        for _ in range(_MERGES):
+            try:
+                child = self._get(Child, child_id)
+            except NotFound:
+                return None
+            survivor = merged_into(child)
+            if survivor is None:
+                break
+            child_id = survivor
+        if child.is_active and getattr(child, "erased_on", None) is None:
+            return child.id
+        return None
 
-    def volunteer_recorded(self, volunteer_id: UUID) -> bool:
+    def volunteer_recorded(self, volunteer_id: UUID) -> UUID | None:
         try:
             self._get(Volunteer, volunteer_id)
         except NotFound:
-            return False
-        return True
+            return None
+        return volunteer_id
 
     def _row_claims_of(self, child_id: UUID) -> list[NationalIdClaim]:
         """The claims of the row identity the child was registered with that it holds."""

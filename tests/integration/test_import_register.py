@@ -226,6 +226,21 @@ def test_a_child_who_exited_is_registered_anew_when_its_row_is_imported_again(
     assert _import(named, sheet).accepted == 1
 
 
+def test_a_child_merged_into_another_record_is_unchanged_when_its_row_is_imported_again(
+        named: CareRegister, tmp_path: Path) -> None:
+    sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1, 身份证号="")])
+    _import(named, sheet)
+    kept = named.register_child(actor=CLERK, **_by_hand(BY_HAND_NUMBER))
+    named.merge_children(kept, _imported_children(named)[0], reason="同一儿童登记两次",
+                         actor=CLERK)
+    before = _position(named)
+
+    again = _import(named, sheet)
+
+    assert (again.accepted, again.unchanged) == (0, 1)
+    assert _position(named) == before
+
+
 def test_two_runs_of_one_register_racing_record_each_child_once(
         named: CareRegister, tmp_path: Path) -> None:
     sheet = workbook(tmp_path / "a.xlsx", CHILD_HEADER, [child_row(1), child_row(2, 身份证号="")])
