@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 
 from api.console.choices import CHOICES
 from api.console.forms import Refusal
+from api.console.labels import masked_id_number
 from api.console.pages import not_found, render
 from api.console.place_filters import choices
 from api.console.shown import Shown, pairings_of
@@ -29,8 +30,10 @@ from api.deps import Register, Views
 from api.routes.children import for_role
 from api.scope import caller_of, paired_children, phones_the_parents
 from api.security import Principal
+from domain.access.caller import Caller
 from domain.access.policy import may_change_child, may_read_history, reads_in_full
 from domain.application import CareRegister, ChildView
+from domain.application.reading import OpenedChild
 from domain.children.aggregate import CORRECTABLE
 from domain.errors import NotFound
 from projections.places.queries import Township
@@ -38,8 +41,8 @@ from projections.timeline import ChildTimeline, instant
 from projections.timeline_facts import ReadsSeen, facts_by_day, reads_seen
 
 #: The fields compared between "as known then" and "as known now".
-COMPARED = ("name", "sex", "birth_date", "ethnicity", "region_code", "school", "class_name",
-            "address", "parents", "guardian", "profile", "categories", "left_behind",
+COMPARED = ("name", "sex", "birth_date", "id_number", "ethnicity", "region_code", "school",
+            "class_name", "address", "parents", "guardian", "profile", "categories", "left_behind",
             "status", "exited_on", "concerns")
 #: The timeline's entries shown, the newest first.
 TIMELINE_SHOWN = 500
@@ -53,9 +56,11 @@ SAVED = {"registered": "已登记儿童档案", "parents": "已更新父母情�
 def show(request: Request, caller: Principal, register: Register, views: Views,
          child_id: UUID, as_of: date | None = None, known: str = "now", *,
          typed: Mapping[str, Mapping[str, Any]] | None = None, refusal: Refusal | None = None,
-         refused: str = "", status_code: int = 200, saved: str = "") -> HTMLResponse:
+         refused: str = "", status_code: int = 200, saved: str = "",
+         full_id: bool = False) -> HTMLResponse:
     """The child's page; a form refused (``refused``, its name) shown with what was typed
-    (``typed``, by form) and why (``refusal``)."""
+    (``typed``, by form) and why (``refusal``); the national ID number in full only when
+    asked (``full_id``), a read put on the record."""
     reader = caller_of(caller)
     try:
         opened = register.open_child(reader, child_id, paired=paired_children(views))
@@ -102,6 +107,8 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
     # A caring mother reads only what her duties need, as through the API (最小必要).
     shown = record if reads_in_full(reader) else for_role(
         record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))
+    context["id_number"] = (id_number_shown(register, reader, opened, record.id_number, full_id)
+                            if reads_in_full(reader) else None)
     # A merged record takes no new facts: they go on the record kept (已合并到).
     keeps = (as_of is None and context["merged"] is None and reads_in_full(reader)
              and may_change_child(reader, current))
@@ -112,6 +119,23 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                   then=then, changed=changed, entries=entries, pairings=pairings, day=day,
                   keeps=keeps, typed=typed or {}, refusal=refusal, refused=refused,
                   saved=SAVED.get(saved, ""), choices=CHOICES, **context)
+
+
+def id_number_shown(register: CareRegister, reader: Caller, opened: OpenedChild, number: str,
+                    full: bool) -> dict[str, Any]:
+    """The national ID number (身份证号码) as the page shows it: masked (420881********0012),
+    or in full when asked (显示完整号码). It is sensitive personal information: every reader
+    who has it shown in full, whatever the role, puts that read on the record (查阅记录:
+    完整身份证号码), under the break-glass grant it was opened with, if any."""
+    if not number:
+        return {"shown": "", "full": False}
+    if not full:
+        return {"shown": masked_id_number(number), "full": False}
+    grant = opened.grant
+    register.record_read(opened.child.id, what="id_number", actor=reader.actor,
+                         reason=grant.reason if grant else "",
+                         break_glass=grant.id if grant else None)
+    return {"shown": number, "full": True}
 
 
 def kept_record(register: Register, views: Views, caller: Principal,

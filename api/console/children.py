@@ -78,6 +78,9 @@ def place_code(typed: str, places: list[Township]) -> str:
 @router.get("/children/{child_id}", response_class=HTMLResponse)
 def child_page(request: Request, child_id: UUID, caller: ConsoleCaller, register: Register,
                views: Views, as_of: Annotated[date | None, Query()] = None,
-               known: Literal["then", "now"] = "now", saved: str = "") -> HTMLResponse:
-    """The child's record, pairings, duties and timeline; as of a date if given."""
-    return show(request, caller, register, views, child_id, as_of, known, saved=saved)
+               known: Literal["then", "now"] = "now", saved: str = "",
+               id_number: Literal["masked", "full"] = "masked") -> HTMLResponse:
+    """The child's record, pairings, duties and timeline; as of a date if given; the national
+    ID number masked unless ``id_number=full`` (a read that is recorded)."""
+    return show(request, caller, register, views, child_id, as_of, known, saved=saved,
+                full_id=id_number == "full")

@@ -87,6 +87,15 @@ def read(what: str) -> str:
     return READ_TITLES.get(what, what)
 
 
+def masked_id_number(number: str) -> str:
+    """A national ID number as the page shows it by default (最小必要): the county's six
+    digits and the last four, the birth date and the rest hidden (420881********0012); a
+    number too short to keep both shows only its last four."""
+    if len(number) > 10:
+        return number[:6] + "*" * (len(number) - 10) + number[-4:]
+    return "*" * max(len(number) - 4, 0) + number[-4:] if len(number) > 4 else "*" * len(number)
+
+
 def word(code: object) -> str:
     """The Chinese word for a code, or the code itself if there is none."""
     if code is None:
@@ -122,9 +131,13 @@ def summary(details: dict[str, Any]) -> str:
         parts.append("、".join(word(c) for c in d["categories"]) or "无特殊类别")
     if d.get("principle"):
         parts.append(f"{word(d['principle'])}结对，责任状 {d.get('agreement_signed_on', '—')}")
-    if d.get("duty"):
-        parts.append(f"{duty_title(d['duty'])}（{period_title(d.get('period', ''))}）"
-                     f"{word(d.get('status'))}")
+    if d.get("duty"):  # a reminder names its period and state, an escalation neither
+        period = f"（{period_title(d['period'])}）" if d.get("period") else ""
+        state = word(d["status"]) if d.get("status") else ""
+        since = f"自 {d['overdue_since']} 起" if d.get("overdue_since") else ""
+        parts.append(f"{duty_title(d['duty'])}{period}{state}")
+        if since and not state:
+            parts.append(f"{since}逾期")
     if d.get("days_overdue"):
         parts.append(f"逾期 {d['days_overdue']} 天")
     if d.get("what"):

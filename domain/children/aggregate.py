@@ -500,6 +500,10 @@ class Child(Aggregate):
             raise DataErased(f"该儿童的个人信息已于{self.erased_on}删除，档案不再登记新的事实"
                              f"（the child's personal data was erased on {self.erased_on}; "
                              "the record takes no new facts）")
+        if (kept := getattr(self, "merged_into", None)) is not None:  # 合并重复档案
+            raise ChildHasExited(f"该档案已于{self.exited_on}合并到另一份档案（{kept}），"
+                                 "请在保留的档案上登记（this record was merged into the "
+                                 f"record {kept} on {self.exited_on}; record new facts there）")
         if self.exited_on is not None:
             raise ChildHasExited(f"该儿童已于{self.exited_on}退出帮扶，档案不再登记新的事实"
                                  f"（the child left the programme on {self.exited_on}; "
