@@ -90,7 +90,8 @@ def request_report(body: ReportIn, caller: Reporter, register: Register, setting
     by ``reporting_unit`` (default: the region's federation) with its preparer and reviewer;
     the background workers produce it (follow the ``url``)."""
     if not may_see_report(caller_of(caller), body.region_code):
-        raise HTTPException(status_code=403, detail="request reports of regions within yours")
+        raise HTTPException(status_code=403, detail=(
+            "只能申请本辖区的报表（request reports of regions within yours）"))
     report_id = register.request_report(
         kind=body.kind, region_code=body.region_code, year=body.year, quarter=body.quarter,
         known_at=body.known_at, actor=caller.actor,

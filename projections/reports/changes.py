@@ -23,6 +23,7 @@ from domain.vocabulary import (
     title_of,
 )
 from projections.reports.assembly import flat
+from projections.reports.corrections import late_corrections
 from projections.reports.scope import (
     Scope,
     known_at_instant,
@@ -46,7 +47,9 @@ def changes_between(
     """The late events (补录) that explain why the quarter's figures as known at
     ``later_known_at`` differ from those as known at ``earlier_known_at``: facts of the region
     recorded after the earlier instant and by the later one, dated on or before the quarter's
-    last day (a fact dated later cannot move the quarter's figures), in log order.
+    last day (a fact dated later cannot move the quarter's figures), in log order; with them
+    the schools' enrolment counts and the children's corrections and moves recorded so
+    (:func:`~projections.reports.corrections.late_corrections`).
 
     Each is a dict: ``position``, ``event``, ``event_title`` (in Chinese), ``occurred_on``,
     ``recorded_at``, ``within_quarter`` (dated inside the quarter, or earlier and moving state
@@ -64,7 +67,10 @@ def changes_between(
         " AND occurred_on <= ? ORDER BY position",
         [*params, known_at_instant(earlier_known_at), known_at_instant(later_known_at),
          q.end.isoformat()]).all()
-    return [_change(row, q, zone) for row in rows]
+    corrected = late_corrections(tx, scope, q, known_at_instant(earlier_known_at),
+                                 known_at_instant(later_known_at), zone)
+    return sorted([*(_change(row, q, zone) for row in rows), *corrected],
+                  key=lambda late: late["position"])
 
 
 def figure_changes(earlier: Mapping[str, Any], later: Mapping[str, Any]) -> list[dict[str, Any]]:

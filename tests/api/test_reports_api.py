@@ -147,6 +147,7 @@ def test_federation_staff_may_not_request_a_report_beyond_their_region(
     staff = user("federation", region_code="420821")
     response = client.post("/api/v1/reports", headers=staff, json={**Q1, "region_code": "4208"})
     assert response.status_code == 403
+    assert response.json()["detail"].startswith("只能申请本辖区的报表（")
 
 
 def test_a_report_beyond_federation_staffs_region_is_404_to_them(

@@ -16,8 +16,11 @@ from openpyxl.chart import BarChart, PieChart
 from domain.application import CareRegister
 from projections.reports import ReportFacts, explain_changes
 from projections.runner import ViewRunner
+from tests.builders import TEACHER
 from tests.integration.test_quarterly_report import (
     CENTRAL,
+    TOWN_1,
+    TOWN_2,
     enrolled,
     figures,
     hand_made_quarter,
@@ -69,7 +72,8 @@ def text(document: Any) -> str:
 
 def test_the_workbook_has_one_sheet_per_table(report: dict) -> None:
     assert workbook(report).sheetnames == [
-        "总体情况", "留守儿童构成", "结对覆盖", "联系走访", "履职情况", "按乡镇", "按学校",
+        "总体情况", "留守儿童构成", "结对覆盖", "联系走访", "履职情况", "按乡镇-儿童",
+        "按乡镇-结对与走访", "按乡镇-关爱活动与志愿者", "按学校-儿童", "按学校-结对与走访",
         "退出与结束原因", "情况报告", "志愿者", "说明"]
 
 
@@ -93,8 +97,8 @@ def test_the_workbooks_tables_break_the_figures_down(report: dict) -> None:
     assert (contacts["家访"], contacts["电话"], contacts["物资帮扶"]) == (2, 2, 1)
     duties = {row[0]: row[1:4] for row in book["履职情况"].iter_rows(min_row=2, values_only=True)}
     assert duties["每月至少联系一次孩子"] == (9, 8, 0.8889)
-    schools = {row[0]: row for row in book["按学校"].iter_rows(min_row=2, values_only=True)}
-    assert schools[CENTRAL][1:3] == (4, 3)  # on the register, left behind
+    schools = {row[0]: row for row in book["按学校-儿童"].iter_rows(min_row=2, values_only=True)}
+    assert schools[CENTRAL][2:4] == (4, 3)  # on the register, left behind
 
 
 def test_the_workbook_charts_coverage_and_compliance_natively(report: dict) -> None:
@@ -145,6 +149,58 @@ def test_the_narrative_explains_the_change_by_the_late_record(
     narrative = text(Document(io.BytesIO(docx_bytes(figures_, changes))))
     assert "联系走访（次）：由7变为8" in narrative
     assert "补录联系走访（亲情电话/书信），发生于2026-03-28" in narrative
+
+
+def test_a_figure_moved_by_a_corrected_enrolment_names_the_correction_as_its_reason(
+        register: CareRegister, runner: ViewRunner) -> None:
+    hand_made_quarter(register)
+    enrolled(register, pupils=30)
+    before = figures(runner, datetime.now(UTC))
+    register.record_enrolment(region_code=TOWN_1, school=CENTRAL, term="2026春", pupils=32,
+                              reason="漏报两名插班生", actor=TEACHER)
+    after = figures(runner)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        changes = explain_changes(tx, before, after)
+    corrected = f"学校在校生人数更正：{CENTRAL} 2026春 由30人更正为32人（原因：漏报两名插班生）"
+    narrative = text(Document(io.BytesIO(docx_bytes(after, changes))))
+    assert "其间补录或更正了影响本季度数字的记录1条" in narrative
+    assert "在校学生合计（人）：由30变为32" in narrative
+    assert f"原因（补录或更正的记录）：\n{corrected}" in narrative
+    late = [row[0] for row in workbook(after, changes)["补录记录"].iter_rows(
+        min_row=2, max_col=6, values_only=True)]
+    assert late == ["学校在校生人数更正"]
+    assert corrected in workbook(after, changes)["补录记录"]["F2"].value
+
+
+def test_figures_moved_with_no_late_record_found_still_say_why(report: dict) -> None:
+    changes = {"since": "2026-04-01T00:00:00+00:00", "until": "2026-04-02T00:00:00+00:00",
+               "figures": [{"figure": "contacts", "before": 7, "after": 8}], "events": []}
+    narrative = text(Document(io.BytesIO(docx_bytes(report, changes))))
+    assert "其间没有补录或更正影响本季度数字的记录。以下数字随之变化：" in narrative
+    assert "\n原因：其间没有补录或更正影响本季度数字的记录；" in narrative
+    assert "原因（补录" not in narrative
+    book = workbook(report, changes)
+    assert book["变化说明"]["A3"].value == "原因"
+    assert book["补录记录"]["A2"].value == "无"
+
+
+def test_the_schools_are_listed_by_their_townships_code_then_by_name(report: dict) -> None:
+    units = list(report["schools"].values())
+    schools = {**report, "schools": {"东桥镇中心小学": units[0], "丰乐镇中心小学": units[1],
+                                     "丰乐镇初级中学": units[1]}}
+    placed = {"东桥镇中心小学": TOWN_2, "丰乐镇中心小学": TOWN_1, "丰乐镇初级中学": TOWN_1}
+    places = {TOWN_1: "丰乐镇", TOWN_2: "东桥镇"}
+    expected = [("丰乐镇中心小学", f"丰乐镇（{TOWN_1}）"),
+                ("丰乐镇初级中学", f"丰乐镇（{TOWN_1}）"),
+                ("东桥镇中心小学", f"东桥镇（{TOWN_2}）"), ("合计", None)]
+    book = load_workbook(io.BytesIO(xlsx_bytes(schools, None, places, None, placed)))
+    for name in ("按学校-儿童", "按学校-结对与走访"):
+        assert [row[:2] for row in book[name].iter_rows(min_row=2, values_only=True)] == \
+            expected, name
+    document = Document(io.BytesIO(docx_bytes(schools, None, places, None, placed)))
+    assert [tuple(cell.text for cell in row.cells[:2]) for row in document.tables[1].rows] == [
+        ("学校", "所在乡镇（区划代码）"), *((school, township or "")
+                                    for school, township in expected)]
 
 
 def test_both_files_are_written_under_the_reports_name(report: dict, tmp_path: Any) -> None:

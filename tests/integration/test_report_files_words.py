@@ -143,7 +143,7 @@ def _named_places(register: CareRegister, runner: ViewRunner, figures_: dict) ->
 def test_the_files_name_the_townships_with_their_codes_in_the_tables(
         register: CareRegister, runner: ViewRunner, revised: tuple[dict, dict]) -> None:
     places = _named_places(register, runner, revised[0])
-    sheet = load_workbook(io.BytesIO(xlsx_bytes(*revised, places)))["按乡镇"]
+    sheet = load_workbook(io.BytesIO(xlsx_bytes(*revised, places)))["按乡镇-儿童"]
     assert {row[0] for row in sheet.iter_rows(min_row=2, values_only=True)} >= {
         "石牌镇（420821101）", "胡集镇（420821102）"}
     document = Document(io.BytesIO(docx_bytes(*revised, places)))

@@ -25,11 +25,13 @@ from tests.builders import STAFF
 from tests.integration.test_quarterly_report import (
     CENTRAL,
     COUNTY,
+    MIDDLE,
     TOWN_1,
     TOWN_2,
     hand_made_quarter,
 )
 from workers.reports.generation import Reporting, produce
+from workers.reports.paper import print_scale
 from workers.reports.wording import BLANK
 
 SENT = Submission(reporting_unit="京山县妇联", preparer="王丽", preparer_phone="0724-4221234",
@@ -152,14 +154,56 @@ def test_every_sheet_prints_on_a4_fit_to_the_pages_width_with_its_header_repeate
         assert sheet.print_title_rows == "$1:$1", sheet.title
         assert sheet.oddFooter.center.text == "第 &P 页 共 &N 页", sheet.title
         assert sheet.oddFooter.left.text == "京山县妇联", sheet.title
-    assert book["按乡镇"].page_setup.orientation == "landscape"
+    assert book["按乡镇-结对与走访"].page_setup.orientation == "landscape"
     assert book["说明"].page_setup.orientation == "portrait"
+
+
+TABLES_BY_PLACE = ("按乡镇-儿童", "按乡镇-结对与走访", "按乡镇-关爱活动与志愿者")
+TABLES_BY_SCHOOL = ("按学校-儿童", "按学校-结对与走访")
+
+
+@pytest.mark.parametrize("name", [*TABLES_BY_PLACE, *TABLES_BY_SCHOOL])
+def test_each_table_by_place_or_school_prints_readably_on_one_a4_pages_width(
+        files: tuple, name: str) -> None:
+    sheet = files[0][name]
+    assert sheet.page_setup.orientation == "landscape"
+    assert print_scale(sheet) >= 0.7  # 11 pt prints at 7.7 pt or more
+
+
+@pytest.mark.parametrize("name", [*TABLES_BY_PLACE, *TABLES_BY_SCHOOL])
+def test_each_table_by_place_or_school_names_its_rows_and_ends_with_their_total(
+        files: tuple, name: str) -> None:
+    header, *rows = files[0][name].iter_rows(values_only=True)
+    assert header[0] == ("乡镇（区划代码）" if name in TABLES_BY_PLACE else "学校")
+    assert rows[-1][0] == "合计"
+
+
+def test_the_tables_by_township_hold_every_figure_of_the_former_single_table(
+        files: tuple) -> None:
+    book, _ = files
+    titles = [title for name in TABLES_BY_PLACE for title in next(book[name].iter_rows(
+        min_col=2, max_row=1, values_only=True))]
+    assert len(titles) >= 29
+    assert {"在册儿童（人）", "结对覆盖率", "总体履职率", "发放慰问金（元）",
+            "季度末在册爱心妈妈（人）"} <= set(titles)
+
+
+def test_each_school_is_named_with_its_township_and_code(files: tuple) -> None:
+    book, document = files
+    for name in TABLES_BY_SCHOOL:
+        header, *rows = book[name].iter_rows(max_col=2, values_only=True)
+        assert header == ("学校", "所在乡镇（区划代码）")
+        assert rows == [(CENTRAL, "石牌镇（420821101）"), (MIDDLE, "胡集镇（420821102）"),
+                        ("合计", None)], name
+    schools = [[cell.text for cell in row.cells[:2]] for row in document.tables[1].rows]
+    assert schools == [["学校", "所在乡镇（区划代码）"], [CENTRAL, "石牌镇（420821101）"],
+                       [MIDDLE, "胡集镇（420821102）"], ["合计", ""]]
 
 
 # -- totals, places --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("name", ["按乡镇", "按学校", "结对覆盖"])
+@pytest.mark.parametrize("name", [*TABLES_BY_PLACE, *TABLES_BY_SCHOOL, "结对覆盖"])
 def test_the_total_row_of_each_sheet_by_place_or_school_adds_up_its_rows(
         files: tuple, name: str) -> None:
     book, _ = files
@@ -168,14 +212,14 @@ def test_the_total_row_of_each_sheet_by_place_or_school_adds_up_its_rows(
     *rows, total = body
     assert total[0] == "合计"
     for column, title in enumerate(header[1:], 1):
-        if any(word in str(title) for word in COUNT_COLUMNS_SKIPPED):
+        if any(word in str(title) for word in (*COUNT_COLUMNS_SKIPPED, "所在乡镇")):
             continue
         assert total[column] == sum(row[column] or 0 for row in rows), title
 
 
 def test_the_total_rows_shares_are_computed_from_its_counts(files: tuple) -> None:
     book, _ = files
-    header, *rows = book["按乡镇"].iter_rows(values_only=True)
+    header, *rows = book["按乡镇-结对与走访"].iter_rows(values_only=True)
     total = dict(zip(header, rows[-1], strict=True))
     assert total["结对覆盖率"] == round(total["已结对留守儿童（人）"] / total["留守儿童（人）"], 4)
 
@@ -193,7 +237,8 @@ def test_the_narratives_tables_end_with_a_total_row_adding_up_their_rows(
 def test_places_are_named_with_their_codes_and_the_county_has_no_row_of_zeros(
         files: tuple) -> None:
     book, document = files
-    townships = [row[0] for row in book["按乡镇"].iter_rows(min_row=2, values_only=True)]
+    townships = [row[0] for row in book["按乡镇-关爱活动与志愿者"].iter_rows(min_row=2,
+                                                                      values_only=True)]
     # the county's own code holds a volunteer's application, shown; in the narrative's table of
     # children and pairings it holds nothing, so it has no row there
     assert townships == ["石牌镇（420821101）", "胡集镇（420821102）",

@@ -164,7 +164,7 @@ def test_the_stored_files_open_with_openpyxl_and_python_docx(
     report_id = produced(workers, celery, register)
     xlsx, docx = (results.file(report_id, f"{STEM}.{kind}") for kind in ("xlsx", "docx"))
     assert xlsx is not None and docx is not None
-    assert "按乡镇" in load_workbook(io.BytesIO(xlsx[1])).sheetnames
+    assert "按乡镇-儿童" in load_workbook(io.BytesIO(xlsx[1])).sheetnames
     assert any("留守儿童" in p.text for p in Document(io.BytesIO(docx[1])).paragraphs)
 
 

@@ -44,6 +44,8 @@ from projections.places.register import PlacesRegister
 from projections.registers.reports import ReportsRegister, previous_completed
 from projections.reports import ReportFacts, combine, compute_figures, explain_changes, to_json
 from projections.reports import townships as townships_of
+from projections.reports.school_places import school_townships
+from projections.reports.scope import known_at_instant
 from projections.reports.store import ReportStore, StoredReport
 from projections.runner import ViewRunner
 from workers.reports.files import docx_bytes, file_stem, xlsx_bytes
@@ -180,12 +182,13 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     position = max(int(part["position"]) for part in parts)
     changes = explain(ctx, report, figures)
     stem = file_stem(figures)
-    places = place_names_of(ctx, figures, changes)
+    schools = schools_placed(ctx, figures)
+    places = place_names_of(ctx, figures, changes, schools)
     sent = replace(report.submission,
                    prepared_on=report.submission.prepared_on or report.requested_on)
     files = {f"{stem}.json": to_json(figures),
-             f"{stem}.xlsx": xlsx_bytes(figures, changes, places, sent),
-             f"{stem}.docx": docx_bytes(figures, changes, places, sent)}
+             f"{stem}.xlsx": xlsx_bytes(figures, changes, places, sent, schools),
+             f"{stem}.docx": docx_bytes(figures, changes, places, sent, schools)}
     stored = ctx.results.put(report_id, position=position, figures_name=f"{stem}.json",
                              files=files, changes=changes)
     record_completion(ctx, report_id, stored)
@@ -193,12 +196,24 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     return summary(ctx.register.get_report(report_id))
 
 
+def schools_placed(ctx: Reporting, figures: Mapping[str, Any]) -> dict[str, str]:
+    """The township of each of the report's schools, as known at the report's instant."""
+    meta = figures["meta"]
+    with ctx.views.store.recorder(ReportFacts).read() as tx:
+        return school_townships(tx, meta["region_code"],
+                                known_at_instant(datetime.fromisoformat(meta["known_at"])),
+                                figures["schools"])
+
+
 def place_names_of(ctx: Reporting, figures: Mapping[str, Any],
-                   changes: Mapping[str, Any] | None) -> dict[str, str]:
+                   changes: Mapping[str, Any] | None,
+                   schools: Mapping[str, str] | None = None) -> dict[str, str]:
     """The names of the places the files show (the region, its townships, those of the late
-    records), from the national list and the programme's register of places."""
+    records and of the schools), from the national list and the programme's register of
+    places."""
     codes = {figures["meta"]["region_code"], *figures["townships"],
-             *(event["township"] for event in (changes or {}).get("events", ()))}
+             *(event["township"] for event in (changes or {}).get("events", ())),
+             *(schools or {}).values()}
     ctx.views.catch_up(PlacesRegister)
     return place_names(ctx.views).names(code for code in codes if code)
 

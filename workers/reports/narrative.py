@@ -17,7 +17,7 @@ from domain.duties import duty_title
 from domain.instants import shown_instant
 from domain.reports import Submission
 from domain.reports.definitions import FIGURE_DEFINITIONS, TOTAL_ROW_NOTE, figure_title
-from domain.vocabulary import CATEGORY_TITLES, REPORT_FIGURE_TITLES, SHAPE_TITLES
+from domain.vocabulary import CATEGORY_TITLES, SHAPE_TITLES
 from projections.reports.changes import report_zone
 from projections.reports.tally import AGE_BANDS
 from workers.reports.paper import a4_with_page_numbers
@@ -25,7 +25,11 @@ from workers.reports.wording import (
     BAND_TITLES,
     BODY_FONT,
     HEADING_FONT,
+    SCHOOL_PLACE,
+    TABLE_SIZE,
     Places,
+    change_title,
+    column_title,
     concern_title,
     definitions_note,
     in_kind_order,
@@ -35,6 +39,7 @@ from workers.reports.wording import (
     period_words,
     place_with_code,
     said,
+    school_rows,
     school_title,
     sender,
     shown,
@@ -42,15 +47,18 @@ from workers.reports.wording import (
     title,
     total_row,
     township_rows,
+    unexplained,
     unit_word,
 )
 
 
 def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
-               places: Places | None = None, submission: Submission | None = None) -> bytes:
+               places: Places | None = None, submission: Submission | None = None,
+               schools: Mapping[str, str] | None = None) -> bytes:
     """The narrative report in Chinese, in the shape of the programme's templates; places by
-    name (``places``), with their codes in the tables; who sends it (``submission``) under the
-    title and at the foot; A4, with 第 X 页 共 Y 页 in the footer."""
+    name (``places``), with their codes in the tables; each school with its township
+    (``schools``: the township code of each school's name); who sends it (``submission``)
+    under the title and at the foot; A4, with 第 X 页 共 Y 页 in the footer."""
     places = places or {}
     foot = sender(figures, places, submission)
     document = Document()
@@ -143,10 +151,9 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
                "home_visits", "items_given", "duty_compliance", "concerns_reported")
     _docx_table(document, f"{unit}（区划代码）", township_rows(figures, places, columns), columns)
     document.add_heading("八、分学校情况", level=1)
-    _docx_table(document, "学校",
-                [(school_title(name), unit) for name, unit in figures["schools"].items()],
-                ("left_behind", "pupils", "left_behind_share_of_pupils", "pairing_coverage",
-                 "contacts", "home_visits"))
+    _docx_table(document, "学校", school_rows(figures, places, schools or {}),
+                (SCHOOL_PLACE, "left_behind", "pupils", "left_behind_share_of_pupils",
+                 "pairing_coverage", "contacts", "home_visits"))
 
     if changes is not None:
         _docx_changes(document, changes, places, report_zone(meta))
@@ -209,7 +216,7 @@ def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[st
         return
     table = document.add_table(rows=1, cols=len(columns) + 1)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)),
+    for cell, text in zip(table.rows[0].cells, (first, *(column_title(c) for c in columns)),
                           strict=True):
         cell.text = text
     repeat = OxmlElement("w:tblHeader")
@@ -223,6 +230,10 @@ def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[st
     for cell in table.rows[-1].cells:
         for run in cell.paragraphs[0].runs:
             run.bold = True
+    for row in table.rows:  # 五号 (10.5 pt): the columns fit the page's width unbroken
+        for cell in row.cells:
+            for run in cell.paragraphs[0].runs:
+                run.font.size = TABLE_SIZE
 
 
 def _sign_off(document: Any, foot: Mapping[str, str]) -> None:
@@ -236,21 +247,29 @@ def _sign_off(document: Any, foot: Mapping[str, str]) -> None:
 
 def _docx_changes(document: Any, changes: Mapping[str, Any], places: Places,
                   zone: str) -> None:
+    """What moved since the report sent before, and the records that moved it: those entered
+    late and the corrections (学校在校生人数更正 among them); never a reason left blank."""
     document.add_heading("九、与上次报送相比的变化", level=1)
+    events = changes["events"]
     document.add_paragraph(
         f"上次报送数据截至{shown_instant(changes['since'], zone)}，本次截至"
-        f"{shown_instant(changes['until'], zone)}。其间补录了本季度（或影响季度末状态）的记录"
-        f"{len(changes['events'])}条，以下数字随之变化：")
-    if not changes["figures"]:
-        document.add_paragraph("各项数字无变化。")
+        f"{shown_instant(changes['until'], zone)}。"
+        + (f"其间补录或更正了影响本季度数字的记录{len(events)}条。" if events else
+           "其间没有补录或更正影响本季度数字的记录。")
+        + ("以下数字随之变化：" if changes["figures"] else "各项数字无变化。"))
     for change in changes["figures"]:
         key = change["figure"].rsplit(".", 1)[-1]
         document.add_paragraph(
-            f"{figure_title(change['figure'])}：由{shown(key, change['before'])}"
+            f"{change_title(change['figure'])}：由{shown(key, change['before'])}"
             f"变为{shown(key, change['after'])}", style="List Bullet")
-    document.add_paragraph("原因（补录的记录）：")
-    for event in changes["events"]:
-        document.add_paragraph(
-            f"{event['summary']}（{place_with_code(event['township'], places)}，"
-            f"{school_title(event['school'])}）",
-            style="List Bullet")
+    if not events:
+        if changes["figures"]:
+            document.add_paragraph(f"原因：{unexplained()}")
+        return
+    document.add_paragraph("原因（补录或更正的记录）：" if changes["figures"]
+                           else "其间补录或更正的记录（未改变上述数字）：")
+    for event in events:
+        where = [place_with_code(event["township"], places)]
+        if event["school"] not in event["summary"]:
+            where.append(school_title(event["school"]))
+        document.add_paragraph(f"{event['summary']}（{'，'.join(where)}）", style="List Bullet")

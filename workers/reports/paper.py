@@ -11,21 +11,25 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
+from openpyxl.utils import column_index_from_string
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-#: Sheets wider than this many columns print across an A4 page (landscape).
-_WIDE = 6
+#: The smallest scale a sheet prints at upright (portrait); a wider one prints across the page.
+_UPRIGHT_SCALE = 0.9
 
 
 def sheet_for_print(sheet: Worksheet, heading: str, unit: str) -> None:
-    """A4, as wide as the page and as many pages down as the rows need (fit to width), the
+    """A4, upright unless the sheet would print below 90 % so (then across the page), as
+    wide as the page and as many pages down as the rows need (fit to width), the
     header row on every page, the report's title in the page header and 第 X 页 共 Y 页 with
     the reporting unit in the footer."""
     setup = sheet.page_setup
     setup.paperSize = sheet.PAPERSIZE_A4
-    setup.orientation = "landscape" if sheet.max_column > _WIDE else "portrait"
+    setup.orientation = "portrait"
+    if print_scale(sheet) < _UPRIGHT_SCALE:
+        setup.orientation = "landscape"
     setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     sheet.page_margins = PageMargins(left=0.5, right=0.5, top=0.8, bottom=0.8, header=0.3,
@@ -35,6 +39,28 @@ def sheet_for_print(sheet: Worksheet, heading: str, unit: str) -> None:
     sheet.oddHeader.center.text = f"{heading}——{sheet.title}"
     sheet.oddFooter.left.text = unit
     sheet.oddFooter.center.text = "第 &P 页 共 &N 页"
+
+
+#: A column's width when none is set, in characters.
+_DEFAULT_WIDTH = 8.43
+#: An A4 page's width less the sheets' side margins (0.5 inch each), in screen pixels (96 per
+#: inch), landscape and portrait.
+_PRINTABLE_PX = {"landscape": (297 / 25.4 - 1.0) * 96, "portrait": (210 / 25.4 - 1.0) * 96}
+
+
+def print_scale(sheet: Worksheet) -> float:
+    """The scale a sheet fit to its page's width prints at (1.0: full size), from its columns'
+    widths as Excel lays them out (a width of ``w`` characters is ``7w + 5`` pixels in the
+    default font)."""
+    widths: dict[int, float] = {}
+    for dimension in sheet.column_dimensions.values():  # a saved file groups equal columns
+        first = dimension.min or column_index_from_string(dimension.index)
+        for index in range(first, (dimension.max or first) + 1):
+            widths[index] = dimension.width or _DEFAULT_WIDTH
+    total = sum(widths.get(index, _DEFAULT_WIDTH) * 7 + 5
+                for index in range(1, sheet.max_column + 1))
+    orientation = sheet.page_setup.orientation or "portrait"
+    return min(1.0, _PRINTABLE_PX[orientation] / total)
 
 
 def a4_with_page_numbers(document: Any) -> None:

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from docx.shared import Pt
+
 from domain.duties import STANDARD_CONTACT_KINDS
 from domain.reports import Submission, federation_of, said_to_day
 from domain.reports.definitions import RATES, breakdown_word, figure_title
@@ -15,12 +17,15 @@ from domain.vocabulary import (
     CONCERN_KIND_TITLES,
     CONTACT_KIND_TITLES,
     DUTY_FIGURE_TITLES,
+    REPORT_FIGURE_TITLES,
     title_of,
 )
 
 #: The fonts the files name for East Asian text: 宋体 for the body, 黑体 for headings.
 BODY_FONT, HEADING_FONT = "宋体", "黑体"
 BAND_TITLES = AGE_BAND_TITLES
+#: The size of the narrative's tables' text: 五号.
+TABLE_SIZE = Pt(10.5)
 #: A duty's columns in the table of duties (履职情况), in order, with their titles.
 DUTY_COLUMNS = tuple((key, DUTY_FIGURE_TITLES[key]) for key in (
     "periods_due", "periods_met", "compliance_rate", "met", "due", "overdue", "escalated"))
@@ -150,6 +155,43 @@ def school_title(name: str) -> str:
     return name or "（未填学校）"
 
 
+#: The column of a school's township in the tables of schools (学校所在乡镇及区划代码).
+SCHOOL_PLACE = "school_township"
+#: Column titles where a table says a figure otherwise than the narrative's sentences do.
+_COLUMN_TITLES = {SCHOOL_PLACE: "所在乡镇（区划代码）", "pupils": "在校学生（人）"}
+
+
+def column_title(key: str) -> str:
+    """A figure's title at the head of a table's column (在校学生（人）)."""
+    return _COLUMN_TITLES.get(key) or REPORT_FIGURE_TITLES[key]
+
+
+def change_title(figure: str) -> str:
+    """A figure that moved, as the change section names it (``figure``: its dotted key)."""
+    if figure.rsplit(".", 1)[-1] == "pupils":
+        return "已报在校学生数的学校在校学生合计（人）"
+    return figure_title(figure)
+
+
+def unexplained() -> str:
+    """What the change section says when figures moved and no late record was found."""
+    return ("其间没有补录或更正影响本季度数字的记录；数字的变化来自统计口径的变更（见说明）"
+            "或依法删除的档案。")
+
+
+def school_rows(figures: Mapping[str, Any], places: Places,
+                townships: Mapping[str, str]) -> list[tuple[str, Mapping[str, Any]]]:
+    """The report's schools in a table, each with its township by name and code
+    (:data:`SCHOOL_PLACE`), sorted by the township's division code, then by the school's
+    name; schools of no known township last."""
+    rows = [(name, {**unit, SCHOOL_PLACE: townships.get(name, "")})
+            for name, unit in figures["schools"].items()]
+    rows.sort(key=lambda row: (row[1][SCHOOL_PLACE] == "", row[1][SCHOOL_PLACE], row[0]))
+    return [(school_title(name), {**unit, SCHOOL_PLACE: place_with_code(code, places)
+                                  if code else "（未知）"})
+            for name, unit in rows for code in (unit[SCHOOL_PLACE],)]
+
+
 def shown(key: str, value: Any) -> str:
     """A figure's value in a table: a share as a percentage (87.50%), none as —."""
     return percent(value) if key in RATES else number(value)
@@ -194,7 +236,9 @@ def total_row(units: Sequence[tuple[str, Mapping[str, Any]]],
 
     row: dict[str, Any] = {}
     for column in columns:
-        if column in _SHARES:
+        if column == SCHOOL_PLACE:
+            row[column] = ""
+        elif column in _SHARES:
             part, whole = (summed(key) for key in _SHARES[column])
             row[column] = round(part / whole, 4) if whole else None
         elif column == "left_behind_share_of_pupils":

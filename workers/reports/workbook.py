@@ -26,7 +26,10 @@ from workers.reports.wording import (
     BODY_FONT,
     DUTY_COLUMNS,
     RATES,
+    SCHOOL_PLACE,
     Places,
+    change_title,
+    column_title,
     concern_title,
     in_kind_order,
     interim,
@@ -35,12 +38,14 @@ from workers.reports.wording import (
     place,
     place_with_code,
     said,
+    school_rows,
     school_title,
     sender,
     tiers,
     title,
     total_row,
     township_rows,
+    unexplained,
     unit_word,
 )
 
@@ -60,27 +65,38 @@ _TOTALS = ("children_registered", "children_registered_boys", "children_register
            "volunteers_applied", "volunteers_newly_approved", "volunteers_rejected",
            "volunteers_disqualified", "volunteers_commended", "volunteers_approved",
            "volunteers_pending", "volunteers_suspended", "volunteers_paired")
-_TOWNSHIP_COLUMNS = ("children_registered", "left_behind", "left_behind_boys",
-                     "left_behind_girls", "left_behind_paired", "pairing_coverage",
-                     "pairings_formed", "pairings_active", "pairings_ended", "contacts",
-                     "home_visits", "children_contacted", "items_given", "duty_compliance",
-                     "duties_overdue", "duties_escalated", "concerns_reported",
-                     "concerns_resolved", "volunteers_applied", "volunteers_newly_approved",
-                     "volunteers_approved", "volunteers_disqualified", "volunteers_commended",
-                     "special_attention", "grandparent_guardians", "volunteers_paired",
-                     "group_activities", "children_reached", "aid_yuan")
-_SCHOOL_COLUMNS = ("children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
-                   "pupils", "left_behind_share_of_pupils", "left_behind_paired",
-                   "pairing_coverage", "pairings_active", "contacts", "home_visits",
-                   "children_contacted", "items_given", "duty_compliance", "duties_overdue",
-                   "concerns_reported", "concerns_resolved", "children_reached", "aid_yuan")
+#: The tables by township (按乡镇), one sheet per theme, each fit to an A4 page's width at a
+#: scale that prints readably (see :func:`workers.reports.paper.print_scale`).
+TOWNSHIP_SHEETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("儿童", ("children_registered", "left_behind", "left_behind_boys", "left_behind_girls",
+             "special_attention", "grandparent_guardians", "concerns_reported",
+             "concerns_resolved")),
+    ("结对与走访", ("left_behind", "left_behind_paired", "pairing_coverage", "pairings_formed",
+                 "pairings_active", "pairings_ended", "contacts", "home_visits",
+                 "children_contacted", "duty_compliance", "duties_overdue", "duties_escalated")),
+    ("关爱活动与志愿者", ("group_activities", "children_reached", "items_given", "aid_yuan",
+                    "volunteers_applied", "volunteers_newly_approved", "volunteers_approved",
+                    "volunteers_disqualified", "volunteers_commended", "volunteers_paired")),
+)
+#: The tables by school (按学校), likewise, each school with its township.
+SCHOOL_SHEETS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("儿童", (SCHOOL_PLACE, "children_registered", "left_behind", "left_behind_boys",
+             "left_behind_girls", "pupils", "left_behind_share_of_pupils", "concerns_reported",
+             "concerns_resolved")),
+    ("结对与走访", (SCHOOL_PLACE, "left_behind", "left_behind_paired", "pairing_coverage",
+                 "pairings_active", "contacts", "home_visits", "children_contacted",
+                 "items_given", "duty_compliance", "duties_overdue", "children_reached",
+                 "aid_yuan")),
+)
 
 
 def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = None,
-               places: Places | None = None, submission: Submission | None = None) -> bytes:
+               places: Places | None = None, submission: Submission | None = None,
+               schools: Mapping[str, str] | None = None) -> bytes:
     """The workbook: one sheet per table, native charts for coverage and compliance; places by
-    name (``places``), with their codes in the tables; who sends it (``submission``) at the
-    foot of the overview and in the notes; every sheet set up to print on A4."""
+    name (``places``), with their codes in the tables; each school with its township
+    (``schools``: the township code of each school's name); who sends it (``submission``) at
+    the foot of the overview and in the notes; every sheet set up to print on A4."""
     places = places or {}
     foot = sender(figures, places, submission)
     book = Workbook()
@@ -97,11 +113,12 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _contacts_sheet(book, totals)
     _duties_sheet(book, figures)
     unit = unit_word(figures["meta"]["region_code"])
-    _per_unit(book, f"按{unit}", f"{unit}（区划代码）",
-              township_rows(figures, places, _TOWNSHIP_COLUMNS), _TOWNSHIP_COLUMNS, total=True)
-    _per_unit(book, "按学校", "学校",
-              [(school_title(name), unit) for name, unit in figures["schools"].items()],
-              _SCHOOL_COLUMNS, total=True)
+    for theme, columns in TOWNSHIP_SHEETS:
+        _per_unit(book, f"按{unit}-{theme}", f"{unit}（区划代码）",
+                  township_rows(figures, places, columns), columns, total=True)
+    listed = school_rows(figures, places, schools or {})
+    for theme, columns in SCHOOL_SHEETS:
+        _per_unit(book, f"按学校-{theme}", "学校", listed, columns, total=True)
     _table(book, "退出与结束原因", ("类别", "原因", "数量"),
            [("儿童退出", reason, n) for reason, n in sorted(totals["exit_reasons"].items())]
            + [("结对结束", reason, n)
@@ -263,13 +280,14 @@ def _per_unit(book: Workbook, name: str, first: str,
     """A table of ``units`` (places or schools), with its 合计 row when ``total``."""
     listed = [*units, total_row(units, columns)] if total and units else list(units)
     rows = [(label, *(unit.get(column) for column in columns)) for label, unit in listed]
-    sheet = _table(book, name, (first, *(REPORT_FIGURE_TITLES[c] for c in columns)), rows,
+    sheet = _table(book, name, (first, *(column_title(c) for c in columns)), rows,
                    rates={i + 2 for i, c in enumerate(columns) if c in RATES})
     if total and units:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True, name=BODY_FONT)
-    for index in range(2, len(columns) + 2):  # many columns: narrow ones, headers wrapped
-        sheet.column_dimensions[get_column_letter(index)].width = 10
+    for index, column in enumerate(columns, 2):  # many columns: narrow ones, headers wrapped
+        sheet.column_dimensions[get_column_letter(index)].width = (
+            22 if column == SCHOOL_PLACE else 10)
     sheet.column_dimensions["A"].width = 26
     for cell in sheet[1]:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
@@ -291,8 +309,15 @@ def _changes_sheets(book: Workbook, changes: Mapping[str, Any], places: Places,
     """What moved since the earlier version (变化说明), and the late records that moved it,
     recorded at instants shown in the programme's ``zone``."""
     _table(book, "变化说明", ("指标", "原数值", "现数值"),
-           [(figure_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]])
-    _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
-           [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"], zone),
-             place_with_code(e["township"], places),
-             school_title(e["school"]), e["summary"]) for e in changes["events"]])
+           [(change_title(c["figure"]), c["before"], c["after"]) for c in changes["figures"]]
+           + ([("原因", "见“补录记录”表" if changes["events"] else unexplained(), None)]
+              if changes["figures"] else []))
+    sheet = _table(book, "补录记录", ("补录事件", "发生日期", "记录时间", "乡镇", "学校", "内容"),
+                   [(e["event_title"], e["occurred_on"], shown_instant(e["recorded_at"], zone),
+                     place_with_code(e["township"], places),
+                     school_title(e["school"]), e["summary"]) for e in changes["events"]])
+    if not changes["events"]:
+        sheet.append(["无", None, None, None, None, unexplained()])
+    sheet.column_dimensions["F"].width = 60
+    for (cell,) in sheet.iter_rows(min_row=2, min_col=6, max_col=6):
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
