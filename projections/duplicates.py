@@ -26,6 +26,8 @@ from datetime import date
 from functools import singledispatchmethod
 from typing import Any, ClassVar
 
+from domain.access.caller import Caller
+from domain.access.policy import Listing, narrow
 from domain.events import (
     ChildCorrected,
     ChildErased,
@@ -39,7 +41,9 @@ from domain.events import (
 )
 from domain.personal import searchable
 from projections.events import iso
+from projections.moves import follow_move, is_latest_move, moves_schema
 from projections.projection import View
+from projections.runner import ViewRunner
 from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
 
@@ -89,7 +93,7 @@ class LikelyDuplicates(View):
 
     name = "duplicates"
     rebuild_cost = 1
-    tables = ("dup_children", "dup_phones", "dup_pairs", "dup_apart")
+    tables = ("dup_children", "dup_phones", "dup_pairs", "dup_apart", "dup_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS dup_children ("
         " child_id TEXT PRIMARY KEY, name TEXT NOT NULL, name_key TEXT NOT NULL,"
@@ -106,6 +110,7 @@ class LikelyDuplicates(View):
         "CREATE INDEX IF NOT EXISTS dup_pairs_first ON dup_pairs (first_id)",
         "CREATE INDEX IF NOT EXISTS dup_pairs_second ON dup_pairs (second_id)",
         "CREATE TABLE IF NOT EXISTS dup_apart (pair_key TEXT PRIMARY KEY)",
+        moves_schema("dup_child_moves"),
     )
 
     @singledispatchmethod
@@ -174,16 +179,16 @@ class LikelyDuplicates(View):
 
     @apply.register
     def _transferred(self, e: ChildTransferred, tx: Tx) -> None:
+        """迁出: the child is compared within the county it lives in by the latest date."""
         child = str(e.originator_id)
-        if self._kept(tx, child):
+        if self._kept(tx, child) and is_latest_move(tx, "dup_child_moves", e):
             tx.execute("UPDATE dup_children SET region_code = ?, county = ? WHERE child_id = ?",
                        (e.region_code, e.region_code[:6], child))
             self._pairs_of(tx, child)
 
     @apply.register
     def _school_changed(self, e: SchoolChanged, tx: Tx) -> None:
-        tx.execute("UPDATE dup_children SET school = ? WHERE child_id = ?",
-                   (e.school, str(e.originator_id)))
+        follow_move(tx, e, moves="dup_child_moves", tables=("dup_children",))
 
     @apply.register
     def _left(self, e: ChildExited | ChildErased, tx: Tx) -> None:
@@ -288,3 +293,18 @@ def _side(row: Row, alias: str, texts: Any) -> Row:
     side["birth_date"] = date.fromisoformat(side["birth_date"])
     side["registered_on"] = date.fromisoformat(side["registered_on"])
     return side
+
+
+def likely_pairs(views: ViewRunner, caller: Caller, *, region_code: str | None, up_to: int,
+                 after: str | None = None, limit: int = 50) -> list[Likely]:
+    """The likely pairs (疑似重复档案) the caller may see: both children within her scope
+    narrowed to ``region_code`` (none when it lies outside), a page from the cursor ``after``,
+    once the view has followed the log up to the position ``up_to`` (bounded wait); names
+    opened. ``GET /duplicates`` and the console's page list them so."""
+    scope = narrow(Listing(region_code=region_code), caller)
+    if scope is None:
+        return []
+    views.wait_for(up_to)
+    with views.store.recorder(LikelyDuplicates).read() as tx:
+        return list_pairs(tx, views.texts, region_code=scope.region_code, school=scope.school,
+                          after=after, limit=limit)

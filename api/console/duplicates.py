@@ -27,8 +27,8 @@ from api.routes import duplicates as api_duplicates
 from api.schemas.duplicates import DistinctionIn, MergeIn
 from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import Listing, may_organise, narrow
-from projections.duplicates import Likely, LikelyDuplicates, list_pairs
+from domain.access.policy import may_organise
+from projections.duplicates import likely_pairs
 
 router = APIRouter()
 #: Who merges records: the admin and federation staff (妇联), within their scope.
@@ -135,13 +135,9 @@ def _page(request: Request, caller: Principal, register: Register, views: Views,
           region_code: str, after: str, *, merged: UUID | None = None,
           refusal: Refusal | None = None, typed: Typed | None = None, refused: str = "",
           apart: bool = False, status_code: int = 200) -> HTMLResponse:
-    scope = narrow(Listing(region_code=region_code or None), caller_of(caller))
-    pairs: list[Likely] = []
-    if scope is not None:
-        views.wait_for(register.recorder.max_notification_id() or 0)
-        with views.store.recorder(LikelyDuplicates).read() as tx:
-            pairs = list_pairs(tx, views.texts, region_code=scope.region_code,
-                               school=scope.school, after=after or None, limit=PAGE)
+    pairs = likely_pairs(views, caller_of(caller), region_code=region_code or None,
+                         up_to=register.recorder.max_notification_id() or 0,
+                         after=after or None, limit=PAGE)
     return render(request, "duplicates.html", caller, status_code=status_code, pairs=pairs,
                   region_code=region_code, merged=merged, refusal=refusal, typed=typed or {},
                   refused=refused, apart=apart,

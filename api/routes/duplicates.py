@@ -21,8 +21,8 @@ from api.schemas.duplicates import (
 )
 from api.scope import caller_of, paired_children
 from api.security import Principal
-from domain.access.policy import Listing, may_change_child, may_organise, narrow
-from projections.duplicates import LikelyDuplicates, list_pairs, pair_key
+from domain.access.policy import may_change_child, may_organise
+from projections.duplicates import likely_pairs, pair_key
 from projections.registers.pairings import PairingsRegister, list_pairings
 
 router = APIRouter(tags=["duplicates"])
@@ -46,13 +46,9 @@ def likely_duplicates(
     the same name and birth date in one county, or a close name and a phone in common, both
     children in scope, a page at a time by key. Merged, exited and erased children are not
     listed."""
-    scoped = narrow(Listing(region_code=region_code), caller_of(caller))
-    if scoped is None:
-        return Page(items=[])
-    views.wait_for(register.recorder.max_notification_id() or 0)
-    with views.store.recorder(LikelyDuplicates).read() as tx:
-        pairs = list_pairs(tx, views.texts, region_code=scoped.region_code,
-                           school=scoped.school, after=after, limit=limit)
+    pairs = likely_pairs(views, caller_of(caller), region_code=region_code,
+                         up_to=register.recorder.max_notification_id() or 0, after=after,
+                         limit=limit)
     items = [LikelyPair(key=pair.key, reason_code=pair.reason,  # type: ignore[arg-type]
                         reason=pair.reason_words,
                         children=[ChildOfPair(**side) for side in pair.children])

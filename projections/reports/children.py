@@ -29,6 +29,7 @@ from domain.common import age_on
 from domain.dated import Dated, value_on, with_fact
 from domain.reports import Quarter
 from projections.events import listed
+from projections.reports.merges import not_merged
 from projections.reports.moves import as_they_were, moved_into
 from projections.reports.scope import Scope
 from projections.reports.tally import AGE_BANDS, Tally
@@ -120,20 +121,22 @@ def count_children(tx: Tx, scope: Scope, q: Quarter, at: str, tally: Tally) -> d
 
 def _children_there(tx: Tx, scope: Scope, day: date, at: str) -> dict[str, dict[str, Any]]:
     """The children registered by ``day`` (as known at ``at``) who were within the scope on
-    ``day``: registered there or moved there (迁入), not moved away by then (迁出); each with
-    its unit, school, sex and birth date as they were (corrections known at ``at``)."""
+    ``day``: registered there or moved there (迁入), not moved away by then (迁出), nor
+    merged into another record (合并重复档案) by ``at``; each with its unit, school, sex and
+    birth date as they were (corrections known at ``at``)."""
     where, params = scope.sql()
     columns = ("SELECT child_id, region_code, school, sex, birth_date, registered_on, parents,"
                " categories, exited_on, exit_reason, exit_recorded_at FROM rf_children")
     rows = {row["child_id"]: row for row in tx.execute(
-        f"{columns} WHERE {where} AND recorded_at <= ? AND registered_on <= ?",
-        [*params, at, day.isoformat()]).all()}
+        f"{columns} WHERE {where} AND recorded_at <= ? AND registered_on <= ?"
+        f" AND {not_merged('child_id')}", [*params, at, day.isoformat(), at]).all()}
     arrived = [child_id for child_id in moved_into(tx, scope.prefix, at) if child_id not in rows]
     for first in range(0, len(arrived), 500):
         chunk = arrived[first:first + 500]
         rows.update((row["child_id"], row) for row in tx.execute(
             f"{columns} WHERE child_id IN ({', '.join('?' * len(chunk))}) AND recorded_at <= ?"
-            " AND registered_on <= ?", [*chunk, at, day.isoformat()]).all())
+            f" AND registered_on <= ? AND {not_merged('child_id')}",
+            [*chunk, at, day.isoformat(), at]).all())
     there = {}
     for child_id, place in as_they_were(tx, rows, day, at).items():
         if scope.holds(place["region"]):

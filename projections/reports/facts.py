@@ -47,6 +47,7 @@ from domain.events import (
     ChildCorrected,
     ChildErased,
     ChildExited,
+    ChildMerged,
     ChildRegistered,
     ChildTransferred,
     ConcernReported,
@@ -71,6 +72,7 @@ from domain.schools import EnrolmentRecorded
 from projections.events import Recorded, csv, iso
 from projections.projection import View
 from projections.reports.enrolment import ENROLMENT_SCHEMA, ENROLMENT_TABLES, record_enrolment
+from projections.reports.merges import MERGES_SCHEMA, MERGES_TABLES, record_merge
 from projections.reports.moves import (
     CORRECTED,
     MOVES_SCHEMA,
@@ -197,6 +199,9 @@ class ReportFacts(View):
     #: A child's moves and corrections (see :mod:`projections.reports.moves`).
     tables += MOVES_TABLES
     schema += MOVES_SCHEMA
+    #: Records merged into others (see :mod:`projections.reports.merges`).
+    tables += MERGES_TABLES
+    schema += MERGES_SCHEMA
 
     # -- children -------------------------------------------------------------------------
 
@@ -248,7 +253,8 @@ class ReportFacts(View):
                        else ("region", e.region_code))
         child_id = str(e.originator_id)
         record_move(tx, child_id, kind, value, e.on.isoformat(), recorded_instant(e.timestamp))
-        follow_move(tx, child_id, kind, value, township_of(value))
+        if not follow_move(tx, child_id, kind, value, township_of(value), e.on.isoformat()):
+            return
         region, township, school = self._places.get(child_id) or ("", "", "")
         self._places[child_id] = ((value, township_of(value), school) if kind == "region"
                                   else (region, township, value))
@@ -266,6 +272,15 @@ class ReportFacts(View):
                    " WHERE child_id = ?",
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
         _child_fact(tx, e, e.on, detail=e.reason)
+
+    @apply.register
+    def _merged(self, e: ChildMerged, tx: Tx) -> None:
+        """合并重复档案: not an exit (no exit figure, no reason); the duplicate leaves every
+        quarter's figures as known from the merge on (see :mod:`.merges`). Its fact tells a
+        later report why its figures moved."""
+        record_merge(tx, str(e.originator_id), str(e.surviving_id), e.on.isoformat(),
+                     recorded_instant(e.timestamp))
+        _child_fact(tx, e, e.on)
 
     @apply.register
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:

@@ -7,9 +7,15 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 from uuid import UUID
 
+from domain.access.caller import Caller
 from domain.application import CareRegister
 from domain.children import Guardian
-from projections.duplicates import CLOSE_NAME_SAME_PHONE, SAME_NAME_AND_BIRTH, LikelyDuplicates
+from projections.duplicates import (
+    CLOSE_NAME_SAME_PHONE,
+    SAME_NAME_AND_BIRTH,
+    LikelyDuplicates,
+    likely_pairs,
+)
 from projections.registers.children import ChildrenRegister
 from projections.reports import ReportFacts, compute_figures
 from projections.runner import ViewRunner
@@ -139,3 +145,65 @@ def test_the_quarterly_report_counts_the_merged_child_once(
         then = compute_figures(tx, "420821", 2026, 2, before)["totals"]
         now = compute_figures(tx, "420821", 2026, 2, datetime.now(UTC))["totals"]
     assert (then["children_registered"], now["children_registered"]) == (2, 1)
+
+
+def quarter_totals(runner: ViewRunner, quarter: int, known_at: datetime) -> dict[str, object]:
+    runner.catch_up(ReportFacts)
+    with runner.store.recorder(ReportFacts).read() as tx:
+        totals: dict[str, object] = compute_figures(tx, "420821", 2026, quarter,
+                                                    known_at)["totals"]
+    return totals
+
+
+def test_a_merge_is_not_counted_as_a_child_leaving_the_programme(
+        register: CareRegister, runner: ViewRunner) -> None:
+    first = child(register)
+    second = child(register)
+    register.merge_children(first, second, reason="同一儿童登记两次", actor=STAFF)
+    now = quarter_totals(runner, 2, datetime.now(UTC))
+    assert (now["exited_in_quarter"], now["exit_reasons"]) == (0, {})
+
+
+def test_a_merge_leaves_the_exits_of_the_quarter_as_they_were(
+        register: CareRegister, runner: ViewRunner) -> None:
+    first = child(register)
+    second = child(register)
+    leaving = child(register, name="李明")
+    register.exit_child(leaving, reason="随父母外出", actor=STAFF, on=date(2026, 5, 4))
+    before = datetime.now(UTC)
+    register.merge_children(first, second, reason="同一儿童登记两次", actor=STAFF)
+    then, now = quarter_totals(runner, 2, before), quarter_totals(runner, 2, datetime.now(UTC))
+    assert (now["exited_in_quarter"], now["exit_reasons"]) == (1, {"随父母外出": 1})
+    assert (now["exited_in_quarter"], now["exit_reasons"]) == (
+        then["exited_in_quarter"], then["exit_reasons"])
+
+
+def test_a_quarter_before_the_merge_counts_both_records_as_known_before_it_and_one_after(
+        register: CareRegister, runner: ViewRunner) -> None:
+    first = child(register)
+    second = child(register)
+    before = datetime.now(UTC)
+    register.merge_children(first, second, reason="同一儿童登记两次", actor=STAFF)
+    then, now = quarter_totals(runner, 1, before), quarter_totals(runner, 1, datetime.now(UTC))
+    assert (then["children_registered"], then["registered_in_quarter"]) == (2, 2)
+    assert (now["children_registered"], now["registered_in_quarter"]) == (1, 1)
+    assert (then["left_behind"], now["left_behind"]) == (2, 1)
+
+
+def test_a_caller_is_listed_the_pairs_within_her_scope_only(
+        register: CareRegister, runner: ViewRunner) -> None:
+    first = child(register)
+    second = child(register, parents=(), guardian=None)
+    child(register, region_code="420822101")  # the same girl's name, in another county
+    child(register, region_code="420822101", parents=(), guardian=None)
+    up_to = register.recorder.max_notification_id() or 0
+    runner.catch_up_all()
+    county = Caller("staff-2", "federation", region_code="420821")  # type: ignore[arg-type]
+    elsewhere = Caller("staff-3", "federation", region_code="420823")  # type: ignore[arg-type]
+
+    (pair,) = likely_pairs(runner, county, region_code=None, up_to=up_to)
+
+    assert {side["id"] for side in pair.children} == {str(first), str(second)}
+    assert {side["name"] for side in pair.children} == {"王小花"}
+    assert likely_pairs(runner, county, region_code="420822", up_to=up_to) == []
+    assert likely_pairs(runner, elsewhere, region_code=None, up_to=up_to) == []
