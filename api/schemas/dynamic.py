@@ -33,11 +33,11 @@ class TransferIn(Strict):
     reason: Lines = Field(min_length=1, max_length=2000, examples=["随祖父母迁往沙洋县"])
     school: str = Field(default="", max_length=200, examples=["沙洋县实验小学"],
                         description="The school the child attends in the new region from "
-                        "``on`` (a move to another county changes the school too); left "
+                        "`on` (a move to another county changes the school too); left "
                         "empty, the record keeps its school until a change of school is "
                         "recorded.")
     class_name: str = Field(default="", max_length=100, examples=["四年级二班"],
-                            description="The child's class at ``school``.")
+                            description="The child's class at `school`.")
 
 
 class CorrectionIn(Strict):
