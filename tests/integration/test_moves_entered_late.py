@@ -17,7 +17,9 @@ PLACES = (("reg_children", "school", "region_code"),
           ("reg_concern_children", "school", "region_code"),
           ("reg_concerns", "school", "region_code"),
           ("reg_activity_places", "school", "region_code"),
-          ("duty_children", "school", "region_code"))
+          ("duty_children", "school", "region_code"),
+          ("dup_children", "school", "region_code"),
+          ("rf_child_places", "school", "region_code"))
 
 
 def moved_late(register: CareRegister) -> Any:
