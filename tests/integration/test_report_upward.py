@@ -262,3 +262,16 @@ def test_the_narrative_ends_with_a_note_of_what_each_main_figure_counts(files: t
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
     assert headings[-1] == "说明"
     assert "结对覆盖率：已结对留守儿童 ÷ 留守儿童（目标100%）。" in text(document)
+
+
+def test_money_is_shown_in_yuan_with_its_fen(files: tuple) -> None:
+    book, _ = files
+    for name in ("总体情况", "联系走访"):
+        [cell] = [row[1] for row in book[name].iter_rows(min_row=2)
+                  if row[0].value == "发放慰问金（元）"]
+        assert cell.number_format == "0.00", name
+    for name in ("按乡镇-关爱活动与志愿者", "按学校-结对与走访"):
+        header = [cell.value for cell in book[name][1]]
+        column = header.index("发放慰问金（元）")
+        assert {row[column].number_format for row in book[name].iter_rows(min_row=2)} == {
+            "0.00"}, name

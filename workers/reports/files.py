@@ -12,9 +12,13 @@ page's width, header row repeated, 第 X 页 共 Y 页 in the footer; the narrat
 PAGE and NUMPAGES fields), and both end with a note of what each main figure counts (说明).
 
 - :func:`xlsx_bytes`: one sheet per table (总体情况, 留守儿童构成, 结对覆盖, 联系走访,
-  履职情况, 按乡镇, 按学校, 退出与结束原因, 情况报告, 志愿者, 说明; and, when changes are given,
-  变化说明 and 补录记录), with native Excel charts: pairing coverage by township (bar) and
-  paired/unpaired (pie), duty compliance by duty (bar).
+  履职情况, the tables by township in three sheets by theme (按乡镇-儿童, 按乡镇-结对与走访,
+  按乡镇-关爱活动与志愿者) and by school in two (按学校-儿童, 按学校-结对与走访, each school
+  with its township), 退出与结束原因, 情况报告, 志愿者, 说明; and, when changes are given,
+  变化说明 and 补录记录, the late records and corrections that moved the figures), with
+  native Excel charts: pairing coverage by township (bar) and paired/unpaired (pie), duty
+  compliance by duty (bar). Each sheet prints on A4 at a readable scale
+  (:func:`workers.reports.paper.print_scale`).
 - :func:`docx_bytes`: the narrative in the shape of the programme's templates ("留守儿童____人
   （男____人，女____人），年龄____至____岁" ...), with the blanks filled in, and tables by
   township, school and duty. The styles name an East Asian font (宋体, headings 黑体), so Word and
@@ -45,12 +49,13 @@ __all__ = ["docx_bytes", "file_stem", "title", "write_files", "xlsx_bytes"]
 def write_files(figures: Mapping[str, Any], folder: Path,
                 changes: Mapping[str, Any] | None = None,
                 places: Places | None = None,
-                submission: Submission | None = None) -> dict[str, Path]:
+                submission: Submission | None = None,
+                schools: Mapping[str, str] | None = None) -> dict[str, Path]:
     """Write ``<stem>.xlsx`` and ``<stem>.docx`` into ``folder``; returns them by name."""
     folder.mkdir(parents=True, exist_ok=True)
     stem = file_stem(figures)
-    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes, places, submission),
-               f"{stem}.docx": docx_bytes(figures, changes, places, submission)}
+    written = {f"{stem}.xlsx": xlsx_bytes(figures, changes, places, submission, schools),
+               f"{stem}.docx": docx_bytes(figures, changes, places, submission, schools)}
     paths = {}
     for name, content in written.items():
         path = folder / name

@@ -107,6 +107,7 @@ def xlsx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
     _table(book, "总体情况", ("指标", "数值"),
            [(REPORT_FIGURE_TITLES[key], totals[key]) for key in _TOTALS],
            rate_rows={i for i, key in enumerate(_TOTALS) if key in RATES})
+    _in_yuan(book["总体情况"], 2, row=_TOTALS.index("aid_yuan") + 2)
     _foot(book["总体情况"], foot)
     _composition(book, totals)
     _coverage_sheet(book, figures, places)
@@ -243,7 +244,8 @@ def _contacts_sheet(book: Workbook, totals: Mapping[str, Any]) -> None:
     rows += [(REPORT_FIGURE_TITLES[k], totals[k]) for k in ("contacts", "home_visits", "activities",
                                              "group_activities", "children_contacted",
                                              "children_reached", "items_given", "aid_yuan")]
-    _table(book, "联系走访", ("联系方式 / 项目", "次数 / 数量"), rows)
+    sheet = _table(book, "联系走访", ("联系方式 / 项目", "次数 / 数量"), rows)
+    _in_yuan(sheet, 2, row=len(rows) + 1)  # the money, last
 
 
 def _duties_sheet(book: Workbook, figures: Mapping[str, Any]) -> None:
@@ -282,6 +284,8 @@ def _per_unit(book: Workbook, name: str, first: str,
     rows = [(label, *(unit.get(column) for column in columns)) for label, unit in listed]
     sheet = _table(book, name, (first, *(column_title(c) for c in columns)), rows,
                    rates={i + 2 for i, c in enumerate(columns) if c in RATES})
+    if "aid_yuan" in columns:
+        _in_yuan(sheet, columns.index("aid_yuan") + 2)
     if total and units:
         for cell in sheet[sheet.max_row]:
             cell.font = Font(bold=True, name=BODY_FONT)
@@ -292,6 +296,13 @@ def _per_unit(book: Workbook, name: str, first: str,
     for cell in sheet[1]:
         cell.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
     sheet.row_dimensions[1].height = 48
+
+
+def _in_yuan(sheet: Worksheet, column: int, *, row: int | None = None) -> None:
+    """Money in yuan with its fen (20740.00): the ``column``'s data rows, or its one ``row``."""
+    rows = range(row, row + 1) if row else range(2, sheet.max_row + 1)
+    for index in rows:
+        sheet.cell(row=index, column=column).number_format = "0.00"
 
 
 def _foot(sheet: Worksheet, foot: Mapping[str, str]) -> None:
