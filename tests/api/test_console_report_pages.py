@@ -119,3 +119,18 @@ def test_the_auditors_list_of_reads_is_latest_first(
     console_login(client)
     text = visible(client.get("/console/audit").text)
     assert -1 < text.find("历史与时间线") < text.find("档案")
+
+
+def test_a_second_run_names_a_schools_count_recorded_since_as_the_reason_a_figure_moved(
+        client: TestClient, admin: dict[str, str], reports: list[str]) -> None:
+    named = client.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": "420881101", "name": "长寿镇"}]})
+    assert named.status_code == 200, named.text
+    counted = client.post("/api/v1/schools/enrolment", headers=admin, json={
+        "region_code": "420881101", "school": CHILD["school"], "term": "2026春", "pupils": 848})
+    assert counted.status_code == 201, counted.text
+    again = produced(client, admin, 1)
+    console_login(client)
+    changes = visible(client.get(f"/console/reports/{again}").text)
+    assert "原因：其间补录或更正的记录" in changes
+    assert f"学校在校生人数补报：{CHILD['school']} 2026春 848人" in changes
