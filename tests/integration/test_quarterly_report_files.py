@@ -132,6 +132,17 @@ def test_the_narrative_fills_the_templates_blanks_in_chinese(report: dict) -> No
         assert filled in narrative
 
 
+def test_a_duty_with_no_period_due_in_the_quarter_says_so_rather_than_a_blank_rate(
+        report: dict) -> None:
+    duties = report["totals"]["duties"]
+    name = next(iter(duties))
+    quiet = {**report, "totals": {**report["totals"], "duties": {name: {
+        **duties[name], "periods_due": 0, "periods_met": 0, "compliance_rate": None}}}}
+    narrative = text(Document(io.BytesIO(docx_bytes(quiet))))
+    assert "：本季度无到期的期次（不计履职率）；季度末逾期" in narrative
+    assert "履职率—" not in narrative
+
+
 def test_the_narrative_has_tables_by_township_and_school(report: dict) -> None:
     document = Document(io.BytesIO(docx_bytes(report)))
     first_cells = [[row.cells[0].text for row in table.rows[1:]] for table in document.tables]

@@ -127,10 +127,11 @@ def docx_bytes(figures: Mapping[str, Any], changes: Mapping[str, Any] | None = N
         f"（涉及结对{t['pairings_with_overdue']}对），其中逾期{meta['escalate_after_days']}天"
         f"以上{t['duties_escalated']}项；本季度逾期上报{t['escalations_raised']}次。")
     for name, counts in t["duties"].items():
-        document.add_paragraph(
-            f"{duty_title(name)}：应履职{counts['periods_due']}期次，已履职"
-            f"{counts['periods_met']}期次，履职率{percent(counts['compliance_rate'])}；"
-            f"季度末逾期{counts['overdue']}项。", style="List Bullet")
+        done = (f"应履职{counts['periods_due']}期次，已履职{counts['periods_met']}期次，"
+                f"履职率{percent(counts['compliance_rate'])}" if counts["periods_due"]
+                else "本季度无到期的期次（不计履职率）")
+        document.add_paragraph(f"{duty_title(name)}：{done}；季度末逾期{counts['overdue']}项。",
+                               style="List Bullet")
 
     document.add_heading("五、情况报告", level=1)
     kinds = "，".join(f"{concern_title(k)}{n}件" for k, n in t["concerns_by_kind"].items())
