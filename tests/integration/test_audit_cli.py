@@ -42,7 +42,7 @@ def table(data: Path) -> Iterator[EventTable]:
 def test_verify_exits_0_when_the_log_is_intact(data: Path, table: EventTable) -> None:
     result = aixin(data, "audit", "verify")
     assert result.exit_code == 0, result.output
-    assert result.output.startswith("intact: 15 events checked")
+    assert result.output.startswith("intact: 16 events checked")
 
 
 def test_verify_exits_1_and_names_the_changed_event(data: Path, table: EventTable) -> None:
@@ -71,7 +71,7 @@ def test_a_log_exported_and_imported_into_an_empty_store_ends_on_the_same_chain(
     imported = aixin(tmp_path / "elsewhere", "import", str(tmp_path / "log.jsonl"))
     assert (exported.exit_code, imported.exit_code) == (0, 0), imported.output
     chain_hash = exported.output.split("chain hash ")[1].split()[0]
-    assert "imported 15 events" in imported.output
+    assert "imported 16 events" in imported.output
     assert f"hash chain rebuilt: ends on the export's {chain_hash}" in imported.output
 
 
