@@ -44,7 +44,8 @@ from domain.children import Child
 from domain.common import Actor
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
-from projections.exports.registers import CHILDREN, PAGE, child_rows
+from projections.exports.children import CHILDREN, child_rows, records_as_of
+from projections.exports.registers import PAGE
 from projections.exports.sheet import write_register
 from projections.places.names import place_names
 from projections.places.register import PlacesRegister
@@ -115,11 +116,11 @@ def workbook(runner: ViewRunner, folder: Path, record: bool) -> int:
 
     def seen(child_ids: list[str]) -> None:
         if record:
-            register.record_reads([uuid.UUID(c) for c in child_ids], what="export",
+            register.record_reads([uuid.UUID(c) for c in child_ids], what="export_children",
                                   actor=EXPORTER)
 
     rows = child_rows(runner, ChildFilter(region_code="420881"), TODAY, place_names(runner),
-                      seen)
+                      records_as_of(register, TODAY), seen)
     return write_register(folder / f"export-{uuid.uuid4().hex[:6]}.xlsx", CHILDREN, rows,
                           subtitle="钟祥市")
 

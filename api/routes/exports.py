@@ -2,8 +2,11 @@
 
 The children's register (花名册), the volunteers' register with their four opinions
 (志愿者登记册) and the pairing register (结对登记表), each a streamed .xlsx with Chinese
-headers, saved under its region's name. Every child an export names is put on the record as
-read (查阅记录: ``export``), one read per child, a page of the register in one transaction.
+headers, saved under its region's name (a school's under the school's: its name carries its
+township). The children's register is the office's form: the import template's columns, then
+the export's own (:mod:`projections.exports.children`). Every child an export names is put on
+the record as read (查阅记录: ``export_children``, 导出花名册; ``export_pairings``, 导出结对
+登记表), one read per child, a page of the register in one transaction.
 """
 
 from __future__ import annotations
@@ -27,14 +30,8 @@ from api.security import Principal
 from domain.access.policy import Listing, may_list_volunteers, may_read_history, narrow
 from domain.application import CareRegister
 from domain.pairings import Pairing
-from projections.exports.registers import (
-    CHILDREN,
-    PAIRINGS,
-    VOLUNTEERS,
-    child_rows,
-    pairing_rows,
-    volunteer_rows_of,
-)
+from projections.exports.children import CHILDREN, child_rows, records_as_of
+from projections.exports.registers import PAIRINGS, VOLUNTEERS, pairing_rows, volunteer_rows_of
 from projections.exports.sheet import Register as Sheet
 from projections.exports.sheet import write_register
 from projections.places.names import PlaceNames, place_names
@@ -43,7 +40,8 @@ from projections.reports.store import CONTENT_TYPES
 
 router = APIRouter(prefix="/exports", tags=["exports"])
 #: Who exports the children's and the pairing registers: staff within their scope (a school
-#: its pupils) and auditors; caring mothers do not (403).
+#: its pupils) and auditors; caring mothers do not (403). Each of them reads a child's record
+#: in full (``reads_in_full``), so the 花名册 carries every cell of the form.
 ChildrenReader = Annotated[Principal, Depends(admitting(may_read_history))]
 #: Who exports the volunteers' register: the admin, auditors and federation staff.
 VolunteersReader = Annotated[Principal, Depends(admitting(may_list_volunteers))]
@@ -52,8 +50,9 @@ VolunteersReader = Annotated[Principal, Depends(admitting(may_list_volunteers))]
 RegionCode = Annotated[str | None, Query(
     pattern=r"^\d{2,12}$", description="A division-code prefix within your scope "
     "(420881: 钟祥市); outside it the export has its headers and no rows.")]
-#: What an export puts on each child's timeline (查阅记录).
-READ = "export"
+#: What each export puts on the timeline of each child it names (查阅记录): 导出花名册,
+#: 导出结对登记表 (``domain.vocabulary.READ_TITLES``).
+READ_CHILDREN, READ_PAIRINGS = "export_children", "export_pairings"
 XLSX = CONTENT_TYPES[".xlsx"]
 WORKBOOK: dict[int | str, dict[str, Any]] = {200: {
     "description": "The register as a workbook (.xlsx), saved under a Chinese name "
@@ -64,13 +63,15 @@ WORKBOOK: dict[int | str, dict[str, Any]] = {200: {
 @router.get("/children.xlsx", response_class=FileResponse, responses=WORKBOOK)
 def export_children(caller: ChildrenReader, register: Register, views: Views,
                     region_code: RegionCode = None) -> FileResponse:
-    """The children's register (花名册) within your scope, as it stands today; each child in
-    it is recorded as read."""
+    """The children's register (花名册) within your scope as it stands today, as the import
+    template's form (its headers, order and words, 身份证号 included: it can be imported back)
+    and then the export's own columns; each child in it is recorded as read (导出花名册)."""
     today = _caught_up(register, views)
     where = narrow_children(caller_of(caller), views, ChildFilter(region_code=region_code))
     names = place_names(views)
-    seen = _reads(register, caller)
-    rows = child_rows(views, where, today, names, seen) if where is not None else iter(())
+    seen = _reads(register, caller, READ_CHILDREN)
+    rows = (child_rows(views, where, today, names, records_as_of(register, today), seen)
+            if where is not None else iter(()))
     region = where.region_code if where is not None else region_code
     return _sent(CHILDREN, rows, "children", _place(names, region, caller), today)
 
@@ -99,7 +100,7 @@ def export_pairings(caller: ChildrenReader, register: Register, views: Views,
     scoped = narrow(Listing(region_code=region_code), caller_of(caller))
     names = place_names(views)
     rows = (pairing_rows(views, scoped.region_code, scoped.school, names,
-                         _signed_on(register), _reads(register, caller))
+                         _signed_on(register), _reads(register, caller, READ_PAIRINGS))
             if scoped is not None else iter(()))
     region = scoped.region_code if scoped is not None else region_code
     return _sent(PAIRINGS, rows, "pairings", _place(names, region, caller), today)
@@ -111,10 +112,12 @@ def _caught_up(register: CareRegister, views: Views) -> date:
     return register.today()
 
 
-def _reads(register: CareRegister, caller: Principal) -> Callable[[list[str]], None]:
-    """Records one read (``export``) of each child of a page, in one transaction."""
+def _reads(register: CareRegister, caller: Principal,
+           what: str) -> Callable[[list[str]], None]:
+    """Records one read (``what``: which register) of each child of a page, in one
+    transaction."""
     def seen(child_ids: list[str]) -> None:
-        register.record_reads([UUID(child_id) for child_id in child_ids], what=READ,
+        register.record_reads([UUID(child_id) for child_id in child_ids], what=what,
                               actor=caller.actor)
     return seen
 
@@ -128,10 +131,11 @@ def _signed_on(register: CareRegister) -> Callable[[str], date | None]:
 
 
 def _place(names: PlaceNames, region_code: str | None, caller: Principal) -> str:
-    """The export's place in words: the region's name, the school's, or 全部 (everything)."""
-    school = caller.scope.school
-    place = names.name(region_code) if region_code else "全部"
-    return f"{place}{school}" if school else place
+    """The export's place in words: the school's name (it carries its township: 东桥镇初级
+    中学), the region's, or 全部 (everything)."""
+    if caller.scope.school:
+        return caller.scope.school
+    return names.name(region_code) if region_code else "全部"
 
 
 def _sent(sheet: Sheet, rows: Iterable[list[Any]], stored: str, place: str,

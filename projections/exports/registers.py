@@ -1,5 +1,6 @@
-"""The rows of each register's export, read a page at a time from the register's tables
-in the caller's scope, each value as the programme's forms write it: place names beside
+"""The rows of the volunteers' and the pairing registers' exports (the children's is
+:mod:`projections.exports.children`), read a page at a time from the registers' tables in
+the caller's scope, each value as the programme's forms write it: place names beside
 their division codes, Chinese words for every code (:mod:`domain.vocabulary`).
 
 Each reader calls ``seen`` with the ids of the children a page names before it yields the
@@ -13,13 +14,9 @@ from typing import Any
 
 from domain.application.views import VolunteerView
 from domain.vocabulary import (
-    CATEGORY_TITLES,
-    CHILD_STATUS_TITLES,
-    PARENT_STATUS_TITLES,
     PRINCIPLE_TITLES,
     REVIEW_DECISION_TITLES,
     REVIEW_LEVEL_TITLES,
-    SEX_TITLES,
     SHAPE_TITLES,
     VOLUNTEER_STATUS_TITLES,
 )
@@ -27,31 +24,17 @@ from projections.events import listed
 from projections.exports.sheet import Register
 from projections.personal import opened
 from projections.places.names import PlaceNames
-from projections.registers.children import (
-    ChildFilter,
-    ChildrenRegister,
-    categories_of,
-    list_children,
-)
+from projections.registers.children import ChildrenRegister
 from projections.registers.pairings import PairingsRegister, list_pairings
 from projections.registers.volunteers import VolunteersRegister, list_volunteers
 from projections.runner import ViewRunner
 from projections.worklists import volunteer_rows
 from storage.sql import Row
 
-# The columns the import's templates also have (domain.imports.columns) bear their headers,
-# so that a register exported reads as the form it was typed on.
-
 #: Rows read from a register at a time.
 PAGE = 500
 #: Told the ids of the children a page names (to record the read).
 Seen = Callable[[list[str]], None]
-
-CHILDREN = Register("花名册", "农村留守儿童花名册", [
-    ("序号", 6), ("姓名", 10), ("性别", 6), ("出生日期", 12), ("所在地", 30),
-    ("行政区划代码", 15), ("学校", 22), ("班级", 10), ("父亲状况", 11), ("母亲状况", 11),
-    ("是否留守", 9), ("类别", 22), ("结对情况", 10), ("建档日期", 12), ("状态", 8),
-    ("退出日期", 12), ("年满16周岁日期", 14), ("档案编号", 38)])
 
 LEVELS = ("unit", "county", "city", "province")
 VOLUNTEERS = Register("志愿者登记册", "爱心妈妈（志愿者）登记册", [
@@ -73,36 +56,7 @@ def _word(words: Any, code: object) -> str:
     return "" if code is None else str(words.get(str(code), code))
 
 
-def child_rows(views: ViewRunner, where: ChildFilter, on: date, names: PlaceNames,
-               seen: Seen) -> Iterator[list[Any]]:
-    """The children's register (花名册) within ``where``, as the children stand on ``on``,
-    ordered by id, a page at a time."""
-    number, after, places = 0, None, _Places(names)
-    while True:
-        with views.store.recorder(ChildrenRegister).read() as tx:
-            rows = list_children(tx, where, on, texts=views.texts, after=after, limit=PAGE)
-        if not rows:
-            return
-        seen([row["child_id"] for row in rows])
-        places.learn(row["region_code"] for row in rows)
-        for row in rows:
-            number += 1
-            pairings = row["active_pairings"]
-            yield [number, row["name"], _word(SEX_TITLES, row["sex"]), row["birth_date"],
-                   places.full(row["region_code"]), row["region_code"], row["school"],
-                   row["class_name"], _word(PARENT_STATUS_TITLES, row["father_status"]),
-                   _word(PARENT_STATUS_TITLES, row["mother_status"]),
-                   "是" if row["left_behind"] else "否",
-                   "、".join(_word(CATEGORY_TITLES, c) for c in categories_of(row)),
-                   f"已结对（{pairings}）" if pairings else "未结对", row["registered_on"],
-                   _word(CHILD_STATUS_TITLES, row["status"]), row["exited_on"] or "",
-                   row["turns_16_on"], row["child_id"]]
-        if len(rows) < PAGE:
-            return
-        after = rows[-1]["child_id"]
-
-
-class _Places:
+class Places:
     """Full place names (湖北省荆门市钟祥市洋梓镇…), the register of places asked once a page
     for the codes it has not seen, each name made once."""
 

@@ -66,8 +66,8 @@ def write_register(path: Path, register: Register, rows: Iterable[Sequence[Any]]
         header_cells.append(cell)
     sheet.append(header_cells)
     written = 0
-    for row in rows:
-        sheet.append(list(row))
+    for row in rows:  # an empty text as no cell at all: the same when read, less to write
+        sheet.append([None if cell == "" else cell for cell in row])
         written += 1
     sheet.auto_filter.ref = f"A2:{last}{written + 2}"
     book.save(path)
