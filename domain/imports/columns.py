@@ -52,7 +52,8 @@ CHILD_COLUMNS: tuple[Column, ...] = (
     Column("性别", "sex", True, "必填", ("男", "女")),
     Column("出生日期", "birth_date", True, "必填；" + _DATE_NOTE + "；不能晚于今天"),
     Column("民族", "ethnicity", note="如 汉族"),
-    Column("身份证号", "id_number", note="18位身份证号码；请将单元格设为文本格式，以免末位被改"),
+    Column("身份证号", "id_number", note="18位身份证号码：17位数字加校验码（末位数字或X）；"
+           "须以文本格式填写，数字格式的单元格末几位会被 Excel 改动，不予导入"),
     Column("行政区划代码", "region_code", True,
            "必填；6位（县）、9位（乡镇）或12位（村/社区）数字，须为地名登记中已有的地方"),
     Column("所在地", "place_name", note="地名，仅供核对，以行政区划代码为准"),
