@@ -23,6 +23,7 @@ from projections.uncovered import paired_but_not_covered
 from projections.worklists import (
     TURNING_WITHIN,
     open_concerns_on,
+    overdue_reason,
     paired_not_left_behind,
     still_paired_reason,
     turning_16,
@@ -119,11 +120,11 @@ def _overdue(views: ViewRunner, asked: Asked) -> tuple[list[Row], str]:
                        after=asked.after, limit=asked.limit)
     named = _names(views, rows)
     for row in rows:
-        since = f"，自 {row['overdue_since']} 起逾期" if row["overdue_since"] else ""
+        since = date.fromisoformat(row["overdue_since"]) if row["overdue_since"] else None
         row.update(duty=row["name"], period=row["period_label"],
                    volunteer_ids=list(listed(row["volunteer_ids"])),
                    name=named.get(row["child_id"], ""),
-                   reason=f"{row['title']}：{row['period_label']}未完成{since}")
+                   reason=f"{row['title']}：{overdue_reason(row['reason'], since, asked.on)}")
     return rows, "cursor"
 
 

@@ -93,6 +93,18 @@ def turning_reason(row: Row, on: date) -> str:
     return f"{row['turns_16_on']} 年满 16 周岁（还有 {days} 天）"
 
 
+def overdue_reason(reason: str, since: date | None, on: date) -> str:
+    """Why a duty is on the overdue list (逾期职责), in the same words in the console and
+    the API: the duty view's reason as evaluated on ``on`` (the periods left undone, since
+    when, the last qualifying contact: "2026年8月至2026年11月未完成，自2026-09-01起逾期：最近
+    一次符合条件的联系是2026-07-09"), led by since when if it does not say so, and how many
+    days overdue on ``on``."""
+    if since is None:
+        return reason
+    lead = "" if since.isoformat() in reason else f"自 {since} 起逾期："
+    return f"{lead}{reason}（已逾期 {(on - since).days} 天）"
+
+
 def _page_and_total(tx: Tx, clauses: list[str], params: list[object], key: str,
                     after: str | None, limit: int,
                     texts: PersonalTexts) -> tuple[list[Row], int]:

@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from api.carers import carers_known
 from api.console.choices import CHOICES
 from api.console.forms import Refusal
 from api.console.labels import masked_id_number
@@ -104,6 +105,9 @@ def show(request: Request, caller: Principal, register: Register, views: Views,
                            known_at=known_at if as_of else None)
     if as_of is not None:
         pairings = as_they_stood(register, pairings, as_of, known_at)
+    # Whom to call about the child's pairings: her caring mothers, named with their phones.
+    context["carers"] = carers_known(register, views, caller, {
+        volunteer_id: [current] for item in pairings for volunteer_id, _ in item.volunteers})
     # A caring mother reads only what her duties need, as through the API (最小必要).
     shown = record if reads_in_full(reader) else for_role(
         record, caller, parents_phones=phones_the_parents(register, views, caller, child_id))

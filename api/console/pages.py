@@ -23,6 +23,7 @@ from domain.access.policy import (
     may_keep_records,
     may_list_volunteers,
     may_organise,
+    may_read_work_lists,
     may_see_reports,
     own_volunteer,
     reads_in_full,
@@ -53,8 +54,8 @@ class Menu:
     search (儿童查询), the volunteers (爱心妈妈), the reports (季度报表), a caring mother's own
     page (我的结对), the access log (查阅记录); for staff who keep the registers, the dashboard
     (工作概览), the work-lists and reminders (待办清单), the pairings (结对管理), the concerns
-    (情况报告) and the imports of registers (导入); schools' enrolment (学校在校生人数) for
-    those who record or read it."""
+    (情况报告) and the imports of registers (导入); the work-lists for auditors too (read
+    only); schools' enrolment (学校在校生人数) for those who record or read it."""
 
     search: bool
     volunteers: bool
@@ -74,8 +75,8 @@ class Menu:
         keeps = may_keep_records(who)
         return cls(search=reads_in_full(who), volunteers=may_list_volunteers(who),
                    reports=may_see_reports(who), own=own_volunteer(who), audit=may_audit(who),
-                   dashboard=keeps, work=keeps, pairings=may_organise(who), concerns=keeps,
-                   imports=keeps, enrolment=may_read_enrolment(who))
+                   dashboard=keeps, work=may_read_work_lists(who), pairings=may_organise(who),
+                   concerns=keeps, imports=keeps, enrolment=may_read_enrolment(who))
 
 
 def render(request: Request, name: str, caller: Principal | None = None, *,

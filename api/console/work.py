@@ -14,13 +14,13 @@ from api.console.session import ConsoleCaller, Refused
 from api.console.work_items import TURNING_WITHIN, Cursors, work_lists
 from api.deps import Register, Views
 from api.scope import caller_of
-from domain.access.policy import Listing, may_keep_records, narrow
+from domain.access.policy import Listing, may_read_work_lists, narrow
 
 router = APIRouter()
 
 
 @router.get("/work", response_class=HTMLResponse, responses={403: page(
-    "Not an admin, federation or school account: a page saying so.")})
+    "Not an admin, federation, school or auditor account: a page saying so.")})
 def work(request: Request, caller: ConsoleCaller, register: Register, views: Views,
          region_code: Annotated[str, Query(pattern=r"^(\d{2,12})?$")] = "",
          unpaired_after: str = "", overdue_after: str = "", turning_after: str = "",
@@ -30,13 +30,15 @@ def work(request: Request, caller: ConsoleCaller, register: Register, views: Vie
     """The caller's work-lists within her scope (narrowed to ``region_code`` if given, a place
     of hers: otherwise the page says so): the left-behind children not covered by a pairing,
     the children still paired who are no longer left behind, the overdue duties, the children
-    turning 16 within 30 days, the open concerns and the reminders issued, a page of each."""
+    turning 16 within 30 days, the open concerns and the reminders issued, a page of each.
+    Auditors read them too (督导: read, never change); like the children's list, a list
+    puts no read on the records it names: opening a record does."""
     who = caller_of(caller)
-    if not may_keep_records(who):
-        raise Refused(403, "只有管理员、妇联工作人员和学校可以查看待办清单")
+    if not may_read_work_lists(who):
+        raise Refused(403, "只有管理员、妇联工作人员、学校和督导审计人员可以查看待办清单")
     scope = narrow(Listing(region_code=region_code or None), who)
     wrong = not_a_place(request, scope, region_code)
-    lists = work_lists(views, caller, None if wrong else scope, register.today(), Cursors(
+    lists = work_lists(register, views, caller, None if wrong else scope, register.today(), Cursors(
         unpaired=unpaired_after, still_paired=still_paired_after, overdue=overdue_after,
         turning=turning_after, reminders=reminders_after))
     return render(request, "work.html", caller, lists=lists, region_code=region_code,

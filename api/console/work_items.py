@@ -12,21 +12,19 @@ reminders and escalations the workers issued, the newest first, each as it stand
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
-from uuid import UUID
 
+from api.carers import Place, carers_known
 from api.console.queries import child_names_seen
 from api.console.work_reminders import issued
-from api.scope import caller_of
 from api.security import Principal
-from domain.access.policy import Listing, can_read_volunteer
+from domain.access.policy import Listing
+from domain.application import CareRegister
 from projections.duties import DutyView, overdue
 from projections.events import listed
 from projections.registers.children import ChildrenRegister
 from projections.registers.concerns import ConcernsRegister
-from projections.registers.volunteers import VolunteersRegister
 from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
 from projections.uncovered import paired_but_not_covered
@@ -34,13 +32,13 @@ from projections.worklists import (
     TURNING_WITHIN,
     open_concern_count,
     overdue_count,
+    overdue_reason,
     paired_not_left_behind,
     still_paired_reason,
     turning_16,
     turning_16_count,
     unpaired,
     unpaired_reason,
-    volunteer_rows,
 )
 from storage.sql import Row
 
@@ -62,10 +60,14 @@ class Cursors:
 @dataclass(frozen=True)
 class Person:
     """Someone an item names, linked to their page; ``name`` is empty if the caller may not
-    see it."""
+    see it. A caring mother (结对帮扶人) has her ``phone`` beside her name, and ``page`` says
+    whether the caller may open her form (a township clerk knows whom to call about the
+    children of her township without reading the form of a mother registered elsewhere)."""
 
     id: str
     name: str
+    phone: str = ""
+    page: bool = True
 
 
 @dataclass(frozen=True)
@@ -115,8 +117,8 @@ def _next(rows: list[Row], key: str) -> str:
     return str(rows[-1][key]) if len(rows) == PAGE else ""
 
 
-def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: date,
-               at: Cursors) -> WorkLists:
+def work_lists(register: CareRegister, views: ViewRunner, caller: Principal,
+               scope: Listing | None, on: date, at: Cursors) -> WorkLists:
     """The caller's work-lists within ``scope`` (None: outside it, every list empty)."""
     found = WorkLists(on=on)
     if scope is None:
@@ -151,8 +153,15 @@ def work_lists(views: ViewRunner, caller: Principal, scope: Listing | None, on: 
     page = issued(views, scope, on, at.reminders, PAGE)
     children = child_names_seen(views, caller, [row["child_id"] for row in late]
                                 + [r["child_id"] for r in page.rows if r["child_id"]], on=on)
-    people = _volunteers(views, caller, [v for row in late for v in listed(row["volunteer_ids"])]
-                         + [v for r in page.rows for v in r["volunteer_list"]])
+    paired_with: dict[str, list[Place]] = {}  # each mother named, with where her children are
+    named = [(listed(row["volunteer_ids"]), row) for row in late]
+    for volunteers, row in [*named, *((r["volunteer_list"], r) for r in page.rows)]:
+        for volunteer_id in volunteers:
+            paired_with.setdefault(volunteer_id, []).append(
+                Place(row["region_code"], row["school"] or ""))
+    people = {volunteer_id: Person(carer.id, carer.name, carer.phone, carer.form)
+              for volunteer_id, carer in carers_known(register, views, caller,
+                                                      paired_with).items()}
     found.overdue = [_overdue(row, on, children, people) for row in late]
     found.reminders = [Reminder(
         item=r, child=Person(r["child_id"], children.get(r["child_id"], ""))
@@ -172,20 +181,5 @@ def _overdue(row: Row, on: date, children: dict[str, str],
     return Overdue(child=Person(row["child_id"], children.get(row["child_id"], "")),
                    volunteers=[people[v] for v in listed(row["volunteer_ids"])],
                    title=row["title"], period=row["period_label"], since=since,
-                   days=(on - since).days if since else None, reason=row["reason"])
-
-
-def _volunteers(views: ViewRunner, caller: Principal,
-                volunteer_ids: Iterable[str]) -> dict[str, Person]:
-    """Each volunteer as a person, named if the caller may read her form."""
-    who = caller_of(caller)
-    wanted = set(volunteer_ids)
-    with views.store.recorder(VolunteersRegister).read() as tx:
-        rows = volunteer_rows(tx, wanted, views.texts)
-    people = {}
-    for volunteer_id in wanted:
-        row = rows.get(volunteer_id)
-        seen = row is not None and can_read_volunteer(who, UUID(volunteer_id),
-                                                       row["region_code"], row["unit"])
-        people[volunteer_id] = Person(volunteer_id, row["name"] if seen and row else "")
-    return people
+                   days=(on - since).days if since else None,
+                   reason=overdue_reason(row["reason"], since, on))

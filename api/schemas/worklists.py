@@ -8,6 +8,14 @@ from uuid import UUID
 from pydantic import BaseModel, Field
 
 
+class CarerOut(BaseModel):
+    """A caring mother an item names (结对帮扶人): whom to call about the duty."""
+
+    id: UUID
+    name: str = Field(description="Her name; empty when you may not know her.")
+    phone: str = Field(description="Her phone; empty when you may not know her.")
+
+
 class WorkItem(BaseModel):
     """One item of a work-list: the child, the reason in Chinese, and the facts behind it
     (the fields a list does not know are absent or null)."""
@@ -29,6 +37,11 @@ class WorkItem(BaseModel):
     overdue_since: date | None = None
     volunteer_ids: list[UUID] | None = Field(
         None, description="overdue_duties: the caring mothers who owe it.")
+    volunteers: list[CarerOut] | None = Field(None, description=(
+        "overdue_duties: the caring mothers who owe it (结对帮扶人), each named with her "
+        "phone when you may know her: you read her form, or you keep the records of the "
+        "child she is paired with (a township's staff know whom to call about the children "
+        "of their township, wherever she is registered)."))
     concern_id: str | None = Field(None, description="open_concerns: the concern (情况报告).")
     kind: str | None = Field(None, description="open_concerns: what kind of concern.")
     occurred_on: date | None = Field(None, description="open_concerns: the day it happened.")

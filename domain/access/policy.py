@@ -129,6 +129,26 @@ def can_read_volunteer(caller: Caller, volunteer_id: UUID, region_code: str,
             or of_own_school(caller, region_code, unit.strip()))
 
 
+def knows_caring_mother(caller: Caller, volunteer_id: UUID, region_code: str, unit: str,
+                        paired_with: Iterable[Placed]) -> bool:
+    """Who knows a 爱心妈妈 by name and phone, to call her about a pairing's duties (督促履职):
+    whoever reads her form (:func:`can_read_volunteer`), and the staff who keep the records
+    of a child she is paired with (``paired_with``), wherever she is registered: a township
+    clerk must know whom to chase for the children of her township. Her form itself (address,
+    unit, birth date, reviews) stays with :func:`can_read_volunteer`."""
+    if can_read_volunteer(caller, volunteer_id, region_code, unit):
+        return True
+    return may_keep_records(caller) and any(can_read_child(caller, child)
+                                            for child in paired_with)
+
+
+def may_read_work_lists(caller: Caller) -> bool:
+    """Who reads the work-lists (待办清单), each within their scope: the staff who keep the
+    records (:func:`may_keep_records`), and 督导审计 auditors, who read everything and change
+    nothing."""
+    return may_keep_records(caller) or caller.role is Role.AUDITOR
+
+
 def own_volunteer(caller: Caller) -> UUID | None:
     """The volunteer a 爱心妈妈's account is (her own record is where she works), else None."""
     return caller.volunteer_id if caller.role is Role.VOLUNTEER else None

@@ -11,8 +11,8 @@ from fastapi.testclient import TestClient
 
 from api.console.work_items import PAGE
 from api.console.work_reminders import NOT_SENT
-from tests.api.conftest import CHILD, approved_volunteer, create, paired
-from tests.api.test_console import console_login
+from tests.api.conftest import CHILD, VOLUNTEER, approved_volunteer, create, paired
+from tests.api.test_console import console_login, console_user
 from tests.api.test_console_volunteer_forms import clerk
 from tests.api.test_reminders_api import scanned
 
@@ -106,6 +106,36 @@ def test_the_reminders_issued_name_the_duty_the_child_and_whom_they_remind(
     assert f'href="/console/children/{child_id}">王小花</a>' in item
     assert f'href="/console/volunteers/{volunteer_id}">刘爱华</a>' in item
     assert "逾期" in item
+
+
+def test_a_township_clerk_is_told_whom_to_call_about_an_overdue_duty(
+        client: TestClient, admin: Headers) -> None:
+    _, volunteer_id, _ = paired(client, admin)  # she is registered with the county (420821)
+    clerk(client, admin, "shi-pai-clerk", "420821101")
+    overdue = section(client.get("/console/work").text, "overdue")
+    item = next(li for li in overdue.split("<li>") if "每月至少联系一次孩子" in li)
+    assert f'<span class="person">{VOLUNTEER["name"]}</span>' in item
+    assert f'href="tel:{VOLUNTEER["phone"]}"' in item
+    assert f"/console/volunteers/{volunteer_id}" not in item and "（不可见）" not in item
+
+
+def test_a_township_clerk_is_told_whom_to_call_on_the_childs_page_too(
+        client: TestClient, admin: Headers) -> None:
+    child_id, _, _ = paired(client, admin)
+    clerk(client, admin, "shi-pai-clerk", "420821101")
+    pairings = section(client.get(f"/console/children/{child_id}").text, "pairings")
+    assert f'<span class="person">{VOLUNTEER["name"]}</span>' in pairings
+    assert f'href="tel:{VOLUNTEER["phone"]}"' in pairings
+
+
+def test_an_auditor_reads_the_work_lists_from_the_menu(
+        client: TestClient, admin: Headers) -> None:
+    child_id, _, _ = paired(client, admin)
+    console_login(client, console_user(client, admin, "auditor"), "password-123")
+    page = client.get("/console/work")
+    assert page.status_code == 200, page.text
+    assert 'href="/console/work"' in page.text
+    assert f"/console/children/{child_id}" in section(page.text, "overdue")
 
 
 def test_a_township_clerk_sees_only_the_children_of_her_township(

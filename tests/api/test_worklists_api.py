@@ -4,14 +4,16 @@ the embedded store and on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import CHILD, create, paired
+from tests.api.conftest import CHILD, VOLUNTEER, create, paired
+from tests.api.test_console import console_login
 from tests.api.test_console_work import sixteen_in, today
 
 Headers = dict[str, str]
@@ -66,7 +68,52 @@ def test_an_overdue_duty_is_listed_with_its_pairing_duty_and_reason(
     assert items and {item["child_id"] for item in items} == {child_id}
     monthly = next(item for item in items if "每月至少联系一次孩子" in item["reason"])
     assert (monthly["pairing_id"], monthly["volunteer_ids"]) == (pairing_id, [volunteer_id])
-    assert monthly["reason"].startswith(f"{monthly['title']}：{monthly['period']}未完成")
+    assert monthly["reason"].startswith(f"{monthly['title']}：")
+
+
+def test_an_overdue_duty_says_which_months_are_undone_since_when_and_how_many_days(
+        client: TestClient, admin: Headers) -> None:
+    paired(client, admin)  # from 2026-03-10, no contact since
+    items = work(client, "overdue_duties", admin, limit=200)["items"]
+    monthly = next(item for item in items if item["duty"] == "monthly_contact")
+    since = date.fromisoformat(monthly["overdue_since"])
+    assert re.search(r"：\d{4}年\d{1,2}月(至\d{4}年\d{1,2}月)?未完成，"
+                     rf"自{since}起逾期：", monthly["reason"])
+    assert monthly["reason"].endswith(f"（已逾期 {(today() - since).days} 天）")
+    assert monthly["reason"].count(since.isoformat()) == 1
+
+
+def test_the_api_and_the_console_give_an_overdue_duty_the_same_reason(
+        client: TestClient, admin: Headers) -> None:
+    paired(client, admin)
+    items = work(client, "overdue_duties", admin, limit=200)["items"]
+    monthly = next(item for item in items if item["duty"] == "monthly_contact")
+    console_login(client)
+    page = client.get("/console/work").text.split('id="overdue"')[1]
+    said = monthly["reason"].removeprefix(f"{monthly['title']}：")
+    assert f'<span class="why">{said}</span>' in page
+
+
+def test_an_overdue_duty_names_its_caring_mother_and_phone_to_the_township_clerk(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    _, volunteer_id, _ = paired(client, admin)  # she is registered with the county (420821)
+    township = user("federation", region_code="420821101")
+    assert client.get(f"/api/v1/volunteers/{volunteer_id}", headers=township).status_code == 404
+    items = work(client, "overdue_duties", township, limit=200)["items"]
+    assert items and all(item["volunteers"] == [
+        {"id": volunteer_id, "name": VOLUNTEER["name"], "phone": VOLUNTEER["phone"]}]
+        for item in items)
+
+
+def test_an_auditor_reads_every_work_list(
+        client: TestClient, admin: Headers, user: Callable[..., Headers]) -> None:
+    child_id, _, _ = paired(client, admin)
+    auditor = user("auditor")
+    for name in ("turning_16", "paired_but_not_left_behind", "unpaired_left_behind",
+                 "open_concerns"):
+        work(client, name, auditor)
+    items = work(client, "overdue_duties", auditor, limit=200)["items"]
+    assert {item["child_id"] for item in items} == {child_id}
 
 
 def test_an_open_concern_is_listed_with_its_kind_and_day_and_a_resolved_one_is_not(

@@ -118,7 +118,7 @@ ADMITTED: dict[tuple[str, str], tuple[frozenset[str], dict[str, Any] | None]] = 
     ("get", "/api/v1/exports/volunteers.xlsx"): (frozenset({"admin", "federation", "auditor"}),
                                                  None),
     ("get", "/api/v1/exports/pairings.xlsx"): (STAFF | READERS, None),
-    ("get", "/api/v1/worklists/{name}"): (STAFF, None),
+    ("get", "/api/v1/worklists/{name}"): (STAFF | READERS, None),
     ("post", "/api/v1/schools/enrolment"): (STAFF, {
         "region_code": CHILD["region_code"], "school": CHILD["school"], "term": "2026春",
         "pupils": 848}),
