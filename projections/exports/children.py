@@ -76,7 +76,9 @@ EXTRAS = (("是否留守", 9), ("结对情况", 10), ("状态", 8), ("退出日�
 
 CHILDREN = Register("花名册", "农村留守儿童花名册", [
     ("序号", 6), *[(form_header(column), _width(column)) for column in CHILD_COLUMNS],
-    *EXTRAS])
+    *EXTRAS], text=frozenset(
+        form_header(column) for column in CHILD_COLUMNS
+        if column.field in ("id_number", "region_code") or column.field.endswith("phone")))
 
 
 def _words(column_field: str, read: Callable[[str], str | None]) -> dict[str, str]:

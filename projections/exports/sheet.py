@@ -16,11 +16,14 @@ Column = tuple[str, float]
 
 @dataclass(frozen=True)
 class Register:
-    """A register's sheet: its name (工作表名), title line and columns."""
+    """A register's sheet: its name (工作表名), title line and columns; ``text`` names the
+    columns kept as text (文本格式: ID numbers, codes, phones), so that a number typed into
+    one later keeps every digit, as on the import's template."""
 
     sheet: str
     title: str
     columns: Sequence[Column]
+    text: frozenset[str] = frozenset()
 
     @property
     def headers(self) -> list[str]:
@@ -40,8 +43,12 @@ def write_register(path: Path, register: Register, rows: Iterable[Sequence[Any]]
 
     book = Workbook(write_only=True)
     sheet = book.create_sheet(register.sheet)
-    for number, (_, width) in enumerate(register.columns, 1):
+    texts = [index for index, header in enumerate(register.headers)
+             if header in register.text]
+    for number, (header, width) in enumerate(register.columns, 1):
         sheet.column_dimensions[get_column_letter(number)].width = width
+        if header in register.text:
+            sheet.column_dimensions[get_column_letter(number)].number_format = "@"
     last = get_column_letter(len(register.columns))
     sheet.freeze_panes = "A3"
     sheet.print_title_rows = "1:2"
@@ -67,7 +74,12 @@ def write_register(path: Path, register: Register, rows: Iterable[Sequence[Any]]
     sheet.append(header_cells)
     written = 0
     for row in rows:  # an empty text as no cell at all: the same when read, less to write
-        sheet.append([None if cell == "" else cell for cell in row])
+        cells: list[Any] = [None if cell == "" else cell for cell in row]
+        for index in texts:
+            if cells[index] is not None:
+                cells[index] = WriteOnlyCell(sheet, value=str(cells[index]))
+                cells[index].number_format = "@"
+        sheet.append(cells)
         written += 1
     sheet.auto_filter.ref = f"A2:{last}{written + 2}"
     book.save(path)

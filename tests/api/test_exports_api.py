@@ -104,6 +104,18 @@ def test_a_childs_id_number_ethnicity_address_and_boarding_read_back(
         ID_NUMBER, "土家族", "湖北省钟祥市石牌镇彭墩村三组", "是")
 
 
+def test_the_id_number_code_and_phones_are_text_cells_as_on_the_template(
+        client: TestClient, admin: Headers) -> None:
+    create(client, "/api/v1/children", CHILD_IN_FULL, admin)
+    response = client.get("/api/v1/exports/children.xlsx", headers=admin)
+    sheet = load_workbook(BytesIO(response.content)).worksheets[0]
+    headers = [str(cell.value).rstrip("*") for cell in sheet[2]]
+    for header in ("身份证号", "行政区划代码", "父亲电话", "母亲电话", "监护人电话"):
+        cell = sheet.cell(row=3, column=1 + headers.index(header))
+        assert (cell.number_format, type(cell.value)) == ("@", str), header
+    assert sheet.cell(row=3, column=1 + headers.index("身份证号")).value == ID_NUMBER
+
+
 def test_a_childs_parents_read_back_with_names_phones_work_places_and_status(
         client: TestClient, admin: Headers) -> None:
     mother = {**CHILD["parents"][1], "status": "deceased"}
