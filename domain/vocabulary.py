@@ -169,9 +169,11 @@ DUTY_FIGURE_TITLES = _words({
 AGE_BAND_TITLES = _words({"0-5": "学龄前（0-5岁）", "6-11": "小学学龄（6-11岁）",
                           "12-15": "初中学龄（12-15岁）"})
 
-#: What a reader opened (查阅): the child's record (档案), or its history and timeline.
+#: What a reader opened (查阅): the child's record (档案), its history and timeline, or its
+#: national ID number shown in full (完整身份证号码).
 READ_TITLES = _words({"record": "档案", "history": "历史与时间线", "duties": "履职情况",
-                      "export": "档案（导出登记册）"})
+                      "export": "档案（导出登记册）", "export_children": "档案（导出花名册）",
+                      "export_pairings": "档案（导出结对登记表）", "id_number": "完整身份证号码"})
 
 #: Each event's title in the programme's words (事项), for people reading a timeline or a
 #: report's list of late records.

@@ -4,10 +4,12 @@ child's record in full export it."""
 
 from __future__ import annotations
 
+from api.routes.exports import READ_CHILDREN, READ_PAIRINGS
 from domain.access.caller import Caller
 from domain.access.policy import may_read_history, reads_in_full
 from domain.imports.columns import BOARDING, CHILD_COLUMNS, PARENT_STATUSES, SEXES
 from domain.users import Role
+from domain.vocabulary import READ_TITLES
 from projections.exports.children import (
     BOARDING_WORDS,
     CELLS,
@@ -45,3 +47,8 @@ def test_every_role_that_exports_the_register_reads_a_childs_record_in_full() ->
     for role in Role:
         caller = Caller("u", role, region_code="420821", school="石牌镇中心小学")
         assert not may_read_history(caller) or reads_in_full(caller), role
+
+
+def test_each_exports_reads_are_named_by_their_register() -> None:
+    assert (READ_TITLES[READ_CHILDREN], READ_TITLES[READ_PAIRINGS]) == (
+        "档案（导出花名册）", "档案（导出结对登记表）")
