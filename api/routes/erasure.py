@@ -21,11 +21,13 @@ Admin = Annotated[Principal, Depends(admitting(may_administer))]
 def erase(child_id: UUID, body: ErasureIn, caller: Admin, register: Register, views: Views,
           request: Request) -> ErasureOut:
     """Erase the child's personal data (个人信息删除) without rewriting the log: the
-    erasure is recorded with its legal ground, then the child's key is destroyed.
-    Counts, pairings and the hash chain stay; a repeat records nothing."""
+    erasure is recorded with its legal ground, then the child's key is destroyed; so for
+    each record merged into it (重复档案). Counts, pairings and the hash chain stay; a
+    repeat records nothing."""
     erasure = register.erase_personal_data(child_id, reason=body.reason, actor=caller.actor)
     idempotency: IdempotencyStore = request.app.state.idempotency
-    idempotency.redact(str(child_id))
+    for erased_id in (child_id, *erasure.absorbed):  # the records merged into it too
+        idempotency.redact(str(erased_id))
     views.wait_for(register.recorder.max_notification_id() or 0)
     views.store.checkpoint()  # the views' old pages with the child's texts leave the WAL
     return ErasureOut(id=child_id, version=erasure.version, erased_on=erasure.erased_on,

@@ -10,9 +10,10 @@ from uuid import UUID
 from domain.application.national_ids import NationalIdsService
 from domain.application.views import ChildView
 from domain.children import Child, Consent, Guardian, Parent, Profile
+from domain.children.merging import Absorbed, absorbed_by
 from domain.common import Actor
 from domain.errors import DataErased, StaleVersion
-from domain.national_ids import NationalIdClaim
+from domain.national_ids import NationalIdClaim, checked_id_number
 
 
 class ChildrenService(NationalIdsService):
@@ -31,8 +32,11 @@ class ChildrenService(NationalIdsService):
         A child with a national ID number takes the claim of its number in the same
         transaction (:class:`~domain.national_ids.NationalIdClaim`): a number already held
         by a child on the register is refused (ChildAlreadyRegistered), and of two
-        registrations of one number at the same moment the second is refused likewise."""
+        registrations of one number at the same moment the second is refused likewise. A
+        number not of the resident ID's shape, or whose check character does not agree with
+        its digits, is refused (InvalidRecord naming ``id_number``)."""
         today = self.today()
+        id_number = checked_id_number("id_number", id_number)
         child = Child.register(
             today=today, actor=actor, name=name, sex=sex, birth_date=birth_date,
             region_code=region_code, school=school.strip(), class_name=class_name.strip(),
@@ -122,19 +126,46 @@ class ChildrenService(NationalIdsService):
         recorded on the child, then its data keys are destroyed (crypto-shredding); the log
         is not rewritten.
 
+        The records merged into the child (重复档案, :func:`~domain.children.merging.absorbed_by`)
+        were the same child's: each is erased in the same steps after it, and the records
+        merged into those in turn (``absorbed`` names them).
+
         Idempotent: a second erasure records nothing (``recorded`` is false), and destroys
-        the keys again in case a first attempt stopped between the two steps.
+        the keys again in case a first attempt stopped between the steps; a merged record
+        erased already (on its own, or by a first attempt) is not erased twice.
         """
         today = self.today()
-        self._forget_national_id(child_id, reason=reason, on=on or today, today=today,
-                                 actor=actor)
-        recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
-            reason=reason, on=on or today, today=today, actor=actor), refused=DataErased)
-        if self.personal_data is not None:
-            self.personal_data.shred(child_id)
+        recorded = self._erase(child_id, reason=reason, on=on or today, today=today,
+                               actor=actor)
+        absorbed = self._absorbed_ever(child_id)
+        for record_id in absorbed:
+            self._erase(record_id, reason=reason, on=on or today, today=today, actor=actor)
         child = self._get(Child, child_id)
         assert child.erased_on is not None
-        return Erasure(child.version, child.erased_on, recorded)
+        return Erasure(child.version, child.erased_on, recorded, absorbed)
+
+    def _erase(self, child_id: UUID, *, reason: str, on: date, today: date,
+               actor: Actor) -> bool:
+        """One record's erasure: its national ID number's claims forgotten, the erasure
+        recorded (unless it was already: then False), its data keys destroyed."""
+        self._forget_national_id(child_id, reason=reason, on=on, today=today, actor=actor)
+        recorded, _ = self._change_racing(Child, child_id, lambda c: c.erase_personal_data(
+            reason=reason, on=on, today=today, actor=actor), refused=DataErased)
+        if self.personal_data is not None:
+            self.personal_data.shred(child_id)
+        return recorded
+
+    def _absorbed_ever(self, child_id: UUID) -> tuple[UUID, ...]:
+        """The records merged into the child, and those merged into them, and so on, each
+        once, in the order they are found."""
+        found: list[UUID] = []
+        waiting = [child_id]
+        while waiting:
+            for record_id in absorbed_by(self._get(Child, waiting.pop(0))):
+                if record_id != child_id and record_id not in found:
+                    found.append(record_id)
+                    waiting.append(record_id)
+        return tuple(found)
 
     def _forget_national_id(self, child_id: UUID, *, reason: str, on: date, today: date,
                             actor: Actor) -> None:
@@ -157,11 +188,12 @@ class ChildrenService(NationalIdsService):
                 self.personal_data.shred(claim.id)
 
     def _former_id_numbers(self, child_id: UUID) -> set[str]:
-        """Every national ID number the child's record has held: the one registered and each
-        one a correction (更正) put in its place."""
+        """Every national ID number the child's record has held: the one registered, one
+        taken from a record merged into it (合并) and each one a correction (更正) put in
+        its place."""
         numbers: set[str] = set()
         for recorded in self.events.get(child_id):
-            if isinstance(recorded, Child.Registered):
+            if isinstance(recorded, Child.Registered | Absorbed):
                 numbers.add(recorded.id_number)
             elif isinstance(recorded, Child.Corrected) and recorded.field == "id_number":
                 numbers.add(recorded.personal_value)
@@ -176,8 +208,10 @@ class ChildrenService(NationalIdsService):
 
 @dataclass(frozen=True)
 class Erasure:
-    """An erasure as recorded: the child's version, its date, and whether this call made it."""
+    """An erasure as recorded: the child's version, its date, whether this call made it, and
+    the records merged into the child that were erased with it."""
 
     version: int
     erased_on: date
     recorded: bool
+    absorbed: tuple[UUID, ...] = ()
