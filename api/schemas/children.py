@@ -92,7 +92,12 @@ class ChildCreate(Strict):
     consent: ConsentIn
     registered_on: Day | None = None
     ethnicity: str = Field(default="", max_length=50, examples=["汉族"])
-    id_number: str = Field(default="", max_length=30)
+    id_number: str = Field(
+        default="", max_length=30, examples=["420821201605200027"],
+        description="The resident ID number (居民身份证号码), if known: 18 characters, 17 digits "
+        "and a check character (a digit or X) that agrees with them (GB 11643); spaces and "
+        "full-width digits are read as typed by hand. Another is refused (422 naming "
+        "id_number).")
     boarding: StrictBool = False
     address: str = Field(default="", max_length=300, examples=["湖北省钟祥市石牌镇彭墩村三组"])
     village_contact: str = Field(default="", max_length=200, examples=["村妇联主席 刘芳"])
