@@ -108,3 +108,13 @@ def test_the_page_as_of_an_earlier_day_names_a_corrected_id_number_by_its_word()
     assert "id_number" in child_page.COMPARED
     assert words["id_number"] == "身份证号码"
     assert set(child_page.COMPARED) <= set(words)
+
+
+def test_the_access_log_names_a_read_of_the_full_number(
+        client: TestClient, admin: Headers) -> None:
+    child_id = _registered(client, admin)
+    _clerk(client, admin)
+    client.get(f"/console/children/{child_id}?id_number=full")
+    console_login(client, console_user(client, admin, "auditor"), "password-123")
+    reads = client.get("/console/audit").text.split('id="reads"')[1]
+    assert "<td>完整身份证号码</td>" in reads
