@@ -93,9 +93,11 @@ def test_the_console_pages_are_documented_under_their_own_tag(client: TestClient
     assert {tag["name"] for tag in document(client).get("tags", [])} >= {"console"}
 
 
-#: The console's downloads: a report's files and the registers' spreadsheets.
+#: The console's downloads: a report's files, the registers' spreadsheets and the import
+#: templates.
 FILES = {"/console/reports/{report_id}/files/{name}", "/console/exports/children.xlsx",
-         "/console/exports/volunteers.xlsx", "/console/exports/pairings.xlsx"}
+         "/console/exports/volunteers.xlsx", "/console/exports/pairings.xlsx",
+         "/console/imports/template"}
 
 
 def test_the_console_pages_answer_html_or_a_redirect(client: TestClient) -> None:
