@@ -2,11 +2,12 @@
 
 ``GET /imports/template?kind=`` gives the empty form (.xlsx, Chinese headers, a sheet of
 instructions); ``POST /imports`` (multipart: ``file``, ``kind``, ``dry_run``) checks that the
-file is a workbook of sane unpacked size whose first row is the form's (422 naming the
-headers missing or unknown, nothing recorded), keeps it, records the request and hands it to
-the background workers (202); ``GET /imports/{id}`` follows it (``queued``, ``running``,
-``done``, ``failed``) and gives its counts and refused rows. A dry run records nothing on
-the register.
+file is a workbook of sane unpacked size whose header row (among its first rows, below any
+title rows; a 序号 column and the exported register's own columns passed over) is the form's
+(422 naming the headers missing or unknown, nothing recorded), keeps it, records the
+request and hands it to the background workers (202); ``GET /imports/{id}`` follows it
+(``queued``, ``running``, ``done``, ``failed``) and gives its counts and refused rows. A dry
+run records nothing on the register.
 
 Who: staff who keep records (admin, 妇联 federation, 学校 schools for their own pupils);
 volunteers' registers by the admin and federation staff. Rows outside the caller's scope are

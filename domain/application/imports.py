@@ -1,10 +1,11 @@
 """Use cases for importing a register from a spreadsheet (花名册/登记表导入).
 
-:meth:`ImportsService.import_register` reads a sheet's rows (the header row first) and puts
-each row through the same rules as a child or volunteer registered one by one: a row that
-breaks one is refused with the rule's Chinese message and the column it concerns, and the
-others go in. A row outside the importer's scope or place is refused before anything else
-is looked up, so the refusal tells nothing of the register elsewhere.
+:meth:`ImportsService.import_register` reads a sheet's rows below its header row (title rows
+above it passed over) and puts each row through the same rules as a child or volunteer
+registered one by one: a row that breaks one is refused with the rule's Chinese message and
+the column it concerns, and the others go in. A row outside the importer's scope or place is
+refused before anything else is looked up, so the refusal tells nothing of the register
+elsewhere.
 
 A row about a child or volunteer already on the register is ``unchanged`` and records
 nothing, whether the same file is imported again, a corrected one, or two runs race: a
@@ -39,7 +40,7 @@ from domain.children import Child
 from domain.common import Actor, division_code
 from domain.errors import DomainError, InvalidRecord, NotFound
 from domain.imports import ERRORS_KEPT, Import, ImportStatus, Layout
-from domain.imports.columns import CellRefused, HeadersRefused, is_blank
+from domain.imports.columns import CellRefused, find_header, is_blank
 from domain.imports.rows import child_identity, child_record, volunteer_form, volunteer_identity
 from domain.national_ids import ChildAlreadyRegistered, checked_id_number
 from domain.places import Place, place_id_for
@@ -188,7 +189,9 @@ class ImportsService(ChildrenService, VolunteersService):
                         admits: Callable[[str, str], bool],
                         division_known: Callable[[str], bool], dry_run: bool = False,
                         progress: Progress | None = None) -> ImportOutcome:
-        """Import the sheet ``rows`` (its header row first) as a ``kind`` register.
+        """Import the sheet ``rows`` as a ``kind`` register: its header row is the first of
+        its first rows naming the form's required columns (title rows above it are passed
+        over); rows are numbered as in the sheet.
 
         ``admits(region_code, school)``: whether a row's place is within the importer's
         scope (a row outside it is refused); ``division_known(code)``: whether a county-level
@@ -196,12 +199,9 @@ class ImportsService(ChildrenService, VolunteersService):
         places). HeadersRefused, and nothing recorded, when the header row is not the form's.
         """
         lines = iter(rows)
-        header = next(lines, None)
-        if header is None:
-            raise HeadersRefused("表格为空：没有表头，也没有数据（the sheet is empty）")
-        run = _Run(kind, Layout.of(kind, header), actor, admits, division_known, dry_run,
-                   self.today())
-        for number, row in enumerate(lines, start=2):
+        layout, header_row = find_header(kind, lines)
+        run = _Run(kind, layout, actor, admits, division_known, dry_run, self.today())
+        for number, row in enumerate(lines, start=header_row + 1):
             if is_blank(row):
                 continue
             run.outcome.rows += 1

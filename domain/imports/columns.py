@@ -1,17 +1,21 @@
 """The forms' columns (表头) and how a row of a register in a spreadsheet is read.
 
 The children's register follows the 花名册 of the 摸底排查 survey; the volunteers' the
-爱心妈妈登记表. A sheet's first row names its columns in Chinese, in any order; a column the
-form does not have, or a required one missing, refuses the sheet as a whole
-(:class:`HeadersRefused`). Each cell is read as people type it: 男/女, 外出务工/在家/无监护能力/
-已故, 奶奶 or 祖母, dates as Excel dates or as 2015-03-02, 2015/3/2, 2015年3月2日. A cell that
+爱心妈妈登记表. A sheet's header row names its columns in Chinese, in any order: the first of
+its first :data:`HEADER_ROWS` rows that holds the form's required headers, a register's title
+rows above it left aside (:func:`find_header`). A 序号 column, and the columns the exported
+register adds (是否留守, 结对情况, 状态, 退出日期, 年满16周岁日期, 档案编号: facts the register
+keeps, which an import does not take), are passed over; a column the form does not have, or
+a required one missing, refuses the sheet as a whole (:class:`HeadersRefused`). Each cell is
+read as people type it: 男/女, 外出务工/在家/无监护能力/已故, 奶奶 or 祖母, dates as Excel
+dates or as 2015-03-02, 2015/3/2, 2015年3月2日. A cell that
 cannot be read is :class:`CellRefused`, naming its column.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -110,8 +114,25 @@ COLUMNS: Mapping[str, tuple[Column, ...]] = {
 TITLES: Mapping[str, str] = {"children": "留守儿童花名册", "volunteers": "爱心妈妈登记表"}
 
 
+#: How many rows at the top of a sheet may hold its header row (title rows above it).
+HEADER_ROWS = 5
+#: Headers read and passed over: the row's number (序号), and for the children's register
+#: the columns its export adds, facts the register keeps that no import sets.
+IGNORED: Mapping[str, frozenset[str]] = {
+    "children": frozenset({"序号", "是否留守", "结对情况", "状态", "退出日期", "年满16周岁日期",
+                           "档案编号"}),
+    "volunteers": frozenset({"序号"}),
+}
+
+
+def _header_text(cell: object) -> str:
+    """A header cell as the form names it: no spaces, no ``*`` marking a required column."""
+    text = "" if cell is None else re.sub(r"\s+", "", str(cell))
+    return text.rstrip("*＊")
+
+
 class HeadersRefused(DomainError):
-    """The sheet's first row is not the form's: nothing in it is read."""
+    """The sheet has no header row that is the form's: nothing in it is read."""
 
     rule = "import_headers"
 
@@ -147,9 +168,8 @@ class Layout:
         unknown: list[str] = []
         repeated: list[str] = []
         for index, cell in enumerate(header):
-            text = "" if cell is None else re.sub(r"\s+", "", str(cell))
-            text = text.rstrip("*＊")  # a required column marked on the template
-            if not text:
+            text = _header_text(cell)
+            if not text or text in IGNORED[kind]:
                 continue
             column = columns.get(text)
             if column is None:
@@ -194,6 +214,34 @@ class Layout:
             if column.field == field or column.field.startswith(field + "."):
                 return column.header
         return ""
+
+
+def holds_required_headers(kind: str, row: Sequence[object]) -> bool:
+    """Whether ``row`` names every column the form requires (a header row, not a title)."""
+    named = {_header_text(cell) for cell in row}
+    return all(column.header in named for column in COLUMNS[kind] if column.required)
+
+
+def find_header(kind: str, lines: Iterator[Sequence[object]]) -> tuple[Layout, int]:
+    """Read the top of a sheet from ``lines`` up to its header row: the first of the first
+    :data:`HEADER_ROWS` rows holding the form's required headers (rows above it are titles).
+    Returns the layout and the header's row number in the sheet (the first row is 1);
+    ``lines`` then goes on with the row below it. HeadersRefused when no row is the form's
+    header (naming what the first row that is not blank misses or adds) or the top of the
+    sheet is empty."""
+    first: Sequence[object] | None = None
+    for number in range(1, HEADER_ROWS + 1):
+        row = next(lines, None)
+        if row is None:
+            break
+        if holds_required_headers(kind, row):
+            return Layout.of(kind, row), number
+        if first is None and not is_blank(row):
+            first = row
+    if first is None:
+        raise HeadersRefused("表格为空：前几行中没有表头（the sheet is empty: none of its first "
+                             "rows names the columns）")
+    return Layout.of(kind, first), 0  # refused: it names what the form misses or adds
 
 
 def is_blank(row: Sequence[object]) -> bool:

@@ -19,11 +19,13 @@ from aixin.bootstrap import build_register
 from api import deps
 from api.uploads import MAX_UPLOAD
 from domain.application import CareRegister
+from tests.api.conftest import CHILD, create
 from tests.imports_support import (
     CHILD_HEADER,
     TOWNSHIP,
     VOLUNTEER_HEADER,
     child_row,
+    id_number,
     volunteer_row,
     workbook,
 )
@@ -283,3 +285,51 @@ def test_a_request_that_cannot_be_recorded_leaves_no_upload_behind(
 
     assert answer.status_code >= 500
     assert not list((state.settings.data_dir / "imports").glob("*"))
+
+
+def test_the_exported_childrens_register_imported_back_as_a_dry_run_finds_every_child_unchanged(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    assert named.post("/api/v1/places", headers=admin, json={"places": [
+        {"code": "420821101", "name": "石牌镇"}]}).is_success
+    for child in (
+            {**CHILD, "id_number": id_number("42082120160520002"), "ethnicity": "土家族",
+             "boarding": True, "address": "湖北省钟祥市石牌镇彭墩村三组"},
+            {**CHILD, "name": "王小明", "sex": "male", "birth_date": "2014-09-01",
+             "id_number": id_number("42082120140901003"),
+             "categories": ["both_parents_away", "disabled"]}):
+        create(named, "/api/v1/children", child, admin)
+    imported = _imported(named, admin, _sheet(tmp_path, [
+        child_row(1, 身份证号=""), child_row(2, 身份证号="", 类别="单亲家庭、低保")]))
+    assert imported["accepted"] == 2, imported
+    exported = named.get("/api/v1/exports/children.xlsx", headers=admin)
+    assert exported.status_code == 200, exported.text
+    answer = _send(named, admin, exported.content, dry_run=True)
+    assert answer.status_code == 202, answer.text
+    before = _position(named)
+
+    state = named.app.state  # type: ignore[attr-defined]
+    run(state.register, state.settings.data_dir, UUID(answer.json()["id"]))
+
+    done = named.get(answer.json()["url"], headers=admin).json()
+    assert (done["status"], done["rows"], done["accepted"], done["unchanged"],
+            done["refused"], done["errors"]) == ("done", 4, 0, 4, 0, [])
+    assert _position(named) == before + 2  # the run's start and outcome, nothing else
+
+
+def test_a_register_with_a_title_row_and_a_numbering_column_imports_numbering_rows_as_the_sheet(
+        named: TestClient, admin: dict[str, str], tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet: Any = book.active
+    sheet.append(["石牌镇留守儿童花名册"])
+    sheet.append(["序号", *CHILD_HEADER])
+    sheet.append([1, *child_row(1)])
+    sheet.append([2, *child_row(2, 出生日期="2099-01-01")])
+    content = io.BytesIO()
+    book.save(content)
+
+    done = _imported(named, admin, content.getvalue())
+
+    assert (done["status"], done["rows"], done["accepted"], done["refused"]) == ("done", 2, 1, 1)
+    assert [(e["row"], e["column"]) for e in done["errors"]] == [(4, "出生日期")]

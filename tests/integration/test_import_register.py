@@ -26,7 +26,7 @@ from tests.imports_support import (
     workbook,
 )
 from tests.integration.conftest import EACH_STORE
-from workers.imports.sheets import sheet_rows
+from workers.imports.sheets import check_sheet, sheet_rows
 
 CLERK = Actor(id="clerk-1", role="federation")
 
@@ -296,6 +296,27 @@ def test_a_sheet_whose_headers_are_not_the_forms_is_refused_whole_naming_them(
 
     assert "出生日期" in refused.value.message and "备注栏" in refused.value.message
     assert _position(named) == before
+
+
+def test_a_register_with_title_rows_and_a_numbering_column_imports_numbering_rows_as_the_sheet(
+        named: CareRegister, tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet("花名册")
+    sheet.append(["石牌镇留守儿童花名册"])
+    sheet.append(["填报单位：石牌镇妇联", None, "填报日期：2026年3月1日"])
+    sheet.append(["序号", *CHILD_HEADER])
+    sheet.append([1, *child_row(1)])
+    sheet.append([2, *child_row(2, 行政区划代码="420881999")])
+    sheet.append([3, *child_row(3)])
+    book.save(tmp_path / "a.xlsx")
+    check_sheet(tmp_path / "a.xlsx", "children")
+
+    outcome = _import(named, tmp_path / "a.xlsx")
+
+    assert (outcome.rows, outcome.accepted, outcome.refused) == (3, 2, 1)
+    assert [(row, column) for row, column, _ in outcome.errors] == [(5, "行政区划代码")]
 
 
 def test_dates_typed_as_excel_dates_or_as_text_are_read_alike(

@@ -7,7 +7,16 @@ from datetime import date, datetime
 import pytest
 
 from domain.imports import CHILD_COLUMNS, CellRefused, HeadersRefused, Layout
-from domain.imports.columns import PARENT_STATUSES, SEXES, categories, choice, day, text
+from domain.imports.columns import (
+    HEADER_ROWS,
+    PARENT_STATUSES,
+    SEXES,
+    categories,
+    choice,
+    day,
+    find_header,
+    text,
+)
 from domain.imports.rows import child_identity, child_record
 from tests.imports_support import CHILD_HEADER, child_row
 
@@ -52,6 +61,48 @@ def test_a_header_row_missing_or_adding_columns_names_them() -> None:
         Layout.of("children", ["姓名", "性别", "备注"])
 
     assert "出生日期" in refused.value.missing and refused.value.unknown == ("备注",)
+
+
+def test_the_header_row_is_found_below_a_registers_title_rows() -> None:
+    lines = iter([("钟祥市留守儿童花名册",), (None, "填报单位：石牌镇", None), (),
+                  CHILD_HEADER, child_row(1)])
+
+    layout, number = find_header("children", lines)
+
+    assert number == 4 and layout.positions["name"] == 0
+    assert next(lines) == child_row(1)
+
+
+def test_a_numbering_column_and_the_exported_registers_own_columns_are_passed_over() -> None:
+    header = ["序号", *CHILD_HEADER, "是否留守", "结对情况", "状态", "退出日期",
+              "年满16周岁日期", "档案编号"]
+
+    layout = Layout.of("children", header)
+
+    assert layout.positions["name"] == 1 and len(layout.positions) == len(CHILD_HEADER)
+
+
+def test_a_header_row_below_the_first_rows_is_not_looked_for() -> None:
+    lines = iter([*[(f"标题{n}",) for n in range(1, HEADER_ROWS + 1)], CHILD_HEADER])
+
+    with pytest.raises(HeadersRefused) as refused:
+        find_header("children", lines)
+
+    assert "姓名" in refused.value.missing
+
+
+def test_below_a_title_row_a_header_the_form_does_not_have_is_still_named() -> None:
+    with pytest.raises(HeadersRefused) as refused:
+        find_header("children", iter([("花名册",), [*CHILD_HEADER, "备注"]]))
+
+    assert refused.value.unknown == ("备注",)
+
+
+def test_a_sheet_with_nothing_in_its_first_rows_is_refused_as_empty() -> None:
+    with pytest.raises(HeadersRefused) as refused:
+        find_header("children", iter([(), (None, "  ")]))
+
+    assert "表格为空" in refused.value.message
 
 
 def test_a_childs_row_is_about_the_child_of_its_name_birth_date_and_guardians_phone(

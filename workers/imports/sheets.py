@@ -18,8 +18,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from domain.imports import COLUMNS, TITLES, HeadersRefused, Layout
-from domain.imports.columns import is_blank
+from domain.imports import COLUMNS, TITLES, HeadersRefused
+from domain.imports.columns import find_header, is_blank
 
 
 class NotASpreadsheet(Exception):
@@ -87,19 +87,24 @@ def sheet_rows(path: Path) -> Iterator[Iterator[tuple[object, ...]]]:
 
 def check_sheet(path: Path, kind: str) -> None:
     """Refuse a file before anything is recorded: not a workbook (NotASpreadsheet), an
-    empty sheet or one whose header row is not the form's (HeadersRefused)."""
+    empty sheet or one with no header row that is the form's among its first rows
+    (HeadersRefused)."""
     with sheet_rows(path) as rows:
         try:
-            header = next(rows, None)
+            find_header(kind, rows)
+            has_rows = not all(is_blank(row) for row in rows)
+        except HeadersRefused:
+            raise
         except Exception as error:  # a damaged sheet's XML
             raise NotASpreadsheet(NotASpreadsheet.MESSAGE) from error
-        if header is None or is_blank(header):
-            raise HeadersRefused("表格为空：第一行应为表头（the sheet is empty: its first row "
-                                 "names the columns）")
-        Layout.of(kind, header)
-        if all(is_blank(row) for row in rows):
+        if not has_rows:
             raise HeadersRefused("表格只有表头，没有数据行（the sheet has no rows below its "
                                  "header）")
+
+
+#: The exported register's own columns, which an import passes over.
+_EXPORT_NOTE = {"children": "，导出的花名册中是否留守、结对情况、状态、退出日期、年满16周岁日期、"
+                            "档案编号各列为系统记录的情况，导入时不读取，可原样保留"}
 
 
 def template(kind: str) -> bytes:
@@ -145,8 +150,10 @@ def template(kind: str) -> bytes:
         notes.column_dimensions[letter].width = width
     notes.append([])
     one = "儿童" if kind == "children" else "爱心妈妈"
-    notes.append(["说明", "", f"第一行为表头，请勿修改；每行一名{one}。同一份表格可以重复导入："
-                  "已导入的行不会重复登记；有误的行改正后再次导入即可。"])
+    notes.append(["说明", "", "表头请勿修改（模板第一行即表头，其上方可加至多4行标题）；"
+                  f"每行一名{one}。“序号”列不导入" + _EXPORT_NOTE.get(kind, "")
+                  + "。同一份表格可以重复导入：已导入的行不会重复登记；"
+                  "有误的行改正后再次导入即可。"])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
