@@ -11,6 +11,7 @@ school, or a volunteer not paired with the child, are refused like the other cou
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from uuid import uuid4
 
 import pytest
@@ -18,6 +19,7 @@ from fastapi.testclient import TestClient
 
 from tests.api.conftest import CHILD, create, paired
 from tests.api.test_scope_every_route import CASES
+from tests.imports_support import CHILD_HEADER, child_row, workbook
 
 READS = [path for (method, path) in CASES if method == "get" and "{" in path]
 OUTSIDERS = {
@@ -26,14 +28,20 @@ OUTSIDERS = {
 }
 
 
-def _ids(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
+def _ids(client: TestClient, admin: dict[str, str], tmp_path: Path) -> dict[str, str]:
     child_id, volunteer_id, pairing_id = paired(client, admin)
     report = client.post("/api/v1/reports", headers=admin, json={
         "kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1}).json()
     activity = create(client, "/api/v1/activities", {
         "kind": "festival", "title": "端午节集体活动", "organiser": "石牌镇妇联",
         "child_ids": [child_id]}, admin)
+    sheet = workbook(tmp_path / "花名册.xlsx", CHILD_HEADER, [child_row(1)])
+    started = client.post("/api/v1/imports", headers=admin,
+                          files={"file": ("花名册.xlsx", sheet.read_bytes())},
+                          data={"kind": "children", "dry_run": "true"})
+    assert started.status_code == 202, started.text
     return {"child_id": child_id, "volunteer_id": volunteer_id, "pairing_id": pairing_id,
+            "import_id": started.json()["id"],
             "user_id": client.get("/api/v1/users/me", headers=admin).json()["id"],
             "report_id": report["id"], "name": "420821-2026Q1.xlsx",
             "activity_id": activity["id"]}
@@ -42,8 +50,8 @@ def _ids(client: TestClient, admin: dict[str, str]) -> dict[str, str]:
 @pytest.mark.parametrize("path", READS)
 def test_a_record_out_of_scope_reads_like_one_that_does_not_exist(
         client: TestClient, admin: dict[str, str], user: Callable[..., dict[str, str]],
-        path: str) -> None:
-    ids = _ids(client, admin)
+        path: str, tmp_path: Path) -> None:
+    ids = _ids(client, admin, tmp_path)
     unknown = {**ids, **{key: str(uuid4()) for key in ids if key.endswith("_id")}}
     outsider = user("federation", region_code="4209")
     hidden = client.get(path.format(**ids), headers=outsider)
