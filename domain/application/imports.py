@@ -35,15 +35,15 @@ from eventsourcing.domain import Aggregate
 from eventsourcing.persistence import IntegrityError
 
 from domain.application.children import ChildrenService
+from domain.application.known_places import KnownPlaces
 from domain.application.volunteers import VolunteersService
 from domain.children import Child
 from domain.common import Actor, division_code
-from domain.errors import DomainError, InvalidRecord, NotFound
+from domain.errors import DomainError, InvalidRecord
 from domain.imports import ERRORS_KEPT, Import, ImportStatus, Layout
 from domain.imports.columns import CellRefused, find_header, is_blank
 from domain.imports.rows import child_identity, child_record, volunteer_form, volunteer_identity
 from domain.national_ids import ChildAlreadyRegistered, checked_id_number
-from domain.places import Place, place_id_for
 from domain.volunteers import Volunteer
 
 #: Rows saved per transaction.
@@ -113,7 +113,7 @@ class _Run:
     batch: list[tuple[int, str, list[Aggregate]]] = field(default_factory=list)
 
 
-class ImportsService(ChildrenService, VolunteersService):
+class ImportsService(ChildrenService, VolunteersService, KnownPlaces):
     """Registers imported from spreadsheets, and the record of each import's run."""
 
     # -- the record of an import ----------------------------------------------------------
@@ -319,21 +319,12 @@ class ImportsService(ChildrenService, VolunteersService):
                               "只能导入您辖区内的记录（outside your scope）")
         known = run.places.get(code)
         if known is None:
-            known = self._place_known(code, run.division_known)
+            known = self.place_known(code, run.division_known)
             run.places[code] = known
         if not known:
             raise CellRefused(run.layout.header("region_code"), f"行政区划代码 {code} 不在地名"
                               "登记中：请核对代码，或先登记该乡镇/村（the division code is not "
                               "on the register of places）")
-
-    def _place_known(self, code: str, division_known: Callable[[str], bool]) -> bool:
-        if len(code) == 6:
-            return division_known(code)
-        try:
-            self._get(Place, place_id_for(code))
-        except (NotFound, InvalidRecord):
-            return False
-        return True
 
     def _save_batch(self, run: _Run) -> None:
         """Save the batch in one transaction; if the log refuses it, row by row."""
