@@ -14,7 +14,7 @@ from tests.browser.conftest import ADMIN_PASSWORD, PHONE, County, log_in
 
 pytestmark = pytest.mark.xdist_group("browser")
 #: Another county's girl, registered twice (the shared county's own figures stay as they are).
-TWICE = {**CHILD, "name": "陈小雨", "region_code": "420822101", "school": "沙洋县实验小学"}
+TWICE = {**CHILD, "name": "冯小溪", "region_code": "420822101", "school": "沙洋县实验小学"}
 
 
 def registered_twice(county: County) -> None:
@@ -31,7 +31,7 @@ def test_a_likely_pair_reads_and_merges_on_a_phone(
         phone: Page, county: County, shoot: Any) -> None:
     registered_twice(county)
     log_in(phone, then="/console/duplicates")
-    pair = phone.locator("section.pair", has_text="陈小雨")
+    pair = phone.locator("section.pair", has_text="冯小溪")
     expect(pair).to_have_count(1)
     expect(pair.locator(".child-of-pair")).to_have_count(2)
     assert phone.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -39,4 +39,4 @@ def test_a_likely_pair_reads_and_merges_on_a_phone(
     pair.locator("textarea[name=reason]").first.fill("同一儿童由学校和乡镇各登记一次")
     pair.locator("button", has_text="合并").click()
     expect(phone.locator("#merged")).to_contain_text("已合并")
-    expect(phone.locator("section.pair", has_text="陈小雨")).to_have_count(0)
+    expect(phone.locator("section.pair", has_text="冯小溪")).to_have_count(0)
