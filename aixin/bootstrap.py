@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import time
 
-import psycopg
 from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore
@@ -16,13 +15,7 @@ from domain.application import CareRegister, Clock
 from projections.catalog import ALL_VIEWS
 from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
-from storage.beside import (
-    Server,
-    application_name,
-    connections_per_process,
-    pooled_datastore,
-    share_process_pool,
-)
+from storage.beside import Server, pooled_datastore, share_process_pool
 from storage.idempotency import IdempotencyStore
 from storage.privacy.keys import KeyStore
 from storage.privacy.sealing import FieldEncryption
@@ -119,36 +112,6 @@ def build_report_store(settings: Settings) -> ReportStore:
     """Produced reports beside the log: a SQLite file, or the PostgreSQL schema
     ``<schema>_reports`` (shared by the API processes and the workers)."""
     return ReportStore(beside_the_log(settings, "reports.sqlite3", "reports"))
-
-
-def connection_budget(settings: Settings) -> dict[str, int]:
-    """The most PostgreSQL connections the deployment's processes may hold, by kind (all the
-    processes of a kind together): each holds at most ``AIXIN_POSTGRES_POOL_SIZE`` (one pool
-    per process), and a process following the log one more to listen on its channel. The
-    workers' main process and beat hold none (tasks run in the worker's pool processes)."""
-    each = connections_per_process(settings.postgres_pool_size)
-    follows = settings.follows_in_process
-    return {"API processes": settings.web_workers * (each + (1 if follows else 0)),
-            "projector": 0 if follows else each + 1,
-            "worker processes": settings.worker_concurrency * each,
-            "beat": 0}
-
-
-def server_connections(settings: Settings) -> tuple[int, int, int]:
-    """How many connections the PostgreSQL server accepts from this deployment's role:
-    (accepted, ``max_connections``, those reserved for superusers and roles granted
-    ``pg_use_reserved_connections``)."""
-    server = postgres_server(settings)
-    with psycopg.connect(dbname=server.dbname, host=server.host, port=server.port,
-                         user=server.user, password=server.password, connect_timeout=5,
-                         application_name=application_name()) as connection:
-        row = connection.execute(
-            "SELECT current_setting('max_connections')::int,"
-            " current_setting('superuser_reserved_connections')::int"
-            " + coalesce(current_setting('reserved_connections', true), '0')::int").fetchone()
-    assert row is not None
-    most, reserved = int(row[0]), int(row[1])
-    return most - reserved, most, reserved
 
 
 def postgres_server(settings: Settings) -> Server:

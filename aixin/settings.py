@@ -67,6 +67,13 @@ class Settings(BaseSettings):
     postgres_schema: str = ""
     postgres_pool_size: int = Field(default=5, ge=1)  # connections per process, all its
     # stores together (at least 2), plus the projector's listening one
+    #: Connections kept free beyond the deployment's processes and one ``aixin`` command run
+    #: by hand: psql sessions, a migration, a monitoring agent (``aixin.connections``).
+    postgres_reserve: int = Field(default=3, ge=0, le=1000)
+    serve_instances: int = Field(default=1, ge=1, le=1000)  # `aixin serve` commands of the
+    # deployment on all its machines, each with AIXIN_WEB_WORKERS API processes
+    worker_instances: int = Field(default=1, ge=1, le=1000)  # `aixin worker` commands of the
+    # deployment (an `aixin serve` without Redis runs one), each AIXIN_WORKER_CONCURRENCY
 
     aggregate_cache_size: int = Field(default=1000, ge=0)  # 0: no cache
     projections_in_process: bool | None = None  # default: yes on SQLite, no on PostgreSQL

@@ -75,6 +75,8 @@ WAIT = 30.0
 #: The idle-in-transaction timeout of a session, unless its store says otherwise: the event
 #: store's (the library's default), so a process frozen mid-append cannot hold the log's lock.
 SESSION_IDLE_MS = 5000
+#: Seconds a pool keeps retrying, backing off, to open a connection the server refuses.
+RECONNECT = 300.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,14 @@ class ProcessPool:
     waiting for anything: no two threads can hold each other up. Nothing is opened before it
     is needed; connections idle for ten minutes are closed, and each is checked before it is
     handed out (one dropped while idle is replaced, never handed out).
+
+    After the server has dropped every connection (a failover, a restart), the pool does not
+    storm it: broken connections are found by the check and discarded, new ones are opened
+    only as transactions ask for them, one at a time and never beyond ``size``, and an
+    attempt the server refuses is retried by psycopg_pool after 1 s, 2 s, 4 s... each with
+    ±10 % jitter, for :data:`RECONNECT` seconds; the transaction asking waits at most
+    ``wait`` seconds. The gates above bound how many threads wait on the pool, so no queue
+    of waiting clients (``max_waiting``) is needed.
     """
 
     def __init__(self, server: Server, size: int, *, wait: float = WAIT) -> None:
@@ -120,6 +130,7 @@ class ProcessPool:
                     "application_name": application_name(), "row_factory": dict_row},
             connection_class=Connection, min_size=0, max_size=self.size, open=False,
             configure=_configure, check=ConnectionPool.check_connection, timeout=wait,
+            reconnect_timeout=RECONNECT,
             name=f"aixin-{os.getpid()}")
 
     @contextmanager
@@ -166,7 +177,8 @@ def connections_per_process(pool_size: int) -> int:
 def application_name() -> str:
     """How the server lists this process's connections (``pg_stat_activity``): ``PGAPPNAME``
     (each ``aixin`` command names its role, ``aixin-api``, ``aixin-projector``,
-    ``aixin-worker``, unless the environment names it already), else ``aixin``."""
+    ``aixin-worker``, followed by ``:`` and the deployment's schema where it has one, unless
+    the environment names it already), else ``aixin``."""
     return (os.environ.get("PGAPPNAME") or "aixin")[:63]
 
 

@@ -8,11 +8,15 @@ import os
 import secrets
 import subprocess
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from aixin.commands.common import load_settings, start_as
+from aixin.connections import application_name_for
+
+if TYPE_CHECKING:
+    from aixin.settings import Settings
 
 
 def serve(
@@ -33,7 +37,7 @@ def serve(
     start_as("aixin-api", settings)
     typer.echo(f"Aixin serving on http://{host or settings.host}:{port or settings.port} "
                f"(store: {settings.store}, data: {settings.data_dir.resolve()})")
-    background = None if settings.redis_url or not with_worker else _embedded_worker()
+    background = None if settings.redis_url or not with_worker else _embedded_worker(settings)
     _exit_on_sigterm()
     try:
         if settings.web_workers > 1:  # each process builds the app from the environment
@@ -55,14 +59,14 @@ def serve(
 EMBEDDED_WORKER_GRACE = 5.0
 
 
-def _embedded_worker() -> subprocess.Popen[bytes]:
+def _embedded_worker(settings: Settings) -> subprocess.Popen[bytes]:
     """``aixin worker --beat`` beside the API, on the broker that needs no server; in a
     process group of its own (its pool processes and the schedule with it), so the service
     alone decides when it stops."""
     typer.echo("Aixin background worker and schedule: embedded (no Redis configured)")
     env = dict(os.environ)
-    if env.get("PGAPPNAME") == "aixin-api":  # named by this command: the worker is not it
-        del env["PGAPPNAME"]
+    if env.get("PGAPPNAME") == application_name_for("aixin-api", settings):  # named by
+        del env["PGAPPNAME"]  # this command: the worker names its own
     return subprocess.Popen([sys.executable, "-m", "aixin", "worker", "--beat"], env=env,
                             preexec_fn=_die_with_parent, start_new_session=True)
 
@@ -125,10 +129,12 @@ def worker(
     from workers.app import create_celery
 
     settings = load_settings()
+    if concurrency is not None:  # the budget counts the pool processes this worker runs
+        settings = settings.model_copy(update={"worker_concurrency": concurrency})
     start_as("aixin-worker", settings)
     celery = create_celery(settings)
     argv = ["worker", "--loglevel=INFO", f"--queues={queues}",
-            f"--concurrency={concurrency or settings.worker_concurrency}",
+            f"--concurrency={settings.worker_concurrency}",
             f"--hostname=aixin-{os.getpid()}@%h"]
     if beat:
         settings.data_dir.mkdir(parents=True, exist_ok=True)  # the schedule file's folder
@@ -141,6 +147,7 @@ def beat_command() -> None:
     from workers.app import create_celery
 
     settings = load_settings()
+    start_as("aixin-beat", settings)
     settings.data_dir.mkdir(parents=True, exist_ok=True)  # the schedule file's folder
     create_celery(settings).start(["beat", "--loglevel=INFO",
                                    f"--schedule={settings.data_dir / 'celerybeat-schedule'}"])
