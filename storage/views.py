@@ -11,13 +11,14 @@ from __future__ import annotations
 import fcntl
 import re
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from threading import RLock
 from typing import Any, ClassVar, Protocol
 
+from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
@@ -164,6 +165,52 @@ class ViewStore:
                 self._pointers.close()
                 self._pointers = None
 
+    # -- a generation written at once (``projections.bulk``) -------------------------------
+
+    def fold_path(self, name: str, generation: int) -> Path:
+        """Where a SQLite generation is written before it takes its place (beside it, so
+        that it takes it by a rename)."""
+        _check(name)
+        return Path(f"{self._sqlite_path(name, generation)}.fold")
+
+    def install_file(self, view: type[StoredView], generation: int, folded: Path) -> None:
+        """Put a SQLite generation written whole at ``folded`` (its tables, position and
+        shape) in service: it takes its place by a rename, then the pointer moves."""
+        self.drop(view.name, generation)
+        folded.replace(self._sqlite_path(view.name, generation))
+        self.promote(view.name, generation)
+
+    def bare_generation(self, view: type[StoredView], generation: int) -> PostgresViewRecorder:
+        """A new PostgreSQL generation of ``view`` with its tables and none of their indexes
+        (its position's and shape's tables too), for rows to be copied in; not in service,
+        not kept open by the store (the caller closes its datastore)."""
+        tables, _ = split_schema(view.schema)
+        recorder = PostgresViewRecorder(self._pg_datastore(self._schema(view.name, generation)),
+                                        schema=tables)
+        idempotent_ddl(recorder.create_table)
+        return recorder
+
+    def install_bare(self, view: type[StoredView], generation: int,
+                     recorder: PostgresViewRecorder, tracking: Tracking) -> None:
+        """In one transaction: build the indexes of a generation filled by
+        :meth:`bare_generation`, gather its tables' statistics, record its position and
+        shape, and put it in service. Until this commits the generation in service answers;
+        once it has, this one answers, complete."""
+        _, indexes = split_schema(view.schema)
+        with recorder.datastore.transaction(commit=True) as cursor:
+            cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
+            for statement in indexes:
+                cursor.execute(statement)
+            for table in table_names(view.schema):
+                cursor.execute(f"ANALYZE {table}")
+            if tracking.notification_id:
+                recorder._insert_tracking(cursor, tracking)
+            cursor.execute("INSERT INTO view_shape (shape) VALUES (%s)", (view.shape(),))
+            cursor.execute(
+                f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
+                "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
+                (view.name, generation))
+
     def _construct(self, view: type[StoredView], generation: int) -> ViewRecorder:
         recorder: ViewRecorder
         if self.engine == "sqlite":
@@ -216,6 +263,23 @@ class ViewStore:
         datastore = pooled_datastore(self.postgres.server, self.postgres.pool_size, schema)
         _ddl(datastore, f'CREATE SCHEMA IF NOT EXISTS "{schema}"')
         return datastore
+
+
+_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
+_TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+
+
+def split_schema(schema: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """A view's statements split into those that make its tables and those that make their
+    indexes (a generation written at once gets its indexes after its rows)."""
+    indexes = tuple(statement for statement in schema if _INDEX.match(statement))
+    return tuple(statement for statement in schema if statement not in indexes), indexes
+
+
+def table_names(schema: Sequence[str]) -> tuple[str, ...]:
+    """The tables a view's statements make, in their order."""
+    return tuple(found.group(1) for statement in schema
+                 if (found := _TABLE.match(statement)) is not None)
 
 
 def recorded_shape(recorder: ViewRecorder) -> str | None:

@@ -1,0 +1,284 @@
+"""A rebuild from zero that folds the log in a private database and writes each view once.
+
+Rebuilding from zero, a view's incremental handlers need not send each batch's reads and
+writes to the store in service: each view's own handlers run against a private SQLite *fold
+database* (a file of the rebuild's own, no journal, no fsync, a bounded page cache), where
+their reads and index upkeep stay in this process. At the end:
+
+- on PostgreSQL, the fold's final rows are copied (``COPY``) into a new generation whose
+  tables have no index yet; then, in one transaction, the indexes are built, the tables
+  analysed, the position and shape recorded and the generation pointer moved
+  (:meth:`storage.views.ViewStore.install_bare`);
+- on SQLite, the fold database *is* the new generation: it is written beside the view's
+  files, given its position and shape, and takes its place by a rename before the pointer
+  moves (:meth:`storage.views.ViewStore.install_file`).
+
+The generation in service answers until then, so a rebuild never shows a half-built view;
+one that dies half-way leaves it in service, and the next rebuild starts afresh. What was
+recorded meanwhile is applied by the incremental path
+(:meth:`projections.runner.ViewRunner.catch_up_together`), and the old generation dropped.
+
+The log is read and decoded once for every view folded in the process
+(:func:`decoded`); :mod:`aixin.rebuild` shares decoded stretches of it among processes.
+A policy (:class:`projections.policies.PairingsFollowTheirMembers`) issues its commands as
+it folds, exactly as the incremental rebuild does: each is idempotent, so one already
+carried out records nothing again.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import nullcontext
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
+from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
+
+from projections.projection import View
+from storage.collecting import collector_paused
+from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder
+from storage.views import ViewStore, record_shape, table_names
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[int, int | None], None]
+#: A stretch of the log: the stored rows (for a view made of them, the hash chain) and
+#: the (position, domain event) pairs decoded from them.
+Stretch = tuple[Sequence[Any], Sequence[tuple[int, Any]]]
+
+#: Pages of the fold database's cache, per view (negative: KiB); the rest is the OS's.
+FOLD_CACHE_KIB = 64 * 1024
+#: Rows per COPY read from the fold database at a time.
+COPY_CHUNK = 5_000
+
+
+class _FoldPool(SQLiteConnectionPool):
+    def _create_connection(self) -> SQLiteConnection:
+        connection = super()._create_connection()
+        raw = connection._sqlite_conn
+        raw.execute("PRAGMA journal_mode=OFF")  # rebuilt from the log if it is lost
+        raw.execute("PRAGMA synchronous=OFF")
+        raw.execute(f"PRAGMA cache_size=-{FOLD_CACHE_KIB}")
+        raw.execute("PRAGMA temp_store=MEMORY")
+        return connection
+
+
+class FoldDatastore(SQLiteDatastore):
+    """A fold database: one connection, no journal and no fsync. Nothing else reads it
+    until it is complete, and a fold that dies is started again from zero."""
+
+    def __init__(self, db_name: str) -> None:
+        super().__init__(db_name, pool_size=1, max_overflow=0)
+        self.pool.close()
+        self.pool = _FoldPool(db_name=db_name, pool_size=1, max_overflow=0)
+
+
+@dataclass
+class Fold:
+    """One view folded into its fold database."""
+
+    view: type[View]
+    path: Path
+    recorder: SQLiteViewRecorder
+    projection: View
+    position: int = 0
+
+    @classmethod
+    def open(cls, view: type[View], path: Path, app: Application) -> Fold:
+        """The fold database at ``path`` (made with the view's tables and indexes, which
+        its handlers read through, if it is not there yet) and the view folding into it."""
+        recorder = SQLiteViewRecorder(FoldDatastore(str(path)), schema=view.schema)
+        recorder.create_table()
+        return cls(view, path, recorder, view.for_app(recorder, app),
+                   recorder.max_tracking_id(app.name) or 0)
+
+    def apply(self, app: Application, stretch: Stretch, more_to_come: bool) -> int:
+        """Fold a stretch of the log (what lies after this fold's position), one
+        transaction with its position; an event the view cannot apply is set aside as the
+        incremental path sets it aside. Returns the events applied."""
+        from projections.runner import _Target
+
+        notifications, events = stretch
+        if not notifications:
+            return 0
+        target = _Target(self.recorder, self.projection, self.position, self._remake(app))
+        self.projection.read_along(notifications)
+        applied = target.apply(app.name, events, notifications[-1].id, more_to_come)
+        self.projection, self.position = target.projection, target.position
+        return applied
+
+    def _remake(self, app: Application) -> Callable[[], View]:
+        return lambda: self.view.for_app(self.recorder, app)
+
+    def close(self) -> None:
+        self.recorder.datastore.close()
+
+
+def decoded(app: Application, *, start: int = 0, size: int = 2_000,
+            progress: Progress | None = None) -> Iterator[Stretch]:
+    """The log after ``start``, read and decoded once, a stretch of ``size`` at a time."""
+    head = app.recorder.max_notification_id() or 0
+    position, read = start, 0
+    while True:
+        notifications = app.recorder.select_notifications(start=position, limit=size,
+                                                          inclusive_of_start=False)
+        if not notifications:
+            return
+        yield notifications, [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        position, read = notifications[-1].id, read + len(notifications)
+        if progress is not None:
+            progress(read, max(read, head - start))
+
+
+def fold_stretch(folds: Sequence[Fold], app: Application, stretch: Stretch, *,
+                 more_to_come: bool, pause_collector: bool = True) -> int:
+    """Fold one decoded stretch into every fold; returns the events applied, summed."""
+    with collector_paused() if pause_collector else nullcontext():
+        return sum(fold.apply(app, stretch, more_to_come) for fold in folds)
+
+
+@dataclass
+class BulkRebuild:
+    """Views rebuilt from zero by folding, each put in service once whole."""
+
+    app: Application
+    store: ViewStore
+    views: Sequence[type[View]]
+    #: Where PostgreSQL's fold databases are written (default: the system's temp folder).
+    fold_dir: Path | None = None
+
+    def __post_init__(self) -> None:
+        self.old = {view.name: self.store.current_generation(view.name) for view in self.views}
+        self.new = {name: generation + 1 for name, generation in self.old.items()}
+        self._scratch: Path | None = None
+
+    def start(self) -> None:
+        """Clear what a rebuild that died half-way left (its generation, its folds)."""
+        for view in self.views:
+            self.store.drop(view.name, self.new[view.name])
+            path = self.fold_path(view)
+            if self.store.engine == "sqlite":
+                path.unlink(missing_ok=True)
+
+    def fold_path(self, view: type[View]) -> Path:
+        """Where ``view``'s fold database is written."""
+        if self.store.engine == "sqlite":
+            return self.store.fold_path(view.name, self.new[view.name])
+        if self._scratch is None:
+            self._scratch = Path(tempfile.mkdtemp(prefix="aixin-fold-", dir=self.fold_dir))
+        return self._scratch / f"{view.name}.sqlite3"
+
+    def open_folds(self, views: Sequence[type[View]] | None = None) -> list[Fold]:
+        return [Fold.open(view, self.fold_path(view), self.app)
+                for view in (self.views if views is None else views)]
+
+    def install(self, fold: Fold) -> None:
+        """Put the folded view in service as its new generation (see the module's text)."""
+        view, generation = fold.view, self.new[fold.view.name]
+        tracking = Tracking(self.app.name, fold.position)
+        if self.store.engine == "sqlite":
+            record_shape(fold.recorder, view.shape())
+            fold.close()
+            self.store.install_file(view, generation, fold.path)
+            return
+        bare = self.store.bare_generation(view, generation)
+        try:
+            copy_rows(fold, bare)
+            self.store.install_bare(view, generation, bare, tracking)
+        finally:
+            bare.datastore.close()
+            fold.close()
+            fold.path.unlink(missing_ok=True)
+
+    def finish(self, runner: Any) -> int:
+        """Apply what was recorded while folding (the incremental path), then drop the
+        generations the rebuilt views replaced; returns the events applied."""
+        applied = int(runner.catch_up_together(self.views))
+        for view in self.views:
+            self.store.drop(view.name, self.old[view.name])
+            log.info("rebuilt view %s into generation %d", view.name, self.new[view.name])
+        return applied
+
+    def clean(self) -> None:
+        """Remove the rebuild's own scratch folder (PostgreSQL's folds), if any."""
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            self._scratch = None
+
+
+def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
+                    progress: Progress | None = None) -> int:
+    """Rebuild ``views`` from zero by folding, in this process (see the module's text);
+    returns the events applied, summed over the views."""
+    bulk = BulkRebuild(runner.app, runner.store, views)
+    bulk.start()
+    folds = bulk.open_folds()
+    try:
+        runner.texts.hold_keys()  # the whole log is read: most records' texts are opened
+        head = runner.app.recorder.max_notification_id() or 0
+        applied = 0
+        for stretch in decoded(runner.app, size=runner.rebuild_batch_size or runner.batch_size,
+                               progress=progress):
+            applied += fold_stretch(folds, runner.app, stretch,
+                                    more_to_come=stretch[0][-1].id < head,
+                                    pause_collector=runner.pause_collector)
+        for fold in folds:
+            bulk.install(fold)
+    finally:
+        for fold in folds:
+            fold.close()
+        bulk.clean()
+    return applied + bulk.finish(runner)
+
+
+def copy_rows(fold: Fold, bare: PostgresViewRecorder) -> None:
+    """Copy every table of the fold (and the events it set aside) into the bare
+    generation, each by one COPY, values taken to the PostgreSQL columns' types."""
+    schema = bare.datastore.schema
+    source = fold.recorder.datastore
+    with bare.datastore.transaction(commit=True) as cursor, \
+            source.transaction(commit=False) as reading:
+        for table in (*table_names(fold.view.schema), "set_aside"):
+            columns = cursor.execute(
+                "SELECT column_name, data_type FROM information_schema.columns"
+                " WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
+                (schema, table)).fetchall()
+            names = [str(column["column_name"]) for column in columns]
+            converts = [_CONVERT.get(str(column["data_type"])) for column in columns]
+            listed = ", ".join(f'"{name}"' for name in names)
+            raw: Any = getattr(reading, "sqlite_cursor", reading)
+            raw.execute(f"SELECT {listed} FROM {table}")
+            with cursor.copy(f'COPY "{schema}"."{table}" ({listed}) FROM STDIN') as stream:
+                while rows := raw.fetchmany(COPY_CHUNK):
+                    if any(converts):
+                        rows = [tuple(value if convert is None or value is None
+                                      else convert(value)
+                                      for value, convert in zip(row, converts, strict=True))
+                                for row in rows]
+                    for row in rows:
+                        stream.write_row(tuple(row))
+
+
+def _whole(value: Any) -> Any:
+    return int(value) if isinstance(value, float) and value.is_integer() else value
+
+
+def _bool(value: Any) -> Any:
+    return bool(value) if isinstance(value, int | float) else value
+
+
+def _bytes(value: Any) -> Any:
+    return value.encode() if isinstance(value, str) else value
+
+
+#: What a value SQLite hands back (int, float, str, bytes) becomes for a PostgreSQL column.
+_CONVERT: dict[str, Callable[[Any], Any]] = {
+    "boolean": _bool, "bigint": _whole, "integer": _whole, "smallint": _whole,
+    "bytea": _bytes,
+}

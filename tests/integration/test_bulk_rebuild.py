@@ -1,0 +1,143 @@
+"""A rebuild from zero by folding (``projections.bulk``) gives, for every view and on each
+real store, the same tables row for row as following the log event by event, after
+corrections, transfers, merges and erasures; the view in service answers whole while a
+rebuild runs, and a rebuild killed half-way leaves it in service for the next to replace."""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from aixin.settings import Settings
+from projections.catalog import ALL_VIEWS
+from tests.integration.conftest import EACH_STORE
+from tests.integration.log_support import Store, all_rows, opened, record_some_care
+from tests.integration.test_stores_agree import KEY, record_every_kind
+
+pytestmark = [pytest.mark.timeout(300)]
+
+
+@pytest.fixture(params=EACH_STORE)
+def store(request: pytest.FixtureRequest) -> str:
+    """Each test on SQLite and on PostgreSQL: the store is the point."""
+    return str(request.param)
+
+
+@pytest.fixture
+def settings(store: str, make_settings: Callable[..., Settings]) -> Settings:
+    return make_settings(store, cipher_key=KEY, postgres_pool_size=3)
+
+
+@pytest.fixture
+def recorded(settings: Settings) -> Iterator[Store]:
+    with opened(settings) as (register, runner):
+        record_every_kind(register, runner, settings)
+        yield register, runner
+
+
+def generations(store: Store) -> dict[str, int]:
+    return {view.name: store[1].store.current_generation(view.name) for view in ALL_VIEWS}
+
+
+def test_every_view_folded_equals_the_view_followed_event_by_event(recorded: Store) -> None:
+    register, runner = recorded
+    followed = all_rows(runner)
+    before, head = generations(recorded), register.recorder.max_notification_id() or 0
+    assert runner.bulk_rebuild
+
+    applied = runner.rebuild_together()
+
+    assert applied == head * len(ALL_VIEWS)
+    assert register.recorder.max_notification_id() == head  # the policy recorded nothing again
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    rebuilt = all_rows(runner)
+    assert rebuilt.keys() == followed.keys()
+    for table, rows in followed.items():
+        assert rebuilt[table] == rows, table
+    assert sum(map(len, rebuilt.values())) > 200
+    assert set(runner.lag().values()) == {0}
+    # and the incremental path, from the folded generation, follows what comes next
+    record_some_care(register, children=1)
+    runner.catch_up_all()
+    after = all_rows(runner)
+    runner.bulk_rebuild = False
+    runner.rebuild_together()
+    assert all_rows(runner) == after
+
+
+def test_the_view_in_service_answers_whole_while_a_rebuild_folds(recorded: Store) -> None:
+    _, runner = recorded
+    followed = all_rows(runner)
+    before = generations(recorded)
+    seen: list[dict[str, int]] = []
+    wrong: list[str] = []
+    done = threading.Event()
+
+    def read_while_folding(read: int, total: int | None) -> None:
+        seen.append(generations(recorded))  # told after each stretch folded, before any swap
+        if all_rows(runner) != followed:
+            wrong.append(f"after {read} events folded")
+
+    def read_all_along() -> None:  # and through the swaps, from another thread
+        while not done.is_set():
+            if all_rows(runner) != followed:
+                wrong.append("read beside the rebuild")
+
+    reader = threading.Thread(target=read_all_along)
+    reader.start()
+    runner.rebuild_batch_size = 10
+    try:
+        runner.rebuild_together(progress=read_while_folding)
+    finally:
+        done.set()
+        reader.join(timeout=60)
+    assert len(seen) > 5 and all(found == before for found in seen)
+    assert not wrong
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    assert all_rows(runner) == followed
+
+
+def _rebuild_then_die(settings: Settings, at: int) -> None:
+    """A rebuild in a process of its own, killed (SIGKILL) once ``at`` events are folded."""
+    with opened(settings) as (_, runner):
+        runner.rebuild_batch_size = 10
+
+        def die(read: int, total: int | None) -> None:
+            if read >= at:
+                os.kill(os.getpid(), signal.SIGKILL)
+
+        runner.rebuild_together(progress=die)
+
+
+def test_a_rebuild_killed_half_way_leaves_the_view_in_service_and_the_next_succeeds(
+        recorded: Store, settings: Settings, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    register, runner = recorded
+    monkeypatch.setenv("TMPDIR", str(tmp_path))  # where the killed one's folds are left
+    followed = all_rows(runner)
+    before = generations(recorded)
+    head = register.recorder.max_notification_id() or 0
+    context: Any = multiprocessing.get_context("spawn")
+    killed = context.Process(target=_rebuild_then_die, args=(settings, head // 2))
+    killed.start()
+    killed.join(timeout=120)
+    assert killed.exitcode == -signal.SIGKILL
+
+    assert generations(recorded) == before
+    assert all_rows(runner) == followed
+    if settings.store == "sqlite":  # what it left half-written is there, not in service
+        assert list((settings.data_dir / "views").glob("*.fold"))
+
+    runner.rebuild_together()
+
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    assert all_rows(runner) == followed
+    if settings.store == "sqlite":
+        assert not list((settings.data_dir / "views").glob("*.fold"))
