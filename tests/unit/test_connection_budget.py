@@ -11,8 +11,9 @@ from aixin.settings import Settings
 
 
 def postgres(**values: object) -> Settings:
-    return Settings(store="postgres", secret_key="budget-signing-key-0123456789-0123456789",
-                    **values)  # type: ignore[arg-type]
+    return Settings.model_validate(
+        {"store": "postgres", "secret_key": "budget-signing-key-0123456789-0123456789",
+         **values})
 
 
 def test_four_api_processes_with_pools_of_five_and_two_workers_of_two() -> None:
