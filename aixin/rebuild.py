@@ -1,25 +1,41 @@
-"""Rebuilding views in several processes: the views shared out, each share rebuilt apart.
+"""Rebuilding views in several processes: the views shared out, the log decoded once.
 
 One process rebuilding every view reads and decodes the log once, but applies it to the
 views one after another on one core (Python's threads share one: the views' own work holds
 it). With cores to spare, the views are shared out among processes by what each costs to
-rebuild (``View.rebuild_cost``); each process reads the log for its share and rebuilds it
-exactly as one process would (``ViewRunner.rebuild_together``: a new generation, put in
-service when caught up, the one in service answering meanwhile). A process that fails
-before its views are caught up leaves them as they were in service; the others finish
-theirs.
+rebuild (``View.rebuild_cost``).
+
+By folding (``projections.bulk``, the default), this process reads and decodes the log a
+stretch of :data:`SEGMENT` events at a time and forks one process per share for each
+stretch: the children find the decoded events in their memory as the parent left them
+(copy-on-write), fold them into their views' fold databases with a register of their own
+(its own connections: a policy issues its commands through it), and end; meanwhile the
+parent decodes the next stretch. The children of the last stretch put their views in
+service, and the parent applies what was recorded meanwhile and drops the old generations.
+
+Replaying the incremental handlers instead (``bulk=False``), each process reads the log
+for its share and rebuilds it exactly as one process would.
+
+Either way a new generation is put in service only whole, the one in service answering
+meanwhile; a process that fails leaves its views as they were in service.
 """
 
 from __future__ import annotations
 
+import gc
+import itertools
 import multiprocessing
 from collections.abc import Callable, Sequence
 from multiprocessing.connection import Connection, wait
+from typing import Any
 
 from aixin.settings import Settings
 from projections.projection import View
 
 Progress = Callable[[int, int | None], None]
+
+#: Events decoded by the parent, and folded by the children, per fork.
+SEGMENT = 250_000
 
 
 def shares(views: Sequence[type[View]], processes: int) -> list[list[type[View]]]:
@@ -36,13 +52,22 @@ def shares(views: Sequence[type[View]], processes: int) -> list[list[type[View]]
 
 
 def rebuild_in_processes(settings: Settings, views: Sequence[type[View]], processes: int,
-                         progress: Progress | None = None) -> int:
+                         progress: Progress | None = None, *, bulk: bool = True) -> int:
     """Rebuild ``views`` from zero, shared among ``processes`` processes; returns the events
-    applied, summed over the views. ``progress`` hears how much of the log the slowest
-    share has read. Raises if any share failed (the others are rebuilt all the same)."""
+    applied, summed over the views. ``progress`` hears how much of the log has been read
+    (by the slowest share, replaying). ``bulk``: by folding, the log decoded once (see the
+    module's text). Raises if any share failed."""
     groups = shares(views, processes)
     if len(groups) == 1:
-        return _rebuild(settings, groups[0], progress)
+        return _rebuild(settings, groups[0], progress, bulk)
+    if bulk:
+        try:
+            return _fold_in_processes(settings, groups, progress)
+        except RuntimeError:
+            raise
+        except Exception as error:
+            raise RuntimeError(f"rebuilding {', '.join(view.name for view in views)} failed: "
+                               f"{type(error).__name__}: {error}") from error
     context = multiprocessing.get_context("spawn")  # nothing of this process's connections
     readers: list[Connection] = []
     writers: list[Connection] = []
@@ -51,7 +76,7 @@ def rebuild_in_processes(settings: Settings, views: Sequence[type[View]], proces
         reader, writer = context.Pipe(duplex=False)  # one each: a killed one blocks no other
         workers.append(context.Process(
             target=_rebuild_share, daemon=True, name=f"rebuild-{index}",
-            args=(settings, [view.name for view in group], writer)))
+            args=(settings, [view.name for view in group], writer, bulk)))
         readers.append(reader)
         writers.append(writer)
     read = [0] * len(groups)
@@ -95,11 +120,13 @@ def rebuild_in_processes(settings: Settings, views: Sequence[type[View]], proces
     return sum(applied.values())
 
 
-def _rebuild(settings: Settings, views: Sequence[type[View]], progress: Progress | None) -> int:
+def _rebuild(settings: Settings, views: Sequence[type[View]], progress: Progress | None,
+             bulk: bool = True) -> int:
     from aixin.bootstrap import build_register, build_runner
 
     register = build_register(settings)
     runner = build_runner(settings, register)
+    runner.bulk_rebuild = bulk
     try:
         return runner.rebuild_together(views, progress=progress)
     finally:
@@ -107,14 +134,130 @@ def _rebuild(settings: Settings, views: Sequence[type[View]], progress: Progress
         register.close()
 
 
-def _rebuild_share(settings: Settings, names: list[str], parent: Connection) -> None:
+def _rebuild_share(settings: Settings, names: list[str], parent: Connection,
+                   bulk: bool = False) -> None:
     """One process's share (run in the child process), told to the parent as it goes."""
     from projections.catalog import BY_NAME
 
     try:
         applied = _rebuild(settings, [BY_NAME[name] for name in names],
-                           lambda done, total: parent.send(("read", done, total)))
+                           lambda done, total: parent.send(("read", done, total)), bulk)
     except BaseException as error:  # told to the parent, which raises it
+        parent.send(("failed", f"{type(error).__name__}: {error}"))
+        raise
+    parent.send(("done", applied))
+    parent.close()
+
+
+def _fold_in_processes(settings: Settings, groups: list[list[type[View]]],
+                       progress: Progress | None) -> int:
+    """Fold the shares in forked children, a decoded stretch of the log at a time."""
+    from aixin.bootstrap import build_register, build_runner
+    from projections.bulk import BulkRebuild, decoded
+
+    register = build_register(settings)
+    runner = build_runner(settings, register)
+    views = [view for group in groups for view in group]
+    bulk = BulkRebuild(register, runner.store, views)
+    context = multiprocessing.get_context("fork")
+    try:
+        if not register.recorder.max_notification_id():
+            from projections.bulk import rebuild_in_bulk
+
+            return rebuild_in_bulk(runner, views, progress)  # nothing to share out
+        bulk.start()
+        runner.texts.hold_keys()  # the whole log is decoded: every record's key is read
+        paths = {view.name: str(bulk.fold_path(view)) for view in views}
+        head = register.recorder.max_notification_id() or 0
+        size = runner.rebuild_batch_size or runner.batch_size
+        stretches = decoded(register, size=size, progress=progress)
+        applied = 0
+        part = list(itertools.islice(stretches, max(1, SEGMENT // size)))
+        while part:
+            last = part[-1][0][-1].id >= head
+            running = [_fork(context, settings, group, paths, part, head, last)
+                       for group in groups]
+            following = [] if last else list(itertools.islice(stretches,
+                                                              max(1, SEGMENT // size)))
+            applied += _gather(running, groups)
+            part = following
+        return applied + bulk.finish(runner)
+    finally:
+        bulk.clean()
+        runner.store.close()
+        register.close()
+
+
+def _fork(context: Any, settings: Settings, group: list[type[View]], paths: dict[str, str],
+          part: list[Any], head: int, last: bool) -> tuple[Any, Connection]:
+    reader, writer = context.Pipe(duplex=False)
+    child = context.Process(target=_fold_share, daemon=True, name="fold",
+                            args=(settings, [view.name for view in group], paths, part, head,
+                                  last, writer))
+    child.start()
+    writer.close()
+    return child, reader
+
+
+def _gather(running: list[tuple[Any, Connection]], groups: list[list[type[View]]]) -> int:
+    """Wait for every child of a stretch; the events they applied, or the failures raised."""
+    applied, failures = 0, []
+    try:
+        for index, (child, reader) in enumerate(running):
+            try:
+                kind, value = reader.recv()
+            except EOFError:
+                kind, value = "failed", None
+            child.join()
+            if kind == "done":
+                applied += int(value)
+                continue
+            why = value or f"ended with exit code {child.exitcode}"
+            failures.append(f"rebuilding {', '.join(view.name for view in groups[index])} "
+                            f"failed: {why}")
+    finally:
+        for child, _ in running:
+            if child.is_alive():
+                child.terminate()
+            child.join()
+    if failures:
+        raise RuntimeError("; ".join(failures))
+    return applied
+
+
+def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
+                part: list[Any], head: int, last: bool, parent: Connection) -> None:
+    """In a forked child: fold the decoded stretch into this share's views (a register
+    of its own, none of the parent's connections touched); the last stretch's children put
+    their views in service."""
+    from pathlib import Path
+
+    from aixin.bootstrap import build_register, build_view_store
+    from projections.bulk import BulkRebuild, Fold, fold_stretch
+    from projections.catalog import BY_NAME
+
+    gc.freeze()  # the parent's objects, the decoded events among them: left as they are
+    try:
+        register = build_register(settings)
+        store = build_view_store(settings)
+        views = [BY_NAME[name] for name in names]
+        register_texts = getattr(register, "personal_data", None)
+        if register_texts is not None:
+            register_texts.hold_keys()
+        folds = [Fold.open(view, Path(paths[view.name]), register) for view in views]
+        applied = 0
+        for stretch in part:
+            applied += fold_stretch(folds, register, stretch,
+                                    more_to_come=stretch[0][-1].id < head)
+        if last:
+            bulk = BulkRebuild(register, store, views)
+            for fold in folds:
+                bulk.install(fold)
+        for fold in folds:
+            fold.close()
+        store.close()
+        register.close()
+    except BaseException as error:
         parent.send(("failed", f"{type(error).__name__}: {error}"))
         raise
     parent.send(("done", applied))

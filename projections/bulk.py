@@ -199,6 +199,9 @@ class BulkRebuild:
     def finish(self, runner: Any) -> int:
         """Apply what was recorded while folding (the incremental path), then drop the
         generations the rebuilt views replaced; returns the events applied."""
+        for view in self.views:
+            if self.store.current_generation(view.name) != self.new[view.name]:
+                raise RuntimeError(f"view {view.name} was not put in service")
         applied = int(runner.catch_up_together(self.views))
         for view in self.views:
             self.store.drop(view.name, self.old[view.name])

@@ -15,6 +15,8 @@ from typing import Any
 
 import pytest
 
+import aixin.rebuild
+from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
 from projections.catalog import ALL_VIEWS
 from tests.integration.conftest import EACH_STORE
@@ -141,3 +143,24 @@ def test_a_rebuild_killed_half_way_leaves_the_view_in_service_and_the_next_succe
     assert all_rows(runner) == followed
     if settings.store == "sqlite":
         assert not list((settings.data_dir / "views").glob("*.fold"))
+
+
+def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followed(
+        recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    register, runner = recorded
+    followed = all_rows(runner)
+    before = generations(recorded)
+    head = register.recorder.max_notification_id() or 0
+    monkeypatch.setattr(aixin.rebuild, "SEGMENT", 40)  # several stretches, each forked anew
+    told: list[tuple[int, int | None]] = []
+
+    applied = rebuild_in_processes(
+        settings.model_copy(update={"projections_rebuild_batch_size": 10}), ALL_VIEWS, 3,
+        progress=lambda *seen: told.append(seen))
+
+    assert applied == head * len(ALL_VIEWS)
+    assert register.recorder.max_notification_id() == head  # the policy recorded nothing again
+    assert len(told) > head // 10 - 1 and told[-1][0] == head
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    assert all_rows(runner) == followed
+    assert set(runner.lag().values()) == {0}
