@@ -5,7 +5,12 @@ from __future__ import annotations
 import logging
 import time
 
-from eventsourcing.persistence import IntegrityError, InternalError, ProgrammingError
+from eventsourcing.persistence import (
+    ApplicationRecorder,
+    IntegrityError,
+    InternalError,
+    ProgrammingError,
+)
 from eventsourcing.postgres import PostgresDatastore, PostgresFactory
 from eventsourcing.sqlite import SQLiteDatastore
 from eventsourcing.utils import Environment
@@ -16,6 +21,7 @@ from projections.catalog import ALL_VIEWS
 from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
 from storage.beside import Server, pooled_datastore, share_process_pool
+from storage.group_commit import GroupCommitRecorder
 from storage.idempotency import IdempotencyStore
 from storage.privacy.keys import KeyStore
 from storage.privacy.sealing import FieldEncryption
@@ -25,14 +31,23 @@ from storage.views import PostgresParams, ViewStore
 log = logging.getLogger(__name__)
 
 DEFAULT_POOL_SIZE: int = Settings.model_fields["postgres_pool_size"].default
+DEFAULT_GROUP_COMMIT_MAX: int = Settings.model_fields["group_commit_max"].default
+DEFAULT_GROUP_COMMIT_WINDOW_MS: float = Settings.model_fields["group_commit_window_ms"].default
 
 
 class PooledPostgresFactory(PostgresFactory):
     """The library's PostgreSQL persistence, its datastore drawing from the process's one
-    pool of connections (``storage.beside.ProcessPool``) rather than a pool of its own."""
+    pool of connections (``storage.beside.ProcessPool``) rather than a pool of its own, and
+    the appends of the process's requests committed in groups (``storage.group_commit``;
+    ``GROUP_COMMIT_MAX`` below 2: each alone)."""
+
+    application_recorder_class = GroupCommitRecorder
+    GROUP_COMMIT_MAX = "GROUP_COMMIT_MAX"
+    GROUP_COMMIT_WINDOW_MS = "GROUP_COMMIT_WINDOW_MS"
 
     def __init__(self, env: Environment) -> None:
         super().__init__(env)
+        self._grouped: list[GroupCommitRecorder] = []
         server = Server(dbname=self.env.get(self.POSTGRES_DBNAME) or "",
                         host=self.env.get(self.POSTGRES_HOST) or "",
                         port=int(self.env.get(self.POSTGRES_PORT) or 5432),
@@ -41,12 +56,30 @@ class PooledPostgresFactory(PostgresFactory):
         share_process_pool(self.datastore, server,
                            int(self.env.get(self.POSTGRES_POOL_SIZE) or DEFAULT_POOL_SIZE))
 
+    def application_recorder(self) -> ApplicationRecorder:
+        recorder = super().application_recorder()
+        if isinstance(recorder, GroupCommitRecorder):
+            recorder.group_commits(
+                most=int(self.env.get(self.GROUP_COMMIT_MAX) or DEFAULT_GROUP_COMMIT_MAX),
+                window=float(self.env.get(self.GROUP_COMMIT_WINDOW_MS)
+                             or DEFAULT_GROUP_COMMIT_WINDOW_MS) / 1000)
+            self._grouped.append(recorder)
+        return recorder
+
+    def close(self) -> None:
+        """Commit the appends still waiting, then close the datastore."""
+        for recorder in self._grouped:
+            recorder.close_writer()
+        super().close()
+
 
 def event_store_env(settings: Settings) -> dict[str, str]:
     """The library's settings for the event store; on PostgreSQL, on the process's pool."""
     env = settings.event_store_env()
     if settings.store == "postgres":
         env["PERSISTENCE_MODULE"] = f"{__name__}:{PooledPostgresFactory.__qualname__}"
+        env[PooledPostgresFactory.GROUP_COMMIT_MAX] = str(settings.group_commit_max)
+        env[PooledPostgresFactory.GROUP_COMMIT_WINDOW_MS] = str(settings.group_commit_window_ms)
     return env
 
 

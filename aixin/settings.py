@@ -65,6 +65,12 @@ class Settings(BaseSettings):
     postgres_password: SecretStr = SecretStr("")
     postgres_dbname: str = "aixin"
     postgres_schema: str = ""
+    #: Appends of one process's requests committed together, at most this many in one
+    #: transaction (group commit, PostgreSQL); 0 or 1: each in a transaction of its own.
+    group_commit_max: int = Field(default=32, ge=0, le=1000)
+    #: Milliseconds the first append of a group waits for others (0: a group is what arrived
+    #: while the process's previous group was committed).
+    group_commit_window_ms: float = Field(default=0.0, ge=0, le=20)
     postgres_pool_size: int = Field(default=5, ge=1)  # connections per process, all its
     # stores together (at least 2), plus the projector's listening one
     #: Connections kept free beyond the deployment's processes and one ``aixin`` command run
