@@ -13,6 +13,13 @@ and prints each rate next to the baseline and the ceiling, with the time a rebui
 1,000,000 events would take at that rate.
 
     .venv/bin/python bench/rebuild.py [N] [--single 10000] [--batch-sizes 1,500,2000,10000]
+        [--processes 2,3] [--parts ...] [--keep] [--schema NAME]
+
+The rebuild from zero is measured both ways: replaying the incremental handlers into a new
+generation (the old path) and folding each view in a private database, then writing it once
+(``projections.bulk``), in one process and shared among ``--processes``; each with the CPU
+per event of this process (and its children) and of PostgreSQL. ``--keep`` leaves the
+generated log in place and prints its schema; ``--schema`` reuses one (not generated again).
 
 Uses the PostgreSQL named by AIXIN_TEST_POSTGRES_* (default 127.0.0.1:5432, db test).
 """
@@ -23,6 +30,7 @@ import argparse
 import contextlib
 import os
 import random
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,6 +41,7 @@ import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -50,6 +59,7 @@ from domain.children import Child, Parent
 from domain.errors import StaleVersion
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
+from projections.bulk import BulkRebuild
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
@@ -61,6 +71,8 @@ from tests.conftest import postgres_params
 TODAY = date(2026, 6, 15)
 START = TODAY - timedelta(days=730)  # two years of contacts
 MILLION = 1_000_000
+#: What the bench can measure (``--parts``).
+PARTS = ("baseline", "batches", "onepass", "collector", "bulk", "processes", "lag", "asof")
 SCRATCH = 90  # a generation number no rebuild here reaches
 KINDS = ("phone", "home_visit", "material_aid", "letter", "school_visit", "talk",
          "parent_call", "tutoring", "guardian_contact", "festival")
@@ -251,10 +263,71 @@ def one_pass_collecting(register: CareRegister, views: ViewStore,
     """Wall and CPU seconds of the one pass with the cycle collector not paused for the
     batches (``storage.collecting``): what the pause saves, measured in the same run."""
     runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size, rebuild_batch_size=size,
-                        pause_collector=False)
+                        pause_collector=False, bulk_rebuild=False)
     cpu, started = time.process_time(), time.perf_counter()
     runner.rebuild_together()
     return time.perf_counter() - started, time.process_time() - cpu
+
+
+@dataclass
+class Spent:
+    """What a step took: wall seconds, CPU seconds of this process and of its ended
+    children, and of PostgreSQL's processes (None where /proc cannot be read)."""
+
+    wall: float
+    cpu: float
+    children: float
+    server: float | None
+
+    def line(self, total: int, against: Spent | None = None) -> str:
+        def per(seconds: float) -> str:
+            return f"{seconds / total * 1e6:,.0f} µs"
+
+        mine = per(self.cpu + self.children)
+        who = "this process and its children" if self.children else "this process"
+        text = f"{self.wall:.1f} s; CPU per event: {who} {mine}"
+        if against is not None:
+            text += f" (replay {per(against.cpu + against.children)})"
+        if self.server is not None:
+            text += f", PostgreSQL {per(self.server)}"
+            if against is not None and against.server is not None:
+                text += f" (replay {per(against.server)})"
+        return text
+
+
+def spent(action: Callable[[], object]) -> Spent:
+    before_server, before = server_cpu(), resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu, started = time.process_time(), time.perf_counter()
+    action()
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    after_server = server_cpu()
+    children = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    server = (None if before_server is None or after_server is None
+              else after_server - before_server)
+    return Spent(wall, cpu, children, server)
+
+
+def bulk_one_process(register: CareRegister, views: ViewStore, size: int) -> tuple[Spent, float]:
+    """The rebuild by folding in this process; also the seconds its views took to be
+    written to PostgreSQL (COPY, then indexes, position and pointer in one transaction)."""
+    installing = [0.0]
+    install = BulkRebuild.install
+
+    def timed(self: BulkRebuild, fold: Any) -> None:
+        started = time.perf_counter()
+        try:
+            install(self, fold)
+        finally:
+            installing[0] += time.perf_counter() - started
+
+    BulkRebuild.install = timed  # type: ignore[method-assign]
+    try:
+        runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size,
+                            rebuild_batch_size=size)
+        return spent(runner.rebuild_together), installing[0]
+    finally:
+        BulkRebuild.install = install  # type: ignore[method-assign]
 
 
 def rebuild(runner: ViewRunner, view: type[View]) -> float:
@@ -441,14 +514,21 @@ def main() -> None:
                              "(comma-separated counts; aixin projections rebuild --processes)")
     parser.add_argument("--write-rate", type=float, default=100,
                         help="contacts recorded per second during the lag measurement")
+    parser.add_argument("--parts", default=",".join(PARTS),
+                        help="what to measure, of " + ",".join(PARTS)
+                             + " (the ceiling is always read)")
+    parser.add_argument("--keep", action="store_true", help="keep the generated log's schema")
+    parser.add_argument("--schema", help="reuse a log generated and kept before")
     args = parser.parse_args()
+    parts = set(args.parts.split(","))
     sizes = [int(size) for size in args.batch_sizes.split(",")]
     args.processes = [int(count) for count in args.processes.split(",") if count]
     per_view_rate: dict[str, float] = {}
 
-    schema = f"bench_rebuild_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(**postgres_params(), autocommit=True) as conn:
-        conn.execute(f'CREATE SCHEMA "{schema}"')
+    schema = args.schema or f"bench_rebuild_{uuid.uuid4().hex[:8]}"
+    if args.schema is None:
+        with psycopg.connect(**postgres_params(), autocommit=True) as conn:
+            conn.execute(f'CREATE SCHEMA "{schema}"')
     settings = settings_for(schema)
     configured = build_view_store(settings).postgres
     assert configured is not None
@@ -457,13 +537,17 @@ def main() -> None:
     try:
         register = build_register(settings, clock=lambda: TODAY)
         started = time.perf_counter()
-        generate(register, args.events, random.Random(1))
+        if args.schema is None:
+            generate(register, args.events, random.Random(1))
         total = register.recorder.max_notification_id() or 0
         generated = time.perf_counter() - started
         single = min(args.single, total)
         names = ", ".join(view.name for view in ALL_VIEWS)
-        print(f"log: {total:,} events generated in {generated:.1f} s "
-              f"({total / generated:,.0f} events/s), schema {schema}")
+        if args.schema is None:
+            print(f"log: {total:,} events generated in {generated:.1f} s "
+                  f"({total / generated:,.0f} events/s), schema {schema}")
+        else:
+            print(f"log: {total:,} events, reused from schema {schema}")
         print(f"views ({len(ALL_VIEWS)}): {names}")
         print("rates are log events per second through ALL views together "
               "(each view reads the log itself)\n")
@@ -473,96 +557,111 @@ def main() -> None:
         print(f"ceiling   plain read of the log (select + decode): {ceiling:>9,.0f} events/s "
               f"(1,000,000 in {duration(MILLION / ceiling)})")
 
-        runner = ViewRunner(register, views, ALL_VIEWS)
-        per_view = {view.name: one_event_per_transaction(runner, view, single)
-                    for view in ALL_VIEWS}
-        baseline = single / sum(per_view.values())
-        print(f"baseline  one event per transaction (View.process_event), first {single:,}: "
-              f"{baseline:>7,.0f} events/s (1,000,000 in {duration(MILLION / baseline)})")
-        print("          per view: " + ", ".join(
-            f"{name} {single / seconds:,.0f}" for name, seconds in per_view.items()))
+        baseline: float | None = None
+
+        def row(what: str, rate: float) -> None:
+            times = "–" if baseline is None else f"{rate / baseline:.1f}"
+            print(f"{what:<40}{rate:>10,.0f}{times:>11}×{rate / ceiling:>10.2f}"
+                  f"{duration(MILLION / rate):>15}")
+
+        if "baseline" in parts:
+            runner = ViewRunner(register, views, ALL_VIEWS)
+            per_view = {view.name: one_event_per_transaction(runner, view, single)
+                        for view in ALL_VIEWS}
+            baseline = single / sum(per_view.values())
+            print(f"baseline  one event per transaction (View.process_event), first {single:,}: "
+                  f"{baseline:>7,.0f} events/s (1,000,000 in {duration(MILLION / baseline)})")
+            print("          per view: " + ", ".join(
+                f"{name} {single / seconds:,.0f}" for name, seconds in per_view.items()))
         print()
-        print(f"{'batched ViewRunner':<32}{'events/s':>10}{'× baseline':>12}"
+        print(f"{'rebuild':<40}{'events/s':>10}{'× baseline':>12}"
               f"{'÷ ceiling':>11}{'1,000,000 in':>15}")
-        for size in sizes:
+        for size in sizes if "batches" in parts else ():
             runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size,
-                                rebuild_batch_size=size)
+                                rebuild_batch_size=size, bulk_rebuild=False)
             if size == 1:
                 what, count = f"batch 1, catch_up first {single:,}", single
                 timings = {view.name: batched_first(runner, view, single) for view in ALL_VIEWS}
             else:
-                what, count = f"batch {size}, rebuild all {total:,}", total
+                what, count = f"batch {size}, replay each view alone", total
                 timings = {view.name: rebuild(runner, view) for view in ALL_VIEWS}
             rate = count / sum(timings.values())
             if size != 1:
                 per_view_rate = {name: count / seconds for name, seconds in timings.items()}
-            print(f"{what:<32}{rate:>10,.0f}{rate / baseline:>11.1f}×{rate / ceiling:>10.2f}"
-                  f"{duration(MILLION / rate):>15}")
+            row(what, rate)
             print("    per view: " + ", ".join(
                 f"{name} {count / seconds:,.0f}" for name, seconds in timings.items()))
-        runner = TimedRunner(register, views, ALL_VIEWS, batch_size=max(sizes),
-                             rebuild_batch_size=max(sizes))
-        cpu, server, started = time.process_time(), server_cpu(), time.perf_counter()
-        runner.rebuild_together()
-        took = time.perf_counter() - started
-        cpu, server_after = time.process_time() - cpu, server_cpu()
-        together = total / took
-        print(f"{'one pass, all views, batch ' + str(max(sizes)):<32}{together:>10,.0f}"
-              f"{together / baseline:>11.1f}×{together / ceiling:>10.2f}"
-              f"{duration(MILLION / together):>15}")
-        spent = "" if server is None or server_after is None else (
-            f", PostgreSQL {server_after - server:.1f} s "
-            f"({(server_after - server) / total * 1e6:.0f} µs/event)")
-        print(f"    where the time went: {took:.1f} s; CPU of this process {cpu:.1f} s "
-              f"({cpu / total * 1e6:.0f} µs/event){spent}; the plain read takes "
-              f"{1e6 / ceiling:.0f} µs/event")
-        used = None if server is None or server_after is None else server_after - server
-        bound = cpu_bound(cpu, used, runner.spent, total, ceiling)
-        wall, collecting_cpu = one_pass_collecting(register, views, max(sizes))
-        print(f"{'one pass, collector running':<32}{total / wall:>10,.0f}"
-              f"{total / wall / baseline:>11.1f}×{total / wall / ceiling:>10.2f}"
-              f"{duration(MILLION * wall / total):>15}")
-        print("    the same pass with Python's cycle collector left running during the batches "
-              f"(it is paused for each batch): CPU of this process "
-              f"{collecting_cpu / total * 1e6:.0f} µs/event against {cpu / total * 1e6:.0f} paused")
-        shared_rates = {}
-        for processes in args.processes:
-            started = time.perf_counter()
-            rebuild_in_processes(settings.model_copy(update={
-                "projections_batch_size": max(sizes),
-                "projections_rebuild_batch_size": max(sizes)}), ALL_VIEWS, processes)
-            shared_rates[processes] = rate = total / (time.perf_counter() - started)
-            print(f"{f'all views, {processes} processes (start-up too)':<32}{rate:>10,.0f}"
-                  f"{rate / baseline:>11.1f}×{rate / ceiling:>10.2f}"
-                  f"{duration(MILLION / rate):>15}")
+        size = max(sizes)
+        rates: dict[str, float] = {}
+        bound = replayed = None
+        if "onepass" in parts:
+            runner = TimedRunner(register, views, ALL_VIEWS, batch_size=size,
+                                 rebuild_batch_size=size, bulk_rebuild=False)
+            replayed = spent(runner.rebuild_together)
+            rates["replay, one pass"] = together = total / replayed.wall
+            row(f"replay, one pass, batch {size}", together)
+            print(f"    where the time went: {replayed.line(total)}; the plain read takes "
+                  f"{1e6 / ceiling:.0f} µs/event")
+            bound = cpu_bound(replayed.cpu, replayed.server, runner.spent, total, ceiling)
+        if "collector" in parts and replayed is not None:
+            wall, collecting_cpu = one_pass_collecting(register, views, size)
+            row("replay, one pass, collector running", total / wall)
+            print("    the same pass with Python's cycle collector left running during the "
+                  f"batches (it is paused for each batch): CPU of this process "
+                  f"{collecting_cpu / total * 1e6:.0f} µs/event against "
+                  f"{replayed.cpu / total * 1e6:.0f} paused")
+        if "bulk" in parts:
+            folded, installing = bulk_one_process(register, views, size)
+            rates["fold, one process"] = total / folded.wall
+            row(f"fold and write once, batch {size}", total / folded.wall)
+            print(f"    where the time went: {folded.line(total, replayed)}; of the wall time "
+                  f"{installing:.1f} s writing the views to PostgreSQL (COPY, indexes, swap)")
+        batch = settings.model_copy(update={"projections_batch_size": size,
+                                            "projections_rebuild_batch_size": size})
+        for processes in args.processes if "processes" in parts else ():
+            shared = spent(partial(rebuild_in_processes, batch, ALL_VIEWS, processes,
+                                   bulk=False))
+            rates[f"replay, {processes} processes"] = total / shared.wall
+            row(f"replay, {processes} processes (start-up too)", total / shared.wall)
+            print(f"    where the time went: {shared.line(total)}")
+            shared_bulk = spent(partial(rebuild_in_processes, batch, ALL_VIEWS, processes))
+            rates[f"fold, {processes} processes"] = total / shared_bulk.wall
+            row(f"fold, {processes} processes (decoded once)", total / shared_bulk.wall)
+            print(f"    where the time went: {shared_bulk.line(total, shared)}")
         again = total / plain_read(register)
         print(f"ceiling   measured again after the rebuilds: {again:,.0f} events/s "
               f"(first {ceiling:,.0f}; this machine's rates drift between runs)")
         ceiling = (ceiling + again) / 2
-        best = max([together, *shared_rates.values()])
-        print(f"\ntarget: rebuild at least half the plain read rate: "
-              f"ceiling (mean of both reads) {ceiling:,.0f} events/s, half {ceiling / 2:,.0f}; "
-              f"all views in one pass {together:,.0f} = {together / ceiling:.2f} of it, "
-              + "".join(f"in {n} processes {rate:,.0f} = {rate / ceiling:.2f}, "
-                        for n, rate in shared_rates.items())
-              + f"({'met' if best >= ceiling / 2 else 'NOT met'})")
+        if rates:
+            best = max(rates.values())
+            print(f"\ntarget: rebuild at least half the plain read rate: ceiling (mean of both "
+                  f"reads) {ceiling:,.0f} events/s, half {ceiling / 2:,.0f}; "
+                  + ", ".join(f"{what} {rate:,.0f} = {rate / ceiling:.2f}"
+                              for what, rate in rates.items())
+                  + f" ({'met' if best >= ceiling / 2 else 'NOT met'})")
         if bound is not None:
-            print(f"                  the one pass's CPU bound on this machine: {bound:,.0f} "
+            print(f"                  the replay's CPU bound on this machine: {bound:,.0f} "
                   f"events/s = {bound / ceiling:.2f} of the mean ceiling")
-        slowest = min(per_view_rate.items(), key=lambda item: item[1])
-        print(f"                  each view alone (its own read of the log): slowest "
-              f"{slowest[0]} {slowest[1]:,.0f} = {slowest[1] / ceiling:.2f} of the ceiling "
-              f"({'met' if slowest[1] >= ceiling / 2 else 'NOT met'})")
+        if per_view_rate:
+            slowest = min(per_view_rate.items(), key=lambda item: item[1])
+            print(f"                  each view alone (its own read of the log): slowest "
+                  f"{slowest[0]} {slowest[1]:,.0f} = {slowest[1] / ceiling:.2f} of the ceiling "
+                  f"({'met' if slowest[1] >= ceiling / 2 else 'NOT met'})")
 
-        print()
-        measure_lag(settings, register, args.lag_seconds, args.write_rate)
-        print()
-        measure_as_of(register, views)
+        if "lag" in parts:
+            print()
+            measure_lag(settings, register, args.lag_seconds, args.write_rate)
+        if "asof" in parts:
+            print()
+            measure_as_of(register, views)
     finally:
         views.close()
         if register is not None:
             register.close()
-        drop_schemas(schema)
+        if args.keep or args.schema:
+            print(f"schema kept: {schema}")
+        else:
+            drop_schemas(schema)
 
 
 def drop_schemas(schema: str) -> None:

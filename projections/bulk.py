@@ -242,46 +242,30 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
 
 def copy_rows(fold: Fold, bare: PostgresViewRecorder) -> None:
     """Copy every table of the fold (and the events it set aside) into the bare
-    generation, each by one COPY, values taken to the PostgreSQL columns' types."""
+    generation, each by one COPY in PostgreSQL's text format, which reads each value by its
+    column's type as an INSERT would: what SQLite hands back (int, float, str, bytes, None)
+    is taken as it is (a BOOLEAN column reads SQLite's 1 and 0), but for text kept in a
+    BYTEA column, which is copied as its bytes."""
     schema = bare.datastore.schema
     source = fold.recorder.datastore
     with bare.datastore.transaction(commit=True) as cursor, \
             source.transaction(commit=False) as reading:
+        raw: Any = getattr(reading, "sqlite_cursor", reading)
         for table in (*table_names(fold.view.schema), "set_aside"):
             columns = cursor.execute(
-                "SELECT column_name, data_type FROM information_schema.columns"
-                " WHERE table_schema = %s AND table_name = %s ORDER BY ordinal_position",
-                (schema, table)).fetchall()
-            names = [str(column["column_name"]) for column in columns]
-            converts = [_CONVERT.get(str(column["data_type"])) for column in columns]
-            listed = ", ".join(f'"{name}"' for name in names)
-            raw: Any = getattr(reading, "sqlite_cursor", reading)
+                "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute"
+                " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
+                " ORDER BY attnum", (f'"{schema}"."{table}"',)).fetchall()
+            listed = ", ".join(f'"{column["attname"]}"' for column in columns)
+            binary = [index for index, column in enumerate(columns)
+                      if column["type"] == "bytea"]
             raw.execute(f"SELECT {listed} FROM {table}")
             with cursor.copy(f'COPY "{schema}"."{table}" ({listed}) FROM STDIN') as stream:
+                write = stream.write_row
                 while rows := raw.fetchmany(COPY_CHUNK):
-                    if any(converts):
-                        rows = [tuple(value if convert is None or value is None
-                                      else convert(value)
-                                      for value, convert in zip(row, converts, strict=True))
-                                for row in rows]
                     for row in rows:
-                        stream.write_row(tuple(row))
-
-
-def _whole(value: Any) -> Any:
-    return int(value) if isinstance(value, float) and value.is_integer() else value
-
-
-def _bool(value: Any) -> Any:
-    return bool(value) if isinstance(value, int | float) else value
-
-
-def _bytes(value: Any) -> Any:
-    return value.encode() if isinstance(value, str) else value
-
-
-#: What a value SQLite hands back (int, float, str, bytes) becomes for a PostgreSQL column.
-_CONVERT: dict[str, Callable[[Any], Any]] = {
-    "boolean": _bool, "bigint": _whole, "integer": _whole, "smallint": _whole,
-    "bytea": _bytes,
-}
+                        if binary and any(type(row[index]) is str for index in binary):
+                            row = tuple(value.encode() if index in binary
+                                        and type(value) is str else value
+                                        for index, value in enumerate(row))
+                        write(row)
