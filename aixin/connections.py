@@ -9,7 +9,8 @@ where the process follows the log. So the deployment's sum is known from its set
     projector      pool + 1                                           (none if the API follows)
     workers        AIXIN_WORKER_INSTANCES × AIXIN_WORKER_CONCURRENCY × pool
     beat           0 (it only sends tasks; a worker's main process holds none either)
-    one command    pool (an ``aixin`` command run by hand: import, places load, check)
+    one command    pool (an ``aixin`` command run by hand: import, places load, check;
+                   a rebuild shared among N processes: N + 1 pools)
     reserve        AIXIN_POSTGRES_RESERVE (psql, a migration, monitoring)
 
 and a command refuses to start when it exceeds the server's ``max_connections`` less the
@@ -64,8 +65,9 @@ class Budget:
         return next(share for share in self.shares if share.kind == kind)
 
 
-def connection_budget(settings: Settings) -> Budget:
-    """The deployment's budget from its settings (see the module's table)."""
+def connection_budget(settings: Settings, *, command_processes: int = 1) -> Budget:
+    """The deployment's budget from its settings (see the module's table); the command run
+    by hand may use ``command_processes`` processes (a rebuild shared among processes)."""
     pool = settings.postgres_pool_size
     each = connections_per_process(pool)
     follows = settings.follows_in_process
@@ -83,7 +85,8 @@ def connection_budget(settings: Settings) -> Budget:
               each, f"AIXIN_WORKER_INSTANCES={settings.worker_instances} × "
                     f"AIXIN_WORKER_CONCURRENCY={settings.worker_concurrency}, {sized}"),
         Share("beat", 1, 0, "it sends tasks and reads nothing"),
-        Share("one aixin command", 1, each, f"import, places load, check; {sized}"),
+        Share("one aixin command", command_processes, each,
+              f"import, places load, rebuild (each of its processes); {sized}"),
     ), reserve=settings.postgres_reserve)
 
 

@@ -24,11 +24,12 @@ def load_settings() -> Settings:
         raise typer.Exit(2) from None
 
 
-def start_as(role: str, settings: Settings) -> None:
+def start_as(role: str, settings: Settings, *, command_processes: int = 1) -> None:
     """Name this process's PostgreSQL connections after its role and the deployment's schema
     (``PGAPPNAME``, unless the environment names them already), and refuse to start (exit 2)
     if the deployment's processes could together hold more connections than the server
-    accepts (``aixin.connections``)."""
+    accepts (``aixin.connections``; ``command_processes``: the processes this command runs,
+    if it is one run by hand)."""
     from aixin.connections import application_name_for
 
     os.environ.setdefault("PGAPPNAME", application_name_for(role, settings))
@@ -43,7 +44,8 @@ def start_as(role: str, settings: Settings) -> None:
         typer.echo(f"could not read PostgreSQL's max_connections ({type(error).__name__}); "
                    "starting without checking the connections' sum", err=True)
         return
-    refused = refusal(connection_budget(settings), accepted)
+    refused = refusal(connection_budget(settings, command_processes=command_processes),
+                      accepted)
     if refused is not None:
         typer.echo(refused, err=True)
         raise typer.Exit(2)

@@ -61,6 +61,8 @@ def rebuild(name: Annotated[str, typer.Argument(
         typer.echo(f"no projection {name!r}; known: {', '.join(BY_NAME)}, all", err=True)
         raise typer.Exit(2)
     settings = load_settings()
+    # shared among processes, the views are folded in forked children of this process
+    start_as("aixin-rebuild", settings, command_processes=processes + 1 if processes > 1 else 1)
     views = ALL_VIEWS if name == "all" else (BY_NAME[name],)
     with progress_bar(f"重建 {name}") as progress:
         applied = rebuild_in_processes(settings, views, processes, progress=progress)

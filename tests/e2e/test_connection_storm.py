@@ -26,8 +26,9 @@ import httpx
 import psycopg
 import pytest
 
-from aixin.connections import connection_budget
+from aixin.connections import connection_budget, server_connections
 from aixin.settings import Settings
+from storage.beside import Server
 from tests.api.conftest import CHILD
 from tests.conftest import postgres_params
 from tests.e2e.server import AIXIN, process_tree
@@ -209,3 +210,48 @@ def test_a_storm_of_reconnections_stays_within_the_budget_and_service_resumes(
     for role, most in seen.items():
         assert most <= bound[role], (role, seen, bound)
     assert sampler.most_together <= together, (sampler.most_together, seen, bound)
+
+
+
+def command_env(tmp_path: Path, schema: str, **settings: str) -> dict[str, str]:
+    params = postgres_params()
+    env = {name: value for name, value in os.environ.items()
+           if not name.startswith("AIXIN_") and name != "PGAPPNAME"}
+    env.update(AIXIN_STORE="postgres", AIXIN_POSTGRES_HOST=params["host"],
+               AIXIN_POSTGRES_PORT=params["port"], AIXIN_POSTGRES_USER=params["user"],
+               AIXIN_POSTGRES_DBNAME=params["dbname"], AIXIN_POSTGRES_SCHEMA=schema,
+               AIXIN_DATA_DIR=str(tmp_path / "data"), **settings)
+    return env
+
+
+def accepted_by_the_server() -> int:
+    params = postgres_params()
+    return server_connections(Server(dbname=params["dbname"], host=params["host"],
+                                     port=int(params["port"]), user=params["user"],
+                                     password="")).accepted
+
+
+def test_a_rebuild_fits_in_one_process_and_is_refused_in_three_beyond_the_servers_connections(
+        tmp_path: Path, postgres_schema: str) -> None:
+    # pools of 10: API 10, projector 11, workers 2 × 10, one command 10 per process
+    reserve = accepted_by_the_server() - (10 + 11 + 2 * 10 + 10)
+    env = command_env(tmp_path, postgres_schema, AIXIN_POSTGRES_POOL_SIZE="10",
+                      AIXIN_POSTGRES_RESERVE=str(reserve))
+    alone = subprocess.run([str(AIXIN), "projections", "rebuild", "all"], env=env,
+                           cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert alone.returncode == 0, alone.stderr[-3000:]
+    shared = subprocess.run([str(AIXIN), "projections", "rebuild", "all", "-p", "2"], env=env,
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
+    assert shared.returncode == 2, shared.stderr[-3000:]
+    assert "Refusing to start" in shared.stderr
+    assert "one aixin command: 3 × 10 = 30" in shared.stderr
+
+
+def test_beat_refuses_to_start_beyond_the_servers_connections(
+        tmp_path: Path, postgres_schema: str) -> None:
+    env = command_env(tmp_path, postgres_schema,
+                      AIXIN_POSTGRES_RESERVE=str(accepted_by_the_server()))
+    said = subprocess.run([str(AIXIN), "beat"], env=env, cwd=tmp_path, capture_output=True,
+                          text=True, timeout=120)
+    assert said.returncode == 2, said.stderr[-3000:]
+    assert "Refusing to start" in said.stderr and "AIXIN_POSTGRES_RESERVE" in said.stderr

@@ -68,3 +68,10 @@ def test_connections_are_named_by_role_and_the_deployments_schema() -> None:
     named = application_name_for("aixin-projector", postgres(postgres_schema="county_4208"))
     assert named == "aixin-projector:county_4208"
     assert len(application_name_for("aixin-worker", postgres(postgres_schema="s" * 80))) == 63
+
+
+def test_a_command_shared_among_processes_counts_a_pool_for_each() -> None:
+    alone = connection_budget(postgres())
+    shared = connection_budget(postgres(), command_processes=3)
+    assert shared.of("one aixin command").total == 3 * 5
+    assert shared.total - alone.total == 2 * 5
