@@ -48,8 +48,8 @@ def rebuild(name: Annotated[str, typer.Argument(
         help="The view to rebuild from zero, or 'all' (one read of the log for all).")],
             processes: Annotated[int, typer.Option(
                 "--processes", "-p", min=1,
-                help="Processes to share the views among (each reads the log for its "
-                     "share): faster where cores are free, beside the running service."
+                help="Processes to share the views among (the log decoded once by this "
+                     "one, the views folded in its children): faster where cores are free."
             )] = 1) -> None:
     """Rebuild a projection from zero; the one in service answers until it is done."""
     from aixin.bootstrap import build_register, build_runner
