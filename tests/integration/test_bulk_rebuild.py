@@ -16,9 +16,12 @@ from typing import Any
 import pytest
 
 import aixin.rebuild
+from aixin.bootstrap import build_view_store
 from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
 from projections.catalog import ALL_VIEWS
+from projections.projection import View
+from projections.runner import ViewRunner
 from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import Store, all_rows, opened, record_some_care
 from tests.integration.test_stores_agree import KEY, record_every_kind
@@ -164,3 +167,41 @@ def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followe
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
     assert set(runner.lag().values()) == {0}
+
+
+AWKWARD_TEXTS = ("tab\there", "line\nbreak", "back\\slash", "\\N", "回车\r", "", "null")
+
+
+class Awkward(View):
+    """A view of every column type the views use, with values that COPY must escape."""
+
+    name = "awkward"
+    tables = ("awk_rows",)
+    schema = ("CREATE TABLE IF NOT EXISTS awk_rows (position BIGINT PRIMARY KEY, label TEXT,"
+              " ratio DOUBLE PRECISION, flag BOOLEAN, blob BYTEA, note TEXT, whole INTEGER)",
+              "CREATE INDEX IF NOT EXISTS awk_rows_label ON awk_rows (label)")
+
+    def apply(self, event: object, tx: Any) -> None:
+        at = tx.position
+        tx.execute("INSERT INTO awk_rows (position, label, ratio, flag, blob, note, whole)"
+                   " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                   (at, AWKWARD_TEXTS[at % len(AWKWARD_TEXTS)], at / 3 if at % 2 else None,
+                    at % 2 == 0, bytes([at % 256, 0, 92, 10, 9]) if at % 5 else None,
+                    None if at % 3 else "\\", -at * 1_000_003))
+
+
+def test_values_of_every_column_type_are_copied_as_the_incremental_path_writes_them(
+        settings: Settings) -> None:
+    with opened(settings) as (register, _):
+        record_some_care(register, children=4)
+        store = build_view_store(settings)
+        runner = ViewRunner(register, store, (Awkward,), batch_size=7)
+        try:
+            runner.catch_up_all()
+            followed = all_rows(runner, (Awkward,))
+            assert len(followed["awk_rows"]) == register.recorder.max_notification_id()
+            runner.rebuild_together()
+            assert store.current_generation(Awkward.name) == 2
+            assert all_rows(runner, (Awkward,)) == followed
+        finally:
+            store.close()
