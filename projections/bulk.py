@@ -243,60 +243,29 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
 def copy_rows(fold: Fold, bare: PostgresViewRecorder) -> None:
     """Copy every table of the fold (and the events it set aside) into the bare
     generation, each by one COPY in PostgreSQL's text format, which reads each value by its
-    column's type as an INSERT would.
-
-    SQLite itself writes each row's line of the COPY (:func:`_copy_line`): whole numbers and
-    text as they are (a BOOLEAN column reads SQLite's 1 and 0), bytes of a BYTEA column in
-    hex. A row holding anything else (a float, text in a BYTEA column) is read as values
-    and written by psycopg, as an INSERT of it would be."""
+    column's type as an INSERT would: what SQLite hands back (int, float, str, bytes, None)
+    is taken as it is (a BOOLEAN column reads SQLite's 1 and 0), but for text kept in a
+    BYTEA column, which is copied as its bytes."""
     schema = bare.datastore.schema
     source = fold.recorder.datastore
     with bare.datastore.transaction(commit=True) as cursor, \
             source.transaction(commit=False) as reading:
         raw: Any = getattr(reading, "sqlite_cursor", reading)
-        lookup = raw.connection.cursor()
         for table in (*table_names(fold.view.schema), "set_aside"):
             columns = cursor.execute(
                 "SELECT attname, format_type(atttypid, atttypmod) AS type FROM pg_attribute"
                 " WHERE attrelid = %s::regclass AND attnum > 0 AND NOT attisdropped"
                 " ORDER BY attnum", (f'"{schema}"."{table}"',)).fetchall()
-            names = [str(column["attname"]) for column in columns]
-            listed = ", ".join(f'"{name}"' for name in names)
-            binary = {index for index, column in enumerate(columns)
-                      if column["type"] == "bytea"}
-            line = _copy_line(names, binary)
-            raw.execute(f"SELECT rowid, {line} FROM {table}")
+            listed = ", ".join(f'"{column["attname"]}"' for column in columns)
+            binary = [index for index, column in enumerate(columns)
+                      if column["type"] == "bytea"]
+            raw.execute(f"SELECT {listed} FROM {table}")
             with cursor.copy(f'COPY "{schema}"."{table}" ({listed}) FROM STDIN') as stream:
+                write = stream.write_row
                 while rows := raw.fetchmany(COPY_CHUNK):
-                    lines = [text for _, text in rows]
-                    if None not in lines:
-                        stream.write("".join(lines))
-                        continue
-                    for rowid, text in rows:
-                        if text is not None:
-                            stream.write(text)
-                            continue
-                        row = lookup.execute(f"SELECT {listed} FROM {table} WHERE rowid = ?",
-                                             (rowid,)).fetchone()
-                        stream.write_row(tuple(
-                            value.encode() if index in binary and type(value) is str
-                            else value for index, value in enumerate(row)))
-        lookup.close()
-
-
-def _copy_line(names: Sequence[str], binary: set[int]) -> str:
-    """A SQLite expression giving a row's line of PostgreSQL's COPY text format (columns
-    ``names``; those at ``binary`` BYTEA), or NULL where a value is of a kind it leaves to
-    psycopg (a float; bytes outside BYTEA, text inside it)."""
-    fields = []
-    for index, name in enumerate(names):
-        column = f'"{name}"'
-        text = (f"replace(replace(replace(replace({column}, '\\', '\\\\'), char(9), '\\t'),"
-                f" char(10), '\\n'), char(13), '\\r')")
-        kinds = ["WHEN 'null' THEN '\\N'"]
-        if index in binary:
-            kinds.append(f"WHEN 'blob' THEN '\\\\x' || hex({column})")
-        else:
-            kinds += [f"WHEN 'integer' THEN CAST({column} AS TEXT)", f"WHEN 'text' THEN {text}"]
-        fields.append(f"(CASE typeof({column}) {' '.join(kinds)} END)")
-    return " || char(9) || ".join(fields) + " || char(10)"
+                    for row in rows:
+                        if binary and any(type(row[index]) is str for index in binary):
+                            row = tuple(value.encode() if index in binary
+                                        and type(value) is str else value
+                                        for index, value in enumerate(row))
+                        write(row)
