@@ -57,10 +57,10 @@ class Anchors:
             return
         self._create()
         with self._datastore.transaction(commit=True) as cursor:
-            Tx(cursor, self.engine).executemany(
-                f"INSERT INTO {self.table} (position, seq, hash, anchored_at, reason)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT (position) DO NOTHING",
-                [(a.position, a.seq, a.hash, a.anchored_at, a.reason) for a in anchors])
+            Tx(cursor, self.engine).insert(
+                self.table, ("position", "seq", "hash", "anchored_at", "reason"),
+                [(a.position, a.seq, a.hash, a.anchored_at, a.reason) for a in anchors],
+                on_conflict="ON CONFLICT (position) DO NOTHING")
 
     def at(self, position: int) -> Anchor | None:
         found = self._select(" WHERE position = ?", (position,))

@@ -129,12 +129,13 @@ class LikelyDuplicates(View):
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         child = str(e.originator_id)
-        tx.execute(
-            "INSERT INTO dup_children (child_id, name, name_key, birth_date, county,"
-            " region_code, school, registered_on) VALUES (?,?,?,?,?,?,?,?)",
-            (child, self.texts.seal_text(e.originator_id, e.name),
-             self._hash(searchable(e.name)), iso(e.birth_date), e.region_code[:6],
-             e.region_code, e.school, iso(e.registered_on)))
+        tx.insert(
+            "dup_children",
+            ("child_id", "name", "name_key", "birth_date", "county", "region_code", "school",
+             "registered_on"),
+            [(child, self.texts.seal_text(e.originator_id, e.name),
+              self._hash(searchable(e.name)), iso(e.birth_date), e.region_code[:6],
+              e.region_code, e.school, iso(e.registered_on))])
         phones = [(p.role.value, p.phone) for p in e.parents]
         if e.guardian is not None:
             phones.append(("guardian", e.guardian.phone))
@@ -145,8 +146,8 @@ class LikelyDuplicates(View):
     def _phone(self, tx: Tx, child: str, role: str, phone: str) -> None:
         tx.execute("DELETE FROM dup_phones WHERE child_id = ? AND role = ?", (child, role))
         if len(digits(phone)) >= 7:
-            tx.execute("INSERT INTO dup_phones (child_id, role, phone_key) VALUES (?, ?, ?)",
-                       (child, role, self._hash(digits(phone))))
+            tx.insert("dup_phones", ("child_id", "role", "phone_key"),
+                      [(child, role, self._hash(digits(phone)))])
 
     @apply.register
     def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
@@ -206,7 +207,7 @@ class LikelyDuplicates(View):
         tx.execute("DELETE FROM dup_pairs WHERE pair_key = ?", (key,))
         if tx.execute("SELECT 1 AS apart FROM dup_apart WHERE pair_key = ?",
                       (key,)).one() is None:
-            tx.execute("INSERT INTO dup_apart (pair_key) VALUES (?)", (key,))
+            tx.insert("dup_apart", ("pair_key",), [(key,)])
 
     # -- finding a child's pairs ----------------------------------------------------------
 
@@ -243,8 +244,8 @@ class LikelyDuplicates(View):
             if tx.execute("SELECT 1 AS apart FROM dup_apart WHERE pair_key = ?",
                           (key,)).one() is None:
                 first, second = key.split("~")
-                tx.execute("INSERT INTO dup_pairs (pair_key, first_id, second_id, reason)"
-                           " VALUES (?, ?, ?, ?)", (key, first, second, reason))
+                tx.insert("dup_pairs", ("pair_key", "first_id", "second_id", "reason"),
+                          [(key, first, second, reason)])
 
 
 @dataclass(frozen=True)

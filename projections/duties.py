@@ -129,8 +129,9 @@ class DutyView(View):
         if tx.more_to_come:
             # Far behind the log (a rebuild, a catch-up after downtime): a pairing touched in
             # many batches is evaluated once, when the view reaches the head of the log.
-            tx.executemany(_PENDING, [(key, iso(day)) for key, day in touched.items()],
-                           distinct=True)
+            tx.insert("duty_pending", ("pairing_id", "on_day"),
+                      [(key, iso(day)) for key, day in touched.items()],
+                      on_conflict=_LATER_DAY, distinct=True)
             return
         self.evaluate(tx, _with_pending(tx, touched))
 
@@ -147,8 +148,8 @@ class DutyView(View):
 
     @apply.register
     def _child(self, e: ChildRegistered, tx: Tx) -> None:
-        tx.execute("INSERT INTO duty_children (child_id, region_code, school) VALUES (?,?,?)",
-                   (str(e.originator_id), e.region_code, e.school))
+        tx.insert("duty_children", ("child_id", "region_code", "school"),
+                  [(str(e.originator_id), e.region_code, e.school)])
         self._children[str(e.originator_id)] = {"region_code": e.region_code,
                                                 "school": e.school}
 
@@ -161,8 +162,8 @@ class DutyView(View):
 
     @apply.register
     def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:
-        tx.execute("INSERT INTO duty_volunteers (volunteer_id, region_code) VALUES (?,?)",
-                   (str(e.originator_id), e.form.region_code))
+        tx.insert("duty_volunteers", ("volunteer_id", "region_code"),
+                  [(str(e.originator_id), e.form.region_code)])
         self._volunteers[str(e.originator_id)] = e.form.region_code
 
     @apply.register
@@ -175,22 +176,22 @@ class DutyView(View):
                        if str(v) in self._volunteers else _region_of(tx, v))
                       for v in e.volunteer_ids]
         region = child["region_code"] if child else (volunteers[0][2] or "")
-        tx.execute(
-            "INSERT INTO duty_pairings (pairing_id, starts_on, duty_sets, child_ids,"
-            " volunteer_ids, region_code, school) VALUES (?,?,?,?,?,?,?)",
-            (pairing_id, iso(e.starts_on), csv(e.duty_sets), csv(e.child_ids),
-             csv(e.volunteer_ids), region, child["school"] if child else ""))
-        tx.executemany("INSERT INTO duty_pairing_volunteers (pairing_id, volunteer_id,"
-                       " region_code) VALUES (?,?,?)", volunteers)
+        tx.insert(
+            "duty_pairings",
+            ("pairing_id", "starts_on", "duty_sets", "child_ids", "volunteer_ids", "region_code",
+             "school"),
+            [(pairing_id, iso(e.starts_on), csv(e.duty_sets), csv(e.child_ids),
+              csv(e.volunteer_ids), region, child["school"] if child else "")])
+        tx.insert("duty_pairing_volunteers", ("pairing_id", "volunteer_id", "region_code"),
+                  volunteers)
 
     @apply.register
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
         # The pairing's last contact is set when it is evaluated, at the end of the batch.
-        tx.execute("INSERT INTO duty_contacts (pairing_id, contact_id, kind, occurred_on,"
-                   " child_ids) VALUES (?,?,?,?,?)",
-                   (str(e.originator_id), contact.id, contact.kind, on,
-                    csv(contact.child_ids) if contact.child_ids else ""))
+        tx.append("duty_contacts", ("pairing_id", "contact_id", "kind", "occurred_on", "child_ids"),
+                  [(str(e.originator_id), contact.id, contact.kind, on,
+                    csv(contact.child_ids) if contact.child_ids else "")])
 
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
@@ -236,7 +237,7 @@ class DutyView(View):
                 evaluated.append((key, iso(on), iso(last_contact)))
             if found:
                 tx.execute(f"DELETE FROM duty_status WHERE pairing_id IN ({marks})", chunk)
-                tx.executemany(_STATUS, statuses)
+                tx.insert("duty_status", _STATUS, statuses)
                 tx.update_from_values(_EVALUATED, evaluated)
 
     @classmethod
@@ -256,18 +257,20 @@ class DutyView(View):
             for ordinal, (child_id, s) in enumerate(statuses)]
 
 
-_STATUS = ("INSERT INTO duty_status (pairing_id, child_id, ordinal, name, title, status,"
-           " period_label, period_start, period_end, last_qualifying_contact, overdue_since,"
-           " reason, evaluated_on) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+#: The columns of a duty's status, in the order of :meth:`DutyView._evaluated`'s rows.
+_STATUS = ("pairing_id", "child_id", "ordinal", "name", "title", "status", "period_label",
+           "period_start", "period_end", "last_qualifying_contact", "overdue_since", "reason",
+           "evaluated_on")
 #: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
 _EVALUATED = ("UPDATE duty_pairings SET evaluated_on = v.column2, last_contact_on = v.column3"
               " FROM (VALUES {rows}) AS v WHERE duty_pairings.pairing_id = v.column1")
 
 
-#: A pairing whose evaluation waits for the end of a catch-up, and the day to evaluate as of.
-_PENDING = ("INSERT INTO duty_pending (pairing_id, on_day) VALUES (?, ?) ON CONFLICT (pairing_id)"
-            " DO UPDATE SET on_day = CASE WHEN excluded.on_day > duty_pending.on_day"
-            " THEN excluded.on_day ELSE duty_pending.on_day END")
+#: A pairing whose evaluation waits for the end of a catch-up (``duty_pending``), with the
+#: day to evaluate as of: one left pending already keeps the later of its two days.
+_LATER_DAY = ("ON CONFLICT (pairing_id) DO UPDATE SET on_day = CASE"
+              " WHEN excluded.on_day > duty_pending.on_day"
+              " THEN excluded.on_day ELSE duty_pending.on_day END")
 
 
 def _with_pending(tx: Tx, touched: Mapping[str, date]) -> dict[str, date]:

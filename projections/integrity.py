@@ -165,11 +165,12 @@ class HashChain(View):
         for row in rows:
             digest = stored_digest(row)
             previous, seq = link(previous, digest), seq + 1
-            tx.execute(
-                "INSERT INTO ic_chain (position, seq, originator_id, originator_version,"
-                " topic, digest, hash) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (row.id, seq, str(row.originator_id), row.originator_version, row.topic,
-                 digest.hex(), previous.hex()))
+            tx.append(
+                "ic_chain",
+                ("position", "seq", "originator_id", "originator_version", "topic", "digest",
+                 "hash"),
+                [(row.id, seq, str(row.originator_id), row.originator_version, row.topic,
+                  digest.hex(), previous.hex())])
             if seq % self.anchor_every == 0:
                 due.append(Anchor(row.id, seq, previous.hex(), utc_now(),
                                   f"every {self.anchor_every} entries"))

@@ -39,8 +39,7 @@ def is_latest_move(tx: Tx, moves: str, e: SchoolChanged | ChildTransferred) -> b
     if row is not None and row["moved_on"] > on:
         return False
     tx.execute(f"DELETE FROM {moves} WHERE child_id = ? AND kind = ?", (child_id, kind))
-    tx.execute(f"INSERT INTO {moves} (child_id, kind, moved_on) VALUES (?,?,?)",
-               (child_id, kind, on))
+    tx.insert(moves, ("child_id", "kind", "moved_on"), [(child_id, kind, on)])
     return True
 
 

@@ -60,10 +60,9 @@ class PairingsFollowTheirMembers(View):
     @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
         pairing_id = str(e.originator_id)
-        tx.executemany(
-            "INSERT INTO pol_members (pairing_id, member_id, member) VALUES (?,?,?)",
-            [(pairing_id, str(child), "child") for child in e.child_ids]
-            + [(pairing_id, str(volunteer), "volunteer") for volunteer in e.volunteer_ids])
+        tx.insert("pol_members", ("pairing_id", "member_id", "member"),
+                  [(pairing_id, str(child), "child") for child in e.child_ids]
+                  + [(pairing_id, str(volunteer), "volunteer") for volunteer in e.volunteer_ids])
 
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:

@@ -78,9 +78,10 @@ EVENT_TYPES: dict[type, str] = {
 #: reports and the timeline (:mod:`domain.vocabulary`).
 EVENT_TITLES = vocabulary.EVENT_TITLES
 
-_INSERT = (
-    "INSERT INTO tl_entries (child_id, position, aggregate_id, aggregate_version, event_type,"
-    " actor_id, actor_role, occurred_on, recorded_at, details)")
+#: The columns of an entry, and the start of a statement that adds entries selected elsewhere.
+_COLUMNS = ("child_id", "position", "aggregate_id", "aggregate_version", "event_type",
+            "actor_id", "actor_role", "occurred_on", "recorded_at", "details")
+_INSERT = f"INSERT INTO tl_entries ({', '.join(_COLUMNS)})"
 
 
 def instant(moment: datetime) -> str:
@@ -206,9 +207,8 @@ class ChildTimeline(View):
         the duplicate's entries from the instant of the merge."""
         _entry(tx, e, e.originator_id, e.on,
                {"surviving_id": str(e.surviving_id), "reason": e.reason})
-        tx.execute("INSERT INTO tl_merges (survivor_id, duplicate_id, merged_at)"
-                   " VALUES (?, ?, ?)",
-                   (str(e.surviving_id), str(e.originator_id), instant(e.timestamp)))
+        tx.append("tl_merges", ("survivor_id", "duplicate_id", "merged_at"),
+                  [(str(e.surviving_id), str(e.originator_id), instant(e.timestamp))])
 
     @apply.register
     def _absorbed(self, e: ChildAbsorbed, tx: Tx) -> None:
@@ -249,8 +249,8 @@ class ChildTimeline(View):
 
     @apply.register
     def _pairing_formed(self, e: PairingFormed, tx: Tx) -> None:
-        tx.executemany("INSERT INTO tl_pairing_children (pairing_id, child_id) VALUES (?, ?)",
-                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+        tx.insert("tl_pairing_children", ("pairing_id", "child_id"),
+                  [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
         details = {"principle": e.principle.value, "children": len(e.child_ids),
                    "volunteer_ids": [str(v) for v in e.volunteer_ids],
                    "duty_sets": list(e.duty_sets),
@@ -270,8 +270,7 @@ class ChildTimeline(View):
         if named:
             children = sorted(str(child_id) for child_id in named)
         facts = _facts(tx, e, occurred_on, details)
-        for child_id in children:
-            tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)", (child_id, *facts))
+        tx.append("tl_entries", _COLUMNS, [(child_id, *facts) for child_id in children])
 
     @apply.register
     def _contact_recorded(self, e: ContactRecorded, tx: Tx) -> None:
@@ -292,8 +291,8 @@ class ChildTimeline(View):
         """An entry on the timeline of each child the activity names; the activity's title
         and organiser are its own words (never a child's name), the children it reached are
         given as a count."""
-        tx.executemany("INSERT INTO tl_activity_children (activity_id, child_id) VALUES (?, ?)",
-                       [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+        tx.insert("tl_activity_children", ("activity_id", "child_id"),
+                  [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
         details = {"activity_id": str(e.originator_id), "kind": e.kind, "title": e.title,
                    "organiser": e.organiser, "items": e.items,
                    "amount_yuan": str(e.amount_yuan), "children": len(e.child_ids)}
@@ -328,8 +327,8 @@ class ChildTimeline(View):
 
     @apply.register
     def _reminder_issued(self, e: ReminderIssued, tx: Tx) -> None:
-        tx.executemany("INSERT INTO tl_reminder_children (reminder_id, child_id) VALUES (?, ?)",
-                       [(str(e.originator_id), str(child_id)) for child_id in e.children])
+        tx.insert("tl_reminder_children", ("reminder_id", "child_id"),
+                  [(str(e.originator_id), str(child_id)) for child_id in e.children])
         details = {"pairing_id": str(e.pairing_id), "duty": e.duty, "status": e.duty_status,
                    "period": e.period_label, "overdue_since": iso(e.overdue_since),
                    "volunteer_ids": [str(v) for v in e.volunteer_ids]}
@@ -406,8 +405,7 @@ def _children_of(tx: Tx, pairing_id: str) -> list[str]:
 
 def _entry(tx: Tx, e: Recorded, child_id: object, occurred_on: date,
            details: dict[str, Any]) -> None:
-    tx.execute(_INSERT + " VALUES (?,?,?,?,?,?,?,?,?,?)",
-               (str(child_id), *_facts(tx, e, occurred_on, details)))
+    tx.append("tl_entries", _COLUMNS, [(str(child_id), *_facts(tx, e, occurred_on, details))])
 
 
 def _facts(tx: Tx, e: Recorded, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:

@@ -59,9 +59,8 @@ class SQLiteViewRecorder(SQLiteTrackingRecorder):
     def set_aside(self, tracking: Tracking, error: str, at: float) -> None:
         """Record that the event at ``tracking`` was not applied, and move past it."""
         with self.datastore.transaction(commit=True) as cursor:
-            Tx(cursor, self.engine).execute(
-                "INSERT INTO set_aside (position, error, at) VALUES (?, ?, ?)",
-                (tracking.notification_id, error, at))
+            Tx(cursor, self.engine).insert("set_aside", ("position", "error", "at"),
+                                           [(tracking.notification_id, error, at)])
             self._insert_tracking(cursor, tracking)
 
     @contextmanager
@@ -110,15 +109,16 @@ class PostgresViewRecorder(PostgresTrackingRecorder):
                 view.apply_all(events, tx)
                 tx.flush(until_copy=True)
                 self._insert_tracking(cursor, tracking)
-            tx.flush_copying()  # out of pipeline mode: long runs of rows, if any, by COPY
+            # Out of pipeline mode, where COPY runs: what is held back from the first long
+            # run of appends on (each such run one COPY, the writes between them in order).
+            tx.flush_copying()
 
     def set_aside(self, tracking: Tracking, error: str, at: float) -> None:
         """Record that the event at ``tracking`` was not applied, and move past it."""
         with self.datastore.transaction(commit=True) as cursor:
             cursor.execute(self._search_path)
-            Tx(cursor, self.engine).execute(
-                "INSERT INTO set_aside (position, error, at) VALUES (?, ?, ?)",
-                (tracking.notification_id, error, at))
+            Tx(cursor, self.engine).insert("set_aside", ("position", "error", "at"),
+                                           [(tracking.notification_id, error, at)])
             self._insert_tracking(cursor, tracking)
 
     @contextmanager

@@ -1,14 +1,16 @@
 """One small SQL dialect for the read side, spoken to SQLite and PostgreSQL alike.
 
 Projections write their SQL once with ``?`` placeholders and portable types; this
-module adapts the placeholders and hands back rows as dicts.
+module adapts the placeholders and hands back rows as dicts. Rows a view adds it names
+by table and columns (``Tx.insert``, ``Tx.append``), so that a batch's rows are sent in
+as few statements as each database allows: multi-row INSERTs, or PostgreSQL's COPY.
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
 from typing import Any, Literal
@@ -21,7 +23,12 @@ Row = dict[str, Any]
 
 
 class Tx:
-    """A cursor inside one read or write transaction of a view's database."""
+    """A cursor inside one read or write transaction of a view's database.
+
+    Reads and changes are SQL (:meth:`execute`); rows added say so: :meth:`insert` (rows into
+    a table) and :meth:`append` (rows into a table where rows are only ever added, the
+    timeline's and the report's facts, sent on PostgreSQL by COPY when the run is long).
+    """
 
     def __init__(self, cursor: Any, engine: Engine, *, deferred: bool = False,
                  sync: Callable[[], None] | None = None) -> None:
@@ -32,8 +39,8 @@ class Tx:
         #: While a batch is applied: whether the log holds more events right after it (a
         #: view far behind, rebuilding or catching up, may leave costly work to the end).
         self.more_to_come = False
-        #: Writes not sent yet: runs of the same statement, each run one ``executemany``.
-        self._pending: list[tuple[str, list[tuple[Any, ...]]]] = []  # or _Distinct, _Values
+        #: Writes not sent yet, in order: each how it is sent and its rows.
+        self._pending: list[tuple[_Write, list[tuple[Any, ...]]]] = []
         self._deferred = deferred
         #: In PostgreSQL's pipeline mode: waits for every result sent so far, so that the
         #: next statement's result is not taken for a write's (psycopg would mix them up).
@@ -44,41 +51,44 @@ class Tx:
         return _placeholders(sql) if self.engine == "postgres" else sql
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Tx:
-        """Run ``sql``. With ``deferred`` (the recorders' batches), a write is held back
-        and sent with the writes that follow it (one ``executemany`` per run of the same
-        statement); a read first sends every write held back, so what it reads is exactly
-        what sequential execution would give."""
-        statement = self._sql(sql)
+        """Run ``sql``. With ``deferred`` (the recorders' batches), a change (``INSERT ...
+        SELECT``, ``UPDATE``, ``DELETE``) is held back and sent with the writes that follow
+        it (one ``executemany`` per run of the same statement); anything else first sends
+        every write held back, so what it reads is exactly what sequential execution gives."""
         if self._deferred and _is_write(sql):
-            if self._pending and type(self._pending[-1][0]) is str \
-                    and self._pending[-1][0] == statement:
-                self._pending[-1][1].append(tuple(params))
-            else:
-                self._pending.append((statement, [tuple(params)]))
+            self._hold(_statement(sql, self.engine), [tuple(params)])
             return self
         self.flush()
-        self._cursor.execute(statement, tuple(params))
+        self._cursor.execute(self._sql(sql), tuple(params))
         return self
 
-    @property
-    def rowcount(self) -> int:
-        """The rows the last statement sent changed (a write held back has changed none)."""
-        return int(self._cursor.rowcount)
-
-    def executemany(self, sql: str, rows: Iterable[Sequence[Any]], *,
-                    distinct: bool = False) -> None:
-        """Run ``sql`` once per row. ``distinct`` says no two rows have the same key, so an
-        ``INSERT ... ON CONFLICT ... DO UPDATE`` may go as one multi-row statement (PostgreSQL
-        refuses one that would update a row twice)."""
-        if not self._deferred:
+    def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        """Run the change ``sql`` once per row."""
+        if self._deferred:
+            self._hold(_statement(sql, self.engine), [tuple(row) for row in rows])
+        else:
             self._cursor.executemany(self._sql(sql), [tuple(row) for row in rows])
-            return
-        statement = self._sql(sql)
-        if distinct:
-            self._pending.append((_Distinct(statement), [tuple(row) for row in rows]))
-            return
-        for row in rows:
-            self.execute(sql, row)
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               on_conflict: str = "", distinct: bool = False) -> None:
+        """Add ``rows`` (values in the order of ``columns``) to ``table``.
+
+        ``on_conflict`` is PostgreSQL's and SQLite's clause (``ON CONFLICT (key) DO ...``).
+        Plain rows, and rows with a clause that ``distinct`` says share no key, go as
+        multi-row statements (PostgreSQL refuses one that would update a row twice); rows
+        with a clause otherwise one statement each, pipelined on PostgreSQL."""
+        held = [tuple(row) for row in rows]
+        if held:
+            self._hold(_insert(table, tuple(columns), on_conflict, distinct, self.engine), held)
+
+    def append(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        """Add ``rows`` to ``table``, a table whose rows are only ever added: like
+        :meth:`insert`, but on PostgreSQL a long run of them, once out of pipeline mode,
+        goes as one ``COPY`` (several times cheaper than INSERTs for the server and the
+        client alike; a rebuild writes a row per event into the timeline and the facts)."""
+        held = [tuple(row) for row in rows]
+        if held:
+            self._hold(_append(table, tuple(columns), self.engine), held)
 
     def update_from_values(self, sql: str, rows: Sequence[Sequence[Any]]) -> None:
         """``UPDATE t SET ... FROM (VALUES {rows}) AS v WHERE ...``: many rows changed by one
@@ -87,81 +97,90 @@ class Tx:
         them, ``CAST(v.column2 AS INTEGER)``, where a type matters). Rows must not repeat a key.
         """
         if rows:
-            self._pending.append((_Values(self._sql(sql)), [tuple(row) for row in rows]))
-            if not self._deferred:
-                self.flush()
+            self._hold(_from_values(sql, self.engine), [tuple(row) for row in rows])
+
+    def _hold(self, write: _Write, rows: list[tuple[Any, ...]]) -> None:
+        """Keep ``rows`` to send with the writes that follow (or send them now, outside a
+        batch). Rows of the same write join its run before them: the run just before, or,
+        for rows inserted or appended, the last one of their table since the last change
+        of another kind (rows added to other tables in between change nothing it sees)."""
+        pending = self._pending
+        if write.runs:
+            for index in range(len(pending) - 1, -1, -1):
+                held = pending[index][0]
+                if held is write:
+                    pending[index][1].extend(rows)
+                    break
+                if not (write.table and held.table) or held.table == write.table:
+                    pending.append((write, rows))
+                    break
+            else:
+                pending.append((write, rows))
+        else:
+            pending.append((write, rows))
+        if not self._deferred:
+            self.flush()
+
+    @property
+    def rowcount(self) -> int:
+        """The rows the last statement sent changed (a write held back has changed none)."""
+        return int(self._cursor.rowcount)
 
     def flush(self, *, until_copy: bool = False) -> None:
         """Send the writes held back, in order (the recorders call it before committing).
 
-        A run of the same plain ``INSERT ... VALUES (...)`` goes as multi-row INSERTs, or
-        on PostgreSQL outside pipeline mode, if long, as one COPY; any other run as one
-        ``executemany``. ``until_copy``: stop before the first run that would go as a COPY
-        once out of pipeline mode, and keep it and what follows for the next flush.
+        A run of rows goes as multi-row statements where its write allows, on PostgreSQL
+        outside pipeline mode as one COPY if it is a long run of appends; a run of another
+        change as one ``executemany``. ``until_copy``: stop before the first run that would
+        go as a COPY once out of pipeline mode, and keep it and what follows for the next
+        flush (:meth:`flush_copying`).
         """
         pending, self._pending = self._pending, []
-        for index, (statement, rows) in enumerate(pending):
-            if not rows:
-                continue
-            if until_copy and self._copyable(statement, rows):
-                self._pending = pending[index:]
-                break
-            if isinstance(statement, _Values):
-                head, _, tail = statement.partition("{rows}")
-                self._multi_row(head, tail, rows)
-            elif len(rows) == 1:
-                self._cursor.execute(statement, rows[0])
-            elif self._copies(statement, rows):
-                continue
-            elif (values := _INSERT_VALUES.match(statement)) is not None and (
-                    not values.group(3) or isinstance(statement, _Distinct)
-                    or _DO_NOTHING.match(values.group(3))):
-                self._multi_row(values.group(1), values.group(3) or "", rows)
+        for index, (write, rows) in enumerate(pending):
+            if self._copyable(write, rows):
+                if until_copy:
+                    self._pending = pending[index:]
+                    break
+                if self._sync is None:
+                    self._copy(write, rows)
+                    continue
+            if len(rows) == 1 and write.each:
+                self._cursor.execute(write.each, rows[0])
+            elif write.head:
+                self._multi_row(write.head, write.tail, rows)
             else:
-                self._cursor.executemany(statement, rows)
+                self._cursor.executemany(write.each, rows)
         if pending and self._sync is not None:
             self._sync()
 
     def flush_copying(self) -> None:
         """Send what is held back once the connection has left pipeline mode (where COPY
-        cannot run): each long run of plain INSERTs as one COPY, each stretch of other writes
+        cannot run): each long run of appends as one COPY, each stretch of other writes
         between them in pipeline mode again (one round trip for the stretch, not one per
         statement)."""
         self._sync = None
         while self._pending:
-            statement, rows = self._pending[0]
-            if self._copyable(statement, rows):
+            write, rows = self._pending[0]
+            if self._copyable(write, rows):
                 del self._pending[0]
-                self._copy(statement, rows)
+                self._copy(write, rows)
                 continue
             with self._cursor.connection.pipeline() as pipeline:
                 self._sync = pipeline.sync
                 self.flush(until_copy=True)
             self._sync = None
 
-    def _copies(self, statement: str, rows: list[tuple[Any, ...]]) -> bool:
-        """Send a run of a plain ``INSERT INTO t (a, b) VALUES (...)`` as PostgreSQL's
-        ``COPY t (a, b) FROM STDIN``, outside pipeline mode: several times cheaper than
-        INSERTs for the server and the client alike (a rebuild writes a row per event into
-        the timeline, the report's facts and the hash chain). False if it does not apply.
-        """
-        if self._sync is not None or not self._copyable(statement, rows):
-            return False
-        self._copy(statement, rows)
-        return True
-
-    def _copy(self, statement: str, rows: list[tuple[Any, ...]]) -> None:
-        with self._cursor.copy(_copy_of(statement)) as stream:
+    def _copy(self, write: _Write, rows: list[tuple[Any, ...]]) -> None:
+        with self._cursor.copy(write.copy) as stream:
             for row in rows:
                 stream.write_row(row)
 
-    def _copyable(self, statement: str, rows: list[tuple[Any, ...]]) -> bool:
-        """A long run of a plain INSERT whose values COPY takes exactly as INSERT would:
-        text, whole numbers, bytes and NULLs (COPY converts a value by its Python type, not
-        by its column's: a float into an INTEGER column, a bool or a datetime into TEXT,
+    def _copyable(self, write: _Write, rows: list[tuple[Any, ...]]) -> bool:
+        """A long run of appends whose values COPY takes exactly as INSERT would: text,
+        whole numbers, bytes and NULLs (COPY converts a value by its Python type, not by
+        its column's: a float into an INTEGER column, a bool or a datetime into TEXT,
         would be refused or written otherwise)."""
-        return (self.engine == "postgres" and len(rows) >= _COPY_FROM
-                and _copy_of(statement) is not None
+        return (bool(write.copy) and len(rows) >= _COPY_FROM
                 and _COPY_TYPES.issuperset(map(type, chain.from_iterable(rows))))
 
     def _multi_row(self, head: str, tail: str, rows: list[tuple[Any, ...]]) -> None:
@@ -195,43 +214,56 @@ class Tx:
         return next(iter(row.values())) if isinstance(row, Mapping) else row[0]
 
 
-#: ``INSERT INTO t (a, b) VALUES (?, ?)``, perhaps followed by an ``ON CONFLICT`` clause: a
-#: run of them can go as one multi-row statement when nothing follows, when what follows is
-#: ``DO NOTHING``, or when the rows are known to have distinct keys.
-_INSERT_VALUES = re.compile(r"^(\s*INSERT\s+INTO\s+\S+\s*\([^)]*\)\s*VALUES\s*)"
-                            r"(\((?:\s*(?:\?|%s)\s*,)*\s*(?:\?|%s)\s*\))"
-                            r"(\s+ON\s+CONFLICT\b.*)?\s*$",
-                            re.IGNORECASE | re.DOTALL)
-_DO_NOTHING = re.compile(r"^\s+ON\s+CONFLICT\s*(\([^)]*\))?\s*DO\s+NOTHING\s*$",
-                         re.IGNORECASE)
+@dataclass(frozen=True, slots=True, eq=False)
+class _Write:
+    """How a run of held-back rows is sent: ``each`` once per row; or, where ``head`` is
+    set, ``head`` + the rows' VALUES + ``tail`` as multi-row statements; or, where ``copy``
+    is set and the run long, that COPY. ``runs``: whether rows of a later hold of the same
+    write join this run (not when they might repeat a key the run updates). ``table``: the
+    only table the write touches, for rows inserted or appended ("": any table)."""
+
+    table: str = ""
+    each: str = ""
+    head: str = ""
+    tail: str = ""
+    copy: str = ""
+    runs: bool = True
+
+
+@lru_cache(maxsize=1024)
+def _statement(sql: str, engine: Engine) -> _Write:
+    return _Write(each=_placeholders(sql) if engine == "postgres" else sql)
+
+
+@lru_cache(maxsize=256)
+def _insert(table: str, columns: tuple[str, ...], on_conflict: str, distinct: bool,
+            engine: Engine) -> _Write:
+    head = f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
+    mark = "%s" if engine == "postgres" else "?"
+    tail = f" {on_conflict}" if on_conflict else ""
+    each = head + "(" + ", ".join([mark] * len(columns)) + ")" + tail
+    if on_conflict and not distinct:
+        return _Write(table=table, each=each)
+    return _Write(table=table, each=each, head=head, tail=tail, runs=not on_conflict)
+
+
+@lru_cache(maxsize=256)
+def _append(table: str, columns: tuple[str, ...], engine: Engine) -> _Write:
+    plain = _insert(table, columns, "", False, engine)
+    copy = f"COPY {table} ({', '.join(columns)}) FROM STDIN" if engine == "postgres" else ""
+    return _Write(table=table, each=plain.each, head=plain.head, copy=copy)
+
+
+@lru_cache(maxsize=256)
+def _from_values(sql: str, engine: Engine) -> _Write:
+    head, _, tail = (_placeholders(sql) if engine == "postgres" else sql).partition("{rows}")
+    return _Write(head=head, tail=tail, runs=False)
 
 
 #: Rows below which a COPY is not worth its round trip.
 _COPY_FROM = 16
 #: Python types whose values COPY writes to a column as INSERT does (``bool`` excluded).
 _COPY_TYPES = frozenset({str, int, bytes, type(None)})
-
-
-@lru_cache(maxsize=256)
-def _copy_of(statement: str) -> str | None:
-    """``COPY t (a, b) FROM STDIN`` for a plain ``INSERT INTO t (a, b) VALUES (%s, %s)``
-    (no ``ON CONFLICT``: a COPY cannot skip or update a row), else None."""
-    found = _INSERT_VALUES.match(statement)
-    if found is None or found.group(3):
-        return None
-    return _INTO.sub("COPY ", _VALUES_AT_END.sub(" FROM STDIN", found.group(1)), count=1)
-
-
-_INTO = re.compile(r"^\s*INSERT\s+INTO\s+", re.IGNORECASE)
-_VALUES_AT_END = re.compile(r"\s*VALUES\s*$", re.IGNORECASE)
-
-
-class _Distinct(str):
-    """A statement whose rows are known to have distinct keys (see ``Tx.executemany``)."""
-
-
-class _Values(str):
-    """A statement with ``{rows}`` where its rows' VALUES go (``Tx.update_from_values``)."""
 
 #: Parameters per statement, below SQLite's and PostgreSQL's limits.
 _MAX_PARAMS = 30_000

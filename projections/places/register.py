@@ -32,9 +32,9 @@ class PlacesRegister(View):
 
     @apply.register
     def _named(self, e: Place.Named, tx: Tx) -> None:
-        tx.execute("INSERT INTO reg_places (code, place_id, name, level, parent, former_names)"
-                   " VALUES (?,?,?,?,?,?)", (e.code, str(e.originator_id), e.name,
-                                            level_of(e.code), parent_of(e.code) or "", ""))
+        tx.insert("reg_places", ("code", "place_id", "name", "level", "parent", "former_names"),
+                  [(e.code, str(e.originator_id), e.name, level_of(e.code),
+                    parent_of(e.code) or "", "")])
 
     @apply.register
     def _renamed(self, e: Place.Renamed, tx: Tx) -> None:

@@ -52,20 +52,22 @@ class AccessRegister(View):
     @apply.register
     def _read(self, e: RecordWasRead, tx: Tx) -> None:
         grant = getattr(e, "break_glass", None)  # reads recorded before break-glass lack it
-        tx.execute(
-            "INSERT INTO acc_reads (position, read_id, child_id, user_id, role, what, reason,"
-            " break_glass, read_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (tx.position, str(e.originator_id), str(e.child_id), e.actor.id, e.actor.role,
-             e.what, e.reason, None if grant is None else str(grant), utc(e.timestamp)))
+        tx.append(
+            "acc_reads",
+            ("position", "read_id", "child_id", "user_id", "role", "what", "reason", "break_glass",
+             "read_at"),
+            [(tx.position, str(e.originator_id), str(e.child_id), e.actor.id, e.actor.role,
+              e.what, e.reason, None if grant is None else str(grant), utc(e.timestamp))])
 
     @apply.register
     def _granted(self, e: BreakGlassGranted, tx: Tx) -> None:
-        tx.execute(
-            "INSERT INTO acc_break_glass (position, grant_id, version, child_id, user_id, role,"
-            " reason, minutes, granted_at, expires_at) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (tx.position, str(e.originator_id), e.originator_version, str(e.child_id),
-             e.actor.id, e.actor.role, e.reason, e.minutes, utc(e.timestamp),
-             utc(e.expires_at)))
+        tx.append(
+            "acc_break_glass",
+            ("position", "grant_id", "version", "child_id", "user_id", "role", "reason", "minutes",
+             "granted_at", "expires_at"),
+            [(tx.position, str(e.originator_id), e.originator_version, str(e.child_id),
+              e.actor.id, e.actor.role, e.reason, e.minutes, utc(e.timestamp),
+              utc(e.expires_at))])
 
     @apply.register
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:

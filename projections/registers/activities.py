@@ -60,8 +60,8 @@ class ActivitiesRegister(View):
 
     @apply.register
     def _child_registered(self, e: ChildRegistered, tx: Tx) -> None:
-        tx.execute("INSERT INTO reg_activity_places (child_id, region_code, school)"
-                   " VALUES (?, ?, ?)", (str(e.originator_id), e.region_code, e.school))
+        tx.insert("reg_activity_places", ("child_id", "region_code", "school"),
+                  [(str(e.originator_id), e.region_code, e.school)])
 
     @apply.register
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -72,11 +72,12 @@ class ActivitiesRegister(View):
     @apply.register
     def _recorded(self, e: ActivityRecorded, tx: Tx) -> None:
         activity_id = str(e.originator_id)
-        tx.execute(
-            "INSERT INTO reg_activities (activity_id, version, kind, title, occurred_on,"
-            " organiser, items, amount_yuan, status, children) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (activity_id, e.originator_version, e.kind, e.title, iso(e.occurred_on),
-             e.organiser, e.items, str(e.amount_yuan), "held", len(e.child_ids)))
+        tx.insert(
+            "reg_activities",
+            ("activity_id", "version", "kind", "title", "occurred_on", "organiser", "items",
+             "amount_yuan", "status", "children"),
+            [(activity_id, e.originator_version, e.kind, e.title, iso(e.occurred_on),
+              e.organiser, e.items, str(e.amount_yuan), "held", len(e.child_ids))])
         for child_id in e.child_ids:
             tx.execute(
                 "INSERT INTO reg_activity_children (activity_id, child_id, region_code, school)"

@@ -87,20 +87,20 @@ class ChildrenRegister(View):
         parents = {p.role.value: p for p in e.parents}
         father, mother = parents.get("father"), parents.get("mother")
         on = iso(e.registered_on)
-        tx.execute(
-            "INSERT INTO reg_children (child_id, version, name, sex, birth_date, turns_16_on,"
-            " region_code, school, class_name, categories, categories_on, father_status,"
-            " father_on, mother_status, mother_on, parents_away, status, registered_on)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.originator_version,
-             self.texts.seal_text(e.originator_id, e.name), e.sex.value,
-             iso(e.birth_date), iso(_turns_16(e.birth_date)), e.region_code, e.school,
-             e.class_name, csv(e.categories), on, father and father.status.value,
-             father and on, mother and mother.status.value, mother and on,
-             int(parents_leave_child_behind(e.parents)), "active", on))
-        tx.executemany("INSERT INTO reg_child_names (token, child_id) VALUES (?, ?)",
-                       [(token, str(e.originator_id))
-                        for token in self.texts.blind_tokens(e.name)], distinct=True)
+        tx.insert(
+            "reg_children",
+            ("child_id", "version", "name", "sex", "birth_date", "turns_16_on", "region_code",
+             "school", "class_name", "categories", "categories_on", "father_status", "father_on",
+             "mother_status", "mother_on", "parents_away", "status", "registered_on"),
+            [(str(e.originator_id), e.originator_version,
+              self.texts.seal_text(e.originator_id, e.name), e.sex.value,
+              iso(e.birth_date), iso(_turns_16(e.birth_date)), e.region_code, e.school,
+              e.class_name, csv(e.categories), on, father and father.status.value,
+              father and on, mother and mother.status.value, mother and on,
+              int(parents_leave_child_behind(e.parents)), "active", on)])
+        tx.insert("reg_child_names", ("token", "child_id"),
+                  [(token, str(e.originator_id))
+                   for token in self.texts.blind_tokens(e.name)])
 
     @apply.register
     def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
@@ -150,10 +150,9 @@ class ChildrenRegister(View):
                                                                    e.personal_value), child_id))
             tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (child_id,))
             if e.personal_value != ERASED:
-                tx.executemany("INSERT INTO reg_child_names (token, child_id) VALUES (?, ?)",
-                               [(token, child_id)
-                                for token in self.texts.blind_tokens(e.personal_value)],
-                               distinct=True)
+                tx.insert("reg_child_names", ("token", "child_id"),
+                          [(token, child_id)
+                           for token in self.texts.blind_tokens(e.personal_value)])
         elif e.field == "sex":
             tx.execute("UPDATE reg_children SET version = ?, sex = ? WHERE child_id = ?",
                        (e.originator_version, e.value, child_id))
@@ -203,8 +202,8 @@ class ChildrenRegister(View):
     @apply.register
     def _paired(self, e: PairingFormed, tx: Tx) -> None:
         for child_id in e.child_ids:
-            tx.execute("INSERT INTO reg_child_pairings (pairing_id, child_id, active)"
-                       " VALUES (?, ?, 1)", (str(e.originator_id), str(child_id)))
+            tx.insert("reg_child_pairings", ("pairing_id", "child_id", "active"),
+                      [(str(e.originator_id), str(child_id), 1)])
             tx.execute("UPDATE reg_children SET active_pairings = active_pairings + 1"
                        " WHERE child_id = ?", (str(child_id),))
 

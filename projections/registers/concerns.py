@@ -42,8 +42,8 @@ class ConcernsRegister(View):
 
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
-        tx.execute("INSERT INTO reg_concern_children (child_id, region_code, school)"
-                   " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
+        tx.insert("reg_concern_children", ("child_id", "region_code", "school"),
+                  [(str(e.originator_id), e.region_code, e.school)])
 
     @apply.register
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -57,12 +57,13 @@ class ConcernsRegister(View):
         child = tx.execute("SELECT region_code, school FROM reg_concern_children"
                            " WHERE child_id = ?", (str(e.originator_id),)).one()
         assert child is not None
-        tx.execute(
-            "INSERT INTO reg_concerns (concern_id, child_id, kind, occurred_on, reported_by,"
-            " region_code, school, version, reported_at) VALUES (?,?,?,?,?,?,?,?,?)",
-            (e.concern_id, str(e.originator_id), e.kind, iso(e.occurred_on), e.actor.id,
-             child["region_code"], child["school"], e.originator_version,
-             e.timestamp.isoformat()))
+        tx.insert(
+            "reg_concerns",
+            ("concern_id", "child_id", "kind", "occurred_on", "reported_by", "region_code",
+             "school", "version", "reported_at"),
+            [(e.concern_id, str(e.originator_id), e.kind, iso(e.occurred_on), e.actor.id,
+              child["region_code"], child["school"], e.originator_version,
+              e.timestamp.isoformat())])
 
     @apply.register
     def _resolved(self, e: ConcernResolved, tx: Tx) -> None:

@@ -55,8 +55,8 @@ class PairingsRegister(View):
 
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
-        tx.execute("INSERT INTO reg_pairing_places (child_id, region_code, school)"
-                   " VALUES (?,?,?)", (str(e.originator_id), e.region_code, e.school))
+        tx.insert("reg_pairing_places", ("child_id", "region_code", "school"),
+                  [(str(e.originator_id), e.region_code, e.school)])
 
     @apply.register
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -67,15 +67,15 @@ class PairingsRegister(View):
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
         shape = ("many_to_one" if len(e.volunteer_ids) > 1 else
                  "one_to_many" if len(e.child_ids) > 1 else "one_to_one")
-        tx.execute(
-            "INSERT INTO reg_pairings (pairing_id, version, status, principle, shape,"
-            " child_ids, volunteer_ids, starts_on, duty_sets) VALUES (?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.originator_version, "active", e.principle.value, shape,
-             csv(e.child_ids), csv(e.volunteer_ids), iso(e.starts_on), csv(e.duty_sets)))
-        tx.executemany(
-            "INSERT INTO reg_pairing_members (pairing_id, member_id, member) VALUES (?,?,?)",
-            [(str(e.originator_id), str(i), "child") for i in e.child_ids]
-            + [(str(e.originator_id), str(i), "volunteer") for i in e.volunteer_ids])
+        tx.insert(
+            "reg_pairings",
+            ("pairing_id", "version", "status", "principle", "shape", "child_ids", "volunteer_ids",
+             "starts_on", "duty_sets"),
+            [(str(e.originator_id), e.originator_version, "active", e.principle.value, shape,
+              csv(e.child_ids), csv(e.volunteer_ids), iso(e.starts_on), csv(e.duty_sets))])
+        tx.insert("reg_pairing_members", ("pairing_id", "member_id", "member"),
+                  [(str(e.originator_id), str(i), "child") for i in e.child_ids]
+                  + [(str(e.originator_id), str(i), "volunteer") for i in e.volunteer_ids])
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch; its contacts change each pairing's row once, at the end, by one

@@ -90,29 +90,30 @@ class RemindersRegister(View):
 
     @apply.register
     def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:
-        tx.execute("INSERT INTO rem_volunteers (volunteer_id, region_code) VALUES (?,?)",
-                   (str(e.originator_id), e.form.region_code))
+        tx.insert("rem_volunteers", ("volunteer_id", "region_code"),
+                  [(str(e.originator_id), e.form.region_code)])
 
     @apply.register
     def _issued(self, e: ReminderIssued, tx: Tx) -> None:
         key = str(e.originator_id)
-        tx.execute(
-            "INSERT INTO rem_reminders (reminder_id, position, version, pairing_id, child_ids,"
-            " volunteer_ids, region_code, school, duty, duty_title, status, period_label,"
-            " period_start, period_end, overdue_since, reason, issued_on, issued_at, delivery,"
-            " child_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (key, tx.position, e.originator_version, str(e.pairing_id), csv(e.child_ids),
-             csv(e.volunteer_ids), e.region_code, e.school, e.duty, e.duty_title,
-             e.duty_status, e.period_label, iso(e.period_start), iso(e.period_end),
-             iso(e.overdue_since), e.reason, iso(e.on), _instant(e.timestamp), "pending",
-             None if e.child_id is None else str(e.child_id)))
+        tx.insert(
+            "rem_reminders",
+            ("reminder_id", "position", "version", "pairing_id", "child_ids", "volunteer_ids",
+             "region_code", "school", "duty", "duty_title", "status", "period_label",
+             "period_start", "period_end", "overdue_since", "reason", "issued_on", "issued_at",
+             "delivery", "child_id"),
+            [(key, tx.position, e.originator_version, str(e.pairing_id), csv(e.child_ids),
+              csv(e.volunteer_ids), e.region_code, e.school, e.duty, e.duty_title,
+              e.duty_status, e.period_label, iso(e.period_start), iso(e.period_end),
+              iso(e.overdue_since), e.reason, iso(e.on), _instant(e.timestamp), "pending",
+              None if e.child_id is None else str(e.child_id))])
         for volunteer_id in e.volunteer_ids:
             region = tx.execute("SELECT region_code FROM rem_volunteers WHERE volunteer_id = ?",
                                 (str(volunteer_id),)).scalar()
-            tx.execute("INSERT INTO rem_recipients (reminder_id, volunteer_id, region_code)"
-                       " VALUES (?,?,?)", (key, str(volunteer_id), region or ""))
-        tx.executemany("INSERT INTO rem_children (reminder_id, child_id) VALUES (?,?)",
-                       [(key, str(child_id)) for child_id in e.children])
+            tx.insert("rem_recipients", ("reminder_id", "volunteer_id", "region_code"),
+                      [(key, str(volunteer_id), region or "")])
+        tx.insert("rem_children", ("reminder_id", "child_id"),
+                  [(key, str(child_id)) for child_id in e.children])
 
     @apply.register
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -141,9 +142,10 @@ class RemindersRegister(View):
         key = (str(e.originator_id), str(e.volunteer_id), e.channel)
         tx.execute("DELETE FROM rem_deliveries WHERE reminder_id = ? AND volunteer_id = ?"
                    " AND channel = ?", key)
-        tx.execute("INSERT INTO rem_deliveries (reminder_id, volunteer_id, channel, state,"
-                   " attempts, error, at) VALUES (?,?,?,?,?,?,?)",
-                   (*key, "sending", e.attempt, "", _instant(e.at)))
+        tx.insert(
+            "rem_deliveries",
+            ("reminder_id", "volunteer_id", "channel", "state", "attempts", "error", "at"),
+            [(*key, "sending", e.attempt, "", _instant(e.at))])
         self._settle(e, tx)
 
     @apply.register
@@ -180,15 +182,16 @@ class RemindersRegister(View):
     @apply.register
     def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
         key = str(e.originator_id)
-        tx.execute(
-            "INSERT INTO rem_escalations (escalation_id, position, pairing_id, child_ids,"
-            " volunteer_ids, region_code, school, federation_region_codes, duty, duty_title,"
-            " overdue_since, days_overdue, threshold_days, reminder_id, raised_on, child_id)"
-            " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (key, tx.position, str(e.pairing_id), csv(e.child_ids), csv(e.volunteer_ids),
-             e.region_code, e.school, csv(e.federation_region_codes), e.duty, e.duty_title,
-             iso(e.overdue_since), e.days_overdue, e.threshold_days, str(e.reminder_id),
-             iso(e.on), None if e.child_id is None else str(e.child_id)))
+        tx.insert(
+            "rem_escalations",
+            ("escalation_id", "position", "pairing_id", "child_ids", "volunteer_ids",
+             "region_code", "school", "federation_region_codes", "duty", "duty_title",
+             "overdue_since", "days_overdue", "threshold_days", "reminder_id", "raised_on",
+             "child_id"),
+            [(key, tx.position, str(e.pairing_id), csv(e.child_ids), csv(e.volunteer_ids),
+              e.region_code, e.school, csv(e.federation_region_codes), e.duty, e.duty_title,
+              iso(e.overdue_since), e.days_overdue, e.threshold_days, str(e.reminder_id),
+              iso(e.on), None if e.child_id is None else str(e.child_id))])
         tx.execute("UPDATE rem_reminders SET escalation_id = ?, escalated_on = ?"
                    " WHERE reminder_id = ? AND escalation_id IS NULL",
                    (key, iso(e.on), str(e.reminder_id)))

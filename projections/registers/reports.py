@@ -58,13 +58,14 @@ class ReportsRegister(View):
 
     @apply.register
     def _requested(self, e: ReportRequested, tx: Tx) -> None:
-        tx.execute(
-            "INSERT INTO rep_reports (report_id, position, version, kind, region_code, year,"
-            " quarter, known_at, escalate_after_days, requested_on, requested_at, requested_by,"
-            " requested_role, status, attempts, files) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), tx.position, e.originator_version, e.kind, e.region_code,
-             e.year, e.quarter, instant(e.known_at), e.escalate_after_days, iso(e.on),
-             instant(e.timestamp), e.actor.id, e.actor.role, "queued", 0, "[]"))
+        tx.insert(
+            "rep_reports",
+            ("report_id", "position", "version", "kind", "region_code", "year", "quarter",
+             "known_at", "escalate_after_days", "requested_on", "requested_at", "requested_by",
+             "requested_role", "status", "attempts", "files"),
+            [(str(e.originator_id), tx.position, e.originator_version, e.kind, e.region_code,
+              e.year, e.quarter, instant(e.known_at), e.escalate_after_days, iso(e.on),
+              instant(e.timestamp), e.actor.id, e.actor.role, "queued", 0, "[]")])
 
     @apply.register
     def _started(self, e: ReportStarted, tx: Tx) -> None:

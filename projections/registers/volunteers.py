@@ -44,12 +44,13 @@ class VolunteersRegister(View):
 
     @apply.register
     def _applied(self, e: VolunteerApplied, tx: Tx) -> None:
-        tx.execute(
-            "INSERT INTO reg_volunteers (volunteer_id, version, name, region_code, unit,"
-            " applied_on, levels, status) VALUES (?,?,?,?,?,?,?,?)",
-            (str(e.originator_id), e.originator_version,
-             self.texts.seal_text(e.originator_id, e.form.name), e.form.region_code,
-             e.form.unit, iso(e.applied_on), ",".join(e.approval_levels), "pending"))
+        tx.insert(
+            "reg_volunteers",
+            ("volunteer_id", "version", "name", "region_code", "unit", "applied_on", "levels",
+             "status"),
+            [(str(e.originator_id), e.originator_version,
+              self.texts.seal_text(e.originator_id, e.form.name), e.form.region_code,
+              e.form.unit, iso(e.applied_on), ",".join(e.approval_levels), "pending")])
 
     @apply.register
     def _reviewed(self, e: VolunteerReviewed, tx: Tx) -> None:

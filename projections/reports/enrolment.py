@@ -38,13 +38,13 @@ ENROLMENT_SCHEMA: tuple[str, ...] = (
 
 def record_enrolment(tx: Tx, e: EnrolmentRecorded, recorded_at: str) -> None:
     """One row for the count, at the event's log position."""
-    tx.execute(
-        "INSERT INTO rf_enrolment (position, enrolment_id, version, region_code, school, term,"
-        " starts_on, pupils, stated_on, reason, recorded_at, recorded_by, recorded_role)"
-        " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (tx.position, str(e.originator_id), e.originator_version, e.region_code, e.school,
-         e.term, e.starts_on.isoformat(), e.pupils, e.on.isoformat(), e.reason, recorded_at,
-         e.actor.id, e.actor.role))
+    tx.append(
+        "rf_enrolment",
+        ("position", "enrolment_id", "version", "region_code", "school", "term", "starts_on",
+         "pupils", "stated_on", "reason", "recorded_at", "recorded_by", "recorded_role"),
+        [(tx.position, str(e.originator_id), e.originator_version, e.region_code, e.school,
+          e.term, e.starts_on.isoformat(), e.pupils, e.on.isoformat(), e.reason, recorded_at,
+          e.actor.id, e.actor.role)])
 
 
 #: How a report names a school from where it is (a division code) and its name.

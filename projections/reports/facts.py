@@ -112,8 +112,10 @@ def recorded_instant(moment: datetime) -> str:
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-_FACT = ("INSERT INTO rf_facts (position, event, subject_id, region_code, township, school,"
-         " occurred_on, recorded_at, kind, amount, detail)")
+#: The columns of a fact, and the start of a statement that adds facts selected elsewhere.
+_FACT_COLUMNS = ("position", "event", "subject_id", "region_code", "township", "school",
+                 "occurred_on", "recorded_at", "kind", "amount", "detail")
+_FACT = f"INSERT INTO rf_facts ({', '.join(_FACT_COLUMNS)})"
 
 
 class ReportFacts(View):
@@ -214,20 +216,23 @@ class ReportFacts(View):
         child_id, region = str(e.originator_id), e.region_code
         self._places[child_id] = (region, township_of(region), e.school)
         parents = json.dumps({p.role.value: p.status.value for p in e.parents}, sort_keys=True)
-        tx.execute(
-            "INSERT INTO rf_children (child_id, region_code, township, school, sex, birth_date,"
-            " registered_on, recorded_at, parents, categories) VALUES (?,?,?,?,?,?,?,?,?,?)",
-            (child_id, region, township_of(region), e.school, e.sex.value, iso(e.birth_date),
-             iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories)))
+        tx.insert(
+            "rf_children",
+            ("child_id", "region_code", "township", "school", "sex", "birth_date", "registered_on",
+             "recorded_at", "parents", "categories"),
+            [(child_id, region, township_of(region), e.school, e.sex.value, iso(e.birth_date),
+              iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories))])
         record_place(tx, child_id, region, township_of(region), e.school)
         _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
               kind=e.sex.value, detail=parents)
         if e.guardian is not None:
-            tx.execute("INSERT INTO rf_guardians (position, child_id, region_code, township,"
-                       " occurred_on, recorded_at, relation) VALUES (?,?,?,?,?,?,?)",
-                       (tx.position, child_id, region, township_of(region),
-                        iso(e.registered_on), recorded_instant(e.timestamp),
-                        e.guardian.relation))
+            tx.append(
+                "rf_guardians",
+                ("position", "child_id", "region_code", "township", "occurred_on", "recorded_at",
+                 "relation"),
+                [(tx.position, child_id, region, township_of(region),
+                  iso(e.registered_on), recorded_instant(e.timestamp),
+                  e.guardian.relation)])
 
     @apply.register
     def _guardian_changed(self, e: GuardianChanged, tx: Tx) -> None:
@@ -332,9 +337,9 @@ class ReportFacts(View):
                 " WHERE child_id = ?", (pairing_id, str(child_id)))
         _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
-        tx.executemany("INSERT INTO rf_pairing_volunteers (pairing_id, volunteer_id)"
-                       " VALUES (?, ?)", [(pairing_id, str(volunteer_id))
-                                          for volunteer_id in e.volunteer_ids], distinct=True)
+        tx.insert("rf_pairing_volunteers", ("pairing_id", "volunteer_id"),
+                  [(pairing_id, str(volunteer_id))
+                   for volunteer_id in e.volunteer_ids])
         if (place := self._places.get(first)) is not None:
             self._places[pairing_id] = place
 
@@ -372,10 +377,11 @@ class ReportFacts(View):
     @apply.register
     def _applied(self, e: VolunteerApplied, tx: Tx) -> None:
         volunteer_id, region = str(e.originator_id), e.form.region_code
-        tx.execute("INSERT INTO rf_volunteers (volunteer_id, region_code, township, recorded_at,"
-                   " last_level) VALUES (?,?,?,?,?)",
-                   (volunteer_id, region, township_of(region), recorded_instant(e.timestamp),
-                    str(e.approval_levels[-1])))
+        tx.insert(
+            "rf_volunteers",
+            ("volunteer_id", "region_code", "township", "recorded_at", "last_level"),
+            [(volunteer_id, region, township_of(region), recorded_instant(e.timestamp),
+              str(e.approval_levels[-1]))])
         _fact(tx, e, volunteer_id, (region, township_of(region), ""), e.applied_on,
               amount=len(e.approval_levels))
 
@@ -412,9 +418,9 @@ class ReportFacts(View):
 
 def _fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,
           kind: str = "", amount: int = 0, detail: str = "") -> None:
-    tx.execute(_FACT + " VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-               (tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
-                recorded_instant(e.timestamp), kind, amount, detail))
+    tx.append("rf_facts", _FACT_COLUMNS,
+              [(tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
+                recorded_instant(e.timestamp), kind, amount, detail)])
 
 
 def _placed(tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str, amount: int,

@@ -24,8 +24,8 @@ MERGES_SCHEMA = (
 def record_merge(tx: Tx, duplicate_id: str, surviving_id: str, merged_on: str,
                  recorded_at: str) -> None:
     """The duplicate merged into the surviving record on ``merged_on``, recorded then."""
-    tx.execute("INSERT INTO rf_merges (duplicate_id, surviving_id, merged_on, recorded_at)"
-               " VALUES (?, ?, ?, ?)", (duplicate_id, surviving_id, merged_on, recorded_at))
+    tx.append("rf_merges", ("duplicate_id", "surviving_id", "merged_on", "recorded_at"),
+              [(duplicate_id, surviving_id, merged_on, recorded_at)])
 
 
 def not_merged(column: str) -> str:

@@ -34,15 +34,16 @@ CORRECTED = frozenset({"sex", "birth_date"})
 def record_move(tx: Tx, child_id: str, kind: str, value: str, occurred_on: str,
                 recorded_at: str) -> None:
     """A change of the child's ``kind`` (``region``, ``school``, ``sex``, ``birth_date``)."""
-    tx.execute("INSERT INTO rf_child_moves (position, child_id, kind, value, occurred_on,"
-               " recorded_at) VALUES (?,?,?,?,?,?)",
-               (tx.position, child_id, kind, value, occurred_on, recorded_at))
+    tx.append(
+        "rf_child_moves",
+        ("position", "child_id", "kind", "value", "occurred_on", "recorded_at"),
+        [(tx.position, child_id, kind, value, occurred_on, recorded_at)])
 
 
 def record_place(tx: Tx, child_id: str, region_code: str, township: str, school: str) -> None:
     """Where a child registered is: its place at registration, until it moves."""
-    tx.execute("INSERT INTO rf_child_places (child_id, region_code, township, school)"
-               " VALUES (?,?,?,?)", (child_id, region_code, township, school))
+    tx.insert("rf_child_places", ("child_id", "region_code", "township", "school"),
+              [(child_id, region_code, township, school)])
 
 
 def follow_move(tx: Tx, child_id: str, kind: str, value: str, township: str,

@@ -106,15 +106,18 @@ class ReportStore(TablesBesideTheLog):
             changes, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()
         try:
             with self._tx(commit=True) as tx:
-                tx.execute("INSERT INTO report_results (report_id, position, figures_name,"
-                           " figures_sha256, changes, stored) VALUES (?,?,?,?,?,?)",
-                           (key, position, figures_name, sha256(files[figures_name]), changed,
-                            time.time()))
+                tx.insert(
+                    "report_results",
+                    ("report_id", "position", "figures_name", "figures_sha256", "changes",
+                     "stored"),
+                    [(key, position, figures_name, sha256(files[figures_name]), changed,
+                      time.time())])
                 for name, content in sorted(files.items()):
-                    tx.execute("INSERT INTO report_files (report_id, name, content_type, size,"
-                               " sha256, content) VALUES (?,?,?,?,?,?)",
-                               (key, name, content_type(name), len(content), sha256(content),
-                                content))
+                    tx.insert(
+                        "report_files",
+                        ("report_id", "name", "content_type", "size", "sha256", "content"),
+                        [(key, name, content_type(name), len(content), sha256(content),
+                          content)])
         except IntegrityError:
             pass  # stored by an earlier attempt: that one stands
         stored = self.get(report_id)
