@@ -13,8 +13,10 @@ first, a keyed command recorded by an earlier try) is left out of the group alon
 answered with the library's ``IntegrityError``, so the application's own handling (a fresh
 read and a new try, or the replay of the recorded command) runs as before; the rest of the
 batch is committed. A failure of the transaction itself (the connection lost) fails every
-save of the batch, none of them recorded; each is then tried again as the library tries a
-failed append. The log's channel is notified once per committed batch.
+save of the batch, none of them answered as recorded; each is then tried again as the
+library tries a failed append (and, as there, a try whose commit did happen unseen is
+refused as a clash: a keyed command is then answered as its first try). The log's channel
+is notified once per committed batch.
 """
 
 from __future__ import annotations
@@ -107,7 +109,8 @@ class GroupWriter:
             thread.join(DRAIN_SECONDS)
 
     def _start(self) -> None:
-        self._waiting.clear()  # a forked copy's queue belongs to the parent's writer
+        if self._pid != os.getpid():
+            self._waiting.clear()  # a forked copy's queue belongs to the parent's writer
         self._pid = os.getpid()
         self._thread = Thread(target=self._run, name="aixin-group-commit", daemon=True)
         self._thread.start()
@@ -137,7 +140,7 @@ class GroupWriter:
     def _commit(self, batch: list[Save]) -> None:
         try:
             outcomes = self._insert(batch)
-        except BaseException as error:  # the transaction failed: no save of it is recorded
+        except BaseException as error:  # the transaction failed: no save of it is answered
             for save in batch:
                 save.answer.set_exception(_copy(error))
             if not isinstance(error, Exception):

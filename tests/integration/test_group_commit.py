@@ -247,3 +247,22 @@ def test_a_group_whose_connection_is_lost_records_none_and_the_next_succeeds(
     for event in again:
         register.recorder.insert_events([event])
     assert len(rows_of(register, [event.originator_id for event in again])) == 3
+
+
+def test_closing_commits_the_saves_waiting_then_saves_alone(register: CareRegister) -> None:
+    writer = writer_of(register)
+    events = [raw_event() for _ in range(6)]
+    with writer_held(register):
+        answers = [writer.submit([event]) for event in events]
+        closing = threading.Thread(target=writer.close)
+        closing.start()
+        wait_until(lambda: not writer.accepting, WITHIN, "the writer to close", every=0.01)
+        assert writer.waiting == 6  # still waiting, not dropped
+    closing.join(WITHIN)
+    assert not closing.is_alive()
+    assert all(len(answer.result(0)) == 1 for answer in answers)  # answered before closed
+    assert len({row[2] for row in rows_of(register, [e.originator_id for e in events])}) == 1
+    alone = raw_event()
+    register.recorder.insert_events([alone])  # after closing: the library's own append
+    assert len(rows_of(register, [alone.originator_id])) == 1
+    assert writer.saves == 6 + 1  # the plug and the six; nothing through the writer since
