@@ -28,6 +28,7 @@ carried out records nothing again.
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 from collections.abc import Callable, Iterator, Sequence
@@ -162,17 +163,33 @@ class BulkRebuild:
         """Clear what a rebuild that died half-way left (its generation, its folds)."""
         for view in self.views:
             self.store.drop(view.name, self.new[view.name])
-            path = self.fold_path(view)
             if self.store.engine == "sqlite":
-                path.unlink(missing_ok=True)
+                self.fold_path(view).unlink(missing_ok=True)
+        if self.store.engine == "postgres":
+            for left in self._scratch_root().glob(f"{self._scratch_name()}.*"):
+                pid = left.suffix[1:]
+                if pid.isdigit() and not _alive(int(pid)):  # its rebuild was killed
+                    shutil.rmtree(left, ignore_errors=True)
 
     def fold_path(self, view: type[View]) -> Path:
-        """Where ``view``'s fold database is written."""
+        """Where ``view``'s fold database is written: beside the view's files on SQLite;
+        on PostgreSQL in a folder of this process's own under the temp folder (mode 0700),
+        which a later rebuild removes if this process dies without removing it."""
         if self.store.engine == "sqlite":
             return self.store.fold_path(view.name, self.new[view.name])
         if self._scratch is None:
-            self._scratch = Path(tempfile.mkdtemp(prefix="aixin-fold-", dir=self.fold_dir))
+            scratch = self._scratch_root() / f"{self._scratch_name()}.{os.getpid()}"
+            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(mode=0o700, parents=True)
+            self._scratch = scratch
         return self._scratch / f"{view.name}.sqlite3"
+
+    def _scratch_root(self) -> Path:
+        return self.fold_dir or Path(tempfile.gettempdir())
+
+    def _scratch_name(self) -> str:
+        prefix = self.store.postgres.schema_prefix if self.store.postgres else "views"
+        return f"aixin-fold-{prefix}"
 
     def open_folds(self, views: Sequence[type[View]] | None = None) -> list[Fold]:
         return [Fold.open(view, self.fold_path(view), self.app)
@@ -238,6 +255,16 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
             fold.close()
         bulk.clean()
     return applied + bulk.finish(runner)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def copy_rows(fold: Fold, bare: PostgresViewRecorder) -> None:

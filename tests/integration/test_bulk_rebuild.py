@@ -8,6 +8,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -139,13 +140,17 @@ def test_a_rebuild_killed_half_way_leaves_the_view_in_service_and_the_next_succe
     assert all_rows(runner) == followed
     if settings.store == "sqlite":  # what it left half-written is there, not in service
         assert list((settings.data_dir / "views").glob("*.fold"))
+    else:
+        assert list(tmp_path.glob("aixin-fold-*"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # this process's folds there too
 
     runner.rebuild_together()
 
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
-    if settings.store == "sqlite":
-        assert not list((settings.data_dir / "views").glob("*.fold"))
+    left = (settings.data_dir / "views").glob("*.fold") if settings.store == "sqlite" \
+        else tmp_path.glob("aixin-fold-*")
+    assert not list(left)
 
 
 def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followed(
