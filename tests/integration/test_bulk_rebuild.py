@@ -20,6 +20,7 @@ import aixin.rebuild
 from aixin.bootstrap import build_view_store
 from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
+from projections.bulk import Fold
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
@@ -210,3 +211,33 @@ def test_values_of_every_column_type_are_copied_as_the_incremental_path_writes_t
             assert all_rows(runner, (Awkward,)) == followed
         finally:
             store.close()
+
+
+def test_a_folding_child_killed_leaves_every_view_in_service_and_the_next_rebuild_succeeds(
+        recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    register, runner = recorded
+    followed = all_rows(runner)
+    before = generations(recorded)
+    head = register.recorder.max_notification_id() or 0
+    parent = os.getpid()
+    fold_apply = Fold.apply
+
+    def killed_in_the_second_of_three(self: Fold, app: Any, stretch: Any, *rest: Any) -> int:
+        if os.getpid() != parent and self.view.name == "timeline" \
+                and head // 3 + 20 < stretch[0][0].id < 2 * head // 3:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return fold_apply(self, app, stretch, *rest)
+
+    settings = settings.model_copy(update={"projections_rebuild_batch_size": 10})
+    monkeypatch.setattr(aixin.rebuild, "SEGMENT", head // 3 + 10)  # three stretches
+    monkeypatch.setattr(Fold, "apply", killed_in_the_second_of_three)  # forked children too
+    with pytest.raises(RuntimeError, match=r"rebuilding .*timeline.* failed: ended with exit"
+                                           r" code -9"):
+        rebuild_in_processes(settings, ALL_VIEWS, 2)
+    assert generations(recorded) == before
+    assert all_rows(runner) == followed
+
+    monkeypatch.setattr(Fold, "apply", fold_apply)
+    assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    assert all_rows(runner) == followed
