@@ -297,7 +297,7 @@ class Spent:
     children: float
     server: float | None
 
-    def line(self, total: int, against: Spent | None = None) -> str:
+    def line(self, total: int, against: Spent | None = None, named: str = "replay") -> str:
         def per(seconds: float) -> str:
             return f"{seconds / total * 1e6:,.0f} µs"
 
@@ -305,11 +305,11 @@ class Spent:
         who = "this process and its children" if self.children else "this process"
         text = f"{self.wall:.1f} s; CPU per event: {who} {mine}"
         if against is not None:
-            text += f" (replay {per(against.cpu + against.children)})"
+            text += f" ({named} {per(against.cpu + against.children)})"
         if self.server is not None:
             text += f", PostgreSQL {per(self.server)}"
             if against is not None and against.server is not None:
-                text += f" (replay {per(against.server)})"
+                text += f" ({named} {per(against.server)})"
         return text
 
 
@@ -625,14 +625,26 @@ def main() -> None:
         size = max(sizes)
         rates: dict[str, float] = {}
         bound = replayed = None
+        # The fold first, then the replay it replaces: a run stopped early (a million events
+        # take a while) has printed the fold's figures.
+        folded = None
+        if "bulk" in parts:
+            folded, installing, folding = bulk_one_process(register, views, size)
+            rates["fold, one process"] = total / folded.wall
+            row(f"fold and write once, batch {size}", total / folded.wall)
+            print(f"    where the time went: {folded.line(total)}; of the wall time "
+                  f"{installing:.1f} s writing the views to PostgreSQL (COPY, indexes, swap)")
+            print("    CPU of this process per event folding each view: " + ", ".join(
+                f"{name} {seconds / total * 1e6:.1f}" for name, seconds in
+                sorted(folding.items(), key=lambda item: -item[1])) + " µs")
         if "onepass" in parts:
             runner = TimedRunner(register, views, ALL_VIEWS, batch_size=size,
                                  rebuild_batch_size=size, bulk_rebuild=False)
             replayed = spent(runner.rebuild_together)
             rates["replay, one pass"] = together = total / replayed.wall
             row(f"replay, one pass, batch {size}", together)
-            print(f"    where the time went: {replayed.line(total)}; the plain read takes "
-                  f"{1e6 / ceiling:.0f} µs/event")
+            print(f"    where the time went: {replayed.line(total, folded, 'fold')}; the plain "
+                  f"read takes {1e6 / ceiling:.0f} µs/event")
             bound = cpu_bound(replayed.cpu, replayed.server, runner.spent, total, ceiling)
         if "collector" in parts and replayed is not None:
             wall, collecting_cpu = one_pass_collecting(register, views, size)
@@ -641,27 +653,18 @@ def main() -> None:
                   f"batches (it is paused for each batch): CPU of this process "
                   f"{collecting_cpu / total * 1e6:.0f} µs/event against "
                   f"{replayed.cpu / total * 1e6:.0f} paused")
-        if "bulk" in parts:
-            folded, installing, folding = bulk_one_process(register, views, size)
-            rates["fold, one process"] = total / folded.wall
-            row(f"fold and write once, batch {size}", total / folded.wall)
-            print(f"    where the time went: {folded.line(total, replayed)}; of the wall time "
-                  f"{installing:.1f} s writing the views to PostgreSQL (COPY, indexes, swap)")
-            print("    CPU of this process per event folding each view: " + ", ".join(
-                f"{name} {seconds / total * 1e6:.1f}" for name, seconds in
-                sorted(folding.items(), key=lambda item: -item[1])) + " µs")
         batch = settings.model_copy(update={"projections_batch_size": size,
                                             "projections_rebuild_batch_size": size})
         for processes in args.processes if "processes" in parts else ():
+            shared_bulk = spent(partial(rebuild_in_processes, batch, ALL_VIEWS, processes))
+            rates[f"fold, {processes} processes"] = total / shared_bulk.wall
+            row(f"fold, {processes} processes (decoded once)", total / shared_bulk.wall)
+            print(f"    where the time went: {shared_bulk.line(total)}")
             shared = spent(partial(rebuild_in_processes, batch, ALL_VIEWS, processes,
                                    bulk=False))
             rates[f"replay, {processes} processes"] = total / shared.wall
             row(f"replay, {processes} processes (start-up too)", total / shared.wall)
-            print(f"    where the time went: {shared.line(total)}")
-            shared_bulk = spent(partial(rebuild_in_processes, batch, ALL_VIEWS, processes))
-            rates[f"fold, {processes} processes"] = total / shared_bulk.wall
-            row(f"fold, {processes} processes (decoded once)", total / shared_bulk.wall)
-            print(f"    where the time went: {shared_bulk.line(total, shared)}")
+            print(f"    where the time went: {shared.line(total, shared_bulk, 'fold')}")
         again = total / plain_read(register)
         print(f"ceiling   measured again after the rebuilds: {again:,.0f} events/s "
               f"(first {ceiling:,.0f}; this machine's rates drift between runs)")
