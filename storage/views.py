@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fcntl
 import re
+import sqlite3
 import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,12 @@ from typing import Any, ClassVar, Protocol
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.postgres import PostgresDatastore
-from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
+from eventsourcing.sqlite import (
+    SQLITE3_DEFAULT_LOCK_TIMEOUT,
+    SQLiteConnection,
+    SQLiteConnectionPool,
+    SQLiteDatastore,
+)
 
 from storage.beside import Server, pooled_datastore
 from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder, ViewRecorder
@@ -171,6 +177,8 @@ class ViewStore:
         """Where a SQLite generation is written before it takes its place (beside it, so
         that it takes it by a rename)."""
         _check(name)
+        assert self.sqlite_dir is not None
+        self.sqlite_dir.mkdir(parents=True, exist_ok=True)
         return Path(f"{self._sqlite_path(name, generation)}.fold")
 
     def install_file(self, view: type[StoredView], generation: int, folded: Path) -> None:
@@ -314,13 +322,24 @@ def truncate_wal(datastore: Any) -> None:
         connection._sqlite_conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
 
+#: Prepared statements each view connection keeps (the library's connections keep one): a
+#: view's handlers and reads run a few dozen statements over and over.
+STATEMENT_CACHE = 512
+
+
 class _RelaxedPool(SQLiteConnectionPool):
     def _create_connection(self) -> SQLiteConnection:
-        connection = super()._create_connection()
-        connection._sqlite_conn.execute("PRAGMA synchronous=NORMAL")
+        # The library's connection (WAL, rows by name, autocommit outside its transactions),
+        # with a statement cache of its size.
+        raw = sqlite3.connect(self.db_name, uri=True, check_same_thread=False,
+                              isolation_level=None, cached_statements=STATEMENT_CACHE,
+                              timeout=self.lock_timeout or SQLITE3_DEFAULT_LOCK_TIMEOUT)
+        raw.row_factory = sqlite3.Row
+        raw.execute("PRAGMA journal_mode=WAL")
+        raw.execute("PRAGMA synchronous=NORMAL")
         # A personal text overwritten (an erasure) leaves no copy in the file's free space.
-        connection._sqlite_conn.execute("PRAGMA secure_delete=ON")
-        return connection
+        raw.execute("PRAGMA secure_delete=ON")
+        return SQLiteConnection(sqlite_conn=raw, max_age=self.max_age)
 
 
 class ViewFileDatastore(SQLiteDatastore):

@@ -241,3 +241,14 @@ def test_a_folding_child_killed_leaves_every_view_in_service_and_the_next_rebuil
     assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
+
+
+def test_a_rebuild_before_any_view_was_opened_builds_every_view(settings: Settings) -> None:
+    with opened(settings) as (register, runner):
+        record_some_care(register, children=2)
+        head = register.recorder.max_notification_id() or 0
+
+        assert runner.rebuild_together() == head * len(ALL_VIEWS)
+
+        assert set(runner.lag().values()) == {0}
+        assert all_rows(runner, ALL_VIEWS[:1])["reg_children"]
