@@ -220,8 +220,19 @@ def start_serve(schema: str, web_workers: int,
     return process, url
 
 
+def grouped(table: str, after: int) -> tuple[int, float]:
+    """The log's last position, and the events after ``after`` per transaction that
+    inserted them (the ``xmin`` of their rows): how many appends a commit carried."""
+    with psycopg.connect(**postgres_params()) as conn:
+        row = conn.execute(f"SELECT max(notification_id), count(*),"
+                           f" count(DISTINCT xmin::text) FROM {table}"
+                           f" WHERE notification_id > %s", (after,)).fetchone()
+    assert row is not None
+    return int(row[0] or after), (row[1] / row[2]) if row[2] else 0.0
+
+
 def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
-            ceilings: dict[int, float]) -> None:
+            ceilings: dict[int, float], table: str) -> None:
     token = httpx.post(f"{url}/api/v1/auth/token", data={
         "username": "admin", "password": "bench-password"}).json()["access_token"]
     grouped = "off" if mode == "off" else f"on, window {float(mode):g} ms"
@@ -229,12 +240,14 @@ def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
           f"clients: {args.client}")
     run = wrk_run if args.client == "wrk" else http_run
     print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
-          f"{'ratio to ceiling':>17}")
+          f"{'ratio to ceiling':>17} {'events/commit':>13}")
+    last, _ = grouped(table, 0)
     for clients in (1, 8, 16):
         rate, p50, p99, errors = run(url, token, ids, clients, args.seconds)
+        last, per_commit = grouped(table, last)
         ceiling = ceilings[clients]  # the library with as many writers as clients
         print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
-              f"{rate / ceiling:>17.2f}")
+              f"{rate / ceiling:>17.2f} {per_commit:>13.1f}")
         if clients in TARGET_RATIO:
             verdict = "met" if rate / ceiling >= TARGET_RATIO[clients] else "NOT met"
             print(f"        target at {clients} clients: ≥ {TARGET_RATIO[clients]:.0%} of the "
@@ -263,6 +276,7 @@ def main() -> None:
         settings = settings_for(schema)
         register = build_register(settings)
         ids = pairings(register, 2000)
+        table = f'"{schema}"."{register.recorder.events_table_name}"'
         library = {n: library_rate(register, ids[-n:], n, args.seconds) for n in (1, 8, 16)}
         ceilings = {n: rate for n, (rate, _, _) in library.items()}
         register.close()
@@ -279,7 +293,7 @@ def main() -> None:
             serve, url = start_serve(schema, args.web_workers, mode)
             processes.append(serve)
             try:
-                measure(url, args, mode, [str(i) for i in ids[:-16]], ceilings)
+                measure(url, args, mode, [str(i) for i in ids[:-16]], ceilings, table)
             finally:
                 serve.terminate()
                 serve.wait(timeout=30)
