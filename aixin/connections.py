@@ -9,7 +9,7 @@ where the process follows the log. So the deployment's sum is known from its set
     projector      pool + 1                                           (none if the API follows)
     workers        AIXIN_WORKER_INSTANCES × AIXIN_WORKER_CONCURRENCY × pool
     beat           0 (it only sends tasks; a worker's main process holds none either)
-    one command    pool (an ``aixin`` command run by hand: import, places load, check;
+    one command    pool (an ``aixin`` command run by hand: import, places load, rebuild;
                    a rebuild shared among N processes: N + 1 pools)
     reserve        AIXIN_POSTGRES_RESERVE (psql, a migration, monitoring)
 
