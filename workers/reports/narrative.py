@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Mapping, Sequence
+from copy import deepcopy
 from typing import Any
 
 from docx import Document
@@ -12,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
+from docx.table import _Cell
 
 from domain.duties import duty_title
 from domain.instants import shown_instant
@@ -211,30 +213,56 @@ def _reasons(reasons: Mapping[str, int], unit: str) -> str:
 def _docx_table(document: Any, first: str, units: Sequence[tuple[str, Mapping[str, Any]]],
                 columns: Sequence[str]) -> None:
     """A table of ``units`` (places or schools), its header repeated on every page, and its
-    合计 row."""
+    合计 row; every cell's text at 五号 (10.5 pt), so the columns fit the page's width unbroken.
+
+    A county has some two thousand rows: python-docx's ``add_row`` and ``cell.text`` look up
+    and insert each element one by one, so one row is made with them and copied for the
+    others, with only the texts changed; the XML is the same as adding every row."""
     if not units:
         document.add_paragraph("无。")
         return
     table = document.add_table(rows=1, cols=len(columns) + 1)
     table.style = "Table Grid"
-    for cell, text in zip(table.rows[0].cells, (first, *(column_title(c) for c in columns)),
-                          strict=True):
-        cell.text = text
+    _fill(table.rows[0], (first, *(column_title(c) for c in columns)))
     repeat = OxmlElement("w:tblHeader")
     repeat.set(qn("w:val"), "true")
     table.rows[0]._tr.get_or_add_trPr().append(repeat)
-    for label, unit in [*units, total_row(units, columns)]:
-        cells = table.add_row().cells
-        cells[0].text = label
-        for cell, column in zip(cells[1:], columns, strict=True):
-            cell.text = shown(column, unit.get(column))
-    for cell in table.rows[-1].cells:
-        for run in cell.paragraphs[0].runs:
+    rows = [(label, *(shown(column, unit.get(column)) for column in columns))
+            for label, unit in [*units, total_row(units, columns)]]
+    model = _fill(table.add_row(), ["0"] * len(rows[0]))
+    for texts in rows[:-1]:
+        row = deepcopy(model)
+        _retext(table, row, texts)
+        model.addprevious(row)
+    model.getparent().remove(model)
+    _fill(table.add_row(), rows[-1], bold=True)
+
+
+def _fill(row: Any, texts: Sequence[str], *, bold: bool = False) -> Any:
+    """Write ``texts`` into the cells of ``row`` (a python-docx row); returns its element."""
+    for cell, text in zip(row.cells, texts, strict=True):
+        _write(cell, text, bold=bold)
+    return row._tr
+
+
+def _write(cell: _Cell, text: str, *, bold: bool = False) -> None:
+    """A table cell's text, at the tables' size (五号, 10.5 pt), bold if asked."""
+    cell.text = text
+    for run in cell.paragraphs[0].runs:
+        if bold:
             run.bold = True
-    for row in table.rows:  # 五号 (10.5 pt): the columns fit the page's width unbroken
-        for cell in row.cells:
-            for run in cell.paragraphs[0].runs:
-                run.font.size = TABLE_SIZE
+        run.font.size = TABLE_SIZE
+
+
+def _retext(table: Any, row: Any, texts: Sequence[str]) -> None:
+    """Change the texts of a copied row (a ``w:tr`` whose cells each hold one ``w:t``): a
+    text python-docx writes as one plain ``w:t`` replaces it; any other (empty, with tabs or
+    line breaks, spaces at its ends) is written again as ``cell.text`` writes it."""
+    for tc, text in zip(row.iterchildren(qn("w:tc")), texts, strict=True):
+        if text and text == text.strip() and not any(c in text for c in "\t\n\r"):
+            next(tc.iter(qn("w:t"))).text = text
+        else:
+            _write(_Cell(tc, table), text)
 
 
 def _sign_off(document: Any, foot: Mapping[str, str]) -> None:
