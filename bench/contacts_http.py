@@ -220,7 +220,7 @@ def start_serve(schema: str, web_workers: int,
     return process, url
 
 
-def grouped(table: str, after: int) -> tuple[int, float]:
+def events_per_commit(table: str, after: int) -> tuple[int, float]:
     """The log's last position, and the events after ``after`` per transaction that
     inserted them (the ``xmin`` of their rows): how many appends a commit carried."""
     with psycopg.connect(**postgres_params()) as conn:
@@ -241,10 +241,10 @@ def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
     run = wrk_run if args.client == "wrk" else http_run
     print(f"{'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p99 ms':>8} {'errors':>6} "
           f"{'ratio to ceiling':>17} {'events/commit':>13}")
-    last, _ = grouped(table, 0)
+    last, _ = events_per_commit(table, 0)
     for clients in (1, 8, 16):
         rate, p50, p99, errors = run(url, token, ids, clients, args.seconds)
-        last, per_commit = grouped(table, last)
+        last, per_commit = events_per_commit(table, last)
         ceiling = ceilings[clients]  # the library with as many writers as clients
         print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
               f"{rate / ceiling:>17.2f} {per_commit:>13.1f}")
