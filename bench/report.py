@@ -17,11 +17,12 @@ peak memory is its own maximum resident set. The combined figures are checked to
 whole computation's, byte for byte. Rendering the .xlsx and .docx is timed last.
 
 With ``--celery``, the report is then produced end to end by the real tasks
-(``aixin.reports.generate``, a chord of ``aixin.reports.part`` over groups of ``--per-task``
-townships, then ``aixin.reports.combine`` rendering and storing the files) in 1, then 2
-``aixin worker`` processes on Redis (``AIXIN_TEST_REDIS_URL``, default redis://127.0.0.1:6379/0):
-wall time from queuing to ``done``, and each worker's peak memory (the highest ``VmHWM`` among
-its processes: the pool child does the work); the stored figures are checked against the whole.
+(``aixin.reports.generate``, a chord of ``aixin.reports.part`` over groups of townships, two
+parts a worker process and ``--per-task`` townships at least, then ``aixin.reports.combine``
+rendering and storing the files) in 1, then 2 ``aixin worker`` processes on Redis
+(``AIXIN_TEST_REDIS_URL``, default redis://127.0.0.1:6379/0): wall time from queuing to
+``done``, and each worker's peak memory (the highest ``VmHWM`` among its processes: the pool
+child does the work); the stored figures are checked against the whole.
 
     .venv/bin/python bench/report.py [N] [--group 1] [--keep] [--schema NAME]
                                      [--celery [--per-task 25]]
@@ -191,7 +192,7 @@ def main() -> None:
     parser.add_argument("--celery", action="store_true",
                         help="also run the real Celery chord in 1 and 2 worker processes")
     parser.add_argument("--per-task", type=int, default=25,
-                        help="townships per part task of the Celery chord")
+                        help="townships per part task of the Celery chord, at least")
     args = parser.parse_args()
 
     schema = args.schema or f"bench_report_{uuid.uuid4().hex[:8]}"
@@ -256,7 +257,8 @@ def main() -> None:
             ViewRunner(register, build_view_store(settings), (ReportsRegister,),
                        batch_size=2000).catch_up(ReportsRegister)
             print(f"\nthe real tasks (generate, {len(codes):,} townships in parts of "
-                  f"{args.per_task}, combine with files), workers on Redis:")
+                  f"{args.per_task} at least, two a worker process, combine with files), "
+                  "workers on Redis:")
             with tempfile.TemporaryDirectory() as folder:
                 for count in (1, 2):
                     wall, peak_mibs, parts = celery_run(schema, count, args.per_task,

@@ -4,7 +4,9 @@
   ``requeue``. Claims an attempt (a settled report, or one with an attempt under way, is left
   alone: nothing is computed twice), catches the facts view up, and either computes a small
   region in this task or fans out as a chord: one ``aixin.reports.part`` per group of
-  ``report_townships_per_task`` townships, then ``aixin.reports.combine``.
+  townships, then ``aixin.reports.combine``. The groups are sized from the worker processes
+  consuming the queue (:func:`report_processes`): two parts a process, of
+  ``report_townships_per_task`` townships at least.
 - ``aixin.reports.part(spec, townships)``: one group's figures as known at the report's instant.
 - ``aixin.reports.combine(parts, report_id)``: the chord's callback; see
   :func:`workers.reports.generation.finish`.
@@ -24,12 +26,13 @@ failure is lost. A chord whose part dies in a way no task catches calls ``chord_
 
 from __future__ import annotations
 
+import logging
 import threading
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from celery import Task, chord, shared_task
+from celery import Celery, Task, chord, shared_task
 from celery.result import AsyncResult
 from celery.signals import worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
@@ -55,12 +58,16 @@ from workers.reports.generation import (
 )
 
 RETRIES = 6
+#: How long the fan-out waits for the workers to say which queues they consume.
+INSPECT_TIMEOUT = 0.5
+QUEUE = "reports"
 RETRY_BASE = 5  # seconds before the first retry, doubling
 RETRY_MAX = 300
 
 #: Queuing the parts may also meet the broker briefly down.
 _TRANSIENT_OR_BROKER: tuple[type[BaseException], ...] = (*TRANSIENT, BrokerError)
 
+log = logging.getLogger(__name__)
 _lock = threading.Lock()
 _reporting: Reporting | None = None
 
@@ -92,6 +99,27 @@ def escalate_after_days() -> int:
     return int(getattr(services().settings, "reminder_escalation_days", ESCALATION_DAYS))
 
 
+def report_processes(app: Celery) -> int | None:
+    """The worker processes consuming the reports queue (each answering worker's pool size),
+    as the workers answer within ``INSPECT_TIMEOUT``; None if none answers (a broker without
+    broadcasts, or every worker busy past the timeout): the parts are then sized by
+    ``report_townships_per_task`` alone."""
+    try:
+        queues = app.control.inspect(timeout=INSPECT_TIMEOUT).active_queues() or {}
+        consuming = sorted(name for name, consumed in queues.items()
+                           if any(queue.get("name") == QUEUE for queue in consumed or ()))
+        if not consuming:
+            return None
+        # every one answered already: this waits for their answers, not for the timeout
+        stats = app.control.inspect(destination=consuming, timeout=4 * INSPECT_TIMEOUT,
+                                    limit=len(consuming)).stats() or {}
+    except Exception as error:  # no broadcast: fall back to the setting
+        log.info("the workers of queue %s could not be counted: %r", QUEUE, error)
+        return None
+    return sum(int((stats.get(name) or {}).get("pool", {}).get("max-concurrency") or 1)
+               for name in consuming)
+
+
 def backoff(retries: int) -> float:
     return float(min(RETRY_BASE * 2 ** retries, RETRY_MAX))
 
@@ -119,7 +147,8 @@ def generate(self: Task, report_id: str, attempt: int | None = None) -> dict[str
         if claimed is None:
             return summary(ctx.register.get_report(key))
         with ctx.leases.kept(key, claimed):
-            planned = plan(ctx, key, claimed)
+            planned = plan(ctx, key, claimed,
+                           processes=lambda: report_processes(self.app))
             if len(planned.groups) <= 1:  # a small region: no fan-out
                 return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
             ids = [task_id() for _ in planned.groups]
