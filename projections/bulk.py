@@ -42,6 +42,7 @@ from eventsourcing.application import Application
 from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
+from projections.applying import Target
 from projections.projection import View
 from storage.collecting import collector_paused
 from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder
@@ -109,12 +110,10 @@ class Fold:
         """Fold a stretch of the log (what lies after this fold's position), one
         transaction with its position; an event the view cannot apply is set aside as the
         incremental path sets it aside. Returns the events applied."""
-        from projections.runner import _Target
-
         notifications, events = stretch
         if not notifications:
             return 0
-        target = _Target(self.recorder, self.projection, self.position, self._remake(app))
+        target = Target(self.recorder, self.projection, self.position, self._remake(app))
         self.projection.read_along(notifications)
         applied = target.apply(app.name, events, notifications[-1].id, more_to_come)
         self.projection, self.position = target.projection, target.position
