@@ -133,6 +133,10 @@ class ProcessPool:
             reconnect_timeout=RECONNECT,
             name=f"aixin-{os.getpid()}")
 
+    def holds_connection(self) -> bool:
+        """Whether the calling thread holds one of this pool's connections already."""
+        return getattr(self._held, "depth", 0) > 0
+
     @contextmanager
     def connection(self, *, idle_ms: int = SESSION_IDLE_MS) -> Iterator[Any]:
         """A connection for one use, in autocommit mode, its session's idle-in-transaction

@@ -271,5 +271,4 @@ class GroupCommitRecorder(PostgresApplicationRecorder):
         transaction of another store): it appends alone, as waiting for the writer, which
         needs a connection of the same pool, could wait for its own."""
         pool = getattr(self.datastore.pool, "process_pool", None)  # storage.beside's
-        held = getattr(pool, "_held", None)  # its connections held, per thread
-        return getattr(held, "depth", 0) > 0
+        return pool is not None and bool(pool.holds_connection())
