@@ -20,13 +20,17 @@ load generator takes little of the machine's two cores, or Python threads with h
 (``--client python``). Each request records a contact on one of 2,000 pairings, chosen at
 random, so concurrent requests rarely contend for the same pairing; one that does is recorded
 on the pairing's latest version (the register reads it again). Any response other than 2xx
-is counted as an error.
+is counted as an error. The pairings are 2,000 children, each with her own name, birth date
+and phones, four to a caring mother; each run of clients starts once `aixin projector` has
+applied every event recorded so far to every view, so that no run shares the machine with the
+projector catching up on another's events.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
+import random
 import re
 import shutil
 import statistics
@@ -35,7 +39,7 @@ import sys
 import threading
 import time
 import uuid
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import httpx
@@ -43,8 +47,10 @@ import psycopg
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from aixin.bootstrap import build_register
+from aixin.bootstrap import build_register, build_runner
+from aixin.demo.names import full_name, mobile
 from aixin.settings import Settings
+from bench.rebuild import own_phones
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
 from tests.conftest import postgres_params
@@ -65,18 +71,46 @@ def settings_for(schema: str) -> Settings:
 
 
 def pairings(register, count: int) -> list[uuid.UUID]:
-    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
-                                            applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer, level=level, decision="approve", opinion="",
-                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
-    made = []
-    for _ in range(count):
-        child = register.register_child(actor=STAFF, **child_record())
+    """``count`` pairings of a child and a caring mother, each child with a name, birth date and
+    phones of her own (a register of one child written ``count`` times would be a register of
+    likely duplicates, each compared with every other), four children to a volunteer."""
+    rng = random.Random(20261206)
+    made: list[uuid.UUID] = []
+    volunteer = None
+    for index in range(count):
+        if index % 4 == 0:
+            volunteer = register.apply_to_volunteer(
+                volunteer_form(name=full_name(rng, "woman"), phone=mobile(rng)), actor=STAFF,
+                applied_on=date(2026, 1, 5))
+            for level in ("unit", "county", "city", "province"):
+                register.review_volunteer(volunteer, level=level, decision="approve",
+                                          opinion="", on=date(2026, 2, 1),
+                                          actor=REVIEWERS[level])
+        child = register.register_child(actor=STAFF, **child_record(
+            name=full_name(rng, "girl"), **own_phones(index),
+            birth_date=date(2011, 1, 1) + timedelta(days=rng.randrange(3650))))
         made.append(register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
                                           principle="nearby", starts_on=date(2026, 3, 10),
                                           actor=STAFF))
     return made
+
+
+def caught_up(settings: Settings, timeout: float = 600.0) -> float:
+    """Wait until the projector has applied every event in the log to every view (bounded):
+    a projector still catching up shares the machine with the requests measured. Returns
+    the seconds waited."""
+    register = build_register(settings)
+    runner = build_runner(settings, register)
+    started = time.monotonic()
+    try:
+        while max(runner.lag().values()) > 0:
+            if time.monotonic() - started > timeout:
+                raise RuntimeError(f"the projector is behind after {timeout:.0f} s: "
+                                   f"{runner.lag()}")
+            time.sleep(0.5)
+    finally:
+        register.close()
+    return time.monotonic() - started
 
 
 def library_rate(register, ids: list[uuid.UUID], threads: int,
@@ -232,7 +266,7 @@ def events_per_commit(table: str, after: int) -> tuple[int, float]:
 
 
 def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
-            ceilings: dict[int, float], table: str) -> None:
+            ceilings: dict[int, float], table: str, settings: Settings) -> None:
     token = httpx.post(f"{url}/api/v1/auth/token", data={
         "username": "admin", "password": "bench-password"}).json()["access_token"]
     grouped = "off" if mode == "off" else f"on, window {float(mode):g} ms"
@@ -243,6 +277,7 @@ def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
           f"{'ratio to ceiling':>17} {'events/commit':>13}")
     last, _ = events_per_commit(table, 0)
     for clients in (1, 8, 16):
+        caught_up(settings)  # each run starts with the views up to date
         rate, p50, p99, errors = run(url, token, ids, clients, args.seconds)
         last, per_commit = events_per_commit(table, last)
         ceiling = ceilings[clients]  # the library with as many writers as clients
@@ -289,11 +324,13 @@ def main() -> None:
         processes.append(subprocess.Popen(
             [str(AIXIN), "projector"], env=serve_env(schema, free_port(), "off"),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        print(f"projector: caught up with the setup's events in {caught_up(settings):.0f} s")
         for mode in args.group_commit:
             serve, url = start_serve(schema, args.web_workers, mode)
             processes.append(serve)
             try:
-                measure(url, args, mode, [str(i) for i in ids[:-16]], ceilings, table)
+                measure(url, args, mode, [str(i) for i in ids[:-16]], ceilings, table,
+                        settings)
             finally:
                 serve.terminate()
                 serve.wait(timeout=30)

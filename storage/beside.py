@@ -11,6 +11,7 @@ process holds at most ``AIXIN_POSTGRES_POOL_SIZE`` connections whatever it opens
 from __future__ import annotations
 
 import os
+import select
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +21,7 @@ from weakref import WeakKeyDictionary
 
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import SQLiteDatastore
-from psycopg import Connection
+from psycopg import Connection, OperationalError
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool, PoolClosed, PoolTimeout
 
@@ -129,7 +130,7 @@ class ProcessPool:
                     "user": server.user, "password": server.password,
                     "application_name": application_name(), "row_factory": dict_row},
             connection_class=Connection, min_size=0, max_size=self.size, open=False,
-            configure=_configure, check=ConnectionPool.check_connection, timeout=wait,
+            configure=_configure, check=_check, timeout=wait,
             reconnect_timeout=RECONNECT,
             name=f"aixin-{os.getpid()}")
 
@@ -184,6 +185,19 @@ def application_name() -> str:
     ``aixin-worker``, followed by ``:`` and the deployment's schema where it has one, unless
     the environment names it already), else ``aixin``."""
     return (os.environ.get("PGAPPNAME") or "aixin")[:63]
+
+
+def _check(connection: Any) -> None:
+    """Before a connection is handed out, find one the server has hung up on (a failover, a
+    restart, ``pg_terminate_backend``) without a round trip for every transaction: an idle
+    connection's socket has nothing to read unless the server wrote to it (its farewell, or a
+    notification), and only then is the server asked (``ConnectionPool.check_connection``),
+    which raises for a broken connection and so has the pool discard it."""
+    if connection.closed or connection.broken:
+        raise OperationalError("the connection is closed")
+    readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
+    if readable:
+        ConnectionPool.check_connection(connection)
 
 
 def _configure(connection: Any) -> None:
