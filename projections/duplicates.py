@@ -56,6 +56,9 @@ REASONS: dict[str, str] = {
     CLOSE_NAME_SAME_PHONE: "姓名相近且监护人电话相同",
 }
 
+#: Pair keys looked up in one statement (far below either engine's limit on parameters).
+_KEYS_PER_STATEMENT = 500
+
 #: The text whose blind index entries make the key of this view's hashes.
 _KEY_TEXT = "疑似重复档案核对"
 
@@ -239,13 +242,15 @@ class LikelyDuplicates(View):
                 if row["child_id"] not in found and close_names(
                         mine, self.texts.open_text(row["name"])):
                     found[row["child_id"]] = CLOSE_NAME_SAME_PHONE
-        for other, reason in sorted(found.items()):
-            key = pair_key(child, other)
-            if tx.execute("SELECT 1 AS apart FROM dup_apart WHERE pair_key = ?",
-                          (key,)).one() is None:
-                first, second = key.split("~")
-                tx.insert("dup_pairs", ("pair_key", "first_id", "second_id", "reason"),
-                          [(key, first, second, reason)])
+        pairs = {pair_key(child, other): reason for other, reason in sorted(found.items())}
+        keys = list(pairs)
+        for start in range(0, len(keys), _KEYS_PER_STATEMENT):  # those told apart are not kept
+            some = keys[start:start + _KEYS_PER_STATEMENT]
+            for row in tx.execute(f"SELECT pair_key FROM dup_apart WHERE pair_key IN"
+                                  f" ({', '.join('?' * len(some))})", some).all():
+                del pairs[row["pair_key"]]
+        tx.insert("dup_pairs", ("pair_key", "first_id", "second_id", "reason"),
+                  [(key, *key.split("~"), reason) for key, reason in pairs.items()])
 
 
 @dataclass(frozen=True)
