@@ -50,6 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aixin.bootstrap import build_register, build_runner
 from aixin.demo.names import full_name, mobile
 from aixin.settings import Settings
+from bench.cpu import CpuMeter, postgres_kind
 from bench.rebuild import own_phones
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
@@ -111,6 +112,21 @@ def caught_up(settings: Settings, timeout: float = 600.0) -> float:
     finally:
         register.close()
     return time.monotonic() - started
+
+
+def kind_of(pid: int, command: str, name: str | None) -> str | None:
+    """Each process of the run by what it does (see ``bench.cpu``)."""
+    if command.startswith("postgres") or "/bin/postgres" in command:
+        return postgres_kind(name)
+    if pid == os.getpid():
+        return "this bench (the library's writers)"
+    if "aixin serve" in command or "multiprocessing.spawn" in command:
+        return "API processes (aixin serve)"
+    if "aixin projector" in command:
+        return "projector"
+    if command.startswith("wrk"):
+        return "wrk"
+    return None
 
 
 def library_rate(register, ids: list[uuid.UUID], threads: int,
@@ -278,11 +294,13 @@ def measure(url: str, args: argparse.Namespace, mode: str, ids: list[str],
     last, _ = events_per_commit(table, 0)
     for clients in (1, 8, 16):
         caught_up(settings)  # each run starts with the views up to date
-        rate, p50, p99, errors = run(url, token, ids, clients, args.seconds)
+        with CpuMeter(kind_of, postgres_params()) as meter:
+            rate, p50, p99, errors = run(url, token, ids, clients, args.seconds)
         last, per_commit = events_per_commit(table, last)
         ceiling = ceilings[clients]  # the library with as many writers as clients
         print(f"{clients:>7} {rate:>8.0f} {p50:>8.1f} {p99:>8.1f} {errors:>6} "
               f"{rate / ceiling:>17.2f} {per_commit:>13.1f}")
+        print("\n".join(meter.lines(rate * args.seconds, "request")))
         if clients in TARGET_RATIO:
             verdict = "met" if rate / ceiling >= TARGET_RATIO[clients] else "NOT met"
             print(f"        target at {clients} clients: ≥ {TARGET_RATIO[clients]:.0%} of the "
@@ -312,13 +330,18 @@ def main() -> None:
         register = build_register(settings)
         ids = pairings(register, 2000)
         table = f'"{schema}"."{register.recorder.events_table_name}"'
-        library = {n: library_rate(register, ids[-n:], n, args.seconds) for n in (1, 8, 16)}
+        library: dict[int, tuple[float, float, float]] = {}
+        library_cpu: dict[int, CpuMeter] = {}
+        for n in (1, 8, 16):
+            with CpuMeter(kind_of, params) as library_cpu[n]:
+                library[n] = library_rate(register, ids[-n:], n, args.seconds)
         ceilings = {n: rate for n, (rate, _, _) in library.items()}
         register.close()
         print("library ceiling (same appends, same PostgreSQL, no HTTP), per save:")
         for writers, (rate, p50, p99) in library.items():
             print(f"  {writers:>2} writer threads: {rate:>5.0f}/s, p50 {p50:5.1f} ms, "
                   f"p99 {p99:5.1f} ms")
+            print("\n".join(library_cpu[writers].lines(rate * args.seconds, "save")))
         print(f"  (p99 of the bare library at 16 writers next to the 16-client target "
               f"of {TARGET_P99_AT_16_MS:.0f} ms: {library[16][2]:.1f} ms)")
         processes.append(subprocess.Popen(

@@ -56,9 +56,12 @@ from projections.runner import ViewRunner
 from tests.conftest import postgres_params
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
+from cpu import CORES, CpuMeter, postgres_kind
 from rebuild import TODAY, drop_schemas, generate, settings_for
 
 REGION, YEAR, QUARTER = "4208", 2026, 1
+#: The Celery chord on two workers, as a multiple of its speed on one.
+TARGET_SPEEDUP = 1.6
 
 
 def peak_mib() -> float:
@@ -115,10 +118,21 @@ def process_group_peak_mib(pgid: int) -> float:
     return peak
 
 
+def kind_of(pid: int, command: str, name: str | None) -> str | None:
+    """Each process of a chord's run by what it does (see ``bench.cpu``)."""
+    if command.startswith("postgres") or "/bin/postgres" in command:
+        return postgres_kind(name)
+    if "aixin worker" in command or "celery" in command:
+        return "Celery worker processes"
+    if "redis-server" in command:
+        return "Redis"
+    return None
+
+
 def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
-               whole: bytes, logs: Path) -> tuple[float, list[float], int]:
+               whole: bytes, logs: Path) -> tuple[float, list[float], int, CpuMeter]:
     """The report produced by the real Celery tasks in ``workers`` worker processes on Redis:
-    (wall seconds from queuing to done, each worker's peak MiB, parts)."""
+    (wall seconds from queuing to done, each worker's peak MiB, parts, the CPU it took)."""
     import os
     import signal
     import subprocess
@@ -155,12 +169,13 @@ def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
             from workers.app import create_celery
 
             celery = create_celery(settings)
-            begun = time.perf_counter()
-            celery.send_task("aixin.reports.generate", args=(str(report_id),))
-            while (report := register.get_report(report_id)).status.value in ("queued",
-                                                                              "running"):
-                time.sleep(0.2)
-            wall = time.perf_counter() - begun
+            with CpuMeter(kind_of, postgres_params()) as meter:
+                begun = time.perf_counter()
+                celery.send_task("aixin.reports.generate", args=(str(report_id),))
+                while (report := register.get_report(report_id)).status.value in ("queued",
+                                                                                  "running"):
+                    time.sleep(0.2)
+                wall = time.perf_counter() - begun
             assert report.status.value == "done", report.failure
             assert results.figures(report_id) == whole, "the chord's figures differ"
             peaks = [process_group_peak_mib(process.pid) for process in started]
@@ -170,7 +185,7 @@ def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
         finally:
             results.close()
             register.close()
-        return wall, peaks, parts
+        return wall, peaks, parts, meter
     finally:
         for process in started:
             if process.poll() is None:
@@ -251,21 +266,36 @@ def main() -> None:
                               for name, path in written.items())
         print(f"\nfiles: {sizes} in {time.perf_counter() - started:.1f} s")
         if args.celery:
+            from projections.places.register import PlacesRegister
             from projections.registers.reports import ReportsRegister
 
-            # as a deployment's projector would, keep the reports' register up to date
-            ViewRunner(register, build_view_store(settings), (ReportsRegister,),
-                       batch_size=2000).catch_up(ReportsRegister)
+            # As a deployment's projector would, keep the views the tasks read up to date: the
+            # reports' register, and the places' (``combine`` names the places): a chord that
+            # found them behind would catch them up over the whole log itself.
+            followed = (ReportsRegister, PlacesRegister)
+            ViewRunner(register, build_view_store(settings), followed,
+                       batch_size=2000).catch_up_together(followed)
             print(f"\nthe real tasks (generate, {len(codes):,} townships in parts of "
                   f"{args.per_task} at least, two a worker process, combine with files), "
                   "workers on Redis:")
+            walls: dict[int, float] = {}
             with tempfile.TemporaryDirectory() as folder:
                 for count in (1, 2):
-                    wall, peak_mibs, parts = celery_run(schema, count, args.per_task,
-                                                        known_at, to_json(whole), Path(folder))
+                    wall, peak_mibs, parts, meter = celery_run(
+                        schema, count, args.per_task, known_at, to_json(whole), Path(folder))
+                    walls[count] = wall
                     print(f"  {count} worker{'s' if count > 1 else ' '}: {wall:6.1f} s wall "
                           f"({parts} parts), peak memory per worker "
                           + ", ".join(f"{peak:.0f}" for peak in peak_mibs) + " MiB")
+                    print("\n".join(meter.lines(1, "report")))
+                    if count == 1:
+                        # However the work is shared, W workers cannot use more than the
+                        # machine's cores: one worker's run, busy B cores of C, gains at most C/B.
+                        print(f"    at most {CORES / max(meter.busy, 0.01):.2f}x faster on "
+                              f"{CORES} cores than this run, which kept {meter.busy:.2f} busy")
+            verdict = "met" if walls[1] / walls[2] >= TARGET_SPEEDUP else "NOT met"
+            print(f"  2 workers {walls[1] / walls[2]:.2f}x as fast as 1; target "
+                  f"≥ {TARGET_SPEEDUP}x — {verdict}")
         totals = whole["totals"]
         print(f"totals: left behind {totals['left_behind']:,}, coverage "
               f"{totals['pairing_coverage']}, contacts {totals['contacts']:,}, duty compliance "
