@@ -195,8 +195,9 @@ def _check(connection: Any) -> None:
     which raises for a broken connection and so has the pool discard it."""
     if connection.closed or connection.broken:
         raise OperationalError("the connection is closed")
-    readable, _, _ = select.select([connection.pgconn.socket], [], [], 0)
-    if readable:
+    waiting = select.poll()  # poll, not select: a busy process's descriptors pass 1024
+    waiting.register(connection.pgconn.socket, select.POLLIN)
+    if waiting.poll(0):
         ConnectionPool.check_connection(connection)
 
 
