@@ -25,13 +25,20 @@ from domain.common import SYSTEM
 from domain.events import ReportRequested
 from domain.reports import ReportStatus
 from projections.registers.reports import ReportsRegister, list_reports, stalled
-from projections.reports import ReportFacts, compute_figures, to_json
+from projections.reports import ReportFacts, combine, compute_figures, to_json
 from projections.reports.store import ReportStore
 from projections.runner import ViewRunner
 from tests.builders import STAFF
 from tests.integration.test_quarterly_report import COUNTY, hand_made_quarter, late_records
 from workers.reports import generation
-from workers.reports.generation import Reporting, begin, compute_part, finish, produce
+from workers.reports.generation import (
+    Reporting,
+    begin,
+    compute_part,
+    finish,
+    produce,
+    schools_placed,
+)
 
 STEM = f"{COUNTY}-2026Q1"
 
@@ -77,6 +84,18 @@ def test_the_parts_combined_give_the_figures_of_one_computation_over_the_region(
     finish(ctx, report_id, [compute_part(ctx, plan.spec, group) for group in plan.groups])
     known_at = register.get_report(report_id).known_at
     assert stored_figures(ctx, report_id) == in_one_computation(ctx, known_at)
+
+
+def test_the_schools_are_placed_from_the_parts_counts_as_from_the_whole_regions(
+        register: CareRegister, ctx: Reporting) -> None:
+    hand_made_quarter(register)
+    report_id = request(register)
+    plan = begin(ctx, report_id)
+    assert plan is not None and len(plan.groups) == 3
+    parts = [compute_part(ctx, plan.spec, group) for group in plan.groups]
+    figures = combine([part["figures"] for part in parts])
+    placed = schools_placed(ctx, figures, parts)
+    assert placed and placed == schools_placed(ctx, figures)  # the region's counted at once
 
 
 def test_a_produced_report_is_done_at_the_facts_views_position_with_its_digests(

@@ -45,7 +45,7 @@ from projections.places.register import PlacesRegister
 from projections.registers.reports import ReportsRegister, previous_completed
 from projections.reports import ReportFacts, combine, compute_figures, explain_changes, to_json
 from projections.reports import townships as townships_of
-from projections.reports.school_places import school_townships
+from projections.reports.school_places import added, place_schools, school_counts
 from projections.reports.scope import known_at_instant
 from projections.reports.store import ReportStore, StoredReport
 from projections.runner import ViewRunner
@@ -188,7 +188,10 @@ def compute_part(ctx: Reporting, spec: dict[str, Any],
             None if townships is None else list(townships),
             programme=ctx.register.programme,
             escalate_after_days=spec["escalate_after_days"])
-    return {"figures": figures, "position": position}
+        schools = school_counts(tx, spec["region_code"],
+                                known_at_instant(datetime.fromisoformat(spec["known_at"])),
+                                None if townships is None else list(townships))
+    return {"figures": figures, "position": position, "schools": schools}
 
 
 def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> dict[str, Any]:
@@ -203,7 +206,7 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     position = max(int(part["position"]) for part in parts)
     changes = explain(ctx, report, figures)
     stem = file_stem(figures)
-    schools = schools_placed(ctx, figures)
+    schools = schools_placed(ctx, figures, parts)
     places = place_names_of(ctx, figures, changes, schools)
     sent = replace(report.submission,
                    prepared_on=report.submission.prepared_on or report.requested_on)
@@ -217,13 +220,18 @@ def finish(ctx: Reporting, report_id: UUID, parts: Sequence[dict[str, Any]]) -> 
     return summary(ctx.register.get_report(report_id))
 
 
-def schools_placed(ctx: Reporting, figures: Mapping[str, Any]) -> dict[str, str]:
-    """The township of each of the report's schools, as known at the report's instant."""
+def schools_placed(ctx: Reporting, figures: Mapping[str, Any],
+                   parts: Sequence[Mapping[str, Any]] = ()) -> dict[str, str]:
+    """The township of each of the report's schools, as known at the report's instant: from
+    the pupils the parts counted in their own townships (a part from a worker that did not
+    count them has the region's counted here)."""
     meta = figures["meta"]
+    known_at = known_at_instant(datetime.fromisoformat(meta["known_at"]))
     with ctx.views.store.recorder(ReportFacts).read() as tx:
-        return school_townships(tx, meta["region_code"],
-                                known_at_instant(datetime.fromisoformat(meta["known_at"])),
-                                figures["schools"])
+        counted = (added(part["schools"] for part in parts)
+                   if parts and all("schools" in part for part in parts)
+                   else school_counts(tx, meta["region_code"], known_at))
+        return place_schools(tx, meta["region_code"], known_at, figures["schools"], counted)
 
 
 def place_names_of(ctx: Reporting, figures: Mapping[str, Any],
