@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
@@ -120,6 +121,23 @@ def report_processes(app: Celery) -> int | None:
                for name in consuming)
 
 
+def counting(app: Celery) -> Callable[[], int | None]:
+    """Begin asking the workers how many processes consume the reports queue
+    (:func:`report_processes`, which waits ``INSPECT_TIMEOUT`` for their answers) in a thread
+    of its own, so that the wait passes while the report is claimed and planned; the callable
+    returned waits for the count (None if it is not there in time)."""
+    answers: list[int | None] = []
+    asking = threading.Thread(target=lambda: answers.append(report_processes(app)),
+                              name="aixin-count-report-workers", daemon=True)
+    asking.start()
+
+    def counted() -> int | None:
+        asking.join(timeout=6 * INSPECT_TIMEOUT)
+        return answers[0] if answers else None
+
+    return counted
+
+
 def backoff(retries: int) -> float:
     return float(min(RETRY_BASE * 2 ** retries, RETRY_MAX))
 
@@ -142,13 +160,13 @@ def generate(self: Task, report_id: str, attempt: int | None = None) -> dict[str
     key = UUID(report_id)
     claimed = attempt
     try:
+        counted = counting(self.app)  # the workers answer while the report is planned
         ctx = reporting()
         claimed = claim(ctx, key, attempt=attempt, holder=self.request.id)
         if claimed is None:
             return summary(ctx.register.get_report(key))
         with ctx.leases.kept(key, claimed):
-            planned = plan(ctx, key, claimed,
-                           processes=lambda: report_processes(self.app))
+            planned = plan(ctx, key, claimed, processes=counted)
             if len(planned.groups) <= 1:  # a small region: no fan-out
                 return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
             ids = [task_id() for _ in planned.groups]
