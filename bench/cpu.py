@@ -15,6 +15,7 @@ its own processes (the WAL writer, the checkpointer...) are counted together.
 from __future__ import annotations
 
 import os
+import resource
 import time
 from collections.abc import Callable, Iterator
 from contextlib import suppress
@@ -52,6 +53,12 @@ def _busy_ticks() -> tuple[int, int]:
     return sum(fields[:8]) - idle, sum(fields[:8])
 
 
+def _ended_children() -> float:
+    """CPU seconds of this process's children that ended and were waited for."""
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
 def connection_names(params: dict[str, Any]) -> dict[int, str]:
     """The application name of each PostgreSQL server process now connected."""
     with psycopg.connect(**params, autocommit=True) as conn:
@@ -74,6 +81,7 @@ class CpuMeter:
         self._names = connection_names(self.params)
         self._before = {pid: (ticks, command) for pid, ticks, command in _processes()}
         self._busy = _busy_ticks()
+        self._children = _ended_children()
         self._started = time.monotonic()
         return self
 
@@ -93,6 +101,9 @@ class CpuMeter:
             kind = self.classify(pid, command, name)
             if kind is not None:
                 used[kind] = used.get(kind, 0.0) + spent / self.seconds
+        ended = _ended_children() - self._children  # wrk, a command run to its end
+        if ended > 0:
+            used["this bench's ended child processes (wrk)"] = ended / self.seconds
         self.cores = dict(sorted(used.items(), key=lambda item: -item[1]))
 
     def lines(self, per: float, unit: str) -> list[str]:
