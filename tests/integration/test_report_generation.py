@@ -75,24 +75,26 @@ def in_one_computation(ctx: Reporting, known_at: datetime) -> bytes:
                                        programme=ctx.register.programme))
 
 
-def test_the_parts_combined_give_the_figures_of_one_computation_over_the_region(
-        register: CareRegister, ctx: Reporting) -> None:
+def quarter_in_parts(register: CareRegister, ctx: Reporting) -> tuple[UUID, list[Any]]:
+    """The hand-made quarter's report requested, planned in three parts, and each computed."""
     hand_made_quarter(register)
     report_id = request(register)
     plan = begin(ctx, report_id)
     assert plan is not None and len(plan.groups) == 3
-    finish(ctx, report_id, [compute_part(ctx, plan.spec, group) for group in plan.groups])
+    return report_id, [compute_part(ctx, plan.spec, group) for group in plan.groups]
+
+
+def test_the_parts_combined_give_the_figures_of_one_computation_over_the_region(
+        register: CareRegister, ctx: Reporting) -> None:
+    report_id, parts = quarter_in_parts(register, ctx)
+    finish(ctx, report_id, parts)
     known_at = register.get_report(report_id).known_at
     assert stored_figures(ctx, report_id) == in_one_computation(ctx, known_at)
 
 
 def test_the_schools_are_placed_from_the_parts_counts_as_from_the_whole_regions(
         register: CareRegister, ctx: Reporting) -> None:
-    hand_made_quarter(register)
-    report_id = request(register)
-    plan = begin(ctx, report_id)
-    assert plan is not None and len(plan.groups) == 3
-    parts = [compute_part(ctx, plan.spec, group) for group in plan.groups]
+    _, parts = quarter_in_parts(register, ctx)
     figures = combine([part["figures"] for part in parts])
     placed = schools_placed(ctx, figures, parts)
     assert placed and placed == schools_placed(ctx, figures)  # the region's counted at once
