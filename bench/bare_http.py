@@ -26,7 +26,7 @@ from pydantic import BaseModel
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.contacts_http import wrk_run
-from bench.cpu import CpuMeter, postgres_kind
+from bench.cpu import CpuMeter
 from tests.conftest import postgres_params
 from tests.e2e.server import free_port
 
@@ -47,13 +47,9 @@ def create_app() -> FastAPI:
     return app
 
 
-def kind_of(pid: int, command: str, name: str | None) -> str | None:
-    if command.startswith("postgres") or "/bin/postgres" in command:
-        return postgres_kind(name)
+def kind_of(pid: int, command: str) -> str | None:
     if "uvicorn" in command or "multiprocessing.spawn" in command:
         return "uvicorn with the bare route"
-    if command.startswith("wrk"):
-        return "wrk"
     return None
 
 

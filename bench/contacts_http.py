@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aixin.bootstrap import build_register, build_runner
 from aixin.demo.names import full_name, mobile
 from aixin.settings import Settings
-from bench.cpu import CpuMeter, postgres_kind
+from bench.cpu import CpuMeter
 from bench.rebuild import own_phones
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
@@ -114,18 +114,14 @@ def caught_up(settings: Settings, timeout: float = 600.0) -> float:
     return time.monotonic() - started
 
 
-def kind_of(pid: int, command: str, name: str | None) -> str | None:
+def kind_of(pid: int, command: str) -> str | None:
     """Each process of the run by what it does (see ``bench.cpu``)."""
-    if command.startswith("postgres") or "/bin/postgres" in command:
-        return postgres_kind(name)
     if pid == os.getpid():
         return "this bench (the library's writers)"
     if "aixin serve" in command or "multiprocessing.spawn" in command:
         return "API processes (aixin serve)"
     if "aixin projector" in command:
         return "projector"
-    if command.startswith("wrk"):
-        return "wrk"
     return None
 
 

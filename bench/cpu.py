@@ -27,9 +27,9 @@ import psycopg
 TICKS = os.sysconf("SC_CLK_TCK")
 CORES = os.cpu_count() or 1
 
-#: A process's kind from its pid, its command line and, for a PostgreSQL server process, its
-#: connection's application name (None for PostgreSQL's own); None: not counted by kind.
-Classify = Callable[[int, str, "str | None"], "str | None"]
+#: A process's kind from its pid and command line (PostgreSQL's server processes are told
+#: apart by the meter itself); None: not counted by kind.
+Classify = Callable[[int, str], "str | None"]
 
 
 def _processes() -> Iterator[tuple[int, int, str]]:
@@ -97,8 +97,8 @@ class CpuMeter:
             spent = (ticks - before) / TICKS
             if spent <= 0:
                 continue
-            name = names.get(pid) if command.startswith("postgres") else None
-            kind = self.classify(pid, command, name)
+            kind = (postgres_kind(names.get(pid)) if _is_postgres(command)
+                    else self.classify(pid, command))
             if kind is not None:
                 used[kind] = used.get(kind, 0.0) + spent / self.seconds
         ended = _ended_children() - self._children  # wrk, a command run to its end
@@ -122,8 +122,13 @@ class CpuMeter:
         return rows
 
 
+def _is_postgres(command: str) -> bool:
+    return command.startswith("postgres") or "/bin/postgres" in command
+
+
 def postgres_kind(name: str | None) -> str:
-    """A PostgreSQL server process's kind by the role in its connection's name."""
+    """A PostgreSQL server process's kind by the role in its connection's name (None: one of
+    PostgreSQL's own, or a connection closed before the run ended)."""
     if name is None:
         return "PostgreSQL's own (WAL, checkpoints)"
     role = name.split(":", 1)[0] or "other"

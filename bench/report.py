@@ -56,7 +56,7 @@ from projections.runner import ViewRunner
 from tests.conftest import postgres_params
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from cpu import CORES, CpuMeter, postgres_kind
+from cpu import CORES, CpuMeter
 from rebuild import TODAY, drop_schemas, generate, settings_for
 
 REGION, YEAR, QUARTER = "4208", 2026, 1
@@ -118,10 +118,8 @@ def process_group_peak_mib(pgid: int) -> float:
     return peak
 
 
-def kind_of(pid: int, command: str, name: str | None) -> str | None:
+def kind_of(pid: int, command: str) -> str | None:
     """Each process of a chord's run by what it does (see ``bench.cpu``)."""
-    if command.startswith("postgres") or "/bin/postgres" in command:
-        return postgres_kind(name)
     if "aixin worker" in command or "celery" in command:
         return "Celery worker processes"
     if "redis-server" in command:
