@@ -81,7 +81,9 @@ class Target:
         """Apply the events after this view's position, committing ``last`` with them."""
         if last <= self.position:
             return 0
-        unseen = [(position, event) for position, event in events if position > self.position]
+        unseen = (events if not events or events[0][0] > self.position
+                  else [(position, event) for position, event in events
+                        if position > self.position])
         try:
             self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last),
                                       more_to_come=more_to_come)

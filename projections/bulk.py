@@ -99,9 +99,10 @@ class Fold:
 
     @classmethod
     def open(cls, view: type[View], path: Path, app: Application) -> Fold:
-        """The fold database at ``path`` (made with the view's tables and indexes, which
-        its handlers read through, if it is not there yet) and the view folding into it."""
-        recorder = SQLiteViewRecorder(FoldDatastore(str(path)), schema=view.schema)
+        """The fold database at ``path`` (made with the view's tables and the indexes its
+        handlers read through, if it is not there yet; see :meth:`View.fold_schema`) and the
+        view folding into it."""
+        recorder = SQLiteViewRecorder(FoldDatastore(str(path)), schema=view.fold_schema()[0])
         recorder.create_table()
         return cls(view, path, recorder, view.for_app(recorder, app),
                    recorder.max_tracking_id(app.name) or 0)
@@ -205,6 +206,9 @@ class BulkRebuild:
         view, generation = fold.view, self.new[fold.view.name]
         tracking = Tracking(self.app.name, fold.position)
         if self.store.engine == "sqlite":
+            with fold.recorder.datastore.transaction(commit=True) as cursor:
+                for statement in view.fold_schema()[1]:  # on PostgreSQL: install_bare's
+                    cursor.execute(statement)
             record_shape(fold.recorder, view.shape())
             fold.close()
             self.store.install_file(view, generation, fold.path)

@@ -119,10 +119,11 @@ class DutyView(View):
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch, then evaluate each pairing it touched once, as of its latest day."""
         touched: dict[str, date] = {}
-        apply = self.apply  # the dispatcher, looked up once per batch
+        handlers = self.handlers()
         for position, event in events:
             tx.position = position
-            apply(event, tx)
+            if (handler := handlers[event.__class__]) is not None:
+                handler(event, tx)
             if type(event) in PAIRING_EVENTS:
                 key, day = str(event.originator_id), self.recorded_on(event)
                 touched[key] = max(day, touched.get(key, day))

@@ -8,8 +8,10 @@ a restart resumes exactly where the last commit left off, applying nothing twice
 from __future__ import annotations
 
 import hashlib
+import inspect
 from abc import abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import singledispatchmethod
 from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
@@ -18,6 +20,7 @@ from eventsourcing.projection import Projection
 from domain.application.base import PersonalTexts
 from projections.personal import InClear, texts_of
 from storage.sql import Tx
+from storage.views import index_name
 
 
 class View(Projection[Any]):  # the library's Projection, applied in batches
@@ -39,6 +42,11 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: keep their statements: a generation built before is then rebuilt (see :meth:`shape`).
     revision: ClassVar[int] = 1
 
+    #: Indexes that only the view's readers use, never its own handlers: a rebuild that
+    #: folds the view (:mod:`projections.bulk`) builds them once the fold is whole, instead
+    #: of keeping them up to date row by row while it folds.
+    query_indexes: ClassVar[frozenset[str]] = frozenset()
+
     #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
     texts: PersonalTexts = InClear()
 
@@ -50,6 +58,14 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
         (:meth:`projections.runner.ViewRunner.reshape`)."""
         made = "\n".join((*cls.schema, f"revision {cls.revision}"))
         return hashlib.sha256(made.encode()).hexdigest()[:16]
+
+    @classmethod
+    def fold_schema(cls) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The statements a fold starts from (the tables, and the indexes the handlers read
+        through), and those built once it is whole (:attr:`query_indexes`)."""
+        later = tuple(statement for statement in cls.schema
+                      if index_name(statement) in cls.query_indexes)
+        return tuple(s for s in cls.schema if s not in later), later
 
     @classmethod
     def for_app(cls, recorder: Any, app: Any) -> View:
@@ -65,15 +81,54 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
 
     @abstractmethod
     def apply(self, event: Any, tx: Tx) -> None:
-        """Change the tables for one event, inside the batch's transaction."""
+        """Change the tables for one event, inside the batch's transaction. Usually a
+        ``singledispatchmethod`` with a handler registered per kind of event; its default
+        (for ``object``) changes nothing, and a batch passes over the events only it would
+        see (:meth:`handlers`)."""
 
     def process_event(self, domain_event: Any, tracking: Tracking) -> None:
         """The library's one-event entry point: a batch of one."""
         self.view.apply_batch(self, [(tracking.notification_id, domain_event)], tracking)
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
-        """Apply (position, event) pairs in log order; ``tx.position`` says where we are."""
-        apply = self.apply  # a view's dispatcher (singledispatchmethod), looked up once
+        """Apply (position, event) pairs in log order; ``tx.position`` says where we are.
+        An event the view keeps no handler for is passed over (see :meth:`handlers`)."""
+        handlers = self.handlers()
         for position, event in events:
             tx.position = position
-            apply(event, tx)
+            if (handler := handlers[event.__class__]) is not None:
+                handler(event, tx)
+
+    def handlers(self) -> Handlers:
+        """This view's handler of each kind of event, looked up once per kind: a batch
+        calls each event's handler directly, not through the dispatcher, and passes over
+        an event for which the view's :meth:`apply` (a ``singledispatchmethod``) has only
+        its default, which by this module's rule changes nothing."""
+        try:
+            handlers: Handlers = self.__dict__["_handlers"]
+        except KeyError:
+            handlers = self.__dict__["_handlers"] = Handlers(self)
+        return handlers
+
+
+class Handlers(dict[type, Callable[[Any, Tx], None] | None]):
+    """A view's handler of each kind of event (bound to the view), or None where the view
+    keeps nothing of it: the default of a ``singledispatchmethod`` ``apply`` (registered
+    for ``object``) changes nothing in every view. A view whose ``apply`` is a plain method
+    has it called for every event."""
+
+    def __init__(self, view: View) -> None:
+        super().__init__()
+        self.view = view
+        found = inspect.getattr_static(type(view), "apply")
+        self.dispatching = found if isinstance(found, singledispatchmethod) else None
+
+    def __missing__(self, kind: type) -> Callable[[Any, Tx], None] | None:
+        if self.dispatching is None:
+            handler: Callable[[Any, Tx], None] | None = self.view.apply
+        else:
+            found = self.dispatching.dispatcher.dispatch(kind)
+            handler = (None if found is self.dispatching.func
+                       else found.__get__(self.view, type(self.view)))
+        self[kind] = handler
+        return handler

@@ -284,6 +284,16 @@ def split_schema(schema: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...
     return tuple(statement for statement in schema if statement not in indexes), indexes
 
 
+_INDEX_NAME = re.compile(
+    r"^\s*CREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+
+
+def index_name(statement: str) -> str | None:
+    """The index a statement makes (None if it makes none)."""
+    found = _INDEX_NAME.match(statement)
+    return None if found is None else found.group(1)
+
+
 def table_names(schema: Sequence[str]) -> tuple[str, ...]:
     """The tables a view's statements make, in their order."""
     return tuple(found.group(1) for statement in schema

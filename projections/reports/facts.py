@@ -172,6 +172,13 @@ class ReportFacts(View):
         " ON rf_pairing_volunteers (volunteer_id)",
     )
 
+    #: The report's queries read by township and by recorded instant; the handlers read
+    #: facts by subject, moves by child, enrolment by school, never these.
+    query_indexes = frozenset({
+        "rf_facts_township", "rf_facts_recorded", "rf_children_township",
+        "rf_pairings_township", "rf_pairing_children_township", "rf_volunteers_township",
+        "rf_guardians_township", "rf_reached_township"})
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         #: Where each child and each pairing belongs (division code, township, school): a

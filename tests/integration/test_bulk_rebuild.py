@@ -24,6 +24,7 @@ from projections.bulk import Fold
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
+from storage.views import index_name, split_schema
 from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import Store, all_rows, opened, record_some_care
 from tests.integration.test_stores_agree import KEY, record_every_kind
@@ -77,6 +78,25 @@ def test_every_view_folded_equals_the_view_followed_event_by_event(recorded: Sto
     runner.bulk_rebuild = False
     runner.rebuild_together()
     assert all_rows(runner) == after
+
+
+def indexes(runner: ViewRunner, view: type[View]) -> set[str]:
+    with runner.store.recorder(view).read() as tx:
+        if runner.store.engine == "sqlite":
+            rows = tx.execute("SELECT name FROM sqlite_master WHERE type = 'index'"
+                              " AND sql IS NOT NULL").all()
+        else:
+            rows = tx.execute("SELECT indexname AS name FROM pg_indexes"
+                              " WHERE schemaname = current_schema()").all()
+    return {str(row["name"]) for row in rows}
+
+
+def test_a_folded_view_has_every_index_its_statements_make(recorded: Store) -> None:
+    runner = recorded[1]
+    runner.rebuild_together()
+    for view in ALL_VIEWS:
+        made = {index_name(statement) for statement in split_schema(view.schema)[1]}
+        assert made <= indexes(runner, view), view.name
 
 
 def test_the_view_in_service_answers_whole_while_a_rebuild_folds(recorded: Store) -> None:

@@ -8,7 +8,8 @@ import pytest
 
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
-from storage.views import split_schema, table_names
+from projections.reports import ReportFacts
+from storage.views import index_name, split_schema, table_names
 
 
 @pytest.mark.parametrize("view", ALL_VIEWS, ids=lambda view: view.name)
@@ -25,3 +26,16 @@ def test_unique_indexes_are_indexes_and_names_are_read_with_or_without_if_not_ex
               "CREATE UNIQUE INDEX IF NOT EXISTS b_y ON b (y)", "CREATE INDEX a_x ON a (x)")
     assert split_schema(schema) == (schema[:2], schema[2:])
     assert table_names(schema) == ("a", "b")
+
+
+@pytest.mark.parametrize("view", ALL_VIEWS, ids=lambda view: view.name)
+def test_the_indexes_built_after_a_fold_are_indexes_of_the_view(view: type[View]) -> None:
+    made = {index_name(statement) for statement in split_schema(view.schema)[1]}
+    assert view.query_indexes <= made
+
+
+def test_a_fold_starts_without_the_indexes_only_readers_use_and_builds_them_after() -> None:
+    folding, later = ReportFacts.fold_schema()
+    assert {index_name(statement) for statement in later} == ReportFacts.query_indexes
+    assert sorted((*folding, *later)) == sorted(ReportFacts.schema)
+    assert "rf_facts_subject" in {index_name(statement) for statement in folding}
