@@ -96,7 +96,10 @@ class Settings(BaseSettings):
     worker_concurrency: int = Field(default=2, ge=1)
     report_regions: CommaList = ()  # division-code prefixes reported at each quarter's turn
     report_townships_per_task: int = Field(default=25, ge=1)  # a report's fan-out: one task
-    # per this many townships (乡镇); a region with no more computes in one task
+    # per this many townships (乡镇) at least; a region with no more computes in one task
+    report_parts: int = Field(default=16, ge=1, le=1000)  # a report's fan-out: at most this
+    # many tasks, small enough that the worker processes share them evenly (four or more a
+    # process consuming the reports queue)
     report_lease: float = Field(default=180.0, ge=1, le=3600)  # seconds an attempt at a
     # report holds it without a sign of life: its tasks renew it every third of that while
     # they run; a silent one (its worker killed) is taken over, swept every half of that

@@ -17,15 +17,15 @@ peak memory is its own maximum resident set. The combined figures are checked to
 whole computation's, byte for byte. Rendering the .xlsx and .docx is timed last.
 
 With ``--celery``, the report is then produced end to end by the real tasks
-(``aixin.reports.generate``, a chord of ``aixin.reports.part`` over groups of townships, two
-parts a worker process and ``--per-task`` townships at least, then ``aixin.reports.combine``
+(``aixin.reports.generate``, a chord of ``aixin.reports.part`` over groups of townships,
+``--parts`` parts at most and ``--per-task`` townships at least, then ``aixin.reports.combine``
 rendering and storing the files) in 1, then 2 ``aixin worker`` processes on Redis
 (``AIXIN_TEST_REDIS_URL``, default redis://127.0.0.1:6379/0): wall time from queuing to
 ``done``, and each worker's peak memory (the highest ``VmHWM`` among its processes: the pool
 child does the work); the stored figures are checked against the whole.
 
     .venv/bin/python bench/report.py [N] [--group 1] [--keep] [--schema NAME]
-                                     [--celery [--per-task 25]]
+                                     [--celery [--per-task 25] [--parts 16]]
 
 ``--keep`` leaves the generated schema in place and prints its name; ``--schema`` reuses one
 (generation takes a while at a million events), ``--rebuild`` rebuilds its facts view first.
@@ -128,7 +128,8 @@ def kind_of(pid: int, command: str) -> str | None:
 
 
 def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
-               whole: bytes, logs: Path) -> tuple[float, list[float], int, CpuMeter]:
+               whole: bytes, logs: Path,
+               parts: int = 16) -> tuple[float, list[float], int, CpuMeter]:
     """The report produced by the real Celery tasks in ``workers`` worker processes on Redis:
     (wall seconds from queuing to done, each worker's peak MiB, parts, the CPU it took)."""
     import os
@@ -144,7 +145,7 @@ def celery_run(schema: str, workers: int, per_task: int, known_at: datetime,
     prefix = f"aixin-bench-{uuid.uuid4().hex[:8]}:"
     settings = settings_for(schema).model_copy(update={
         "redis_url": redis_url(), "redis_key_prefix": prefix,
-        "report_townships_per_task": per_task, "data_dir": logs})
+        "report_townships_per_task": per_task, "report_parts": parts, "data_dir": logs})
     started = []
     try:
         for number in range(workers):
@@ -206,6 +207,8 @@ def main() -> None:
                         help="also run the real Celery chord in 1 and 2 worker processes")
     parser.add_argument("--per-task", type=int, default=25,
                         help="townships per part task of the Celery chord, at least")
+    parser.add_argument("--parts", type=int, default=16,
+                        help="part tasks of the Celery chord, at most (AIXIN_REPORT_PARTS)")
     args = parser.parse_args()
 
     schema = args.schema or f"bench_report_{uuid.uuid4().hex[:8]}"
@@ -274,13 +277,14 @@ def main() -> None:
             ViewRunner(register, build_view_store(settings), followed,
                        batch_size=2000).catch_up_together(followed)
             print(f"\nthe real tasks (generate, {len(codes):,} townships in parts of "
-                  f"{args.per_task} at least, two a worker process, combine with files), "
+                  f"{args.per_task} at least, {args.parts} parts at most, combine with files), "
                   "workers on Redis:")
             walls: dict[int, float] = {}
             with tempfile.TemporaryDirectory() as folder:
                 for count in (1, 2):
                     wall, peak_mibs, parts, meter = celery_run(
-                        schema, count, args.per_task, known_at, to_json(whole), Path(folder))
+                        schema, count, args.per_task, known_at, to_json(whole), Path(folder),
+                        args.parts)
                     walls[count] = wall
                     print(f"  {count} worker{'s' if count > 1 else ' '}: {wall:6.1f} s wall "
                           f"({parts} parts), peak memory per worker "

@@ -92,7 +92,8 @@ def build_demo(settings: Settings, *, seed: int = 7, children: int = 3000,
     try:
         steps = plan.ordered()
         reporting = Reporting(register, runner, results,
-                              townships_per_task=settings.report_townships_per_task)
+                              townships_per_task=settings.report_townships_per_task,
+                              parts=settings.report_parts)
         ids, reports = Ids(), []
         with demo_log_clock(clock):
             name_demo_places(register, county)

@@ -50,15 +50,17 @@ def finish(meta: dict[str, Any], townships: Mapping[str, dict[str, Any]],
 
 
 def raw(counts: Mapping[str, Any]) -> dict[str, Any]:
-    """A finished unit's counts only (derived figures removed), as a fresh copy."""
-    return {key: raw(value) if isinstance(value, Mapping) else value
+    """A finished unit's counts only (derived figures removed), as a fresh copy. Figures
+    are plain JSON values: a group of figures is a ``dict`` (checked as such, which is
+    several times quicker than asking for an abstract ``Mapping``)."""
+    return {key: raw(value) if isinstance(value, dict) else value
             for key, value in counts.items() if key not in _DERIVED}
 
 
 def add(into: dict[str, Any], other: Mapping[str, Any]) -> None:
     """Add ``other``'s counts into ``into``, key by key."""
     for key, value in other.items():
-        if isinstance(value, Mapping):
+        if isinstance(value, dict):
             add(into.setdefault(key, {}), value)
         else:
             into[key] = into.get(key, 0) + value
@@ -94,6 +96,6 @@ def _rate(part: int, whole: int) -> float | None:
 
 
 def _sorted(value: Any) -> Any:
-    if isinstance(value, Mapping):
+    if isinstance(value, dict):
         return {key: _sorted(value[key]) for key in sorted(value)}
     return value

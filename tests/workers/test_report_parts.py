@@ -1,59 +1,31 @@
-"""A report's parts are sized from the worker processes consuming the reports queue: two parts
-a process, of ``report_townships_per_task`` townships at least; the processes are counted by
-asking the real workers on Redis."""
+"""A report's parts: ``report_townships_per_task`` townships at least, and ``report_parts``
+parts at most, so that the worker processes share a large region evenly, taking the next
+part as each finishes one."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from pathlib import Path
-
-import pytest
-from celery import Celery
-
-from aixin.settings import Settings
-from tests.workers.conftest import Workers
-from workers.app import create_celery
 from workers.reports.generation import group_size
-from workers.reports.tasks import report_processes
 
 
-@pytest.fixture
-def settings(redis_settings: Callable[..., Settings]) -> Settings:
-    return redis_settings(postgres_pool_size=1)
-
-
-@pytest.fixture
-def workers(settings: Settings, tmp_path: Path) -> Iterator[Workers]:
-    running = Workers(settings, tmp_path)
-    yield running
-    running.stop_all()
-
-
-@pytest.fixture
-def celery(settings: Settings) -> Celery:
-    return create_celery(settings)
-
-
-def groups(townships: int, per_task: int, processes: int | None) -> int:
-    size = group_size(townships, per_task, processes)
+def parts(townships: int, per_task: int, most: int) -> int:
+    size = group_size(townships, per_task, most)
     return len(range(0, townships, size))
 
 
-def test_two_parts_a_process_of_the_setting_s_townships_at_least() -> None:
-    assert groups(1781, 25, 1) == 2
-    assert groups(1781, 25, 2) == 4
-    assert groups(1781, 25, 3) == 6
-    assert groups(11, 1, 2) == 4
-    assert groups(11, 5, 4) == 3  # never fewer townships a part than the setting
-    assert groups(1781, 25, None) == 72  # processes unknown: the setting alone
-    assert groups(1781, 0, None) == 1781
+def test_a_large_region_is_split_into_the_setting_s_parts() -> None:
+    assert parts(1781, 25, 16) == 16
+    assert parts(1781, 25, 4) == 4
 
 
-def test_the_workers_consuming_the_reports_queue_are_counted(
-        workers: Workers, celery: Celery) -> None:
-    assert report_processes(celery) is None  # no worker answers
-    workers.start("--queues=reports")
-    workers.start("--queues=reminders")  # serves another queue: not counted
-    assert report_processes(celery) == 1
-    workers.start("--queues=reports,imports", "--concurrency=2")
-    assert report_processes(celery) == 3
+def test_a_part_has_the_setting_s_townships_at_least() -> None:
+    assert parts(100, 25, 16) == 4
+    assert parts(11, 5, 16) == 3
+    assert parts(25, 25, 16) == 1  # no more than the setting: computed in one task
+
+
+def test_every_township_is_in_a_part_whatever_the_settings() -> None:
+    for townships, per_task, most in ((1781, 0, 1), (1781, 1, 1000), (7, 3, 2), (1, 1, 16)):
+        size = group_size(townships, per_task, most)
+        groups = [list(range(townships))[i:i + size] for i in range(0, townships, size)]
+        assert [township for group in groups for township in group] == list(range(townships))
+        assert len(groups) <= max(most, 1)

@@ -5,8 +5,8 @@ out as a chord; tests and small regions run them in one process (:func:`produce`
 
 1. :func:`begin`: claim an attempt (``ReportStarted``; None if the report is settled or an
    attempt is under way), catch the facts view up, and split the region's townships (乡镇)
-   into groups (:func:`group_size`: ``townships_per_task`` each at least, two groups a worker
-   process when their number is known): the :class:`Plan`.
+   into groups (:func:`group_size`: ``townships_per_task`` each at least, ``parts`` groups at
+   most): the :class:`Plan`.
 2. :func:`compute_part`: one group's figures, as known at the report's ``known_at``, and the
    facts view's log position they were read at.
 3. :func:`finish`: combine the parts (exactly the figures of one computation over the whole
@@ -26,7 +26,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -77,6 +77,8 @@ class Reporting:
     views: ViewRunner
     results: ReportStore
     townships_per_task: int = 25
+    #: At most this many parts a report (``AIXIN_REPORT_PARTS``).
+    parts: int = 16
     lease: timedelta = LEASE
     _leases: ReportLeases | None = field(default=None, init=False, repr=False)
 
@@ -133,19 +135,15 @@ def claim(ctx: Reporting, report_id: UUID, *, attempt: int | None = None,
     return started
 
 
-def plan(ctx: Reporting, report_id: UUID, attempt: int,
-         processes: Callable[[], int | None] | None = None) -> Plan:
+def plan(ctx: Reporting, report_id: UUID, attempt: int) -> Plan:
     """Catch the facts view up and split the region's townships into the parts' groups
-    (:func:`group_size`; ``processes`` counts the worker processes that will compute them,
-    asked only for a region of more than ``townships_per_task`` townships)."""
+    (:func:`group_size`)."""
     report = ctx.register.get_report(report_id)
     ctx.views.catch_up(ReportFacts)
     position = ctx.views.position(ReportFacts)
     with ctx.views.store.recorder(ReportFacts).read() as tx:
         codes = townships_of(tx, report.region_code, report.known_at)
-    counted = (processes() if processes is not None and len(codes) > ctx.townships_per_task
-               else None)
-    size = group_size(len(codes), ctx.townships_per_task, counted)
+    size = group_size(len(codes), ctx.townships_per_task, ctx.parts)
     groups = [codes[i:i + size] for i in range(0, len(codes), size)]
     log.info("report %s attempt %d: %d townships in %d parts", report_id, attempt, len(codes),
              len(groups))
@@ -153,19 +151,17 @@ def plan(ctx: Reporting, report_id: UUID, attempt: int,
                 groups)
 
 
-#: Parts per worker process: each part reads the facts of its townships with the queries of
-#: a whole computation, a fixed cost per part, so a report is split into few parts; two per
-#: process, so that a process done early takes the part of one still busy.
-PARTS_PER_PROCESS = 2
+def group_size(townships: int, townships_per_task: int, parts: int) -> int:
+    """Townships per part: ``townships_per_task`` at least, and enough that the region makes
+    ``parts`` parts at most.
 
-
-def group_size(townships: int, townships_per_task: int, processes: int | None) -> int:
-    """Townships per part: ``townships_per_task`` at least, and with ``processes`` known,
-    enough that the region makes ``PARTS_PER_PROCESS`` parts a process."""
+    A part costs a fixed few milliseconds (its task's messages, its lease, its queries'
+    planning) against seconds of counting, so a region is split finely: worker processes
+    that each take the next part as they finish one end together, where a few large parts
+    leave one process waiting for another's last (townships differ in their facts: the
+    county's own code holds every volunteer registered at county level)."""
     size = max(1, townships_per_task)
-    if processes:
-        size = max(size, -(-townships // (PARTS_PER_PROCESS * processes)))
-    return size
+    return max(size, -(-townships // max(1, parts)))
 
 
 def begin(ctx: Reporting, report_id: UUID) -> Plan | None:

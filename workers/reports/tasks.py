@@ -4,9 +4,9 @@
   ``requeue``. Claims an attempt (a settled report, or one with an attempt under way, is left
   alone: nothing is computed twice), catches the facts view up, and either computes a small
   region in this task or fans out as a chord: one ``aixin.reports.part`` per group of
-  townships, then ``aixin.reports.combine``. The groups are sized from the worker processes
-  consuming the queue (:func:`report_processes`): two parts a process, of
-  ``report_townships_per_task`` townships at least.
+  townships, then ``aixin.reports.combine``: ``report_parts`` groups at most, of
+  ``report_townships_per_task`` townships at least (see
+  :func:`workers.reports.generation.group_size`).
 - ``aixin.reports.part(spec, townships)``: one group's figures as known at the report's instant.
 - ``aixin.reports.combine(parts, report_id)``: the chord's callback; see
   :func:`workers.reports.generation.finish`.
@@ -28,12 +28,11 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 from uuid import UUID
 
-from celery import Celery, Task, chord, shared_task
+from celery import Task, chord, shared_task
 from celery.result import AsyncResult
 from celery.signals import worker_process_shutdown
 from kombu.exceptions import OperationalError as BrokerError
@@ -59,9 +58,6 @@ from workers.reports.generation import (
 )
 
 RETRIES = 6
-#: How long the fan-out waits for the workers to say which queues they consume.
-INSPECT_TIMEOUT = 0.5
-QUEUE = "reports"
 RETRY_BASE = 5  # seconds before the first retry, doubling
 RETRY_MAX = 300
 
@@ -82,6 +78,7 @@ def reporting() -> Reporting:
             _reporting = Reporting(
                 running.register, running.views, build_report_store(running.settings),
                 townships_per_task=running.settings.report_townships_per_task,
+                parts=running.settings.report_parts,
                 lease=timedelta(seconds=running.settings.report_lease))
         return _reporting
 
@@ -98,44 +95,6 @@ def close_report_store(**_: Any) -> None:
 def escalate_after_days() -> int:
     """The reminders' escalation threshold (逾期上报时限), which the report counts against."""
     return int(getattr(services().settings, "reminder_escalation_days", ESCALATION_DAYS))
-
-
-def report_processes(app: Celery) -> int | None:
-    """The worker processes consuming the reports queue (each answering worker's pool size),
-    as the workers answer within ``INSPECT_TIMEOUT``; None if none answers (a broker without
-    broadcasts, or every worker busy past the timeout): the parts are then sized by
-    ``report_townships_per_task`` alone."""
-    try:
-        queues = app.control.inspect(timeout=INSPECT_TIMEOUT).active_queues() or {}
-        consuming = sorted(name for name, consumed in queues.items()
-                           if any(queue.get("name") == QUEUE for queue in consumed or ()))
-        if not consuming:
-            return None
-        # every one answered already: this waits for their answers, not for the timeout
-        stats = app.control.inspect(destination=consuming, timeout=4 * INSPECT_TIMEOUT,
-                                    limit=len(consuming)).stats() or {}
-    except Exception as error:  # no broadcast: fall back to the setting
-        log.info("the workers of queue %s could not be counted: %r", QUEUE, error)
-        return None
-    return sum(int((stats.get(name) or {}).get("pool", {}).get("max-concurrency") or 1)
-               for name in consuming)
-
-
-def counting(app: Celery) -> Callable[[], int | None]:
-    """Begin asking the workers how many processes consume the reports queue
-    (:func:`report_processes`, which waits ``INSPECT_TIMEOUT`` for their answers) in a thread
-    of its own, so that the wait passes while the report is claimed and planned; the callable
-    returned waits for the count (None if it is not there in time)."""
-    answers: list[int | None] = []
-    asking = threading.Thread(target=lambda: answers.append(report_processes(app)),
-                              name="aixin-count-report-workers", daemon=True)
-    asking.start()
-
-    def counted() -> int | None:
-        asking.join(timeout=6 * INSPECT_TIMEOUT)
-        return answers[0] if answers else None
-
-    return counted
 
 
 def backoff(retries: int) -> float:
@@ -160,13 +119,12 @@ def generate(self: Task, report_id: str, attempt: int | None = None) -> dict[str
     key = UUID(report_id)
     claimed = attempt
     try:
-        counted = counting(self.app)  # the workers answer while the report is planned
         ctx = reporting()
         claimed = claim(ctx, key, attempt=attempt, holder=self.request.id)
         if claimed is None:
             return summary(ctx.register.get_report(key))
         with ctx.leases.kept(key, claimed):
-            planned = plan(ctx, key, claimed, processes=counted)
+            planned = plan(ctx, key, claimed)
             if len(planned.groups) <= 1:  # a small region: no fan-out
                 return finish(ctx, key, [compute_part(ctx, planned.spec, None)])
             ids = [task_id() for _ in planned.groups]
