@@ -231,7 +231,8 @@ def _modes(text: str) -> list[str]:
     return modes
 
 
-def serve_env(schema: str, port: int, mode: str) -> dict[str, str]:
+def serve_env(schema: str, port: int, mode: str,
+              gather: float | None = None) -> dict[str, str]:
     params = postgres_params()
     env = {k: v for k, v in os.environ.items() if not k.startswith("AIXIN_")}
     env.update(AIXIN_STORE="postgres", AIXIN_POSTGRES_HOST=params["host"],
@@ -243,6 +244,8 @@ def serve_env(schema: str, port: int, mode: str) -> dict[str, str]:
                AIXIN_WRITE_RATE_LIMIT="0",  # the bench writes far faster than a person
                AIXIN_GROUP_COMMIT_MAX="0" if mode == "off" else "32",
                AIXIN_GROUP_COMMIT_WINDOW_MS="0" if mode == "off" else mode)
+    if gather is not None:
+        env["AIXIN_PROJECTIONS_GATHER"] = str(gather)
     return env
 
 
@@ -315,6 +318,9 @@ def main() -> None:
                         default="wrk" if shutil.which("wrk") else "python")
     parser.add_argument("--group-commit", default="off,0,2", type=_modes,
                         help="API runs: off, or group commit's window in ms (0: none)")
+    parser.add_argument("--gather", type=float, default=None,
+                        help="the projector's AIXIN_PROJECTIONS_GATHER, seconds (default: "
+                             "the setting's default)")
     args = parser.parse_args()
     schema = f"bench_{uuid.uuid4().hex[:8]}"
     params = postgres_params()
@@ -341,7 +347,7 @@ def main() -> None:
         print(f"  (p99 of the bare library at 16 writers next to the 16-client target "
               f"of {TARGET_P99_AT_16_MS:.0f} ms: {library[16][2]:.1f} ms)")
         processes.append(subprocess.Popen(
-            [str(AIXIN), "projector"], env=serve_env(schema, free_port(), "off"),
+            [str(AIXIN), "projector"], env=serve_env(schema, free_port(), "off", args.gather),
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
         print(f"projector: caught up with the setup's events in {caught_up(settings):.0f} s")
         for mode in args.group_commit:
