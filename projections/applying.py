@@ -97,7 +97,7 @@ class Target:
             self.projection = self.remake()
             return self._one_by_one(app_name, [(position, event) for position, event in unseen
                                                if position > self.position], last)
-        self.position = last
+        self.position = self.projection.followed_to = last
         return len(unseen)
 
     def _one_by_one(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
@@ -121,7 +121,7 @@ class Target:
                     self.recorder.set_aside(Tracking(app_name, position),
                                             _described(error, event), time.time())
             self.position = position
-        self.position = max(self.position, last)
+        self.position = self.projection.followed_to = max(self.position, last)
         return applied
 
 

@@ -50,6 +50,12 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: How personal texts are kept (sealed by the app's data keys; see projections.personal).
     texts: PersonalTexts = InClear()
 
+    #: The log position up to which this instance has applied the log itself (None: none
+    #: yet): what it keeps in memory between batches reflects the log up to there, and is
+    #: not to be trusted once the view's committed position is elsewhere (another runner
+    #: applied events this instance did not see).
+    followed_to: int | None = None
+
     @classmethod
     def shape(cls) -> str:
         """What a generation of the view is built to: its tables' statements and its

@@ -128,17 +128,21 @@ class ViewRunner:
     def _target(self, view: type[View], recorder: ViewRecorder) -> Target:
         """The view's projection for this recorder, made once per thread and kept: what a
         view remembers across batches (places, a pairing's children) is not read again on
-        every pass; one per thread, as a projection holds its batch while applying it."""
+        every pass; one per thread, as a projection holds its batch while applying it. Made
+        afresh when the view's committed position is not where this projection left it:
+        another runner (the projector, a worker catching a view up) applied events it did
+        not see, which may have changed what it remembers (a child moved)."""
         made: dict[ViewRecorder, View] = self._made.__dict__.setdefault("views", {})
+        position = recorder.max_tracking_id(self.app.name) or 0
         projection = made.get(recorder)
-        if projection is None:
+        if projection is None or projection.followed_to not in (None, position):
             projection = made[recorder] = view.for_app(recorder, self.app)
+
         def remake() -> View:  # what it remembers may hold part of a failed batch
             made[recorder] = view.for_app(recorder, self.app)
             return made[recorder]
 
-        return Target(recorder, projection, recorder.max_tracking_id(self.app.name) or 0,
-                       remake)
+        return Target(recorder, projection, position, remake)
 
     def catch_up_all(self) -> int:
         return self.catch_up_together(self.views)

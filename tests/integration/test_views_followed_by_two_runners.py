@@ -1,0 +1,52 @@
+"""A view followed by two runners in turn (the projector, and a report worker catching the
+report's facts up before it counts) holds what one runner following it alone holds: what a
+runner keeps in memory between batches (where a child is now, a pairing's children) is not
+trusted once another runner has applied events it did not see."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from domain.application import CareRegister
+from projections.catalog import ALL_VIEWS
+from projections.reports import ReportFacts
+from projections.runner import ViewRunner
+from storage.views import ViewStore
+from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
+from tests.integration.log_support import all_rows
+
+
+def approved_volunteer(register: CareRegister) -> object:
+    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
+                                            applied_on=date(2026, 1, 5))
+    for level in ("unit", "county", "city", "province"):
+        register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
+                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
+    return volunteer
+
+
+def test_a_child_moved_while_another_runner_followed_is_placed_where_it_went(
+        register: CareRegister, runner: ViewRunner, view_store: ViewStore) -> None:
+    worker = ViewRunner(register, view_store, ALL_VIEWS, batch_size=3)
+    volunteer = approved_volunteer(register)
+    child = register.register_child(actor=STAFF, **child_record(
+        region_code="420821101", registered_on=date(2026, 1, 10)))
+    worker.catch_up(ReportFacts)  # the worker has seen the child where it was registered
+    register.transfer_child(child, region_code="420822100", reason="随祖父母迁往沙洋县",
+                            actor=STAFF, on=date(2026, 3, 1))
+    runner.catch_up(ReportFacts)  # the projector applies the move
+    pairing = register.form_pairing(child_ids=[child], volunteer_ids=[volunteer],
+                                    principle="nearby", starts_on=date(2026, 3, 10),
+                                    actor=STAFF)
+    register.record_contact(pairing, kind="home_visit", notes="看望", actor=MOTHER,
+                            occurred_on=date(2026, 4, 2))
+    worker.catch_up(ReportFacts)  # the worker applies the pairing and its contact
+    followed = all_rows(runner, [ReportFacts])
+
+    runner.rebuild(ReportFacts)
+
+    assert all_rows(runner, [ReportFacts]) == followed
+    with view_store.recorder(ReportFacts).read() as tx:
+        places = {row["township"] for row in tx.execute(
+            "SELECT township FROM rf_facts WHERE subject_id = ?", (str(pairing),)).all()}
+    assert places == {"420822100"}
