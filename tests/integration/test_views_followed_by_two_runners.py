@@ -12,17 +12,8 @@ from projections.catalog import ALL_VIEWS
 from projections.reports import ReportFacts
 from projections.runner import ViewRunner
 from storage.views import ViewStore
-from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
+from tests.builders import MOTHER, STAFF, approved_volunteer, child_record
 from tests.integration.log_support import all_rows
-
-
-def approved_volunteer(register: CareRegister) -> object:
-    volunteer = register.apply_to_volunteer(volunteer_form(), actor=STAFF,
-                                            applied_on=date(2026, 1, 5))
-    for level in ("unit", "county", "city", "province"):
-        register.review_volunteer(volunteer, level=level, decision="approve", opinion="同意",
-                                  on=date(2026, 2, 1), actor=REVIEWERS[level])
-    return volunteer
 
 
 def test_a_child_moved_while_another_runner_followed_is_placed_where_it_went(
