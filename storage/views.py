@@ -273,14 +273,13 @@ class ViewStore:
         return datastore
 
 
-_INDEX = re.compile(r"^\s*CREATE\s+(UNIQUE\s+)?INDEX\b", re.IGNORECASE)
 _TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
 
 
 def split_schema(schema: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """A view's statements split into those that make its tables and those that make their
     indexes (a generation written at once gets its indexes after its rows)."""
-    indexes = tuple(statement for statement in schema if _INDEX.match(statement))
+    indexes = tuple(statement for statement in schema if index_name(statement))
     return tuple(statement for statement in schema if statement not in indexes), indexes
 
 
