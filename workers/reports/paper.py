@@ -12,6 +12,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm
 from openpyxl.utils import column_index_from_string
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
@@ -20,15 +21,17 @@ from openpyxl.worksheet.worksheet import Worksheet
 _UPRIGHT_SCALE = 0.9
 
 
-def sheet_for_print(sheet: Worksheet, heading: str, unit: str) -> None:
+def sheet_for_print(sheet: Worksheet | WriteOnlyWorksheet, heading: str, unit: str, *,
+                    columns: int | None = None) -> None:
     """A4, upright unless the sheet would print below 90 % so (then across the page), as
     wide as the page and as many pages down as the rows need (fit to width), the
     header row on every page, the report's title in the page header and 第 X 页 共 Y 页 with
-    the reporting unit in the footer."""
+    the reporting unit in the footer. ``columns``: how many columns the sheet fills, for a
+    sheet whose rows are yet to be written (openpyxl's write-only mode)."""
     setup = sheet.page_setup
-    setup.paperSize = sheet.PAPERSIZE_A4
+    setup.paperSize = Worksheet.PAPERSIZE_A4
     setup.orientation = "portrait"
-    if print_scale(sheet) < _UPRIGHT_SCALE:
+    if print_scale(sheet, columns) < _UPRIGHT_SCALE:
         setup.orientation = "landscape"
     setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
@@ -48,17 +51,17 @@ _DEFAULT_WIDTH = 8.43
 _PRINTABLE_PX = {"landscape": (297 / 25.4 - 1.0) * 96, "portrait": (210 / 25.4 - 1.0) * 96}
 
 
-def print_scale(sheet: Worksheet) -> float:
+def print_scale(sheet: Worksheet | WriteOnlyWorksheet, columns: int | None = None) -> float:
     """The scale a sheet fit to its page's width prints at (1.0: full size), from its columns'
     widths as Excel lays them out (a width of ``w`` characters is ``7w + 5`` pixels in the
-    default font)."""
+    default font); ``columns``: how many it fills, if not the sheet's cells."""
     widths: dict[int, float] = {}
     for dimension in sheet.column_dimensions.values():  # a saved file groups equal columns
         first = dimension.min or column_index_from_string(dimension.index)
         for index in range(first, (dimension.max or first) + 1):
             widths[index] = dimension.width or _DEFAULT_WIDTH
     total = sum(widths.get(index, _DEFAULT_WIDTH) * 7 + 5
-                for index in range(1, sheet.max_column + 1))
+                for index in range(1, (columns or sheet.max_column) + 1))
     orientation = sheet.page_setup.orientation or "portrait"
     return min(1.0, _PRINTABLE_PX[orientation] / total)
 
