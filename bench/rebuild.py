@@ -240,8 +240,8 @@ class TimedRunner(ViewRunner):
 
     spent: dict[str, float] = field(default_factory=dict)
 
-    def _target(self, view: type[View], recorder: Any) -> Any:
-        target = super()._target(view, recorder)
+    def _target(self, view: type[View], recorder: Any, position: int) -> Any:
+        target = super()._target(view, recorder, position)
         apply = target.apply
 
         def timed(*args: Any, **kwargs: Any) -> int:

@@ -93,9 +93,13 @@ class ViewRunner:
         """
         batch_size = batch_size or self.batch_size
         chosen = generations or {}
-        targets = [self._target(view, self.store.recorder(view, chosen.get(view.name,
-                                                                          generation)))
-                   for view in views]
+        # Where each view stands: the generations' pointers and the positions each read
+        # once for all the views (on PostgreSQL), not twice a view on every pass.
+        recorders = self.store.recorders(
+            views, {view.name: chosen.get(view.name, generation) for view in views})
+        positions = self.store.positions(recorders, self.app.name)
+        targets = [self._target(view, recorder, position)
+                   for view, recorder, position in zip(views, recorders, positions, strict=True)]
         if not targets:
             return 0
         position = start = min(target.position for target in targets)
@@ -125,15 +129,15 @@ class ViewRunner:
                 progress(read, None if limit is not None else max(read, head - start))
         return applied
 
-    def _target(self, view: type[View], recorder: ViewRecorder) -> Target:
-        """The view's projection for this recorder, made once per thread and kept: what a
-        view remembers across batches (places, a pairing's children) is not read again on
-        every pass; one per thread, as a projection holds its batch while applying it. Made
-        afresh when the view's committed position is not where this projection left it:
+    def _target(self, view: type[View], recorder: ViewRecorder, position: int) -> Target:
+        """The view's projection for this recorder, whose committed position is ``position``,
+        made once per thread and kept: what a view remembers across batches (places, a
+        pairing's children) is not read again on every pass; one per thread, as a projection
+        holds its batch while applying it. Made afresh when the committed position is not
+        where this projection left it:
         another runner (the projector, a worker catching a view up) applied events it did
         not see, which may have changed what it remembers (a child moved)."""
         made: dict[ViewRecorder, View] = self._made.__dict__.setdefault("views", {})
-        position = recorder.max_tracking_id(self.app.name) or 0
         projection = made.get(recorder)
         if projection is None or projection.followed_to not in (None, position):
             projection = made[recorder] = view.for_app(recorder, self.app)

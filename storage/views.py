@@ -12,7 +12,7 @@ import fcntl
 import re
 import sqlite3
 import zlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -90,6 +90,36 @@ class ViewStore:
             row = cursor.fetchone()
         return int(row["generation"]) if row else 1
 
+    def current_generations(self, names: Sequence[str]) -> dict[str, int]:
+        """The generation in service of each view named: on PostgreSQL one read of the
+        pointers for all of them (a follower asks on every pass)."""
+        for name in names:
+            _check(name)
+        if self.engine == "sqlite":
+            return {name: self.current_generation(name) for name in names}
+        with self._pointer_store().transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT name, generation FROM {self._pointers_name()}"
+                           " WHERE name = ANY(%s)", (list(names),))
+            found = {row["name"]: int(row["generation"]) for row in cursor.fetchall()}
+        return {name: found.get(name, 1) for name in names}
+
+    def positions(self, recorders: Sequence[ViewRecorder], app_name: str) -> list[int]:
+        """How far each recorder's view has applied ``app_name``'s log (0: not at all): on
+        PostgreSQL one read of every view's tracking table (a follower asks on every
+        pass)."""
+        tables = [f'"{recorder.datastore.schema}"."{recorder.tracking_table_name}"'
+                  for recorder in recorders if isinstance(recorder, PostgresViewRecorder)]
+        if len(tables) < 2 or len(tables) != len(recorders):  # SQLite: a file each
+            return [recorder.max_tracking_id(app_name) or 0 for recorder in recorders]
+        reads = ", ".join(f"(SELECT MAX(notification_id) FROM {table}"
+                          f" WHERE application_name = %(app)s) AS p{index}"
+                          for index, table in enumerate(tables))
+        with self._pointer_store().transaction(commit=False) as cursor:
+            cursor.execute(f"SELECT {reads}", {"app": app_name})
+            row = cursor.fetchone()
+        assert row is not None
+        return [int(row[f"p{index}"] or 0) for index in range(len(recorders))]
+
     def promote(self, name: str, generation: int) -> None:
         """Put ``generation`` in service."""
         _check(name)
@@ -123,6 +153,19 @@ class ViewStore:
     def recorder(self, view: type[StoredView], generation: int | None = None) -> ViewRecorder:
         """The recorder of ``view``'s generation (default: the one in service)."""
         number = self.current_generation(view.name) if generation is None else generation
+        return self._recorder(view, number)
+
+    def recorders(self, views: Sequence[type[StoredView]],
+                  generations: Mapping[str, int | None]) -> list[ViewRecorder]:
+        """The recorders of ``views``, each of its generation in ``generations`` or else the
+        one in service (the pointers read once for all of them)."""
+        current = self.current_generations(
+            [view.name for view in views if generations.get(view.name) is None])
+        chosen = [generations.get(view.name) for view in views]
+        return [self._recorder(view, current[view.name] if number is None else number)
+                for view, number in zip(views, chosen, strict=True)]
+
+    def _recorder(self, view: type[StoredView], number: int) -> ViewRecorder:
         key = (view.name, number)
         with self._lock:
             if key not in self._open:
