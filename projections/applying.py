@@ -100,6 +100,12 @@ class Target:
         self.position = self.projection.followed_to = last
         return len(unseen)
 
+    def passes_over(self, events: Sequence[tuple[int, Any]]) -> bool:
+        """Whether the view keeps nothing of the events after its position (see
+        :meth:`projections.projection.View.passes_over`)."""
+        return self.projection.passes_over([(position, event) for position, event in events
+                                            if position > self.position])
+
     def _one_by_one(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
         """Apply a batch that failed one event at a time, setting aside what fails."""
         applied = 0

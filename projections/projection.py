@@ -105,6 +105,15 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
             if (handler := handlers[event.__class__]) is not None:
                 handler(event, tx)
 
+    def passes_over(self, events: Sequence[tuple[int, Any]]) -> bool:
+        """Whether applying ``events`` would change nothing but the view's position: none of
+        them has a handler, and the view applies a batch through its handlers alone (one
+        that applies a batch its own way, :meth:`apply_all`, may act on any batch)."""
+        if type(self).apply_all is not View.apply_all:
+            return False
+        handlers = self.handlers()
+        return all(handlers[event.__class__] is None for _, event in events)
+
     def handlers(self) -> Handlers:
         """This view's handler of each kind of event, looked up once per kind: a batch
         calls each event's handler directly, not through the dispatcher, and passes over

@@ -18,8 +18,10 @@ from collections.abc import Callable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from eventsourcing.application import Application
+from eventsourcing.persistence import Tracking
 
 from domain.application.base import PersonalTexts
 from projections.applying import SetAside, Target
@@ -121,13 +123,35 @@ class ViewRunner:
                 events = [(n.id, self.app.mapper.to_domain_event(n)) for n in notifications
                           if n.id > lowest]
                 more = last < head  # the head as read at the start: later events come after
+                moved = self._moved_together(targets, events, last)
+                applied += sum(moved.values())
                 for target in targets:
                     target.projection.read_along(notifications)
-                    applied += target.apply(self.app.name, events, last, more)
+                    if id(target) not in moved:
+                        applied += target.apply(self.app.name, events, last, more)
             position, read = last, read + len(notifications)
             if progress is not None:
                 progress(read, None if limit is not None else max(read, head - start))
         return applied
+
+    def _moved_together(self, targets: Sequence[Target], events: Sequence[tuple[int, Any]],
+                        last: int) -> dict[int, int]:
+        """The views that keep nothing of the batch's events they have not seen (a pass of
+        contacts means nothing to most registers), moved to ``last`` in one transaction
+        rather than one each (:meth:`storage.views.ViewStore.advance`); none where the
+        store cannot, or another runner moved one of them first (each is then applied on
+        its own, as any other). Returns how many events each passed over, by ``id`` of
+        its target."""
+        idle = [target for target in targets
+                if target.position < last and target.passes_over(events)]
+        if len(idle) < 2 or not self.store.advance([target.recorder for target in idle],
+                                                   Tracking(self.app.name, last)):
+            return {}
+        moved = {}
+        for target in idle:
+            moved[id(target)] = sum(1 for position, _ in events if position > target.position)
+            target.position = target.projection.followed_to = last
+        return moved
 
     def _target(self, view: type[View], recorder: ViewRecorder, position: int) -> Target:
         """The view's projection for this recorder, whose committed position is ``position``,

@@ -19,7 +19,8 @@ from pathlib import Path
 from threading import RLock
 from typing import Any, ClassVar, Protocol
 
-from eventsourcing.persistence import Tracking
+import psycopg.errors
+from eventsourcing.persistence import IntegrityError, Tracking
 from eventsourcing.postgres import PostgresDatastore
 from eventsourcing.sqlite import (
     SQLITE3_DEFAULT_LOCK_TIMEOUT,
@@ -119,6 +120,23 @@ class ViewStore:
             row = cursor.fetchone()
         assert row is not None
         return [int(row[f"p{index}"] or 0) for index in range(len(recorders))]
+
+    def advance(self, recorders: Sequence[ViewRecorder], tracking: Tracking) -> bool:
+        """Move the views of ``recorders`` to ``tracking``'s position in one transaction,
+        for a batch of the log that none of them keeps anything of (PostgreSQL, where every
+        view's tables are in one database). False, and nothing moved, where the store
+        cannot (SQLite: a file a view) or another runner moved one of them there first."""
+        chosen = [recorder for recorder in recorders
+                  if isinstance(recorder, PostgresViewRecorder)]
+        if not chosen or len(chosen) != len(recorders):
+            return False
+        try:
+            with self._pointer_store().transaction(commit=True) as cursor:
+                for recorder in chosen:
+                    recorder._insert_tracking(cursor, tracking)
+        except (IntegrityError, psycopg.errors.IntegrityError):
+            return False
+        return True
 
     def promote(self, name: str, generation: int) -> None:
         """Put ``generation`` in service."""

@@ -1,5 +1,6 @@
 """A view's batch calls each event's handler, looked up once per kind of event, and passes
-over the events its ``apply`` keeps nothing of (the ``singledispatchmethod``'s default)."""
+over the events its ``apply`` keeps nothing of (the ``singledispatchmethod``'s default); a
+batch of nothing but such events changes nothing but the view's position."""
 
 from __future__ import annotations
 
@@ -95,3 +96,26 @@ def test_a_handler_is_bound_to_its_own_view() -> None:
     first, second = Listening(), Listening()
     first.apply_all([(1, Registered())], SimpleNamespace(position=0))
     assert first.heard == [("registered", 1)] and second.heard == []
+
+
+class Batching(Listening):
+    """A view that applies a batch its own way (as the duties do, evaluating at its end)."""
+
+    def apply_all(self, events: Any, tx: Any) -> None:
+        self.heard.append(("batch", len(events)))
+
+
+def test_a_batch_of_events_the_view_keeps_nothing_of_is_passed_over_whole() -> None:
+    assert Listening().passes_over([(2, Unkept()), (5, Unkept())])
+
+
+def test_a_batch_holding_one_event_the_view_keeps_is_not_passed_over() -> None:
+    assert not Listening().passes_over([(2, Unkept()), (4, Transferred())])
+
+
+def test_a_view_whose_apply_is_a_plain_method_passes_over_nothing() -> None:
+    assert not Plain().passes_over([(2, Unkept())])
+
+
+def test_a_view_that_applies_batches_its_own_way_passes_over_nothing() -> None:
+    assert not Batching().passes_over([(2, Unkept())])
