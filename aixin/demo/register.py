@@ -118,11 +118,20 @@ class DemoRegister(CareRegister):
             self._batching = True
 
     def _get(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
+        held = self._held(cls, aggregate_id)
+        return super()._get(cls, aggregate_id, expected_version) if held is None else held
+
+    def _read(self, cls: type[A], aggregate_id: UUID) -> A:
+        held = self._held(cls, aggregate_id)
+        return super()._read(cls, aggregate_id) if held is None else held
+
+    def _held(self, cls: type[A], aggregate_id: UUID) -> A | None:
+        """The aggregate as the demo last changed it (saved or not yet), if it did."""
         if aggregate_id in self._pending and next(reversed(self._pending)) != aggregate_id:
             self.flush()  # changed before another aggregate: that order goes to the log first
         aggregate = self._pending.get(aggregate_id) or self._saved.get(aggregate_id)
         if aggregate is None:
-            return super()._get(cls, aggregate_id, expected_version)
+            return None
         if not isinstance(aggregate, cls):
             raise NotFound(f"no {cls.__name__.lower()} {aggregate_id}")
         return aggregate

@@ -147,17 +147,29 @@ class AixinApplication(Application[UUID]):
 
     def _get(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         """Load one aggregate of the given kind, or NotFound; check If-Match's version."""
+        aggregate = self._load(cls, aggregate_id, copied=True)
         noun = self._noun.get(cls, cls.__name__.lower())
-        try:
-            aggregate: object = self.repository.get(aggregate_id)
-        except AggregateNotFoundError:
-            raise NotFound(f"no {noun} {aggregate_id}") from None
-        if not isinstance(aggregate, cls):
-            raise NotFound(f"no {noun} {aggregate_id}")
         if (expected_version is not None and aggregate.version != expected_version
                 and not _replaying()):  # the first try moved the version on
             raise StaleVersion(f"the {noun} is at version {aggregate.version}, not "
                                f"{expected_version}; read it again before changing it")
+        return aggregate
+
+    def _read(self, cls: type[A], aggregate_id: UUID) -> A:
+        """Load one aggregate of the given kind only to read it, or NotFound: the cache's own
+        copy, brought up to date, not a deep copy of it (a caring mother's record holds her
+        form, reviews and pairings: copying it costs as much as reading it from the store).
+        The caller must not change it, nor keep it past its request."""
+        return self._load(cls, aggregate_id, copied=False)
+
+    def _load(self, cls: type[A], aggregate_id: UUID, *, copied: bool) -> A:
+        noun = self._noun.get(cls, cls.__name__.lower())
+        try:
+            aggregate: object = self.repository.get(aggregate_id, deepcopy_from_cache=copied)
+        except AggregateNotFoundError:
+            raise NotFound(f"no {noun} {aggregate_id}") from None
+        if not isinstance(aggregate, cls):
+            raise NotFound(f"no {noun} {aggregate_id}")
         return aggregate
 
     def _change(self, cls: type[A], aggregate_id: UUID, expected_version: int | None,

@@ -78,7 +78,7 @@ class PairingsService(AixinApplication):
         A contact adds to the pairing's record: one recorded by another volunteer of the
         pairing at the same moment is no reason to refuse it (see ``_add_to``)."""
         def record(pairing: Pairing) -> Recorded:  # the version its new event gives it
-            volunteers = [self._get(Volunteer, v) for v in pairing.volunteer_ids]
+            volunteers = [self._read(Volunteer, v) for v in pairing.volunteer_ids]
             return Recorded(pairing.record_contact(
                 kind=kind, occurred_on=occurred_on or self.today(), notes=notes,
                 today=self.today(), actor=actor, known_kinds=self.programme.contact_kinds,
