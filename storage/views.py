@@ -96,7 +96,7 @@ class ViewStore:
         pointers for all of them (a follower asks on every pass)."""
         for name in names:
             _check(name)
-        if self.engine == "sqlite":
+        if self.engine == "sqlite" or not names:
             return {name: self.current_generation(name) for name in names}
         with self._pointer_store().transaction(commit=False) as cursor:
             cursor.execute(f"SELECT name, generation FROM {self._pointers_name()}"
