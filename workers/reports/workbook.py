@@ -209,9 +209,10 @@ class _Layout:
         self.widths[column] = width
 
     def write(self, book: Workbook, meta: Mapping[str, Any], heading: str, unit: str) -> None:
-        """Stream the sheet into ``book`` (write-only): everything a row's cells need is set
-        before the row is written, the charts and the page set up last. Each text as an
-        interim report says it (:func:`~workers.reports.wording.said`)."""
+        """Stream the sheet into ``book`` (write-only): its columns' widths, frozen header
+        and page set-up before the first row (they are written at the sheet's top), each
+        row's cells with their styles, the charts last. Each text as an interim report says
+        it (:func:`~workers.reports.wording.said`)."""
         sheet = book.create_sheet(self.name)
         for index, width in self.widths.items():
             sheet.column_dimensions[get_column_letter(index)].width = width
