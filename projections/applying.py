@@ -81,9 +81,7 @@ class Target:
         """Apply the events after this view's position, committing ``last`` with them."""
         if last <= self.position:
             return 0
-        unseen = (events if not events or events[0][0] > self.position
-                  else [(position, event) for position, event in events
-                        if position > self.position])
+        unseen = self.unseen(events)
         try:
             self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last),
                                       more_to_come=more_to_come)
@@ -95,16 +93,26 @@ class Target:
                 return 0
             # an event the view cannot apply (its own constraint refused it, perhaps)
             self.projection = self.remake()
-            return self._one_by_one(app_name, [(position, event) for position, event in unseen
-                                               if position > self.position], last)
-        self.position = self.projection.followed_to = last
+            return self._one_by_one(app_name, self.unseen(unseen), last)
+        self.moved_to(last)
         return len(unseen)
+
+    def unseen(self, events: Sequence[tuple[int, Any]]) -> Sequence[tuple[int, Any]]:
+        """The events after this view's position (all of them, not copied, when the batch
+        lies wholly after it)."""
+        if not events or events[0][0] > self.position:
+            return events
+        return [(position, event) for position, event in events if position > self.position]
 
     def passes_over(self, events: Sequence[tuple[int, Any]]) -> bool:
         """Whether the view keeps nothing of the events after its position (see
         :meth:`projections.projection.View.passes_over`)."""
-        return self.projection.passes_over([(position, event) for position, event in events
-                                            if position > self.position])
+        return self.projection.passes_over(self.unseen(events))
+
+    def moved_to(self, position: int) -> None:
+        """The view's position is now ``position``, committed, and its projection has
+        followed the log there (what it remembers is true up to there)."""
+        self.position = self.projection.followed_to = position
 
     def _one_by_one(self, app_name: str, events: Sequence[tuple[int, Any]], last: int) -> int:
         """Apply a batch that failed one event at a time, setting aside what fails."""
@@ -127,7 +135,7 @@ class Target:
                     self.recorder.set_aside(Tracking(app_name, position),
                                             _described(error, event), time.time())
             self.position = position
-        self.position = self.projection.followed_to = max(self.position, last)
+        self.moved_to(max(self.position, last))
         return applied
 
 

@@ -149,8 +149,8 @@ class ViewRunner:
             return {}
         moved = {}
         for target in idle:
-            moved[id(target)] = sum(1 for position, _ in events if position > target.position)
-            target.position = target.projection.followed_to = last
+            moved[id(target)] = len(target.unseen(events))
+            target.moved_to(last)
         return moved
 
     def _target(self, view: type[View], recorder: ViewRecorder, position: int) -> Target:
@@ -158,9 +158,9 @@ class ViewRunner:
         made once per thread and kept: what a view remembers across batches (places, a
         pairing's children) is not read again on every pass; one per thread, as a projection
         holds its batch while applying it. Made afresh when the committed position is not
-        where this projection left it:
-        another runner (the projector, a worker catching a view up) applied events it did
-        not see, which may have changed what it remembers (a child moved)."""
+        where this projection left it: another runner (the projector, a worker catching a
+        view up) applied events it did not see, which may have changed what it remembers (a
+        child moved)."""
         made: dict[ViewRecorder, View] = self._made.__dict__.setdefault("views", {})
         projection = made.get(recorder)
         if projection is None or projection.followed_to not in (None, position):
