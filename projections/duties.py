@@ -54,6 +54,9 @@ from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
 
 _CHUNK = 500  # pairings evaluated per pair of reads
+#: Pairings whose contacts a follower keeps in memory (a pairing's two years of the "five
+#: ones" are some 70 contacts, about 10 KB).
+_CONTACTS_KEPT = 5_000
 
 
 class _Contact(NamedTuple):
@@ -134,7 +137,7 @@ class DutyView(View):
                       [(key, iso(day)) for key, day in touched.items()],
                       on_conflict=_LATER_DAY, distinct=True)
             return
-        self.evaluate(tx, _with_pending(tx, touched))
+        self.evaluate(tx, _with_pending(tx, touched), kept=self._contacts)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -142,6 +145,9 @@ class DutyView(View):
         #: pairing formed then needs no read of its own.
         self._children: Remembered[Row] = Remembered()
         self._volunteers: Remembered[str | None] = Remembered()
+        #: Each pairing's contacts (by contact id) once read or seen: a pairing evaluated
+        #: again after a contact does not read its whole history again.
+        self._contacts: Remembered[dict[str, _Contact]] = Remembered(_CONTACTS_KEPT)
 
     @singledispatchmethod
     def apply(self, event: object, tx: Tx) -> None:
@@ -190,9 +196,13 @@ class DutyView(View):
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
         # The pairing's last contact is set when it is evaluated, at the end of the batch.
+        pairing_id = str(e.originator_id)
         tx.append("duty_contacts", ("pairing_id", "contact_id", "kind", "occurred_on", "child_ids"),
-                  [(str(e.originator_id), contact.id, contact.kind, on,
+                  [(pairing_id, contact.id, contact.kind, on,
                     csv(contact.child_ids) if contact.child_ids else "")])
+        if (kept := self._contacts.get(pairing_id)) is not None:
+            kept[contact.id] = _Contact(contact.kind, contact.occurred_on,
+                                        tuple(str(child) for child in contact.child_ids))
 
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
@@ -219,26 +229,39 @@ class DutyView(View):
         return len(due)
 
     @classmethod
-    def evaluate(cls, tx: Tx, pairings: Mapping[str, date]) -> None:
-        """Evaluate and store each pairing (id → the earliest day to evaluate it as of)."""
+    def evaluate(cls, tx: Tx, pairings: Mapping[str, date], *,
+                 kept: Remembered[dict[str, _Contact]] | None = None) -> None:
+        """Evaluate and store each pairing (id → the earliest day to evaluate it as of).
+        ``kept``: the pairings' contacts a follower keeps between batches, read where
+        missing and kept."""
         ids = sorted(pairings)
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first:first + _CHUNK]
             marks = ", ".join("?" * len(chunk))
-            contacts = _contacts_of(tx, chunk)
+            contacts = (_contacts_of(tx, chunk) if kept is None
+                        else _contacts_kept(tx, chunk, kept))
             found = tx.execute(f"SELECT * FROM duty_pairings WHERE pairing_id IN ({marks})"
                                " ORDER BY pairing_id", chunk).all()
-            # The chunk's rows are replaced by three statements, not three per pairing.
-            statuses: list[tuple[Any, ...]] = []
+            # Only what changed is written, a few statements for the chunk: a contact
+            # usually moves one duty of its pairing, and a day later than the last
+            # evaluation every row.
+            statuses: dict[tuple[str, str, str], tuple[Any, ...]] = {}
             evaluated: list[tuple[Any, ...]] = []
             for pairing in found:
                 key = pairing["pairing_id"]
-                on, last_contact, rows = cls._evaluated(pairing, contacts[key], pairings[key])
-                statuses += rows
-                evaluated.append((key, iso(on), iso(last_contact)))
+                on, last_contact, rows = cls._evaluated(pairing, list(contacts[key].values()),
+                                                        pairings[key])
+                statuses |= {(row[0], row[1], row[3]): row for row in rows}
+                if (iso(on), iso(last_contact)) != (pairing["evaluated_on"],
+                                                   pairing["last_contact_on"]):
+                    evaluated.append((key, iso(on), iso(last_contact)))
             if found:
-                tx.execute(f"DELETE FROM duty_status WHERE pairing_id IN ({marks})", chunk)
-                tx.insert("duty_status", _STATUS, statuses)
+                stored = _statuses_of(tx, chunk)
+                if gone := [key for key in stored if key not in statuses]:
+                    tx.executemany(_DELETE_STATUS, gone)
+                tx.insert("duty_status", _STATUS, [row for key, row in statuses.items()
+                                                   if stored.get(key) != row],
+                          on_conflict=_STATUS_CHANGED, distinct=True)
                 tx.update_from_values(_EVALUATED, evaluated)
 
     @classmethod
@@ -262,6 +285,11 @@ class DutyView(View):
 _STATUS = ("pairing_id", "child_id", "ordinal", "name", "title", "status", "period_label",
            "period_start", "period_end", "last_qualifying_contact", "overdue_since", "reason",
            "evaluated_on")
+#: A duty's status row written again where it changed.
+_STATUS_CHANGED = ("ON CONFLICT (pairing_id, child_id, name) DO UPDATE SET "
+                   + ", ".join(f"{column} = excluded.{column}" for column in _STATUS[2:]))
+#: A duty no longer owed (a child no longer of the pairing, a rule set no longer named).
+_DELETE_STATUS = "DELETE FROM duty_status WHERE pairing_id = ? AND child_id = ? AND name = ?"
 #: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
 _EVALUATED = ("UPDATE duty_pairings SET evaluated_on = v.column2, last_contact_on = v.column3"
               " FROM (VALUES {rows}) AS v WHERE duty_pairings.pairing_id = v.column1")
@@ -287,15 +315,39 @@ def _with_pending(tx: Tx, touched: Mapping[str, date]) -> dict[str, date]:
     return due
 
 
-def _contacts_of(tx: Tx, pairing_ids: Sequence[str]) -> dict[str, list[_Contact]]:
-    """Each pairing's contacts: kind, day and the children they name."""
+def _statuses_of(tx: Tx,
+                 pairing_ids: Sequence[str]) -> dict[tuple[str, str, str], tuple[Any, ...]]:
+    """The stored status rows of the pairings, by pairing, child and duty, each as the
+    tuple :meth:`DutyView._evaluated` makes."""
     marks = ", ".join("?" * len(pairing_ids))
-    contacts: dict[str, list[_Contact]] = {pairing_id: [] for pairing_id in pairing_ids}
-    for row in tx.execute("SELECT pairing_id, kind, occurred_on, child_ids FROM duty_contacts"
-                          f" WHERE pairing_id IN ({marks})", list(pairing_ids)).all():
-        contacts[row["pairing_id"]].append(_Contact(
+    return {(row["pairing_id"], row["child_id"], row["name"]): tuple(row[c] for c in _STATUS)
+            for row in tx.execute(f"SELECT {', '.join(_STATUS)} FROM duty_status"
+                                  f" WHERE pairing_id IN ({marks})", list(pairing_ids)).all()}
+
+
+def _contacts_kept(tx: Tx, pairing_ids: Sequence[str],
+                   kept: Remembered[dict[str, _Contact]]) -> dict[str, dict[str, _Contact]]:
+    """Each pairing's contacts by id, from ``kept`` where it holds them, else read (and
+    then kept, one at a time so that ``kept`` stays within its limit)."""
+    held = {key: kept[key] for key in pairing_ids if key in kept}
+    read = _contacts_of(tx, [key for key in pairing_ids if key not in held])
+    for key, contacts in read.items():
+        kept[key] = contacts
+    return held | read
+
+
+def _contacts_of(tx: Tx, pairing_ids: Sequence[str]) -> dict[str, dict[str, _Contact]]:
+    """Each pairing's contacts by id: kind, day and the children they name."""
+    contacts: dict[str, dict[str, _Contact]] = {pairing_id: {} for pairing_id in pairing_ids}
+    if not pairing_ids:
+        return contacts
+    marks = ", ".join("?" * len(pairing_ids))
+    for row in tx.execute("SELECT pairing_id, contact_id, kind, occurred_on, child_ids"
+                          f" FROM duty_contacts WHERE pairing_id IN ({marks})",
+                          list(pairing_ids)).all():
+        contacts[row["pairing_id"]][row["contact_id"]] = _Contact(
             row["kind"], date.fromisoformat(row["occurred_on"]),
-            tuple(c for c in (row["child_ids"] or "").split(",") if c)))
+            tuple(c for c in (row["child_ids"] or "").split(",") if c))
     return contacts
 
 
@@ -417,7 +469,7 @@ def due_or_overdue(tx: Tx, on: date, *, due_soon_days: int, after: str | None = 
             school=places.get(child_id, pairing)["school"],
             volunteer_region_codes=tuple(regions.get((key, str(v)), "") for v in volunteers),
             status=status, on=on, child_id=UUID(child_id))
-            for child_id, status in _each_childs(pairing, contacts[key], on)
+            for child_id, status in _each_childs(pairing, list(contacts[key].values()), on)
             if needs_reminder(status, on, due_soon_days)]
     return DuePage(found, ids[-1] if len(page) == pairings else None)
 

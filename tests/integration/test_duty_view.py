@@ -16,11 +16,13 @@ from zoneinfo import ZoneInfo
 import eventsourcing.domain
 import pytest
 
+import projections.duties as duty_view
 from domain.application import CareRegister
 from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
 from storage.sql import Row, Tx
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
+from tests.integration.conftest import EACH_STORE
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONTHLY = ["monthly_contact", "monthly_parent_call", "monthly_teacher_contact"]
@@ -95,6 +97,41 @@ def test_a_contact_of_a_qualifying_kind_makes_the_duty_met(
     row = duties(runner, pairing_id)["monthly_contact"]
     assert (row["status"], row["last_qualifying_contact"], row["period_label"]) == (
         "met", "2026-06-10", "2026-06")
+
+
+def written(runner: ViewRunner, pairing_id: UUID) -> dict[str, str]:
+    """The transaction that last wrote each of the pairing's duty rows (PostgreSQL's
+    ``xmin``)."""
+    runner.catch_up(DutyView)
+    with runner.store.recorder(DutyView).read() as tx:
+        return {row["name"]: row["version"] for row in tx.execute(
+            "SELECT name, xmin::text AS version FROM duty_status WHERE pairing_id = ?",
+            (str(pairing_id),)).all()}
+
+
+@pytest.mark.parametrize("store", [EACH_STORE[1]], indirect=True)
+def test_a_contact_writes_again_only_the_duties_it_moves(
+        register: CareRegister, runner: ViewRunner) -> None:
+    pairing_id = paired(register, starts_on=date(2026, 6, 1))
+    before = written(runner, pairing_id)
+    contact(register, pairing_id, date(2026, 6, 10), kind="phone")
+    after = written(runner, pairing_id)
+    assert duties(runner, pairing_id)["monthly_contact"]["status"] == "met"
+    assert {name for name in before if after[name] != before[name]} == {"monthly_contact"}
+
+
+def test_a_follower_keeping_fewer_pairings_contacts_than_it_evaluates_counts_every_contact(
+        register: CareRegister, runner: ViewRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(duty_view, "_CONTACTS_KEPT", 1)
+    pairing_ids = [paired(register, starts_on=date(2026, 6, 1)) for _ in range(3)]
+    runner.catch_up(DutyView)
+    for pairing_id in pairing_ids:
+        contact(register, pairing_id, date(2026, 6, 10))
+    contact(register, pairing_ids[0], date(2026, 6, 11), kind="parent_call")
+    rows = [duties(runner, pairing_id) for pairing_id in pairing_ids]
+    assert [row["monthly_contact"]["last_qualifying_contact"] for row in rows] == [
+        "2026-06-10"] * 3
+    assert rows[0]["monthly_parent_call"]["status"] == "met"
 
 
 def test_a_late_recorded_contact_for_an_earlier_month_is_applied(
