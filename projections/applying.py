@@ -86,13 +86,15 @@ class Target:
             self.recorder.apply_batch(self.projection, unseen, Tracking(app_name, last),
                                       more_to_come=more_to_come)
         except Exception as error:
+            # What the projection remembers may hold part of the batch that failed (a read
+            # made in its transaction): the next batch starts from a projection made afresh.
+            self.projection = self.remake()
             if is_transient(error):
                 raise
             self.position = self.recorder.max_tracking_id(app_name) or 0
             if self.position >= last:  # another runner committed this batch first
                 return 0
             # an event the view cannot apply (its own constraint refused it, perhaps)
-            self.projection = self.remake()
             return self._one_by_one(app_name, self.unseen(unseen), last)
         self.moved_to(last)
         return len(unseen)
@@ -123,6 +125,7 @@ class Target:
                                           Tracking(app_name, position))
                 applied += 1
             except Exception as error:
+                self.projection = self.remake()
                 if is_transient(error):
                     raise
                 if (self.recorder.max_tracking_id(app_name) or 0) >= position:
@@ -130,7 +133,6 @@ class Target:
                     continue
                 log.error("view %s set aside the event at position %d: %s",
                           self.projection.name, position, _described(error, event))
-                self.projection = self.remake()
                 with suppress(IntegrityError):  # another runner set it aside first
                     self.recorder.set_aside(Tracking(app_name, position),
                                             _described(error, event), time.time())

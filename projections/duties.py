@@ -54,9 +54,9 @@ from projections.scoping import scope_clauses
 from storage.sql import Row, Tx
 
 _CHUNK = 500  # pairings evaluated per pair of reads
-#: Pairings whose contacts a follower keeps in memory (a pairing's two years of the "five
-#: ones" are some 70 contacts, about 10 KB).
-_CONTACTS_KEPT = 5_000
+#: Pairings whose contacts a follower keeps in memory: a pairing's two years of the "five
+#: ones" are some 70 contacts, about 25 KB, so at most some 50 MB a view.
+_CONTACTS_KEPT = 2_000
 
 
 class _Contact(NamedTuple):
@@ -234,6 +234,10 @@ class DutyView(View):
         """Evaluate and store each pairing (id → the earliest day to evaluate it as of).
         ``kept``: the pairings' contacts a follower keeps between batches, read where
         missing and kept."""
+        if pairings and tx.engine == "postgres":
+            # Wait for a refresh under way (see :meth:`refresh`), which waits for this in turn:
+            # neither evaluates a pairing on contacts the other is adding or has not seen.
+            tx.execute("LOCK TABLE duty_pairings IN ROW EXCLUSIVE MODE")
         ids = sorted(pairings)
         for first in range(0, len(ids), _CHUNK):
             chunk = ids[first:first + _CHUNK]

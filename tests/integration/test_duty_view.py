@@ -8,12 +8,15 @@ the day each pairing is evaluated as of never depends on when the tests run.
 from __future__ import annotations
 
 import gc
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime, time
+from time import monotonic, sleep
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import eventsourcing.domain
+import psycopg
 import pytest
 
 import projections.duties as duty_view
@@ -22,6 +25,7 @@ from projections.duties import DutyView, duties_of, overdue
 from projections.runner import ViewRunner
 from storage.sql import Row, Tx
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
+from tests.conftest import postgres_params
 from tests.integration.conftest import EACH_STORE
 
 CHINA = ZoneInfo("Asia/Shanghai")
@@ -132,6 +136,38 @@ def test_a_follower_keeping_fewer_pairings_contacts_than_it_evaluates_counts_eve
     assert [row["monthly_contact"]["last_qualifying_contact"] for row in rows] == [
         "2026-06-10"] * 3
     assert rows[0]["monthly_parent_call"]["status"] == "met"
+
+
+@pytest.mark.parametrize("store", [EACH_STORE[1]], indirect=True)
+def test_a_pass_waits_for_a_refresh_under_way_though_it_moves_no_pairings_day(
+        register: CareRegister, runner: ViewRunner) -> None:
+    pairing_id = paired(register, starts_on=date(2026, 6, 1))
+    contact(register, pairing_id, date(2026, 6, 10))
+    runner.catch_up(DutyView)
+    contact(register, pairing_id, date(2026, 6, 5))  # late: its last contact stays the 10th
+    table = f'"{runner.store.recorder(DutyView).datastore.schema}".duty_pairings'
+    with psycopg.connect(**postgres_params()) as refreshing, \
+            psycopg.connect(**postgres_params(), autocommit=True) as looking:
+        refreshing.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")  # as refresh does
+        following = threading.Thread(target=runner.catch_up, args=(DutyView,))
+        following.start()
+        waited = wait_until(lambda: looking.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted",
+            (table,)).fetchone() == (1,))
+        refreshing.rollback()
+        following.join(timeout=30)
+    assert waited
+    assert runner.lag()[DutyView.name] == 0
+
+
+def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
+    """Whether ``condition`` became true within ``seconds`` (asked every 20 ms)."""
+    deadline = monotonic() + seconds
+    while not condition():
+        if monotonic() > deadline:
+            return False
+        sleep(0.02)
+    return True
 
 
 def test_a_late_recorded_contact_for_an_earlier_month_is_applied(
