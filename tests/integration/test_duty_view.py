@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import gc
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import UTC, date, datetime, time
-from time import monotonic, sleep
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -27,6 +26,7 @@ from storage.sql import Row, Tx
 from tests.builders import MOTHER, REVIEWERS, STAFF, TODAY, child_record, volunteer_form
 from tests.conftest import postgres_params
 from tests.integration.conftest import EACH_STORE
+from tests.waiting import wait_until
 
 CHINA = ZoneInfo("Asia/Shanghai")
 MONTHLY = ["monthly_contact", "monthly_parent_call", "monthly_teacher_contact"]
@@ -151,23 +151,13 @@ def test_a_pass_waits_for_a_refresh_under_way_though_it_moves_no_pairings_day(
         refreshing.execute(f"LOCK TABLE {table} IN SHARE ROW EXCLUSIVE MODE")  # as refresh does
         following = threading.Thread(target=runner.catch_up, args=(DutyView,))
         following.start()
-        waited = wait_until(lambda: looking.execute(
+        wait_until(lambda: looking.execute(
             "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted",
-            (table,)).fetchone() == (1,))
+            (table,)).fetchone() == (1,), within=10, what="the pass to wait for the lock",
+            every=0.02)
         refreshing.rollback()
         following.join(timeout=30)
-    assert waited
     assert runner.lag()[DutyView.name] == 0
-
-
-def wait_until(condition: Callable[[], bool], seconds: float = 10.0) -> bool:
-    """Whether ``condition`` became true within ``seconds`` (asked every 20 ms)."""
-    deadline = monotonic() + seconds
-    while not condition():
-        if monotonic() > deadline:
-            return False
-        sleep(0.02)
-    return True
 
 
 def test_a_late_recorded_contact_for_an_earlier_month_is_applied(
