@@ -115,9 +115,9 @@ def member_of(enum: type[E], field: str, value: object) -> E:
 class Remembered(dict[str, V]):
     """Facts kept in memory across batches and requests (where a child or a pairing
     belongs, a pairing's children or members), which change only by events applied in order
-    by whoever keeps them (a child's move): safe even after a batch that rolled back, which
-    is applied again the same. A view's memory is made afresh when another runner applied
-    events it did not see (``projections.runner.ViewRunner``). At most ``limit`` of them;
+    by whoever keeps them (a child's move). A view's memory is made afresh when a batch
+    failed (it may hold what was read in the batch's transaction) and when another runner
+    applied events it did not see (``projections.runner.ViewRunner``). At most ``limit`` of them;
     then the memory starts again (a miss reads the records again)."""
 
     def __init__(self, limit: int = 200_000) -> None:

@@ -148,11 +148,11 @@ class AixinApplication(Application[UUID]):
     def _get(self, cls: type[A], aggregate_id: UUID, expected_version: int | None = None) -> A:
         """Load one aggregate of the given kind, or NotFound; check If-Match's version."""
         aggregate = self._load(cls, aggregate_id, copied=True)
-        noun = self._noun.get(cls, cls.__name__.lower())
         if (expected_version is not None and aggregate.version != expected_version
                 and not _replaying()):  # the first try moved the version on
-            raise StaleVersion(f"the {noun} is at version {aggregate.version}, not "
-                               f"{expected_version}; read it again before changing it")
+            raise StaleVersion(f"the {self._noun.get(cls, cls.__name__.lower())} is at version"
+                               f" {aggregate.version}, not {expected_version}; read it again"
+                               " before changing it")
         return aggregate
 
     def _read(self, cls: type[A], aggregate_id: UUID) -> A:
