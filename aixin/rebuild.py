@@ -233,7 +233,7 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
     from pathlib import Path
 
     from aixin.bootstrap import build_register, build_view_store
-    from projections.bulk import BulkRebuild, Fold, fold_stretch
+    from projections.bulk import BulkRebuild, fold_stretch
     from projections.catalog import BY_NAME
 
     gc.freeze()  # the parent's objects, the decoded events among them: left as they are
@@ -244,13 +244,13 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
         register_texts = getattr(register, "personal_data", None)
         if register_texts is not None:
             register_texts.hold_keys()
-        folds = [Fold.open(view, Path(paths[view.name]), register) for view in views]
+        bulk = BulkRebuild(register, store, views)
+        folds = [bulk.open_fold(view, Path(paths[view.name])) for view in views]
         applied = 0
         for stretch in part:
             applied += fold_stretch(folds, register, stretch,
                                     more_to_come=stretch[0][-1].id < head)
         if last:
-            bulk = BulkRebuild(register, store, views)
             for fold in folds:
                 bulk.install(fold)
         for fold in folds:

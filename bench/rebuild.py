@@ -59,7 +59,7 @@ from domain.children import Child, Parent
 from domain.errors import StaleVersion
 from domain.pairings import Pairing
 from domain.volunteers import Volunteer
-from projections.bulk import BulkRebuild, Fold
+from projections.bulk import BulkRebuild, Fold, OwnFold
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
@@ -348,25 +348,28 @@ def bulk_one_process(register: CareRegister, views: ViewStore,
     the CPU seconds of this process each view's folding took, by name."""
     installing = [0.0]
     folding: dict[str, float] = {}
-    install, apply = BulkRebuild.install, Fold.apply
+    install, apply, own_apply = BulkRebuild.install, Fold.apply, OwnFold.apply
 
-    def timed_install(self: BulkRebuild, fold: Fold) -> None:
+    def timed_install(self: BulkRebuild, fold: Fold | OwnFold) -> None:
         started = time.perf_counter()
         try:
             install(self, fold)
         finally:
             installing[0] += time.perf_counter() - started
 
-    def timed_apply(self: Fold, *args: Any, **kwargs: Any) -> int:
-        started = time.process_time()
-        try:
-            return apply(self, *args, **kwargs)
-        finally:
-            folding[self.view.name] = (folding.get(self.view.name, 0.0)
-                                       + time.process_time() - started)
+    def timed(applying: Callable[..., int]) -> Callable[..., int]:
+        def timed_apply(self: Fold | OwnFold, *args: Any, **kwargs: Any) -> int:
+            started = time.process_time()
+            try:
+                return applying(self, *args, **kwargs)
+            finally:
+                folding[self.view.name] = (folding.get(self.view.name, 0.0)
+                                           + time.process_time() - started)
+        return timed_apply
 
     BulkRebuild.install = timed_install  # type: ignore[method-assign]
-    Fold.apply = timed_apply  # type: ignore[method-assign]
+    Fold.apply = timed(apply)  # type: ignore[method-assign]
+    OwnFold.apply = timed(own_apply)  # type: ignore[method-assign]
     try:
         runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size,
                             rebuild_batch_size=size)
@@ -374,6 +377,7 @@ def bulk_one_process(register: CareRegister, views: ViewStore,
     finally:
         BulkRebuild.install = install  # type: ignore[method-assign]
         Fold.apply = apply  # type: ignore[method-assign]
+        OwnFold.apply = own_apply  # type: ignore[method-assign]
 
 
 def rebuild(runner: ViewRunner, view: type[View]) -> float:

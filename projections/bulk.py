@@ -13,6 +13,12 @@ their reads and index upkeep stay in this process. At the end:
   files, given its position and shape, and takes its place by a rename before the pointer
   moves (:meth:`storage.views.ViewStore.install_file`).
 
+A view with a fold of its own in plain Python (:meth:`View.folding`, the hash chain's)
+runs no handlers and keeps no fold database on PostgreSQL: the rows it makes are final when
+made, and are copied into the new generation's bare tables a stretch at a time
+(:class:`OwnFold`); on SQLite they are inserted into its fold database, which takes its
+place as above.
+
 The generation in service answers until then, so a rebuild never shows a half-built view;
 one that dies half-way leaves it in service, and the next rebuild starts afresh. What was
 recorded meanwhile is applied by the incremental path
@@ -29,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import os
+import pickle
 import shutil
 import sqlite3
 import tempfile
@@ -43,6 +50,7 @@ from eventsourcing.persistence import Tracking
 from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteDatastore
 
 from projections.applying import Target
+from projections.folding import Folded, Folding
 from projections.projection import View
 from storage.collecting import collector_paused
 from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder
@@ -127,6 +135,109 @@ class Fold:
         self.recorder.datastore.close()
 
 
+@dataclass
+class OwnFold:
+    """One view folded by its own :class:`projections.projection.Folding`, the rows it
+    makes written as it makes them, a transaction a stretch: on PostgreSQL by COPY into
+    the new generation's bare tables (:meth:`ViewStore.bare_generation`), on SQLite into
+    the fold database, with the position. Between the processes that fold the log one
+    stretch after another, the folding's state and its position are pickled beside the
+    fold (``.state``). A stretch the folding cannot fold fails the rebuild, which leaves
+    the view in service as it was."""
+
+    view: type[View]
+    path: Path
+    folding: Folding
+    #: The fold database (SQLite) or the bare generation (PostgreSQL) the rows go to.
+    recorder: SQLiteViewRecorder | PostgresViewRecorder
+    position: int = 0
+    #: Put in service: nothing is kept for a process after this one.
+    installed: bool = False
+    closed: bool = False
+
+    @classmethod
+    def open(cls, view: type[View], path: Path, app: Application, folding: Folding,
+             bare: PostgresViewRecorder | None = None) -> OwnFold:
+        """The fold of ``view`` at ``path`` by ``folding``, or taken up where the last
+        process left it; its rows written into ``bare`` if given, else into the fold
+        database at ``path``."""
+        state, position = _state_path(path), 0
+        if state.exists():
+            with state.open("rb") as kept:
+                folding, position = pickle.load(kept)  # this rebuild's own file
+            folding.app = app
+        recorder: SQLiteViewRecorder | PostgresViewRecorder
+        if bare is None:
+            recorder = SQLiteViewRecorder(FoldDatastore(str(path)),
+                                          schema=view.fold_schema()[0])
+            recorder.create_table()
+        else:
+            recorder = bare
+        return cls(view, path, folding, recorder, position)
+
+    def apply(self, app: Application, stretch: Stretch, more_to_come: bool) -> int:
+        """Fold a stretch of the log (what lies after this fold's position) and write the
+        rows it adds; returns the events folded."""
+        stored = [row for row in stretch[0] if row.id > self.position]
+        events = [pair for pair in stretch[1] if pair[0] > self.position]
+        if not stored:
+            return 0
+        last = stored[-1].id
+        self._write(self.folding.fold(stored, events), Tracking(app.name, last))
+        self.position = last
+        return len(events)
+
+    def finish(self) -> None:
+        """Write the rows the folding held back until the whole log was folded."""
+        self._write(self.folding.finish(), None)
+
+    def _write(self, folded: Folded, tracking: Tracking | None) -> None:
+        if isinstance(self.recorder, PostgresViewRecorder):
+            _copy_folded(self.recorder, folded)
+        else:
+            _insert_folded(self.recorder, folded, tracking)
+
+    def close(self) -> None:
+        """Close the fold, keeping the folding's state for the process that folds the
+        next stretches unless the view is in service."""
+        if self.closed:
+            return
+        self.closed = True
+        if self.installed:
+            _state_path(self.path).unlink(missing_ok=True)
+        else:
+            with _state_path(self.path).open("wb") as kept:
+                pickle.dump((self.folding, self.position), kept)
+        self.recorder.datastore.close()
+
+
+def _copy_folded(bare: PostgresViewRecorder, folded: Folded) -> None:
+    """Rows folded, into the bare generation's tables: one COPY a table, one transaction."""
+    schema = bare.datastore.schema
+    with bare.datastore.transaction(commit=True) as cursor:
+        for table, (columns, rows) in folded.items():
+            if rows:
+                listed = ", ".join(columns)
+                with cursor.copy(f'COPY "{schema}"."{table}" ({listed}) FROM STDIN') as stream:
+                    for row in rows:
+                        stream.write_row(row)
+
+
+def _insert_folded(fold: SQLiteViewRecorder, folded: Folded,
+                   tracking: Tracking | None) -> None:
+    """Rows folded, into the fold database's tables, with the position they reach."""
+    with fold.datastore.transaction(commit=True) as cursor:
+        for table, (columns, rows) in folded.items():
+            cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)})"
+                               f" VALUES ({', '.join('?' * len(columns))})", rows)
+        if tracking is not None:
+            fold._insert_tracking(cursor, tracking)
+
+
+def _state_path(path: Path) -> Path:
+    return path.with_name(f"{path.name}.state")
+
+
 def decoded(app: Application, *, start: int = 0, size: int = 2_000,
             progress: Progress | None = None) -> Iterator[Stretch]:
     """The log after ``start``, read and decoded once, a stretch of ``size`` at a time."""
@@ -143,7 +254,7 @@ def decoded(app: Application, *, start: int = 0, size: int = 2_000,
             progress(read, max(read, head - start))
 
 
-def fold_stretch(folds: Sequence[Fold], app: Application, stretch: Stretch, *,
+def fold_stretch(folds: Sequence[Fold | OwnFold], app: Application, stretch: Stretch, *,
                  more_to_come: bool, pause_collector: bool = True) -> int:
     """Fold one decoded stretch into every fold; returns the events applied, summed."""
     with collector_paused() if pause_collector else nullcontext():
@@ -171,6 +282,7 @@ class BulkRebuild:
             self.store.drop(view.name, self.new[view.name])
             if self.store.engine == "sqlite":
                 self.fold_path(view).unlink(missing_ok=True)
+                _state_path(self.fold_path(view)).unlink(missing_ok=True)
         if self.store.engine == "postgres":
             for left in self._scratch_root().glob(f"{self._scratch_name()}.*"):
                 pid = left.suffix[1:]
@@ -197,14 +309,33 @@ class BulkRebuild:
         prefix = self.store.postgres.schema_prefix if self.store.postgres else "views"
         return f"aixin-fold-{prefix}"
 
-    def open_folds(self, views: Sequence[type[View]] | None = None) -> list[Fold]:
-        return [Fold.open(view, self.fold_path(view), self.app)
+    def open_folds(self, views: Sequence[type[View]] | None = None) -> list[Fold | OwnFold]:
+        return [self.open_fold(view, self.fold_path(view))
                 for view in (self.views if views is None else views)]
 
-    def install(self, fold: Fold) -> None:
+    def open_fold(self, view: type[View], path: Path) -> Fold | OwnFold:
+        """The fold of ``view`` at ``path``: by its own folding where it has one (on
+        PostgreSQL into the new generation's bare tables), else by its handlers."""
+        folding = view.folding(self.app)
+        if folding is None:
+            return Fold.open(view, path, self.app)
+        bare = (self.store.bare_generation(view, self.new[view.name])
+                if self.store.engine == "postgres" else None)
+        return OwnFold.open(view, path, self.app, folding, bare)
+
+    def install(self, fold: Fold | OwnFold) -> None:
         """Put the folded view in service as its new generation (see the module's text)."""
         view, generation = fold.view, self.new[fold.view.name]
         tracking = Tracking(self.app.name, fold.position)
+        if isinstance(fold, OwnFold):
+            fold.finish()
+            fold.installed = True
+        if isinstance(fold, OwnFold) and isinstance(fold.recorder, PostgresViewRecorder):
+            try:
+                self.store.install_bare(view, generation, fold.recorder, tracking)
+            finally:
+                fold.close()
+            return
         if self.store.engine == "sqlite":
             with fold.recorder.datastore.transaction(commit=True) as cursor:
                 for statement in view.fold_schema()[1]:  # on PostgreSQL: install_bare's
@@ -213,6 +344,7 @@ class BulkRebuild:
             fold.close()
             self.store.install_file(view, generation, fold.path)
             return
+        assert isinstance(fold, Fold)
         bare = self.store.bare_generation(view, generation)
         try:
             copy_rows(fold, bare)

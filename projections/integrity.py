@@ -54,12 +54,13 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import pairwise
 from typing import Any, ClassVar
 from uuid import UUID
 
 from projections.anchors import Anchor, Anchors, utc_now
+from projections.folding import Folded, Folding
 from projections.projection import View
 from storage.sql import Tx
 from storage.stored_log import StoredLog, StoredRow
@@ -117,6 +118,56 @@ class ChainHead:
     hash: str
 
 
+#: The columns of an entry of the chain, in the order :meth:`Links.entries` makes them.
+CHAIN_COLUMNS = ("position", "seq", "originator_id", "originator_version", "topic", "digest",
+                 "hash")
+
+
+@dataclass
+class Links:
+    """The chain from an entry on: the entries of the stored rows that follow it, and the
+    anchors they make due. Both the view's batches and its fold from zero
+    (:class:`ChainFolding`) make their entries here."""
+
+    seq: int
+    previous: bytes
+    anchor_every: int = ANCHOR_EVERY
+    due: list[Anchor] = field(default_factory=list)
+
+    def entries(self, rows: Sequence[Any]) -> list[tuple[Any, ...]]:
+        """Chain ``rows`` (stored rows, in position order) after the last entry made; each
+        entry as a row of ``ic_chain`` (:data:`CHAIN_COLUMNS`)."""
+        made = []
+        seq, previous = self.seq, self.previous
+        for row in rows:
+            digest = stored_digest(row)
+            previous, seq = link(previous, digest), seq + 1
+            made.append((row.id, seq, str(row.originator_id), row.originator_version, row.topic,
+                         digest.hex(), previous.hex()))
+            if seq % self.anchor_every == 0:
+                self.due.append(Anchor(row.id, seq, previous.hex(), utc_now(),
+                                       f"every {self.anchor_every} entries"))
+        self.seq, self.previous = seq, previous
+        return made
+
+
+class ChainFolding(Folding):
+    """The chain folded from zero (:mod:`projections.bulk`): the entries of each stretch
+    of stored rows are final as soon as they are made, so they are written at once and
+    only the last entry is kept."""
+
+    def __init__(self, app: Any) -> None:
+        super().__init__(app)
+        self.links = Links(0, GENESIS, HashChain.anchor_every)
+
+    def fold(self, stored: Sequence[Any], events: Sequence[tuple[int, Any]]) -> Folded:
+        entries = self.links.entries(stored)
+        if self.links.due:
+            Anchors(self.app).add(self.links.due)  # as the view's batches add them
+            self.links.due = []
+        return {"ic_chain": (CHAIN_COLUMNS, entries)}
+
+
 class HashChain(View):
     """The hash chain of the register's event log (事件日志哈希链), one entry per position."""
 
@@ -144,6 +195,10 @@ class HashChain(View):
     def for_app(cls, recorder: Any, app: Any) -> HashChain:
         return cls(recorder, app=app)
 
+    @classmethod
+    def folding(cls, app: Any) -> ChainFolding:
+        return ChainFolding(app)
+
     def apply(self, event: Any, tx: Tx) -> None:
         """Not used: the chain is made of the stored rows, a batch at a time."""
         raise NotImplementedError("the hash chain is applied a batch at a time")
@@ -161,24 +216,13 @@ class HashChain(View):
             rows = StoredLog(self.app).rows(first - 1, last, last - first + 1)
         head = chain_head(tx)
         seq, previous = (head.seq, bytes.fromhex(head.hash)) if head else (0, GENESIS)
-        due: list[Anchor] = []
-        for row in rows:
-            digest = stored_digest(row)
-            previous, seq = link(previous, digest), seq + 1
-            tx.append(
-                "ic_chain",
-                ("position", "seq", "originator_id", "originator_version", "topic", "digest",
-                 "hash"),
-                [(row.id, seq, str(row.originator_id), row.originator_version, row.topic,
-                  digest.hex(), previous.hex())])
-            if seq % self.anchor_every == 0:
-                due.append(Anchor(row.id, seq, previous.hex(), utc_now(),
-                                  f"every {self.anchor_every} entries"))
-        if due:
+        links = Links(seq, previous, self.anchor_every)
+        tx.append("ic_chain", CHAIN_COLUMNS, links.entries(rows))
+        if links.due:
             # Its own transaction beside the log: an anchor states a fact about the log at
             # its position, true whether or not this batch commits (a replay computes the
             # same); a different hash there later is the evidence, so the first stays.
-            Anchors(self.app).add(due)
+            Anchors(self.app).add(links.due)
 
 
 def chain_head(tx: Tx) -> ChainHead | None:

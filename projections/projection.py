@@ -12,7 +12,7 @@ import inspect
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from functools import singledispatchmethod
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
@@ -21,6 +21,9 @@ from domain.application.base import PersonalTexts
 from projections.personal import InClear, texts_of
 from storage.sql import Tx
 from storage.views import index_name
+
+if TYPE_CHECKING:
+    from projections.folding import Folding
 
 
 class View(Projection[Any]):  # the library's Projection, applied in batches
@@ -80,6 +83,13 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
         view = cls(recorder)
         view.texts = texts_of(app)
         return view
+
+    @classmethod
+    def folding(cls, app: Any) -> Folding | None:
+        """The view's own fold from zero in plain Python, where it has one: a rebuild
+        (:mod:`projections.bulk`) then writes the rows it makes instead of running the
+        handlers against a private database."""
+        return None
 
     def read_along(self, stored: Sequence[Any]) -> None:
         """The stored rows (the library's notifications) of the batch about to be applied,

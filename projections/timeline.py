@@ -65,6 +65,7 @@ from domain.events import (
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.events import Recorded, iso
+from projections.folding import Folding
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -79,9 +80,9 @@ EVENT_TYPES: dict[type, str] = {
 EVENT_TITLES = vocabulary.EVENT_TITLES
 
 #: The columns of an entry, and the start of a statement that adds entries selected elsewhere.
-_COLUMNS = ("child_id", "position", "aggregate_id", "aggregate_version", "event_type",
+ENTRY_COLUMNS = ("child_id", "position", "aggregate_id", "aggregate_version", "event_type",
             "actor_id", "actor_role", "occurred_on", "recorded_at", "details")
-_INSERT = f"INSERT INTO tl_entries ({', '.join(_COLUMNS)})"
+_INSERT = f"INSERT INTO tl_entries ({', '.join(ENTRY_COLUMNS)})"
 
 
 def instant(moment: datetime) -> str:
@@ -123,6 +124,12 @@ class ChildTimeline(View):
         " survivor_id TEXT NOT NULL, duplicate_id TEXT NOT NULL, merged_at TEXT NOT NULL,"
         " PRIMARY KEY (survivor_id, duplicate_id))",
     )
+
+    @classmethod
+    def folding(cls, app: Any) -> Folding:
+        from projections.timeline_folding import TimelineFolding
+
+        return TimelineFolding(app)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -227,23 +234,20 @@ class ChildTimeline(View):
         Every reason stated in words on the child's timeline may name the child: it is
         erased with the child's data, and so are its pairings' reasons on the timelines of
         the other children they pair (the legal ground of the erasure stays)."""
-        child = str(e.originator_id)
+        self._erase_reasons(tx, str(e.originator_id))
+        _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
+
+    def _erase_reasons(self, tx: Tx, child: str) -> None:
+        """The reasons in words on the entries of the child, of its pairings (on each
+        child's timeline) and of the activities that reached it, erased."""
         pairings = "SELECT pairing_id FROM tl_pairing_children WHERE child_id = ?"
         rows = tx.execute(  # by child (the key's first column), then which entries
             "SELECT child_id, position, details FROM tl_entries WHERE child_id IN"
             f" (SELECT child_id FROM tl_pairing_children WHERE pairing_id IN ({pairings})"
             " UNION SELECT ?) AND (child_id = ? OR aggregate_id IN"
             f" ({pairings}))", (child, child, child, child)).all()
-        for row in rows:
-            details = json.loads(row["details"])
-            if details.get("reason"):
-                details["reason"] = ERASED
-                tx.execute("UPDATE tl_entries SET details = ? WHERE child_id = ?"
-                           " AND position = ?",
-                           (json.dumps(details, ensure_ascii=False, sort_keys=True),
-                            row["child_id"], row["position"]))
+        _erase_in(tx, rows)
         _erase_activity_reasons(tx, child)
-        _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
     # -- its pairings' events -------------------------------------------------------------
 
@@ -266,11 +270,11 @@ class ChildTimeline(View):
         pairing_id = str(e.originator_id)
         children = self._pairing_children.get(pairing_id)
         if children is None:
-            children = self._pairing_children[pairing_id] = _children_of(tx, pairing_id)
+            children = self._pairing_children[pairing_id] = self._children_of(tx, pairing_id)
         if named:
             children = sorted(str(child_id) for child_id in named)
         facts = _facts(tx, e, occurred_on, details)
-        tx.append("tl_entries", _COLUMNS, [(child_id, *facts) for child_id in children])
+        tx.append("tl_entries", ENTRY_COLUMNS, [(child_id, *facts) for child_id in children])
 
     @apply.register
     def _contact_recorded(self, e: ContactRecorded, tx: Tx) -> None:
@@ -299,12 +303,22 @@ class ChildTimeline(View):
         for child_id in e.child_ids:
             _entry(tx, e, child_id, e.occurred_on, details)
 
+    def _children_of(self, tx: Tx, pairing_id: str) -> list[str]:
+        """A pairing's children, as formed (kept in ``tl_pairing_children``)."""
+        return [row["child_id"] for row in tx.execute(
+            "SELECT child_id FROM tl_pairing_children WHERE pairing_id = ? ORDER BY child_id",
+            (pairing_id,)).all()]
+
     @apply.register
     def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
         details = {"activity_id": str(e.originator_id), "reason": e.reason}
+        self._for_activity(tx, str(e.originator_id), _facts(tx, e, e.on, details))
+
+    def _for_activity(self, tx: Tx, activity_id: str, facts: tuple[Any, ...]) -> None:
+        """An entry for each child the activity reached, in one statement that reads them
+        (no read here: a batch's writes go to the database together)."""
         tx.execute(_INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM"
-                   " tl_activity_children WHERE activity_id = ?",
-                   (*_facts(tx, e, e.on, details), str(e.originator_id)))
+                   " tl_activity_children WHERE activity_id = ?", (*facts, activity_id))
 
     # -- reads of its record (查阅记录) --------------------------------------------------
 
@@ -343,16 +357,18 @@ class ChildTimeline(View):
     def _reminder_failed(self, e: ReminderDeliveryFailed, tx: Tx) -> None:
         self._for_reminder(tx, e, {"error": e.error, "final": e.final})
 
-    @staticmethod
-    def _for_reminder(tx: Tx, e: ReminderDelivered | ReminderDeliveryFailed,
+    def _for_reminder(self, tx: Tx, e: ReminderDelivered | ReminderDeliveryFailed,
                       outcome: dict[str, Any]) -> None:
         """One entry for each child of the event's reminder: to whom, by which channel."""
         details = {"volunteer_id": str(e.volunteer_id), "channel": e.channel,
                    "attempt": e.attempt, **outcome}
         day = e.at.astimezone(ZoneInfo(Programme.timezone)).date()
+        self._for_reminder_children(tx, str(e.originator_id), _facts(tx, e, day, details))
+
+    def _for_reminder_children(self, tx: Tx, reminder_id: str, facts: tuple[Any, ...]) -> None:
         tx.execute(
             _INSERT + " SELECT child_id, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM tl_reminder_children"
-            " WHERE reminder_id = ?", (*_facts(tx, e, day, details), str(e.originator_id)))
+            " WHERE reminder_id = ?", (*facts, reminder_id))
 
     @apply.register
     def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
@@ -368,17 +384,27 @@ def _erase_activity_reasons(tx: Tx, child: str) -> None:
     """A reason in words for cancelling an activity may name any child it reached: erased
     with the data of any of them, on every child's timeline."""
     activities = "SELECT activity_id FROM tl_activity_children WHERE child_id = ?"
-    rows = tx.execute(
+    _erase_in(tx, tx.execute(
         "SELECT child_id, position, details FROM tl_entries WHERE child_id IN"
         f" (SELECT child_id FROM tl_activity_children WHERE activity_id IN ({activities}))"
-        f" AND aggregate_id IN ({activities})", (child, child)).all()
+        f" AND aggregate_id IN ({activities})", (child, child)).all())
+
+
+def _erase_in(tx: Tx, rows: Sequence[Row]) -> None:
+    """Erase the reason in words of each of these entries that has one."""
     for row in rows:
-        details = json.loads(row["details"])
-        if details.get("reason"):
-            details["reason"] = ERASED
+        if (details := erased_details(row["details"])) is not None:
             tx.execute("UPDATE tl_entries SET details = ? WHERE child_id = ? AND position = ?",
-                       (json.dumps(details, ensure_ascii=False, sort_keys=True),
-                        row["child_id"], row["position"]))
+                       (details, row["child_id"], row["position"]))
+
+
+def erased_details(details: str) -> str | None:
+    """An entry's details with its reason in words erased, or None if it states none."""
+    found = json.loads(details)
+    if not found.get("reason"):
+        return None
+    found["reason"] = ERASED
+    return _dumped(found)
 
 
 def merged_records(tx: Tx, survivor: object, recorded_until: datetime | None) -> list[str]:
@@ -397,22 +423,20 @@ def merged_records(tx: Tx, survivor: object, recorded_until: datetime | None) ->
     return sorted(found)
 
 
-def _children_of(tx: Tx, pairing_id: str) -> list[str]:
-    return [row["child_id"] for row in tx.execute(
-        "SELECT child_id FROM tl_pairing_children WHERE pairing_id = ? ORDER BY child_id",
-        (pairing_id,)).all()]
-
-
 def _entry(tx: Tx, e: Recorded, child_id: object, occurred_on: date,
            details: dict[str, Any]) -> None:
-    tx.append("tl_entries", _COLUMNS, [(str(child_id), *_facts(tx, e, occurred_on, details))])
+    tx.append("tl_entries", ENTRY_COLUMNS, [(str(child_id), *_facts(tx, e, occurred_on, details))])
 
 
 def _facts(tx: Tx, e: Recorded, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:
     """The entry's columns after ``child_id``."""
     return (tx.position, str(e.originator_id), e.originator_version, EVENT_TYPES[type(e)],
             e.actor.id, e.actor.role, iso(occurred_on), instant(e.timestamp),
-            json.dumps(details, ensure_ascii=False, sort_keys=True))
+            _dumped(details))
+
+
+def _dumped(details: dict[str, Any]) -> str:
+    return json.dumps(details, ensure_ascii=False, sort_keys=True)
 
 
 def timeline(tx: Tx, child_id: object, *, occurred_until: date | None = None,

@@ -11,6 +11,7 @@ import signal
 import tempfile
 import threading
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -20,11 +21,15 @@ import aixin.rebuild
 from aixin.bootstrap import build_view_store
 from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
-from projections.bulk import Fold
+from domain.personal import ERASED
+from projections.bulk import Fold, OwnFold, decoded
 from projections.catalog import ALL_VIEWS
 from projections.projection import View
 from projections.runner import ViewRunner
+from projections.timeline import ChildTimeline
+from projections.timeline_folding import TimelineFolding
 from storage.views import index_name, split_schema
+from tests.builders import REVIEWERS, STAFF, volunteer_form
 from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import Store, all_rows, opened, record_some_care
 from tests.integration.test_stores_agree import KEY, record_every_kind
@@ -240,24 +245,26 @@ def test_a_folding_child_killed_leaves_every_view_in_service_and_the_next_rebuil
     before = generations(recorded)
     head = register.recorder.max_notification_id() or 0
     parent = os.getpid()
-    fold_apply = Fold.apply
 
-    def killed_in_the_second_of_three(self: Fold, app: Any, stretch: Any, *rest: Any) -> int:
-        if os.getpid() != parent and self.view.name == "timeline" \
-                and head // 3 + 20 < stretch[0][0].id < 2 * head // 3:
-            os.kill(os.getpid(), signal.SIGKILL)
-        return fold_apply(self, app, stretch, *rest)
+    def killed_in_the_second_of_three(applying: Callable[..., int]) -> Callable[..., int]:
+        def apply(self: Fold | OwnFold, app: Any, stretch: Any, *rest: Any) -> int:
+            if os.getpid() != parent and self.view.name == "timeline" \
+                    and head // 3 + 20 < stretch[0][0].id < 2 * head // 3:
+                os.kill(os.getpid(), signal.SIGKILL)
+            return applying(self, app, stretch, *rest)
+        return apply
 
     settings = settings.model_copy(update={"projections_rebuild_batch_size": 10})
     monkeypatch.setattr(aixin.rebuild, "SEGMENT", head // 3 + 10)  # three stretches
-    monkeypatch.setattr(Fold, "apply", killed_in_the_second_of_three)  # forked children too
-    with pytest.raises(RuntimeError, match=r"rebuilding .*timeline.* failed: ended with exit"
-                                           r" code -9"):
-        rebuild_in_processes(settings, ALL_VIEWS, 2)
+    with monkeypatch.context() as killing:  # forked children too
+        for kind in (Fold, OwnFold):  # by its handlers or by a folding of its own
+            killing.setattr(kind, "apply", killed_in_the_second_of_three(kind.apply))
+        with pytest.raises(RuntimeError, match=r"rebuilding .*timeline.* failed: ended with"
+                                               r" exit code -9"):
+            rebuild_in_processes(settings, ALL_VIEWS, 2)
     assert generations(recorded) == before
     assert all_rows(runner) == followed
 
-    monkeypatch.setattr(Fold, "apply", fold_apply)
     assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
@@ -272,3 +279,48 @@ def test_a_rebuild_before_any_view_was_opened_builds_every_view(settings: Settin
 
         assert set(runner.lag().values()) == {0}
         assert all_rows(runner, ALL_VIEWS[:1])["reg_children"]
+
+
+def test_an_erasure_folded_erases_the_reasons_it_erases_following_the_log(
+        settings: Settings) -> None:
+    """A pairing's end and an activity's cancellation, each with a reason in words, on the
+    timeline of a child erased later and on another child's, and a change of the child's
+    own with a reason: folding the events as the
+    runner read them (before the erasure made their texts unreadable), the timeline's
+    folding erases the reasons that following the log erases."""
+    with opened(settings) as (register, runner):
+        first, second = record_some_care(register, children=2)
+        volunteer = register.apply_to_volunteer(volunteer_form(name="陈美丽"), actor=STAFF,
+                                                applied_on=date(2026, 1, 5))
+        for level in ("unit", "county", "city", "province"):
+            register.review_volunteer(volunteer, level=level, decision="approve",
+                                      opinion="同意", on=date(2026, 2, 1),
+                                      actor=REVIEWERS[level])
+        both = register.form_pairing(child_ids=[first, second], volunteer_ids=[volunteer],
+                                     principle="nearby", starts_on=date(2026, 4, 1),
+                                     actor=STAFF)
+        register.end_pairing(both, reason="王小花0的家长要求", actor=STAFF, on=date(2026, 5, 1))
+        activity = register.record_activity(kind="festival", title="端午节集体活动",
+                                            child_ids=[first, second], organiser="石牌镇妇联",
+                                            actor=STAFF, occurred_on=date(2026, 5, 30))
+        register.cancel_activity(activity, reason="王小花0未到场", actor=STAFF)
+        register.change_categories(first, ["both_parents_away", "poor_family"], actor=STAFF,
+                                   on=date(2026, 5, 2), reason="王小花0家庭困难")
+        read = list(decoded(register))
+        register.erase_personal_data(first, reason="监护人撤回同意", actor=STAFF,
+                                     on=date(2026, 6, 5))
+        runner.catch_up_all()
+        followed = all_rows(runner, (ChildTimeline,))["tl_entries"]
+        folding = TimelineFolding(register)
+        for stored, events in [*read, *decoded(register, start=read[-1][0][-1].id)]:
+            folding.fold(stored, events)
+        folded = folding.rows.held()
+
+    erased = {(dict(row)["child_id"], dict(row)["aggregate_id"]) for row in followed
+              if ERASED in dict(row)["details"] and dict(row)["event_type"] != "ChildErased"}
+    assert erased == {(str(child), str(aggregate)) for child in (first, second)
+                      for aggregate in (both, activity)} | {(str(first), str(first))}
+    columns, entries = folded["tl_entries"]
+    held = sorted((tuple(sorted(zip(columns, entry, strict=True))) for entry in entries),
+                  key=repr)
+    assert held == [row for row in followed if '"reason"' in dict(row)["details"]]

@@ -1,0 +1,74 @@
+"""A view folded from zero in plain Python, for a rebuild (:mod:`projections.bulk`)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+#: What a stretch of the log adds to a view's tables: for each table, its columns and rows.
+Folded = dict[str, tuple[Sequence[str], list[tuple[Any, ...]]]]
+
+
+class Folding(ABC):
+    """A view folded from zero in plain Python, for a rebuild (:mod:`projections.bulk`).
+
+    It is handed the log a stretch at a time (the stored rows and the events decoded from
+    them) and answers with the rows of the view's tables that the stretch makes final: the
+    rebuild writes them at once (by COPY on PostgreSQL) and never reads them again. Rows a
+    later event could still change it holds, and gives them up when the whole log is folded
+    (:meth:`finish`). What it keeps between stretches is its own state, pickled between the processes
+    that fold the log one stretch after another (the app is not part of it). It must give
+    the tables, row for row, that the view's handlers give following the log
+    (``tests/integration/test_bulk_rebuild.py``)."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    @abstractmethod
+    def fold(self, stored: Sequence[Any], events: Sequence[tuple[int, Any]]) -> Folded:
+        """The rows a stretch of the log (stored rows and (position, event) pairs, both
+        after what was folded before) adds to each table."""
+
+    def finish(self) -> Folded:
+        """The rows held back until the whole log is folded (rows a later event could still
+        change), written last."""
+        return {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {**self.__dict__, "app": None}
+
+
+class Rows:
+    """What a view's handlers are given for a transaction while the view is folded in
+    memory: the rows they add (:meth:`insert`, :meth:`append`) are gathered by table, and
+    a statement (:meth:`execute`) is refused: a folding overrides every handler that reads
+    or changes the tables with one that keeps what it needs in memory."""
+
+    def __init__(self) -> None:
+        #: The log position of the event being folded.
+        self.position = 0
+        self.more_to_come = True
+        self.tables: Folded = {}
+
+    def insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]], *,
+               on_conflict: str = "", distinct: bool = False) -> None:
+        if on_conflict:
+            raise NotImplementedError(f"rows folded in memory have no conflict: {table}")
+        self.append(table, columns, rows)
+
+    def append(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
+        found = self.tables.get(table)
+        if found is None:
+            found = self.tables[table] = (tuple(columns), [])
+        elif found[0] != tuple(columns):
+            raise ValueError(f"rows of {table} folded with other columns: {columns}")
+        found[1].extend(tuple(row) for row in rows)
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
+        raise NotImplementedError(f"a view folded in memory runs no statement: {sql}")
+
+    def taken(self) -> Folded:
+        """The rows gathered since last taken."""
+        tables, self.tables = self.tables, {}
+        return tables
