@@ -659,6 +659,9 @@ def main() -> None:
             print("    CPU of this process per event folding each view: " + ", ".join(
                 f"{name} {seconds / total * 1e6:.1f}" for name, seconds in
                 sorted(folding.items(), key=lambda item: -item[1])) + " µs")
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+            print(f"    peak memory of this process so far: {peak:,.0f} MiB (the views folded"
+                  " in memory hold their rows that later events change until the end)")
         if "onepass" in parts:
             runner = TimedRunner(register, views, ALL_VIEWS, batch_size=size,
                                  rebuild_batch_size=size, bulk_rebuild=False)

@@ -13,9 +13,10 @@ their reads and index upkeep stay in this process. At the end:
   files, given its position and shape, and takes its place by a rename before the pointer
   moves (:meth:`storage.views.ViewStore.install_file`).
 
-A view with a fold of its own in plain Python (:meth:`View.folding`, the hash chain's)
-runs no handlers and keeps no fold database on PostgreSQL: the rows it makes are final when
-made, and are copied into the new generation's bare tables a stretch at a time
+A view with a folding of its own in plain Python (:mod:`projections.foldings`: the hash
+chain, the timeline, the report's facts) is folded in memory, keeps no fold database on
+PostgreSQL, and has the rows it makes final copied into the new generation's
+bare tables a stretch at a time, the rows later events could change at the end
 (:class:`OwnFold`); on SQLite they are inserted into its fold database, which takes its
 place as above.
 
@@ -51,6 +52,7 @@ from eventsourcing.sqlite import SQLiteConnection, SQLiteConnectionPool, SQLiteD
 
 from projections.applying import Target
 from projections.folding import Folded, Folding
+from projections.foldings import folding_of
 from projections.projection import View
 from storage.collecting import collector_paused
 from storage.recorders import PostgresViewRecorder, SQLiteViewRecorder
@@ -316,7 +318,7 @@ class BulkRebuild:
     def open_fold(self, view: type[View], path: Path) -> Fold | OwnFold:
         """The fold of ``view`` at ``path``: by its own folding where it has one (on
         PostgreSQL into the new generation's bare tables), else by its handlers."""
-        folding = view.folding(self.app)
+        folding = folding_of(view, self.app)
         if folding is None:
             return Fold.open(view, path, self.app)
         bare = (self.store.bare_generation(view, self.new[view.name])

@@ -6,6 +6,9 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from domain.common import Remembered
+from projections.projection import View
+
 #: What a stretch of the log adds to a view's tables: for each table, its columns and rows.
 Folded = dict[str, tuple[Sequence[str], list[tuple[Any, ...]]]]
 
@@ -17,9 +20,9 @@ class Folding(ABC):
     them) and answers with the rows of the view's tables that the stretch makes final: the
     rebuild writes them at once (by COPY on PostgreSQL) and never reads them again. Rows a
     later event could still change it holds, and gives them up when the whole log is folded
-    (:meth:`finish`). What it keeps between stretches is its own state, pickled between the processes
-    that fold the log one stretch after another (the app is not part of it). It must give
-    the tables, row for row, that the view's handlers give following the log
+    (:meth:`finish`). What it keeps between stretches is its own state, pickled between the
+    processes that fold the log one stretch after another (the app is not part of it). It
+    must give the tables, row for row, that the view's handlers give following the log
     (``tests/integration/test_bulk_rebuild.py``)."""
 
     def __init__(self, app: Any) -> None:
@@ -72,3 +75,41 @@ class Rows:
         """The rows gathered since last taken."""
         tables, self.tables = self.tables, {}
         return tables
+
+    def held(self) -> Folded:
+        """The rows held back until the whole log is folded (none here)."""
+        return {}
+
+
+class ByHandlers(Folding):
+    """A view folded by its own handlers, in memory: ``view`` is a subclass of the view
+    whose handlers that read or change the tables read and change ``rows`` instead (a
+    :class:`Rows` of the view's own that keeps what they need), made by calling it with
+    no argument. Its memory (:class:`domain.common.Remembered`) travels with the rows
+    between processes; its handlers are found again."""
+
+    def __init__(self, app: Any, view: View, rows: Rows) -> None:
+        super().__init__(app)
+        self.view, self.rows = view, rows
+
+    def fold(self, stored: Sequence[Any], events: Sequence[tuple[int, Any]]) -> Folded:
+        rows: Any = self.rows  # what the handlers take for their transaction
+        self.view.apply_all(events, rows)
+        return self.rows.taken()
+
+    def finish(self) -> Folded:
+        return self.rows.held()
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = super().__getstate__()
+        state["view"] = (type(self.view), {name: dict(kept) for name, kept
+                                           in vars(self.view).items()
+                                           if isinstance(kept, Remembered)})
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        kind, memory = state.pop("view")
+        self.__dict__.update(state)
+        self.view = kind()
+        for name, kept in memory.items():
+            getattr(self.view, name).update(kept)

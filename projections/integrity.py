@@ -195,10 +195,6 @@ class HashChain(View):
     def for_app(cls, recorder: Any, app: Any) -> HashChain:
         return cls(recorder, app=app)
 
-    @classmethod
-    def folding(cls, app: Any) -> ChainFolding:
-        return ChainFolding(app)
-
     def apply(self, event: Any, tx: Tx) -> None:
         """Not used: the chain is made of the stored rows, a batch at a time."""
         raise NotImplementedError("the hash chain is applied a batch at a time")

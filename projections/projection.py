@@ -12,7 +12,7 @@ import inspect
 from abc import abstractmethod
 from collections.abc import Callable, Sequence
 from functools import singledispatchmethod
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar
 
 from eventsourcing.persistence import Tracking
 from eventsourcing.projection import Projection
@@ -21,9 +21,6 @@ from domain.application.base import PersonalTexts
 from projections.personal import InClear, texts_of
 from storage.sql import Tx
 from storage.views import index_name
-
-if TYPE_CHECKING:
-    from projections.folding import Folding
 
 
 class View(Projection[Any]):  # the library's Projection, applied in batches
@@ -84,13 +81,6 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
         view.texts = texts_of(app)
         return view
 
-    @classmethod
-    def folding(cls, app: Any) -> Folding | None:
-        """The view's own fold from zero in plain Python, where it has one: a rebuild
-        (:mod:`projections.bulk`) then writes the rows it makes instead of running the
-        handlers against a private database."""
-        return None
-
     def read_along(self, stored: Sequence[Any]) -> None:
         """The stored rows (the library's notifications) of the batch about to be applied,
         for a view made of the rows themselves rather than the events (the hash chain)."""
@@ -140,7 +130,8 @@ class Handlers(dict[type, Callable[[Any, Tx], None] | None]):
     """A view's handler of each kind of event (bound to the view), or None where the view
     keeps nothing of it: the default of a ``singledispatchmethod`` ``apply`` (registered
     for ``object``) changes nothing in every view. A view whose ``apply`` is a plain method
-    has it called for every event."""
+    has it called for every event. A subclass overrides a handler by defining a method of
+    its name."""
 
     def __init__(self, view: View) -> None:
         super().__init__()
@@ -153,7 +144,9 @@ class Handlers(dict[type, Callable[[Any, Tx], None] | None]):
             handler: Callable[[Any, Tx], None] | None = self.view.apply
         else:
             found = self.dispatching.dispatcher.dispatch(kind)
-            handler = (None if found is self.dispatching.func
-                       else found.__get__(self.view, type(self.view)))
+            # A subclass's method of the handler's name replaces it (a view folded in
+            # memory, projections.folding): registration alone would keep the base's.
+            handler = (None if found is self.dispatching.func else getattr(
+                type(self.view), found.__name__, found).__get__(self.view, type(self.view)))
         self[kind] = handler
         return handler

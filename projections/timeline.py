@@ -65,7 +65,6 @@ from domain.events import (
 from domain.personal import ERASED
 from domain.programme import Programme
 from projections.events import Recorded, iso
-from projections.folding import Folding
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -124,12 +123,6 @@ class ChildTimeline(View):
         " survivor_id TEXT NOT NULL, duplicate_id TEXT NOT NULL, merged_at TEXT NOT NULL,"
         " PRIMARY KEY (survivor_id, duplicate_id))",
     )
-
-    @classmethod
-    def folding(cls, app: Any) -> Folding:
-        from projections.timeline_folding import TimelineFolding
-
-        return TimelineFolding(app)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

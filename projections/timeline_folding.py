@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from domain.common import Remembered
-from projections.folding import Folded, Folding, Rows
+from projections.folding import ByHandlers, Folded, Rows
 from projections.timeline import ENTRY_COLUMNS, ChildTimeline, erased_details
 from storage.sql import Tx
 
@@ -121,30 +121,6 @@ def _rows(tx: Tx) -> TimelineRows:
     return tx
 
 
-class TimelineFolding(Folding):
+def timeline_folding(app: Any) -> ByHandlers:
     """The timeline folded from zero by its own handlers, in memory."""
-
-    def __init__(self, app: Any) -> None:
-        super().__init__(app)
-        self.view = _InMemoryTimeline()
-        self.rows = TimelineRows()
-
-    def fold(self, stored: Sequence[Any], events: Sequence[tuple[int, Any]]) -> Folded:
-        rows: Any = self.rows  # what the handlers take for their transaction
-        self.view.apply_all(events, rows)
-        return self.rows.taken()
-
-    def finish(self) -> Folded:
-        return self.rows.held()
-
-    def __getstate__(self) -> dict[str, Any]:
-        state = super().__getstate__()
-        state["view"] = dict(self.view._pairing_children)  # its handlers are found again
-        return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        remembered = state.pop("view")
-        self.__dict__.update(state)
-        self.view = _InMemoryTimeline()
-        self.view._pairing_children.update(remembered)
-
+    return ByHandlers(app, _InMemoryTimeline(), TimelineRows())

@@ -113,9 +113,9 @@ def recorded_instant(moment: datetime) -> str:
 
 
 #: The columns of a fact, and the start of a statement that adds facts selected elsewhere.
-_FACT_COLUMNS = ("position", "event", "subject_id", "region_code", "township", "school",
+FACT_COLUMNS = ("position", "event", "subject_id", "region_code", "township", "school",
                  "occurred_on", "recorded_at", "kind", "amount", "detail")
-_FACT = f"INSERT INTO rf_facts ({', '.join(_FACT_COLUMNS)})"
+_FACT = f"INSERT INTO rf_facts ({', '.join(FACT_COLUMNS)})"
 
 
 class ReportFacts(View):
@@ -252,11 +252,11 @@ class ReportFacts(View):
 
     @apply.register
     def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
-        _child_fact(tx, e, e.on, kind=e.parent.role.value, detail=e.parent.status.value)
+        self._child_fact(tx, e, e.on, kind=e.parent.role.value, detail=e.parent.status.value)
 
     @apply.register
     def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
-        _child_fact(tx, e, e.on, detail=csv(e.categories))
+        self._child_fact(tx, e, e.on, detail=csv(e.categories))
 
     @apply.register
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -265,11 +265,15 @@ class ReportFacts(View):
                        else ("region", e.region_code))
         child_id = str(e.originator_id)
         record_move(tx, child_id, kind, value, e.on.isoformat(), recorded_instant(e.timestamp))
-        if not follow_move(tx, child_id, kind, value, township_of(value), e.on.isoformat()):
+        if not self._follow_move(tx, child_id, kind, value, e.on.isoformat()):
             return
         region, township, school = self._places.get(child_id) or ("", "", "")
         self._places[child_id] = ((value, township_of(value), school) if kind == "region"
                                   else (region, township, value))
+
+    def _follow_move(self, tx: Tx, child_id: str, kind: str, value: str, on: str) -> bool:
+        """Where the child is after the move (:func:`.moves.follow_move`)."""
+        return follow_move(tx, child_id, kind, value, township_of(value), on)
 
     @apply.register
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
@@ -283,7 +287,7 @@ class ReportFacts(View):
         tx.execute("UPDATE rf_children SET exited_on = ?, exit_reason = ?, exit_recorded_at = ?"
                    " WHERE child_id = ?",
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
-        _child_fact(tx, e, e.on, detail=e.reason)
+        self._child_fact(tx, e, e.on, detail=e.reason)
 
     @apply.register
     def _merged(self, e: ChildMerged, tx: Tx) -> None:
@@ -292,7 +296,7 @@ class ReportFacts(View):
         later report why its figures moved."""
         record_merge(tx, str(e.originator_id), str(e.surviving_id), e.on.isoformat(),
                      recorded_instant(e.timestamp))
-        _child_fact(tx, e, e.on)
+        self._child_fact(tx, e, e.on)
 
     @apply.register
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:
@@ -312,11 +316,11 @@ class ReportFacts(View):
 
     @apply.register
     def _concern_reported(self, e: ConcernReported, tx: Tx) -> None:
-        _child_fact(tx, e, e.occurred_on, kind=e.kind, detail=e.concern_id)
+        self._child_fact(tx, e, e.occurred_on, kind=e.kind, detail=e.concern_id)
 
     @apply.register
     def _concern_resolved(self, e: ConcernResolved, tx: Tx) -> None:
-        _child_fact(tx, e, e.on, detail=e.concern_id)
+        self._child_fact(tx, e, e.on, detail=e.concern_id)
 
     @apply.register
     def _own_contact(self, e: ChildContactRecorded, tx: Tx) -> None:
@@ -342,7 +346,7 @@ class ReportFacts(View):
                 "INSERT INTO rf_pairing_children (pairing_id, child_id, region_code, township,"
                 " school) SELECT ?, child_id, region_code, township, school FROM rf_child_places"
                 " WHERE child_id = ?", (pairing_id, str(child_id)))
-        _pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
+        self._pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
         tx.insert("rf_pairing_volunteers", ("pairing_id", "volunteer_id"),
                   [(pairing_id, str(volunteer_id))
@@ -355,7 +359,7 @@ class ReportFacts(View):
         contact, pairing_id = e.contact, str(e.originator_id)
         place = self._places.get(pairing_id)
         if place is None:  # a pairing whose place is not known yet (formed in this batch)
-            _pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
+            self._pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
                           amount=contact.items, detail=contact.id)
         else:
             _fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
@@ -367,7 +371,7 @@ class ReportFacts(View):
         tx.execute("UPDATE rf_pairings SET ended_on = ?, end_reason = ?, end_recorded_at = ?"
                    " WHERE pairing_id = ?",
                    (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
-        _pairing_fact(tx, e, e.on, detail=e.reason)
+        self._pairing_fact(tx, e, e.on, detail=e.reason)
 
     @apply.register
     def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
@@ -406,7 +410,7 @@ class ReportFacts(View):
 
     @apply.register
     def _volunteer_status(self, e: VolunteerStatusChanged, tx: Tx) -> None:
-        _volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
+        self._volunteer_fact(tx, e, e.on)  # the reason in words stays in the log
 
     # -- group activities and aid (集体活动, 慰问) ------------------------------------------
 
@@ -423,34 +427,33 @@ class ReportFacts(View):
         record_cancellation(tx, e)
 
 
+    # -- facts placed where their child, pairing or volunteer is ------------------------
+
+    def _placed(self, tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str,
+                amount: int, detail: str) -> None:
+        """A fact placed where its child, pairing or volunteer is, in one statement."""
+        school = "school" if table != "rf_volunteers" else "''"
+        tx.execute(
+            _FACT + f" SELECT ?, ?, {key}, region_code, township, {school}, ?, ?, ?, ?, ?"
+            f" FROM {table} WHERE {key} = ?",
+            (tx.position, EVENT_TYPES[type(e)], iso(on), recorded_instant(e.timestamp), kind,
+             amount, detail, str(e.originator_id)))
+
+    def _child_fact(self, tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
+                    detail: str = "") -> None:
+        self._placed(tx, e, "rf_child_places", "child_id", on, kind, amount, detail)
+
+    def _pairing_fact(self, tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
+                      detail: str = "") -> None:
+        self._placed(tx, e, "rf_pairings", "pairing_id", on, kind, amount, detail)
+
+    def _volunteer_fact(self, tx: Tx, e: Recorded, on: Any, *, kind: str = "",
+                        amount: int = 0, detail: str = "") -> None:
+        self._placed(tx, e, "rf_volunteers", "volunteer_id", on, kind, amount, detail)
+
+
 def _fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,
           kind: str = "", amount: int = 0, detail: str = "") -> None:
-    tx.append("rf_facts", _FACT_COLUMNS,
+    tx.append("rf_facts", FACT_COLUMNS,
               [(tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
                 recorded_instant(e.timestamp), kind, amount, detail)])
-
-
-def _placed(tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str, amount: int,
-            detail: str) -> None:
-    """A fact placed where its child, pairing or volunteer is, in one statement."""
-    school = "school" if table != "rf_volunteers" else "''"
-    tx.execute(
-        _FACT + f" SELECT ?, ?, {key}, region_code, township, {school}, ?, ?, ?, ?, ?"
-        f" FROM {table} WHERE {key} = ?",
-        (tx.position, EVENT_TYPES[type(e)], iso(on), recorded_instant(e.timestamp), kind,
-         amount, detail, str(e.originator_id)))
-
-
-def _child_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
-                detail: str = "") -> None:
-    _placed(tx, e, "rf_child_places", "child_id", on, kind, amount, detail)
-
-
-def _pairing_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
-                  detail: str = "") -> None:
-    _placed(tx, e, "rf_pairings", "pairing_id", on, kind, amount, detail)
-
-
-def _volunteer_fact(tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
-                    detail: str = "") -> None:
-    _placed(tx, e, "rf_volunteers", "volunteer_id", on, kind, amount, detail)

@@ -21,17 +21,23 @@ import aixin.rebuild
 from aixin.bootstrap import build_view_store
 from aixin.rebuild import rebuild_in_processes
 from aixin.settings import Settings
+from domain.application import CareRegister
+from domain.children import Guardian
 from domain.personal import ERASED
-from projections.bulk import Fold, OwnFold, decoded
+from projections.bulk import Fold, OwnFold, Stretch, decoded
 from projections.catalog import ALL_VIEWS
+from projections.foldings import folding_of
 from projections.projection import View
+from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
 from projections.timeline import ChildTimeline
-from projections.timeline_folding import TimelineFolding
 from storage.views import index_name, split_schema
-from tests.builders import REVIEWERS, STAFF, volunteer_form
+from tests.builders import STAFF, approved_volunteer
 from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import Store, all_rows, opened, record_some_care
+from tests.integration.test_contacts_recorded_before_children_were_named import (
+    with_an_old_contact,
+)
 from tests.integration.test_stores_agree import KEY, record_every_kind
 
 pytestmark = [pytest.mark.timeout(300)]
@@ -281,22 +287,33 @@ def test_a_rebuild_before_any_view_was_opened_builds_every_view(settings: Settin
         assert all_rows(runner, ALL_VIEWS[:1])["reg_children"]
 
 
-def test_an_erasure_folded_erases_the_reasons_it_erases_following_the_log(
+def folded_as_read(register: CareRegister, view: type[View],
+                   read: list[Stretch]) -> dict[str, list[tuple[Any, ...]]]:
+    """Every table of ``view`` made by its own folding from the stretches ``read`` (decoded
+    earlier) and what the log holds after them, in :func:`all_rows`' order."""
+    folding = folding_of(view, register)
+    assert folding is not None
+    made: dict[str, list[dict[str, Any]]] = {name: [] for name in view.tables}
+    for stored, events in [*read, *decoded(register, start=read[-1][0][-1].id)]:
+        for table, (columns, rows) in [*folding.fold(stored, events).items()]:
+            made[table] += [dict(zip(columns, row, strict=True)) for row in rows]
+    for table, (columns, rows) in folding.finish().items():
+        made[table] += [dict(zip(columns, row, strict=True)) for row in rows]
+    return {name: sorted((tuple(sorted(row.items())) for row in rows), key=repr)
+            for name, rows in made.items()}
+
+
+def test_the_timeline_folded_erases_the_reasons_following_the_log_erases(
         settings: Settings) -> None:
     """A pairing's end and an activity's cancellation, each with a reason in words, on the
     timeline of a child erased later and on another child's, and a change of the child's
-    own with a reason: folding the events as the
-    runner read them (before the erasure made their texts unreadable), the timeline's
-    folding erases the reasons that following the log erases."""
+    own with a reason: folding the events as the runner read them (before the erasure made
+    their texts unreadable), the timeline's folding erases the reasons that following the
+    log erases."""
     with opened(settings) as (register, runner):
         first, second = record_some_care(register, children=2)
-        volunteer = register.apply_to_volunteer(volunteer_form(name="陈美丽"), actor=STAFF,
-                                                applied_on=date(2026, 1, 5))
-        for level in ("unit", "county", "city", "province"):
-            register.review_volunteer(volunteer, level=level, decision="approve",
-                                      opinion="同意", on=date(2026, 2, 1),
-                                      actor=REVIEWERS[level])
-        both = register.form_pairing(child_ids=[first, second], volunteer_ids=[volunteer],
+        both = register.form_pairing(child_ids=[first, second],
+                                     volunteer_ids=[approved_volunteer(register)],
                                      principle="nearby", starts_on=date(2026, 4, 1),
                                      actor=STAFF)
         register.end_pairing(both, reason="王小花0的家长要求", actor=STAFF, on=date(2026, 5, 1))
@@ -310,17 +327,48 @@ def test_an_erasure_folded_erases_the_reasons_it_erases_following_the_log(
         register.erase_personal_data(first, reason="监护人撤回同意", actor=STAFF,
                                      on=date(2026, 6, 5))
         runner.catch_up_all()
-        followed = all_rows(runner, (ChildTimeline,))["tl_entries"]
-        folding = TimelineFolding(register)
-        for stored, events in [*read, *decoded(register, start=read[-1][0][-1].id)]:
-            folding.fold(stored, events)
-        folded = folding.rows.held()
+        followed = all_rows(runner, (ChildTimeline,))
+        folded = folded_as_read(register, ChildTimeline, read)
 
-    erased = {(dict(row)["child_id"], dict(row)["aggregate_id"]) for row in followed
+    erased = {(dict(row)["child_id"], dict(row)["aggregate_id"]) for row in
+              followed["tl_entries"]
               if ERASED in dict(row)["details"] and dict(row)["event_type"] != "ChildErased"}
     assert erased == {(str(child), str(aggregate)) for child in (first, second)
                       for aggregate in (both, activity)} | {(str(first), str(first))}
-    columns, entries = folded["tl_entries"]
-    held = sorted((tuple(sorted(zip(columns, entry, strict=True))) for entry in entries),
-                  key=repr)
-    assert held == [row for row in followed if '"reason"' in dict(row)["details"]]
+    assert folded == followed
+
+
+def test_the_report_facts_folded_follow_moves_late_entries_and_erasures_as_the_log_does(
+        store: str, make_settings: Callable[..., Settings]) -> None:
+    """A contact stored before contacts named their children, a transfer and one entered
+    late dated before it, a guardian changed where the child now lives, a pairing ended and
+    a child exited with reasons, then the child erased: the report facts' folding, given
+    the events as the runner read them, makes the tables that following the log makes.
+    (The log is not encrypted: the old contact is written into it as stored then.)"""
+    with opened(make_settings(store)) as (register, runner):
+        girl, boy, pairing_id = with_an_old_contact(register)
+        register.transfer_child(girl, region_code="420822100201", reason="随祖父母迁出",
+                                actor=STAFF, on=date(2026, 6, 10))
+        register.transfer_child(girl, region_code="420821102203", reason="补录",
+                                actor=STAFF, on=date(2026, 5, 1))
+        register.change_guardian(girl, Guardian(name="王秀芝", relation="姑姑", age=45,
+                                                health="良好"),
+                                 actor=STAFF, on=date(2026, 6, 11), reason="祖母年迈")
+        register.end_pairing(pairing_id, reason="王小花的家长要求", actor=STAFF,
+                             on=date(2026, 6, 12))
+        register.exit_child(girl, reason="王小花随父母迁出", actor=STAFF, on=date(2026, 6, 13))
+        read = list(decoded(register))
+        register.erase_personal_data(girl, reason="监护人撤回同意", actor=STAFF,
+                                     on=date(2026, 6, 14))
+        runner.catch_up_all()
+        followed = all_rows(runner, (ReportFacts,))
+        folded = folded_as_read(register, ReportFacts, read)
+
+    assert {dict(row)["child_id"]: dict(row)["region_code"]
+            for row in followed["rf_child_places"]} == {str(girl): "420822100201",
+                                                        str(boy): "420821101"}
+    assert [dict(row)["exit_reason"] for row in followed["rf_children"]
+            if dict(row)["child_id"] == str(girl)] == [ERASED]
+    assert [dict(row)["end_reason"] for row in followed["rf_pairings"]] == [ERASED]
+    assert len(followed["rf_reached"]) == 2  # the old contact reached both children
+    assert folded == followed

@@ -1,0 +1,28 @@
+"""The views a rebuild from zero folds in memory by a folding of their own
+(:class:`projections.folding.Folding`), and how each folding is made; every other view is
+folded by its handlers against a private database (:mod:`projections.bulk`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from projections.folding import Folding
+from projections.integrity import ChainFolding, HashChain
+from projections.projection import View
+from projections.reports.facts import ReportFacts
+from projections.reports.facts_folding import report_facts_folding
+from projections.timeline import ChildTimeline
+from projections.timeline_folding import timeline_folding
+
+FOLDINGS: dict[type[View], Callable[[Any], Folding]] = {
+    HashChain: ChainFolding,
+    ChildTimeline: timeline_folding,
+    ReportFacts: report_facts_folding,
+}
+
+
+def folding_of(view: type[View], app: Any) -> Folding | None:
+    """The folding of ``view`` for ``app``'s log, if it has one of its own."""
+    made = FOLDINGS.get(view)
+    return None if made is None else made(app)
