@@ -59,7 +59,7 @@ _CHUNK = 500  # pairings evaluated per pair of reads
 _CONTACTS_KEPT = 2_000
 
 
-class _Contact(NamedTuple):
+class DutyContact(NamedTuple):
     kind: str
     occurred_on: date
     #: The children it names; none for one recorded before contacts named their children.
@@ -147,7 +147,7 @@ class DutyView(View):
         self._volunteers: Remembered[str | None] = Remembered()
         #: Each pairing's contacts (by contact id) once read or seen: a pairing evaluated
         #: again after a contact does not read its whole history again.
-        self._contacts: Remembered[dict[str, _Contact]] = Remembered(_CONTACTS_KEPT)
+        self._contacts: Remembered[dict[str, DutyContact]] = Remembered(_CONTACTS_KEPT)
 
     @singledispatchmethod
     def apply(self, event: object, tx: Tx) -> None:
@@ -201,7 +201,7 @@ class DutyView(View):
                   [(pairing_id, contact.id, contact.kind, on,
                     csv(contact.child_ids) if contact.child_ids else "")])
         if (kept := self._contacts.get(pairing_id)) is not None:
-            kept[contact.id] = _Contact(contact.kind, contact.occurred_on,
+            kept[contact.id] = DutyContact(contact.kind, contact.occurred_on,
                                         tuple(str(child) for child in contact.child_ids))
 
     @apply.register
@@ -230,7 +230,7 @@ class DutyView(View):
 
     @classmethod
     def evaluate(cls, tx: Tx, pairings: Mapping[str, date], *,
-                 kept: Remembered[dict[str, _Contact]] | None = None) -> None:
+                 kept: Remembered[dict[str, DutyContact]] | None = None) -> None:
         """Evaluate and store each pairing (id → the earliest day to evaluate it as of).
         ``kept``: the pairings' contacts a follower keeps between batches, read where
         missing and kept."""
@@ -263,13 +263,13 @@ class DutyView(View):
                 stored = _statuses_of(tx, chunk)
                 if gone := [key for key in stored if key not in statuses]:
                     tx.executemany(_DELETE_STATUS, gone)
-                tx.insert("duty_status", _STATUS, [row for key, row in statuses.items()
+                tx.insert("duty_status", STATUS_COLUMNS, [row for key, row in statuses.items()
                                                    if stored.get(key) != row],
                           on_conflict=_STATUS_CHANGED, distinct=True)
                 tx.update_from_values(_EVALUATED, evaluated)
 
     @classmethod
-    def _evaluated(cls, pairing: Row, contacts: list[_Contact],
+    def _evaluated(cls, pairing: Row, contacts: list[DutyContact],
                    at_least: date) -> tuple[date, date | None, list[tuple[Any, ...]]]:
         """The day a pairing is evaluated as of, its last contact, and its status rows."""
         starts_on, ended_on = date.fromisoformat(pairing["starts_on"]), _day(pairing["ended_on"])
@@ -286,12 +286,12 @@ class DutyView(View):
 
 
 #: The columns of a duty's status, in the order of :meth:`DutyView._evaluated`'s rows.
-_STATUS = ("pairing_id", "child_id", "ordinal", "name", "title", "status", "period_label",
+STATUS_COLUMNS = ("pairing_id", "child_id", "ordinal", "name", "title", "status", "period_label",
            "period_start", "period_end", "last_qualifying_contact", "overdue_since", "reason",
            "evaluated_on")
 #: A duty's status row written again where it changed.
 _STATUS_CHANGED = ("ON CONFLICT (pairing_id, child_id, name) DO UPDATE SET "
-                   + ", ".join(f"{column} = excluded.{column}" for column in _STATUS[2:]))
+                   + ", ".join(f"{column} = excluded.{column}" for column in STATUS_COLUMNS[2:]))
 #: A duty no longer owed (a child no longer of the pairing, a rule set no longer named).
 _DELETE_STATUS = "DELETE FROM duty_status WHERE pairing_id = ? AND child_id = ? AND name = ?"
 #: Each pairing's day of evaluation and last contact (v: pairing, day, last contact).
@@ -324,13 +324,13 @@ def _statuses_of(tx: Tx,
     """The stored status rows of the pairings, by pairing, child and duty, each as the
     tuple :meth:`DutyView._evaluated` makes."""
     marks = ", ".join("?" * len(pairing_ids))
-    return {(row["pairing_id"], row["child_id"], row["name"]): tuple(row[c] for c in _STATUS)
-            for row in tx.execute(f"SELECT {', '.join(_STATUS)} FROM duty_status"
+    return {(row["pairing_id"], row["child_id"], row["name"]): tuple(row[c] for c in STATUS_COLUMNS)
+            for row in tx.execute(f"SELECT {', '.join(STATUS_COLUMNS)} FROM duty_status"
                                   f" WHERE pairing_id IN ({marks})", list(pairing_ids)).all()}
 
 
 def _contacts_kept(tx: Tx, pairing_ids: Sequence[str],
-                   kept: Remembered[dict[str, _Contact]]) -> dict[str, dict[str, _Contact]]:
+                   kept: Remembered[dict[str, DutyContact]]) -> dict[str, dict[str, DutyContact]]:
     """Each pairing's contacts by id, from ``kept`` where it holds them, else read (and
     then kept, one at a time so that ``kept`` stays within its limit)."""
     held = {key: kept[key] for key in pairing_ids if key in kept}
@@ -340,22 +340,22 @@ def _contacts_kept(tx: Tx, pairing_ids: Sequence[str],
     return held | read
 
 
-def _contacts_of(tx: Tx, pairing_ids: Sequence[str]) -> dict[str, dict[str, _Contact]]:
+def _contacts_of(tx: Tx, pairing_ids: Sequence[str]) -> dict[str, dict[str, DutyContact]]:
     """Each pairing's contacts by id: kind, day and the children they name."""
-    contacts: dict[str, dict[str, _Contact]] = {pairing_id: {} for pairing_id in pairing_ids}
+    contacts: dict[str, dict[str, DutyContact]] = {pairing_id: {} for pairing_id in pairing_ids}
     if not pairing_ids:
         return contacts
     marks = ", ".join("?" * len(pairing_ids))
     for row in tx.execute("SELECT pairing_id, contact_id, kind, occurred_on, child_ids"
                           f" FROM duty_contacts WHERE pairing_id IN ({marks})",
                           list(pairing_ids)).all():
-        contacts[row["pairing_id"]][row["contact_id"]] = _Contact(
+        contacts[row["pairing_id"]][row["contact_id"]] = DutyContact(
             row["kind"], date.fromisoformat(row["occurred_on"]),
             tuple(c for c in (row["child_ids"] or "").split(",") if c))
     return contacts
 
 
-def _each_childs(pairing: Row, contacts: list[_Contact], on: date, *,
+def _each_childs(pairing: Row, contacts: list[DutyContact], on: date, *,
                  ends_on: date | None = None) -> list[tuple[str, DutyStatus]]:
     """Each duty owed to each child of the pairing on ``on``, by child in the pairing's order
     then by duty, each judged on the contacts that name the child."""

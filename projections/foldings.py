@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from projections.duties import DutyView
+from projections.duties_folding import duties_folding
 from projections.folding import Folding
 from projections.integrity import ChainFolding, HashChain
 from projections.projection import View
@@ -19,6 +21,7 @@ FOLDINGS: dict[type[View], Callable[[Any], Folding]] = {
     HashChain: ChainFolding,
     ChildTimeline: timeline_folding,
     ReportFacts: report_facts_folding,
+    DutyView: duties_folding,
 }
 
 

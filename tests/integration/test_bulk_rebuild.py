@@ -26,6 +26,7 @@ from domain.children import Guardian
 from domain.personal import ERASED
 from projections.bulk import Fold, OwnFold, Stretch, decoded
 from projections.catalog import ALL_VIEWS
+from projections.duties import DutyView
 from projections.foldings import folding_of
 from projections.projection import View
 from projections.reports.facts import ReportFacts
@@ -338,12 +339,13 @@ def test_the_timeline_folded_erases_the_reasons_following_the_log_erases(
     assert folded == followed
 
 
-def test_the_report_facts_folded_follow_moves_late_entries_and_erasures_as_the_log_does(
+def test_the_facts_and_duties_folded_follow_moves_late_entries_and_erasures_as_the_log_does(
         store: str, make_settings: Callable[..., Settings]) -> None:
     """A contact stored before contacts named their children, a transfer and one entered
     late dated before it, a guardian changed where the child now lives, a pairing ended and
-    a child exited with reasons, then the child erased: the report facts' folding, given
-    the events as the runner read them, makes the tables that following the log makes.
+    a child exited with reasons, then the child erased: the report facts' and the duties'
+    foldings, given the events as the runner read them, make the tables that following the
+    log makes.
     (The log is not encrypted: the old contact is written into it as stored then.)"""
     with opened(make_settings(store)) as (register, runner):
         girl, boy, pairing_id = with_an_old_contact(register)
@@ -363,6 +365,8 @@ def test_the_report_facts_folded_follow_moves_late_entries_and_erasures_as_the_l
         runner.catch_up_all()
         followed = all_rows(runner, (ReportFacts,))
         folded = folded_as_read(register, ReportFacts, read)
+        duties_followed = all_rows(runner, (DutyView,))
+        duties_folded = folded_as_read(register, DutyView, read)
 
     assert {dict(row)["child_id"]: dict(row)["region_code"]
             for row in followed["rf_child_places"]} == {str(girl): "420822100201",
@@ -372,3 +376,9 @@ def test_the_report_facts_folded_follow_moves_late_entries_and_erasures_as_the_l
     assert [dict(row)["end_reason"] for row in followed["rf_pairings"]] == [ERASED]
     assert len(followed["rf_reached"]) == 2  # the old contact reached both children
     assert folded == followed
+    assert [(dict(row)["kind"], dict(row)["moved_on"]) for row in
+            duties_followed["duty_child_moves"]] == [("region_code", "2026-06-10")]
+    assert [dict(row)["ended_on"] for row in duties_followed["duty_pairings"]] == [
+        "2026-06-12"]
+    assert duties_followed["duty_status"]
+    assert duties_folded == duties_followed
