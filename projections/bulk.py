@@ -165,7 +165,7 @@ class OwnFold:
         database at ``path``."""
         state, position = _state_path(path), 0
         if state.exists():
-            with state.open("rb") as kept:
+            with state.open("rb") as kept, collector_paused():  # millions of objects made
                 folding, position = pickle.load(kept)  # this rebuild's own file
             folding.app = app
         recorder: SQLiteViewRecorder | PostgresViewRecorder
@@ -208,8 +208,8 @@ class OwnFold:
         if self.installed:
             _state_path(self.path).unlink(missing_ok=True)
         else:
-            with _state_path(self.path).open("wb") as kept:
-                pickle.dump((self.folding, self.position), kept)
+            with _state_path(self.path).open("wb") as kept, collector_paused():
+                pickle.dump((self.folding, self.position), kept, pickle.HIGHEST_PROTOCOL)
         self.recorder.datastore.close()
 
 

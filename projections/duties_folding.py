@@ -45,7 +45,9 @@ class DutyRows(Rows):
         self.children: dict[str, dict[str, Any]] = {}
         self.volunteers: dict[str, str] = {}
         self.pairings: dict[str, dict[str, Any]] = {}
-        self.contacts: dict[str, dict[str, DutyContact]] = defaultdict(dict)
+        #: Each pairing's contacts by id, as their rows have them (kind, day, children):
+        #: plain text, quick to pass between processes; made contacts when evaluated.
+        self.contacts: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
         #: The date of each child's latest move of each kind (``duty_child_moves``).
         self.moves: dict[tuple[str, str], str] = {}
         #: Each pairing touched, with the latest day one of its events was recorded.
@@ -66,9 +68,8 @@ class DutyRows(Rows):
                 self.volunteers[row["volunteer_id"]] = row["region_code"]
         elif table == "duty_contacts":
             for row in rows:
-                self.contacts[row["pairing_id"]][row["contact_id"]] = DutyContact(
-                    row["kind"], date.fromisoformat(row["occurred_on"]),
-                    tuple(child for child in row["child_ids"].split(",") if child))
+                self.contacts[row["pairing_id"]][row["contact_id"]] = (
+                    row["kind"], row["occurred_on"], row["child_ids"])
         super().append(table, columns, [tuple(row.values()) for row in rows])
 
     def held(self) -> Folded:
@@ -78,8 +79,10 @@ class DutyRows(Rows):
         for key in sorted(self.pending):
             if (pairing := self.pairings.get(key)) is None:
                 continue
-            on, last_contact, rows = DutyView._evaluated(
-                pairing, list(self.contacts.get(key, {}).values()), self.pending[key])
+            contacts = [DutyContact(kind, date.fromisoformat(day), tuple(
+                child for child in children.split(",") if child))
+                for kind, day, children in self.contacts.get(key, {}).values()]
+            on, last_contact, rows = DutyView._evaluated(pairing, contacts, self.pending[key])
             statuses |= {(row[0], row[1], row[3]): row for row in rows}
             pairing.update(evaluated_on=iso(on), last_contact_on=iso(last_contact))
         self.pending.clear()
