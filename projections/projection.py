@@ -33,9 +33,10 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     tables: ClassVar[tuple[str, ...]]
 
     #: What rebuilding the view costs beside reading the log, in steps of about 8 µs per
-    #: event (``bench/rebuild.py``'s "per view" rates less the plain read's, as last
-    #: measured: duties 46 µs, timeline and pairings 33, report facts 28, children 18, hash
-    #: chain 14, the others 0–9): how ``aixin projections rebuild --processes`` shares views out.
+    #: event (``bench/rebuild.py --parts bulk``'s CPU per event folding each view, as last
+    #: measured: report facts 25 µs, timeline 23, duties 17, pairings 10, hash chain 9,
+    #: children 6, the others 0–4): how ``aixin projections rebuild --processes`` shares
+    #: views out.
     rebuild_cost: ClassVar[int] = 1
 
     #: Raised by one when what the view makes of the same events changes while its tables
