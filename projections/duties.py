@@ -121,15 +121,7 @@ class DutyView(View):
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch, then evaluate each pairing it touched once, as of its latest day."""
-        touched: dict[str, date] = {}
-        handlers = self.handlers()
-        for position, event in events:
-            tx.position = position
-            if (handler := handlers[event.__class__]) is not None:
-                handler(event, tx)
-            if type(event) in PAIRING_EVENTS:
-                key, day = str(event.originator_id), self.recorded_on(event)
-                touched[key] = max(day, touched.get(key, day))
+        touched = self.touching(events, tx)
         if tx.more_to_come:
             # Far behind the log (a rebuild, a catch-up after downtime): a pairing touched in
             # many batches is evaluated once, when the view reaches the head of the log.
@@ -138,6 +130,21 @@ class DutyView(View):
                       on_conflict=_LATER_DAY, distinct=True)
             return
         self.evaluate(tx, _with_pending(tx, touched), kept=self._contacts)
+
+    def touching(self, events: Sequence[tuple[int, Any]], tx: Tx,
+                 touched: dict[str, date] | None = None) -> dict[str, date]:
+        """Apply the events; returns ``touched`` (or a new dict) with each pairing they
+        touched and the latest day one of its events was recorded."""
+        touched = {} if touched is None else touched
+        handlers = self.handlers()
+        for position, event in events:
+            tx.position = position
+            if (handler := handlers[event.__class__]) is not None:
+                handler(event, tx)
+            if type(event) in PAIRING_EVENTS:
+                key, day = str(event.originator_id), self.recorded_on(event)
+                touched[key] = max(day, touched.get(key, day))
+        return touched
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

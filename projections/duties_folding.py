@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 from domain.events import (
-    PAIRING_EVENTS,
     ChildTransferred,
     PairingEnded,
     PairingFormed,
@@ -26,7 +25,7 @@ from domain.events import (
 )
 from projections.duties import STATUS_COLUMNS, DutyContact, DutyView
 from projections.events import csv, iso
-from projections.folding import ByHandlers, Folded, Rows
+from projections.folding import ByHandlers, Folded, Rows, rows_of
 from projections.moves import place_of
 from storage.sql import Tx
 
@@ -96,11 +95,6 @@ class DutyRows(Rows):
         }
 
 
-def _rows(tx: Tx) -> DutyRows:
-    assert isinstance(tx, DutyRows)
-    return tx
-
-
 class _InMemoryDuties(DutyView):
     """The duties' handlers, reading and changing :class:`DutyRows` where they read and
     change the tables (each of the name of the handler it stands for)."""
@@ -110,18 +104,10 @@ class _InMemoryDuties(DutyView):
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the stretch; each pairing it touched waits for the end, with its day."""
-        pending = _rows(tx).pending
-        handlers = self.handlers()
-        for position, event in events:
-            tx.position = position
-            if (handler := handlers[event.__class__]) is not None:
-                handler(event, tx)
-            if type(event) in PAIRING_EVENTS:
-                key, day = str(event.originator_id), self.recorded_on(event)
-                pending[key] = max(day, pending.get(key, day))
+        self.touching(events, tx, rows_of(tx, DutyRows).pending)
 
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
-        rows, child_id, on = _rows(tx), str(e.originator_id), e.on.isoformat()
+        rows, child_id, on = rows_of(tx, DutyRows), str(e.originator_id), e.on.isoformat()
         column, value = place_of(e)
         kind = (child_id, column)
         if rows.moves.get(kind, on) > on:
@@ -131,7 +117,7 @@ class _InMemoryDuties(DutyView):
             child[column] = value
 
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
-        rows, pairing_id = _rows(tx), str(e.originator_id)
+        rows, pairing_id = rows_of(tx, DutyRows), str(e.originator_id)
         child = rows.children.get(str(e.child_ids[0]))
         volunteers = [(pairing_id, str(v), rows.volunteers.get(str(v))) for v in e.volunteer_ids]
         tx.insert(
@@ -145,7 +131,7 @@ class _InMemoryDuties(DutyView):
                   volunteers)
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
-        if (pairing := _rows(tx).pairings.get(str(e.originator_id))) is not None:
+        if (pairing := rows_of(tx, DutyRows).pairings.get(str(e.originator_id))) is not None:
             pairing["ended_on"] = iso(e.on)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import Any, TypeVar
 
 from domain.common import Remembered
 from projections.projection import View
@@ -113,3 +113,14 @@ class ByHandlers(Folding):
         self.view = kind()
         for name, kept in memory.items():
             getattr(self.view, name).update(kept)
+
+
+KeptRows = TypeVar("KeptRows", bound=Rows)
+
+
+def rows_of(tx: Any, kind: type[KeptRows]) -> KeptRows:
+    """The tables in memory a handler of a view folded in memory was given as its
+    transaction (a handler standing in for one that reads or changes the tables)."""
+    if not isinstance(tx, kind):
+        raise TypeError(f"a view folded in memory is given {kind.__name__}, not {tx!r}")
+    return tx

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from domain.common import Remembered
-from projections.folding import ByHandlers, Folded, Rows
+from projections.folding import ByHandlers, Folded, Rows, rows_of
 from projections.timeline import ENTRY_COLUMNS, ChildTimeline, erased_details
 from storage.sql import Tx
 
@@ -102,23 +102,18 @@ class _InMemoryTimeline(ChildTimeline):
         self._pairing_children = Remembered(limit=sys.maxsize)  # nothing to read again
 
     def _children_of(self, tx: Tx, pairing_id: str) -> list[str]:
-        return sorted(_rows(tx).pairing_children.get(pairing_id, ()))
+        return sorted(rows_of(tx, TimelineRows).pairing_children.get(pairing_id, ()))
 
     def _erase_reasons(self, tx: Tx, child: str) -> None:
-        _rows(tx).erase(child)
+        rows_of(tx, TimelineRows).erase(child)
 
     def _for_activity(self, tx: Tx, activity_id: str, facts: tuple[Any, ...]) -> None:
-        children = _rows(tx).activity_children.get(activity_id, ())
+        children = rows_of(tx, TimelineRows).activity_children.get(activity_id, ())
         tx.append(_ENTRIES, ENTRY_COLUMNS, [(child_id, *facts) for child_id in children])
 
     def _for_reminder_children(self, tx: Tx, reminder_id: str, facts: tuple[Any, ...]) -> None:
-        children = _rows(tx).reminder_children.get(reminder_id, ())
+        children = rows_of(tx, TimelineRows).reminder_children.get(reminder_id, ())
         tx.append(_ENTRIES, ENTRY_COLUMNS, [(child_id, *facts) for child_id in children])
-
-
-def _rows(tx: Tx) -> TimelineRows:
-    assert isinstance(tx, TimelineRows)
-    return tx
 
 
 def timeline_folding(app: Any) -> ByHandlers:

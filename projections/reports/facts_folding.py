@@ -34,7 +34,7 @@ from domain.events import (
 from domain.pairings import PairingShape
 from domain.personal import ERASED
 from projections.events import Recorded, csv, iso
-from projections.folding import ByHandlers, Folded, Rows
+from projections.folding import ByHandlers, Folded, Rows, rows_of
 from projections.projection import View
 from projections.reports.facts import (
     FACT_COLUMNS,
@@ -148,11 +148,6 @@ class ReportRows(Rows):
         }
 
 
-def _rows(tx: Tx) -> ReportRows:
-    assert isinstance(tx, ReportRows)
-    return tx
-
-
 class _InMemoryReportFacts(ReportFacts):
     """The facts' handlers, reading and changing :class:`ReportRows` where they read and
     change the tables (each of the name of the handler it stands for)."""
@@ -167,11 +162,11 @@ class _InMemoryReportFacts(ReportFacts):
     def _placed(self, tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str,
                 amount: int, detail: str) -> None:
         subject = str(e.originator_id)
-        if (place := _rows(tx).place_of(table, subject)) is not None:
+        if (place := rows_of(tx, ReportRows).place_of(table, subject)) is not None:
             _fact(tx, e, subject, place, on, kind, amount, detail)
 
     def _follow_move(self, tx: Tx, child_id: str, kind: str, value: str, on: str) -> bool:
-        rows = _rows(tx)
+        rows = rows_of(tx, ReportRows)
         if rows.latest_move.get((child_id, kind), on) > on:
             return False  # a move dated later is on record
         if (place := rows.places.get(child_id)) is not None:
@@ -181,19 +176,19 @@ class _InMemoryReportFacts(ReportFacts):
 
     def _guardian_changed(self, e: GuardianChanged, tx: Tx) -> None:
         child_id = str(e.originator_id)
-        if (place := _rows(tx).places.get(child_id)) is not None:
+        if (place := rows_of(tx, ReportRows).places.get(child_id)) is not None:
             tx.append("rf_guardians", GUARDIANS, [(
                 tx.position, child_id, place[0], place[1], iso(e.on),
                 recorded_instant(e.timestamp), e.guardian.relation)])
 
     def _exited(self, e: ChildExited, tx: Tx) -> None:
-        if (child := _rows(tx).children.get(str(e.originator_id))) is not None:
+        if (child := rows_of(tx, ReportRows).children.get(str(e.originator_id))) is not None:
             child.update(exited_on=iso(e.on), exit_reason=e.reason,
                          exit_recorded_at=recorded_instant(e.timestamp))
         self._child_fact(tx, e, e.on, detail=e.reason)
 
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:
-        rows, child_id = _rows(tx), str(e.originator_id)
+        rows, child_id = rows_of(tx, ReportRows), str(e.originator_id)
         pairings = rows.child_pairings.get(child_id, [])
         _erase(rows.children.get(child_id), "exit_reason")
         for pairing_id in pairings:
@@ -211,7 +206,7 @@ class _InMemoryReportFacts(ReportFacts):
                [str(e.originator_id)])
 
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
-        rows = _rows(tx)
+        rows = rows_of(tx, ReportRows)
         pairing_id, first = str(e.originator_id), str(e.child_ids[0])
         shape = PairingShape.of(len(e.child_ids), len(e.volunteer_ids)).value
         if (place := rows.places.get(first)) is not None:
@@ -248,24 +243,24 @@ class _InMemoryReportFacts(ReportFacts):
             tx.append("rf_reached", REACHED, [
                 (facts[0], child_id, *facts[1:3], region, township, school, *facts[3:])
                 for child_id, region, township, school
-                in _rows(tx).pairing_children.get(pairing_id, ())])
+                in rows_of(tx, ReportRows).pairing_children.get(pairing_id, ())])
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
-        if (pairing := _rows(tx).pairings.get(str(e.originator_id))) is not None:
+        if (pairing := rows_of(tx, ReportRows).pairings.get(str(e.originator_id))) is not None:
             pairing.update(ended_on=iso(e.on), end_reason=e.reason,
                            end_recorded_at=recorded_instant(e.timestamp))
         self._pairing_fact(tx, e, e.on, detail=e.reason)
 
     def _escalated(self, e: DutyEscalated, tx: Tx) -> None:
         pairing_id = str(e.pairing_id)
-        if (place := _rows(tx).place_of("rf_pairings", pairing_id)) is not None:
+        if (place := rows_of(tx, ReportRows).place_of("rf_pairings", pairing_id)) is not None:
             tx.append("rf_facts", FACT_COLUMNS, [(
                 tx.position, EVENT_TYPES[type(e)], pairing_id, *place, iso(e.on),
                 recorded_instant(e.timestamp), e.duty, e.days_overdue, str(e.originator_id))])
 
     def _reviewed(self, e: VolunteerReviewed, tx: Tx) -> None:
         volunteer_id = str(e.originator_id)
-        if (volunteer := _rows(tx).volunteers.get(volunteer_id)) is not None:
+        if (volunteer := rows_of(tx, ReportRows).volunteers.get(volunteer_id)) is not None:
             completes = e.decision.value == "approve" and volunteer[2] == e.level.value
             tx.append("rf_facts", FACT_COLUMNS, [(
                 tx.position, EVENT_TYPES[type(e)], volunteer_id, volunteer[0], volunteer[1], "",
@@ -273,7 +268,7 @@ class _InMemoryReportFacts(ReportFacts):
                 e.level.value)])
 
     def _activity(self, e: ActivityRecorded, tx: Tx) -> None:
-        rows, activity_id = _rows(tx), str(e.originator_id)
+        rows, activity_id = rows_of(tx, ReportRows), str(e.originator_id)
         facts = (tx.position, ACTIVITY, activity_id, iso(e.occurred_on),
                  recorded_instant(e.timestamp), e.kind)
         if (place := rows.places.get(str(e.child_ids[0]))) is not None:
@@ -285,7 +280,7 @@ class _InMemoryReportFacts(ReportFacts):
 
     def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
         activity_id = str(e.originator_id)
-        if (found := _rows(tx).activities.get(activity_id)) is not None:
+        if (found := rows_of(tx, ReportRows).activities.get(activity_id)) is not None:
             place, kind = found
             tx.append("rf_facts", FACT_COLUMNS, [(
                 tx.position, CANCELLED, activity_id, *place, iso(e.on),
@@ -301,7 +296,7 @@ def _fact(tx: Tx, e: Recorded, subject_id: str, place: Place, on: Any, kind: str
 
 def _reach(tx: Tx, facts: tuple[Any, ...], children: Sequence[str]) -> None:
     """Each child (of those on record) reached, where it is now."""
-    places = _rows(tx).places
+    places = rows_of(tx, ReportRows).places
     tx.append("rf_reached", REACHED, [
         (facts[0], child_id, *facts[1:3], *place, *facts[3:])
         for child_id in children if (place := places.get(child_id)) is not None])
