@@ -233,7 +233,7 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
     from pathlib import Path
 
     from aixin.bootstrap import build_register, build_view_store
-    from projections.bulk import BulkRebuild, fold_stretch
+    from projections.bulk import BulkRebuild, OwnFold, fold_stretch
     from projections.catalog import BY_NAME
 
     gc.freeze()  # the parent's objects, the decoded events among them: left as they are
@@ -253,6 +253,10 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
         if last:
             for fold in folds:
                 bulk.install(fold)
+        else:  # the next stretch's process takes the folds up where this one leaves them
+            for fold in folds:
+                if isinstance(fold, OwnFold):
+                    fold.keep()
         for fold in folds:
             fold.close()
         store.close()

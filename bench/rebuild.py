@@ -348,7 +348,8 @@ def bulk_one_process(register: CareRegister, views: ViewStore,
     the CPU seconds of this process each view's folding took, by name."""
     installing = [0.0]
     folding: dict[str, float] = {}
-    install, apply, own_apply = BulkRebuild.install, Fold.apply, OwnFold.apply
+    install, apply, own_apply, own_finish = (BulkRebuild.install, Fold.apply, OwnFold.apply,
+                                             OwnFold.finish)
 
     def timed_install(self: BulkRebuild, fold: Fold | OwnFold) -> None:
         started = time.perf_counter()
@@ -370,6 +371,7 @@ def bulk_one_process(register: CareRegister, views: ViewStore,
     BulkRebuild.install = timed_install  # type: ignore[method-assign]
     Fold.apply = timed(apply)  # type: ignore[method-assign]
     OwnFold.apply = timed(own_apply)  # type: ignore[method-assign]
+    OwnFold.finish = timed(own_finish)  # type: ignore[method-assign]  # the duties' evaluation
     try:
         runner = ViewRunner(register, views, ALL_VIEWS, batch_size=size,
                             rebuild_batch_size=size)
@@ -378,6 +380,7 @@ def bulk_one_process(register: CareRegister, views: ViewStore,
         BulkRebuild.install = install  # type: ignore[method-assign]
         Fold.apply = apply  # type: ignore[method-assign]
         OwnFold.apply = own_apply  # type: ignore[method-assign]
+        OwnFold.finish = own_finish  # type: ignore[method-assign]
 
 
 def rebuild(runner: ViewRunner, view: type[View]) -> float:

@@ -153,8 +153,6 @@ class OwnFold:
     #: The fold database (SQLite) or the bare generation (PostgreSQL) the rows go to.
     recorder: SQLiteViewRecorder | PostgresViewRecorder
     position: int = 0
-    #: Put in service: nothing is kept for a process after this one.
-    installed: bool = False
     closed: bool = False
 
     @classmethod
@@ -185,7 +183,15 @@ class OwnFold:
         if not stored:
             return 0
         last = stored[-1].id
-        self._write(self.folding.fold(stored, events), Tracking(app.name, last))
+        try:
+            folded = self.folding.fold(stored, events)
+        except Exception as error:
+            raise RuntimeError(
+                f"the view {self.view.name} could not fold the log between positions "
+                f"{stored[0].id} and {last} ({type(error).__name__}: {error}); the view in "
+                "service stays as it was (a rebuild by the view's handlers, with bulk "
+                "rebuilding off, sets such an event aside)") from error
+        self._write(folded, Tracking(app.name, last))
         self.position = last
         return len(events)
 
@@ -199,18 +205,17 @@ class OwnFold:
         else:
             _insert_folded(self.recorder, folded, tracking)
 
+    def keep(self) -> None:
+        """Keep the folding's state and position beside the fold, for the process that
+        folds the next stretches (:mod:`aixin.rebuild`)."""
+        with _state_path(self.path).open("wb") as kept, collector_paused():
+            pickle.dump((self.folding, self.position), kept, pickle.HIGHEST_PROTOCOL)
+
     def close(self) -> None:
-        """Close the fold, keeping the folding's state for the process that folds the
-        next stretches unless the view is in service."""
-        if self.closed:
-            return
-        self.closed = True
-        if self.installed:
-            _state_path(self.path).unlink(missing_ok=True)
-        else:
-            with _state_path(self.path).open("wb") as kept, collector_paused():
-                pickle.dump((self.folding, self.position), kept, pickle.HIGHEST_PROTOCOL)
-        self.recorder.datastore.close()
+        """Close the fold; a state kept for another process is left for it."""
+        if not self.closed:
+            self.closed = True
+            self.recorder.datastore.close()
 
 
 def _copy_folded(bare: PostgresViewRecorder, folded: Folded) -> None:
@@ -284,7 +289,8 @@ class BulkRebuild:
             self.store.drop(view.name, self.new[view.name])
             if self.store.engine == "sqlite":
                 self.fold_path(view).unlink(missing_ok=True)
-                _state_path(self.fold_path(view)).unlink(missing_ok=True)
+                for left in self.fold_path(view).parent.glob(f"{view.name}.*fold.state"):
+                    left.unlink(missing_ok=True)  # a folding's state, of any generation
         if self.store.engine == "postgres":
             for left in self._scratch_root().glob(f"{self._scratch_name()}.*"):
                 pid = left.suffix[1:]
@@ -331,7 +337,7 @@ class BulkRebuild:
         tracking = Tracking(self.app.name, fold.position)
         if isinstance(fold, OwnFold):
             fold.finish()
-            fold.installed = True
+            _state_path(fold.path).unlink(missing_ok=True)
         if isinstance(fold, OwnFold) and isinstance(fold.recorder, PostgresViewRecorder):
             try:
                 self.store.install_bare(view, generation, fold.recorder, tracking)

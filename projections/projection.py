@@ -127,6 +127,25 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
         return handlers
 
 
+def _overridden(view: type, found: Any) -> Any:
+    """The handler ``found`` as registered in the class that defines it, or a function of
+    its name defined in a subclass below that class (a view folded in memory,
+    :mod:`projections.folding`): registration alone would keep the base's. A handler whose
+    name its class reuses (``def _``) is never replaced."""
+    name = found.__name__
+    below = []
+    for cls in view.__mro__:
+        if cls.__dict__.get(name) is found:
+            break
+        below.append(cls)
+    else:
+        return found  # not under its name in any class
+    for cls in below:
+        if inspect.isfunction(replacement := cls.__dict__.get(name)):
+            return replacement
+    return found
+
+
 class Handlers(dict[type, Callable[[Any, Tx], None] | None]):
     """A view's handler of each kind of event (bound to the view), or None where the view
     keeps nothing of it: the default of a ``singledispatchmethod`` ``apply`` (registered
@@ -145,9 +164,7 @@ class Handlers(dict[type, Callable[[Any, Tx], None] | None]):
             handler: Callable[[Any, Tx], None] | None = self.view.apply
         else:
             found = self.dispatching.dispatcher.dispatch(kind)
-            # A subclass's method of the handler's name replaces it (a view folded in
-            # memory, projections.folding): registration alone would keep the base's.
-            handler = (None if found is self.dispatching.func else getattr(
-                type(self.view), found.__name__, found).__get__(self.view, type(self.view)))
+            handler = (None if found is self.dispatching.func else
+                       _overridden(type(self.view), found).__get__(self.view, type(self.view)))
         self[kind] = handler
         return handler

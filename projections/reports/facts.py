@@ -267,7 +267,9 @@ class ReportFacts(View):
         record_move(tx, child_id, kind, value, e.on.isoformat(), recorded_instant(e.timestamp))
         if not self._follow_move(tx, child_id, kind, value, e.on.isoformat()):
             return
-        region, township, school = self._places.get(child_id) or ("", "", "")
+        if (known := self._places.get(child_id)) is None:
+            return  # not in memory: read from rf_child_places when needed, as moved
+        region, township, school = known
         self._places[child_id] = ((value, township_of(value), school) if kind == "region"
                                   else (region, township, value))
 

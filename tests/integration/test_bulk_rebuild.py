@@ -32,8 +32,9 @@ from projections.projection import View
 from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
 from projections.timeline import ChildTimeline
+from projections.timeline_folding import _InMemoryTimeline
 from storage.views import index_name, split_schema
-from tests.builders import STAFF, approved_volunteer
+from tests.builders import MOTHER, STAFF, TEACHER, approved_volunteer
 from tests.integration.conftest import EACH_STORE
 from tests.integration.log_support import Store, all_rows, opened, record_some_care
 from tests.integration.test_contacts_recorded_before_children_were_named import (
@@ -181,7 +182,7 @@ def test_a_rebuild_killed_half_way_leaves_the_view_in_service_and_the_next_succe
 
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
-    left = (settings.data_dir / "views").glob("*.fold") if settings.store == "sqlite" \
+    left = (settings.data_dir / "views").glob("*.fold*") if settings.store == "sqlite" \
         else tmp_path.glob("aixin-fold-*")
     assert not list(left)
 
@@ -205,6 +206,7 @@ def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followe
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
     assert set(runner.lag().values()) == {0}
+    assert not list((settings.data_dir / "views").glob("*.fold*"))  # nor the folds' states
 
 
 AWKWARD_TEXTS = ("tab\there", "line\nbreak", "back\\slash", "\\N", "回车\r", "", "null")
@@ -382,3 +384,55 @@ def test_the_facts_and_duties_folded_follow_moves_late_entries_and_erasures_as_t
         "2026-06-12"]
     assert duties_followed["duty_status"]
     assert duties_folded == duties_followed
+
+
+def test_a_view_that_cannot_fold_the_log_fails_the_rebuild_and_stays_in_service(
+        recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """An event the timeline's folding cannot fold: the rebuild says which view and where,
+    every view in service stays as it was, and nothing of the folds is left behind."""
+    runner = recorded[1]
+    followed, before = all_rows(runner), generations(recorded)
+
+    def refuse(self: Any, e: Any, tx: Any) -> None:
+        raise ValueError("a stored event of an unknown shape")
+
+    monkeypatch.setattr(_InMemoryTimeline, "_exited", refuse, raising=False)
+    with pytest.raises(RuntimeError, match=r"the view timeline could not fold the log between"
+                                           r" positions \d+ and \d+ \(ValueError"):
+        runner.rebuild_together()
+
+    assert generations(recorded) == before
+    assert all_rows(runner) == followed
+    if settings.store == "sqlite":
+        assert not list((settings.data_dir / "views").glob("*.fold.state"))
+
+
+def test_a_follower_started_afresh_places_a_pairing_formed_after_its_child_moved(
+        settings: Settings) -> None:
+    """A follower whose memory starts empty (a restart) and a child's move, then a pairing
+    formed with it and a contact: the contact's fact is placed where the child now is, as
+    the fold places it."""
+    with opened(settings) as (register, runner):
+        [child] = record_some_care(register, children=1)
+        runner.catch_up_all()
+    with opened(settings) as (register, runner):  # the follower starts again, memory empty
+        register.change_school(child, school="胡集镇初级中学", class_name="七年级一班",
+                               actor=TEACHER, on=date(2026, 6, 10), reason="升学")
+        pairing = register.form_pairing(child_ids=[child],
+                                        volunteer_ids=[approved_volunteer(register)],
+                                        principle="nearby", starts_on=date(2026, 6, 11),
+                                        actor=STAFF)
+        register.record_contact(pairing, kind="phone", notes="", actor=MOTHER,
+                                occurred_on=date(2026, 6, 12), duration_minutes=10)
+        runner.catch_up_all()
+        with runner.store.recorder(ReportFacts).read() as tx:
+            placed = tx.execute("SELECT region_code, township, school FROM rf_facts"
+                                " WHERE subject_id = ? AND event = 'ContactRecorded'",
+                                (str(pairing),)).all()
+        followed = all_rows(runner, (ReportFacts,))
+        runner.rebuild_together((ReportFacts,))
+        rebuilt = all_rows(runner, (ReportFacts,))
+
+    assert placed == [{"region_code": "420821101", "township": "420821101",
+                       "school": "胡集镇初级中学"}]
+    assert rebuilt == followed
