@@ -119,3 +119,44 @@ def test_a_view_whose_apply_is_a_plain_method_passes_over_nothing() -> None:
 
 def test_a_view_that_applies_batches_its_own_way_passes_over_nothing() -> None:
     assert not Batching().passes_over([(2, Unkept())])
+
+
+class InMemory(Listening):
+    """A view folded in memory: one handler stood in for by a method of its name."""
+
+    def _registered(self, event: Registered, tx: Any) -> None:
+        self.heard.append(("registered in memory", tx.position))
+
+
+class Underscored(View):
+    name = "underscored"
+    tables: ClassVar[tuple[str, ...]] = ()
+    schema: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self) -> None:
+        super().__init__(view=None)
+        self.heard: list[str] = []
+
+    @singledispatchmethod
+    def apply(self, event: object, tx: Any) -> None:
+        """Nothing."""
+
+    @apply.register
+    def _(self, event: Registered, tx: Any) -> None:
+        self.heard.append("registered")
+
+    @apply.register
+    def _(self, event: Corrected, tx: Any) -> None:
+        self.heard.append("corrected")
+
+
+def test_a_subclass_stands_in_for_a_handler_by_a_method_of_its_name() -> None:
+    view = InMemory()
+    view.apply_all([(1, Registered()), (2, Corrected())], SimpleNamespace(position=0))
+    assert view.heard == [("registered in memory", 1), ("Corrected", 2)]
+
+
+def test_handlers_of_one_reused_name_each_keep_their_own_kind() -> None:
+    view = Underscored()
+    view.apply_all([(1, Registered()), (2, Corrected())], SimpleNamespace(position=0))
+    assert view.heard == ["registered", "corrected"]
