@@ -230,7 +230,7 @@ class ReportFacts(View):
             [(child_id, region, township_of(region), e.school, e.sex.value, iso(e.birth_date),
               iso(e.registered_on), recorded_instant(e.timestamp), parents, csv(e.categories))])
         record_place(tx, child_id, region, township_of(region), e.school)
-        _fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
+        record_fact(tx, e, child_id, (region, township_of(region), e.school), e.registered_on,
               kind=e.sex.value, detail=parents)
         if e.guardian is not None:
             tx.append(
@@ -364,7 +364,7 @@ class ReportFacts(View):
             self._pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
                           amount=contact.items, detail=contact.id)
         else:
-            _fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
+            record_fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
                   amount=contact.items, detail=contact.id)
         record_contact_reach(tx, e)
 
@@ -395,7 +395,7 @@ class ReportFacts(View):
             ("volunteer_id", "region_code", "township", "recorded_at", "last_level"),
             [(volunteer_id, region, township_of(region), recorded_instant(e.timestamp),
               str(e.approval_levels[-1]))])
-        _fact(tx, e, volunteer_id, (region, township_of(region), ""), e.applied_on,
+        record_fact(tx, e, volunteer_id, (region, township_of(region), ""), e.applied_on,
               amount=len(e.approval_levels))
 
     @apply.register
@@ -454,7 +454,7 @@ class ReportFacts(View):
         self._placed(tx, e, "rf_volunteers", "volunteer_id", on, kind, amount, detail)
 
 
-def _fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,
+def record_fact(tx: Tx, e: Recorded, subject_id: str, place: tuple[str, str, str], on: Any, *,
           kind: str = "", amount: int = 0, detail: str = "") -> None:
     tx.append("rf_facts", FACT_COLUMNS,
               [(tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),

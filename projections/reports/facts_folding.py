@@ -39,6 +39,7 @@ from projections.projection import View
 from projections.reports.facts import (
     FACT_COLUMNS,
     ReportFacts,
+    record_fact,
     recorded_instant,
     township_of,
 )
@@ -163,7 +164,7 @@ class _InMemoryReportFacts(ReportFacts):
                 amount: int, detail: str) -> None:
         subject = str(e.originator_id)
         if (place := rows_of(tx, ReportRows).place_of(table, subject)) is not None:
-            _fact(tx, e, subject, place, on, kind, amount, detail)
+            record_fact(tx, e, subject, place, on, kind=kind, amount=amount, detail=detail)
 
     def _follow_move(self, tx: Tx, child_id: str, kind: str, value: str, on: str) -> bool:
         rows = rows_of(tx, ReportRows)
@@ -233,8 +234,8 @@ class _InMemoryReportFacts(ReportFacts):
             self._pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
                                amount=contact.items, detail=contact.id)
         else:
-            _fact(tx, e, pairing_id, place, contact.occurred_on, contact.kind, contact.items,
-                  contact.id)
+            record_fact(tx, e, pairing_id, place, contact.occurred_on, kind=contact.kind,
+                        amount=contact.items, detail=contact.id)
         facts = (tx.position, CONTACT, pairing_id, iso(contact.occurred_on),
                  recorded_instant(e.timestamp), contact.kind)
         if named := children_named(contact):
@@ -285,13 +286,6 @@ class _InMemoryReportFacts(ReportFacts):
             tx.append("rf_facts", FACT_COLUMNS, [(
                 tx.position, CANCELLED, activity_id, *place, iso(e.on),
                 recorded_instant(e.timestamp), kind, 0, "")])
-
-
-def _fact(tx: Tx, e: Recorded, subject_id: str, place: Place, on: Any, kind: str,
-          amount: int, detail: str) -> None:
-    tx.append("rf_facts", FACT_COLUMNS, [(
-        tx.position, EVENT_TYPES[type(e)], subject_id, *place, iso(on),
-        recorded_instant(e.timestamp), kind, amount, detail)])
 
 
 def _reach(tx: Tx, facts: tuple[Any, ...], children: Sequence[str]) -> None:
