@@ -252,11 +252,18 @@ class ViewStore:
     def bare_generation(self, view: type[StoredView], generation: int) -> PostgresViewRecorder:
         """A new PostgreSQL generation of ``view`` with its tables and none of their indexes
         (its position's and shape's tables too), for rows to be copied in; not in service,
-        not kept open by the store (the caller closes its datastore)."""
+        not kept open by the store (the caller closes its datastore).
+
+        Its tables' primary keys and unique constraints are indexes too: each is set aside
+        (its definition, as PostgreSQL states it, kept in the generation's ``bare_keys``) and
+        made again by :meth:`install_bare`, so that rows are copied into tables with no
+        index to keep in order, row by row. Asked again for the same generation (by the
+        process folding the next stretch of the log), it finds them already set aside."""
         tables, _ = split_schema(view.schema)
         recorder = PostgresViewRecorder(self._pg_datastore(self._schema(view.name, generation)),
                                         schema=tables)
         idempotent_ddl(recorder.create_table)
+        _set_keys_aside(recorder, table_names(view.schema))
         return recorder
 
     def install_bare(self, view: type[StoredView], generation: int,
@@ -268,6 +275,7 @@ class ViewStore:
         _, indexes = split_schema(view.schema)
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
+            _make_keys_again(cursor)
             for statement in indexes:
                 cursor.execute(statement)
             for table in table_names(view.schema):
@@ -335,6 +343,43 @@ class ViewStore:
 
 
 _TABLE = re.compile(r"^\s*CREATE\s+TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?(\w+)", re.IGNORECASE)
+
+
+#: A bare generation's primary keys and unique constraints, set aside until it is installed.
+_BARE_KEYS = ("CREATE TABLE IF NOT EXISTS bare_keys (table_name TEXT NOT NULL,"
+              " name TEXT NOT NULL, definition TEXT NOT NULL, PRIMARY KEY (table_name, name))")
+
+
+def _set_keys_aside(recorder: PostgresViewRecorder, tables: Sequence[str]) -> None:
+    """Drop the primary keys and unique constraints of ``tables`` in a bare generation,
+    each kept in its ``bare_keys`` as PostgreSQL states it (one transaction)."""
+    with recorder.datastore.transaction(commit=True) as cursor:
+        cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
+        cursor.execute(_BARE_KEYS)
+        keys = cursor.execute(
+            "SELECT c.conrelid::regclass::text AS table_name, c.conname AS name,"
+            " pg_get_constraintdef(c.oid) AS definition FROM pg_constraint c"
+            " WHERE c.connamespace = current_schema()::regnamespace"
+            " AND c.contype IN ('p', 'u') AND c.conrelid::regclass::text = ANY(%s)"
+            " ORDER BY c.conrelid::regclass::text, c.conname", (list(tables),)).fetchall()
+        for key in keys:
+            cursor.execute("INSERT INTO bare_keys (table_name, name, definition)"
+                           " VALUES (%s, %s, %s)", (key["table_name"], key["name"],
+                                                    key["definition"]))
+            cursor.execute(f'ALTER TABLE {key["table_name"]} DROP CONSTRAINT "{key["name"]}"')
+
+
+def _make_keys_again(cursor: Any) -> None:
+    """Make again, in the transaction of ``cursor`` (its search path on a bare generation),
+    the keys :func:`_set_keys_aside` set aside; then forget them."""
+    if cursor.execute("SELECT to_regclass('bare_keys') AS found").fetchone()["found"] is None:
+        return
+    keys = cursor.execute("SELECT table_name, name, definition FROM bare_keys"
+                          " ORDER BY table_name, name").fetchall()
+    for key in keys:
+        cursor.execute(f'ALTER TABLE {key["table_name"]} ADD CONSTRAINT "{key["name"]}"'
+                       f' {key["definition"]}')
+    cursor.execute("DROP TABLE bare_keys")
 
 
 def split_schema(schema: Sequence[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
