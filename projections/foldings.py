@@ -12,6 +12,8 @@ from projections.duties_folding import duties_folding
 from projections.folding import Folding
 from projections.integrity import ChainFolding, HashChain
 from projections.projection import View
+from projections.registers.pairings import PairingsRegister
+from projections.registers.pairings_folding import pairings_folding
 from projections.reports.facts import ReportFacts
 from projections.reports.facts_folding import report_facts_folding
 from projections.timeline import ChildTimeline
@@ -22,6 +24,7 @@ FOLDINGS: dict[type[View], Callable[[Any], Folding]] = {
     ChildTimeline: timeline_folding,
     ReportFacts: report_facts_folding,
     DutyView: duties_folding,
+    PairingsRegister: pairings_folding,
 }
 
 

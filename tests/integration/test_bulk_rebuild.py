@@ -29,6 +29,7 @@ from projections.catalog import ALL_VIEWS
 from projections.duties import DutyView
 from projections.foldings import folding_of
 from projections.projection import View
+from projections.registers.pairings import PairingsRegister
 from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
 from projections.timeline import ChildTimeline
@@ -374,13 +375,13 @@ def test_the_timeline_folded_erases_the_reasons_following_the_log_erases(
     assert folded == followed
 
 
-def test_the_facts_and_duties_folded_follow_moves_late_entries_and_erasures_as_the_log_does(
+def test_the_facts_duties_and_pairings_folded_follow_moves_late_entries_and_erasures(
         store: str, make_settings: Callable[..., Settings]) -> None:
     """A contact stored before contacts named their children, a transfer and one entered
     late dated before it, a guardian changed where the child now lives, a pairing ended and
-    a child exited with reasons, then the child erased: the report facts' and the duties'
-    foldings, given the events as the runner read them, make the tables that following the
-    log makes.
+    a child exited with reasons, then the child erased: the report facts', the duties' and
+    the pairings' foldings, given the events as the runner read them, make the tables that
+    following the log makes.
     (The log is not encrypted: the old contact is written into it as stored then.)"""
     with opened(make_settings(store)) as (register, runner):
         girl, boy, pairing_id = with_an_old_contact(register)
@@ -402,6 +403,8 @@ def test_the_facts_and_duties_folded_follow_moves_late_entries_and_erasures_as_t
         folded = folded_as_read(register, ReportFacts, read)
         duties_followed = all_rows(runner, (DutyView,))
         duties_folded = folded_as_read(register, DutyView, read)
+        pairings_followed = all_rows(runner, (PairingsRegister,))
+        pairings_folded = folded_as_read(register, PairingsRegister, read)
 
     assert {dict(row)["child_id"]: dict(row)["region_code"]
             for row in followed["rf_child_places"]} == {str(girl): "420822100201",
@@ -417,6 +420,11 @@ def test_the_facts_and_duties_folded_follow_moves_late_entries_and_erasures_as_t
         "2026-06-12"]
     assert duties_followed["duty_status"]
     assert duties_folded == duties_followed
+    assert [(dict(row)["status"], dict(row)["end_reason"], dict(row)["contacts"])
+            for row in pairings_followed["reg_pairings"]] == [("ended", ERASED, 1)]
+    assert {dict(row)["child_id"]: dict(row)["region_code"]
+            for row in pairings_followed["reg_pairing_places"]}[str(girl)] == "420822100201"
+    assert pairings_folded == pairings_followed
 
 
 def test_a_view_that_cannot_fold_the_log_fails_the_rebuild_and_stays_in_service(
