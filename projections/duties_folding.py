@@ -33,6 +33,7 @@ CHILDREN = ("child_id", "region_code", "school")
 PAIRINGS = ("pairing_id", "starts_on", "ended_on", "duty_sets", "child_ids", "volunteer_ids",
             "region_code", "school", "last_contact_on", "evaluated_on")
 MOVES = ("child_id", "kind", "moved_on")
+CONTACTS = ("pairing_id", "contact_id", "kind", "occurred_on", "child_ids")
 
 
 class DutyRows(Rows):
@@ -53,6 +54,12 @@ class DutyRows(Rows):
         self.pending: dict[str, date] = {}
 
     def append(self, table: str, columns: Sequence[str], added: Iterable[Sequence[Any]]) -> None:
+        if table == "duty_contacts" and tuple(columns) == CONTACTS:  # most rows: no dicts
+            contacts = [tuple(row) for row in added]
+            for pairing_id, contact_id, kind, day, children in contacts:
+                self.contacts[pairing_id][contact_id] = (kind, day, children)
+            super().append(table, columns, contacts)
+            return
         rows = [dict(zip(columns, row, strict=True)) for row in added]
         if table == "duty_children":
             for row in rows:
@@ -78,9 +85,9 @@ class DutyRows(Rows):
         for key in sorted(self.pending):
             if (pairing := self.pairings.get(key)) is None:
                 continue
-            contacts = [DutyContact(kind, date.fromisoformat(day), tuple(
-                child for child in children.split(",") if child))
-                for kind, day, children in self.contacts.get(key, {}).values()]
+            contacts = [DutyContact(kind, date.fromisoformat(day),
+                                    tuple(filter(None, children.split(","))))
+                        for kind, day, children in self.contacts.get(key, {}).values()]
             on, last_contact, rows = DutyView._evaluated(pairing, contacts, self.pending[key])
             statuses |= {(row[0], row[1], row[3]): row for row in rows}
             pairing.update(evaluated_on=iso(on), last_contact_on=iso(last_contact))

@@ -32,11 +32,11 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
-    #: What rebuilding the view costs beside reading the log, in steps of about 8 µs per
-    #: event (``bench/rebuild.py --parts bulk``'s CPU per event folding each view, as last
-    #: measured: report facts 24 µs, duties 23 with its evaluation at the end, timeline 21,
-    #: pairings 9, hash chain 8, children 6, the others 0–5): how ``aixin projections
-    #: rebuild --processes`` shares views out.
+    #: What rebuilding the view costs beside reading the log, in µs of CPU per event
+    #: (``bench/rebuild.py --parts bulk``'s CPU per event folding each view, as last
+    #: measured, rounded: report facts, timeline and duties 16 (the duties' evaluation at
+    #: the end counted), hash chain 6, children 5, pairings 4, duplicates 3, the others 1 or
+    #: less): how ``aixin projections rebuild --processes`` shares views out.
     rebuild_cost: ClassVar[int] = 1
 
     #: Raised by one when what the view makes of the same events changes while its tables

@@ -122,7 +122,7 @@ class ReportFacts(View):
     """Every event that moves a figure of the quarterly report, with both of its dates."""
 
     name = "report_facts"
-    rebuild_cost = 3
+    rebuild_cost = 16
     tables: ClassVar[tuple[str, ...]] = (
         "rf_facts", "rf_children", "rf_pairings", "rf_pairing_children", "rf_volunteers",
         "rf_guardians", "rf_pairing_volunteers")
