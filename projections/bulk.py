@@ -178,8 +178,10 @@ class OwnFold:
     def apply(self, app: Application, stretch: Stretch, more_to_come: bool) -> int:
         """Fold a stretch of the log (what lies after this fold's position) and write the
         rows it adds; returns the events folded."""
-        stored = [row for row in stretch[0] if row.id > self.position]
-        events = [pair for pair in stretch[1] if pair[0] > self.position]
+        stored, events = stretch
+        if stored and stored[0].id <= self.position:  # part of it folded before
+            stored = [row for row in stored if row.id > self.position]
+            events = [pair for pair in events if pair[0] > self.position]
         if not stored:
             return 0
         last = stored[-1].id
