@@ -199,7 +199,23 @@ class OwnFold:
 
     def finish(self) -> None:
         """Write the rows the folding held back until the whole log was folded."""
-        self._write(self.folding.finish(), None)
+        self._write(self.folding.finish(self), None)
+
+    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+        """``columns`` of every row of ``table`` written so far, ordered by ``by``
+        (:class:`projections.folding.Written`): streamed, never all in memory."""
+        listed = ", ".join(columns)
+        if isinstance(self.recorder, PostgresViewRecorder):
+            schema = self.recorder.datastore.schema
+            with self.recorder.datastore.transaction(commit=False) as cursor, cursor.copy(
+                    f'COPY (SELECT {listed} FROM "{schema}"."{table}" ORDER BY {by})'
+                    " TO STDOUT") as stream:
+                yield from stream.rows()
+            return
+        with self.recorder.datastore.transaction(commit=False) as lite, \
+                lite as raw:  # the sqlite3 cursor itself: it reads as it is iterated
+            raw.execute(f"SELECT {listed} FROM {table} ORDER BY {by}")
+            yield from (tuple(row) for row in raw)
 
     def _write(self, folded: Folded, tracking: Tracking | None) -> None:
         if isinstance(self.recorder, PostgresViewRecorder):

@@ -3,18 +3,20 @@
 The duties' own handlers make the rows (:class:`projections.duties.DutyView`); those that
 read or change its tables are given here in memory (:class:`_InMemoryDuties`,
 :class:`DutyRows`): where each child is and the date of its latest move of each kind, each
-volunteer's division, each pairing, and each pairing's contacts. As when the view rebuilds by
-its handlers, no pairing is evaluated until the whole log is folded: each is evaluated once,
-then, as of the latest day one of its events was recorded (:meth:`DutyView._evaluated`).
-The contacts, the volunteers and the pairings' volunteers are written as each stretch is
-folded; the children, the pairings, the moves and the duties' statuses at the end.
+volunteer's division and each pairing. As when the view rebuilds by its handlers, no pairing
+is evaluated until the whole log is folded: each is evaluated once, then, as of the latest
+day one of its events was recorded (:meth:`DutyView._evaluated`), with its contacts read back
+from what was written (a pairing's at a time: a province's contacts are more than memory
+should hold). The contacts, the volunteers and the pairings' volunteers are written as each
+stretch is folded; the children, the pairings, the moves and the duties' statuses at the end.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
+from itertools import groupby
+from operator import itemgetter
 from typing import Any
 
 from domain.events import (
@@ -25,7 +27,7 @@ from domain.events import (
 )
 from projections.duties import STATUS_COLUMNS, DutyContact, DutyView
 from projections.events import csv, iso
-from projections.folding import ByHandlers, Folded, Rows, rows_of
+from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.moves import place_of
 from storage.sql import Tx
 
@@ -33,7 +35,8 @@ CHILDREN = ("child_id", "region_code", "school")
 PAIRINGS = ("pairing_id", "starts_on", "ended_on", "duty_sets", "child_ids", "volunteer_ids",
             "region_code", "school", "last_contact_on", "evaluated_on")
 MOVES = ("child_id", "kind", "moved_on")
-CONTACTS = ("pairing_id", "contact_id", "kind", "occurred_on", "child_ids")
+#: What the evaluation reads of each contact written.
+CONTACT_READ = ("pairing_id", "kind", "occurred_on", "child_ids")
 
 
 class DutyRows(Rows):
@@ -45,20 +48,14 @@ class DutyRows(Rows):
         self.children: dict[str, dict[str, Any]] = {}
         self.volunteers: dict[str, str] = {}
         self.pairings: dict[str, dict[str, Any]] = {}
-        #: Each pairing's contacts by id, as their rows have them (kind, day, children):
-        #: plain text, quick to pass between processes; made contacts when evaluated.
-        self.contacts: dict[str, dict[str, tuple[str, str, str]]] = defaultdict(dict)
         #: The date of each child's latest move of each kind (``duty_child_moves``).
         self.moves: dict[tuple[str, str], str] = {}
         #: Each pairing touched, with the latest day one of its events was recorded.
         self.pending: dict[str, date] = {}
 
     def append(self, table: str, columns: Sequence[str], added: Iterable[Sequence[Any]]) -> None:
-        if table == "duty_contacts" and tuple(columns) == CONTACTS:  # most rows: no dicts
-            contacts = [tuple(row) for row in added]
-            for pairing_id, contact_id, kind, day, children in contacts:
-                self.contacts[pairing_id][contact_id] = (kind, day, children)
-            super().append(table, columns, contacts)
+        if table == "duty_contacts":  # written, and read back at the end
+            super().append(table, columns, added)
             return
         rows = [dict(zip(columns, row, strict=True)) for row in added]
         if table == "duty_children":
@@ -72,25 +69,29 @@ class DutyRows(Rows):
         if table == "duty_volunteers":
             for row in rows:
                 self.volunteers[row["volunteer_id"]] = row["region_code"]
-        elif table == "duty_contacts":
-            for row in rows:
-                self.contacts[row["pairing_id"]][row["contact_id"]] = (
-                    row["kind"], row["occurred_on"], row["child_ids"])
         super().append(table, columns, [tuple(row.values()) for row in rows])
 
-    def held(self) -> Folded:
+    def held(self, written: Written) -> Folded:
         """Every pairing touched evaluated, as :meth:`DutyView.evaluate` evaluates them at
-        the end of a rebuild; then the tables that changed as the log was folded."""
+        the end of a rebuild, with its contacts as written (read back a pairing at a time:
+        a province's contacts are more than memory should hold); then the tables that
+        changed as the log was folded."""
         statuses: dict[tuple[str, str, str], tuple[Any, ...]] = {}
-        for key in sorted(self.pending):
-            if (pairing := self.pairings.get(key)) is None:
-                continue
-            contacts = [DutyContact(kind, date.fromisoformat(day),
-                                    tuple(filter(None, children.split(","))))
-                        for kind, day, children in self.contacts.get(key, {}).values()]
-            on, last_contact, rows = DutyView._evaluated(pairing, contacts, self.pending[key])
-            statuses |= {(row[0], row[1], row[3]): row for row in rows}
+
+        def evaluate(key: str, contacts: list[DutyContact]) -> None:
+            if (pairing := self.pairings.get(key)) is None or key not in self.pending:
+                return
+            on, last_contact, rows = DutyView._evaluated(pairing, contacts, self.pending.pop(key))
+            statuses.update(((row[0], row[1], row[3]), row) for row in rows)
             pairing.update(evaluated_on=iso(on), last_contact_on=iso(last_contact))
+
+        read = written.rows("duty_contacts", CONTACT_READ, by="pairing_id")
+        for key, contacts in groupby(read, key=itemgetter(0)):
+            evaluate(key, [DutyContact(kind, date.fromisoformat(day),
+                                       tuple(filter(None, (children or "").split(","))))
+                           for _, kind, day, children in contacts])
+        for key in list(self.pending):  # touched, and no contact
+            evaluate(key, [])
         self.pending.clear()
         return {
             "duty_status": (STATUS_COLUMNS, list(statuses.values())),

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
-from typing import Any, TypeVar
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol, TypeVar
 
 from domain.common import Remembered
 from projections.projection import View
 
 #: What a stretch of the log adds to a view's tables: for each table, its columns and rows.
 Folded = dict[str, tuple[Sequence[str], list[tuple[Any, ...]]]]
+
+
+class Written(Protocol):
+    """The rows a fold has written so far, read back (from the new generation's tables on
+    PostgreSQL, from the fold database on SQLite): for a folding that needs, at the end,
+    more rows than it should hold in memory."""
+
+    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+        """``columns`` of every row of ``table`` written so far, those with the same ``by``
+        (a column) one after another."""
+        ...
 
 
 class Folding(ABC):
@@ -33,9 +44,9 @@ class Folding(ABC):
         """The rows a stretch of the log (stored rows and (position, event) pairs, both
         after what was folded before) adds to each table."""
 
-    def finish(self) -> Folded:
+    def finish(self, written: Written) -> Folded:
         """The rows held back until the whole log is folded (rows a later event could still
-        change), written last."""
+        change), written last; ``written``: the rows written before them."""
         return {}
 
     def __getstate__(self) -> dict[str, Any]:
@@ -76,8 +87,9 @@ class Rows:
         tables, self.tables = self.tables, {}
         return tables
 
-    def held(self) -> Folded:
-        """The rows held back until the whole log is folded (none here)."""
+    def held(self, written: Written) -> Folded:
+        """The rows held back until the whole log is folded (none here); ``written``: the
+        rows written before them."""
         return {}
 
 
@@ -97,8 +109,8 @@ class ByHandlers(Folding):
         self.view.apply_all(events, rows)
         return self.rows.taken()
 
-    def finish(self) -> Folded:
-        return self.rows.held()
+    def finish(self, written: Written) -> Folded:
+        return self.rows.held(written)
 
     def __getstate__(self) -> dict[str, Any]:
         state = super().__getstate__()

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from domain.common import Remembered
-from projections.folding import ByHandlers, Folded, Rows, rows_of
+from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.timeline import ENTRY_COLUMNS, ChildTimeline, erased_details
 from storage.sql import Tx
 
@@ -80,7 +80,7 @@ class TimelineRows(Rows):
                         and (details := erased_details(entry[_DETAILS])) is not None:
                     entry[_DETAILS] = details
 
-    def held(self) -> Folded:
+    def held(self, written: Written) -> Folded:
         """The entries held until the end."""
         entries = [tuple(entry) for held in self.stating.values() for entry in held.values()]
         self.stating.clear()

@@ -17,7 +17,7 @@ from typing import Any
 from domain.events import ChildErased, ChildTransferred, PairingEnded, SchoolChanged
 from domain.personal import ERASED
 from projections.events import iso
-from projections.folding import ByHandlers, Folded, Rows, rows_of
+from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.moves import place_of
 from projections.projection import View
 from projections.registers.pairings import PairingsRegister, _Tally
@@ -67,7 +67,7 @@ class PairingRows(Rows):
                 self.member_pairings[member_id].append(pairing_id)
         super().append(table, columns, rows)
 
-    def held(self) -> Folded:
+    def held(self, written: Written) -> Folded:
         """The pairings, the children's places and their moves, as the log left them."""
         held: Folded = {
             "reg_pairings": (PAIRING, [tuple(row) for row in self.pairings.values()]),

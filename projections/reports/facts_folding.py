@@ -34,7 +34,7 @@ from domain.events import (
 from domain.pairings import PairingShape
 from domain.personal import ERASED
 from projections.events import Recorded, csv, iso
-from projections.folding import ByHandlers, Folded, Rows, rows_of
+from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.projection import View
 from projections.reports.facts import (
     FACT_COLUMNS,
@@ -136,7 +136,7 @@ class ReportRows(Rows):
         volunteer = self.volunteers.get(key)
         return None if volunteer is None else (volunteer[0], volunteer[1], "")
 
-    def held(self) -> Folded:
+    def held(self, written: Written) -> Folded:
         return {
             "rf_children": (CHILDREN, [tuple(row[column] for column in CHILDREN)
                                        for row in self.children.values()]),

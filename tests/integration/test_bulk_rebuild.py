@@ -10,7 +10,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -324,6 +324,17 @@ def test_a_rebuild_before_any_view_was_opened_builds_every_view(settings: Settin
         assert all_rows(runner, ALL_VIEWS[:1])["reg_children"]
 
 
+class MadeRows:
+    """The rows a folding made so far, read back as a fold reads back what it wrote."""
+
+    def __init__(self, made: dict[str, list[dict[str, Any]]]) -> None:
+        self.made = made
+
+    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+        for row in sorted(self.made[table], key=lambda row: row[by]):
+            yield tuple(row[column] for column in columns)
+
+
 def folded_as_read(register: CareRegister, view: type[View],
                    read: list[Stretch]) -> dict[str, list[tuple[Any, ...]]]:
     """Every table of ``view`` made by its own folding from the stretches ``read`` (decoded
@@ -334,7 +345,7 @@ def folded_as_read(register: CareRegister, view: type[View],
     for stored, events in [*read, *decoded(register, start=read[-1][0][-1].id)]:
         for table, (columns, rows) in [*folding.fold(stored, events).items()]:
             made[table] += [dict(zip(columns, row, strict=True)) for row in rows]
-    for table, (columns, rows) in folding.finish().items():
+    for table, (columns, rows) in folding.finish(MadeRows(made)).items():
         made[table] += [dict(zip(columns, row, strict=True)) for row in rows]
     return {name: sorted((tuple(sorted(row.items())) for row in rows), key=repr)
             for name, rows in made.items()}
