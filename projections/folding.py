@@ -7,6 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol, TypeVar
 
 from domain.common import Remembered
+from projections.personal import texts_of
 from projections.projection import View
 
 #: What a stretch of the log adds to a view's tables: for each table, its columns and rows.
@@ -106,6 +107,7 @@ class ByHandlers(Folding):
 
     def fold(self, stored: Sequence[Any], events: Sequence[tuple[int, Any]]) -> Folded:
         rows: Any = self.rows  # what the handlers take for their transaction
+        self.view.texts = texts_of(self.app)  # personal texts kept as the app seals them
         self.view.apply_all(events, rows)
         return self.rows.taken()
 

@@ -12,6 +12,8 @@ from projections.duties_folding import duties_folding
 from projections.folding import Folding
 from projections.integrity import ChainFolding, HashChain
 from projections.projection import View
+from projections.registers.children import ChildrenRegister
+from projections.registers.children_folding import children_folding
 from projections.registers.pairings import PairingsRegister
 from projections.registers.pairings_folding import pairings_folding
 from projections.reports.facts import ReportFacts
@@ -25,6 +27,7 @@ FOLDINGS: dict[type[View], Callable[[Any], Folding]] = {
     ReportFacts: report_facts_folding,
     DutyView: duties_folding,
     PairingsRegister: pairings_folding,
+    ChildrenRegister: children_folding,
 }
 
 

@@ -29,6 +29,7 @@ from projections.catalog import ALL_VIEWS
 from projections.duties import DutyView
 from projections.foldings import folding_of
 from projections.projection import View
+from projections.registers.children import ChildrenRegister
 from projections.registers.pairings import PairingsRegister
 from projections.reports.facts import ReportFacts
 from projections.runner import ViewRunner
@@ -386,13 +387,13 @@ def test_the_timeline_folded_erases_the_reasons_following_the_log_erases(
     assert folded == followed
 
 
-def test_the_facts_duties_and_pairings_folded_follow_moves_late_entries_and_erasures(
+def test_the_registers_facts_and_duties_folded_follow_moves_late_entries_and_erasures(
         store: str, make_settings: Callable[..., Settings]) -> None:
     """A contact stored before contacts named their children, a transfer and one entered
     late dated before it, a guardian changed where the child now lives, a pairing ended and
-    a child exited with reasons, then the child erased: the report facts', the duties' and
-    the pairings' foldings, given the events as the runner read them, make the tables that
-    following the log makes.
+    a child exited with reasons, then the child erased: the report facts', the duties', the
+    pairings' and the children's foldings, given the events as the runner read them, make
+    the tables that following the log makes.
     (The log is not encrypted: the old contact is written into it as stored then.)"""
     with opened(make_settings(store)) as (register, runner):
         girl, boy, pairing_id = with_an_old_contact(register)
@@ -403,6 +404,10 @@ def test_the_facts_duties_and_pairings_folded_follow_moves_late_entries_and_eras
         register.change_guardian(girl, Guardian(name="王秀芝", relation="姑姑", age=45,
                                                 health="良好"),
                                  actor=STAFF, on=date(2026, 6, 11), reason="祖母年迈")
+        register.change_categories(girl, ["both_parents_away", "poor_family"], actor=STAFF,
+                                   on=date(2026, 6, 9), reason="家庭困难")
+        register.change_categories(girl, ["both_parents_away"], actor=STAFF,
+                                   on=date(2026, 5, 2), reason="补录")
         register.end_pairing(pairing_id, reason="王小花的家长要求", actor=STAFF,
                              on=date(2026, 6, 12))
         register.exit_child(girl, reason="王小花随父母迁出", actor=STAFF, on=date(2026, 6, 13))
@@ -416,6 +421,8 @@ def test_the_facts_duties_and_pairings_folded_follow_moves_late_entries_and_eras
         duties_folded = folded_as_read(register, DutyView, read)
         pairings_followed = all_rows(runner, (PairingsRegister,))
         pairings_folded = folded_as_read(register, PairingsRegister, read)
+        children_followed = all_rows(runner, (ChildrenRegister,))
+        children_folded = folded_as_read(register, ChildrenRegister, read)
 
     assert {dict(row)["child_id"]: dict(row)["region_code"]
             for row in followed["rf_child_places"]} == {str(girl): "420822100201",
@@ -436,6 +443,13 @@ def test_the_facts_duties_and_pairings_folded_follow_moves_late_entries_and_eras
     assert {dict(row)["child_id"]: dict(row)["region_code"]
             for row in pairings_followed["reg_pairing_places"]}[str(girl)] == "420822100201"
     assert pairings_folded == pairings_followed
+    girls = [dict(row) for row in children_followed["reg_children"]
+             if dict(row)["child_id"] == str(girl)]
+    assert [(row["name"], row["exit_reason"], row["region_code"], row["active_pairings"])
+            for row in girls] == [(ERASED, ERASED, "420822100201", 0)]
+    assert [row["categories_on"] for row in girls] == ["2026-06-09"]
+    assert str(girl) not in {dict(row)["child_id"] for row in children_followed["reg_child_names"]}
+    assert children_folded == children_followed
 
 
 def test_a_view_that_cannot_fold_the_log_fails_the_rebuild_and_stays_in_service(
