@@ -14,11 +14,12 @@ their reads and index upkeep stay in this process. At the end:
   moves (:meth:`storage.views.ViewStore.install_file`).
 
 A view with a folding of its own in plain Python (:mod:`projections.foldings`: the hash
-chain, the timeline, the report's facts) is folded in memory, keeps no fold database on
-PostgreSQL, and has the rows it makes final copied into the new generation's
-bare tables a stretch at a time, the rows later events could change at the end
-(:class:`OwnFold`); on SQLite they are inserted into its fold database, which takes its
-place as above.
+chain, the timeline, the report's facts, the duties and the children's and pairings'
+registers) is folded in memory, keeps no fold database on PostgreSQL, and has the rows it
+makes final copied into the new generation's bare tables a stretch at a time, the rows later
+events could change at the end (:class:`OwnFold`); on SQLite they are inserted into its fold
+database, which takes its place as above. A folding may read back, at the end, what its fold
+wrote (:meth:`OwnFold.rows`).
 
 The generation in service answers until then, so a rebuild never shows a half-built view;
 one that dies half-way leaves it in service, and the next rebuild starts afresh. What was
@@ -40,7 +41,7 @@ import pickle
 import shutil
 import sqlite3
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -201,15 +202,17 @@ class OwnFold:
         """Write the rows the folding held back until the whole log was folded."""
         self._write(self.folding.finish(self), None)
 
-    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+    def rows(self, table: str, columns: Sequence[str],
+             by: str) -> Generator[tuple[Any, ...], None, None]:
         """``columns`` of every row of ``table`` written so far, ordered by ``by``
-        (:class:`projections.folding.Written`): streamed, never all in memory."""
+        (:class:`projections.folding.Written`): streamed, never all in memory. Its reader
+        closes it when done with it, or when it fails (it holds a connection meanwhile)."""
         listed = ", ".join(columns)
         if isinstance(self.recorder, PostgresViewRecorder):
             schema = self.recorder.datastore.schema
             with self.recorder.datastore.transaction(commit=False) as cursor, cursor.copy(
-                    f'COPY (SELECT {listed} FROM "{schema}"."{table}" ORDER BY {by})'
-                    " TO STDOUT") as stream:
+                    f'COPY (SELECT {listed} FROM "{schema}"."{table}" ORDER BY {by} COLLATE "C")'
+                    " TO STDOUT") as stream:  # by bytes: the rows of one key together, cheaply
                 yield from stream.rows()
             return
         with self.recorder.datastore.transaction(commit=False) as lite, \

@@ -14,6 +14,7 @@ stretch is folded; the children, the pairings, the moves and the duties' statuse
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import closing
 from datetime import date
 from itertools import groupby
 from operator import itemgetter
@@ -85,11 +86,11 @@ class DutyRows(Rows):
             statuses.update(((row[0], row[1], row[3]), row) for row in rows)
             pairing.update(evaluated_on=iso(on), last_contact_on=iso(last_contact))
 
-        read = written.rows("duty_contacts", CONTACT_READ, by="pairing_id")
-        for key, contacts in groupby(read, key=itemgetter(0)):
-            evaluate(key, [DutyContact(kind, date.fromisoformat(day),
-                                       tuple(filter(None, (children or "").split(","))))
-                           for _, kind, day, children in contacts])
+        with closing(written.rows("duty_contacts", CONTACT_READ, by="pairing_id")) as read:
+            for key, contacts in groupby(read, key=itemgetter(0)):
+                evaluate(key, [DutyContact(kind, date.fromisoformat(day),
+                                           tuple(filter(None, (children or "").split(","))))
+                               for _, kind, day, children in contacts])
         for key in list(self.pending):  # touched, and no contact
             evaluate(key, [])
         self.pending.clear()

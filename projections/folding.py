@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Sequence
 from typing import Any, Protocol, TypeVar
 
 from domain.common import Remembered
@@ -19,9 +19,10 @@ class Written(Protocol):
     PostgreSQL, from the fold database on SQLite): for a folding that needs, at the end,
     more rows than it should hold in memory."""
 
-    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+    def rows(self, table: str, columns: Sequence[str],
+             by: str) -> Generator[tuple[Any, ...], None, None]:
         """``columns`` of every row of ``table`` written so far, those with the same ``by``
-        (a column) one after another."""
+        (a column) one after another; closed by its reader (``contextlib.closing``)."""
         ...
 
 
@@ -30,12 +31,12 @@ class Folding(ABC):
 
     It is handed the log a stretch at a time (the stored rows and the events decoded from
     them) and answers with the rows of the view's tables that the stretch makes final: the
-    rebuild writes them at once (by COPY on PostgreSQL) and never reads them again. Rows a
-    later event could still change it holds, and gives them up when the whole log is folded
-    (:meth:`finish`). What it keeps between stretches is its own state, pickled between the
-    processes that fold the log one stretch after another (the app is not part of it). It
-    must give the tables, row for row, that the view's handlers give following the log
-    (``tests/integration/test_bulk_rebuild.py``)."""
+    rebuild writes them at once (by COPY on PostgreSQL). Rows a later event could still
+    change it holds, and gives them up when the whole log is folded (:meth:`finish`), which
+    may read back what was written (:class:`Written`). What it keeps between stretches is
+    its own state, pickled between the processes that fold the log one stretch after another
+    (the app is not part of it). It must give the tables, row for row, that the view's
+    handlers give following the log (``tests/integration/test_bulk_rebuild.py``)."""
 
     def __init__(self, app: Any) -> None:
         self.app = app

@@ -10,7 +10,7 @@ import os
 import signal
 import tempfile
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -25,7 +25,7 @@ from domain.application import CareRegister
 from domain.children import Guardian
 from domain.personal import ERASED
 from projections.bulk import Fold, OwnFold, Stretch, decoded
-from projections.catalog import ALL_VIEWS
+from projections.catalog import ALL_VIEWS, BY_NAME
 from projections.duties import DutyView
 from projections.foldings import folding_of
 from projections.projection import View
@@ -227,6 +227,8 @@ def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followe
     register, runner = recorded
     followed = all_rows(runner)
     before = generations(recorded)
+    made = ({view.name: catalog(runner, view) for view in ALL_VIEWS}
+            if runner.store.engine == "postgres" else {})
     head = register.recorder.max_notification_id() or 0
     monkeypatch.setattr(aixin.rebuild, "SEGMENT", 40)  # several stretches, each forked anew
     told: list[tuple[int, int | None]] = []
@@ -242,6 +244,8 @@ def test_views_folded_in_three_processes_a_stretch_at_a_time_equal_those_followe
     assert all_rows(runner) == followed
     assert set(runner.lag().values()) == {0}
     assert not list((settings.data_dir / "views").glob("*.fold*"))  # nor the folds' states
+    for name, catalogued in made.items():  # keys set aside by each process, made once
+        assert catalog(runner, BY_NAME[name]) == catalogued, name
 
 
 AWKWARD_TEXTS = ("tab\there", "line\nbreak", "back\\slash", "\\N", "回车\r", "", "null")
@@ -331,7 +335,8 @@ class MadeRows:
     def __init__(self, made: dict[str, list[dict[str, Any]]]) -> None:
         self.made = made
 
-    def rows(self, table: str, columns: Sequence[str], by: str) -> Iterator[tuple[Any, ...]]:
+    def rows(self, table: str, columns: Sequence[str],
+             by: str) -> Generator[tuple[Any, ...], None, None]:
         for row in sorted(self.made[table], key=lambda row: row[by]):
             yield tuple(row[column] for column in columns)
 
