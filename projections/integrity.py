@@ -172,7 +172,7 @@ class HashChain(View):
     """The hash chain of the register's event log (事件日志哈希链), one entry per position."""
 
     name = "hash_chain"
-    rebuild_cost = 6
+    rebuild_cost = 5
     tables = ("ic_chain",)
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS ic_chain (position BIGINT PRIMARY KEY,"

@@ -34,8 +34,8 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
 
     #: What rebuilding the view costs beside reading the log, in µs of CPU per event
     #: (``bench/rebuild.py --parts bulk``'s CPU per event folding each view, as last
-    #: measured, rounded: report facts, timeline and duties 16 (the duties' evaluation at
-    #: the end counted), hash chain 6, children 5, pairings 4, duplicates 3, the others 1 or
+    #: measured, rounded: report facts 16, duties 13 (its evaluation at the end counted),
+    #: timeline 12, hash chain 5, pairings 4, children and duplicates 2, the others 1 or
     #: less): how ``aixin projections rebuild --processes`` shares views out.
     rebuild_cost: ClassVar[int] = 1
 

@@ -95,7 +95,7 @@ class ChildTimeline(View):
     """Every event about each child, in log order (the auditors' 督导 trail)."""
 
     name = "timeline"
-    rebuild_cost = 16
+    rebuild_cost = 12
     revision = 3  # a correction dated by the day it was recorded in the programme's zone
     tables = ("tl_entries", "tl_pairing_children", "tl_reminder_children",
               "tl_activity_children", "tl_merges")
