@@ -478,6 +478,40 @@ def test_a_view_that_cannot_fold_the_log_fails_the_rebuild_and_stays_in_service(
         assert not list((settings.data_dir / "views").glob("*.fold.state"))
 
 
+def test_an_evaluation_that_fails_reading_contacts_back_leaves_no_read_open(
+        recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The duties' evaluation at the end of a fold fails half-way through the contacts it
+    reads back: no COPY is left running on PostgreSQL, the duties in service stay as they
+    were (every view in service answers whole), and the next rebuild puts every view in
+    service."""
+    runner = recorded[1]
+    followed, before = all_rows(runner), generations(recorded)
+    evaluated = DutyView._evaluated
+    calls = []
+
+    def fail_on_the_second(*args: Any) -> Any:
+        calls.append(args)
+        if len(calls) == 2:
+            raise ValueError("a duty that cannot be evaluated")
+        return evaluated(*args)
+
+    monkeypatch.setattr(DutyView, "_evaluated", staticmethod(fail_on_the_second))
+    with pytest.raises(ValueError, match="a duty that cannot be evaluated"):
+        runner.rebuild_together()
+
+    if settings.store == "postgres":
+        with runner.store.recorder(DutyView).read() as tx:
+            copying = tx.execute("SELECT count(*) AS n FROM pg_stat_activity WHERE"
+                                 " starts_with(query, 'COPY (SELECT') AND state <> 'idle'"
+                                 " AND pid <> pg_backend_pid()").one()
+        assert copying is not None and copying["n"] == 0
+    assert generations(recorded)["duties"] == before["duties"]
+    assert all_rows(runner) == followed
+    monkeypatch.setattr(DutyView, "_evaluated", staticmethod(evaluated))
+    runner.rebuild_together()
+    assert all_rows(runner) == followed
+
+
 def test_a_follower_started_afresh_places_a_pairing_formed_after_its_child_moved(
         settings: Settings) -> None:
     """A follower whose memory starts empty (a restart) and a child's move, then a pairing
