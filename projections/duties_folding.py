@@ -29,7 +29,7 @@ from domain.events import (
 from projections.duties import STATUS_COLUMNS, DutyContact, DutyView
 from projections.events import csv, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
-from projections.moves import place_of
+from projections.moves import is_latest_move_held, place_of
 from storage.sql import Tx
 
 CHILDREN = ("child_id", "region_code", "school")
@@ -116,13 +116,11 @@ class _InMemoryDuties(DutyView):
         self.touching(events, tx, rows_of(tx, DutyRows).pending)
 
     def _child_moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
-        rows, child_id, on = rows_of(tx, DutyRows), str(e.originator_id), e.on.isoformat()
+        rows = rows_of(tx, DutyRows)
+        if not is_latest_move_held(rows.moves, e):
+            return
         column, value = place_of(e)
-        kind = (child_id, column)
-        if rows.moves.get(kind, on) > on:
-            return  # a move dated later is on record
-        rows.moves[kind] = on
-        if (child := rows.children.get(child_id)) is not None:
+        if (child := rows.children.get(str(e.originator_id))) is not None:
             child[column] = value
 
     def _formed(self, e: PairingFormed, tx: Tx) -> None:

@@ -43,6 +43,18 @@ def is_latest_move(tx: Tx, moves: str, e: SchoolChanged | ChildTransferred) -> b
     return True
 
 
+def is_latest_move_held(moves: dict[tuple[str, str], str],
+                        e: SchoolChanged | ChildTransferred) -> bool:
+    """:func:`is_latest_move` for a view folded in memory: ``moves`` holds the date of each
+    child's latest move of each kind (child, kind: date), and remembers ``e``'s if it is."""
+    kind, _ = place_of(e)
+    key, on = (str(e.originator_id), kind), e.on.isoformat()
+    if moves.get(key, on) > on:
+        return False  # a move dated later is on record
+    moves[key] = on
+    return True
+
+
 def follow_move(tx: Tx, e: SchoolChanged | ChildTransferred, *, moves: str,
                 tables: Sequence[str]) -> bool:
     """升学、转学、迁出: the child's rows in ``tables`` (each with ``child_id``, ``school``

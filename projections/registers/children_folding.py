@@ -40,7 +40,7 @@ from domain.events import (
 from domain.personal import ERASED
 from projections.events import csv, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
-from projections.moves import place_of
+from projections.moves import is_latest_move_held, place_of
 from projections.registers.children import ChildrenRegister, _turns_16
 from storage.sql import Tx
 
@@ -133,11 +133,9 @@ class _InMemoryChildren(ChildrenRegister):
         row = rows.child(e.originator_id)
         if row is not None:
             row["version"] = e.originator_version
+        if not is_latest_move_held(rows.moves, e):
+            return
         column, value = place_of(e)
-        kind, on = (str(e.originator_id), column), e.on.isoformat()
-        if rows.moves.get(kind, on) > on:
-            return  # a move dated later is on record
-        rows.moves[kind] = on
         if row is not None:
             row[column] = value
             if isinstance(e, SchoolChanged):

@@ -18,7 +18,7 @@ from domain.events import ChildErased, ChildTransferred, PairingEnded, SchoolCha
 from domain.personal import ERASED
 from projections.events import iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
-from projections.moves import place_of
+from projections.moves import is_latest_move_held, place_of
 from projections.projection import View
 from projections.registers.pairings import PairingsRegister, _Tally
 from storage.sql import Tx
@@ -105,12 +105,10 @@ class _InMemoryPairings(PairingsRegister):
         """As :func:`projections.moves.follow_move`: the child's place follows its latest
         move of each kind by date."""
         rows = rows_of(tx, PairingRows)
-        column, value = place_of(e)
-        child_id, on = str(e.originator_id), e.on.isoformat()
-        if rows.moves.get((child_id, column), "") > on:
+        if not is_latest_move_held(rows.moves, e):
             return
-        rows.moves[(child_id, column)] = on
-        if (place := rows.places.get(child_id)) is not None:
+        column, value = place_of(e)
+        if (place := rows.places.get(str(e.originator_id))) is not None:
             place[PLACE.index(column)] = value
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
