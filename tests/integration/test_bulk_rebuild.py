@@ -478,7 +478,7 @@ def test_a_view_that_cannot_fold_the_log_fails_the_rebuild_and_stays_in_service(
         assert not list((settings.data_dir / "views").glob("*.fold.state"))
 
 
-def test_an_evaluation_that_fails_reading_contacts_back_leaves_no_read_open(
+def test_a_duties_evaluation_failing_half_way_leaves_the_duties_in_service_and_no_copy_running(
         recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch) -> None:
     """The duties' evaluation at the end of a fold fails half-way through the contacts it
     reads back: no COPY is left running on PostgreSQL, the duties in service stay as they
