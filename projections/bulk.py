@@ -276,10 +276,11 @@ def decoded(app: Application, *, start: int = 0, size: int = 2_000,
                                                           inclusive_of_start=False)
         if not notifications:
             return
-        yield notifications, [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
+        events = [(n.id, app.mapper.to_domain_event(n)) for n in notifications]
         position, read = notifications[-1].id, read + len(notifications)
         if progress is not None:
             progress(read, max(read, head - start))
+        yield notifications, events
 
 
 def fold_stretch(folds: Sequence[Fold | OwnFold], app: Application, stretch: Stretch, *,
@@ -413,11 +414,15 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
         runner.texts.hold_keys()  # the whole log is read: most records' texts are opened
         head = runner.app.recorder.max_notification_id() or 0
         applied = 0
-        for stretch in decoded(runner.app, size=runner.rebuild_batch_size or runner.batch_size,
-                               progress=progress):
-            applied += fold_stretch(folds, runner.app, stretch,
-                                    more_to_come=stretch[0][-1].id < head,
-                                    pause_collector=runner.pause_collector)
+        # paused for the whole fold, decoding included: the folds' rows held in memory live
+        # to the end, and each collection would walk them all again
+        with collector_paused() if runner.pause_collector else nullcontext():
+            for stretch in decoded(runner.app,
+                                   size=runner.rebuild_batch_size or runner.batch_size,
+                                   progress=progress):
+                applied += fold_stretch(folds, runner.app, stretch,
+                                        more_to_come=stretch[0][-1].id < head,
+                                        pause_collector=False)
         for fold in folds:
             bulk.install(fold)
     finally:
