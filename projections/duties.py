@@ -47,7 +47,7 @@ from domain.events import (
     VolunteerApplied,
 )
 from domain.reminders import DueDuty, needs_reminder
-from projections.events import csv, iso
+from projections.events import csv, id_text, iso
 from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from projections.scoping import scope_clauses
@@ -142,7 +142,7 @@ class DutyView(View):
             if (handler := handlers[event.__class__]) is not None:
                 handler(event, tx)
             if type(event) in PAIRING_EVENTS:
-                key, day = str(event.originator_id), self.recorded_on(event)
+                key, day = id_text(event.originator_id), self.recorded_on(event)
                 touched[key] = max(day, touched.get(key, day))
         return touched
 
@@ -163,8 +163,8 @@ class DutyView(View):
     @apply.register
     def _child(self, e: ChildRegistered, tx: Tx) -> None:
         tx.insert("duty_children", ("child_id", "region_code", "school"),
-                  [(str(e.originator_id), e.region_code, e.school)])
-        self._children[str(e.originator_id)] = {"region_code": e.region_code,
+                  [(id_text(e.originator_id), e.region_code, e.school)])
+        self._children[id_text(e.originator_id)] = {"region_code": e.region_code,
                                                 "school": e.school}
 
     @apply.register
@@ -172,17 +172,17 @@ class DutyView(View):
         """升学、转学、迁出: the school's duties to the child, and pairings formed from then,
         belong where the child now is."""
         follow_move(tx, e, moves="duty_child_moves", tables=("duty_children",))
-        self._children.pop(str(e.originator_id), None)  # read again from the table
+        self._children.pop(id_text(e.originator_id), None)  # read again from the table
 
     @apply.register
     def _volunteer(self, e: VolunteerApplied, tx: Tx) -> None:
         tx.insert("duty_volunteers", ("volunteer_id", "region_code"),
-                  [(str(e.originator_id), e.form.region_code)])
-        self._volunteers[str(e.originator_id)] = e.form.region_code
+                  [(id_text(e.originator_id), e.form.region_code)])
+        self._volunteers[id_text(e.originator_id)] = e.form.region_code
 
     @apply.register
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
-        pairing_id, first = str(e.originator_id), str(e.child_ids[0])
+        pairing_id, first = id_text(e.originator_id), str(e.child_ids[0])
         child = self._children.get(first) or tx.execute(
             "SELECT region_code, school FROM duty_children WHERE child_id = ?",
             (first,)).one()
@@ -203,7 +203,7 @@ class DutyView(View):
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
         contact, on = e.contact, iso(e.contact.occurred_on)
         # The pairing's last contact is set when it is evaluated, at the end of the batch.
-        pairing_id = str(e.originator_id)
+        pairing_id = id_text(e.originator_id)
         tx.append("duty_contacts", ("pairing_id", "contact_id", "kind", "occurred_on", "child_ids"),
                   [(pairing_id, contact.id, contact.kind, on,
                     csv(contact.child_ids) if contact.child_ids else "")])
@@ -214,7 +214,7 @@ class DutyView(View):
     @apply.register
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE duty_pairings SET ended_on = ? WHERE pairing_id = ?",
-                   (iso(e.on), str(e.originator_id)))
+                   (iso(e.on), id_text(e.originator_id)))
 
     @classmethod
     def refresh(cls, tx: Tx, on: date, limit: int | None = None) -> int:
@@ -377,7 +377,7 @@ def _each_childs(pairing: Row, contacts: list[DutyContact], on: date, *,
 
 def _region_of(tx: Tx, volunteer_id: object) -> str | None:
     row = tx.execute("SELECT region_code FROM duty_volunteers WHERE volunteer_id = ?",
-                     (str(volunteer_id),)).one()
+                     (id_text(volunteer_id),)).one()
     return None if row is None else str(row["region_code"])
 
 
@@ -412,10 +412,10 @@ def overdue(tx: Tx, on: date, *, region_code: str | None = None,
     if volunteer_id:
         clauses.append("s.pairing_id IN (SELECT pairing_id FROM duty_pairing_volunteers"
                        " WHERE volunteer_id = ?)")
-        params.append(str(volunteer_id))
+        params.append(id_text(volunteer_id))
     if child_id:
         clauses.append("s.child_id = ?")
-        params.append(str(child_id))
+        params.append(id_text(child_id))
     if after:
         pairing_id, _, rest = after.partition("/")
         child, _, duty = rest.partition("/")

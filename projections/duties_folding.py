@@ -27,7 +27,7 @@ from domain.events import (
     SchoolChanged,
 )
 from projections.duties import STATUS_COLUMNS, DutyContact, DutyView
-from projections.events import csv, iso
+from projections.events import csv, id_text, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.moves import is_latest_move_held, place_of
 from storage.sql import Tx
@@ -120,11 +120,11 @@ class _InMemoryDuties(DutyView):
         if not is_latest_move_held(rows.moves, e):
             return
         column, value = place_of(e)
-        if (child := rows.children.get(str(e.originator_id))) is not None:
+        if (child := rows.children.get(id_text(e.originator_id))) is not None:
             child[column] = value
 
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
-        rows, pairing_id = rows_of(tx, DutyRows), str(e.originator_id)
+        rows, pairing_id = rows_of(tx, DutyRows), id_text(e.originator_id)
         child = rows.children.get(str(e.child_ids[0]))
         volunteers = [(pairing_id, str(v), rows.volunteers.get(str(v))) for v in e.volunteer_ids]
         tx.insert(
@@ -138,7 +138,7 @@ class _InMemoryDuties(DutyView):
                   volunteers)
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
-        if (pairing := rows_of(tx, DutyRows).pairings.get(str(e.originator_id))) is not None:
+        if (pairing := rows_of(tx, DutyRows).pairings.get(id_text(e.originator_id))) is not None:
             pairing["ended_on"] = iso(e.on)
 
 

@@ -60,6 +60,7 @@ from typing import Any, ClassVar
 from uuid import UUID
 
 from projections.anchors import Anchor, Anchors, utc_now
+from projections.events import id_text
 from projections.folding import Folded, Folding
 from projections.projection import View
 from storage.sql import Tx
@@ -142,7 +143,7 @@ class Links:
         for row in rows:
             digest = stored_digest(row)
             previous, seq = link(previous, digest), seq + 1
-            made.append((row.id, seq, str(row.originator_id), row.originator_version, row.topic,
+            made.append((row.id, seq, id_text(row.originator_id), row.originator_version, row.topic,
                          digest.hex(), previous.hex()))
             if seq % self.anchor_every == 0:
                 self.due.append(Anchor(row.id, seq, previous.hex(), utc_now(),

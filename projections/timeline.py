@@ -64,7 +64,7 @@ from domain.events import (
 )
 from domain.personal import ERASED
 from domain.programme import Programme
-from projections.events import Recorded, iso
+from projections.events import Recorded, id_text, iso
 from projections.projection import View
 from storage.sql import Row, Tx
 
@@ -208,7 +208,7 @@ class ChildTimeline(View):
         _entry(tx, e, e.originator_id, e.on,
                {"surviving_id": str(e.surviving_id), "reason": e.reason})
         tx.append("tl_merges", ("survivor_id", "duplicate_id", "merged_at"),
-                  [(str(e.surviving_id), str(e.originator_id), instant(e.timestamp))])
+                  [(str(e.surviving_id), id_text(e.originator_id), instant(e.timestamp))])
 
     @apply.register
     def _absorbed(self, e: ChildAbsorbed, tx: Tx) -> None:
@@ -227,7 +227,7 @@ class ChildTimeline(View):
         Every reason stated in words on the child's timeline may name the child: it is
         erased with the child's data, and so are its pairings' reasons on the timelines of
         the other children they pair (the legal ground of the erasure stays)."""
-        self._erase_reasons(tx, str(e.originator_id))
+        self._erase_reasons(tx, id_text(e.originator_id))
         _entry(tx, e, e.originator_id, e.on, {"reason": e.reason})
 
     def _erase_reasons(self, tx: Tx, child: str) -> None:
@@ -247,25 +247,25 @@ class ChildTimeline(View):
     @apply.register
     def _pairing_formed(self, e: PairingFormed, tx: Tx) -> None:
         tx.insert("tl_pairing_children", ("pairing_id", "child_id"),
-                  [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
+                  [(id_text(e.originator_id), id_text(child_id)) for child_id in e.child_ids])
         details = {"principle": e.principle.value, "children": len(e.child_ids),
                    "volunteer_ids": [str(v) for v in e.volunteer_ids],
                    "duty_sets": list(e.duty_sets),
                    "agreement_signed_on": iso(e.agreement_signed_on)}
         for child_id in e.child_ids:
             _entry(tx, e, child_id, e.starts_on, details)
-        self._pairing_children[str(e.originator_id)] = sorted(str(c) for c in e.child_ids)
+        self._pairing_children[id_text(e.originator_id)] = sorted(str(c) for c in e.child_ids)
 
     def _for_pairing(self, tx: Tx, e: Recorded, occurred_on: date,
                      details: dict[str, Any], named: Sequence[UUID] = ()) -> None:
         """One entry for each child of the event's pairing (or each of ``named``, the
         children a contact names)."""
-        pairing_id = str(e.originator_id)
+        pairing_id = id_text(e.originator_id)
         children = self._pairing_children.get(pairing_id)
         if children is None:
             children = self._pairing_children[pairing_id] = self._children_of(tx, pairing_id)
         if named:
-            children = sorted(str(child_id) for child_id in named)
+            children = sorted(id_text(child_id) for child_id in named)
         facts = _facts(tx, e, occurred_on, details)
         tx.append("tl_entries", ENTRY_COLUMNS, [(child_id, *facts) for child_id in children])
 
@@ -289,8 +289,8 @@ class ChildTimeline(View):
         and organiser are its own words (never a child's name), the children it reached are
         given as a count."""
         tx.insert("tl_activity_children", ("activity_id", "child_id"),
-                  [(str(e.originator_id), str(child_id)) for child_id in e.child_ids])
-        details = {"activity_id": str(e.originator_id), "kind": e.kind, "title": e.title,
+                  [(id_text(e.originator_id), id_text(child_id)) for child_id in e.child_ids])
+        details = {"activity_id": id_text(e.originator_id), "kind": e.kind, "title": e.title,
                    "organiser": e.organiser, "items": e.items,
                    "amount_yuan": str(e.amount_yuan), "children": len(e.child_ids)}
         for child_id in e.child_ids:
@@ -304,8 +304,8 @@ class ChildTimeline(View):
 
     @apply.register
     def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
-        details = {"activity_id": str(e.originator_id), "reason": e.reason}
-        self._for_activity(tx, str(e.originator_id), _facts(tx, e, e.on, details))
+        details = {"activity_id": id_text(e.originator_id), "reason": e.reason}
+        self._for_activity(tx, id_text(e.originator_id), _facts(tx, e, e.on, details))
 
     def _for_activity(self, tx: Tx, activity_id: str, facts: tuple[Any, ...]) -> None:
         """An entry for each child the activity reached, in one statement that reads them
@@ -335,7 +335,7 @@ class ChildTimeline(View):
     @apply.register
     def _reminder_issued(self, e: ReminderIssued, tx: Tx) -> None:
         tx.insert("tl_reminder_children", ("reminder_id", "child_id"),
-                  [(str(e.originator_id), str(child_id)) for child_id in e.children])
+                  [(id_text(e.originator_id), id_text(child_id)) for child_id in e.children])
         details = {"pairing_id": str(e.pairing_id), "duty": e.duty, "status": e.duty_status,
                    "period": e.period_label, "overdue_since": iso(e.overdue_since),
                    "volunteer_ids": [str(v) for v in e.volunteer_ids]}
@@ -356,7 +356,7 @@ class ChildTimeline(View):
         details = {"volunteer_id": str(e.volunteer_id), "channel": e.channel,
                    "attempt": e.attempt, **outcome}
         day = e.at.astimezone(ZoneInfo(Programme.timezone)).date()
-        self._for_reminder_children(tx, str(e.originator_id), _facts(tx, e, day, details))
+        self._for_reminder_children(tx, id_text(e.originator_id), _facts(tx, e, day, details))
 
     def _for_reminder_children(self, tx: Tx, reminder_id: str, facts: tuple[Any, ...]) -> None:
         tx.execute(
@@ -418,12 +418,13 @@ def merged_records(tx: Tx, survivor: object, recorded_until: datetime | None) ->
 
 def _entry(tx: Tx, e: Recorded, child_id: object, occurred_on: date,
            details: dict[str, Any]) -> None:
-    tx.append("tl_entries", ENTRY_COLUMNS, [(str(child_id), *_facts(tx, e, occurred_on, details))])
+    tx.append("tl_entries", ENTRY_COLUMNS,
+              [(id_text(child_id), *_facts(tx, e, occurred_on, details))])
 
 
 def _facts(tx: Tx, e: Recorded, occurred_on: date, details: dict[str, Any]) -> tuple[Any, ...]:
     """The entry's columns after ``child_id``."""
-    return (tx.position, str(e.originator_id), e.originator_version, EVENT_TYPES[type(e)],
+    return (tx.position, id_text(e.originator_id), e.originator_version, EVENT_TYPES[type(e)],
             e.actor.id, e.actor.role, iso(occurred_on), instant(e.timestamp),
             _dumped(details))
 
@@ -442,7 +443,7 @@ def timeline(tx: Tx, child_id: object, *, occurred_until: date | None = None,
 
     Each row has ``details`` decoded to a dict.
     """
-    children = [str(child_id), *merged_records(tx, child_id, recorded_until)]
+    children = [id_text(child_id), *merged_records(tx, child_id, recorded_until)]
     clauses = [f"child_id IN ({', '.join('?' * len(children))})"]
     params: list[Any] = list(children)
     bounds: tuple[tuple[str, Any, Callable[[Any], Any]], ...] = (

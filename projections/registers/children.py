@@ -44,7 +44,7 @@ from domain.events import (
     SchoolChanged,
 )
 from domain.personal import ERASED
-from projections.events import csv, iso
+from projections.events import csv, id_text, iso
 from projections.moves import follow_move, moves_schema
 from projections.personal import opened
 from projections.projection import View
@@ -92,14 +92,14 @@ class ChildrenRegister(View):
             ("child_id", "version", "name", "sex", "birth_date", "turns_16_on", "region_code",
              "school", "class_name", "categories", "categories_on", "father_status", "father_on",
              "mother_status", "mother_on", "parents_away", "status", "registered_on"),
-            [(str(e.originator_id), e.originator_version,
+            [(id_text(e.originator_id), e.originator_version,
               self.texts.seal_text(e.originator_id, e.name), e.sex.value,
               iso(e.birth_date), iso(_turns_16(e.birth_date)), e.region_code, e.school,
               e.class_name, csv(e.categories), on, father and father.status.value,
               father and on, mother and mother.status.value, mother and on,
               int(parents_leave_child_behind(e.parents)), "active", on)])
         tx.insert("reg_child_names", ("token", "child_id"),
-                  [(token, str(e.originator_id))
+                  [(token, id_text(e.originator_id))
                    for token in self.texts.blind_tokens(e.name)])
 
     @apply.register
@@ -114,7 +114,7 @@ class ChildrenRegister(View):
             f"UPDATE reg_children SET version = ?, {role}_status = ?, {role}_on = ?,"
             " parents_away = ? WHERE child_id = ?",
             (e.originator_version, row[f"{role}_status"], row[f"{role}_on"],
-             int(parents_leave_child_behind(statuses)), str(e.originator_id)))
+             int(parents_leave_child_behind(statuses)), id_text(e.originator_id)))
 
     @apply.register
     def _categories_changed(self, e: CategoriesChanged, tx: Tx) -> None:
@@ -124,7 +124,7 @@ class ChildrenRegister(View):
             " categories_on = CASE WHEN categories_on <= ? THEN ? ELSE categories_on END"
             " WHERE child_id = ?",
             (e.originator_version, iso(e.on), csv(e.categories), iso(e.on), iso(e.on),
-             str(e.originator_id)))
+             id_text(e.originator_id)))
 
     # -- dynamic management (动态管理): the register follows the latest dated fact ---------
 
@@ -133,17 +133,17 @@ class ChildrenRegister(View):
         """升学、转学、迁出: the school and class, or the region, of the latest date (a move
         entered late, dated before one already recorded, changes only the history)."""
         tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
-                   (e.originator_version, str(e.originator_id)))
+                   (e.originator_version, id_text(e.originator_id)))
         if (follow_move(tx, e, moves="reg_child_moves", tables=("reg_children",))
                 and isinstance(e, SchoolChanged)):
             tx.execute("UPDATE reg_children SET class_name = ? WHERE child_id = ?",
-                       (e.class_name, str(e.originator_id)))
+                       (e.class_name, id_text(e.originator_id)))
 
     @apply.register
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
         """更正: a name is sealed and indexed anew (found by the new name, no longer by the
         old); a birth date moves the day the child turns 16."""
-        child_id = str(e.originator_id)
+        child_id = id_text(e.originator_id)
         if e.field == "name":
             tx.execute("UPDATE reg_children SET version = ?, name = ? WHERE child_id = ?",
                        (e.originator_version, self.texts.seal_text(e.originator_id,
@@ -169,19 +169,19 @@ class ChildrenRegister(View):
     def _exited(self, e: ChildExited, tx: Tx) -> None:
         tx.execute("UPDATE reg_children SET version = ?, status = 'exited', exited_on = ?,"
                    " exit_reason = ? WHERE child_id = ?",
-                   (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+                   (e.originator_version, iso(e.on), e.reason, id_text(e.originator_id)))
 
     @apply.register
     def _merged(self, e: ChildMerged, tx: Tx) -> None:
         """A second record of a child, merged into the record kept (合并): off the register."""
         tx.execute("UPDATE reg_children SET version = ?, status = 'merged', exited_on = ?,"
                    " exit_reason = ? WHERE child_id = ?",
-                   (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+                   (e.originator_version, iso(e.on), e.reason, id_text(e.originator_id)))
 
     @apply.register
     def _absorbed(self, e: ChildAbsorbed | ChildrenToldApart, tx: Tx) -> None:
         tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
-                   (e.originator_version, str(e.originator_id)))
+                   (e.originator_version, id_text(e.originator_id)))
 
     @apply.register
     def _erased(self, e: ChildErased, tx: Tx) -> None:
@@ -190,36 +190,36 @@ class ChildrenRegister(View):
         tx.execute("UPDATE reg_children SET version = ?, name = ?, exit_reason = CASE WHEN"
                    " exit_reason IS NULL OR exit_reason = '' THEN exit_reason ELSE ? END"
                    " WHERE child_id = ?",
-                   (e.originator_version, ERASED, ERASED, str(e.originator_id)))
-        tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (str(e.originator_id),))
+                   (e.originator_version, ERASED, ERASED, id_text(e.originator_id)))
+        tx.execute("DELETE FROM reg_child_names WHERE child_id = ?", (id_text(e.originator_id),))
 
     @apply.register
     def _versioned(self, e: GuardianChanged | ProfileUpdated | ConcernReported
                    | ConcernResolved, tx: Tx) -> None:
         tx.execute("UPDATE reg_children SET version = ? WHERE child_id = ?",
-                   (e.originator_version, str(e.originator_id)))
+                   (e.originator_version, id_text(e.originator_id)))
 
     @apply.register
     def _paired(self, e: PairingFormed, tx: Tx) -> None:
         for child_id in e.child_ids:
             tx.insert("reg_child_pairings", ("pairing_id", "child_id", "active"),
-                      [(str(e.originator_id), str(child_id), 1)])
+                      [(id_text(e.originator_id), id_text(child_id), 1)])
             tx.execute("UPDATE reg_children SET active_pairings = active_pairings + 1"
-                       " WHERE child_id = ?", (str(child_id),))
+                       " WHERE child_id = ?", (id_text(child_id),))
 
     @apply.register
     def _unpaired(self, e: PairingEnded, tx: Tx) -> None:
         children = tx.execute("SELECT child_id FROM reg_child_pairings WHERE pairing_id = ?"
-                              " AND active = 1", (str(e.originator_id),)).all()
+                              " AND active = 1", (id_text(e.originator_id),)).all()
         tx.execute("UPDATE reg_child_pairings SET active = 0 WHERE pairing_id = ?",
-                   (str(e.originator_id),))
+                   (id_text(e.originator_id),))
         for row in children:
             tx.execute("UPDATE reg_children SET active_pairings = active_pairings - 1"
                        " WHERE child_id = ?", (row["child_id"],))
 
 
 def _child(tx: Tx, child_id: object) -> Row:
-    row = tx.execute("SELECT * FROM reg_children WHERE child_id = ?", (str(child_id),)).one()
+    row = tx.execute("SELECT * FROM reg_children WHERE child_id = ?", (id_text(child_id),)).one()
     assert row is not None, f"child {child_id} not in the register"
     return row
 

@@ -38,7 +38,7 @@ from domain.events import (
     SchoolChanged,
 )
 from domain.personal import ERASED
-from projections.events import csv, iso
+from projections.events import csv, id_text, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.moves import is_latest_move_held, place_of
 from projections.registers.children import ChildrenRegister, _turns_16
@@ -82,7 +82,7 @@ class ChildRows(Rows):
             raise ValueError(f"the children's register folded keeps no {table}")
 
     def child(self, child_id: object) -> dict[str, Any] | None:
-        return self.children.get(str(child_id))
+        return self.children.get(id_text(child_id))
 
     def held(self, written: Written) -> Folded:
         """Every table, as the log left it."""
@@ -147,7 +147,7 @@ class _InMemoryChildren(ChildrenRegister):
         row["version"] = e.originator_version
         if e.field == "name":
             row["name"] = self.texts.seal_text(e.originator_id, e.personal_value)
-            child_id = str(e.originator_id)
+            child_id = id_text(e.originator_id)
             rows.names.pop(child_id, None)
             if e.personal_value != ERASED:
                 rows.names[child_id] += self.texts.blind_tokens(e.personal_value)
@@ -184,18 +184,18 @@ class _InMemoryChildren(ChildrenRegister):
             row["version"], row["name"] = e.originator_version, ERASED
             if row["exit_reason"]:  # not NULL, not '': as the statement
                 row["exit_reason"] = ERASED
-        rows.names.pop(str(e.originator_id), None)
+        rows.names.pop(id_text(e.originator_id), None)
 
     def _paired(self, e: PairingFormed, tx: Tx) -> None:
         rows = rows_of(tx, ChildRows)
         for child_id in e.child_ids:
-            rows.pairings[str(e.originator_id)][str(child_id)] = 1
+            rows.pairings[id_text(e.originator_id)][id_text(child_id)] = 1
             if (row := rows.child(child_id)) is not None:
                 row["active_pairings"] += 1
 
     def _unpaired(self, e: PairingEnded, tx: Tx) -> None:
         rows = rows_of(tx, ChildRows)
-        children = rows.pairings.get(str(e.originator_id), {})
+        children = rows.pairings.get(id_text(e.originator_id), {})
         for child_id, active in children.items():
             children[child_id] = 0
             if active == 1 and (row := rows.child(child_id)) is not None:

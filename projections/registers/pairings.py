@@ -16,7 +16,7 @@ from domain.events import (
     SchoolChanged,
 )
 from domain.personal import ERASED
-from projections.events import csv, iso
+from projections.events import csv, id_text, iso
 from projections.moves import follow_move, moves_schema
 from projections.projection import View
 from projections.scoping import scope_clauses
@@ -56,7 +56,7 @@ class PairingsRegister(View):
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
         tx.insert("reg_pairing_places", ("child_id", "region_code", "school"),
-                  [(str(e.originator_id), e.region_code, e.school)])
+                  [(id_text(e.originator_id), e.region_code, e.school)])
 
     @apply.register
     def _moved(self, e: SchoolChanged | ChildTransferred, tx: Tx) -> None:
@@ -71,11 +71,11 @@ class PairingsRegister(View):
             "reg_pairings",
             ("pairing_id", "version", "status", "principle", "shape", "child_ids", "volunteer_ids",
              "starts_on", "duty_sets"),
-            [(str(e.originator_id), e.originator_version, "active", e.principle.value, shape,
+            [(id_text(e.originator_id), e.originator_version, "active", e.principle.value, shape,
               csv(e.child_ids), csv(e.volunteer_ids), iso(e.starts_on), csv(e.duty_sets))])
         tx.insert("reg_pairing_members", ("pairing_id", "member_id", "member"),
-                  [(str(e.originator_id), str(i), "child") for i in e.child_ids]
-                  + [(str(e.originator_id), str(i), "volunteer") for i in e.volunteer_ids])
+                  [(id_text(e.originator_id), str(i), "child") for i in e.child_ids]
+                  + [(id_text(e.originator_id), str(i), "volunteer") for i in e.volunteer_ids])
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch; its contacts change each pairing's row once, at the end, by one
@@ -89,7 +89,7 @@ class PairingsRegister(View):
 
     @apply.register
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
-        contact, key = e.contact, str(e.originator_id)
+        contact, key = e.contact, id_text(e.originator_id)
         tally = self._tally.get(key) or _Tally(0, 0, 0, 0, None)
         on = iso(contact.occurred_on)
         self._tally[key] = _Tally(
@@ -102,14 +102,14 @@ class PairingsRegister(View):
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE reg_pairings SET version = ?, status = 'ended', ended_on = ?,"
                    " end_reason = ? WHERE pairing_id = ?",
-                   (e.originator_version, iso(e.on), e.reason, str(e.originator_id)))
+                   (e.originator_version, iso(e.on), e.reason, id_text(e.originator_id)))
 
     @apply.register
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:
         """A reason stated in words may name the child: erased with the child's data."""
         tx.execute("UPDATE reg_pairings SET end_reason = ? WHERE end_reason <> ''"
                    " AND pairing_id IN (SELECT pairing_id FROM reg_pairing_members"
-                   " WHERE member_id = ?)", (ERASED, str(e.originator_id)))
+                   " WHERE member_id = ?)", (ERASED, id_text(e.originator_id)))
 
 
 class _Tally(NamedTuple):

@@ -16,7 +16,7 @@ from typing import Any
 
 from domain.events import ChildErased, ChildTransferred, PairingEnded, SchoolChanged
 from domain.personal import ERASED
-from projections.events import iso
+from projections.events import id_text, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.moves import is_latest_move_held, place_of
 from projections.projection import View
@@ -108,17 +108,17 @@ class _InMemoryPairings(PairingsRegister):
         if not is_latest_move_held(rows.moves, e):
             return
         column, value = place_of(e)
-        if (place := rows.places.get(str(e.originator_id))) is not None:
+        if (place := rows.places.get(id_text(e.originator_id))) is not None:
             place[PLACE.index(column)] = value
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
-        if (row := rows_of(tx, PairingRows).pairings.get(str(e.originator_id))) is not None:
+        if (row := rows_of(tx, PairingRows).pairings.get(id_text(e.originator_id))) is not None:
             row[_VERSION], row[_STATUS] = e.originator_version, "ended"
             row[_ENDED_ON], row[_END_REASON] = iso(e.on), e.reason
 
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:
         rows = rows_of(tx, PairingRows)
-        for pairing_id in rows.member_pairings.get(str(e.originator_id), ()):
+        for pairing_id in rows.member_pairings.get(id_text(e.originator_id), ()):
             row = rows.pairings.get(pairing_id)
             if row is not None and row[_END_REASON]:  # not NULL, not '': as the statement
                 row[_END_REASON] = ERASED

@@ -69,7 +69,7 @@ from domain.events import (
 from domain.pairings import PairingShape
 from domain.personal import ERASED
 from domain.schools import EnrolmentRecorded
-from projections.events import Recorded, csv, iso
+from projections.events import Recorded, csv, id_text, iso
 from projections.projection import View
 from projections.reports.enrolment import ENROLMENT_SCHEMA, ENROLMENT_TABLES, record_enrolment
 from projections.reports.merges import MERGES_SCHEMA, MERGES_TABLES, record_merge
@@ -187,9 +187,9 @@ class ReportFacts(View):
 
     def apply_all(self, events: Sequence[tuple[int, Any]], tx: Tx) -> None:
         """Apply the batch, having first read in one query where its contacts' pairings are."""
-        ids = sorted({str(event.originator_id) for _, event in events
+        ids = sorted({id_text(event.originator_id) for _, event in events
                       if event.__class__.__name__ == "ContactRecorded"
-                      and str(event.originator_id) not in self._places})
+                      and id_text(event.originator_id) not in self._places})
         for first in range(0, len(ids), 500):
             chunk = ids[first:first + 500]
             for row in tx.execute(
@@ -220,7 +220,7 @@ class ReportFacts(View):
 
     @apply.register
     def _registered(self, e: ChildRegistered, tx: Tx) -> None:
-        child_id, region = str(e.originator_id), e.region_code
+        child_id, region = id_text(e.originator_id), e.region_code
         self._places[child_id] = (region, township_of(region), e.school)
         parents = json.dumps({p.role.value: p.status.value for p in e.parents}, sort_keys=True)
         tx.insert(
@@ -248,7 +248,7 @@ class ReportFacts(View):
                    " occurred_on, recorded_at, relation) SELECT ?, child_id, region_code,"
                    " township, ?, ?, ? FROM rf_child_places WHERE child_id = ?",
                    (tx.position, iso(e.on), recorded_instant(e.timestamp),
-                    e.guardian.relation, str(e.originator_id)))
+                    e.guardian.relation, id_text(e.originator_id)))
 
     @apply.register
     def _parent_changed(self, e: ParentChanged, tx: Tx) -> None:
@@ -263,7 +263,7 @@ class ReportFacts(View):
         """升学、转学、迁出: dated, for the report to count the child where it was."""
         kind, value = (("school", e.school) if isinstance(e, SchoolChanged)
                        else ("region", e.region_code))
-        child_id = str(e.originator_id)
+        child_id = id_text(e.originator_id)
         record_move(tx, child_id, kind, value, e.on.isoformat(), recorded_instant(e.timestamp))
         if not self._follow_move(tx, child_id, kind, value, e.on.isoformat()):
             return
@@ -281,14 +281,14 @@ class ReportFacts(View):
     def _corrected(self, e: ChildCorrected, tx: Tx) -> None:
         """更正 of a sex or a birth date: the report reads it from when it was recorded."""
         if e.field in CORRECTED:
-            record_move(tx, str(e.originator_id), e.field, e.value, "",
+            record_move(tx, id_text(e.originator_id), e.field, e.value, "",
                         recorded_instant(e.timestamp))
 
     @apply.register
     def _exited(self, e: ChildExited, tx: Tx) -> None:
         tx.execute("UPDATE rf_children SET exited_on = ?, exit_reason = ?, exit_recorded_at = ?"
                    " WHERE child_id = ?",
-                   (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
+                   (iso(e.on), e.reason, recorded_instant(e.timestamp), id_text(e.originator_id)))
         self._child_fact(tx, e, e.on, detail=e.reason)
 
     @apply.register
@@ -296,7 +296,7 @@ class ReportFacts(View):
         """合并重复档案: not an exit (no exit figure, no reason); the duplicate leaves every
         quarter's figures as known from the merge on (see :mod:`.merges`). Its fact tells a
         later report why its figures moved."""
-        record_merge(tx, str(e.originator_id), str(e.surviving_id), e.on.isoformat(),
+        record_merge(tx, id_text(e.originator_id), str(e.surviving_id), e.on.isoformat(),
                      recorded_instant(e.timestamp))
         self._child_fact(tx, e, e.on)
 
@@ -305,7 +305,7 @@ class ReportFacts(View):
         """Reasons stated in words may name the child: erased with the child's data, from
         the child's facts and those of its pairings (counts, dates, statuses and categories
         stay: the reports still add up)."""
-        child = str(e.originator_id)
+        child = id_text(e.originator_id)
         pairings = "SELECT pairing_id FROM rf_pairing_children WHERE child_id = ?"
         tx.execute("UPDATE rf_children SET exit_reason = ? WHERE child_id = ?"
                    " AND exit_reason <> ''", (ERASED, child))
@@ -335,7 +335,7 @@ class ReportFacts(View):
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
         """Placed by statements that read the children's places themselves (no read here:
         a batch's writes go to the database together)."""
-        pairing_id, first = str(e.originator_id), str(e.child_ids[0])
+        pairing_id, first = id_text(e.originator_id), str(e.child_ids[0])
         shape = PairingShape.of(len(e.child_ids), len(e.volunteer_ids)).value
         tx.execute(
             "INSERT INTO rf_pairings (pairing_id, region_code, township, school, shape,"
@@ -347,18 +347,18 @@ class ReportFacts(View):
             tx.execute(
                 "INSERT INTO rf_pairing_children (pairing_id, child_id, region_code, township,"
                 " school) SELECT ?, child_id, region_code, township, school FROM rf_child_places"
-                " WHERE child_id = ?", (pairing_id, str(child_id)))
+                " WHERE child_id = ?", (pairing_id, id_text(child_id)))
         self._pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                       detail=csv(e.child_ids))
         tx.insert("rf_pairing_volunteers", ("pairing_id", "volunteer_id"),
-                  [(pairing_id, str(volunteer_id))
+                  [(pairing_id, id_text(volunteer_id))
                    for volunteer_id in e.volunteer_ids])
         if (place := self._places.get(first)) is not None:
             self._places[pairing_id] = place
 
     @apply.register
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
-        contact, pairing_id = e.contact, str(e.originator_id)
+        contact, pairing_id = e.contact, id_text(e.originator_id)
         place = self._places.get(pairing_id)
         if place is None:  # a pairing whose place is not known yet (formed in this batch)
             self._pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
@@ -372,7 +372,7 @@ class ReportFacts(View):
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
         tx.execute("UPDATE rf_pairings SET ended_on = ?, end_reason = ?, end_recorded_at = ?"
                    " WHERE pairing_id = ?",
-                   (iso(e.on), e.reason, recorded_instant(e.timestamp), str(e.originator_id)))
+                   (iso(e.on), e.reason, recorded_instant(e.timestamp), id_text(e.originator_id)))
         self._pairing_fact(tx, e, e.on, detail=e.reason)
 
     @apply.register
@@ -383,13 +383,13 @@ class ReportFacts(View):
             _FACT + " SELECT ?, ?, pairing_id, region_code, township, school, ?, ?, ?, ?, ?"
             " FROM rf_pairings WHERE pairing_id = ?",
             (tx.position, EVENT_TYPES[type(e)], iso(e.on), recorded_instant(e.timestamp),
-             e.duty, e.days_overdue, str(e.originator_id), str(e.pairing_id)))
+             e.duty, e.days_overdue, id_text(e.originator_id), str(e.pairing_id)))
 
     # -- volunteers -----------------------------------------------------------------------
 
     @apply.register
     def _applied(self, e: VolunteerApplied, tx: Tx) -> None:
-        volunteer_id, region = str(e.originator_id), e.form.region_code
+        volunteer_id, region = id_text(e.originator_id), e.form.region_code
         tx.insert(
             "rf_volunteers",
             ("volunteer_id", "region_code", "township", "recorded_at", "last_level"),
@@ -408,7 +408,7 @@ class ReportFacts(View):
             " FROM rf_volunteers WHERE volunteer_id = ?",
             (tx.position, EVENT_TYPES[type(e)], iso(e.on), recorded_instant(e.timestamp),
              e.decision.value, e.decision.value, e.level.value, e.level.value,
-             str(e.originator_id)))
+             id_text(e.originator_id)))
 
     @apply.register
     def _volunteer_status(self, e: VolunteerStatusChanged, tx: Tx) -> None:
@@ -439,7 +439,7 @@ class ReportFacts(View):
             _FACT + f" SELECT ?, ?, {key}, region_code, township, {school}, ?, ?, ?, ?, ?"
             f" FROM {table} WHERE {key} = ?",
             (tx.position, EVENT_TYPES[type(e)], iso(on), recorded_instant(e.timestamp), kind,
-             amount, detail, str(e.originator_id)))
+             amount, detail, id_text(e.originator_id)))
 
     def _child_fact(self, tx: Tx, e: Recorded, on: Any, *, kind: str = "", amount: int = 0,
                     detail: str = "") -> None:

@@ -33,7 +33,7 @@ from domain.events import (
 )
 from domain.pairings import PairingShape
 from domain.personal import ERASED
-from projections.events import Recorded, csv, iso
+from projections.events import Recorded, csv, id_text, iso
 from projections.folding import ByHandlers, Folded, Rows, Written, rows_of
 from projections.projection import View
 from projections.reports.facts import (
@@ -162,7 +162,7 @@ class _InMemoryReportFacts(ReportFacts):
 
     def _placed(self, tx: Tx, e: Recorded, table: str, key: str, on: Any, kind: str,
                 amount: int, detail: str) -> None:
-        subject = str(e.originator_id)
+        subject = id_text(e.originator_id)
         if (place := rows_of(tx, ReportRows).place_of(table, subject)) is not None:
             record_fact(tx, e, subject, place, on, kind=kind, amount=amount, detail=detail)
 
@@ -176,20 +176,20 @@ class _InMemoryReportFacts(ReportFacts):
         return True
 
     def _guardian_changed(self, e: GuardianChanged, tx: Tx) -> None:
-        child_id = str(e.originator_id)
+        child_id = id_text(e.originator_id)
         if (place := rows_of(tx, ReportRows).places.get(child_id)) is not None:
             tx.append("rf_guardians", GUARDIANS, [(
                 tx.position, child_id, place[0], place[1], iso(e.on),
                 recorded_instant(e.timestamp), e.guardian.relation)])
 
     def _exited(self, e: ChildExited, tx: Tx) -> None:
-        if (child := rows_of(tx, ReportRows).children.get(str(e.originator_id))) is not None:
+        if (child := rows_of(tx, ReportRows).children.get(id_text(e.originator_id))) is not None:
             child.update(exited_on=iso(e.on), exit_reason=e.reason,
                          exit_recorded_at=recorded_instant(e.timestamp))
         self._child_fact(tx, e, e.on, detail=e.reason)
 
     def _child_erased(self, e: ChildErased, tx: Tx) -> None:
-        rows, child_id = rows_of(tx, ReportRows), str(e.originator_id)
+        rows, child_id = rows_of(tx, ReportRows), id_text(e.originator_id)
         pairings = rows.child_pairings.get(child_id, [])
         _erase(rows.children.get(child_id), "exit_reason")
         for pairing_id in pairings:
@@ -202,13 +202,13 @@ class _InMemoryReportFacts(ReportFacts):
                     fact[_DETAIL] = ERASED
 
     def _own_contact(self, e: ChildContactRecorded, tx: Tx) -> None:
-        _reach(tx, (tx.position, OWN_CONTACT, str(e.originator_id),
+        _reach(tx, (tx.position, OWN_CONTACT, id_text(e.originator_id),
                     iso(e.contact.occurred_on), recorded_instant(e.timestamp), e.contact.kind),
-               [str(e.originator_id)])
+               [id_text(e.originator_id)])
 
     def _formed(self, e: PairingFormed, tx: Tx) -> None:
         rows = rows_of(tx, ReportRows)
-        pairing_id, first = str(e.originator_id), str(e.child_ids[0])
+        pairing_id, first = id_text(e.originator_id), str(e.child_ids[0])
         shape = PairingShape.of(len(e.child_ids), len(e.volunteer_ids)).value
         if (place := rows.places.get(first)) is not None:
             rows.pairings[pairing_id] = dict(zip(PAIRINGS, (
@@ -223,12 +223,12 @@ class _InMemoryReportFacts(ReportFacts):
         self._pairing_fact(tx, e, e.starts_on, kind=shape, amount=len(e.child_ids),
                            detail=csv(e.child_ids))
         tx.insert("rf_pairing_volunteers", ("pairing_id", "volunteer_id"),
-                  [(pairing_id, str(volunteer_id)) for volunteer_id in e.volunteer_ids])
+                  [(pairing_id, id_text(volunteer_id)) for volunteer_id in e.volunteer_ids])
         if (remembered := self._places.get(first)) is not None:
             self._places[pairing_id] = remembered
 
     def _contact(self, e: ContactRecorded, tx: Tx) -> None:
-        contact, pairing_id = e.contact, str(e.originator_id)
+        contact, pairing_id = e.contact, id_text(e.originator_id)
         place = self._places.get(pairing_id)
         if place is None:
             self._pairing_fact(tx, e, contact.occurred_on, kind=contact.kind,
@@ -239,7 +239,7 @@ class _InMemoryReportFacts(ReportFacts):
         facts = (tx.position, CONTACT, pairing_id, iso(contact.occurred_on),
                  recorded_instant(e.timestamp), contact.kind)
         if named := children_named(contact):
-            _reach(tx, facts, [str(child_id) for child_id in named])
+            _reach(tx, facts, [id_text(child_id) for child_id in named])
         else:  # every child of the pairing, where it was when the pairing was formed
             tx.append("rf_reached", REACHED, [
                 (facts[0], child_id, *facts[1:3], region, township, school, *facts[3:])
@@ -247,7 +247,7 @@ class _InMemoryReportFacts(ReportFacts):
                 in rows_of(tx, ReportRows).pairing_children.get(pairing_id, ())])
 
     def _ended(self, e: PairingEnded, tx: Tx) -> None:
-        if (pairing := rows_of(tx, ReportRows).pairings.get(str(e.originator_id))) is not None:
+        if (pairing := rows_of(tx, ReportRows).pairings.get(id_text(e.originator_id))) is not None:
             pairing.update(ended_on=iso(e.on), end_reason=e.reason,
                            end_recorded_at=recorded_instant(e.timestamp))
         self._pairing_fact(tx, e, e.on, detail=e.reason)
@@ -257,10 +257,10 @@ class _InMemoryReportFacts(ReportFacts):
         if (place := rows_of(tx, ReportRows).place_of("rf_pairings", pairing_id)) is not None:
             tx.append("rf_facts", FACT_COLUMNS, [(
                 tx.position, EVENT_TYPES[type(e)], pairing_id, *place, iso(e.on),
-                recorded_instant(e.timestamp), e.duty, e.days_overdue, str(e.originator_id))])
+                recorded_instant(e.timestamp), e.duty, e.days_overdue, id_text(e.originator_id))])
 
     def _reviewed(self, e: VolunteerReviewed, tx: Tx) -> None:
-        volunteer_id = str(e.originator_id)
+        volunteer_id = id_text(e.originator_id)
         if (volunteer := rows_of(tx, ReportRows).volunteers.get(volunteer_id)) is not None:
             completes = e.decision.value == "approve" and volunteer[2] == e.level.value
             tx.append("rf_facts", FACT_COLUMNS, [(
@@ -269,7 +269,7 @@ class _InMemoryReportFacts(ReportFacts):
                 e.level.value)])
 
     def _activity(self, e: ActivityRecorded, tx: Tx) -> None:
-        rows, activity_id = rows_of(tx, ReportRows), str(e.originator_id)
+        rows, activity_id = rows_of(tx, ReportRows), id_text(e.originator_id)
         facts = (tx.position, ACTIVITY, activity_id, iso(e.occurred_on),
                  recorded_instant(e.timestamp), e.kind)
         if (place := rows.places.get(str(e.child_ids[0]))) is not None:
@@ -277,10 +277,10 @@ class _InMemoryReportFacts(ReportFacts):
                 tx.position, ACTIVITY, activity_id, *place, iso(e.occurred_on),
                 recorded_instant(e.timestamp), e.kind, e.items, str(fen(e.amount_yuan)))])
             rows.activities.setdefault(activity_id, (place, e.kind))
-        _reach(tx, facts, [str(child_id) for child_id in e.child_ids])
+        _reach(tx, facts, [id_text(child_id) for child_id in e.child_ids])
 
     def _activity_cancelled(self, e: ActivityCancelled, tx: Tx) -> None:
-        activity_id = str(e.originator_id)
+        activity_id = id_text(e.originator_id)
         if (found := rows_of(tx, ReportRows).activities.get(activity_id)) is not None:
             place, kind = found
             tx.append("rf_facts", FACT_COLUMNS, [(
