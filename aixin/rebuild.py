@@ -11,8 +11,9 @@ segment: the children find the decoded events in their memory as the parent left
 (copy-on-write), fold them into their views' fold databases with a register of their own
 (its own connections: a policy issues its commands through it), and end; meanwhile the
 parent decodes the next segment, and each share forks for it as soon as its own child has
-ended. The children of the last segment put their views in service, and the parent applies
-what was recorded meanwhile and drops the old generations.
+ended. The children of the last segment make their views' new generations whole; once all
+have, the parent puts them in service together, applies what was recorded meanwhile and drops
+the old generations.
 
 Replaying the incremental handlers instead (``bulk=False``), each process reads the log
 for its share and rebuilds it exactly as one process would.
@@ -25,7 +26,9 @@ from __future__ import annotations
 
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
@@ -39,6 +42,12 @@ Progress = Callable[[int, int | None], None]
 SEGMENT = 250_000
 #: Decoded segments the parent holds for the shares that have yet to fork on them.
 AHEAD = 2
+#: A view costing this much (``View.rebuild_cost``) folds the last segment in a child of
+#: its own, where the share's other views wait for none of its held rows and indexes.
+ALONE_AT_THE_END = 4
+#: How much less the children's claim on a core weighs than the parent's (``nice``): the
+#: parent decodes for them all, so it decodes first.
+CHILDREN_NICER = 5
 
 
 def shares(views: Sequence[type[View]], processes: int) -> list[list[type[View]]]:
@@ -175,8 +184,10 @@ def _fold_in_processes(settings: Settings, groups: list[list[type[View]]],
         size = runner.rebuild_batch_size or runner.batch_size
         stretches = decoded(register, size=size, progress=progress)
         with collector_paused():  # see _Segments
-            applied = _Shares(context, settings, groups, paths, head).fold(
-                _Segments(stretches, head, size))
+            shared = _Shares(context, settings, groups, paths, head)
+            applied = shared.fold(_Segments(stretches, head, size))
+        if missing := [view.name for view in views if view.name not in shared.whole]:
+            raise RuntimeError(f"rebuilding {', '.join(missing)} failed: not made whole")
         return applied + bulk.finish(runner)
     finally:
         bulk.clean()
@@ -217,37 +228,65 @@ class _Segments:
         return segment
 
 
+@dataclass
+class _Job:
+    """Views to fold through one segment, in a child forked for them."""
+
+    share: int
+    views: list[type[View]]
+    at: int  # the segment's number
+    part: list[Any]  # its decoded stretches
+    last: bool  # the last segment: the child makes its views' new generations whole
+    child: Any = None
+    reader: Connection | None = None
+
+    @property
+    def cost(self) -> int:
+        return sum(view.rebuild_cost for view in self.views)
+
+
 class _Shares:
-    """Each share folds the segments one after another, each in a child forked for it.
+    """Each share folds the segments one after another, each in a child forked for it; at
+    most one child a share runs at once.
 
     The shares do not wait for each other: a share whose child has ended forks the next as
     soon as its segment is decoded, and the parent decodes ahead while the slowest share
     still needs at most :data:`AHEAD` segments, so that a share that costs less in one
-    segment does not leave its core idle."""
+    segment does not leave its core idle. The last segment, which also makes each view's
+    held rows and indexes, is folded a view to a child, the costliest first: a share that
+    ends first takes the views of another that is still behind."""
 
     def __init__(self, context: Any, settings: Settings, groups: list[list[type[View]]],
                  paths: dict[str, str], head: int) -> None:
         self.context, self.settings, self.groups = context, settings, groups
         self.paths, self.head = paths, head
+        self.whole: set[str] = set()  # the views made whole (their last segment folded)
 
     def fold(self, segments: _Segments) -> int:
         """Fold every segment into every share; the events applied, summed."""
-        decoded: dict[int, list[Any]] = {}  # segments some share has yet to fork on
-        following = [0] * len(self.groups)  # the segment each share folds next
-        running: dict[int, tuple[Any, Connection]] = {}
+        decoded: dict[int, list[Any]] = {}  # segments some share has yet to take
+        following = [0] * len(self.groups)  # the segment each share takes next
+        waiting: list[_Job] = []
+        running: dict[Connection, _Job] = {}
         last: int | None = None
         applied = 0
         try:
-            while last is None or min(following) <= last or running:
-                for index in range(len(self.groups)):
-                    if index not in running and following[index] in decoded:
+            while last is None or min(following) <= last or waiting or running:
+                busy = {job.share for job in (*waiting, *running.values())}
+                for index, group in enumerate(self.groups):
+                    if index not in busy and following[index] in decoded:
                         at = following[index]
-                        running[index] = _fork(self.context, self.settings,
-                                               self.groups[index], self.paths, decoded[at],
-                                               self.head, at == last)
+                        waiting += [_Job(index, views, at, decoded[at], at == last)
+                                    for views in (_apart(group) if at == last else [group])]
                         following[index] += 1
-                for forked in [at for at in decoded if at < min(following)]:
-                    del decoded[forked]  # every share's child has it
+                waiting.sort(key=lambda job: (job.at, -job.cost))
+                while waiting and len(running) < len(self.groups):
+                    job = waiting.pop(0)
+                    job.child, job.reader = _fork(self.context, self.settings, job.views,
+                                                  self.paths, job.part, self.head, job.last)
+                    running[job.reader] = job
+                for taken in [at for at in decoded if at < min(following)]:
+                    del decoded[taken]  # every share has it
                 decoding = not segments.ended and len(decoded) < AHEAD
                 if decoding:
                     segment = segments.step()
@@ -255,32 +294,40 @@ class _Shares:
                         decoded[segments.made - 1] = segment
                         if segments.ended:
                             last = segments.made - 1
-                listening = {reader: index for index, (_, reader) in running.items()}
-                if not listening and not decoding:
+                if not running and not decoding:
                     raise RuntimeError("folding stalled: no share running, none to decode")
-                for ready in wait(list(listening), 0 if decoding else None):
-                    index = listening[ready]  # type: ignore[index]
-                    applied += self._ended(index, running.pop(index))
+                for ready in wait(list(running), 0 if decoding else None):
+                    applied += self._ended(running.pop(ready))  # type: ignore[arg-type]
             return applied
         finally:
-            for child, _ in running.values():
-                if child.is_alive():  # a share failed: the others stop too
-                    child.terminate()
-                child.join()
+            for job in running.values():
+                if job.child.is_alive():  # a share failed: the others stop too
+                    job.child.terminate()
+                job.child.join()
 
-    def _ended(self, index: int, running: tuple[Any, Connection]) -> int:
-        """The events a share's ended child applied; raises what it failed with."""
-        child, reader = running
+    def _ended(self, job: _Job) -> int:
+        """The events a job's ended child applied; raises what it failed with."""
+        assert job.reader is not None
         try:
-            kind, value = reader.recv()
+            kind, value = job.reader.recv()
         except EOFError:
             kind, value = "failed", None
-        child.join()
+        job.child.join()
         if kind == "done":
+            if job.last:
+                self.whole.update(view.name for view in job.views)
             return int(value)
-        why = value or f"ended with exit code {child.exitcode}"
-        raise RuntimeError(f"rebuilding {', '.join(view.name for view in self.groups[index])}"
+        why = value or f"ended with exit code {job.child.exitcode}"
+        raise RuntimeError(f"rebuilding {', '.join(view.name for view in job.views)}"
                            f" failed: {why}")
+
+
+def _apart(group: list[type[View]]) -> list[list[type[View]]]:
+    """A share's views for the last segment: each costly view a job of its own, the others
+    together (a child costs a fork, a register and a read of its views' states)."""
+    alone = [[view] for view in group if view.rebuild_cost >= ALONE_AT_THE_END]
+    rest = [view for view in group if view.rebuild_cost < ALONE_AT_THE_END]
+    return alone + ([rest] if rest else [])
 
 
 def _fork(context: Any, settings: Settings, group: list[type[View]], paths: dict[str, str],
@@ -297,8 +344,8 @@ def _fork(context: Any, settings: Settings, group: list[type[View]], paths: dict
 def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
                 part: list[Any], head: int, last: bool, parent: Connection) -> None:
     """In a forked child: fold the decoded stretch into this share's views (a register
-    of its own, none of the parent's connections touched); the last stretch's children put
-    their views in service."""
+    of its own, none of the parent's connections touched); the last segment's children make
+    their views' new generations whole."""
     from pathlib import Path
 
     from aixin.bootstrap import build_register, build_view_store
@@ -306,6 +353,7 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
     from projections.catalog import BY_NAME
 
     gc.freeze()  # the parent's objects, the decoded events among them: left as they are
+    os.nice(CHILDREN_NICER)
     try:
         register = build_register(settings)
         store = build_view_store(settings)

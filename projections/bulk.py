@@ -7,11 +7,14 @@ their reads and index upkeep stay in this process. At the end:
 
 - on PostgreSQL, the fold's final rows are copied (``COPY``) into a new generation whose
   tables have no index yet; then, in one transaction, the indexes are built, the tables
-  analysed, the position and shape recorded and the generation pointer moved
+  analysed, the position and shape recorded
   (:meth:`storage.views.ViewStore.install_bare`);
 - on SQLite, the fold database *is* the new generation: it is written beside the view's
-  files, given its position and shape, and takes its place by a rename before the pointer
-  moves (:meth:`storage.views.ViewStore.install_file`).
+  files, given its position and shape, and takes its place by a rename
+  (:meth:`storage.views.ViewStore.install_file`).
+
+Once every view's new generation is whole, the pointers move together
+(:meth:`storage.views.ViewStore.promote_all`, one transaction on PostgreSQL).
 
 A view with a folding of its own in plain Python (:mod:`projections.foldings`: the hash
 chain, the timeline, the report's facts, the duties and the children's and pairings'
@@ -354,7 +357,8 @@ class BulkRebuild:
         return OwnFold.open(view, path, self.app, folding, bare)
 
     def install(self, fold: Fold | OwnFold) -> None:
-        """Put the folded view in service as its new generation (see the module's text)."""
+        """Make the folded view's new generation whole: rows, indexes, position and shape
+        (see the module's text); :meth:`finish` puts it in service."""
         view, generation = fold.view, self.new[fold.view.name]
         tracking = Tracking(self.app.name, fold.position)
         if isinstance(fold, OwnFold):
@@ -362,7 +366,8 @@ class BulkRebuild:
             _state_path(fold.path).unlink(missing_ok=True)
         if isinstance(fold, OwnFold) and isinstance(fold.recorder, PostgresViewRecorder):
             try:
-                self.store.install_bare(view, generation, fold.recorder, tracking)
+                self.store.install_bare(view, generation, fold.recorder, tracking,
+                                         promote=False)
             finally:
                 fold.close()
             return
@@ -372,24 +377,23 @@ class BulkRebuild:
                     cursor.execute(statement)
             record_shape(fold.recorder, view.shape())
             fold.close()
-            self.store.install_file(view, generation, fold.path)
+            self.store.install_file(view, generation, fold.path, promote=False)
             return
         assert isinstance(fold, Fold)
         bare = self.store.bare_generation(view, generation)
         try:
             copy_rows(fold, bare)
-            self.store.install_bare(view, generation, bare, tracking)
+            self.store.install_bare(view, generation, bare, tracking, promote=False)
         finally:
             bare.datastore.close()
             fold.close()
             fold.path.unlink(missing_ok=True)
 
     def finish(self, runner: Any) -> int:
-        """Apply what was recorded while folding (the incremental path), then drop the
-        generations the rebuilt views replaced; returns the events applied."""
-        for view in self.views:
-            if self.store.current_generation(view.name) != self.new[view.name]:
-                raise RuntimeError(f"view {view.name} was not put in service")
+        """Put every view's new generation in service together, apply what was recorded
+        while folding (the incremental path), then drop the generations the rebuilt views
+        replaced; returns the events applied."""
+        self.store.promote_all({view.name: self.new[view.name] for view in self.views})
         applied = int(runner.catch_up_together(self.views))
         for view in self.views:
             self.store.drop(view.name, self.old[view.name])

@@ -10,6 +10,7 @@ import os
 import signal
 import tempfile
 import threading
+import time
 from collections.abc import Callable, Generator, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -24,7 +25,7 @@ from aixin.settings import Settings
 from domain.application import CareRegister
 from domain.children import Guardian
 from domain.personal import ERASED
-from projections.bulk import Fold, OwnFold, Stretch, decoded
+from projections.bulk import BulkRebuild, Fold, OwnFold, Stretch, decoded
 from projections.catalog import ALL_VIEWS, BY_NAME
 from projections.duties import DutyView
 from projections.foldings import folding_of
@@ -311,6 +312,43 @@ def test_a_folding_child_killed_leaves_every_view_in_service_and_the_next_rebuil
                                                r" exit code -9"):
             rebuild_in_processes(settings, ALL_VIEWS, 2)
     assert generations(recorded) == before
+    assert all_rows(runner) == followed
+
+    assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
+    assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
+    assert all_rows(runner) == followed
+
+
+def test_a_child_killed_in_the_last_segment_leaves_every_view_as_it_was_others_made_whole(
+        recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch,
+        tmp_path: Path) -> None:
+    register, runner = recorded
+    followed = all_rows(runner)
+    before = generations(recorded)
+    head = register.recorder.max_notification_id() or 0
+    parent = os.getpid()
+    installing = BulkRebuild.install
+
+    def install(self: BulkRebuild, fold: Fold | OwnFold) -> None:
+        if os.getpid() != parent and fold.view.name == "timeline":
+            other = tmp_path / "made-whole.report_facts"  # in the other share
+            deadline = time.monotonic() + 60
+            while not other.exists() and time.monotonic() < deadline:
+                time.sleep(0.05)
+            os.kill(os.getpid(), signal.SIGKILL)
+        installing(self, fold)
+        (tmp_path / f"made-whole.{fold.view.name}").touch()
+
+    settings = settings.model_copy(update={"projections_rebuild_batch_size": 10})
+    monkeypatch.setattr(aixin.rebuild, "SEGMENT", head // 3 + 10)
+    with monkeypatch.context() as killing:  # forked children too
+        killing.setattr(BulkRebuild, "install", install)
+        with pytest.raises(RuntimeError, match=r"rebuilding timeline failed: ended with"
+                                               r" exit code -9"):
+            rebuild_in_processes(settings, ALL_VIEWS, 2)
+        made_whole = [path.suffix[1:] for path in tmp_path.glob("made-whole.*")]
+    assert "report_facts" in made_whole  # the other share's costliest view, made whole...
+    assert generations(recorded) == before  # ... but not put in service alone
     assert all_rows(runner) == followed
 
     assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
