@@ -7,23 +7,24 @@ rebuild (``View.rebuild_cost``).
 
 By folding (``projections.bulk``, the default), this process reads and decodes the log a
 segment of up to :data:`SEGMENT` events at a time and forks one process per share for each
-segment: the children find the decoded events in their memory as the parent left them
-(copy-on-write), fold them into their views' fold databases with a register of their own
-(its own connections: a policy issues its commands through it), and end; meanwhile the
-parent decodes the next segment, and each share forks for it as soon as its own child has
-ended. The children of the last segment make their views' new generations whole; once all
-have, the parent puts them in service together, applies what was recorded meanwhile and drops
-the old generations.
+segment (for the last, one per costly view): the children find the decoded events in their
+memory as the parent left them (copy-on-write), fold them into their views' fold databases
+with a register of their own (its own connections: a policy issues its commands through it),
+and end; meanwhile the parent decodes the next segment, and each share forks for it as soon
+as its own child has ended. The children of the last segment make their views' new
+generations whole; once all have, the parent puts them in service together, applies what was
+recorded meanwhile and drops the old generations.
 
 Replaying the incremental handlers instead (``bulk=False``), each process reads the log
 for its share and rebuilds it exactly as one process would.
 
 Either way a new generation is put in service only whole, the one in service answering
-meanwhile; a process that fails leaves its views as they were in service.
+meanwhile; by folding, a process that fails leaves every view as it was in service.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
@@ -34,7 +35,7 @@ from typing import Any
 
 from aixin.settings import Settings
 from projections.projection import View
-from storage.collecting import collector_paused
+from storage.collecting import after_fork, collector_paused
 
 Progress = Callable[[int, int | None], None]
 
@@ -183,11 +184,15 @@ def _fold_in_processes(settings: Settings, groups: list[list[type[View]]],
         head = register.recorder.max_notification_id() or 0
         size = runner.rebuild_batch_size or runner.batch_size
         stretches = decoded(register, size=size, progress=progress)
-        with collector_paused():  # see _Segments
-            shared = _Shares(context, settings, groups, paths, head)
-            applied = shared.fold(_Segments(stretches, head, size))
-        if missing := [view.name for view in views if view.name not in shared.whole]:
-            raise RuntimeError(f"rebuilding {', '.join(missing)} failed: not made whole")
+        try:
+            with collector_paused():  # see _Segments
+                shared = _Shares(context, settings, groups, paths, head)
+                applied = shared.fold(_Segments(stretches, head, size))
+            if missing := [view.name for view in views if view.name not in shared.whole]:
+                raise RuntimeError(f"rebuilding {', '.join(missing)} failed: not made whole")
+        except BaseException:
+            bulk.abandon()  # every child has ended: what some made whole goes too
+            raise
         return applied + bulk.finish(runner)
     finally:
         bulk.clean()
@@ -247,14 +252,15 @@ class _Job:
 
 class _Shares:
     """Each share folds the segments one after another, each in a child forked for it; at
-    most one child a share runs at once.
+    most as many children run at once as there are shares.
 
     The shares do not wait for each other: a share whose child has ended forks the next as
     soon as its segment is decoded, and the parent decodes ahead while the slowest share
     still needs at most :data:`AHEAD` segments, so that a share that costs less in one
     segment does not leave its core idle. The last segment, which also makes each view's
-    held rows and indexes, is folded a view to a child, the costliest first: a share that
-    ends first takes the views of another that is still behind."""
+    held rows and indexes, is folded a costly view to a child (:func:`_apart`), and a child
+    that ends makes room for whichever is waiting, of any share, the costliest first: a core
+    freed early takes the views of a share that is still behind."""
 
     def __init__(self, context: Any, settings: Settings, groups: list[list[type[View]]],
                  paths: dict[str, str], head: int) -> None:
@@ -352,9 +358,11 @@ def _fold_share(settings: Settings, names: list[str], paths: dict[str, str],
     from projections.bulk import BulkRebuild, OwnFold, fold_stretch
     from projections.catalog import BY_NAME
 
+    after_fork()  # the collector stays paused, as the parent forked it: this child folds and ends
     gc.freeze()  # the parent's objects, the decoded events among them: left as they are
-    os.nice(CHILDREN_NICER)
     try:
+        with contextlib.suppress(OSError):  # where a policy refuses it, at the same weight
+            os.nice(CHILDREN_NICER)
         register = build_register(settings)
         store = build_view_store(settings)
         views = [BY_NAME[name] for name in names]

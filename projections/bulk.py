@@ -295,7 +295,7 @@ def fold_stretch(folds: Sequence[Fold | OwnFold], app: Application, stretch: Str
 
 @dataclass
 class BulkRebuild:
-    """Views rebuilt from zero by folding, each put in service once whole."""
+    """Views rebuilt from zero by folding, put in service together once all are whole."""
 
     app: Application
     store: ViewStore
@@ -309,9 +309,13 @@ class BulkRebuild:
         self._scratch: Path | None = None
 
     def start(self) -> None:
-        """Clear what a rebuild that died half-way left (its generation, its folds)."""
+        """Clear what a rebuild that died half-way left: its generation, its folds, and the
+        generation before the one in service (one that died between putting the views in
+        service and dropping what they replaced)."""
         for view in self.views:
             self.store.drop(view.name, self.new[view.name])
+            if self.old[view.name] > 1:
+                self.store.drop(view.name, self.old[view.name] - 1)
             if self.store.engine == "sqlite":
                 self.fold_path(view).unlink(missing_ok=True)
                 for left in self.fold_path(view).parent.glob(f"{view.name}.*fold.state"):
@@ -400,6 +404,12 @@ class BulkRebuild:
             log.info("rebuilt view %s into generation %d", view.name, self.new[view.name])
         return applied
 
+    def abandon(self) -> None:
+        """Drop the new generations, for a rebuild that failed before putting them in
+        service (those made whole included): the ones in service stay."""
+        for view in self.views:
+            self.store.drop(view.name, self.new[view.name])
+
     def clean(self) -> None:
         """Remove the rebuild's own scratch folder (PostgreSQL's folds), if any."""
         if self._scratch is not None:
@@ -429,6 +439,11 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
                                         pause_collector=False)
         for fold in folds:
             bulk.install(fold)
+    except BaseException:
+        for fold in folds:
+            fold.close()
+        bulk.abandon()
+        raise
     finally:
         for fold in folds:
             fold.close()

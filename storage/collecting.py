@@ -40,3 +40,11 @@ def collector_paused() -> Iterator[None]:
             _in_flight -= 1
             if _in_flight == 0 and _resume:
                 gc.enable()
+
+
+def after_fork() -> None:
+    """In a process just forked from one with a batch in flight: the state of this module as
+    if none were, the collector left as the fork found it (paused, if the parent had paused
+    it: a child that folds and ends never resumes it)."""
+    global _lock, _in_flight, _resume
+    _lock, _in_flight, _resume = threading.Lock(), 0, False

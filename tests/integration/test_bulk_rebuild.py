@@ -319,6 +319,16 @@ def test_a_folding_child_killed_leaves_every_view_in_service_and_the_next_rebuil
     assert all_rows(runner) == followed
 
 
+def generation_exists(runner: ViewRunner, name: str, generation: int) -> bool:
+    store = runner.store
+    if store.engine == "sqlite":
+        return store._sqlite_path(name, generation).exists()
+    with store._pointer_store().transaction(commit=False) as cursor:
+        cursor.execute("SELECT 1 FROM information_schema.schemata WHERE schema_name = %s",
+                       (store._schema(name, generation),))
+        return cursor.fetchone() is not None
+
+
 def test_a_child_killed_in_the_last_segment_leaves_every_view_as_it_was_others_made_whole(
         recorded: Store, settings: Settings, monkeypatch: pytest.MonkeyPatch,
         tmp_path: Path) -> None:
@@ -335,6 +345,8 @@ def test_a_child_killed_in_the_last_segment_leaves_every_view_as_it_was_others_m
             deadline = time.monotonic() + 60
             while not other.exists() and time.monotonic() < deadline:
                 time.sleep(0.05)
+            if not other.exists():
+                raise RuntimeError("report_facts was not made whole within 60 s")
             os.kill(os.getpid(), signal.SIGKILL)
         installing(self, fold)
         (tmp_path / f"made-whole.{fold.view.name}").touch()
@@ -348,12 +360,27 @@ def test_a_child_killed_in_the_last_segment_leaves_every_view_as_it_was_others_m
             rebuild_in_processes(settings, ALL_VIEWS, 2)
         made_whole = [path.suffix[1:] for path in tmp_path.glob("made-whole.*")]
     assert "report_facts" in made_whole  # the other share's costliest view, made whole...
-    assert generations(recorded) == before  # ... but not put in service alone
+    assert generations(recorded) == before  # ... but not put in service alone...
+    assert not generation_exists(runner, "report_facts", before["report_facts"] + 1)  # nor kept
     assert all_rows(runner) == followed
 
     assert rebuild_in_processes(settings, ALL_VIEWS, 2) == head * len(ALL_VIEWS)
     assert generations(recorded) == {name: gen + 1 for name, gen in before.items()}
     assert all_rows(runner) == followed
+
+
+def test_a_generation_left_by_a_rebuild_that_died_before_dropping_it_goes_with_the_next(
+        recorded: Store) -> None:
+    _, runner = recorded
+    runner.rebuild_together()
+    in_service = runner.store.current_generation(PairingsRegister.name)
+    runner.store.recorder(PairingsRegister, in_service - 1)  # as if never dropped
+    assert generation_exists(runner, PairingsRegister.name, in_service - 1)
+
+    runner.rebuild_together()
+
+    assert not generation_exists(runner, PairingsRegister.name, in_service - 1)
+    assert runner.store.current_generation(PairingsRegister.name) == in_service + 1
 
 
 def test_a_rebuild_before_any_view_was_opened_builds_every_view(settings: Settings) -> None:
