@@ -200,11 +200,19 @@ class ViewStore:
                 for view, number in zip(views, chosen, strict=True)]
 
     def _recorder(self, view: type[StoredView], number: int) -> ViewRecorder:
+        """The generation's recorder, made once. It is made outside the lock: making it
+        waits for a connection, and a thread holding one may want the lock meanwhile (the
+        follower's pass holds its first connection throughout). Two threads making the same
+        one at once each make it (its statements are idempotent); the first kept is used."""
         key = (view.name, number)
+        if (opened := self._open.get(key)) is not None:
+            return opened
+        made = self._construct(view, number)
         with self._lock:
-            if key not in self._open:
-                self._open[key] = self._construct(view, number)
-            return self._open[key]
+            kept = self._open.setdefault(key, made)
+        if kept is not made:
+            made.datastore.close()
+        return kept
 
     @contextmanager
     def exclusively(self) -> Iterator[None]:
@@ -346,12 +354,19 @@ class ViewStore:
                 "(name text PRIMARY KEY, generation integer NOT NULL)")
 
     def _pointer_store(self) -> PostgresDatastore:
+        """The datastore of the generations' pointers, made once, outside the lock (as
+        :meth:`_recorder`'s)."""
+        if (pointers := self._pointers) is not None:
+            return pointers
+        made = self._pg_datastore(self._pointer_schema())
+        _ddl(made, self._pointer_table())
         with self._lock:
             if self._pointers is None:
-                pointers = self._pg_datastore(self._pointer_schema())
-                _ddl(pointers, self._pointer_table())
-                self._pointers = pointers
-            return self._pointers
+                self._pointers = made
+                return made
+            kept = self._pointers
+        made.close()
+        return kept
 
     def _pointer_schema(self) -> str:
         assert self.postgres is not None
