@@ -370,8 +370,7 @@ class BulkRebuild:
             _state_path(fold.path).unlink(missing_ok=True)
         if isinstance(fold, OwnFold) and isinstance(fold.recorder, PostgresViewRecorder):
             try:
-                self.store.install_bare(view, generation, fold.recorder, tracking,
-                                         promote=False)
+                self.store.install_bare(view, generation, fold.recorder, tracking)
             finally:
                 fold.close()
             return
@@ -381,13 +380,13 @@ class BulkRebuild:
                     cursor.execute(statement)
             record_shape(fold.recorder, view.shape())
             fold.close()
-            self.store.install_file(view, generation, fold.path, promote=False)
+            self.store.install_file(view, generation, fold.path)
             return
         assert isinstance(fold, Fold)
         bare = self.store.bare_generation(view, generation)
         try:
             copy_rows(fold, bare)
-            self.store.install_bare(view, generation, bare, tracking, promote=False)
+            self.store.install_bare(view, generation, bare, tracking)
         finally:
             bare.datastore.close()
             fold.close()
@@ -440,8 +439,6 @@ def rebuild_in_bulk(runner: Any, views: Sequence[type[View]],
         for fold in folds:
             bulk.install(fold)
     except BaseException:
-        for fold in folds:
-            fold.close()
         bulk.abandon()
         raise
     finally:

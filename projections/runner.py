@@ -271,8 +271,7 @@ class ViewRunner:
             self.store.drop(view.name, new[view.name])  # a rebuild that died half-way
         applied = self.catch_up_together(views, generations=new,  # one read of the log
                                          progress=progress, batch_size=self.rebuild_batch_size)
-        for view in views:
-            self.store.promote(view.name, new[view.name])
+        self.store.promote_all(new)
         applied += self.catch_up_together(views)
         for view in views:
             self.store.drop(view.name, old[view.name])

@@ -142,12 +142,15 @@ class ViewStore:
         """Put each view's generation of ``generations`` in service: on PostgreSQL in one
         transaction (the views answer from the new generations together); on SQLite a
         pointer file a view, each moved whole."""
-        if self.engine == "sqlite":
-            for name, generation in generations.items():
-                self.promote(name, generation)
-            return
         for name in generations:
             _check(name)
+        if self.engine == "sqlite":
+            for name, generation in generations.items():
+                pointer = self._sqlite_path(name, 0).with_suffix(".current")
+                temporary = pointer.with_suffix(".current.tmp")
+                temporary.write_text(str(generation))
+                temporary.replace(pointer)
+            return
         with self._pointer_store().transaction(commit=True) as cursor:
             cursor.executemany(
                 f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
@@ -156,18 +159,7 @@ class ViewStore:
 
     def promote(self, name: str, generation: int) -> None:
         """Put ``generation`` in service."""
-        _check(name)
-        if self.engine == "sqlite":
-            pointer = self._sqlite_path(name, 0).with_suffix(".current")
-            temporary = pointer.with_suffix(".current.tmp")
-            temporary.write_text(str(generation))
-            temporary.replace(pointer)
-            return
-        with self._pointer_store().transaction(commit=True) as cursor:
-            cursor.execute(
-                f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
-                "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
-                (name, generation))
+        self.promote_all({name: generation})
 
     def drop(self, name: str, generation: int) -> None:
         """Remove a generation no longer in service."""
@@ -266,15 +258,11 @@ class ViewStore:
         self.sqlite_dir.mkdir(parents=True, exist_ok=True)
         return Path(f"{self._sqlite_path(name, generation)}.fold")
 
-    def install_file(self, view: type[StoredView], generation: int, folded: Path, *,
-                     promote: bool = True) -> None:
+    def install_file(self, view: type[StoredView], generation: int, folded: Path) -> None:
         """Put a SQLite generation written whole at ``folded`` (its tables, position and
-        shape) in its place by a rename, then in service (unless not ``promote``: then
-        :meth:`promote_all` puts it there)."""
+        shape) in its place by a rename; :meth:`promote_all` puts it in service."""
         self.drop(view.name, generation)
         folded.replace(self._sqlite_path(view.name, generation))
-        if promote:
-            self.promote(view.name, generation)
 
     def bare_generation(self, view: type[StoredView], generation: int) -> PostgresViewRecorder:
         """A new PostgreSQL generation of ``view`` with its tables and none of their indexes
@@ -294,13 +282,11 @@ class ViewStore:
         return recorder
 
     def install_bare(self, view: type[StoredView], generation: int,
-                     recorder: PostgresViewRecorder, tracking: Tracking, *,
-                     promote: bool = True) -> None:
+                     recorder: PostgresViewRecorder, tracking: Tracking) -> None:
         """In one transaction: build the indexes of a generation filled by
         :meth:`bare_generation`, gather its tables' statistics, record its position and
-        shape, and put it in service (unless not ``promote``: then :meth:`promote_all`
-        puts it there). Until then the generation in service answers; after, this one
-        answers, complete."""
+        shape. :meth:`promote_all` puts it in service; until then the generation in service
+        answers."""
         _, indexes = split_schema(view.schema)
         with recorder.datastore.transaction(commit=True) as cursor:
             cursor.execute(f'SET LOCAL search_path TO "{recorder.datastore.schema}"')
@@ -312,11 +298,6 @@ class ViewStore:
             if tracking.notification_id:
                 recorder._insert_tracking(cursor, tracking)
             cursor.execute("INSERT INTO view_shape (shape) VALUES (%s)", (view.shape(),))
-            if promote:
-                cursor.execute(
-                    f"INSERT INTO {self._pointers_name()} (name, generation) VALUES (%s, %s) "
-                    "ON CONFLICT (name) DO UPDATE SET generation = EXCLUDED.generation",
-                    (view.name, generation))
 
     def _construct(self, view: type[StoredView], generation: int) -> ViewRecorder:
         recorder: ViewRecorder

@@ -42,7 +42,7 @@ class Stretch(list):
     """A decoded stretch as the parent sees it: its notifications' ids are all that counts."""
 
     def __init__(self, last_id: int) -> None:
-        super().__init__([[type("Notification", (), {"id": last_id})()], []])
+        super().__init__([[Notification(last_id)], []])
 
 
 def segment_sizes(head: int, size: int) -> list[int]:
