@@ -79,7 +79,7 @@ class Rows:
             found = self.tables[table] = (tuple(columns), [])
         elif found[0] != tuple(columns):
             raise ValueError(f"rows of {table} folded with other columns: {columns}")
-        found[1].extend(tuple(row) for row in rows)
+        found[1].extend(map(tuple, rows))
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Rows:
         raise NotImplementedError(f"a view folded in memory runs no statement: {sql}")

@@ -86,7 +86,17 @@ def event_digest(originator_id: Any, version: Any, topic: Any, state: Any) -> by
 
 
 def stored_digest(row: StoredRow) -> bytes:
-    return event_digest(row.originator_id, row.originator_version, row.topic, row.state)
+    """:func:`event_digest` of a stored row; a genuine one's fields encoded at once."""
+    originator, version, topic, state = (row.originator_id, row.originator_version,
+                                         row.topic, row.state)
+    if (type(originator) is UUID and type(version) is int and type(topic) is str
+            and type(state) is bytes and -2**63 <= version < 2**63):
+        name = topic.encode("utf-8", "surrogatepass")
+        return hashlib.sha256(b"".join((
+            _DOMAIN, b"u", originator.bytes, b"i", version.to_bytes(8, "big", signed=True),
+            b"s", len(name).to_bytes(8, "big"), name,
+            b"b", len(state).to_bytes(8, "big"), state))).digest()
+    return event_digest(originator, version, topic, state)
 
 
 def link(previous: bytes, digest: bytes) -> bytes:
@@ -173,7 +183,7 @@ class HashChain(View):
     """The hash chain of the register's event log (事件日志哈希链), one entry per position."""
 
     name = "hash_chain"
-    rebuild_cost = 5
+    rebuild_cost = 8
     tables = ("ic_chain",)
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS ic_chain (position BIGINT PRIMARY KEY,"
