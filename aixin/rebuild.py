@@ -247,7 +247,9 @@ class _Job:
 
     @property
     def cost(self) -> int:
-        return sum(view.rebuild_cost for view in self.views)
+        """What the job costs: its views' folding, and in the last segment their finishing."""
+        return sum(view.rebuild_cost + (view.finish_cost if self.last else 0)
+                   for view in self.views)
 
 
 class _Shares:

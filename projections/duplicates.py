@@ -95,7 +95,7 @@ class LikelyDuplicates(View):
     """Children who may be one child registered twice, by pair, with the reason."""
 
     name = "duplicates"
-    rebuild_cost = 2
+    rebuild_cost = 3
     tables = ("dup_children", "dup_phones", "dup_pairs", "dup_apart", "dup_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS dup_children ("

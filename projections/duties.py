@@ -74,7 +74,8 @@ class DutyView(View):
     """Where each duty of each pairing stands (履职情况), with the reason in words."""
 
     name = "duties"
-    rebuild_cost = 13
+    rebuild_cost = 10
+    finish_cost = 12
     revision = 2  # a pairing that names the school's set does not owe its duties
     tables = ("duty_children", "duty_volunteers", "duty_pairings", "duty_pairing_volunteers",
               "duty_contacts", "duty_status", "duty_pending", "duty_child_moves")

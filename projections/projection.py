@@ -32,12 +32,19 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
-    #: What rebuilding the view costs beside reading the log, in µs of CPU per event
-    #: (``bench/rebuild.py --parts bulk``'s CPU per event folding each view, as last
-    #: measured, rounded: report facts 16, duties 13 (its evaluation at the end counted),
-    #: timeline 12, hash chain 5, pairings 4, children and duplicates 2, the others 1 or
-    #: less): how ``aixin projections rebuild --processes`` shares views out.
+    #: What folding the view costs beside reading the log, in µs of CPU per event (the
+    #: children's CPU folding each view in ``bench/rebuild.py --processes 2``, as last
+    #: measured, rounded: report facts 21, timeline 14, duties 10, hash chain 8, pairings 5,
+    #: children and duplicates 3, the others 1 or less): how ``aixin projections rebuild
+    #: --processes`` shares views out, so that each share folds a segment in about the time
+    #: the other takes.
     rebuild_cost: ClassVar[int] = 1
+    #: What making the view whole at the end of a rebuild from zero costs beside folding,
+    #: in µs per event of the log (held rows, indexes: the time its last child took after
+    #: folding, as last measured, rounded: duties 12 (its evaluation), report facts 10,
+    #: timeline and children 2, the others 1 or less): the last segment's children start
+    #: with the views that take longest to fold it and finish.
+    finish_cost: ClassVar[int] = 0
 
     #: Raised by one when what the view makes of the same events changes while its tables
     #: keep their statements: a generation built before is then rebuilt (see :meth:`shape`).

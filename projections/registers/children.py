@@ -56,7 +56,8 @@ class ChildrenRegister(View):
     """Children on the register, filterable by region, school, category, status, pairing."""
 
     name = "children"
-    rebuild_cost = 2
+    rebuild_cost = 3
+    finish_cost = 2
     tables = ("reg_children", "reg_child_names", "reg_child_pairings", "reg_child_moves")
     schema: ClassVar[tuple[str, ...]] = (
         "CREATE TABLE IF NOT EXISTS reg_children ("

@@ -27,7 +27,7 @@ class PairingsRegister(View):
     """Pairings with their children, volunteers, contact counts and last contact."""
 
     name = "pairings"
-    rebuild_cost = 4
+    rebuild_cost = 5
     _tally: dict[str, _Tally]  # the batch's contacts, per pairing
     tables = ("reg_pairings", "reg_pairing_members", "reg_pairing_places", "reg_pairing_moves")
     schema: ClassVar[tuple[str, ...]] = (

@@ -130,3 +130,14 @@ def test_a_share_ahead_goes_on_while_another_is_behind_and_the_last_segment_is_s
         costly = [[view.name] for view in group if view.rebuild_cost >= alone]
         rest = [view.name for view in group if view.rebuild_cost < alone]
         assert sorted(last) == sorted([*costly, rest])
+
+
+def test_the_last_segment_starts_with_the_views_that_take_longest_to_fold_and_finish() -> None:
+    from projections.duties import DutyView
+    from projections.timeline import ChildTimeline
+
+    def job(view: Any, last: bool) -> aixin.rebuild._Job:
+        return aixin.rebuild._Job(0, [view], 7, [], last)
+
+    assert job(ChildTimeline, last=False).cost > job(DutyView, last=False).cost
+    assert job(DutyView, last=True).cost > job(ChildTimeline, last=True).cost
