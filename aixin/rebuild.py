@@ -242,13 +242,16 @@ class _Job:
     at: int  # the segment's number
     part: list[Any]  # its decoded stretches
     last: bool  # the last segment: the child makes its views' new generations whole
+    head: int  # the events in the log
     child: Any = None
     reader: Connection | None = None
 
     @property
-    def cost(self) -> int:
-        """What the job costs: its views' folding, and in the last segment their finishing."""
-        return sum(view.rebuild_cost + (view.finish_cost if self.last else 0)
+    def cost(self) -> float:
+        """What the job costs, in µs per event of the log: its views' folding of its
+        segment, and in the last segment their finishing."""
+        share = sum(len(stretch[0]) for stretch in self.part) / max(1, self.head)
+        return sum(view.rebuild_cost * share + (view.finish_cost if self.last else 0)
                    for view in self.views)
 
 
@@ -284,7 +287,8 @@ class _Shares:
                 for index, group in enumerate(self.groups):
                     if index not in busy and following[index] in decoded:
                         at = following[index]
-                        waiting += [_Job(index, views, at, decoded[at], at == last)
+                        waiting += [_Job(index, views, at, decoded[at], at == last,
+                                         self.head)
                                     for views in (_apart(group) if at == last else [group])]
                         following[index] += 1
                 waiting.sort(key=lambda job: (job.at, -job.cost))

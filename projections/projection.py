@@ -32,18 +32,19 @@ class View(Projection[Any]):  # the library's Projection, applied in batches
     #: Tables to empty when the view is rebuilt from zero.
     tables: ClassVar[tuple[str, ...]]
 
-    #: What folding the view costs beside reading the log, in µs of CPU per event (the
-    #: children's CPU folding each view in ``bench/rebuild.py --processes 2``, as last
-    #: measured, rounded: report facts 21, timeline 14, duties 10, hash chain 8, pairings 5,
-    #: children and duplicates 3, the others 1 or less): how ``aixin projections rebuild
-    #: --processes`` shares views out, so that each share folds a segment in about the time
-    #: the other takes.
+    #: What folding the view costs beside reading the log, in µs of CPU per event: the
+    #: CPU of the children folding each view in ``bench/rebuild.py --processes 2``, timed
+    #: view by view (``docs/scale.md``, the eighth machine), rounded: report facts 21,
+    #: timeline 14, duties 10, hash chain 8, pairings 5, children and duplicates 3, the
+    #: others 1 or less. How ``aixin projections rebuild --processes`` shares views out, so
+    #: that the shares fold a segment in about the same time.
     rebuild_cost: ClassVar[int] = 1
-    #: What making the view whole at the end of a rebuild from zero costs beside folding,
-    #: in µs per event of the log (held rows, indexes: the time its last child took after
-    #: folding, as last measured, rounded: duties 12 (its evaluation), report facts 10,
-    #: timeline and children 2, the others 1 or less): the last segment's children start
-    #: with the views that take longest to fold it and finish.
+    #: What making the view whole at the end of a rebuild from zero takes beside folding,
+    #: in µs of wall time per event of the log (its held rows, and PostgreSQL building its
+    #: indexes): the time its last child took after folding in the same runs, rounded:
+    #: duties 12 (its evaluation), report facts 10, timeline and children 2, the others 1
+    #: or less. The last segment's children start with the views that take longest to
+    #: fold it and finish.
     finish_cost: ClassVar[int] = 0
 
     #: Raised by one when what the view makes of the same events changes while its tables

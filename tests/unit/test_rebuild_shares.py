@@ -136,8 +136,10 @@ def test_the_last_segment_starts_with_the_views_that_take_longest_to_fold_and_fi
     from projections.duties import DutyView
     from projections.timeline import ChildTimeline
 
+    segment = [[[Notification(0)] * 10_000, []]] * 19  # 190,000 of 1,000,000 events
+
     def job(view: Any, last: bool) -> aixin.rebuild._Job:
-        return aixin.rebuild._Job(0, [view], 7, [], last)
+        return aixin.rebuild._Job(0, [view], 7, segment, last, 1_000_000)
 
     assert job(ChildTimeline, last=False).cost > job(DutyView, last=False).cost
     assert job(DutyView, last=True).cost > job(ChildTimeline, last=True).cost
