@@ -86,16 +86,14 @@ def event_digest(originator_id: Any, version: Any, topic: Any, state: Any) -> by
 
 
 def stored_digest(row: StoredRow) -> bytes:
-    """:func:`event_digest` of a stored row; a genuine one's fields encoded at once."""
+    """:func:`event_digest` of a stored row; a genuine one's fields (a UUID, an int, a str
+    and bytes) encoded without asking each what it is."""
     originator, version, topic, state = (row.originator_id, row.originator_version,
                                          row.topic, row.state)
     if (type(originator) is UUID and type(version) is int and type(topic) is str
-            and type(state) is bytes and -2**63 <= version < 2**63):
-        name = topic.encode("utf-8", "surrogatepass")
-        return hashlib.sha256(b"".join((
-            _DOMAIN, b"u", originator.bytes, b"i", version.to_bytes(8, "big", signed=True),
-            b"s", len(name).to_bytes(8, "big"), name,
-            b"b", len(state).to_bytes(8, "big"), state))).digest()
+            and type(state) is bytes and _INT_MIN <= version < _INT_END):
+        return hashlib.sha256(b"".join((_DOMAIN, _uuid(originator), _int(version),
+                                        _text(topic), _bytes(state)))).digest()
     return event_digest(originator, version, topic, state)
 
 
@@ -104,20 +102,39 @@ def link(previous: bytes, digest: bytes) -> bytes:
     return hashlib.sha256(previous + digest).digest()
 
 
+_INT_MIN, _INT_END = -2**63, 2**63  # the ints encoded as such: those of eight bytes
+
+
 def _encoded(value: Any) -> bytes:
     if isinstance(value, UUID):
-        return b"u" + value.bytes
-    if isinstance(value, int) and not isinstance(value, bool) and -2**63 <= value < 2**63:
-        return b"i" + value.to_bytes(8, "big", signed=True)
+        return _uuid(value)
+    if isinstance(value, int) and not isinstance(value, bool) and _INT_MIN <= value < _INT_END:
+        return _int(value)
     if isinstance(value, bytes):
-        return b"b" + len(value).to_bytes(8, "big") + value
+        return _bytes(value)
     if isinstance(value, str):
-        text = value.encode("utf-8", "surrogatepass")
-        return b"s" + len(text).to_bytes(8, "big") + text
+        return _text(value)
     if value is None:
         return b"n"
     other = f"{type(value).__name__}:{value!r}".encode("utf-8", "backslashreplace")
     return b"?" + len(other).to_bytes(8, "big") + other
+
+
+def _uuid(value: UUID) -> bytes:
+    return b"u" + value.bytes
+
+
+def _int(value: int) -> bytes:
+    return b"i" + value.to_bytes(8, "big", signed=True)
+
+
+def _bytes(value: bytes) -> bytes:
+    return b"b" + len(value).to_bytes(8, "big") + value
+
+
+def _text(value: str) -> bytes:
+    text = value.encode("utf-8", "surrogatepass")
+    return b"s" + len(text).to_bytes(8, "big") + text
 
 
 @dataclass(frozen=True)
