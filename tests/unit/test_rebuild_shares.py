@@ -9,7 +9,7 @@ import pytest
 
 import aixin.rebuild
 from aixin.rebuild import _Segments, _Shares, shares
-from projections.catalog import ALL_VIEWS
+from projections.catalog import ALL_VIEWS, BY_NAME
 
 
 def cost(share: list) -> int:
@@ -130,6 +130,8 @@ def test_a_share_ahead_goes_on_while_another_is_behind_and_the_last_segment_is_s
         costly = [[view.name] for view in group if view.rebuild_cost >= alone]
         rest = [view.name for view in group if view.rebuild_cost < alone]
         assert sorted(last) == sorted([*costly, rest])
+        finishing = [sum(BY_NAME[name].finish_cost for name in names) for names in last]
+        assert finishing == sorted(finishing, reverse=True)  # the longest to finish first
 
 
 def test_the_last_segment_starts_with_the_views_that_take_longest_to_fold_and_finish() -> None:
