@@ -106,6 +106,12 @@ class CpuMeter:
             used["this bench's ended child processes (wrk)"] = ended / self.seconds
         self.cores = dict(sorted(used.items(), key=lambda item: -item[1]))
 
+    def ms_each(self, per: float, *kinds: str) -> float:
+        """CPU milliseconds per unit (``per`` of them done in the run) of the kinds whose
+        name starts with one of ``kinds``."""
+        cores = sum(c for kind, c in self.cores.items() if kind.startswith(kinds))
+        return cores * self.seconds * 1000 / per if per else 0.0
+
     def lines(self, per: float, unit: str) -> list[str]:
         """The cores each kind used, and its CPU milliseconds per ``unit`` (``per`` of them
         done in the run); then the machine's busy cores, of how many."""
