@@ -9,6 +9,7 @@ from typing import Annotated
 from uuid import UUID
 
 from anyio import to_thread
+from celery import Celery
 from fastapi import Depends, Header, HTTPException, Request
 from fastapi.security import OAuth2PasswordBearer
 
@@ -44,11 +45,17 @@ async def _passwords(request: Request) -> Passwords:
     return request.app.state.passwords  # type: ignore[no-any-return]
 
 
+async def _celery(request: Request) -> Celery:
+    return request.app.state.celery  # type: ignore[no-any-return]
+
+
 Register = Annotated[CareRegister, Depends(_register)]
 Views = Annotated[ViewRunner, Depends(_views)]
 AppSettings = Annotated[Settings, Depends(_settings)]
 TokenIssuer = Annotated[Tokens, Depends(_tokens)]
 PasswordHashing = Annotated[Passwords, Depends(_passwords)]
+#: The broker's client (it connects on first use).
+Broker = Annotated[Celery, Depends(_celery)]
 
 _UNAUTHORIZED = HTTPException(status_code=401, detail="not authenticated: a valid bearer token "
                               "is required", headers={"WWW-Authenticate": "Bearer"})

@@ -18,7 +18,7 @@ def admitting(rule: Callable[[Caller], bool], refusal: str) -> Any:
     """A dependency giving the session's caller if ``rule`` admits them, else ``refusal``
     (403): ``Keeper = Annotated[Principal, admitting(may_keep_records, "…")]``."""
 
-    def gate(caller: ConsoleCaller) -> Principal:
+    async def gate(caller: ConsoleCaller) -> Principal:  # a coroutine: no hop to a thread
         if not rule(caller_of(caller)):
             raise Refused(403, refusal)
         return caller

@@ -41,7 +41,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["auth"])
 
 
-def _throttle(request: Request) -> LoginThrottle:
+async def _throttle(request: Request) -> LoginThrottle:
     return request.app.state.throttle  # type: ignore[no-any-return]
 
 

@@ -16,12 +16,11 @@ import logging
 from typing import Annotated, Any
 from uuid import UUID
 
-from celery import Celery
-from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
-from api.deps import Caller, Register, Views, admitting
+from api.deps import Broker, Caller, Register, Views, admitting
 from api.schemas.common import Page
 from api.schemas.reminders import (
     DeliveryOut,
@@ -49,13 +48,6 @@ _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
                   "interval_max": 1.0}
 _BROKER_DOWN = ("the background broker is unreachable, so the scan was not queued; nothing "
                 "else is affected (records are kept as usual): try again when it is back")
-
-
-def _celery(request: Request) -> Celery:
-    return request.app.state.celery  # type: ignore[no-any-return]
-
-
-Broker = Annotated[Celery, Depends(_celery)]
 
 
 @router.get("", response_model=Page[ReminderOut])

@@ -23,12 +23,11 @@ from typing import Annotated, Any
 from urllib.parse import quote
 from uuid import UUID
 
-from celery import Celery
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from kombu.exceptions import KombuError
 from redis.exceptions import RedisError
 
-from api.deps import AppSettings, Register, Views, admitting
+from api.deps import AppSettings, Broker, Register, Views, admitting
 from api.schemas.common import Page
 from api.schemas.reports import (
     ActorOut,
@@ -62,15 +61,10 @@ _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.2, "interval_step": 0.5,
                   "interval_max": 1.0}
 
 
-def _celery(request: Request) -> Celery:
-    return request.app.state.celery  # type: ignore[no-any-return]
-
-
-def _reports(request: Request) -> ReportStore:
+async def _reports(request: Request) -> ReportStore:
     return request.app.state.reports  # type: ignore[no-any-return]
 
 
-Broker = Annotated[Celery, Depends(_celery)]
 Reports = Annotated[ReportStore, Depends(_reports)]
 
 

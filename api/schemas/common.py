@@ -164,11 +164,13 @@ def is_day(annotation: Any) -> bool:
 # -- query strings ------------------------------------------------------------------------
 
 
-def checked_query(request: Request) -> None:
+async def checked_query(request: Request) -> None:
     """Every route's query parameters follow the same rules as its body: no text holds a
     control, invisible or direction-changing character, and a date parameter is
     ``YYYY-MM-DD`` from 1900 on; otherwise 422 naming the parameter. (Installed on every
-    route by :func:`api.errors.install`, so a route added later follows them too.)"""
+    route by :func:`api.errors.install`, so a route added later follows them too.) A
+    coroutine, as it reads nothing but the request: a plain function would cost every
+    request a hop to a worker thread and back."""
     route = request.scope.get("route")
     days = _day_parameters(route) if isinstance(route, APIRoute) else frozenset()
     errors: list[dict[str, Any]] = []

@@ -1,0 +1,48 @@
+"""A request's dependencies run on the event loop: FastAPI runs a dependency that is a plain
+function in its thread pool, a hop to a worker thread and back on every request, for what
+only reads the request and the app's state."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from fastapi.dependencies import utils as fastapi_dependencies
+from fastapi.testclient import TestClient
+
+from tests.api.conftest import paired
+from tests.api.test_console import console_login
+
+
+@pytest.fixture
+def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The dependencies run in the thread pool from now on, by name."""
+    made: list[str] = []
+    run = fastapi_dependencies.run_in_threadpool
+
+    async def counted(call: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+        made.append(getattr(call, "__qualname__", repr(call)))
+        return await run(call, *args, **kwargs)
+
+    monkeypatch.setattr(fastapi_dependencies, "run_in_threadpool", counted)
+    return made
+
+
+def test_recording_a_contact_runs_none_of_its_dependencies_on_a_worker_thread(
+        client: TestClient, admin: dict[str, str], hops: list[str]) -> None:
+    _, _, pairing_id = paired(client, admin)
+    hops.clear()
+    response = client.post(f"/api/v1/pairings/{pairing_id}/contacts", headers=admin, json={
+        "kind": "phone", "occurred_on": "2026-04-02", "notes": "电话"})
+    assert response.status_code == 201, response.text
+    assert hops == []
+
+
+def test_a_console_page_runs_none_of_its_dependencies_on_a_worker_thread(
+        client: TestClient, hops: list[str]) -> None:
+    console_login(client)
+    hops.clear()
+    response = client.get("/console/dashboard")
+    assert response.status_code == 200, response.text
+    assert hops == []
