@@ -50,7 +50,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from aixin.bootstrap import build_register, build_runner
 from aixin.demo.names import full_name, mobile
 from aixin.settings import Settings
-from bench.cpu import CORES, CpuMeter
+from bench.cpu import CORES, CpuMeter, postgres_kind
 from bench.rebuild import own_phones
 from domain.duties.rules import STANDARD_CONTACT_KINDS
 from tests.builders import MOTHER, REVIEWERS, STAFF, child_record, volunteer_form
@@ -114,14 +114,19 @@ def caught_up(settings: Settings, timeout: float = 600.0) -> float:
     return time.monotonic() - started
 
 
+LIBRARY = "this bench (the library's writers)"
+API = "API processes (aixin serve)"
+PROJECTOR = "projector"
+
+
 def kind_of(pid: int, command: str) -> str | None:
     """Each process of the run by what it does (see ``bench.cpu``)."""
     if pid == os.getpid():
-        return "this bench (the library's writers)"
+        return LIBRARY
     if "aixin serve" in command or "multiprocessing.spawn" in command:
-        return "API processes (aixin serve)"
+        return API
     if "aixin projector" in command:
-        return "projector"
+        return PROJECTOR
     return None
 
 
@@ -289,10 +294,10 @@ def budget(ceiling: float, library: CpuMeter, library_saves: float, api: CpuMete
     left, no API on these cores reaches the library's rate while the projector runs beside
     it."""
     cores_ms = CORES * 1000 / ceiling
-    save = library.ms_each(library_saves, "this bench", "PostgreSQL for aixin")
-    projector = api.ms_each(requests, "projector", "PostgreSQL for aixin-projector")
+    save = library.ms_each(library_saves, LIBRARY, postgres_kind("aixin"))
+    projector = api.ms_each(requests, PROJECTOR, postgres_kind("aixin-projector"))
     left = cores_ms - save - projector
-    spent = api.ms_each(requests, "API processes", "PostgreSQL for aixin-api")
+    spent = api.ms_each(requests, API, postgres_kind("aixin-api"))
     return [f"        the cores at the library's rate ({ceiling:.0f}/s): {cores_ms:.2f} ms a "
             f"request; the bare save {save:.2f} and the projector {projector:.2f} leave "
             f"{left:.2f} ms for HTTP, the caller's checks and the reads (the API and its "

@@ -107,9 +107,9 @@ class CpuMeter:
         self.cores = dict(sorted(used.items(), key=lambda item: -item[1]))
 
     def ms_each(self, per: float, *kinds: str) -> float:
-        """CPU milliseconds per unit (``per`` of them done in the run) of the kinds whose
-        name starts with one of ``kinds``."""
-        cores = sum(c for kind, c in self.cores.items() if kind.startswith(kinds))
+        """CPU milliseconds per unit (``per`` of them done in the run) of ``kinds``, each
+        named as in :meth:`lines`."""
+        cores = sum(self.cores.get(kind, 0.0) for kind in kinds)
         return cores * self.seconds * 1000 / per if per else 0.0
 
     def lines(self, per: float, unit: str) -> list[str]:

@@ -705,7 +705,7 @@ def main() -> None:
             print(f"    where the time went: {shared.line(total, shared_bulk, 'fold')}")
         again = total / plain_read(register)
         print(f"ceiling   measured again after the rebuilds: {again:,.0f} events/s "
-              f"(first {ceiling:,.0f}; this machine's rates drift between runs)")
+              f"(first {ceiling:,.0f})")
         ceiling = (ceiling + again) / 2
         if rates:
             best = max(rates.values())

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from fastapi import Depends, FastAPI
 from fastapi.dependencies import utils as fastapi_dependencies
 from fastapi.testclient import TestClient
 
@@ -27,6 +28,22 @@ def hops(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr(fastapi_dependencies, "run_in_threadpool", counted)
     return made
+
+
+def test_a_plain_function_as_a_dependency_is_seen_to_run_on_a_worker_thread(
+        hops: list[str]) -> None:
+    def plain() -> int:
+        return 1
+
+    app = FastAPI()
+
+    @app.get("/")
+    async def answer(value: int = Depends(plain)) -> int:
+        return value
+
+    with TestClient(app) as client:
+        assert client.get("/").json() == 1
+    assert hops == [plain.__qualname__]
 
 
 def test_recording_a_contact_runs_none_of_its_dependencies_on_a_worker_thread(
