@@ -10,9 +10,10 @@ from typing import Any
 import pytest
 from fastapi import Depends, FastAPI
 from fastapi.dependencies import utils as fastapi_dependencies
+from fastapi.security import OAuth2PasswordRequestForm
 from fastapi.testclient import TestClient
 
-from tests.api.conftest import paired
+from tests.api.conftest import ADMIN_PASSWORD, paired
 from tests.api.test_console import console_login
 
 
@@ -63,3 +64,20 @@ def test_a_console_page_runs_none_of_its_dependencies_on_a_worker_thread(
     response = client.get("/console/dashboard")
     assert response.status_code == 200, response.text
     assert hops == []
+
+
+def test_requesting_and_reading_a_report_run_none_of_their_dependencies_on_a_worker_thread(
+        client: TestClient, admin: dict[str, str], hops: list[str]) -> None:
+    response = client.post("/api/v1/reports", headers=admin, json={
+        "kind": "quarterly", "region_code": "420821", "year": 2026, "quarter": 1})
+    assert response.status_code == 202, response.text
+    assert client.get(response.headers["Location"], headers=admin).status_code == 200
+    assert hops == []
+
+
+def test_logging_in_hops_to_a_worker_thread_for_the_form_alone(
+        client: TestClient, hops: list[str]) -> None:
+    response = client.post("/api/v1/auth/token",
+                           data={"username": "admin", "password": ADMIN_PASSWORD})
+    assert response.status_code == 200, response.text
+    assert hops == [OAuth2PasswordRequestForm.__qualname__]  # FastAPI's own, a class
